@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Utils.sol";
+import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
+import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
+import {IHallmarkCertificate} from "../interfaces/IHallmarkCertificate.sol";
+import {IERC7496} from "../interfaces/IERC7496.sol";
+import {BrandGated} from "../registry/BrandGated.sol";
+import {BrandRoles} from "../registry/BrandRoles.sol";
+
+/// @title HallmarkCertificate
+/// @notice ERC-721 certificates of authenticity for the physical pieces of every brand of a group.
+/// @dev Per-token storage is kept to what the contract must read: the owner (ERC-721), a status only when
+/// not Active, claim and chip state only when set, successor links only when used. Serial hashes and
+/// metadata digests live in events, which the verifier indexes.
+contract HallmarkCertificate is
+    IHallmarkCertificate,
+    IERC2981,
+    IERC4906,
+    IERC7496,
+    ERC721,
+    EIP712,
+    Nonces,
+    ReentrancyGuardTransient,
+    BrandGated
+{
+    using Strings for uint256;
+
+    /// @notice Largest batch accepted by issueBatch; the CLI sizes batches under the block gas limit.
+    uint256 public constant MAX_BATCH = 1000;
+    /// @notice How many blocks back a chip may sign a block hash (blockhash() reaches 256).
+    uint256 public constant CHIP_BLOCK_WINDOW = 64;
+    /// @notice Highest condition grade; 0 means not graded.
+    uint8 public constant MAX_CONDITION_GRADE = 10;
+
+    bytes32 public constant CLAIM_TYPEHASH =
+        keccak256("Claim(uint256 tokenId,address recipient,uint256 nonce,uint256 deadline)");
+    bytes32 public constant CHIP_CLAIM_TYPEHASH =
+        keccak256("ChipClaim(uint256 tokenId,address recipient,uint256 blockNumber,bytes32 blockHash,uint256 nonce)");
+    bytes32 public constant PERMIT_TYPEHASH =
+        keccak256("Permit(address spender,uint256 tokenId,uint256 nonce,uint256 deadline)");
+    bytes32 public constant OWNERSHIP_PROOF_TYPEHASH =
+        keccak256("OwnershipProof(uint256 tokenId,address owner,bytes32 challenge)");
+
+    bytes32 public constant TRAIT_STATUS = "status";
+    bytes32 public constant TRAIT_CHIP = "chip";
+    bytes32 public constant TRAIT_SUCCESSOR = "successor";
+    bytes32 public constant TRAIT_PREDECESSOR = "predecessor";
+
+    /// @dev One slot read on every transfer: what must be reset when the certificate changes hands.
+    struct ClaimState {
+        address claimKey;
+        uint48 claimNonce;
+        bool chipClaimsEnabled;
+    }
+
+    struct ChipState {
+        address chip;
+        uint64 nonce;
+    }
+
+    mapping(uint256 tokenId => Status) private _status;
+    mapping(uint256 tokenId => ClaimState) private _claims;
+    mapping(uint256 tokenId => ChipState) private _chips;
+    mapping(uint256 tokenId => uint256) private _successor;
+    mapping(uint256 tokenId => uint256) private _predecessor;
+    mapping(uint32 brandId => string) private _tokenURIBase;
+
+    constructor(
+        IBrandRegistry registry_
+    ) ERC721("Hallmark Certificate", "HALLMARK") EIP712("Hallmark Certificate", "1") BrandGated(registry_) {}
+
+    // ----------------------------------------------------------------------------------------- issuance
+
+    /// @inheritdoc IHallmarkCertificate
+    function issue(
+        uint32 brandId,
+        address to,
+        CertificateInput calldata item
+    ) external nonReentrant returns (uint256 tokenId) {
+        _checkBrandRole(brandId, BrandRoles.ISSUER, _msgSender());
+        tokenId = _issue(brandId, to, item);
+        ERC721Utils.checkOnERC721Received(_msgSender(), address(0), to, tokenId, "");
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function issueBatch(uint32 brandId, address to, CertificateInput[] calldata items) external nonReentrant {
+        uint256 n = items.length;
+        if (n == 0 || n > MAX_BATCH) revert HallmarkInvalidBatchSize(n, MAX_BATCH);
+        _checkBrandRole(brandId, BrandRoles.ISSUER, _msgSender());
+        // Receiver hooks run after all state is written (checks-effects-interactions), and the guard keeps
+        // a re-entering receiver out of every state-changing entry point of this contract.
+        bool contractRecipient = to.code.length != 0;
+        for (uint256 i; i < n; ++i) {
+            uint256 tokenId = _issue(brandId, to, items[i]);
+            if (contractRecipient) {
+                ERC721Utils.checkOnERC721Received(_msgSender(), address(0), to, tokenId, "");
+            }
+        }
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function issueSuccessor(
+        uint256 predecessorId,
+        CertificateInput calldata item,
+        string calldata reason
+    ) external nonReentrant returns (uint256 successorId) {
+        uint32 brandId = _brandOf(predecessorId);
+        _checkBrandRole(brandId, BrandRoles.ISSUER, _msgSender());
+        address owner = _requireOwned(predecessorId);
+        Status current = _status[predecessorId];
+        if (current != Status.Active) revert HallmarkInvalidStatusChange(predecessorId, current, Status.Revoked);
+        uint256 existing = _successor[predecessorId];
+        if (existing != 0) revert HallmarkAlreadySucceeded(predecessorId, existing);
+
+        successorId = _issue(brandId, owner, item);
+        _successor[predecessorId] = successorId;
+        _predecessor[successorId] = predecessorId;
+        _setStatus(predecessorId, Status.Revoked, reason);
+        emit CertificateSucceeded(predecessorId, successorId, reason);
+        emit TraitUpdated(TRAIT_SUCCESSOR, predecessorId, bytes32(successorId));
+        emit TraitUpdated(TRAIT_PREDECESSOR, successorId, bytes32(predecessorId));
+        ERC721Utils.checkOnERC721Received(_msgSender(), address(0), owner, successorId, "");
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function updateMetadata(uint256 tokenId, bytes32 metadataDigest) external {
+        _requireOwned(tokenId);
+        _checkBrandRole(_brandOf(tokenId), BrandRoles.ISSUER, _msgSender());
+        if (metadataDigest == bytes32(0)) revert HallmarkInvalidCommitment();
+        emit MetadataDigestUpdated(tokenId, metadataDigest, _msgSender());
+        emit MetadataUpdate(tokenId);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function setTokenURIBase(uint32 brandId, string calldata base) external {
+        if (!_hasBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender())) {
+            revert IBrandRegistry.HallmarkMissingBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender());
+        }
+        _tokenURIBase[brandId] = base;
+        emit TokenURIBaseChanged(brandId, base);
+        emit BatchMetadataUpdate(uint256(brandId) << 224, ((uint256(brandId) + 1) << 224) - 1);
+    }
+
+    // -------------------------------------------------------------------------------------------- claims
+
+    /// @inheritdoc IHallmarkCertificate
+    function setClaimKey(uint256 tokenId, address claimKey) external {
+        address owner = _requireOwned(tokenId);
+        _checkAuthorized(owner, _msgSender(), tokenId);
+        ClaimState storage claim = _claims[tokenId];
+        claim.claimKey = claimKey;
+        // A new key starts a new nonce, so a signature made for an earlier key can never come back to life.
+        ++claim.claimNonce;
+        emit ClaimKeySet(tokenId, claimKey, _msgSender());
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function claimWithCode(
+        uint256 tokenId,
+        address recipient,
+        uint256 deadline,
+        bytes calldata signature
+    ) external nonReentrant {
+        if (block.timestamp > deadline) revert HallmarkSignatureExpired(deadline);
+        if (recipient == address(0)) revert HallmarkInvalidRecipient(recipient);
+        address owner = _requireOwned(tokenId);
+        ClaimState storage claim = _claims[tokenId];
+        address claimKey = claim.claimKey;
+        if (claimKey == address(0)) revert HallmarkNoClaimKey(tokenId);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(CLAIM_TYPEHASH, tokenId, recipient, claim.claimNonce, deadline))
+        );
+        // The claim key is an ephemeral EOA whose secret is the code; ECDSA.recover refuses high-s forms.
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
+        if (err != ECDSA.RecoverError.NoError || signer != claimKey) revert HallmarkInvalidSignature(tokenId);
+        // The key and nonce change in _update when the certificate moves: the code works once.
+        _safeTransfer(owner, recipient, tokenId, "");
+        emit ClaimedWithCode(tokenId, owner, recipient);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function setChipClaimsEnabled(uint256 tokenId, bool enabled) external {
+        address owner = _requireOwned(tokenId);
+        _checkAuthorized(owner, _msgSender(), tokenId);
+        if (_chips[tokenId].chip == address(0)) revert HallmarkNoChip(tokenId);
+        _claims[tokenId].chipClaimsEnabled = enabled;
+        emit ChipClaimsEnabled(tokenId, enabled);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function claimWithChip(
+        uint256 tokenId,
+        address recipient,
+        uint256 blockNumber,
+        bytes calldata chipSignature
+    ) external nonReentrant {
+        if (recipient == address(0)) revert HallmarkInvalidRecipient(recipient);
+        address owner = _requireOwned(tokenId);
+        ChipState storage chip = _chips[tokenId];
+        address chipKey = chip.chip;
+        if (chipKey == address(0)) revert HallmarkNoChip(tokenId);
+        // Physical possession alone must not move a certificate: the owner opts in, or the brand holds it.
+        if (!_claims[tokenId].chipClaimsEnabled && owner != registry.vaultOf(_brandOf(tokenId))) {
+            revert HallmarkChipClaimsDisabled(tokenId);
+        }
+        if (blockNumber >= block.number || block.number - blockNumber > CHIP_BLOCK_WINDOW) {
+            revert HallmarkStaleBlock(blockNumber, block.number);
+        }
+        uint64 nonce = chip.nonce;
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(
+                abi.encode(CHIP_CLAIM_TYPEHASH, tokenId, recipient, blockNumber, blockhash(blockNumber), nonce)
+            )
+        );
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, chipSignature);
+        if (err != ECDSA.RecoverError.NoError || signer != chipKey) revert HallmarkInvalidSignature(tokenId);
+        chip.nonce = nonce + 1;
+        _safeTransfer(owner, recipient, tokenId, "");
+        emit ClaimedWithChip(tokenId, owner, recipient);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function permit(address spender, uint256 tokenId, uint256 deadline, bytes calldata signature) external {
+        if (block.timestamp > deadline) revert HallmarkSignatureExpired(deadline);
+        address owner = _requireOwned(tokenId);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(PERMIT_TYPEHASH, spender, tokenId, _useNonce(owner), deadline))
+        );
+        if (!SignatureChecker.isValidSignatureNow(owner, digest, signature)) revert HallmarkInvalidSignature(tokenId);
+        _approve(spender, tokenId, address(0));
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function verifyOwnership(
+        uint256 tokenId,
+        bytes32 challenge,
+        bytes calldata signature
+    ) external view returns (bool) {
+        address owner = _ownerOf(tokenId);
+        if (owner == address(0)) return false;
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(OWNERSHIP_PROOF_TYPEHASH, tokenId, owner, challenge)));
+        return SignatureChecker.isValidSignatureNow(owner, digest, signature);
+    }
+
+    // -------------------------------------------------------------------------------------------- status
+
+    /// @inheritdoc IHallmarkCertificate
+    function reportStolen(uint256 tokenId, string calldata reason) external {
+        address owner = _requireOwned(tokenId);
+        address caller = _msgSender();
+        if (caller != owner && !_hasBrandRole(_brandOf(tokenId), BrandRoles.BRAND_ADMIN, caller)) {
+            revert HallmarkUnauthorizedStatusChange(tokenId, caller);
+        }
+        Status current = _status[tokenId];
+        if (current != Status.Active) revert HallmarkInvalidStatusChange(tokenId, current, Status.Stolen);
+        _setStatus(tokenId, Status.Stolen, reason);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function revoke(uint256 tokenId, string calldata reason) external {
+        _requireOwned(tokenId);
+        _requireBrandAdmin(tokenId);
+        Status current = _status[tokenId];
+        if (current == Status.Revoked) revert HallmarkInvalidStatusChange(tokenId, current, Status.Revoked);
+        _setStatus(tokenId, Status.Revoked, reason);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function restore(uint256 tokenId, string calldata reason) external {
+        _requireOwned(tokenId);
+        _requireBrandAdmin(tokenId);
+        Status current = _status[tokenId];
+        if (current == Status.Active) revert HallmarkInvalidStatusChange(tokenId, current, Status.Active);
+        // A superseded certificate stays retired: its successor carries the piece from now on.
+        if (_successor[tokenId] != 0) revert HallmarkAlreadySucceeded(tokenId, _successor[tokenId]);
+        _setStatus(tokenId, Status.Active, reason);
+    }
+
+    // ---------------------------------------------------------------------------------------- provenance
+
+    /// @inheritdoc IHallmarkCertificate
+    function recordProvenance(
+        uint256 tokenId,
+        ProvenanceKind kind,
+        bytes32 detailsDigest,
+        uint8 conditionGrade
+    ) external {
+        _requireOwned(tokenId);
+        uint32 brandId = _brandOf(tokenId);
+        _requireBrandNotPaused(brandId);
+        if (!_mayRecord(brandId, kind, _msgSender())) revert HallmarkUnauthorizedProvenance(tokenId, kind, _msgSender());
+        _recordProvenance(tokenId, kind, detailsDigest, conditionGrade);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function authenticatedResale(
+        uint256 tokenId,
+        address buyer,
+        bytes32 reportDigest,
+        uint8 conditionGrade
+    ) external nonReentrant {
+        address owner = _requireOwned(tokenId);
+        _checkBrandRole(_brandOf(tokenId), BrandRoles.RESALE_PARTNER, _msgSender());
+        _checkAuthorized(owner, _msgSender(), tokenId);
+        if (buyer == address(0)) revert HallmarkInvalidRecipient(buyer);
+        _recordProvenance(tokenId, ProvenanceKind.AuthenticatedResale, reportDigest, conditionGrade);
+        _safeTransfer(owner, buyer, tokenId, "");
+    }
+
+    // ------------------------------------------------------------------------------------------- views
+
+    /// @inheritdoc IHallmarkCertificate
+    function tokenIdOf(uint32 brandId, bytes32 serialHash) public pure returns (uint256) {
+        return (uint256(brandId) << 224) | uint256(uint224(uint256(serialHash)));
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function brandOf(uint256 tokenId) external pure returns (uint32) {
+        return _brandOf(tokenId);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function statusOf(uint256 tokenId) external view returns (Status) {
+        _requireOwned(tokenId);
+        return _status[tokenId];
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function chipOf(uint256 tokenId) external view returns (address chip, uint64 nonce) {
+        ChipState storage c = _chips[tokenId];
+        return (c.chip, c.nonce);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function claimStateOf(
+        uint256 tokenId
+    ) external view returns (address claimKey, uint48 claimNonce, bool chipClaimsEnabled) {
+        ClaimState storage c = _claims[tokenId];
+        return (c.claimKey, c.claimNonce, c.chipClaimsEnabled);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function successorOf(uint256 tokenId) external view returns (uint256) {
+        return _successor[tokenId];
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function predecessorOf(uint256 tokenId) external view returns (uint256) {
+        return _predecessor[tokenId];
+    }
+
+    /// @notice The brand's token URI base followed by the token id; the canonical document is also reachable
+    /// on IPFS as the CIDv1 (raw, sha2-256) of the digest committed in CertificateIssued.
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        _requireOwned(tokenId);
+        string memory base = _tokenURIBase[_brandOf(tokenId)];
+        return bytes(base).length == 0 ? "" : string.concat(base, tokenId.toString());
+    }
+
+    /// @inheritdoc IERC2981
+    function royaltyInfo(
+        uint256 tokenId,
+        uint256 salePrice
+    ) external view returns (address receiver, uint256 royaltyAmount) {
+        uint96 bps;
+        (receiver, bps) = registry.royaltyOf(_brandOf(tokenId));
+        royaltyAmount = (salePrice * bps) / 10_000;
+    }
+
+    /// @inheritdoc IERC7496
+    function getTraitValue(uint256 tokenId, bytes32 traitKey) public view returns (bytes32) {
+        _requireOwned(tokenId);
+        if (traitKey == TRAIT_STATUS) return bytes32(uint256(_status[tokenId]));
+        if (traitKey == TRAIT_CHIP) return bytes32(uint256(uint160(_chips[tokenId].chip)));
+        if (traitKey == TRAIT_SUCCESSOR) return bytes32(_successor[tokenId]);
+        if (traitKey == TRAIT_PREDECESSOR) return bytes32(_predecessor[tokenId]);
+        revert HallmarkUnknownTrait(traitKey);
+    }
+
+    /// @inheritdoc IERC7496
+    function getTraitValues(
+        uint256 tokenId,
+        bytes32[] calldata traitKeys
+    ) external view returns (bytes32[] memory traitValues) {
+        traitValues = new bytes32[](traitKeys.length);
+        for (uint256 i; i < traitKeys.length; ++i) traitValues[i] = getTraitValue(tokenId, traitKeys[i]);
+    }
+
+    /// @inheritdoc IERC7496
+    function getTraitMetadataURI() external pure returns (string memory) {
+        // JSON inside single-quoted literals reads better than escaped double quotes.
+        // solhint-disable quotes
+        return
+            'data:application/json,{"traits":{"status":{"displayName":"Status","dataType":{"type":"decimal",'
+            '"signed":false},"valueMappings":{"0x0000000000000000000000000000000000000000000000000000000000000000":'
+            '"Active","0x0000000000000000000000000000000000000000000000000000000000000001":"Stolen",'
+            '"0x0000000000000000000000000000000000000000000000000000000000000002":"Revoked"}},'
+            '"chip":{"displayName":"NFC chip","dataType":{"type":"string"}},'
+            '"successor":{"displayName":"Successor certificate","dataType":{"type":"decimal"}},'
+            '"predecessor":{"displayName":"Predecessor certificate","dataType":{"type":"decimal"}}}}';
+        // solhint-enable quotes
+    }
+
+    /// @inheritdoc IERC7496
+    function setTrait(uint256, bytes32 traitKey, bytes32) external pure {
+        revert HallmarkTraitReadOnly(traitKey);
+    }
+
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) public view override(ERC721, IERC165) returns (bool) {
+        return
+            interfaceId == type(IERC2981).interfaceId ||
+            interfaceId == bytes4(0x49064906) || // EIP-4906
+            interfaceId == type(IERC7496).interfaceId ||
+            interfaceId == type(IHallmarkCertificate).interfaceId ||
+            super.supportsInterface(interfaceId);
+    }
+
+    // ---------------------------------------------------------------------------------------- internals
+
+    /// @dev Every transfer, claim and resale passes here: Stolen and Revoked certificates and paused brands
+    /// don't move, and a moving certificate drops its claim code and chip-claim opt-in.
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
+        from = _ownerOf(tokenId);
+        if (from != address(0)) {
+            Status status = _status[tokenId];
+            if (status != Status.Active) revert HallmarkCertificateLocked(tokenId, status);
+            _requireBrandNotPaused(_brandOf(tokenId));
+            ClaimState storage claim = _claims[tokenId];
+            if (claim.claimKey != address(0) || claim.chipClaimsEnabled) {
+                if (claim.claimKey != address(0)) emit ClaimKeySet(tokenId, address(0), _msgSender());
+                if (claim.chipClaimsEnabled) emit ChipClaimsEnabled(tokenId, false);
+                claim.claimKey = address(0);
+                claim.chipClaimsEnabled = false;
+                ++claim.claimNonce;
+            }
+        }
+        return super._update(to, tokenId, auth);
+    }
+
+    function _issue(uint32 brandId, address to, CertificateInput calldata item) private returns (uint256 tokenId) {
+        if (item.serialHash == bytes32(0) || item.metadataDigest == bytes32(0)) revert HallmarkInvalidCommitment();
+        if (to == address(0)) revert HallmarkInvalidRecipient(to);
+        tokenId = tokenIdOf(brandId, item.serialHash);
+        if (_ownerOf(tokenId) != address(0)) revert HallmarkDuplicateCertificate(tokenId);
+        _mint(to, tokenId);
+        emit CertificateIssued(tokenId, _msgSender(), item.metadataDigest);
+        if (item.chip != address(0)) {
+            _chips[tokenId].chip = item.chip;
+            emit ChipBound(tokenId, item.chip);
+        }
+        if (item.claimKey != address(0)) {
+            _claims[tokenId].claimKey = item.claimKey;
+            emit ClaimKeySet(tokenId, item.claimKey, _msgSender());
+        }
+    }
+
+    function _setStatus(uint256 tokenId, Status status, string calldata reason) private {
+        _status[tokenId] = status;
+        emit StatusChanged(tokenId, status, _msgSender(), reason);
+        emit TraitUpdated(TRAIT_STATUS, tokenId, bytes32(uint256(status)));
+        emit MetadataUpdate(tokenId);
+    }
+
+    function _recordProvenance(
+        uint256 tokenId,
+        ProvenanceKind kind,
+        bytes32 detailsDigest,
+        uint8 conditionGrade
+    ) private {
+        if (detailsDigest == bytes32(0)) revert HallmarkInvalidCommitment();
+        if (conditionGrade > MAX_CONDITION_GRADE) revert HallmarkInvalidConditionGrade(conditionGrade);
+        emit ProvenanceRecorded(tokenId, kind, _msgSender(), detailsDigest, conditionGrade);
+    }
+
+    function _mayRecord(uint32 brandId, ProvenanceKind kind, address actor) private view returns (bool) {
+        if (kind == ProvenanceKind.Sale) {
+            return
+                _hasBrandRole(brandId, BrandRoles.ISSUER, actor) ||
+                _hasBrandRole(brandId, BrandRoles.BRAND_ADMIN, actor);
+        }
+        if (kind == ProvenanceKind.AuthenticatedResale) return _hasBrandRole(brandId, BrandRoles.RESALE_PARTNER, actor);
+        if (kind == ProvenanceKind.Repair) return _hasBrandRole(brandId, BrandRoles.REPAIRER, actor);
+        // Inspection
+        return
+            _hasBrandRole(brandId, BrandRoles.RESALE_PARTNER, actor) ||
+            _hasBrandRole(brandId, BrandRoles.REPAIRER, actor) ||
+            _hasBrandRole(brandId, BrandRoles.BRAND_ADMIN, actor);
+    }
+
+    function _requireBrandAdmin(uint256 tokenId) private view {
+        uint32 brandId = _brandOf(tokenId);
+        if (!_hasBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender())) {
+            revert IBrandRegistry.HallmarkMissingBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender());
+        }
+    }
+
+    function _brandOf(uint256 tokenId) private pure returns (uint32) {
+        return uint32(tokenId >> 224);
+    }
+}

@@ -1,0 +1,33 @@
+import { createRequire } from "node:module";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    profiles: {
+      default: {
+        // The compiler comes from the `solc` npm package (WASM), so a fresh clone
+        // compiles offline. Keep `version` equal to the installed `solc` version.
+        version: "0.8.30",
+        path: require.resolve("solc/soljson.js"),
+        settings: { optimizer: { enabled: true, runs: 200 }, viaIR: false },
+      },
+    },
+  },
+  test: {
+    solidity: { fuzz: { runs: process.env.CI ? 1024 : 256 } },
+    mocha: { timeout: 120_000 },
+  },
+  networks: {
+    hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    remote: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("HALLMARK_RPC_URL"),
+      accounts: [configVariable("HALLMARK_DEPLOYER_KEY")],
+    },
+  },
+});

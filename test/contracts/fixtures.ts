@@ -1,0 +1,163 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { BaseContract, ContractTransactionResponse, Signer, TypedDataDomain } from "ethers";
+import { ethers as ethersLib } from "ethers";
+import { network } from "hardhat";
+
+/** One connection per test process; state isolation comes from loadFixture. */
+export const connection = await network.create();
+export const { ethers, networkHelpers } = connection;
+
+export const Status = { Active: 0n, Stolen: 1n, Revoked: 2n } as const;
+export const ProvenanceKind = { Sale: 0n, AuthenticatedResale: 1n, Repair: 2n, Inspection: 3n } as const;
+
+export const ROLE = {
+  BRAND_ADMIN: ethersLib.id("hallmark.role.BRAND_ADMIN"),
+  ISSUER: ethersLib.id("hallmark.role.ISSUER"),
+  RESALE_PARTNER: ethersLib.id("hallmark.role.RESALE_PARTNER"),
+  REPAIRER: ethersLib.id("hallmark.role.REPAIRER"),
+} as const;
+
+export const ADMIN_DELAY = 3n * 24n * 3600n;
+
+export interface CertificateInput {
+  serialHash: string;
+  metadataDigest: string;
+  chip: string;
+  claimKey: string;
+}
+
+/** keccak256(brandSalt ‖ serial): how a brand hides a serial on-chain. */
+export function serialHash(serial: string, salt = ethersLib.id("demo-brand-salt")): string {
+  return ethersLib.solidityPackedKeccak256(["bytes32", "string"], [salt, serial]);
+}
+
+/** sha256 of a metadata document's bytes: the commitment the certificate carries. */
+export function metadataDigest(document: string): string {
+  return ethersLib.sha256(ethersLib.toUtf8Bytes(document));
+}
+
+export function item(serial: string, extra: Partial<CertificateInput> = {}): CertificateInput {
+  return {
+    serialHash: serialHash(serial),
+    metadataDigest: metadataDigest(JSON.stringify({ name: `Piece ${serial}` })),
+    chip: ethersLib.ZeroAddress,
+    claimKey: ethersLib.ZeroAddress,
+    ...extra,
+  };
+}
+
+export function tokenIdOf(brandId: bigint, hash: string): bigint {
+  return (brandId << 224n) | (BigInt(hash) & ((1n << 224n) - 1n));
+}
+
+/** Two brands, each with an admin, issuer, partner and repairer, plus customers. */
+export async function deployHallmark() {
+  const signers = await ethers.getSigners();
+  const [groupAdmin, adminA, issuerA, partnerA, repairerA, vaultA, adminB, issuerB, partnerB, alice, bob, carol, mallory] =
+    signers;
+  const registry = await ethers.deployContract("BrandRegistry", [ADMIN_DELAY, groupAdmin.address]);
+  const certificate = await ethers.deployContract("HallmarkCertificate", [await registry.getAddress()]);
+
+  await registry.registerBrand("Maison A", "ipfs://brand-a", adminA.address, vaultA.address, adminA.address, 500n);
+  await registry.registerBrand("Maison B", "ipfs://brand-b", adminB.address, adminB.address, adminB.address, 750n);
+  const brandA = 1n;
+  const brandB = 2n;
+  await registry.connect(adminA).grantBrandRole(brandA, ROLE.ISSUER, issuerA.address);
+  await registry.connect(adminA).grantBrandRole(brandA, ROLE.RESALE_PARTNER, partnerA.address);
+  await registry.connect(adminA).grantBrandRole(brandA, ROLE.REPAIRER, repairerA.address);
+  await registry.connect(adminB).grantBrandRole(brandB, ROLE.ISSUER, issuerB.address);
+  await registry.connect(adminB).grantBrandRole(brandB, ROLE.RESALE_PARTNER, partnerB.address);
+
+  return {
+    registry,
+    certificate,
+    brandA,
+    brandB,
+    groupAdmin,
+    adminA,
+    issuerA,
+    partnerA,
+    repairerA,
+    vaultA,
+    adminB,
+    issuerB,
+    partnerB,
+    alice,
+    bob,
+    carol,
+    mallory,
+  };
+}
+
+/** deployHallmark plus one certificate of brand A owned by alice. */
+export async function deployWithCertificate() {
+  const fx = await deployHallmark();
+  const input = item("A-0001");
+  await fx.certificate.connect(fx.issuerA).issue(fx.brandA, fx.alice.address, input);
+  const tokenId = tokenIdOf(fx.brandA, input.serialHash);
+  return { ...fx, input, tokenId };
+}
+
+export async function eip712Domain(contract: BaseContract): Promise<TypedDataDomain> {
+  const { chainId } = await ethers.provider.getNetwork();
+  return { name: "Hallmark Certificate", version: "1", chainId, verifyingContract: await contract.getAddress() };
+}
+
+export const CLAIM_TYPES = {
+  Claim: [
+    { name: "tokenId", type: "uint256" },
+    { name: "recipient", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+export const CHIP_CLAIM_TYPES = {
+  ChipClaim: [
+    { name: "tokenId", type: "uint256" },
+    { name: "recipient", type: "address" },
+    { name: "blockNumber", type: "uint256" },
+    { name: "blockHash", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+  ],
+};
+export const PERMIT_TYPES = {
+  Permit: [
+    { name: "spender", type: "address" },
+    { name: "tokenId", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+export const OWNERSHIP_PROOF_TYPES = {
+  OwnershipProof: [
+    { name: "tokenId", type: "uint256" },
+    { name: "owner", type: "address" },
+    { name: "challenge", type: "bytes32" },
+  ],
+};
+
+export async function signTyped(
+  signer: Signer,
+  domain: TypedDataDomain,
+  types: Record<string, { name: string; type: string }[]>,
+  value: Record<string, unknown>,
+): Promise<string> {
+  return signer.signTypedData(domain, types, value);
+}
+
+/** Re-encodes a low-s signature in its malleable high-s twin (s' = n - s, v flipped). */
+export function toHighS(signature: string): string {
+  const sig = ethersLib.Signature.from(signature);
+  const n = BigInt("0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141");
+  const s = n - BigInt(sig.s);
+  const v = sig.v === 27 ? 28 : 27;
+  return ethersLib.concat([sig.r, ethersLib.toBeHex(s, 32), ethersLib.toBeHex(v, 1)]);
+}
+
+export async function gasUsed(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
+  const receipt = await (await tx).wait();
+  if (!receipt) throw new Error("transaction was not mined");
+  return receipt.gasUsed;
+}
+
+export type Signers = HardhatEthersSigner;
