@@ -9,7 +9,9 @@ import HallmarkModule from "../ignition/modules/Hallmark.js";
 import { seedDemo } from "./demo/seed.js";
 
 const dataDir = path.resolve(process.env.HALLMARK_DATA_DIR ?? ".hallmark");
-const deploymentsFile = path.resolve(process.env.HALLMARK_DEPLOYMENTS ?? path.join(dataDir, "deployments.json"));
+const deploymentsFile = path.resolve(
+  process.env.HALLMARK_DEPLOYMENTS ?? path.join(dataDir, "deployments.json"),
+);
 
 const { ignition, ethers } = await network.create();
 const [deployer] = await ethers.getSigners();
@@ -19,7 +21,11 @@ const deployed = await ignition.deploy(HallmarkModule, {
   displayUi: false,
 });
 const registry = await ethers.getContractAt("BrandRegistry", await deployed.registry.getAddress());
-const certificate = await ethers.getContractAt("HallmarkCertificate", await deployed.certificate.getAddress());
+const certificate = await ethers.getContractAt(
+  "HallmarkCertificate",
+  await deployed.certificate.getAddress(),
+);
+const garments = await ethers.getContractAt("HallmarkGarments", await deployed.garments.getAddress());
 
 const { chainId } = await ethers.provider.getNetwork();
 const deployments = {
@@ -28,15 +34,19 @@ const deployments = {
   contracts: {
     BrandRegistry: await registry.getAddress(),
     HallmarkCertificate: await certificate.getAddress(),
+    HallmarkGarments: await garments.getAddress(),
   },
 };
 await mkdir(path.dirname(deploymentsFile), { recursive: true });
 await writeFile(deploymentsFile, JSON.stringify(deployments, null, 2) + "\n");
 
-const summary = await seedDemo(ethers, registry, certificate);
+const summary = await seedDemo(ethers, registry, certificate, garments);
 console.log(`Hallmark local stack on chain ${deployments.chainId}`);
 console.log(`  BrandRegistry        ${deployments.contracts.BrandRegistry}`);
 console.log(`  HallmarkCertificate  ${deployments.contracts.HallmarkCertificate}`);
+console.log(`  HallmarkGarments     ${deployments.contracts.HallmarkGarments}`);
 console.log(`  deployments file     ${deploymentsFile}`);
-console.log(`Demo collection: ${summary.brands} brands, ${summary.certificates} certificates`);
+console.log(
+  `Demo collection: ${summary.brands} brands, ${summary.certificates} certificates, ${summary.designs} garment designs`,
+);
 for (const line of summary.highlights) console.log(`  ${line}`);

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
+import {IHallmarkCertificate} from "../interfaces/IHallmarkCertificate.sol";
+import {IHallmarkGarments} from "../interfaces/IHallmarkGarments.sol";
+import {IERC5192} from "../interfaces/IERC5192.sol";
+import {IERC7496} from "../interfaces/IERC7496.sol";
+import {BrandGated} from "../registry/BrandGated.sol";
+import {BrandRoles} from "../registry/BrandRoles.sol";
+
+/// @title HallmarkGarments
+/// @notice ERC-1155 digital garments for every brand of a group. A design is one token id; its editions are
+/// the token's supply, capped (or open until a closing time) and counted once for direct mints, vouchers and
+/// twin claims alike, so the cap holds whatever mix of them lands.
+contract HallmarkGarments is
+    IHallmarkGarments,
+    IERC2981,
+    IERC5192,
+    IERC7496,
+    ERC1155,
+    EIP712,
+    ReentrancyGuardTransient,
+    BrandGated
+{
+    using Strings for uint256;
+
+    bytes32 public constant VOUCHER_TYPEHASH =
+        keccak256(
+            "Voucher(uint256 designId,address buyer,uint32 amount,uint256 price,uint64 deadline,bytes32 nonce)"
+        );
+    bytes32 public constant TRAIT_MINTED = "minted";
+    bytes32 public constant TRAIT_REDEEMED = "redeemed";
+    bytes32 public constant TRAIT_LOCKED = "locked";
+
+    /// @notice The certificate contract whose owners may claim digital twins.
+    IHallmarkCertificate public immutable certificates;
+
+    uint256 private _designCount;
+    mapping(uint256 designId => Design) private _designs;
+    mapping(uint256 designId => mapping(uint256 certificateId => bool)) private _twinClaimed;
+    mapping(bytes32 voucherHash => bool) private _voucherUsed;
+    mapping(uint32 brandId => uint256) private _proceeds;
+    mapping(uint256 designId => mapping(address holder => uint256)) private _redeemed;
+    mapping(uint32 brandId => string) private _uriBase;
+
+    constructor(
+        IBrandRegistry registry_,
+        IHallmarkCertificate certificates_
+    ) ERC1155("") EIP712("Hallmark Garments", "1") BrandGated(registry_) {
+        certificates = certificates_;
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function createDesign(uint32 brandId, DesignInput calldata input) external returns (uint256 designId) {
+        _checkBrandRole(brandId, BrandRoles.ISSUER, _msgSender());
+        if (
+            input.metadataDigest == bytes32(0) ||
+            (input.maxSupply == 0 && input.closesAt == 0) ||
+            (input.closesAt != 0 && input.closesAt <= block.timestamp) ||
+            input.royaltyBps > 10_000 ||
+            (input.royaltyBps != 0 && input.royaltyReceiver == address(0))
+        ) revert HallmarkInvalidDesign();
+        designId = ++_designCount;
+        _designs[designId] = Design({
+            brandId: brandId,
+            maxSupply: input.maxSupply,
+            minted: 0,
+            burned: 0,
+            closesAt: input.closesAt,
+            locked: input.locked,
+            redeemable: input.redeemable,
+            royaltyReceiver: input.royaltyReceiver,
+            royaltyBps: input.royaltyBps,
+            metadataDigest: input.metadataDigest,
+            twinCollectionRoot: input.twinCollectionRoot
+        });
+        emit DesignCreated(
+            designId,
+            brandId,
+            _msgSender(),
+            input.maxSupply,
+            input.closesAt,
+            input.metadataDigest,
+            input.locked,
+            input.redeemable,
+            input.twinCollectionRoot
+        );
+        emit DesignRoyaltySet(designId, input.royaltyReceiver, input.royaltyBps);
+        if (input.locked) emit Locked(designId);
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function mintEditions(
+        uint256 designId,
+        address[] calldata recipients,
+        uint256[] calldata amounts
+    ) external nonReentrant {
+        Design storage d = _design(designId);
+        _checkBrandRole(d.brandId, BrandRoles.ISSUER, _msgSender());
+        uint256 n = recipients.length;
+        if (n == 0 || n != amounts.length) revert HallmarkInvalidAmount();
+        uint256 total;
+        for (uint256 i; i < n; ++i) total += amounts[i];
+        _reserve(designId, d, total);
+        for (uint256 i; i < n; ++i) {
+            if (amounts[i] == 0) revert HallmarkInvalidAmount();
+            emit EditionsMinted(designId, recipients[i], amounts[i], _msgSender());
+            _mint(recipients[i], designId, amounts[i], "");
+        }
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function redeemVoucher(
+        Voucher calldata voucher,
+        address signer,
+        bytes calldata signature
+    ) external payable nonReentrant {
+        if (block.timestamp > voucher.deadline) revert HallmarkVoucherExpired(voucher.deadline);
+        if (voucher.buyer != address(0) && voucher.buyer != _msgSender()) {
+            revert HallmarkVoucherNotForCaller(voucher.buyer, _msgSender());
+        }
+        if (voucher.amount == 0) revert HallmarkInvalidAmount();
+        Design storage d = _design(voucher.designId);
+        bytes32 voucherHash = hashVoucher(voucher);
+        if (_voucherUsed[voucherHash]) revert HallmarkVoucherUsed(voucherHash);
+        // The role is checked at redemption: vouchers of a revoked or compromised issuer key die with its role.
+        if (
+            !_hasBrandRole(d.brandId, BrandRoles.ISSUER, signer) ||
+            !SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(voucherHash), signature)
+        ) revert HallmarkInvalidVoucherSignature(signer);
+        _requireBrandNotPaused(d.brandId);
+        if (msg.value != voucher.price) revert HallmarkWrongPayment(voucher.price, msg.value);
+
+        _voucherUsed[voucherHash] = true;
+        _proceeds[d.brandId] += msg.value;
+        _reserve(voucher.designId, d, voucher.amount);
+        emit VoucherRedeemed(voucher.designId, _msgSender(), signer, voucherHash, voucher.amount, voucher.price);
+        _mint(_msgSender(), voucher.designId, voucher.amount, "");
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function claimTwin(uint256 designId, uint256 certificateId, bytes32[] calldata proof) external nonReentrant {
+        Design storage d = _design(designId);
+        if (d.twinCollectionRoot == bytes32(0)) revert HallmarkNotATwin(designId);
+        if (_twinClaimed[designId][certificateId]) revert HallmarkTwinAlreadyClaimed(designId, certificateId);
+        if (
+            certificates.brandOf(certificateId) != d.brandId ||
+            !MerkleProof.verifyCalldata(
+                proof,
+                d.twinCollectionRoot,
+                keccak256(bytes.concat(keccak256(abi.encode(certificateId))))
+            )
+        ) revert HallmarkNotInTwinCollection(designId, certificateId);
+        address owner = IERC721(address(certificates)).ownerOf(certificateId);
+        if (owner != _msgSender()) revert HallmarkNotCertificateOwner(certificateId, _msgSender());
+        if (certificates.statusOf(certificateId) != IHallmarkCertificate.Status.Active) {
+            revert HallmarkCertificateNotActive(certificateId);
+        }
+        _twinClaimed[designId][certificateId] = true;
+        _reserve(designId, d, 1);
+        emit TwinClaimed(designId, certificateId, owner);
+        _mint(owner, designId, 1, "");
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function redeemForPhysical(uint256 designId, uint256 amount, bytes32 requestDigest) external nonReentrant {
+        Design storage d = _design(designId);
+        if (!d.redeemable) revert HallmarkNotRedeemable(designId);
+        if (amount == 0) revert HallmarkInvalidAmount();
+        _burn(_msgSender(), designId, amount);
+        d.burned += uint32(amount);
+        _redeemed[designId][_msgSender()] += amount;
+        emit RedemptionRequested(designId, _msgSender(), amount, requestDigest);
+        emit TraitUpdated(TRAIT_REDEEMED, designId, bytes32(uint256(d.burned)));
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function withdrawProceeds(uint32 brandId, address payable to) external nonReentrant {
+        if (!_hasBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender())) {
+            revert IBrandRegistry.HallmarkMissingBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender());
+        }
+        uint256 amount = _proceeds[brandId];
+        if (amount == 0 || to == address(0)) revert HallmarkWithdrawalFailed(brandId, amount);
+        _proceeds[brandId] = 0;
+        emit ProceedsWithdrawn(brandId, to, amount);
+        (bool ok, ) = to.call{value: amount}("");
+        if (!ok) revert HallmarkWithdrawalFailed(brandId, amount);
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function setURIBase(uint32 brandId, string calldata base) external {
+        if (!_hasBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender())) {
+            revert IBrandRegistry.HallmarkMissingBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender());
+        }
+        _uriBase[brandId] = base;
+        emit URIBaseChanged(brandId, base);
+    }
+
+    // ------------------------------------------------------------------------------------------- views
+
+    /// @inheritdoc IHallmarkGarments
+    function design(uint256 designId) external view returns (Design memory) {
+        return _design(designId);
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function designCount() external view returns (uint256) {
+        return _designCount;
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function twinClaimed(uint256 designId, uint256 certificateId) external view returns (bool) {
+        return _twinClaimed[designId][certificateId];
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function voucherUsed(bytes32 voucherHash) external view returns (bool) {
+        return _voucherUsed[voucherHash];
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function hashVoucher(Voucher calldata v) public pure returns (bytes32) {
+        return keccak256(abi.encode(VOUCHER_TYPEHASH, v.designId, v.buyer, v.amount, v.price, v.deadline, v.nonce));
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function proceedsOf(uint32 brandId) external view returns (uint256) {
+        return _proceeds[brandId];
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function redeemedBy(uint256 designId, address holder) external view returns (uint256) {
+        return _redeemed[designId][holder];
+    }
+
+    /// @notice The brand's URI base followed by the design id; the canonical document is the CIDv1 (raw,
+    /// sha2-256) of the design's metadata digest.
+    function uri(uint256 designId) public view override returns (string memory) {
+        string memory base = _uriBase[_design(designId).brandId];
+        return bytes(base).length == 0 ? "" : string.concat(base, designId.toString());
+    }
+
+    /// @inheritdoc IERC5192
+    function locked(uint256 designId) external view returns (bool) {
+        return _design(designId).locked;
+    }
+
+    /// @inheritdoc IERC2981
+    function royaltyInfo(
+        uint256 designId,
+        uint256 salePrice
+    ) external view returns (address receiver, uint256 royaltyAmount) {
+        Design storage d = _design(designId);
+        uint96 bps;
+        if (d.royaltyReceiver != address(0)) {
+            (receiver, bps) = (d.royaltyReceiver, d.royaltyBps);
+        } else {
+            (receiver, bps) = registry.royaltyOf(d.brandId);
+        }
+        royaltyAmount = (salePrice * bps) / 10_000;
+    }
+
+    /// @inheritdoc IERC7496
+    function getTraitValue(uint256 designId, bytes32 traitKey) public view returns (bytes32) {
+        Design storage d = _design(designId);
+        if (traitKey == TRAIT_MINTED) return bytes32(uint256(d.minted));
+        if (traitKey == TRAIT_REDEEMED) return bytes32(uint256(d.burned));
+        if (traitKey == TRAIT_LOCKED) return d.locked ? bytes32(uint256(1)) : bytes32(0);
+        revert IHallmarkCertificate.HallmarkUnknownTrait(traitKey);
+    }
+
+    /// @inheritdoc IERC7496
+    function getTraitValues(
+        uint256 designId,
+        bytes32[] calldata traitKeys
+    ) external view returns (bytes32[] memory traitValues) {
+        traitValues = new bytes32[](traitKeys.length);
+        for (uint256 i; i < traitKeys.length; ++i) traitValues[i] = getTraitValue(designId, traitKeys[i]);
+    }
+
+    /// @inheritdoc IERC7496
+    function getTraitMetadataURI() external pure returns (string memory) {
+        // solhint-disable quotes
+        return
+            'data:application/json,{"traits":{"minted":{"displayName":"Editions minted","dataType":{"type":"decimal"}},'
+            '"redeemed":{"displayName":"Redeemed for the physical piece","dataType":{"type":"decimal"}},'
+            '"locked":{"displayName":"Locked","dataType":{"type":"boolean"}}}}';
+        // solhint-enable quotes
+    }
+
+    /// @inheritdoc IERC7496
+    function setTrait(uint256, bytes32 traitKey, bytes32) external pure {
+        revert IHallmarkCertificate.HallmarkTraitReadOnly(traitKey);
+    }
+
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) public view override(ERC1155, IERC165) returns (bool) {
+        return
+            interfaceId == type(IERC2981).interfaceId ||
+            interfaceId == type(IERC5192).interfaceId ||
+            interfaceId == type(IERC7496).interfaceId ||
+            interfaceId == type(IHallmarkGarments).interfaceId ||
+            super.supportsInterface(interfaceId);
+    }
+
+    // ---------------------------------------------------------------------------------------- internals
+
+    /// @dev Every mint, transfer and burn passes here: a paused brand's garments don't move, and editions of a
+    /// locked design never change hands.
+    function _update(
+        address from,
+        address to,
+        uint256[] memory ids,
+        uint256[] memory values
+    ) internal override {
+        for (uint256 i; i < ids.length; ++i) {
+            Design storage d = _design(ids[i]);
+            _requireBrandNotPaused(d.brandId);
+            if (d.locked && from != address(0) && to != address(0)) revert HallmarkGarmentLocked(ids[i]);
+        }
+        super._update(from, to, ids, values);
+    }
+
+    /// @dev Counts `amount` against the cap and the closing time before anything is minted.
+    function _reserve(uint256 designId, Design storage d, uint256 amount) private {
+        if (d.closesAt != 0 && block.timestamp > d.closesAt) revert HallmarkEditionClosed(designId, d.closesAt);
+        uint256 minted = d.minted;
+        if (amount == 0 || amount > type(uint32).max || (d.maxSupply != 0 && minted + amount > d.maxSupply)) {
+            revert HallmarkEditionSoldOut(designId, minted, amount, d.maxSupply);
+        }
+        d.minted = uint32(minted + amount);
+        emit TraitUpdated(TRAIT_MINTED, designId, bytes32(minted + amount));
+    }
+
+    function _design(uint256 designId) private view returns (Design storage d) {
+        d = _designs[designId];
+        if (d.brandId == 0) revert HallmarkUnknownDesign(designId);
+    }
+}
