@@ -1,0 +1,103 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "pino";
+import {
+  ConflictError,
+  ContentTooLargeError,
+  DependencyUnavailableError,
+  HallmarkError,
+  IntegrityError,
+  InvalidDocumentError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+} from "../errors.js";
+import type { ProblemDetail } from "../errors.js";
+
+/** Prefix of every problem `type`; the slug after it is the stable part clients switch on. */
+export const PROBLEM_TYPE_BASE = "https://hallmark.dev/problems/";
+
+/** RFC 9457 problem details, with `errors` listing offending fields when there are any. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: readonly ProblemDetail[];
+}
+
+/** The one mapping from error classes to HTTP statuses. */
+function statusOf(error: HallmarkError): number {
+  if (error instanceof InvalidInputError) return 400;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof ContentTooLargeError) return 413;
+  if (error instanceof InvalidDocumentError) return 422;
+  if (error instanceof RateLimitedError) return 429;
+  // A block or document that fails its hash came from a node or gateway that served bad
+  // bytes: the upstream is at fault, not the request.
+  if (error instanceof IntegrityError) return 502;
+  if (error instanceof DependencyUnavailableError) return 503;
+  return 500;
+}
+
+const TITLES: Record<number, string> = {
+  400: "Malformed request",
+  404: "Not found",
+  409: "Conflict",
+  413: "Content too large",
+  422: "Invalid document",
+  429: "Too many requests",
+  500: "Internal error",
+  502: "Integrity check failed",
+  503: "Dependency unavailable",
+};
+
+/** Express's own errors (body parser, bad URL encoding) carry a 4xx `status`. */
+function isClientHttpError(error: unknown): error is { status: number } {
+  if (typeof error !== "object" || error === null || !("status" in error)) return false;
+  const status = (error).status;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
+export function problemFor(error: unknown, instance?: string): { problem: Problem; retryAfterSeconds?: number } {
+  if (error instanceof HallmarkError) {
+    const status = statusOf(error);
+    const problem: Problem = { type: PROBLEM_TYPE_BASE + error.type, title: TITLES[status] ?? "Error", status, detail: error.message, instance };
+    if (error.details.length > 0) problem.errors = error.details;
+    const retryAfterSeconds =
+      error instanceof RateLimitedError || error instanceof DependencyUnavailableError ? error.retryAfterSeconds : undefined;
+    return { problem, retryAfterSeconds };
+  }
+  if (isClientHttpError(error)) {
+    // Never echo a library's message: it can name internals.
+    return { problem: { type: PROBLEM_TYPE_BASE + "invalid-input", title: TITLES[400], status: 400, instance } };
+  }
+  return { problem: { type: PROBLEM_TYPE_BASE + "internal-error", title: TITLES[500], status: 500, instance } };
+}
+
+export function sendProblem(response: Parameters<RequestHandler>[1], problem: Problem, retryAfterSeconds?: number): void {
+  if (retryAfterSeconds !== undefined) response.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  response.status(problem.status).type("application/problem+json").send(JSON.stringify(problem));
+}
+
+/** The single error handler of the app: every failure leaves as application/problem+json. */
+export function problemHandler(logger?: Logger): ErrorRequestHandler {
+  return (error: unknown, request, response, next) => {
+    const { problem, retryAfterSeconds } = problemFor(error, request.originalUrl);
+    if (problem.status >= 500) logger?.error({ err: error, url: request.originalUrl }, "request failed");
+    if (response.headersSent) {
+      // Mid-stream failure (e.g. a later block failed verification): cut the connection so
+      // the client sees a truncated body, never a complete-looking one.
+      response.destroy(error instanceof Error ? error : undefined);
+      next();
+      return;
+    }
+    sendProblem(response, problem, retryAfterSeconds);
+  };
+}
+
+/** Unmatched routes are problems too. */
+export const notFoundHandler: RequestHandler = (request, _response, next) => {
+  next(new NotFoundError(`No route for ${request.method} ${request.path}`));
+};

@@ -1,0 +1,150 @@
+import { exporter } from "ipfs-unixfs-exporter";
+import type { UnixFSEntry } from "ipfs-unixfs-exporter";
+import type { CID } from "multiformats/cid";
+import { HallmarkError, InvalidInputError, NotFoundError } from "../errors.js";
+import type { BlockSource } from "./block-source.js";
+import { normaliseContentPath } from "./content-path.js";
+import type {
+  ContentStat,
+  DirectoryListing,
+  MetadataReader,
+  RangeReadOptions,
+  ReadOptions,
+  VerifiedContent,
+} from "./metadata-store.js";
+import { DEFAULT_READ_LIMITS, assertWithinLimit, deadlineSignal, toReadError } from "./read-limits.js";
+import type { ReadLimits } from "./read-limits.js";
+import { VerifiedBlockstore } from "./verified-blockstore.js";
+
+/** Directory listings are for humans and the gateway route, not for walking a whole batch. */
+const MAX_LISTING_ENTRIES = 10_000;
+
+/**
+ * The read half shared by every adapter: UnixFS traversal (ipfs-unixfs-exporter) over a
+ * VerifiedBlockstore, with size limits, deadlines and one error mapping. Adapters only differ
+ * in their BlockSource.
+ */
+export class UnixfsReader implements MetadataReader {
+  private readonly blocks: VerifiedBlockstore;
+
+  constructor(
+    source: BlockSource,
+    private readonly limits: ReadLimits = DEFAULT_READ_LIMITS,
+  ) {
+    this.blocks = new VerifiedBlockstore(source);
+  }
+
+  async stat(cid: CID, options: ReadOptions = {}): Promise<ContentStat> {
+    const signal = deadlineSignal(options.timeoutMs ?? this.limits.timeoutMs, options.signal);
+    const entry = await this.resolve(cid, options.path, signal);
+    return statOf(entry);
+  }
+
+  async get(cid: CID, options: ReadOptions = {}): Promise<Uint8Array> {
+    const maxBytes = options.maxBytes ?? this.limits.maxBytes;
+    const { stat, body } = await this.stream(cid, { ...options, maxBytes });
+    if (stat.type === "directory") {
+      throw new InvalidInputError(`${describe(cid, options.path)} is a directory, not a file`);
+    }
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for await (const chunk of body) {
+      length += chunk.byteLength;
+      // The declared size was checked already; this guards against a DAG that lies about it.
+      assertWithinLimit(length, maxBytes, describe(cid, options.path));
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  async stream(cid: CID, options: RangeReadOptions = {}): Promise<VerifiedContent> {
+    const what = describe(cid, options.path);
+    const signal = deadlineSignal(options.timeoutMs ?? this.limits.timeoutMs, options.signal);
+    const entry = await this.resolve(cid, options.path, signal);
+    const stat = statOf(entry);
+    if (entry.type === "directory") return { stat, body: emptyBody() };
+    if (entry.type !== "file" && entry.type !== "raw") {
+      throw new InvalidInputError(`${what} is not UnixFS file content`);
+    }
+    const offset = options.offset ?? 0;
+    const length = options.length ?? Number(stat.size) - offset;
+    assertWithinLimit(length, options.maxBytes ?? this.limits.maxBytes, what);
+    const content = entry.content({ offset, length, signal });
+    return { stat, body: mapErrors(content, signal, what) };
+  }
+
+  async list(cid: CID, options: ReadOptions = {}): Promise<DirectoryListing[]> {
+    const what = describe(cid, options.path);
+    const signal = deadlineSignal(options.timeoutMs ?? this.limits.timeoutMs, options.signal);
+    const entry = await this.resolve(cid, options.path, signal);
+    if (entry.type !== "directory") throw new InvalidInputError(`${what} is not a directory`);
+    const listing: DirectoryListing[] = [];
+    try {
+      for await (const child of entry.entries({ signal })) {
+        if (listing.length >= MAX_LISTING_ENTRIES) break;
+        listing.push({ name: child.name, cid: child.cid, size: child.size });
+      }
+    } catch (error) {
+      throw mapError(error, signal, what);
+    }
+    return listing;
+  }
+
+  async getBlock(cid: CID, options: ReadOptions = {}): Promise<Uint8Array> {
+    const signal = deadlineSignal(options.timeoutMs ?? this.limits.timeoutMs, options.signal);
+    try {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of this.blocks.get(cid, { signal })) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    } catch (error) {
+      throw mapError(error, signal, cid.toString());
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the adapter that owns the BlockSource closes it.
+  }
+
+  private async resolve(cid: CID, path: string | undefined, signal: AbortSignal): Promise<UnixFSEntry> {
+    const segments = normaliseContentPath(path);
+    const target = segments.length === 0 ? cid : `${cid.toString()}/${segments.join("/")}`;
+    try {
+      return await exporter(target, this.blocks, { signal });
+    } catch (error) {
+      throw mapError(error, signal, describe(cid, path));
+    }
+  }
+}
+
+function statOf(entry: UnixFSEntry): ContentStat {
+  const type = entry.type === "directory" ? "directory" : entry.type === "raw" ? "raw" : "file";
+  return { cid: entry.cid, type, size: entry.size };
+}
+
+function describe(cid: CID, path: string | undefined): string {
+  return path === undefined || path === "" ? cid.toString() : `${cid.toString()}/${path}`;
+}
+
+function mapError(error: unknown, signal: AbortSignal, what: string): HallmarkError {
+  if (error instanceof HallmarkError) return error;
+  if (error instanceof Error && !signal.aborted) {
+    // ipfs-unixfs-exporter's own error names: a missing path, or a CID that is not UnixFS.
+    if (error.name === "NotFoundError") return new NotFoundError(`Not found: ${what}`, { cause: error });
+    if (error.name === "NotUnixFSError" || error.name === "NoResolverError" || error.name === "BadPathError") {
+      return new InvalidInputError(`Not UnixFS content: ${what}`, { cause: error });
+    }
+  }
+  return toReadError(error, signal, what);
+}
+
+async function* mapErrors(source: AsyncIterable<Uint8Array>, signal: AbortSignal, what: string): AsyncGenerator<Uint8Array> {
+  try {
+    yield* source;
+  } catch (error) {
+    throw mapError(error, signal, what);
+  }
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {
+  // A directory has no byte content; callers list it instead.
+}

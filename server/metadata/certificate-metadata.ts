@@ -1,0 +1,79 @@
+import { z } from "zod";
+import {
+  Attribute,
+  Bytes32,
+  CalendarDate,
+  ContentUri,
+  CountryCode,
+  Gtin,
+  MediaReference,
+  NonEmptyText,
+  ThreeDimensionalModel,
+} from "./common.js";
+
+export const CERTIFICATE_METADATA_SCHEMA_ID = "hallmark.certificate-metadata.v1";
+
+/**
+ * The serial never appears in clear on-chain. The brand either publishes it here, or publishes
+ * only `serialHash = keccak256(abi.encodePacked(brandSalt, serial))`, the value the contract holds.
+ */
+const Serial = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("clear"), value: z.string().min(1).max(100) }),
+  z.object({ kind: z.literal("salted-hash"), serialHash: Bytes32 }),
+]);
+
+const MaterialShare = z.object({
+  material: z.string().min(1).max(100),
+  percentage: z.number().gt(0).max(100),
+  /** Which part of the product ("shell", "lining"); shares are checked per part. */
+  part: z.string().min(1).max(100).default("main"),
+  origin: CountryCode.optional(),
+});
+
+const ProductPassport = z
+  .object({
+    brand: z.object({ name: NonEmptyText, id: Bytes32.optional() }),
+    productName: NonEmptyText,
+    model: z.object({ name: NonEmptyText.optional(), reference: z.string().min(1).max(100) }),
+    gtin: Gtin.optional(),
+    serial: Serial,
+    materials: z.array(MaterialShare).min(1),
+    manufacture: z.object({
+      place: z.object({ city: NonEmptyText.optional(), country: CountryCode, facility: NonEmptyText.optional() }),
+      date: CalendarDate,
+    }),
+    care: z.object({ instructions: z.array(NonEmptyText).min(1), repair: NonEmptyText.optional() }),
+    images: z.array(MediaReference).min(1),
+    model3d: ThreeDimensionalModel.optional(),
+  })
+  .superRefine((passport, context) => {
+    // Composition must be complete for each part, as textile labelling rules require.
+    const totals = new Map<string, number>();
+    for (const share of passport.materials) totals.set(share.part, (totals.get(share.part) ?? 0) + share.percentage);
+    for (const [part, total] of totals) {
+      if (Math.abs(total - 100) > 0.01) {
+        const index = passport.materials.findIndex((share) => share.part === part);
+        context.addIssue({
+          code: "custom",
+          path: ["materials", index, "percentage"],
+          message: `shares of part "${part}" add up to ${total}%, not 100%`,
+        });
+      }
+    }
+  });
+
+/** ERC-721 metadata JSON (name, description, image, attributes) plus the product passport. */
+export const CertificateMetadata = z
+  .object({
+    schema: z.literal(CERTIFICATE_METADATA_SCHEMA_ID),
+    name: NonEmptyText,
+    description: z.string().max(10_000),
+    image: ContentUri,
+    external_url: ContentUri.optional(),
+    animation_url: ContentUri.optional(),
+    attributes: z.array(Attribute).default([]),
+    passport: ProductPassport,
+  })
+  .meta({ title: "Hallmark certificate metadata", description: "ERC-721 metadata with a product passport" });
+
+export type CertificateMetadata = z.infer<typeof CertificateMetadata>;

@@ -1,0 +1,20 @@
+import type { z } from "zod";
+import { CertificateMetadata } from "./certificate-metadata.js";
+import { GarmentMetadata } from "./garment-metadata.js";
+import { ProvenanceDetails } from "./provenance-details.js";
+
+/**
+ * The three kinds of document whose sha256 is committed on-chain: a certificate's metadata, a
+ * garment design's metadata, a provenance event's details.
+ */
+export const metadataSchemas = {
+  "certificate-metadata": CertificateMetadata,
+  "garment-metadata": GarmentMetadata,
+  "provenance-details": ProvenanceDetails,
+} as const;
+
+export type MetadataKind = keyof typeof metadataSchemas;
+
+export type MetadataDocument<K extends MetadataKind> = z.output<(typeof metadataSchemas)[K]>;
+
+export const METADATA_KINDS = Object.keys(metadataSchemas) as MetadataKind[];
