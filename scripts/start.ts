@@ -6,6 +6,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
 import HallmarkModule from "../ignition/modules/Hallmark.js";
+import { createMetadataStore } from "../server/ipfs/create-metadata-store.js";
+import { ipfsConfigFromEnv } from "../server/ipfs/ipfs-config.js";
 import { seedDemo } from "./demo/seed.js";
 
 const dataDir = path.resolve(process.env.HALLMARK_DATA_DIR ?? ".hallmark");
@@ -40,7 +42,9 @@ const deployments = {
 await mkdir(path.dirname(deploymentsFile), { recursive: true });
 await writeFile(deploymentsFile, JSON.stringify(deployments, null, 2) + "\n");
 
-const summary = await seedDemo(ethers, registry, certificate, garments);
+const metadataStore = await createMetadataStore(ipfsConfigFromEnv());
+const summary = await seedDemo(ethers, { registry, certificate, garments }, metadataStore);
+await metadataStore.close();
 console.log(`Hallmark local stack on chain ${deployments.chainId}`);
 console.log(`  BrandRegistry        ${deployments.contracts.BrandRegistry}`);
 console.log(`  HallmarkCertificate  ${deployments.contracts.HallmarkCertificate}`);

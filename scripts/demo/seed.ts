@@ -1,15 +1,18 @@
 /**
- * The demo collection: two brands and certificates with real histories, built through the contracts'
- * public functions exactly as a brand, its partners and customers would.
+ * The demo collection: two brands, certificates with real histories and digital garments, built through
+ * the contracts' public functions exactly as a brand, its partners and customers would, with every
+ * metadata and event document published to IPFS and committed on-chain by its sha256.
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { ethers as ethersLib, Wallet } from "ethers";
+import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
 import { buildTwinCollection } from "../../server/issuer/twinCollection.js";
 import type {
   BrandRegistry,
   HallmarkCertificate,
   HallmarkGarments,
 } from "../../types/ethers-contracts/index.js";
+import { DemoCatalogue } from "./catalogue.js";
 
 const ROLE = {
   ISSUER: ethersLib.id("hallmark.role.ISSUER"),
@@ -18,116 +21,194 @@ const ROLE = {
 };
 const Kind = { Sale: 0, AuthenticatedResale: 1, Repair: 2, Inspection: 3 };
 
+/** The demo brands' serial salts. A real brand keeps its salt secret and gives it only to its verifier. */
+export const DEMO_BRAND_SALTS: Record<string, string> = {
+  "1": ethersLib.id("maison-aurelle-demo-salt"),
+  "2": ethersLib.id("volta-milano-demo-salt"),
+};
+
+export interface DemoClaimCode {
+  tokenId: string;
+  serial: string;
+  code: string;
+}
+
 export interface DemoSummary {
   brands: number;
   certificates: number;
   designs: number;
+  tokens: {
+    resold: string;
+    stolen: string;
+    revoked: string;
+    repaired: string;
+    succeeded: string;
+    successor: string;
+  };
+  claimCodes: DemoClaimCode[];
   highlights: string[];
-}
-
-function sha256Json(document: unknown): string {
-  return ethersLib.sha256(ethersLib.toUtf8Bytes(JSON.stringify(document)));
 }
 
 export async function seedDemo(
   ethers: HardhatEthers,
-  registry: BrandRegistry,
-  certificate: HallmarkCertificate,
-  garments: HallmarkGarments,
+  contracts: { registry: BrandRegistry; certificate: HallmarkCertificate; garments: HallmarkGarments },
+  store: MetadataStore,
 ): Promise<DemoSummary> {
-  const [, adminA, issuerA, partner, repairer, vaultA, adminB, issuerB, alice, bob, carol] =
+  const { registry, certificate, garments } = contracts;
+  const [, adminA, issuerA, partner, repairer, vaultA, adminB, issuerB, alice, bob, carol, dana] =
     await ethers.getSigners();
+  const catalogue = new DemoCatalogue(store);
   const highlights: string[] = [];
+  const send = async (tx: Promise<ethersLib.ContractTransactionResponse>) => (await tx).wait();
 
-  await (
-    await registry.registerBrand("Maison Aurelle", "", adminA.address, vaultA.address, adminA.address, 500)
-  ).wait();
-  await (
-    await registry.registerBrand("Volta Milano", "", adminB.address, adminB.address, adminB.address, 750)
-  ).wait();
-  await (await registry.connect(adminA).grantBrandRole(1, ROLE.ISSUER, issuerA.address)).wait();
-  await (await registry.connect(adminA).grantBrandRole(1, ROLE.RESALE_PARTNER, partner.address)).wait();
-  await (await registry.connect(adminA).grantBrandRole(1, ROLE.REPAIRER, repairer.address)).wait();
-  await (await registry.connect(adminB).grantBrandRole(2, ROLE.ISSUER, issuerB.address)).wait();
+  await send(
+    registry.registerBrand("Maison Aurelle", "", adminA.address, vaultA.address, adminA.address, 500),
+  );
+  await send(registry.registerBrand("Volta Milano", "", adminB.address, adminB.address, adminB.address, 750));
+  await send(registry.connect(adminA).grantBrandRole(1, ROLE.ISSUER, issuerA.address));
+  await send(registry.connect(adminA).grantBrandRole(1, ROLE.RESALE_PARTNER, partner.address));
+  await send(registry.connect(adminA).grantBrandRole(1, ROLE.REPAIRER, repairer.address));
+  await send(registry.connect(adminB).grantBrandRole(2, ROLE.ISSUER, issuerB.address));
 
-  const salt = ethersLib.id("maison-aurelle-demo-salt");
-  const items = Array.from({ length: 24 }, (_, i) => {
+  // Maison Aurelle: 24 bags into the brand vault; the last six wait there with claim codes.
+  const items = [];
+  for (let i = 0; i < 24; i++) {
     const serial = `MA-2024-${String(i + 1).padStart(4, "0")}`;
+    const serialHash = ethersLib.solidityPackedKeccak256(
+      ["bytes32", "string"],
+      [DEMO_BRAND_SALTS["1"], serial],
+    );
+    const metadata = await catalogue.certificate("Maison Aurelle", serial, i);
     const claimKey = i >= 18 ? Wallet.createRandom() : undefined;
-    return {
+    items.push({
       serial,
       claimKey,
       input: {
-        serialHash: ethersLib.solidityPackedKeccak256(["bytes32", "string"], [salt, serial]),
-        metadataDigest: sha256Json({ name: `Aurelle Sac ${serial}`, serial }),
+        serialHash,
+        metadataDigest: metadata.digest,
         chip: ethersLib.ZeroAddress,
         claimKey: claimKey?.address ?? ethersLib.ZeroAddress,
       },
-    };
-  });
-  await (
-    await certificate.connect(issuerA).issueBatch(
+    });
+  }
+  await send(
+    certificate.connect(issuerA).issueBatch(
       1,
       vaultA.address,
       items.map((x) => x.input),
-    )
-  ).wait();
+    ),
+  );
   const ids = await Promise.all(items.map((x) => certificate.tokenIdOf(1, x.input.serialHash)));
+  const [resold, stolen, revoked, repaired, superseded] = ids;
 
-  // Sold, repaired and resold through a partner.
-  const [sold, stolen, revoked] = ids;
-  await (await certificate.connect(vaultA).transferFrom(vaultA.address, alice.address, sold)).wait();
-  await (
-    await certificate.connect(issuerA).recordProvenance(sold, Kind.Sale, sha256Json({ kind: "sale" }), 0)
-  ).wait();
-  await (
-    await certificate.connect(repairer).recordProvenance(sold, Kind.Repair, sha256Json({ kind: "repair" }), 8)
-  ).wait();
-  await (await certificate.connect(alice).approve(partner.address, sold)).wait();
-  await (
-    await certificate
-      .connect(partner)
-      .authenticatedResale(sold, bob.address, sha256Json({ kind: "resale" }), 9)
-  ).wait();
-  highlights.push(`resold through a partner: token ${sold}`);
+  const sale = (city: string) =>
+    catalogue.provenance({
+      kind: "sold",
+      actor: { name: `Maison Aurelle ${city}`, role: "retailer" },
+      date: "2024-05-04T11:00:00Z",
+      place: { city, country: "FR" },
+    });
 
-  await (await certificate.connect(vaultA).transferFrom(vaultA.address, carol.address, stolen)).wait();
-  await (await certificate.connect(carol).reportStolen(stolen, "taken from a boutique fitting room")).wait();
+  // Sold in Paris, repaired, then resold through an authorized partner after inspection.
+  await send(certificate.connect(vaultA).transferFrom(vaultA.address, alice.address, resold));
+  await send(
+    certificate.connect(issuerA).recordProvenance(resold, Kind.Sale, (await sale("Paris")).digest, 0),
+  );
+  const repair = await catalogue.provenance({
+    kind: "repaired",
+    actor: { name: "Atelier Aurelle Firenze", role: "repairer", address: repairer.address },
+    date: "2025-01-09T10:00:00Z",
+    repair: { description: "Handle re-stitched with waxed linen thread", partsReplaced: ["handle thread"] },
+  });
+  await send(certificate.connect(repairer).recordProvenance(resold, Kind.Repair, repair.digest, 8));
+  const resale = await catalogue.provenance({
+    kind: "authenticated-resale",
+    actor: { name: "Seconde Main Paris", role: "resale-partner", address: partner.address },
+    date: "2026-02-11T15:42:00Z",
+    inspection: {
+      conditionGrade: "very-good",
+      findings: [{ area: "corners", description: "Light wear on the two bottom corners", severity: "minor" }],
+      photos: [],
+    },
+    price: { amount: "1850.00", currency: "EUR" },
+  });
+  await send(certificate.connect(alice).approve(partner.address, resold));
+  await send(certificate.connect(partner).authenticatedResale(resold, bob.address, resale.digest, 9));
+  highlights.push(`sold, repaired and resold through a partner: token ${resold}`);
+
+  await send(certificate.connect(vaultA).transferFrom(vaultA.address, carol.address, stolen));
+  await send(certificate.connect(carol).reportStolen(stolen, "taken from a boutique fitting room"));
   highlights.push(`reported stolen: token ${stolen}`);
 
-  await (await certificate.connect(adminA).revoke(revoked, "counterfeit tag found at inspection")).wait();
+  await send(certificate.connect(adminA).revoke(revoked, "counterfeit tag found at inspection"));
   highlights.push(`revoked: token ${revoked}`);
 
-  const claimable = items.filter((x) => x.claimKey);
-  highlights.push(
-    `${claimable.length} unclaimed in the brand vault with claim codes, e.g. ${claimable[0]?.claimKey?.privateKey}`,
+  await send(certificate.connect(vaultA).transferFrom(vaultA.address, dana.address, repaired));
+  await send(
+    certificate.connect(issuerA).recordProvenance(repaired, Kind.Sale, (await sale("Lyon")).digest, 0),
   );
+  await send(certificate.connect(repairer).recordProvenance(repaired, Kind.Repair, repair.digest, 7));
+  highlights.push(`sold and repaired: token ${repaired}`);
 
-  const saltB = ethersLib.id("volta-milano-demo-salt");
-  const itemsB = Array.from({ length: 8 }, (_, i) => ({
-    serialHash: ethersLib.solidityPackedKeccak256(["bytes32", "string"], [saltB, `VM-${i + 1}`]),
-    metadataDigest: sha256Json({ name: `Volta jacket ${i + 1}` }),
-    chip: ethersLib.ZeroAddress,
-    claimKey: ethersLib.ZeroAddress,
-  }));
-  await (await certificate.connect(issuerB).issueBatch(2, alice.address, itemsB)).wait();
+  // A tag replaced: the brand issues a successor certificate to the same owner.
+  await send(certificate.connect(vaultA).transferFrom(vaultA.address, dana.address, superseded));
+  const replacementSerial = "MA-2024-0005-R1";
+  const replacementHash = ethersLib.solidityPackedKeccak256(
+    ["bytes32", "string"],
+    [DEMO_BRAND_SALTS["1"], replacementSerial],
+  );
+  const replacement = await catalogue.certificate("Maison Aurelle", replacementSerial, 4);
+  await send(
+    certificate
+      .connect(issuerA)
+      .issueSuccessor(
+        superseded,
+        {
+          serialHash: replacementHash,
+          metadataDigest: replacement.digest,
+          chip: ethersLib.ZeroAddress,
+          claimKey: ethersLib.ZeroAddress,
+        },
+        "NFC tag replaced after water damage",
+      ),
+  );
+  const successor = await certificate.tokenIdOf(1, replacementHash);
+  highlights.push(`tag replaced: token ${superseded} succeeded by ${successor}`);
 
-  // Digital garments: a capped edition sold by vouchers, and the digital twin of the physical bags.
+  const claimCodes = items
+    .map((x, i) => ({ tokenId: ids[i].toString(), serial: x.serial, code: x.claimKey?.privateKey ?? "" }))
+    .filter((x) => x.code !== "");
+  highlights.push(`${claimCodes.length} unclaimed in the brand vault with claim codes`);
+
+  // Volta Milano: jackets sold directly to a customer's wallet.
+  const itemsB = [];
+  for (let i = 0; i < 8; i++) {
+    const serial = `VM-J-${i + 1}`;
+    const metadata = await catalogue.certificate("Volta Milano", serial, i);
+    itemsB.push({
+      serialHash: ethersLib.solidityPackedKeccak256(["bytes32", "string"], [DEMO_BRAND_SALTS["2"], serial]),
+      metadataDigest: metadata.digest,
+      chip: ethersLib.ZeroAddress,
+      claimKey: ethersLib.ZeroAddress,
+    });
+  }
+  await send(certificate.connect(issuerB).issueBatch(2, alice.address, itemsB));
+
+  // Digital garments: a capped edition sold by an airdrop and a voucher, and the digital twin of the bags.
+  const editionDoc = await catalogue.garment("Sac Aurelle 30 — digital edition", 500);
   const design = {
     maxSupply: 500,
     closesAt: 0,
-    metadataDigest: sha256Json({ name: "Aurelle Sac — digital edition" }),
+    metadataDigest: editionDoc.digest,
     royaltyReceiver: ethersLib.ZeroAddress,
     royaltyBps: 0,
     locked: false,
     redeemable: true,
     twinCollectionRoot: ethersLib.ZeroHash,
   };
-  await (await garments.connect(issuerA).createDesign(1, design)).wait();
+  await send(garments.connect(issuerA).createDesign(1, design));
   const edition = await garments.designCount();
-  await (
-    await garments.connect(issuerA).mintEditions(edition, [alice.address, carol.address], [2, 1])
-  ).wait();
+  await send(garments.connect(issuerA).mintEditions(edition, [alice.address, carol.address], [2, 1]));
   const voucher = {
     designId: edition,
     buyer: bob.address,
@@ -153,28 +234,43 @@ export async function seedDemo(
     ],
   };
   const signature = await issuerA.signTypedData(domain, types, voucher);
-  await (
-    await garments.connect(bob).redeemVoucher(voucher, issuerA.address, signature, { value: voucher.price })
-  ).wait();
+  await send(
+    garments.connect(bob).redeemVoucher(voucher, issuerA.address, signature, { value: voucher.price }),
+  );
   highlights.push(`garment design ${edition}: 500-edition cap, 4 minted (airdrop and a voucher sale)`);
 
   const twins = buildTwinCollection(ids.slice(0, 12));
-  await (
-    await garments
+  const twinDoc = await catalogue.garment("Sac Aurelle 30 — digital twin", 12);
+  await send(
+    garments
       .connect(issuerA)
       .createDesign(1, {
         ...design,
         maxSupply: 12,
         redeemable: false,
         twinCollectionRoot: twins.root,
-        metadataDigest: sha256Json({ name: "Aurelle Sac — digital twin" }),
-      })
-  ).wait();
+        metadataDigest: twinDoc.digest,
+      }),
+  );
   const twinDesign = await garments.designCount();
-  await (await garments.connect(bob).claimTwin(twinDesign, sold, twins.proofOf(sold))).wait();
+  await send(garments.connect(bob).claimTwin(twinDesign, resold, twins.proofOf(resold)));
   highlights.push(
-    `garment design ${twinDesign}: digital twin of the first 12 bags; token ${sold}'s twin claimed`,
+    `garment design ${twinDesign}: digital twin of the first 12 bags; token ${resold}'s twin claimed`,
   );
 
-  return { brands: 2, certificates: items.length + itemsB.length, designs: 2, highlights };
+  return {
+    brands: 2,
+    certificates: items.length + 1 + itemsB.length,
+    designs: 2,
+    tokens: {
+      resold: resold.toString(),
+      stolen: stolen.toString(),
+      revoked: revoked.toString(),
+      repaired: repaired.toString(),
+      succeeded: superseded.toString(),
+      successor: successor.toString(),
+    },
+    claimCodes,
+    highlights,
+  };
 }

@@ -1,0 +1,118 @@
+/**
+ * The demo catalogue: schema-valid metadata documents and product pictures for the demo brands,
+ * published to the configured IPFS store. Digests returned here are what the chain commits to.
+ */
+import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
+import { publishDocument } from "../../server/metadata/metadata-document.js";
+import { boxGlb } from "./glb.js";
+
+export interface PublishedDocument {
+  digest: string;
+  cid: string;
+}
+
+const MODELS = [
+  { name: "Sac Aurelle 30", reference: "AU-S30", colour: "#7a3b2e", leather: "Calfskin" },
+  { name: "Pochette Lune", reference: "AU-PL1", colour: "#1f3a5f", leather: "Lambskin" },
+  { name: "Cabas Riviera", reference: "AU-CR2", colour: "#c49a3a", leather: "Canvas and calfskin" },
+];
+
+/** A small SVG picture of a bag, in the model's colour: a real image the page can show. */
+function bagPicture(colour: string, label: string): Uint8Array {
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 320" role="img" aria-label="${label}">` +
+    `<rect width="320" height="320" fill="#f5f1ea"/>` +
+    `<path d="M110 120 Q160 40 210 120" fill="none" stroke="#3b2a20" stroke-width="10"/>` +
+    `<rect x="70" y="120" width="180" height="140" rx="18" fill="${colour}"/>` +
+    `<rect x="145" y="150" width="30" height="18" rx="4" fill="#d9c27a"/></svg>`;
+  return new TextEncoder().encode(svg);
+}
+
+export class DemoCatalogue {
+  private readonly pictures = new Map<string, string>();
+
+  constructor(private readonly store: MetadataStore) {}
+
+  private async picture(model: (typeof MODELS)[number]): Promise<string> {
+    let uri = this.pictures.get(model.reference);
+    if (!uri) {
+      const cid = await this.store.addBytes(bagPicture(model.colour, model.name));
+      uri = `ipfs://${cid.toString()}`;
+      this.pictures.set(model.reference, uri);
+    }
+    return uri;
+  }
+
+  async certificate(
+    brand: string,
+    serial: string,
+    index: number,
+    serialHash?: string,
+  ): Promise<PublishedDocument> {
+    const model = MODELS[index % MODELS.length];
+    const image = await this.picture(model);
+    const month = String(1 + (index % 9)).padStart(2, "0");
+    const encoded = await publishDocument(this.store, "certificate-metadata", {
+      schema: "hallmark.certificate-metadata.v1",
+      name: `${model.name} — ${serial}`,
+      description: `Certificate of authenticity for a ${model.name} by ${brand}.`,
+      image,
+      attributes: [
+        { trait_type: "Model", value: model.name },
+        { trait_type: "Leather", value: model.leather },
+      ],
+      passport: {
+        brand: { name: brand },
+        productName: model.name,
+        model: { name: model.name, reference: model.reference },
+        serial: serialHash ? { kind: "salted-hash", serialHash } : { kind: "clear", value: serial },
+        materials: [
+          { material: model.leather, percentage: 85, part: "main" },
+          { material: "Brass", percentage: 15, part: "main" },
+        ],
+        manufacture: { place: { city: "Florence", country: "IT" }, date: `2024-${month}-15` },
+        care: {
+          instructions: ["Keep away from direct sunlight", "Store in its dust bag"],
+          repair: "Brand ateliers only",
+        },
+        images: [{ uri: image, mediaType: "image/svg+xml", alt: model.name }],
+      },
+    });
+    return { digest: encoded.digest, cid: encoded.cid.toString() };
+  }
+
+  async provenance(details: Record<string, unknown>): Promise<PublishedDocument> {
+    const encoded = await publishDocument(this.store, "provenance-details", {
+      schema: "hallmark.provenance-details.v1",
+      ...details,
+    });
+    return { digest: encoded.digest, cid: encoded.cid.toString() };
+  }
+
+  async garment(name: string, edition: number): Promise<PublishedDocument> {
+    const model = MODELS[0];
+    const preview = await this.picture(model);
+    const glb = boxGlb(0.36, 0.26, 0.14, [0.48, 0.23, 0.18, 1]);
+    const modelUri = `ipfs://${(await this.store.addBytes(glb)).toString()}`;
+    const encoded = await publishDocument(this.store, "garment-metadata", {
+      schema: "hallmark.garment-metadata.v1",
+      name,
+      description: `${name}, edition of ${edition}.`,
+      image: preview,
+      decimals: 0,
+      properties: { edition },
+      attributes: [{ trait_type: "Rarity", value: "Limited" }],
+      wearable: {
+        category: "bag",
+        model: { uri: modelUri, format: "glb", mediaType: "model/gltf-binary", sizeBytes: glb.byteLength },
+        previews: [{ uri: preview, mediaType: "image/svg+xml", width: 320, height: 320 }],
+        fit: { bodyTypes: ["neutral"] },
+        platforms: [{ name: "Hallmark viewer" }],
+        technicalSheet: {
+          materials: [{ name: "Calfskin PBR", description: "Scanned from the physical bag" }],
+        },
+      },
+    });
+    return { digest: encoded.digest, cid: encoded.cid.toString() };
+  }
+}
