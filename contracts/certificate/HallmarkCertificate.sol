@@ -98,12 +98,12 @@ contract HallmarkCertificate is
         uint256 n = items.length;
         if (n == 0 || n > MAX_BATCH) revert HallmarkInvalidBatchSize(n, MAX_BATCH);
         _checkBrandRole(brandId, BrandRoles.ISSUER, _msgSender());
-        // Receiver hooks run after all state is written (checks-effects-interactions), and the guard keeps
-        // a re-entering receiver out of every state-changing entry point of this contract.
-        bool contractRecipient = to.code.length != 0;
-        for (uint256 i; i < n; ++i) {
-            uint256 tokenId = _issue(brandId, to, items[i]);
-            if (contractRecipient) {
+        for (uint256 i; i < n; ++i) _issue(brandId, to, items[i]);
+        // Receiver hooks run once the whole batch is written (checks-effects-interactions), and the guard
+        // keeps a re-entering receiver out of every state-changing entry point of this contract.
+        if (to.code.length != 0) {
+            for (uint256 i; i < n; ++i) {
+                uint256 tokenId = tokenIdOf(brandId, items[i].serialHash);
                 ERC721Utils.checkOnERC721Received(_msgSender(), address(0), to, tokenId, "");
             }
         }
