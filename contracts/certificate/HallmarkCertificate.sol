@@ -118,10 +118,10 @@ contract HallmarkCertificate is
         uint32 brandId = _brandOf(predecessorId);
         _checkBrandRole(brandId, BrandRoles.ISSUER, _msgSender());
         address owner = _requireOwned(predecessorId);
-        Status current = _status[predecessorId];
-        if (current != Status.Active) revert HallmarkInvalidStatusChange(predecessorId, current, Status.Revoked);
         uint256 existing = _successor[predecessorId];
         if (existing != 0) revert HallmarkAlreadySucceeded(predecessorId, existing);
+        Status current = _status[predecessorId];
+        if (current != Status.Active) revert HallmarkInvalidStatusChange(predecessorId, current, Status.Revoked);
 
         successorId = _issue(brandId, owner, item);
         _successor[predecessorId] = successorId;
