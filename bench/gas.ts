@@ -1,0 +1,77 @@
+/**
+ * Gas benchmark: `npm run bench:gas` (hardhat run bench/gas.ts).
+ *
+ * Deploys every contract and its baselines on a fresh in-process EDR chain, measures gasUsed from the
+ * receipts, writes docs/benchmarks/gas.md and prints the headline figure on one line. A new contract adds
+ * its rows by writing a bench/<contract>.ts section like bench/certificate.ts and listing it in SECTIONS.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import hre, { network } from "hardhat";
+import { format, resolveConfig } from "prettier";
+import { benchBaselines } from "./baselines.js";
+import { BATCH_MINT_OPERATION, CERTIFICATE_SECTION, benchCertificate } from "./certificate.js";
+import { BASELINE, type BenchContext } from "./lib/context.js";
+import { GasTable } from "./lib/gas-table.js";
+import { renderReport, type Toolchain } from "./lib/report.js";
+
+const OUTPUT = path.join(hre.config.paths.root, "docs", "benchmarks", "gas.md");
+const COMMAND = "npm run bench:gas";
+
+/** Each section adds its rows to the table and may return Markdown notes for the report. */
+const SECTIONS: ((ctx: BenchContext) => Promise<string | void>)[] = [benchBaselines, benchCertificate];
+
+async function toolchain(chainHardfork: string): Promise<Toolchain> {
+  const buildInfoId = await hre.artifacts.getBuildInfoId("HallmarkCertificate");
+  const buildInfoPath =
+    buildInfoId === undefined ? undefined : await hre.artifacts.getBuildInfoPath(buildInfoId);
+  if (buildInfoPath === undefined)
+    throw new Error("no build info for HallmarkCertificate: run `npx hardhat build`");
+  const buildInfo = JSON.parse(await readFile(buildInfoPath, "utf8")) as {
+    solcLongVersion: string;
+    input: {
+      settings: { evmVersion?: string; optimizer?: { enabled?: boolean; runs?: number }; viaIR?: boolean };
+    };
+  };
+  const { settings } = buildInfo.input;
+  return {
+    solc: buildInfo.solcLongVersion,
+    optimizer:
+      settings.optimizer?.enabled === true ? `enabled, ${settings.optimizer.runs ?? 200} runs` : "disabled",
+    evmVersion: settings.evmVersion ?? "solc default",
+    viaIR: settings.viaIR === true,
+    chainHardfork,
+  };
+}
+
+// Prague, the contracts' compile target: no per-transaction gas cap (Osaka's EIP-7825 caps a transaction at
+// 2^24 gas, which the 500-item URI-storage baseline exceeds). The report states the cap's effect on batch sizes.
+const connection = await network.create({ override: { hardfork: "prague" } });
+try {
+  const table = new GasTable();
+  const ctx: BenchContext = { ethers: connection.ethers, table };
+  const notes: string[] = [];
+  for (const section of SECTIONS) {
+    const note = await section(ctx);
+    if (typeof note === "string") notes.push(note);
+  }
+
+  const hardfork = "hardfork" in connection.networkConfig ? connection.networkConfig.hardfork : "unknown";
+  const report = renderReport({
+    table,
+    notes,
+    toolchain: await toolchain(hardfork),
+    date: new Date().toISOString().slice(0, 10),
+    command: COMMAND,
+  });
+  await mkdir(path.dirname(OUTPUT), { recursive: true });
+  // Formatted like the rest of the repository, so `prettier --check` passes on the generated file.
+  const prettierOptions = (await resolveConfig(OUTPUT)) ?? {};
+  await writeFile(OUTPUT, await format(report, { ...prettierOptions, filepath: OUTPUT }));
+
+  const ours = table.find(CERTIFICATE_SECTION, BATCH_MINT_OPERATION, 100).perItem;
+  const baseline = table.baselinePerItem(BASELINE.uriStorage, 100);
+  console.log(`certificate batch mint: ${ours} gas/item (baseline: ${baseline} gas/item)`);
+} finally {
+  await connection.close();
+}
