@@ -18,7 +18,12 @@ export default defineConfig({
     },
   },
   test: {
-    solidity: { fuzz: { runs: process.env.CI ? 1024 : 256 } },
+    solidity: {
+      fuzz: { runs: process.env.CI ? 1024 : 256 },
+      // Each invariant_* function is its own campaign of runs x depth handler calls (EDR's default, 256 x 500,
+      // takes minutes per function).
+      invariant: { runs: process.env.CI ? 256 : 64, depth: 100 },
+    },
     mocha: { timeout: 120_000 },
   },
   networks: {

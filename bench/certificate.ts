@@ -330,7 +330,7 @@ read of 2,100, and asks the registry whether the brand is paused (a cold call, 2
 Fitting the 100- and 500-item batches, a plain batch costs about ${fmt(Math.round(fixed))} gas plus
 ${fmt(Math.round(marginal))} per item. Since Osaka (EIP-7825) a transaction may use at most 2^24 =
 16,777,216 gas, so one transaction holds at most about **${fmt(maxPlain)} plain items** or **${fmt(maxKeyed)} items with
-chip and claim keys** on a chain with that cap — below the contract's \`MAX_BATCH\` of 1,000. The issuing CLI
+chip and claim keys** on a chain with that cap — below the contract's \`MAX_BATCH\` of 500. The issuing CLI
 must size batches by estimated gas rather than by that constant. (This run uses a Prague chain, which has no such cap,
 so that the 500-item URI-storage baseline, ${fmt(table.baselineGas(BASELINE.uriStorage, 500) ?? 0n)} gas, fits in one transaction.)
 `;

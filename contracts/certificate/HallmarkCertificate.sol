@@ -36,8 +36,9 @@ contract HallmarkCertificate is
 {
     using Strings for uint256;
 
-    /// @notice Largest batch accepted by issueBatch; the CLI sizes batches under the block gas limit.
-    uint256 public constant MAX_BATCH = 1000;
+    /// @notice Largest batch accepted by issueBatch: 500 plain items fit under a 2^24 transaction gas cap
+    /// (EIP-7825); the CLI sizes batches by estimated gas below that.
+    uint256 public constant MAX_BATCH = 500;
     /// @notice How many blocks back a chip may sign a block hash (blockhash() reaches 256).
     uint256 public constant CHIP_BLOCK_WINDOW = 64;
     /// @notice Highest condition grade; 0 means not graded.
@@ -118,6 +119,9 @@ contract HallmarkCertificate is
         uint32 brandId = _brandOf(predecessorId);
         _checkBrandRole(brandId, BrandRoles.ISSUER, _msgSender());
         address owner = _requireOwned(predecessorId);
+        // Retiring a certificate needs its owner's consent (the piece is handed in for a new tag): a leaked
+        // issuer key alone cannot retire customers' certificates.
+        _checkAuthorized(owner, _msgSender(), predecessorId);
         uint256 existing = _successor[predecessorId];
         if (existing != 0) revert HallmarkAlreadySucceeded(predecessorId, existing);
         Status current = _status[predecessorId];
@@ -185,8 +189,9 @@ contract HallmarkCertificate is
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
         if (err != ECDSA.RecoverError.NoError || signer != claimKey) revert HallmarkInvalidSignature(tokenId);
         // The key and nonce change in _update when the certificate moves: the code works once.
-        _safeTransfer(owner, recipient, tokenId, "");
+        _transfer(owner, recipient, tokenId);
         emit ClaimedWithCode(tokenId, owner, recipient);
+        ERC721Utils.checkOnERC721Received(_msgSender(), owner, recipient, tokenId, "");
     }
 
     /// @inheritdoc IHallmarkCertificate
@@ -226,8 +231,9 @@ contract HallmarkCertificate is
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, chipSignature);
         if (err != ECDSA.RecoverError.NoError || signer != chipKey) revert HallmarkInvalidSignature(tokenId);
         chip.nonce = nonce + 1;
-        _safeTransfer(owner, recipient, tokenId, "");
+        _transfer(owner, recipient, tokenId);
         emit ClaimedWithChip(tokenId, owner, recipient);
+        ERC721Utils.checkOnERC721Received(_msgSender(), owner, recipient, tokenId, "");
     }
 
     /// @inheritdoc IHallmarkCertificate

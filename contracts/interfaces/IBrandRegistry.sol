@@ -21,7 +21,8 @@ interface IBrandRegistry {
     error HallmarkMissingBrandRole(uint32 brandId, bytes32 role, address account);
     /// @notice The role is not one of the per-brand roles.
     error HallmarkUnknownRole(bytes32 role);
-    /// @notice The brand is paused: no minting, no role actions and no certificate movements until unpaused.
+    /// @notice The brand is paused: no minting, provenance or token movements until unpaused; containment
+    /// (revoke, report stolen, restore) and role management still work.
     error HallmarkBrandPaused(uint32 brandId);
     /// @notice The brand is not paused.
     error HallmarkBrandNotPaused(uint32 brandId);
@@ -29,6 +30,8 @@ interface IBrandRegistry {
     error HallmarkInvalidBrandSettings();
     /// @notice The royalty exceeds 100% (10,000 basis points).
     error HallmarkInvalidRoyalty(uint96 royaltyBps);
+    /// @notice The issuer key was declared compromised for this brand and can never hold the issuer role again.
+    error HallmarkIssuerKeyCompromised(uint32 brandId, address issuer);
     /// @notice A compromise cannot be declared from a block in the future.
     error HallmarkCompromiseInFuture(uint64 fromBlock, uint256 currentBlock);
 

@@ -106,7 +106,7 @@ interface IHallmarkCertificate {
     function issueBatch(uint32 brandId, address to, CertificateInput[] calldata items) external;
 
     /// @notice Issues a certificate that replaces `predecessorId`, to the predecessor's owner; the
-    /// predecessor is revoked and points forward. Issuer of the brand only.
+    /// predecessor is revoked and points forward. Issuer of the brand, approved by the predecessor's owner.
     function issueSuccessor(
         uint256 predecessorId,
         CertificateInput calldata item,

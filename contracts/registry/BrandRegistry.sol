@@ -104,6 +104,9 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
     function grantBrandRole(uint32 brandId, bytes32 role, address account) external {
         _checkRoleAuthority(brandId, role);
         if (account == address(0)) revert HallmarkInvalidBrandSettings();
+        if (role == ISSUER_ROLE && _compromisedSince[brandId][account] != 0) {
+            revert HallmarkIssuerKeyCompromised(brandId, account);
+        }
         _grantBrandRole(brandId, role, account);
     }
 
@@ -189,6 +192,11 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
     function royaltyOf(uint32 brandId) external view returns (address receiver, uint96 royaltyBps) {
         Brand storage b = _brands[brandId];
         return (b.royaltyReceiver, b.royaltyBps);
+    }
+
+    /// @notice ERC-165: the registry's interface besides AccessControl's.
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == type(IBrandRegistry).interfaceId || super.supportsInterface(interfaceId);
     }
 
     /// @inheritdoc IBrandRegistry

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Interface } from "ethers";
 import { ADMIN_DELAY, deployHallmark, ethers, networkHelpers, ROLE } from "./fixtures.js";
 
 const { time } = networkHelpers;
@@ -8,6 +9,17 @@ const DEFAULT_ADMIN_ROLE = ethers.ZeroHash;
 const UNKNOWN_ROLE = ethers.id("hallmark.role.JANITOR");
 const BRAND_ROLES = ["BRAND_ADMIN", "ISSUER", "RESALE_PARTNER", "REPAIRER"] as const;
 const OPERATIONAL_ROLES = ["ISSUER", "RESALE_PARTNER", "REPAIRER"] as const;
+/** type(IBrandRegistry).interfaceId; changes whenever a function of the interface does (docs/contracts.md cites it). */
+const IBRAND_REGISTRY_ID = "0x4b51bb0d";
+
+/** ERC-165 id of an interface: the XOR of its function selectors. */
+function interfaceIdOf(iface: Interface): string {
+  let id = 0n;
+  iface.forEachFunction((fn) => {
+    id ^= BigInt(fn.selector);
+  });
+  return ethers.toBeHex(id, 4);
+}
 
 /** A registry with no brand yet. */
 async function deployEmptyRegistry() {
@@ -20,6 +32,13 @@ async function deployEmptyRegistry() {
 async function deployWithSharedIssuer() {
   const fx = await deployHallmark();
   await fx.registry.connect(fx.adminB).grantBrandRole(fx.brandB, ROLE.ISSUER, fx.issuerA.address);
+  return fx;
+}
+
+/** deployHallmark with issuerA declared compromised for brand A (which revoked its ISSUER role there). */
+async function deployWithCompromisedIssuer() {
+  const fx = await deployHallmark();
+  await fx.registry.connect(fx.adminA).declareIssuerCompromised(fx.brandA, fx.issuerA.address, 1n);
   return fx;
 }
 
@@ -469,6 +488,56 @@ describe("BrandRegistry", function () {
           await expect(registry.connect(groupAdmin).grantBrandRole(brandA, role, carol.address))
             .to.be.revertedWithCustomError(registry, "HallmarkUnknownRole")
             .withArgs(role);
+        });
+      }
+    });
+
+    describe("when ISSUER is granted to an account declared compromised for the brand", function () {
+      it("reverts with HallmarkIssuerKeyCompromised when the brand admin re-grants it", async function () {
+        const { registry, adminA, issuerA, brandA } = await loadFixture(deployWithCompromisedIssuer);
+        await expect(registry.connect(adminA).grantBrandRole(brandA, ROLE.ISSUER, issuerA.address))
+          .to.be.revertedWithCustomError(registry, "HallmarkIssuerKeyCompromised")
+          .withArgs(brandA, issuerA.address);
+        expect(await registry.hasBrandRole(brandA, ROLE.ISSUER, issuerA.address)).to.equal(false);
+      });
+
+      it("reverts with HallmarkIssuerKeyCompromised when the group admin re-grants it", async function () {
+        const { registry, groupAdmin, issuerA, brandA } = await loadFixture(deployWithCompromisedIssuer);
+        await expect(registry.connect(groupAdmin).grantBrandRole(brandA, ROLE.ISSUER, issuerA.address))
+          .to.be.revertedWithCustomError(registry, "HallmarkIssuerKeyCompromised")
+          .withArgs(brandA, issuerA.address);
+      });
+
+      it("reverts with HallmarkIssuerKeyCompromised for an account that never held the role", async function () {
+        const { registry, adminA, carol, brandA } = await loadFixture(deployHallmark);
+        await registry.connect(adminA).declareIssuerCompromised(brandA, carol.address, 1n);
+        await expect(registry.connect(adminA).grantBrandRole(brandA, ROLE.ISSUER, carol.address))
+          .to.be.revertedWithCustomError(registry, "HallmarkIssuerKeyCompromised")
+          .withArgs(brandA, carol.address);
+      });
+
+      it("still lets another brand grant the account ISSUER", async function () {
+        const { registry, adminB, issuerA, brandB } = await loadFixture(deployWithCompromisedIssuer);
+        await expect(registry.connect(adminB).grantBrandRole(brandB, ROLE.ISSUER, issuerA.address))
+          .to.emit(registry, "BrandRoleGranted")
+          .withArgs(brandB, ROLE.ISSUER, issuerA.address, adminB.address);
+        expect(await registry.hasBrandRole(brandB, ROLE.ISSUER, issuerA.address)).to.equal(true);
+      });
+
+      it("still lets the brand grant a fresh issuer key", async function () {
+        const { registry, adminA, carol, brandA } = await loadFixture(deployWithCompromisedIssuer);
+        await expect(registry.connect(adminA).grantBrandRole(brandA, ROLE.ISSUER, carol.address))
+          .to.emit(registry, "BrandRoleGranted")
+          .withArgs(brandA, ROLE.ISSUER, carol.address, adminA.address);
+      });
+
+      // Only the issuer role carries a compromise record; the other roles are granted as usual.
+      for (const role of ["RESALE_PARTNER", "REPAIRER"] as const) {
+        it(`still lets the brand grant the account ${role}`, async function () {
+          const { registry, adminA, issuerA, brandA } = await loadFixture(deployWithCompromisedIssuer);
+          await expect(registry.connect(adminA).grantBrandRole(brandA, ROLE[role], issuerA.address))
+            .to.emit(registry, "BrandRoleGranted")
+            .withArgs(brandA, ROLE[role], issuerA.address, adminA.address);
         });
       }
     });
@@ -986,6 +1055,14 @@ describe("BrandRegistry", function () {
           expect(await registry.supportsInterface(id)).to.equal(true);
         });
       }
+
+      it(`supports IBrandRegistry (${IBRAND_REGISTRY_ID}), the XOR of the interface's function selectors`, async function () {
+        const { registry } = await loadFixture(deployEmptyRegistry);
+        const iface = await ethers.getContractAt("IBrandRegistry", await registry.getAddress());
+        const id = interfaceIdOf(iface.interface);
+        expect(id).to.equal(IBRAND_REGISTRY_ID);
+        expect(await registry.supportsInterface(id)).to.equal(true);
+      });
 
       it("does not support 0xffffffff", async function () {
         const { registry } = await loadFixture(deployEmptyRegistry);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Wallet, ZeroAddress, ZeroHash, id } from "ethers";
-import type { TypedDataDomain } from "ethers";
+import type { BaseContract, TransactionReceipt, TypedDataDomain } from "ethers";
 import {
   CHIP_CLAIM_TYPES,
   CLAIM_TYPES,
@@ -87,6 +87,20 @@ async function signChipClaim(
 /** The block a transaction sent now is mined in (automine). */
 async function nextBlock(): Promise<bigint> {
   return BigInt(await ethers.provider.getBlockNumber()) + 1n;
+}
+
+/** The position in the receipt of the first `name` log emitted by `contract`. */
+async function logIndexOf(
+  receipt: TransactionReceipt,
+  contract: BaseContract,
+  name: string,
+): Promise<number> {
+  const address = (await contract.getAddress()).toLowerCase();
+  const log = receipt.logs.find(
+    (entry) => entry.address.toLowerCase() === address && contract.interface.parseLog(entry)?.name === name,
+  );
+  if (!log) throw new Error(`no ${name} log in the receipt`);
+  return log.index;
 }
 
 /** alice's certificate with a claim code set by alice (claim nonce 1). */
@@ -280,6 +294,33 @@ describe("HallmarkCertificate", function () {
         await networkHelpers.time.setNextBlockTimestamp(deadline);
         await certificate.claimWithCode(tokenId, bob.address, deadline, signature);
         expect(await certificate.ownerOf(tokenId)).to.equal(bob.address);
+      });
+    });
+
+    // Transfer, event, then the receiver's hook: a hook that reads the log sees the claim complete.
+    describe("when the recipient is a contract", function () {
+      it("emits ClaimedWithCode after the Transfer and before calling the recipient's onERC721Received", async function () {
+        const { certificate, alice, carol, tokenId, code } = await networkHelpers.loadFixture(withClaimCode);
+        const recipient = await ethers.deployContract("LoggingReceiver");
+        const recipientAddress = await recipient.getAddress();
+        const deadline = await inOneHour();
+        const signature = await signClaim(code, certificate, {
+          tokenId,
+          recipient: recipientAddress,
+          deadline,
+        });
+        const tx = certificate.connect(carol).claimWithCode(tokenId, recipientAddress, deadline, signature);
+        await expect(tx)
+          .to.emit(recipient, "ERC721Received")
+          .withArgs(carol.address, alice.address, tokenId, "0x");
+        const receipt = await (await tx).wait();
+        if (!receipt) throw new Error("transaction was not mined");
+        const transfer = await logIndexOf(receipt, certificate, "Transfer");
+        const claimed = await logIndexOf(receipt, certificate, "ClaimedWithCode");
+        const hook = await logIndexOf(receipt, recipient, "ERC721Received");
+        expect(transfer).to.be.lessThan(claimed);
+        expect(claimed).to.be.lessThan(hook);
+        expect(await certificate.ownerOf(tokenId)).to.equal(recipientAddress);
       });
     });
 
@@ -663,6 +704,34 @@ describe("HallmarkCertificate", function () {
         expect(await nextBlock()).to.equal(blockNumber + window);
         await certificate.claimWithChip(vaultToken, bob.address, blockNumber, signature);
         expect(await certificate.ownerOf(vaultToken)).to.equal(bob.address);
+      });
+    });
+
+    // Transfer, event, then the receiver's hook: a hook that reads the log sees the claim complete.
+    describe("when the recipient is a contract", function () {
+      it("emits ClaimedWithChip after the Transfer and before calling the recipient's onERC721Received", async function () {
+        const { certificate, vaultA, carol, vaultToken, vaultChip } =
+          await networkHelpers.loadFixture(withChips);
+        const recipient = await ethers.deployContract("LoggingReceiver");
+        const recipientAddress = await recipient.getAddress();
+        const { signature, blockNumber } = await signChipClaim(vaultChip, certificate, {
+          tokenId: vaultToken,
+          recipient: recipientAddress,
+        });
+        const tx = certificate
+          .connect(carol)
+          .claimWithChip(vaultToken, recipientAddress, blockNumber, signature);
+        await expect(tx)
+          .to.emit(recipient, "ERC721Received")
+          .withArgs(carol.address, vaultA.address, vaultToken, "0x");
+        const receipt = await (await tx).wait();
+        if (!receipt) throw new Error("transaction was not mined");
+        const transfer = await logIndexOf(receipt, certificate, "Transfer");
+        const claimed = await logIndexOf(receipt, certificate, "ClaimedWithChip");
+        const hook = await logIndexOf(receipt, recipient, "ERC721Received");
+        expect(transfer).to.be.lessThan(claimed);
+        expect(claimed).to.be.lessThan(hook);
+        expect(await certificate.ownerOf(vaultToken)).to.equal(recipientAddress);
       });
     });
 

@@ -59,7 +59,9 @@ async function signChipClaim(chip: Wallet, certificate: Certificate, tokenId: bi
 /**
  * A ReentrantReceiver holding every power it could abuse if the guard were missing: issuer and resale partner
  * of brand A, owner of a certificate it may resell, plus vault certificates with a claim code and a chip it
- * knows. Each outer scenario has its own certificate so that its re-entry targets stay untouched.
+ * knows. It also owns the predecessor that issueSuccessor replaces, and approved issuerA for it (a succession
+ * needs the owner's consent). Each outer scenario has its own certificate so that its re-entry targets stay
+ * untouched.
  */
 async function deployHostile() {
   const fx = await deployHallmark();
@@ -82,7 +84,17 @@ async function deployHostile() {
     outerChip: item("H-OUTER-CHIP", { chip: outerChip.address }),
     partnerStock: item("H-PARTNER-STOCK"),
   };
+  // The mock only makes calls from its hook: it consents to the succession when the predecessor arrives.
+  // (approve is not guarded, as in OpenZeppelin's ERC-721, so this call from inside issueBatch goes through.)
+  const predecessorId = tokenIdOf(brandA, inputs.predecessor.serialHash);
+  await receiver.arm(
+    await certificate.getAddress(),
+    certificate.interface.encodeFunctionData("approve", [issuerA.address, predecessorId]),
+  );
   await certificate.connect(issuerA).issueBatch(brandA, receiverAddress, [inputs.stash, inputs.predecessor]);
+  if ((await certificate.getApproved(predecessorId)) !== issuerA.address) {
+    throw new Error("the receiver did not approve issuerA for the predecessor");
+  }
   await certificate
     .connect(issuerA)
     .issueBatch(brandA, vaultA.address, [
@@ -259,6 +271,8 @@ describe("HallmarkCertificate", function () {
       const fx = await deployHallmark();
       const bad = await ethers.deployContract("BadReceiver");
       const badAddress = await bad.getAddress();
+      // A refusing owner that can still approve: BadReceiver cannot call out.
+      const refusingOwner = await ethers.deployContract("LoggingReceiver");
       const code = claimCode("H-BAD-CODE");
       const chip = chipKey("H-BAD-CHIP");
       const codeInput = item("H-BAD-CODE", { claimKey: code.address });
@@ -274,6 +288,7 @@ describe("HallmarkCertificate", function () {
         ...fx,
         bad,
         badAddress,
+        refusingOwner,
         code,
         chip,
         codeToken: tokenIdOf(fx.brandA, codeInput.serialHash),
@@ -303,15 +318,23 @@ describe("HallmarkCertificate", function () {
       });
 
       it("reverts issueSuccessor with ERC721InvalidReceiver when the predecessor's owner refuses", async function () {
-        const { certificate, issuerA, alice, aliceToken, badAddress } =
+        const { certificate, issuerA, alice, aliceToken, refusingOwner } =
           await networkHelpers.loadFixture(deployBadReceiver);
-        // An unsafe transfer can always put a certificate in a contract that cannot take a new one.
-        await certificate.connect(alice).transferFrom(alice.address, badAddress, aliceToken);
+        const ownerAddress = await refusingOwner.getAddress();
+        // An unsafe transfer can always put a certificate in a contract that cannot take a new one; that
+        // owner consents to the succession, then returns a wrong selector to the successor's delivery.
+        await certificate.connect(alice).transferFrom(alice.address, ownerAddress, aliceToken);
+        await refusingOwner.execute(
+          await certificate.getAddress(),
+          certificate.interface.encodeFunctionData("approve", [issuerA.address, aliceToken]),
+        );
+        await refusingOwner.setRefusing(true);
         await expect(
           certificate.connect(issuerA).issueSuccessor(aliceToken, item("H-BAD-SUCCESSOR"), "tag replaced"),
         )
           .to.be.revertedWithCustomError(certificate, "ERC721InvalidReceiver")
-          .withArgs(badAddress);
+          .withArgs(ownerAddress);
+        expect(await certificate.successorOf(aliceToken)).to.equal(0n);
       });
 
       it("reverts claimWithCode with ERC721InvalidReceiver and leaves the code usable", async function () {

@@ -1,8 +1,11 @@
 import { expect } from "chai";
 import {
+  PERMIT_TYPES,
   deployHallmark,
   deployWithCertificate,
+  eip712Domain,
   ethers,
+  gasUsed,
   item,
   networkHelpers,
   ROLE,
@@ -13,7 +16,9 @@ import {
 
 const loadFixture = <T>(fixture: () => Promise<T>): Promise<T> => networkHelpers.loadFixture(fixture);
 
-const MAX_BATCH = 1000n;
+const MAX_BATCH = 500n;
+/** EIP-7825 (Osaka): the most gas one transaction may use. */
+const TX_GAS_CAP = 1n << 24n;
 const TRAIT_STATUS = ethers.encodeBytes32String("status");
 const TRAIT_SUCCESSOR = ethers.encodeBytes32String("successor");
 const TRAIT_PREDECESSOR = ethers.encodeBytes32String("predecessor");
@@ -24,6 +29,13 @@ function word(value: bigint): string {
 
 function items(prefix: string, count: number) {
   return Array.from({ length: count }, (_, i) => item(`${prefix}-${i.toString().padStart(4, "0")}`));
+}
+
+/** deployWithCertificate plus alice's consent to the succession: she approved issuerA for her certificate. */
+async function deployWithApprovedIssuer() {
+  const fx = await deployWithCertificate();
+  await fx.certificate.connect(fx.alice).approve(fx.issuerA.address, fx.tokenId);
+  return fx;
 }
 
 /** deployHallmark plus a receiver contract and a contract that is not an ERC-721 receiver. */
@@ -261,6 +273,16 @@ describe("HallmarkCertificate", function () {
         expect(await certificate.ownerOf(issued[99])).to.equal(vaultA.address);
       });
 
+      it("mints a full batch of MAX_BATCH plain items within the 2^24 gas a transaction may use (EIP-7825)", async function () {
+        const { certificate, issuerA, brandA, vaultA } = await loadFixture(deployHallmark);
+        expect(await certificate.MAX_BATCH()).to.equal(MAX_BATCH);
+        const used = await gasUsed(
+          certificate.connect(issuerA).issueBatch(brandA, vaultA.address, items("F", Number(MAX_BATCH))),
+        );
+        expect(used < TX_GAS_CAP).to.equal(true, `${used} gas is not below the cap of ${TX_GAS_CAP}`);
+        expect(await certificate.balanceOf(vaultA.address)).to.equal(MAX_BATCH);
+      });
+
       it("emits Transfer and CertificateIssued for each certificate, and ChipBound and ClaimKeySet where set", async function () {
         const { certificate, issuerA, brandA, vaultA } = await loadFixture(deployHallmark);
         const chip = ethers.Wallet.createRandom().address;
@@ -420,9 +442,9 @@ describe("HallmarkCertificate", function () {
   describe("issueSuccessor", function () {
     const reason = "tag replaced after repair";
 
-    describe("when called by an issuer of the brand on an Active certificate", function () {
+    describe("when called by an issuer of the brand, approved by the owner, on an Active certificate", function () {
       it("mints the successor to the predecessor's owner", async function () {
-        const { certificate, issuerA, brandA, alice, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, brandA, alice, tokenId } = await loadFixture(deployWithApprovedIssuer);
         const next = item("A-0001-R1");
         const successorId = tokenIdOf(brandA, next.serialHash);
         expect(await certificate.connect(issuerA).issueSuccessor.staticCall(tokenId, next, reason)).to.equal(
@@ -438,7 +460,7 @@ describe("HallmarkCertificate", function () {
       });
 
       it("revokes the predecessor and links both ways", async function () {
-        const { certificate, issuerA, brandA, alice, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, brandA, alice, tokenId } = await loadFixture(deployWithApprovedIssuer);
         const next = item("A-0001-R1");
         const successorId = tokenIdOf(brandA, next.serialHash);
         await certificate.connect(issuerA).issueSuccessor(tokenId, next, reason);
@@ -451,7 +473,7 @@ describe("HallmarkCertificate", function () {
       });
 
       it("emits StatusChanged, CertificateSucceeded, the trait updates and MetadataUpdate", async function () {
-        const { certificate, issuerA, brandA, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, brandA, tokenId } = await loadFixture(deployWithApprovedIssuer);
         const next = item("A-0001-R1");
         const successorId = tokenIdOf(brandA, next.serialHash);
         const tx = certificate.connect(issuerA).issueSuccessor(tokenId, next, reason);
@@ -474,7 +496,7 @@ describe("HallmarkCertificate", function () {
       });
 
       it("exposes the links as traits", async function () {
-        const { certificate, issuerA, brandA, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, brandA, tokenId } = await loadFixture(deployWithApprovedIssuer);
         const next = item("A-0001-R1");
         const successorId = tokenIdOf(brandA, next.serialHash);
         await certificate.connect(issuerA).issueSuccessor(tokenId, next, reason);
@@ -486,7 +508,7 @@ describe("HallmarkCertificate", function () {
       });
 
       it("binds the successor's new chip", async function () {
-        const { certificate, issuerA, brandA, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, brandA, tokenId } = await loadFixture(deployWithApprovedIssuer);
         const chip = ethers.Wallet.createRandom().address;
         const next = item("A-0001-R1", { chip });
         await expect(certificate.connect(issuerA).issueSuccessor(tokenId, next, reason))
@@ -495,17 +517,25 @@ describe("HallmarkCertificate", function () {
       });
 
       it("calls onERC721Received when the owner is a contract", async function () {
-        const { certificate, issuerA, brandA, receiver } = await loadFixture(deployWithRecipients);
+        const { certificate, issuerA, brandA } = await loadFixture(deployHallmark);
+        const owner = await ethers.deployContract("LoggingReceiver");
+        const ownerAddress = await owner.getAddress();
         const first = item("A-RCV");
-        await certificate.connect(issuerA).issue(brandA, await receiver.getAddress(), first);
-        await certificate
-          .connect(issuerA)
-          .issueSuccessor(tokenIdOf(brandA, first.serialHash), item("A-RCV-R1"), reason);
-        expect(await receiver.received()).to.equal(2n);
+        const firstId = tokenIdOf(brandA, first.serialHash);
+        await certificate.connect(issuerA).issue(brandA, ownerAddress, first);
+        await owner.execute(
+          await certificate.getAddress(),
+          certificate.interface.encodeFunctionData("approve", [issuerA.address, firstId]),
+        );
+        const next = item("A-RCV-R1");
+        await expect(certificate.connect(issuerA).issueSuccessor(firstId, next, reason))
+          .to.emit(owner, "ERC721Received")
+          .withArgs(issuerA.address, ethers.ZeroAddress, tokenIdOf(brandA, next.serialHash), "0x");
+        expect(await certificate.ownerOf(tokenIdOf(brandA, next.serialHash))).to.equal(ownerAddress);
       });
 
       it("leaves the predecessor retired: restore reverts with HallmarkAlreadySucceeded", async function () {
-        const { certificate, issuerA, adminA, brandA, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, adminA, brandA, tokenId } = await loadFixture(deployWithApprovedIssuer);
         const next = item("A-0001-R1");
         await certificate.connect(issuerA).issueSuccessor(tokenId, next, reason);
         await expect(certificate.connect(adminA).restore(tokenId, "mistake"))
@@ -514,9 +544,105 @@ describe("HallmarkCertificate", function () {
       });
     });
 
+    describe("when the owner made the issuer an operator for all its certificates", function () {
+      it("issues the successor", async function () {
+        const { certificate, issuerA, brandA, alice, tokenId } = await loadFixture(deployWithCertificate);
+        await certificate.connect(alice).setApprovalForAll(issuerA.address, true);
+        const next = item("A-0001-R1");
+        const successorId = tokenIdOf(brandA, next.serialHash);
+        await expect(certificate.connect(issuerA).issueSuccessor(tokenId, next, reason))
+          .to.emit(certificate, "CertificateSucceeded")
+          .withArgs(tokenId, successorId, reason);
+        expect(await certificate.ownerOf(successorId)).to.equal(alice.address);
+        expect(await certificate.statusOf(tokenId)).to.equal(Status.Revoked);
+      });
+    });
+
+    describe("when the owner consented with a permit the issuer submits", function () {
+      it("issues the successor", async function () {
+        const { certificate, issuerA, brandA, alice, tokenId } = await loadFixture(deployWithCertificate);
+        const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
+        const signature = await alice.signTypedData(await eip712Domain(certificate), PERMIT_TYPES, {
+          spender: issuerA.address,
+          tokenId,
+          nonce: await certificate.nonces(alice.address),
+          deadline,
+        });
+        await certificate.connect(issuerA).permit(issuerA.address, tokenId, deadline, signature);
+        const next = item("A-0001-R1");
+        await expect(certificate.connect(issuerA).issueSuccessor(tokenId, next, reason))
+          .to.emit(certificate, "CertificateSucceeded")
+          .withArgs(tokenId, tokenIdOf(brandA, next.serialHash), reason);
+      });
+    });
+
+    describe("when the issuer owns the predecessor itself", function () {
+      it("issues the successor without any approval", async function () {
+        const { certificate, issuerA, brandA } = await loadFixture(deployHallmark);
+        const held = item("A-HELD");
+        const heldId = tokenIdOf(brandA, held.serialHash);
+        await certificate.connect(issuerA).issue(brandA, issuerA.address, held);
+        const next = item("A-HELD-R1");
+        await expect(certificate.connect(issuerA).issueSuccessor(heldId, next, reason))
+          .to.emit(certificate, "CertificateSucceeded")
+          .withArgs(heldId, tokenIdOf(brandA, next.serialHash), reason);
+        expect(await certificate.ownerOf(tokenIdOf(brandA, next.serialHash))).to.equal(issuerA.address);
+      });
+    });
+
+    // A leaked issuer key alone must not be able to retire customers' certificates for good.
+    describe("when the predecessor's owner has not approved the issuer", function () {
+      it("reverts with ERC721InsufficientApproval and leaves the predecessor Active and unlinked", async function () {
+        const { certificate, issuerA, tokenId } = await loadFixture(deployWithCertificate);
+        await expect(certificate.connect(issuerA).issueSuccessor(tokenId, item("A-0001-R1"), reason))
+          .to.be.revertedWithCustomError(certificate, "ERC721InsufficientApproval")
+          .withArgs(issuerA.address, tokenId);
+        expect(await certificate.statusOf(tokenId)).to.equal(Status.Active);
+        expect(await certificate.successorOf(tokenId)).to.equal(0n);
+      });
+
+      it("reverts with ERC721InsufficientApproval when the owner approved the issuer for another certificate", async function () {
+        const { certificate, issuerA, brandA, alice, tokenId } = await loadFixture(deployWithCertificate);
+        const other = item("A-0002");
+        await certificate.connect(issuerA).issue(brandA, alice.address, other);
+        await certificate.connect(alice).approve(issuerA.address, tokenIdOf(brandA, other.serialHash));
+        await expect(certificate.connect(issuerA).issueSuccessor(tokenId, item("A-0001-R1"), reason))
+          .to.be.revertedWithCustomError(certificate, "ERC721InsufficientApproval")
+          .withArgs(issuerA.address, tokenId);
+      });
+
+      it("reverts with ERC721InsufficientApproval when the owner approved another issuer", async function () {
+        const { certificate, registry, adminA, issuerA, brandA, alice, carol, tokenId } =
+          await loadFixture(deployWithCertificate);
+        await registry.connect(adminA).grantBrandRole(brandA, ROLE.ISSUER, carol.address);
+        await certificate.connect(alice).approve(carol.address, tokenId);
+        await expect(certificate.connect(issuerA).issueSuccessor(tokenId, item("A-0001-R1"), reason))
+          .to.be.revertedWithCustomError(certificate, "ERC721InsufficientApproval")
+          .withArgs(issuerA.address, tokenId);
+      });
+
+      it("reverts with ERC721InsufficientApproval once the certificate changed hands after the approval", async function () {
+        const { certificate, issuerA, alice, bob, tokenId } = await loadFixture(deployWithApprovedIssuer);
+        await certificate.connect(alice).transferFrom(alice.address, bob.address, tokenId);
+        await expect(certificate.connect(issuerA).issueSuccessor(tokenId, item("A-0001-R1"), reason))
+          .to.be.revertedWithCustomError(certificate, "ERC721InsufficientApproval")
+          .withArgs(issuerA.address, tokenId);
+      });
+
+      it("reverts with ERC721InsufficientApproval for a certificate held in the brand vault", async function () {
+        const { certificate, issuerA, brandA, vaultA } = await loadFixture(deployHallmark);
+        const stock = item("A-STOCK");
+        const stockId = tokenIdOf(brandA, stock.serialHash);
+        await certificate.connect(issuerA).issue(brandA, vaultA.address, stock);
+        await expect(certificate.connect(issuerA).issueSuccessor(stockId, item("A-STOCK-R1"), reason))
+          .to.be.revertedWithCustomError(certificate, "ERC721InsufficientApproval")
+          .withArgs(issuerA.address, stockId);
+      });
+    });
+
     describe("when the predecessor already has a successor", function () {
       it("reverts with HallmarkAlreadySucceeded naming the existing successor", async function () {
-        const { certificate, issuerA, brandA, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, brandA, tokenId } = await loadFixture(deployWithApprovedIssuer);
         const first = item("A-0001-R1");
         await certificate.connect(issuerA).issueSuccessor(tokenId, first, reason);
         await expect(certificate.connect(issuerA).issueSuccessor(tokenId, item("A-0001-R2"), reason))
@@ -527,7 +653,7 @@ describe("HallmarkCertificate", function () {
 
     describe("when the predecessor is not Active", function () {
       it("reverts with HallmarkInvalidStatusChange for a Stolen predecessor", async function () {
-        const { certificate, issuerA, alice, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, alice, tokenId } = await loadFixture(deployWithApprovedIssuer);
         await certificate.connect(alice).reportStolen(tokenId, "taken");
         await expect(certificate.connect(issuerA).issueSuccessor(tokenId, item("A-0001-R1"), reason))
           .to.be.revertedWithCustomError(certificate, "HallmarkInvalidStatusChange")
@@ -535,7 +661,7 @@ describe("HallmarkCertificate", function () {
       });
 
       it("reverts with HallmarkInvalidStatusChange for a Revoked predecessor", async function () {
-        const { certificate, issuerA, adminA, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, adminA, tokenId } = await loadFixture(deployWithApprovedIssuer);
         await certificate.connect(adminA).revoke(tokenId, "counterfeit");
         await expect(certificate.connect(issuerA).issueSuccessor(tokenId, item("A-0001-R1"), reason))
           .to.be.revertedWithCustomError(certificate, "HallmarkInvalidStatusChange")
@@ -561,18 +687,29 @@ describe("HallmarkCertificate", function () {
           .withArgs(brandA, ROLE.ISSUER, alice.address);
       });
 
-      it("reverts with HallmarkMissingBrandRole for an issuer of another brand", async function () {
-        const { certificate, registry, issuerB, brandA, tokenId } = await loadFixture(deployWithCertificate);
+      it("reverts with HallmarkMissingBrandRole for an issuer of another brand, even approved by the owner", async function () {
+        const { certificate, registry, alice, issuerB, brandA, tokenId } =
+          await loadFixture(deployWithCertificate);
+        await certificate.connect(alice).approve(issuerB.address, tokenId);
         await expect(certificate.connect(issuerB).issueSuccessor(tokenId, item("A-0001-R1"), reason))
           .to.be.revertedWithCustomError(registry, "HallmarkMissingBrandRole")
           .withArgs(brandA, ROLE.ISSUER, issuerB.address);
+      });
+
+      it("reverts with HallmarkMissingBrandRole for an issuer declared compromised, even approved by the owner", async function () {
+        const { certificate, registry, adminA, issuerA, brandA, tokenId } =
+          await loadFixture(deployWithApprovedIssuer);
+        await registry.connect(adminA).declareIssuerCompromised(brandA, issuerA.address, 1n);
+        await expect(certificate.connect(issuerA).issueSuccessor(tokenId, item("A-0001-R1"), reason))
+          .to.be.revertedWithCustomError(registry, "HallmarkMissingBrandRole")
+          .withArgs(brandA, ROLE.ISSUER, issuerA.address);
       });
     });
 
     describe("when the brand is paused", function () {
       it("reverts with HallmarkBrandPaused", async function () {
         const { certificate, registry, adminA, issuerA, brandA, tokenId } =
-          await loadFixture(deployWithCertificate);
+          await loadFixture(deployWithApprovedIssuer);
         await registry.connect(adminA).pauseBrand(brandA, "incident");
         await expect(certificate.connect(issuerA).issueSuccessor(tokenId, item("A-0001-R1"), reason))
           .to.be.revertedWithCustomError(registry, "HallmarkBrandPaused")
@@ -582,14 +719,14 @@ describe("HallmarkCertificate", function () {
 
     describe("when the successor's input is invalid", function () {
       it("reverts with HallmarkDuplicateCertificate when it reuses the predecessor's serial", async function () {
-        const { certificate, issuerA, input, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, input, tokenId } = await loadFixture(deployWithApprovedIssuer);
         await expect(certificate.connect(issuerA).issueSuccessor(tokenId, input, reason))
           .to.be.revertedWithCustomError(certificate, "HallmarkDuplicateCertificate")
           .withArgs(tokenId);
       });
 
       it("reverts with HallmarkInvalidCommitment for a zero metadata digest", async function () {
-        const { certificate, issuerA, tokenId } = await loadFixture(deployWithCertificate);
+        const { certificate, issuerA, tokenId } = await loadFixture(deployWithApprovedIssuer);
         await expect(
           certificate
             .connect(issuerA)
