@@ -12,6 +12,9 @@ import { format, resolveConfig } from "prettier";
 import { benchBaselines } from "./baselines.js";
 import { BATCH_MINT_OPERATION, CERTIFICATE_SECTION, benchCertificate } from "./certificate.js";
 import { BASELINE, type BenchContext } from "./lib/context.js";
+// --- garments section (bench/garments.ts) ---
+import { GARMENTS_SECTION, GARMENT_BASELINE, VOUCHER_REDEEM_OPERATION, benchGarments } from "./garments.js";
+// --- end garments section ---
 import { GasTable } from "./lib/gas-table.js";
 import { renderReport, type Toolchain } from "./lib/report.js";
 
@@ -19,7 +22,11 @@ const OUTPUT = path.join(hre.config.paths.root, "docs", "benchmarks", "gas.md");
 const COMMAND = "npm run bench:gas";
 
 /** Each section adds its rows to the table and may return Markdown notes for the report. */
-const SECTIONS: ((ctx: BenchContext) => Promise<string | void>)[] = [benchBaselines, benchCertificate];
+const SECTIONS: ((ctx: BenchContext) => Promise<string | void>)[] = [
+  benchBaselines,
+  benchCertificate,
+  benchGarments, // garments section
+];
 
 async function toolchain(chainHardfork: string): Promise<Toolchain> {
   const buildInfoId = await hre.artifacts.getBuildInfoId("HallmarkCertificate");
@@ -72,6 +79,12 @@ try {
   const ours = table.find(CERTIFICATE_SECTION, BATCH_MINT_OPERATION, 100).perItem;
   const baseline = table.baselinePerItem(BASELINE.uriStorage, 100);
   console.log(`certificate batch mint: ${ours} gas/item (baseline: ${baseline} gas/item)`);
+
+  // --- garments section ---
+  const voucherRedeem = table.find(GARMENTS_SECTION, VOUCHER_REDEEM_OPERATION, 1).gas;
+  const baselineMint = table.baselineGas(GARMENT_BASELINE.mint, 1);
+  console.log(`garment voucher redeem: ${voucherRedeem} gas (baseline mint: ${baselineMint} gas)`);
+  // --- end garments section ---
 } finally {
   await connection.close();
 }

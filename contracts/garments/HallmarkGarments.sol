@@ -110,10 +110,14 @@ contract HallmarkGarments is
         uint256 n = recipients.length;
         if (n == 0 || n != amounts.length) revert HallmarkInvalidAmount();
         uint256 total;
-        for (uint256 i; i < n; ++i) total += amounts[i];
+        for (uint256 i; i < n; ++i) {
+            uint256 amount = amounts[i];
+            // Each amount is at most the uint32 cap, so the total cannot overflow before _reserve refuses it.
+            if (amount == 0 || amount > type(uint32).max) revert HallmarkInvalidAmount();
+            total += amount;
+        }
         _reserve(designId, d, total);
         for (uint256 i; i < n; ++i) {
-            if (amounts[i] == 0) revert HallmarkInvalidAmount();
             emit EditionsMinted(designId, recipients[i], amounts[i], _msgSender());
             _mint(recipients[i], designId, amounts[i], "");
         }
@@ -335,7 +339,7 @@ contract HallmarkGarments is
     function _reserve(uint256 designId, Design storage d, uint256 amount) private {
         if (d.closesAt != 0 && block.timestamp > d.closesAt) revert HallmarkEditionClosed(designId, d.closesAt);
         uint256 minted = d.minted;
-        if (amount == 0 || amount > type(uint32).max || (d.maxSupply != 0 && minted + amount > d.maxSupply)) {
+        if (amount == 0 || minted + amount > type(uint32).max || (d.maxSupply != 0 && minted + amount > d.maxSupply)) {
             revert HallmarkEditionSoldOut(designId, minted, amount, d.maxSupply);
         }
         d.minted = uint32(minted + amount);

@@ -161,3 +161,137 @@ export async function gasUsed(tx: Promise<ContractTransactionResponse>): Promise
 }
 
 export type Signers = HardhatEthersSigner;
+
+// ------------------------------------------------------------------------------------------------ garments
+
+/** IHallmarkGarments.DesignInput. */
+export interface DesignInput {
+  maxSupply: bigint;
+  closesAt: bigint;
+  metadataDigest: string;
+  royaltyReceiver: string;
+  royaltyBps: bigint;
+  locked: boolean;
+  redeemable: boolean;
+  twinCollectionRoot: string;
+}
+
+/** A design capped at 100, transferable, not redeemable, with the brand's default royalty, unless overridden. */
+export function designInput(extra: Partial<DesignInput> = {}): DesignInput {
+  return {
+    maxSupply: 100n,
+    closesAt: 0n,
+    metadataDigest: metadataDigest(JSON.stringify({ name: "Selleria Tote — Digital Edition" })),
+    royaltyReceiver: ethersLib.ZeroAddress,
+    royaltyBps: 0n,
+    locked: false,
+    redeemable: false,
+    twinCollectionRoot: ethersLib.ZeroHash,
+    ...extra,
+  };
+}
+
+/** IHallmarkGarments.Voucher. */
+export interface Voucher {
+  designId: bigint;
+  buyer: string;
+  amount: bigint;
+  price: bigint;
+  deadline: bigint;
+  nonce: string;
+}
+
+export const VOUCHER_TYPES = {
+  Voucher: [
+    { name: "designId", type: "uint256" },
+    { name: "buyer", type: "address" },
+    { name: "amount", type: "uint32" },
+    { name: "price", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+    { name: "nonce", type: "bytes32" },
+  ],
+};
+
+export async function garmentsDomain(contract: BaseContract, chainId?: bigint): Promise<TypedDataDomain> {
+  return {
+    name: "Hallmark Garments",
+    version: "1",
+    chainId: chainId ?? (await ethers.provider.getNetwork()).chainId,
+    verifyingContract: await contract.getAddress(),
+  };
+}
+
+/** deployHallmark plus the garments contract on the same registry and certificate contract. */
+export async function deployGarments() {
+  const fx = await deployHallmark();
+  const garments = await ethers.deployContract("HallmarkGarments", [
+    await fx.registry.getAddress(),
+    await fx.certificate.getAddress(),
+  ]);
+  return { ...fx, garments };
+}
+
+/** OpenZeppelin's standard leaf: keccak256(bytes.concat(keccak256(abi.encode(tokenId)))). */
+export function twinLeaf(certificateId: bigint): string {
+  return ethersLib.keccak256(
+    ethersLib.keccak256(ethersLib.AbiCoder.defaultAbiCoder().encode(["uint256"], [certificateId])),
+  );
+}
+
+/**
+ * A twin collection's Merkle tree built here, independently of the issuer's code: sorted-pair hashing as
+ * OpenZeppelin's MerkleProof expects, an odd node carried up unchanged.
+ */
+export function twinTree(certificateIds: readonly bigint[]): { root: string; proof(id: bigint): string[] } {
+  const hashPair = (a: string, b: string): string =>
+    BigInt(a) < BigInt(b)
+      ? ethersLib.keccak256(ethersLib.concat([a, b]))
+      : ethersLib.keccak256(ethersLib.concat([b, a]));
+  const levels: string[][] = [certificateIds.map(twinLeaf)];
+  while (levels[levels.length - 1].length > 1) {
+    const level = levels[levels.length - 1];
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 2)
+      next.push(i + 1 < level.length ? hashPair(level[i], level[i + 1]) : level[i]);
+    levels.push(next);
+  }
+  return {
+    root: levels[levels.length - 1][0],
+    proof(id: bigint): string[] {
+      let index = certificateIds.indexOf(id);
+      if (index < 0) throw new RangeError(`certificate ${id} is not in the tree`);
+      const proof: string[] = [];
+      for (const level of levels.slice(0, -1)) {
+        if ((index ^ 1) < level.length) proof.push(level[index ^ 1]);
+        index >>= 1;
+      }
+      return proof;
+    },
+  };
+}
+
+/** 2100-01-01: a voucher deadline that never passes within a test. */
+export const FAR_DEADLINE = 4_102_444_800n;
+
+/** A voucher for one edition of `designId`, free, for anyone, until FAR_DEADLINE, unless overridden. */
+export function voucherFor(designId: bigint, extra: Partial<Voucher> = {}): Voucher {
+  return {
+    designId,
+    buyer: ethersLib.ZeroAddress,
+    amount: 1n,
+    price: 0n,
+    deadline: FAR_DEADLINE,
+    nonce: ethersLib.id(`voucher:${designId}`),
+    ...extra,
+  };
+}
+
+/** `signer`'s EIP-712 signature of a voucher for the garments contract (on `chainId` when given). */
+export async function signVoucher(
+  signer: Signer,
+  garments: BaseContract,
+  voucher: Voucher,
+  chainId?: bigint,
+): Promise<string> {
+  return signer.signTypedData(await garmentsDomain(garments, chainId), VOUCHER_TYPES, voucher);
+}
