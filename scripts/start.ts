@@ -1,56 +1,113 @@
 /**
- * `npm start`: the whole stack on one machine. Today: the in-process Hardhat (EDR) chain, the contracts
- * deployed with Ignition, a seeded demo collection and the deployments file the verifier reads.
+ * `npm start`: the whole stack on one machine.
+ *
+ * Without HALLMARK_RPC_URL: the in-process Hardhat (EDR) chain, exposed over JSON-RPC on 127.0.0.1:8545
+ * (HALLMARK_CHAIN_PORT) for the CLI and wallets; the contracts deployed with Ignition; the embedded IPFS
+ * node; a seeded demo collection; then the verifier (indexer + API) on http://127.0.0.1:8080.
+ * With HALLMARK_RPC_URL: only the verifier, against that chain, its deployments file and IPFS node.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
 import HallmarkModule from "../ignition/modules/Hallmark.js";
+import { loadConfig } from "../server/config.js";
 import { createMetadataStore } from "../server/ipfs/create-metadata-store.js";
-import { ipfsConfigFromEnv } from "../server/ipfs/ipfs-config.js";
-import { seedDemo } from "./demo/seed.js";
+import { startVerifier } from "../server/main.js";
+import { DEMO_BRAND_SALTS, seedDemo } from "./demo/seed.js";
+import { startJsonRpcBridge } from "./local/json-rpc-bridge.js";
 
-const dataDir = path.resolve(process.env.HALLMARK_DATA_DIR ?? ".hallmark");
-const deploymentsFile = path.resolve(
-  process.env.HALLMARK_DEPLOYMENTS ?? path.join(dataDir, "deployments.json"),
-);
+const localChain = process.env.HALLMARK_RPC_URL === undefined || process.env.HALLMARK_RPC_URL === "";
 
-const { ignition, ethers } = await network.create();
-const [deployer] = await ethers.getSigners();
-const startBlock = await ethers.provider.getBlockNumber();
-const deployed = await ignition.deploy(HallmarkModule, {
-  parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
-  displayUi: false,
-});
-const registry = await ethers.getContractAt("BrandRegistry", await deployed.registry.getAddress());
-const certificate = await ethers.getContractAt(
-  "HallmarkCertificate",
-  await deployed.certificate.getAddress(),
-);
-const garments = await ethers.getContractAt("HallmarkGarments", await deployed.garments.getAddress());
+if (!localChain) {
+  const verifier = await startVerifier({ config: loadConfig() });
+  console.log(`Hallmark verifier on ${verifier.url} (chain ${verifier.deployments.chainId})`);
+} else {
+  // The local chain automines one block per transaction: nothing to wait for, and it starts fresh each time.
+  process.env.HALLMARK_CONFIRMATIONS ??= "0";
+  process.env.HALLMARK_POLL_INTERVAL_MS ??= "250";
+  process.env.HALLMARK_BRAND_SALTS ??= JSON.stringify(DEMO_BRAND_SALTS);
+  const config = loadConfig();
 
-const { chainId } = await ethers.provider.getNetwork();
-const deployments = {
-  chainId: Number(chainId),
-  startBlock,
-  contracts: {
-    BrandRegistry: await registry.getAddress(),
-    HallmarkCertificate: await certificate.getAddress(),
-    HallmarkGarments: await garments.getAddress(),
-  },
-};
-await mkdir(path.dirname(deploymentsFile), { recursive: true });
-await writeFile(deploymentsFile, JSON.stringify(deployments, null, 2) + "\n");
+  const connection = await network.create();
+  const { ignition, ethers } = connection;
+  const bridge = await startJsonRpcBridge(
+    connection.provider,
+    Number(process.env.HALLMARK_CHAIN_PORT ?? 8545),
+  );
 
-const metadataStore = await createMetadataStore(ipfsConfigFromEnv());
-const summary = await seedDemo(ethers, { registry, certificate, garments }, metadataStore);
-await metadataStore.close();
-console.log(`Hallmark local stack on chain ${deployments.chainId}`);
-console.log(`  BrandRegistry        ${deployments.contracts.BrandRegistry}`);
-console.log(`  HallmarkCertificate  ${deployments.contracts.HallmarkCertificate}`);
-console.log(`  HallmarkGarments     ${deployments.contracts.HallmarkGarments}`);
-console.log(`  deployments file     ${deploymentsFile}`);
-console.log(
-  `Demo collection: ${summary.brands} brands, ${summary.certificates} certificates, ${summary.designs} garment designs`,
-);
-for (const line of summary.highlights) console.log(`  ${line}`);
+  const [deployer] = await ethers.getSigners();
+  const startBlock = await ethers.provider.getBlockNumber();
+  const deployed = await ignition.deploy(HallmarkModule, {
+    parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
+    displayUi: false,
+  });
+  const registry = await ethers.getContractAt("BrandRegistry", await deployed.registry.getAddress());
+  const certificate = await ethers.getContractAt(
+    "HallmarkCertificate",
+    await deployed.certificate.getAddress(),
+  );
+  const garments = await ethers.getContractAt("HallmarkGarments", await deployed.garments.getAddress());
+
+  const { chainId } = await ethers.provider.getNetwork();
+  const deployments = {
+    chainId: Number(chainId),
+    startBlock,
+    contracts: {
+      BrandRegistry: await registry.getAddress(),
+      HallmarkCertificate: await certificate.getAddress(),
+      HallmarkGarments: await garments.getAddress(),
+    },
+  };
+  await mkdir(path.dirname(config.deploymentsFile), { recursive: true });
+  await writeFile(config.deploymentsFile, JSON.stringify(deployments, null, 2) + "\n");
+
+  const metadataStore = await createMetadataStore(config.ipfs);
+  const summary = await seedDemo(ethers, { registry, certificate, garments }, metadataStore);
+  await writeFile(
+    path.join(config.dataDir, "demo-claim-codes.json"),
+    JSON.stringify(summary.claimCodes, null, 2) + "\n",
+    { mode: 0o600 },
+  );
+
+  const verifier = await startVerifier({
+    config,
+    provider: connection.provider,
+    deployments,
+    metadataStore,
+    handleSignals: false,
+  });
+  const shutdown = async () => {
+    await verifier.close();
+    await metadataStore.close();
+    await bridge.close();
+    await connection.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown());
+  process.once("SIGTERM", () => void shutdown());
+
+  const api = verifier.url;
+  const { tokens } = summary;
+  console.log(`
+Hallmark is running.
+  verifier        ${api}
+  chain JSON-RPC  ${bridge.url}  (chain id ${deployments.chainId})
+  contracts       registry ${deployments.contracts.BrandRegistry}
+                  certificates ${deployments.contracts.HallmarkCertificate}
+                  garments ${deployments.contracts.HallmarkGarments}
+  deployments     ${config.deploymentsFile}
+
+Demo collection: ${summary.brands} brands, ${summary.certificates} certificates, ${summary.designs} garment designs.
+Try:
+  ${api}/v/${tokens.resold}                     a genuine bag: sold, repaired, resold through a partner
+  ${api}/v/${tokens.stolen}                     reported stolen
+  ${api}/v/${tokens.revoked}                    revoked
+  ${api}/v1/certificates/${tokens.resold}
+  ${api}/v1/certificates/${tokens.resold}/provenance
+  ${api}/v1/brands/1/items/MA-2024-0001          resolve a serial
+  ${api}/v1/certificates?brand=1&limit=5
+  ${api}/v1/garments/1
+  ${api}/openapi.json
+Unclaimed pieces wait in the brand vault with one-time claim codes: ${path.join(config.dataDir, "demo-claim-codes.json")}
+Ctrl-C stops everything.`);
+}

@@ -71,6 +71,21 @@ export class IntegrityError extends HallmarkError {
   }
 }
 
+/**
+ * A well-formed request that cannot apply to the thing it names (a chip challenge for a piece
+ * without a chip, a proof submitted for another token's challenge). Subclasses narrow the type.
+ */
+export class UnprocessableError extends HallmarkError {
+  readonly type: string = "unprocessable";
+  readonly retryable = false;
+}
+
+/** Something time-limited (an ownership or chip challenge) has expired. */
+export class ExpiredError extends HallmarkError {
+  readonly type: string = "expired";
+  readonly retryable = false;
+}
+
 /** Content is larger than the configured read limit. */
 export class ContentTooLargeError extends HallmarkError {
   readonly type = "content-too-large";

@@ -158,6 +158,8 @@ export async function seedDemo(
     [DEMO_BRAND_SALTS["1"], replacementSerial],
   );
   const replacement = await catalogue.certificate("Maison Aurelle", replacementSerial, 4);
+  // The owner hands the bag in for a new tag and consents to its certificate being retired.
+  await send(certificate.connect(dana).approve(issuerA.address, superseded));
   await send(
     certificate
       .connect(issuerA)

@@ -2,8 +2,21 @@ import express from "express";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import type { MetadataReader } from "../ipfs/metadata-store.js";
+import { jsonBody } from "./middleware/json-body.js";
+import { rateLimit } from "./middleware/rate-limit.js";
+import { publicCors, securityHeaders } from "./middleware/security-headers.js";
 import { notFoundHandler, problemHandler } from "./problem.js";
+import { catalogueRouter } from "./routes/catalogue.js";
+import { certificatesRouter } from "./routes/certificates.js";
+import { eventsRouter } from "./routes/events.js";
+import { healthRouter } from "./routes/health.js";
 import { ipfsRouter } from "./routes/ipfs.js";
+import { openApiRouter } from "./routes/openapi.js";
+import { proofsRouter } from "./routes/proofs.js";
+import { resolverRouter } from "./routes/resolver.js";
+import type { V1Dependencies } from "./routes/v1-dependencies.js";
+import { createWebRouter } from "../web/index.js";
+import type { WebDependencies } from "../web/index.js";
 
 /**
  * Everything the HTTP app depends on, built by the composition root. Add a field per part
@@ -14,6 +27,16 @@ export interface AppDependencies {
   logger?: Logger;
   /** Largest file the /ipfs route serves (3D models are large). Default 256 MiB. */
   maxGatewayResponseBytes?: number;
+  /** The verifier API (/v1, resolver, health, events); absent: only the IPFS gateway is served. */
+  v1?: V1Dependencies;
+  /** Requests per minute per client IP (token bucket). Default 600. */
+  rateLimitPerMinute?: number;
+  /** Express "trust proxy" (set behind a reverse proxy so the rate limit sees client IPs). */
+  trustProxy?: boolean;
+  /** Largest JSON body. Default 16 KiB. */
+  maxJsonBodyBytes?: number;
+  /** The customer pages (/v, /g, /claim; server/web), served with the verifier API. */
+  web?: Omit<WebDependencies, "v1">;
 }
 
 /** Builds the verifier's Express app without listening, so tests and main mount it alike. */
@@ -21,8 +44,25 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false); // ETags are CIDs, set by the routes; Express's weak hashes would clash.
+  app.set("trust proxy", deps.trustProxy ?? false);
+  app.set("query parser", "simple"); // No nested objects from ?a[b]=c: every query value is a string (or a 400).
+  app.use(securityHeaders());
+  app.use(publicCors());
+  if (deps.v1 !== undefined) {
+    const v1 = deps.v1;
+    app.use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600, exempt: ["/healthz", "/readyz"] }));
+    app.use(jsonBody(deps.maxJsonBodyBytes));
+    app.use(healthRouter(v1.freshness));
+    app.use(openApiRouter());
+    app.use(certificatesRouter(v1));
+    app.use(catalogueRouter(v1));
+    app.use(proofsRouter(v1));
+    app.use(eventsRouter(v1.events, v1.freshness));
+    app.use(resolverRouter(v1));
+    if (deps.web !== undefined) app.use(createWebRouter({ v1, ...deps.web }));
+  }
   app.use(ipfsRouter({ reader: deps.ipfs, maxResponseBytes: deps.maxGatewayResponseBytes }));
   app.use(notFoundHandler);
-  app.use(problemHandler(deps.logger));
+  app.use(problemHandler(deps.logger, deps.v1 === undefined ? undefined : () => ({ index: deps.v1?.freshness() })));
   return app;
 }

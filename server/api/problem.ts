@@ -4,12 +4,14 @@ import {
   ConflictError,
   ContentTooLargeError,
   DependencyUnavailableError,
+  ExpiredError,
   HallmarkError,
   IntegrityError,
   InvalidDocumentError,
   InvalidInputError,
   NotFoundError,
   RateLimitedError,
+  UnprocessableError,
 } from "../errors.js";
 import type { ProblemDetail } from "../errors.js";
 
@@ -31,6 +33,8 @@ function statusOf(error: HallmarkError): number {
   if (error instanceof InvalidInputError) return 400;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
+  if (error instanceof ExpiredError) return 410;
+  if (error instanceof UnprocessableError) return 422;
   if (error instanceof ContentTooLargeError) return 413;
   if (error instanceof InvalidDocumentError) return 422;
   if (error instanceof RateLimitedError) return 429;
@@ -38,6 +42,8 @@ function statusOf(error: HallmarkError): number {
   // bytes: the upstream is at fault, not the request.
   if (error instanceof IntegrityError) return 502;
   if (error instanceof DependencyUnavailableError) return 503;
+  // The chain node answered with a JSON-RPC error we did not expect: an upstream fault, not ours.
+  if (error.type === "rpc-error") return 502;
   return 500;
 }
 
@@ -45,11 +51,12 @@ const TITLES: Record<number, string> = {
   400: "Malformed request",
   404: "Not found",
   409: "Conflict",
+  410: "Gone",
   413: "Content too large",
   422: "Invalid document",
   429: "Too many requests",
   500: "Internal error",
-  502: "Integrity check failed",
+  502: "Upstream answered badly",
   503: "Dependency unavailable",
 };
 
@@ -63,7 +70,8 @@ function isClientHttpError(error: unknown): error is { status: number } {
 export function problemFor(error: unknown, instance?: string): { problem: Problem; retryAfterSeconds?: number } {
   if (error instanceof HallmarkError) {
     const status = statusOf(error);
-    const problem: Problem = { type: PROBLEM_TYPE_BASE + error.type, title: TITLES[status] ?? "Error", status, detail: error.message, instance };
+    const title = error instanceof UnprocessableError ? "Unprocessable request" : (TITLES[status] ?? "Error");
+    const problem: Problem = { type: PROBLEM_TYPE_BASE + error.type, title, status, detail: error.message, instance };
     if (error.details.length > 0) problem.errors = error.details;
     const retryAfterSeconds =
       error instanceof RateLimitedError || error instanceof DependencyUnavailableError ? error.retryAfterSeconds : undefined;
@@ -82,9 +90,15 @@ export function sendProblem(response: Parameters<RequestHandler>[1], problem: Pr
 }
 
 /** The single error handler of the app: every failure leaves as application/problem+json. */
-export function problemHandler(logger?: Logger): ErrorRequestHandler {
+export function problemHandler(
+  logger?: Logger,
+  /** Extension members added to every problem (RFC 9457 §3.2), e.g. the index's freshness. */
+  extensions?: () => Record<string, unknown> | undefined,
+): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {
-    const { problem, retryAfterSeconds } = problemFor(error, request.originalUrl);
+    const found = problemFor(error, request.originalUrl);
+    const { retryAfterSeconds } = found;
+    const problem: Problem = { ...found.problem, ...safeExtensions(extensions) };
     if (problem.status >= 500) logger?.error({ err: error, url: request.originalUrl }, "request failed");
     if (response.headersSent) {
       // Mid-stream failure (e.g. a later block failed verification): cut the connection so
@@ -95,6 +109,14 @@ export function problemHandler(logger?: Logger): ErrorRequestHandler {
     }
     sendProblem(response, problem, retryAfterSeconds);
   };
+}
+
+function safeExtensions(extensions?: () => Record<string, unknown> | undefined): Record<string, unknown> {
+  try {
+    return extensions?.() ?? {};
+  } catch {
+    return {}; // The error path must never fail because of an extension.
+  }
 }
 
 /** Unmatched routes are problems too. */

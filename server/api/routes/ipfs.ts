@@ -88,7 +88,9 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
     const first = await iterator.next();
     const head = first.done === true ? new Uint8Array() : first.value;
     response.status(status);
-    response.setHeader("Content-Type", contentTypeFor(path, offset === 0 ? head : new Uint8Array()));
+    // A bare CID has no name: `?filename=` (as on IPFS path gateways) gives the extension the type comes from.
+    const filename = typeof request.query.filename === "string" ? request.query.filename : undefined;
+    response.setHeader("Content-Type", contentTypeFor(path ?? filename, offset === 0 ? head : new Uint8Array()));
     response.setHeader("Content-Length", String(length));
     if (request.method === "HEAD" || length === 0) {
       response.end();

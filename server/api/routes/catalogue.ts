@@ -1,0 +1,35 @@
+import { Router } from "express";
+import { z } from "zod";
+import { brandView, designView, listBrands, ownerItems } from "../../verification/catalogue.js";
+import { Address, BrandId, DesignId, OwnerItemsQuery, PageQuery, parseInput } from "./schemas.js";
+import type { V1Dependencies } from "./v1-dependencies.js";
+import { sendJson } from "./v1-dependencies.js";
+
+/** Brands, garment designs and what an address holds. */
+export function catalogueRouter(deps: V1Dependencies): Router {
+  const { verifier } = deps;
+  const router = Router();
+
+  router.get("/v1/brands", (request, response) => {
+    const query = parseInput(PageQuery, request.query, "query");
+    sendJson(response, deps.freshness(), listBrands(verifier.index, query));
+  });
+
+  router.get("/v1/brands/:brand", (request, response) => {
+    const { brand } = parseInput(z.object({ brand: BrandId }), request.params, "path");
+    sendJson(response, deps.freshness(), brandView(verifier.index, brand));
+  });
+
+  router.get("/v1/garments/:designId", async (request, response) => {
+    const { designId } = parseInput(z.object({ designId: DesignId }), request.params, "path");
+    sendJson(response, deps.freshness(), await designView(verifier.index, verifier.documents, designId));
+  });
+
+  router.get("/v1/owners/:address/items", (request, response) => {
+    const { address } = parseInput(z.object({ address: Address }), request.params, "path");
+    const query = parseInput(OwnerItemsQuery, request.query, "query");
+    sendJson(response, deps.freshness(), { owner: address, ...ownerItems(verifier.index, address, query) });
+  });
+
+  return router;
+}

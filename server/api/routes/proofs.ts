@@ -1,0 +1,47 @@
+import { Router } from "express";
+import { createChipChallenge, verifyChipProof } from "../../verification/chip.js";
+import { createOwnershipChallenge, verifyOwnershipProof } from "../../verification/ownership.js";
+import { ChallengeRequest, parseInput, ProofRequest } from "./schemas.js";
+import type { V1Dependencies } from "./v1-dependencies.js";
+import { sendJson } from "./v1-dependencies.js";
+
+/**
+ * Challenge-response proofs. Ownership: EIP-712 OwnershipProof checked by the certificate
+ * contract's verifyOwnership at the head (EOA and EIP-1271). Chip: EIP-191 personal message
+ * checked against the chip bound at mint (chipOf at the head). Challenges are single-use:
+ * replay → 409, expired → 410, unknown → 404, issued for another token → 422; chain down → 503.
+ */
+export function proofsRouter(deps: V1Dependencies): Router {
+  const { verifier } = deps;
+  const router = Router();
+
+  router.post("/v1/ownership/challenges", (request, response) => {
+    const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
+    const view = createOwnershipChallenge(verifier.index, verifier.identity, deps.ownershipChallenges, tokenId);
+    response.setHeader("Cache-Control", "no-store");
+    sendJson(response, deps.freshness(), view, 201);
+  });
+
+  router.post("/v1/ownership/proofs", async (request, response) => {
+    const proof = parseInput(ProofRequest, request.body, "body");
+    const result = await verifyOwnershipProof(verifier.chain, deps.ownershipChallenges, proof);
+    response.setHeader("Cache-Control", "no-store");
+    sendJson(response, deps.freshness(), result);
+  });
+
+  router.post("/v1/chip/challenges", (request, response) => {
+    const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
+    const view = createChipChallenge(verifier.index, verifier.identity, deps.chipChallenges, tokenId);
+    response.setHeader("Cache-Control", "no-store");
+    sendJson(response, deps.freshness(), view, 201);
+  });
+
+  router.post("/v1/chip/proofs", async (request, response) => {
+    const proof = parseInput(ProofRequest, request.body, "body");
+    const result = await verifyChipProof(verifier.chain, deps.chipChallenges, proof);
+    response.setHeader("Cache-Control", "no-store");
+    sendJson(response, deps.freshness(), result);
+  });
+
+  return router;
+}

@@ -1,0 +1,31 @@
+/**
+ * Where the Hallmark contracts live: the deployments file written by scripts/start.ts (and by
+ * deployment scripts for real chains), `.hallmark/deployments.json` by default.
+ */
+import { readFile } from "node:fs/promises";
+import { getAddress } from "ethers";
+import { z } from "zod";
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "an address")
+  .transform((value) => getAddress(value.toLowerCase()));
+
+export const Deployments = z.object({
+  chainId: z.number().int().positive(),
+  /** First block to index (the block the contracts were deployed at, or before). */
+  startBlock: z.number().int().nonnegative(),
+  contracts: z.object({
+    BrandRegistry: address,
+    HallmarkCertificate: address,
+    HallmarkGarments: address,
+  }),
+});
+
+export type Deployments = z.output<typeof Deployments>;
+
+/** Reads and validates a deployments file. */
+export async function loadDeployments(file: string): Promise<Deployments> {
+  const text = await readFile(file, "utf8");
+  return Deployments.parse(JSON.parse(text));
+}

@@ -1,0 +1,109 @@
+import path from "node:path";
+import { z } from "zod";
+import { InvalidInputError } from "./errors.js";
+import { IpfsConfig } from "./ipfs/ipfs-config.js";
+
+/**
+ * The verifier's settings, from the environment, validated once at start-up. Every variable is
+ * documented in `.env.example`; a bad value stops the process with the variable's name rather
+ * than surfacing later as an odd request failure.
+ */
+
+const Bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 0x-prefixed bytes32");
+const BrandIdKey = z.string().regex(/^[1-9][0-9]{0,9}$/, "expected a brand id (1..2^32-1)");
+
+/** `{"1": "0x…", "2": "0x…"}`: the salt each brand hashes its serials with. */
+const BrandSalts = z.record(BrandIdKey, Bytes32);
+/** `{"08012345": 1}`: GS1 company prefix (the GTIN's leading digits, without the check digit) → brand id. */
+const Gs1Prefixes = z.record(z.string().regex(/^[0-9]{4,13}$/, "expected 4-13 digits"), z.coerce.number().int().min(1).max(0xffffffff));
+
+function jsonObject(name: string) {
+  return z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined || text.trim() === "") return {};
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: `${name} is not JSON` });
+        return z.NEVER;
+      }
+    });
+}
+
+const Env = z.object({
+  HALLMARK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HALLMARK_HOST: z.string().min(1).default("127.0.0.1"),
+  HALLMARK_DATA_DIR: z.string().min(1).default(".hallmark"),
+  HALLMARK_RPC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HALLMARK_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  HALLMARK_DEPLOYMENTS: z.string().min(1).optional(),
+  HALLMARK_IPFS: z.union([z.literal("embedded"), z.url({ protocol: /^https?$/ })]).optional(),
+  HALLMARK_BRAND_SALTS: jsonObject("HALLMARK_BRAND_SALTS").pipe(BrandSalts),
+  HALLMARK_GS1_PREFIXES: jsonObject("HALLMARK_GS1_PREFIXES").pipe(Gs1Prefixes),
+  HALLMARK_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(2),
+  HALLMARK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+  HALLMARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  HALLMARK_TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
+  HALLMARK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface VerifierConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** JSON-RPC endpoint; undefined means the caller supplies an EIP-1193 provider (the local chain). */
+  rpcUrl?: string;
+  rpcTimeoutMs: number;
+  /** Path of the deployments file written by deployment (`{ chainId, startBlock, contracts }`). */
+  deploymentsFile: string;
+  /** SQLite index file under the data dir. */
+  indexFile: string;
+  ipfs: IpfsConfig;
+  brandSalts: ReadonlyMap<number, string>;
+  /** GS1 company prefix → brand id, longest prefix wins. */
+  gs1Prefixes: ReadonlyMap<string, number>;
+  confirmations: number;
+  pollIntervalMs: number;
+  rateLimitPerMinute: number;
+  trustProxy: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+/** Parses the environment into settings; throws InvalidInputError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig {
+  const result = Env.safeParse(env);
+  if (!result.success) {
+    const details = result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+    throw new InvalidInputError(`Invalid configuration: ${details.map((d) => `${d.path} (${d.message})`).join(", ")}`, { details });
+  }
+  const e = result.data;
+  const dataDir = path.resolve(e.HALLMARK_DATA_DIR);
+  const ipfsSetting = e.HALLMARK_IPFS ?? (env.HALLMARK_IPFS_MODE === "kubo" ? env.HALLMARK_KUBO_RPC_URL : "embedded");
+  const ipfs = IpfsConfig.parse({
+    mode: ipfsSetting === undefined || ipfsSetting === "embedded" ? "embedded" : "kubo",
+    directory: path.join(dataDir, "ipfs"),
+    kuboRpcUrl: ipfsSetting === "embedded" ? undefined : ipfsSetting,
+    gateways: (env.HALLMARK_IPFS_GATEWAYS ?? "").split(",").map((url) => url.trim()).filter((url) => url !== ""),
+    readTimeoutMs: env.HALLMARK_IPFS_READ_TIMEOUT_MS,
+    maxGatewayResponseBytes: env.HALLMARK_IPFS_MAX_RESPONSE_BYTES,
+  });
+  return {
+    port: e.HALLMARK_PORT,
+    host: e.HALLMARK_HOST,
+    dataDir,
+    rpcUrl: e.HALLMARK_RPC_URL,
+    rpcTimeoutMs: e.HALLMARK_RPC_TIMEOUT_MS,
+    deploymentsFile: path.resolve(e.HALLMARK_DEPLOYMENTS ?? path.join(dataDir, "deployments.json")),
+    indexFile: path.join(dataDir, "index.sqlite"),
+    ipfs,
+    brandSalts: new Map(Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, salt]) => [Number(brand), salt.toLowerCase()])),
+    gs1Prefixes: new Map(Object.entries(e.HALLMARK_GS1_PREFIXES)),
+    confirmations: e.HALLMARK_CONFIRMATIONS,
+    pollIntervalMs: e.HALLMARK_POLL_INTERVAL_MS,
+    rateLimitPerMinute: e.HALLMARK_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.HALLMARK_TRUST_PROXY,
+    logLevel: e.HALLMARK_LOG_LEVEL,
+  };
+}

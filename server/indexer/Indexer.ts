@@ -1,0 +1,453 @@
+/**
+ * The event indexer: the only writer of the index. Reads the deployment's contract logs in block
+ * ranges, checks every log against the header of its block, decodes each event (handlers/*) and
+ * applies each range atomically with its checkpoint. Detects reorganisations (a kept block hash
+ * that changed, a parent hash that does not match) and rolls back to the fork point.
+ */
+import type { Logger } from "pino";
+import type { Deployments } from "../chain/deployments.js";
+import type { Eip1193 } from "../chain/eip1193.js";
+import type { BlockHeader, ChainLog } from "../chain/reader.js";
+import { ChainReader } from "../chain/reader.js";
+import { isTransient, LogRangeTooLargeError } from "../chain/rpc-errors.js";
+import type { BlockRef, IndexIdentity, IndexStore, IndexWriteTx } from "../store/IndexStore.js";
+import { ReorgTooDeepError } from "../store/IndexStore.js";
+import { BrandRegistry__factory } from "../../types/ethers-contracts/factories/registry/BrandRegistry__factory.js";
+import { HallmarkCertificate__factory } from "../../types/ethers-contracts/factories/certificate/HallmarkCertificate__factory.js";
+import { HallmarkGarments__factory } from "../../types/ethers-contracts/factories/garments/HallmarkGarments__factory.js";
+import { EventDecoder } from "./decoder.js";
+import { certificateHandlers } from "./handlers/certificate.js";
+import { garmentHandlers } from "./handlers/garments.js";
+import { registryHandlers } from "./handlers/registry.js";
+import type { HandlerTable, TxState } from "./handlers/types.js";
+import { newTxState } from "./handlers/types.js";
+
+/** The chain id of Hardhat's local network. */
+export const LOCAL_CHAIN_ID = 31337;
+
+export interface IndexerOptions {
+  provider: Eip1193;
+  /** The index (the indexer writes; the API reads the same store). */
+  store: IndexStore;
+  deployments: Deployments;
+  /** Blocks below the head left unindexed (HALLMARK_CONFIRMATIONS). Default 0 on the local chain, 2 elsewhere. */
+  confirmations?: number;
+  /**
+   * Depth below the head after which blocks are taken as final: within it block hashes and undo
+   * images are kept to roll back a reorg. Default 0 on the local chain (a reorg there rebuilds), 12 elsewhere.
+   */
+  finalityDepth?: number;
+  /** Largest eth_getLogs range (default 2,000 blocks); halves on "too many results", grows back slowly. */
+  maxRange?: number;
+  /** Poll interval of start() in ms (default 1,000 locally, 4,000 elsewhere). */
+  pollIntervalMs?: number;
+  /** Parallel eth_getBlockByNumber calls per range (default 8). */
+  headerConcurrency?: number;
+  logger?: Logger;
+}
+
+export interface IndexerStats {
+  /** Events decoded and applied since construction. */
+  eventsApplied: number;
+  logsRead: number;
+  rangesApplied: number;
+  /** Ranges refused as too large (each halved the range). */
+  rangeSplits: number;
+  reorgs: number;
+  rebuilds: number;
+  /** Time spent inside runOnce (ms). */
+  elapsedMs: number;
+  /** Current eth_getLogs range size. */
+  rangeSize: number;
+  lastError: string | null;
+}
+
+export interface RunResult {
+  fromBlock: number;
+  toBlock: number;
+  headBlock: number;
+  ranges: number;
+  events: number;
+}
+
+/** A log whose block hash does not match the block's header: the chain moved under us. */
+class ChainMovedError extends Error {}
+
+interface Source {
+  decoder: EventDecoder;
+  handlers: HandlerTable;
+}
+
+export class Indexer {
+  readonly stats: IndexerStats;
+  private readonly reader: ChainReader;
+  private readonly store: IndexStore;
+  private readonly deployments: Deployments;
+  private readonly maxRange: number;
+  private readonly headerConcurrency: number;
+  private readonly logger?: Logger;
+  private readonly sources: Map<string, Source>;
+  private readonly addresses: string[];
+  private confirmations: number;
+  private finalityDepth: number;
+  private pollIntervalMs: number;
+  private rangeSize: number;
+  private successesSinceSplit = 0;
+  private identityChecked = false;
+  private inFlight: Promise<RunResult> | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly options: IndexerOptions) {
+    this.reader = new ChainReader(options.provider);
+    this.store = options.store;
+    this.deployments = options.deployments;
+    const local = options.deployments.chainId === LOCAL_CHAIN_ID;
+    this.confirmations = options.confirmations ?? (local ? 0 : 2);
+    this.finalityDepth = options.finalityDepth ?? (local ? 0 : 12);
+    this.pollIntervalMs = options.pollIntervalMs ?? (local ? 1_000 : 4_000);
+    this.maxRange = Math.max(1, options.maxRange ?? 2_000);
+    this.headerConcurrency = Math.max(1, options.headerConcurrency ?? 8);
+    this.logger = options.logger;
+    this.rangeSize = this.maxRange;
+    const c = options.deployments.contracts;
+    this.sources = new Map([
+      [
+        c.BrandRegistry.toLowerCase(),
+        { decoder: new EventDecoder(BrandRegistry__factory.createInterface()), handlers: registryHandlers },
+      ],
+      [
+        c.HallmarkCertificate.toLowerCase(),
+        {
+          decoder: new EventDecoder(HallmarkCertificate__factory.createInterface()),
+          handlers: certificateHandlers,
+        },
+      ],
+      [
+        c.HallmarkGarments.toLowerCase(),
+        { decoder: new EventDecoder(HallmarkGarments__factory.createInterface()), handlers: garmentHandlers },
+      ],
+    ]);
+    this.addresses = [...this.sources.keys()];
+    this.stats = {
+      eventsApplied: 0,
+      logsRead: 0,
+      rangesApplied: 0,
+      rangeSplits: 0,
+      reorgs: 0,
+      rebuilds: 0,
+      elapsedMs: 0,
+      rangeSize: this.rangeSize,
+      lastError: null,
+    };
+  }
+
+  /** Events applied per second of indexing time (catch-up speed). */
+  get eventsPerSecond(): number {
+    return this.stats.elapsedMs === 0 ? 0 : (this.stats.eventsApplied * 1000) / this.stats.elapsedMs;
+  }
+
+  get settings(): { confirmations: number; finalityDepth: number; pollIntervalMs: number; maxRange: number } {
+    return {
+      confirmations: this.confirmations,
+      finalityDepth: this.finalityDepth,
+      pollIntervalMs: this.pollIntervalMs,
+      maxRange: this.maxRange,
+    };
+  }
+
+  /**
+   * Indexes from the checkpoint up to the head minus the confirmations, then returns. One run at a
+   * time: a call while a run is in flight joins it.
+   */
+  runOnce(): Promise<RunResult> {
+    if (this.inFlight === null) {
+      this.inFlight = this.run().finally(() => {
+        this.inFlight = null;
+      });
+    }
+    return this.inFlight;
+  }
+
+  /** Starts polling (runOnce every pollIntervalMs; failures are logged and retried with backoff). */
+  start(): void {
+    if (this.loop !== null) return;
+    this.stopping = false;
+    this.loop = this.poll();
+  }
+
+  /** Stops polling; resolves once the range in flight (if any) has been applied or abandoned. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    const loop = this.loop;
+    this.loop = null;
+    await loop;
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  private async poll(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let delay = this.pollIntervalMs;
+      try {
+        await this.runOnce();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.stats.lastError = error instanceof Error ? error.message : String(error);
+        delay = Math.min(60_000, this.pollIntervalMs * 2 ** Math.min(failures, 6));
+        this.logger?.warn({ err: error, failures, retryInMs: delay }, "indexer run failed");
+      }
+      if (this.stopping) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  private async checkIdentity(): Promise<void> {
+    if (this.identityChecked) return;
+    const chainId = await this.reader.chainId();
+    if (chainId !== this.deployments.chainId) {
+      throw new Error(
+        `the RPC endpoint serves chain ${chainId} but the deployments are for chain ${this.deployments.chainId}`,
+      );
+    }
+    const genesis = await this.reader.getBlock(0);
+    if (genesis === null) throw new Error("the RPC endpoint has no genesis block");
+    const identity: IndexIdentity = {
+      chainId,
+      genesisHash: genesis.hash,
+      startBlock: this.deployments.startBlock,
+      contracts: this.deployments.contracts,
+    };
+    const { rebuilt } = this.store.ensureIdentity(identity);
+    if (rebuilt) {
+      this.stats.rebuilds += 1;
+      this.logger?.info(
+        { chainId, startBlock: identity.startBlock },
+        "index identity changed or new: indexing from the start",
+      );
+    }
+    this.identityChecked = true;
+  }
+
+  private async run(): Promise<RunResult> {
+    const started = performance.now();
+    let events = 0;
+    let ranges = 0;
+    try {
+      await this.checkIdentity();
+      const head = await this.reader.blockNumber();
+      this.store.setHead(head, this.confirmations);
+      await this.checkForReorg();
+      const target = head - this.confirmations;
+      const firstBlock = this.nextBlock();
+      let chainMoves = 0;
+      while (!this.stopping) {
+        const from = this.nextBlock();
+        if (from > target) break;
+        const to = Math.min(target, from + this.rangeSize - 1);
+        try {
+          events += await this.indexRange(from, to, head);
+          ranges += 1;
+        } catch (error) {
+          if (error instanceof LogRangeTooLargeError) {
+            this.stats.rangeSplits += 1;
+            this.successesSinceSplit = 0;
+            if (this.rangeSize === 1) throw error;
+            this.rangeSize = Math.max(1, Math.floor((to - from + 1) / 2));
+            this.stats.rangeSize = this.rangeSize;
+            this.logger?.debug({ from, to, rangeSize: this.rangeSize }, "log range too large: halving");
+            continue;
+          }
+          if (error instanceof ChainMovedError) {
+            // A node behind a load balancer may answer from another fork for a while: give up after a few.
+            if (++chainMoves > 5) throw error;
+            this.logger?.info(
+              { from, to, reason: error.message },
+              "chain moved during a range: checking for a reorg",
+            );
+            await this.checkForReorg();
+            continue;
+          }
+          throw error;
+        }
+      }
+      this.stats.lastError = null;
+      return { fromBlock: firstBlock, toBlock: this.nextBlock() - 1, headBlock: head, ranges, events };
+    } catch (error) {
+      this.stats.lastError = error instanceof Error ? error.message : String(error);
+      throw error;
+    } finally {
+      this.stats.elapsedMs += performance.now() - started;
+    }
+  }
+
+  private nextBlock(): number {
+    const checkpoint = this.store.checkpoint();
+    return checkpoint === null ? this.deployments.startBlock : checkpoint.blockNumber + 1;
+  }
+
+  /**
+   * Compares the checkpoint's kept hash with the chain; on a mismatch walks back through the kept
+   * headers to the newest one still on the chain and rolls back to it (or rebuilds from the start
+   * when none is kept deep enough).
+   */
+  private async checkForReorg(): Promise<void> {
+    const checkpoint = this.store.checkpoint();
+    if (checkpoint === null) return;
+    const onChain = await this.reader.getBlock(checkpoint.blockNumber);
+    if (onChain !== null && onChain.hash === checkpoint.blockHash) return;
+    this.stats.reorgs += 1;
+    let forkPoint: number | null = null;
+    let below = checkpoint.blockNumber;
+    search: while (below >= 0) {
+      const kept = this.store.blocksAtOrBelow(below, 32);
+      if (kept.length === 0) break;
+      for (const block of kept) {
+        const current = await this.reader.getBlock(block.number);
+        if (current !== null && current.hash === block.hash) {
+          forkPoint = block.number;
+          break search;
+        }
+      }
+      below = kept[kept.length - 1].number - 1;
+    }
+    try {
+      if (forkPoint === null) throw new ReorgTooDeepError(-1, checkpoint.blockNumber);
+      this.logger?.warn({ from: checkpoint.blockNumber, forkPoint }, "chain reorganisation: rolling back");
+      this.store.rollbackTo(forkPoint);
+    } catch (error) {
+      if (!(error instanceof ReorgTooDeepError)) throw error;
+      this.logger?.warn(
+        { from: checkpoint.blockNumber },
+        "chain reorganisation deeper than the kept history: rebuilding the index",
+      );
+      this.stats.rebuilds += 1;
+      this.store.reset();
+    }
+  }
+
+  private async headers(numbers: readonly number[]): Promise<Map<number, BlockHeader>> {
+    const out = new Map<number, BlockHeader>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < numbers.length) {
+        const n = numbers[next++];
+        const header = await this.withRetry(() => this.reader.getBlock(n));
+        if (header === null) throw new ChainMovedError(`block ${n} is no longer available`);
+        out.set(n, header);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(this.headerConcurrency, numbers.length) }, () => worker()),
+    );
+    return out;
+  }
+
+  /** Retries a read a few times on transient failures (the provider retries HTTP errors itself). */
+  private async withRetry<T>(read: () => Promise<T>, attempts = 4): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        if (attempt >= attempts || !isTransient(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async indexRange(from: number, to: number, head: number): Promise<number> {
+    const logs = await this.withRetry(() =>
+      this.reader.getLogs({ address: this.addresses, fromBlock: from, toBlock: to }),
+    );
+    this.stats.logsRead += logs.length;
+    logs.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+    const numbers = [...new Set([from, ...logs.map((l) => l.blockNumber), to])];
+    const headers = await this.headers(numbers);
+    const checkpoint = this.store.checkpoint();
+    const first = headers.get(from)!;
+    if (checkpoint !== null && first.parentHash !== checkpoint.blockHash) {
+      throw new ChainMovedError(
+        `block ${from} does not descend from the checkpoint ${checkpoint.blockNumber}`,
+      );
+    }
+    for (const log of logs) {
+      if (log.removed || headers.get(log.blockNumber)?.hash !== log.blockHash) {
+        throw new ChainMovedError(`log ${log.blockNumber}/${log.logIndex} is not on the block fetched`);
+      }
+    }
+    const toHeader = headers.get(to)!;
+    const kept: BlockRef[] =
+      logs.length === 0 ? [] : [...new Set(logs.map((l) => l.blockNumber))].map((n) => headers.get(n)!);
+    const reversible = this.finalityDepth > 0 && to > head - this.finalityDepth;
+    let applied = 0;
+    this.store.applyBlockRange(
+      { fromBlock: from, toBlock: to, toBlockHeader: toHeader, blocks: kept, reversible },
+      (tx) => {
+        applied = this.applyLogs(tx, logs, headers);
+      },
+    );
+    this.stats.eventsApplied += applied;
+    this.stats.rangesApplied += 1;
+    this.successesSinceSplit += 1;
+    if (this.rangeSize < this.maxRange && this.successesSinceSplit >= 4) {
+      // Grow back slowly: a quarter more every four ranges accepted.
+      this.rangeSize = Math.min(this.maxRange, Math.ceil(this.rangeSize * 1.25));
+      this.stats.rangeSize = this.rangeSize;
+      this.successesSinceSplit = 0;
+    }
+    // Below the finality depth, hashes and undo images are no longer needed.
+    const finalBelow = head - this.finalityDepth;
+    if (finalBelow > 0 && (this.stats.rangesApplied % 16 === 0 || to >= head - this.confirmations)) {
+      this.store.pruneBlocksBelow(Math.min(finalBelow, to));
+    }
+    return applied;
+  }
+
+  private applyLogs(tx: IndexWriteTx, logs: readonly ChainLog[], headers: Map<number, BlockHeader>): number {
+    let applied = 0;
+    let txHash = "";
+    let txState: TxState = newTxState();
+    let block = -1;
+    for (const log of logs) {
+      const source = this.sources.get(log.address);
+      if (source === undefined) continue;
+      const event = source.decoder.decode(log.topics, log.data);
+      if (event === null) continue;
+      const handler = source.handlers[event.name];
+      if (handler === undefined) continue;
+      if (log.blockNumber !== block) {
+        block = log.blockNumber;
+        tx.beginBlock(block);
+      }
+      if (log.transactionHash !== txHash) {
+        txHash = log.transactionHash;
+        txState = newTxState();
+      }
+      handler({
+        tx,
+        log,
+        event,
+        txState,
+        ref: {
+          blockNumber: log.blockNumber,
+          blockHash: log.blockHash,
+          txHash: log.transactionHash,
+          logIndex: log.logIndex,
+          timestamp: headers.get(log.blockNumber)!.timestamp,
+        },
+      });
+      applied += 1;
+    }
+    return applied;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The composition root of the verifier: builds every part from the configuration (index store,
+ * indexer, metadata store, chain reads, HTTP app), starts them, and stops them cleanly. Nothing
+ * else constructs these parts; tests and scripts/start.ts call `startVerifier` as well.
+ */
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import type { Express } from "express";
+import { pino } from "pino";
+import type { Logger } from "pino";
+import { createApp } from "./api/app.js";
+import { EventStreams } from "./api/routes/events.js";
+import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
+import { CertificateChain } from "./chain/contracts.js";
+import type { Deployments } from "./chain/deployments.js";
+import { loadDeployments } from "./chain/deployments.js";
+import type { Eip1193 } from "./chain/eip1193.js";
+import { HttpJsonRpcProvider } from "./chain/http.js";
+import { loadConfig } from "./config.js";
+import type { VerifierConfig } from "./config.js";
+import { Indexer } from "./indexer/Indexer.js";
+import { createMetadataStore } from "./ipfs/create-metadata-store.js";
+import type { MetadataStore } from "./ipfs/metadata-store.js";
+import type { IndexStore } from "./store/IndexStore.js";
+import { SqliteIndexStore } from "./store/sqlite/SqliteIndexStore.js";
+import { ChallengeStore } from "./verification/challenge-store.js";
+import type { ChipChallengePayload } from "./verification/chip.js";
+import { DocumentCache } from "./verification/committed-document.js";
+import { freshnessOf } from "./verification/freshness.js";
+import { ChainClaimStateReader } from "./web/claim-state.js";
+import type { OwnershipChallengePayload } from "./verification/ownership.js";
+
+export interface StartVerifierOptions {
+  config: VerifierConfig;
+  /** The chain; default an HTTP JSON-RPC transport to config.rpcUrl. scripts/start.ts passes the in-process Hardhat provider. */
+  provider?: Eip1193;
+  /** Default: read config.deploymentsFile. */
+  deployments?: Deployments;
+  /** A store the caller owns (and closes); default one built from config.ipfs, closed by close(). */
+  metadataStore?: MetadataStore;
+  /** Index location; default config.indexFile (":memory:" in tests). */
+  indexLocation?: string;
+  logger?: Logger;
+  /** Install SIGTERM/SIGINT handlers that close() (default true; tests pass false). */
+  handleSignals?: boolean;
+  /** Longest wait for in-flight requests on close before connections are cut (default 10 s). */
+  drainTimeoutMs?: number;
+  /** Start the indexer's polling loop (default true). */
+  startIndexer?: boolean;
+  /** Overrides for tests: challenge lifetime, SSE heartbeat. */
+  challengeTtlMs?: number;
+  heartbeatMs?: number;
+}
+
+export interface VerifierHandle {
+  url: string;
+  port: number;
+  app: Express;
+  server: Server;
+  store: IndexStore;
+  indexer: Indexer;
+  metadataStore: MetadataStore;
+  chain: CertificateChain;
+  deployments: Deployments;
+  /** Drains requests, ends event streams, stops the indexer, closes the index and the IPFS node. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startVerifier(options: StartVerifierOptions): Promise<VerifierHandle> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: config.logLevel, name: "hallmark-verifier" });
+  const deployments = options.deployments ?? (await loadDeployments(config.deploymentsFile));
+  const provider = options.provider ?? httpProvider(config);
+
+  const store = SqliteIndexStore.open(options.indexLocation ?? config.indexFile);
+  const ownsMetadataStore = options.metadataStore === undefined;
+  let metadataStore: MetadataStore;
+  try {
+    metadataStore = options.metadataStore ?? (await createMetadataStore(config.ipfs));
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+
+  const indexer = new Indexer({ provider, store, deployments, confirmations: config.confirmations, pollIntervalMs: config.pollIntervalMs, logger });
+  const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, { timeoutMs: config.rpcTimeoutMs });
+  const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
+  const freshness = () => freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), staleAfterMs });
+  const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
+  const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
+  const v1: V1Dependencies = {
+    verifier: {
+      index: store,
+      documents: { reader: metadataStore, cache: new DocumentCache(), timeoutMs: Math.min(config.ipfs.readTimeoutMs, 3_000) },
+      chain,
+      identity: { chainId: deployments.chainId, certificateAddress: deployments.contracts.HallmarkCertificate },
+    },
+    ownershipChallenges: new ChallengeStore<OwnershipChallengePayload>({ ttlMs: challengeTtlMs }),
+    chipChallenges: new ChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
+    brandSalts: config.brandSalts,
+    gs1Prefixes: config.gs1Prefixes,
+    freshness,
+    events,
+  };
+  const app = createApp({
+    ipfs: metadataStore,
+    logger,
+    v1,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    trustProxy: config.trustProxy,
+    maxGatewayResponseBytes: config.ipfs.maxGatewayResponseBytes,
+    web: { claims: new ChainClaimStateReader(provider, deployments.contracts.HallmarkCertificate, config.rpcTimeoutMs) },
+  });
+
+  if (options.startIndexer ?? true) indexer.start();
+  const server = createServer(app);
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    events.close();
+    await indexer.stop();
+    store.close();
+    if (ownsMetadataStore) await metadataStore.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, chainId: deployments.chainId, ipfs: config.ipfs.mode }, "verifier listening");
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      logger.info("verifier shutting down");
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+      events.close(); // Long-lived streams would keep the server open for ever.
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
+      await drained;
+      clearTimeout(timer);
+      await indexer.stop();
+      store.close();
+      if (ownsMetadataStore) await metadataStore.close();
+      logger.info("verifier stopped");
+    })();
+    return closing;
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, "signal received");
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "unclean shutdown");
+        process.exit(1);
+      },
+    );
+  };
+  if (options.handleSignals ?? true) {
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  }
+
+  return { url, port, app, server, store, indexer, metadataStore, chain, deployments, close };
+}
+
+function httpProvider(config: VerifierConfig): Eip1193 {
+  if (config.rpcUrl === undefined) {
+    throw new Error("HALLMARK_RPC_URL is not set and no provider was given (npm start passes the local chain's)");
+  }
+  return new HttpJsonRpcProvider(config.rpcUrl, { timeoutMs: config.rpcTimeoutMs });
+}
+
+// `tsx server/main.ts`: the verifier alone, against HALLMARK_RPC_URL and an existing deployment.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await startVerifier({ config: loadConfig() });
+}

@@ -1,0 +1,231 @@
+/**
+ * THE CONTRACT BETWEEN THE INDEXER AND THE API.
+ *
+ * The index store holds what the indexer derived from the chain. The API sees only `IndexReader`
+ * (read-only queries, all answered from the index, never from the chain); the indexer is the only
+ * user of `IndexWriter`. Business rules (what an event means) live in the indexer: the store only
+ * keeps and answers records. Implementations: server/store/sqlite (node:sqlite, the default); a
+ * networked SQL database later, behind the same interface.
+ *
+ * Pagination: lists take `{ cursor?, limit }` and answer `{ items, nextCursor }`. Cursors are
+ * opaque strings (keyset pagination on a stable chain order); `nextCursor` is null on the last
+ * page. A malformed cursor throws `InvalidCursorError` (an InvalidInputError: HTTP 400). Limits
+ * are clamped to 1..MAX_PAGE_LIMIT (default DEFAULT_PAGE_LIMIT).
+ *
+ * Addresses in arguments are matched case-insensitively; token and design ids are decimal strings.
+ */
+import type {
+  BrandRecord,
+  CertificateRecord,
+  CertificateStatus,
+  DesignRecord,
+  IndexEvent,
+  IndexEventType,
+  IndexStatus,
+  IssuerCompromise,
+  OwnerItem,
+  ProvenanceEntry,
+  RoleGrant,
+  RoleName,
+  TwinClaim,
+} from "./model.js";
+
+export const DEFAULT_PAGE_LIMIT = 50;
+export const MAX_PAGE_LIMIT = 500;
+
+export interface PageRequest {
+  cursor?: string;
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface CertificateFilter extends PageRequest {
+  brandId?: number;
+  owner?: string;
+  status?: CertificateStatus;
+}
+
+export interface OwnerItemsRequest extends PageRequest {
+  /** Only certificates or only garment balances; both (certificates first) when absent. */
+  kind?: "certificate" | "garment";
+}
+
+/** Read side: what the API may ask. Every method answers from the index only. */
+export interface IndexReader {
+  /** Freshness of the index (indexed block, head, lag, caught up). */
+  status(): IndexStatus;
+
+  getCertificate(tokenId: string): CertificateRecord | null;
+  /** Stable order: issuance order on chain (block, log index). */
+  listCertificates(filter: CertificateFilter): Page<CertificateRecord>;
+  /** The life of a certificate in chain order (block, log index). */
+  getProvenance(tokenId: string, page: PageRequest): Page<ProvenanceEntry>;
+  /** Certificates owned by `address` (issuance order), then garment balances (design id order). */
+  listOwnerItems(address: string, request: OwnerItemsRequest): Page<OwnerItem>;
+
+  getBrand(brandId: number): BrandRecord | null;
+  listBrands(page: PageRequest): Page<BrandRecord>;
+  /** Roles `account` holds for the brand now, or at the end of block `atBlock` when given. */
+  rolesOf(brandId: number, account: string, atBlock?: number): RoleName[];
+  /** Current holders of the brand's roles (or every grant, past ones included, with `includeRevoked`). */
+  listRoleGrants(brandId: number, options?: { includeRevoked?: boolean }): RoleGrant[];
+  /** Issuer keys declared compromised for the brand, in chain order. */
+  compromisesOf(brandId: number): IssuerCompromise[];
+
+  /** A design with `twinClaimCount` filled in. */
+  getDesign(designId: string): DesignRecord | null;
+  listDesigns(filter: { brandId?: number } & PageRequest): Page<DesignRecord>;
+  twinClaimsOfCertificate(tokenId: string): TwinClaim[];
+  twinClaimsOfDesign(designId: string, page: PageRequest): Page<TwinClaim>;
+  garmentBalance(designId: string, owner: string): string;
+
+  /** Change feed entries with id > afterId, oldest first (for the SSE stream; resume with Last-Event-ID). */
+  recentEvents(afterId: number, limit?: number): IndexEvent[];
+  /** Id of the newest change feed entry (0 when none). */
+  lastEventId(): number;
+  /** Called (synchronously, after commit) each time the indexer applied a range or rolled back. Returns an unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+}
+
+/** Identity of what the index describes. A stored index whose identity differs is wiped. */
+export interface IndexIdentity {
+  chainId: number;
+  /** Hash of block 0 of the chain. */
+  genesisHash: string;
+  startBlock: number;
+  contracts: { BrandRegistry: string; HallmarkCertificate: string; HallmarkGarments: string };
+}
+
+export interface Checkpoint {
+  /** Highest block fully applied. */
+  blockNumber: number;
+  blockHash: string;
+}
+
+export interface BlockRef {
+  number: number;
+  hash: string;
+  parentHash: string;
+  timestamp: number;
+}
+
+/** Writes the indexer makes inside one atomic range. Synchronous: nothing else runs mid-range. */
+export interface IndexWriteTx {
+  /** Subsequent writes derive from block `blockNumber` (what rollbackTo undoes). Call in block order. */
+  beginBlock(blockNumber: number): void;
+
+  // brands and roles
+  getBrand(brandId: number): BrandRecord | null;
+  insertBrand(brand: Omit<BrandRecord, "certificateCount">): void;
+  updateBrand(
+    brandId: number,
+    patch: Partial<Omit<BrandRecord, "brandId" | "registered" | "certificateCount">>,
+  ): void;
+  grantRole(grant: Omit<RoleGrant, "revokedAtBlock" | "revokedBy">): void;
+  /** Ends the open grant of (brand, role, account), if any. */
+  revokeRole(brandId: number, role: RoleName, account: string, atBlock: number, by: string): void;
+  /** Roles currently held (as of the writes so far in this range). */
+  rolesOf(brandId: number, account: string): RoleName[];
+  insertCompromise(compromise: IssuerCompromise): void;
+
+  // certificates and provenance
+  getCertificate(tokenId: string): Omit<CertificateRecord, "inBrandCustody"> | null;
+  insertCertificate(certificate: Omit<CertificateRecord, "inBrandCustody">): void;
+  updateCertificate(
+    tokenId: string,
+    patch: Partial<Omit<CertificateRecord, "tokenId" | "brandId" | "issued" | "inBrandCustody">>,
+  ): void;
+  /** Returns the new entry's id. */
+  insertProvenance(entry: Omit<ProvenanceEntry, "id">): number;
+  updateProvenance(id: number, patch: Partial<Omit<ProvenanceEntry, "id" | "tokenId">>): void;
+
+  // garments
+  getDesign(designId: string): DesignRecord | null;
+  insertDesign(design: Omit<DesignRecord, "twinClaimCount">): void;
+  updateDesign(
+    designId: string,
+    patch: Partial<Pick<DesignRecord, "minted" | "burned" | "royaltyReceiver" | "royaltyBps">>,
+  ): void;
+  /** Adds `delta` (may be negative) to a balance; rows reaching zero are removed. */
+  addGarmentBalance(designId: string, brandId: number, owner: string, delta: bigint, atBlock: number): void;
+  insertTwinClaim(claim: TwinClaim): void;
+
+  // change feed
+  appendEvent(event: {
+    type: IndexEventType;
+    blockNumber: number;
+    txHash: string | null;
+    timestamp: number | null;
+    data: Record<string, unknown>;
+  }): void;
+}
+
+export interface ApplyRange {
+  fromBlock: number;
+  toBlock: number;
+  /** Header of `toBlock` (the new checkpoint). */
+  toBlockHeader: BlockRef;
+  /** Headers seen in the range (blocks with logs and the range end), kept for reorg detection. */
+  blocks: readonly BlockRef[];
+  /**
+   * Whether the range may still be reorganised away: when true the store journals before-images
+   * so rollbackTo can undo it; final ranges (deeper than the reorg window) skip the journal.
+   */
+  reversible: boolean;
+}
+
+/** rollbackTo was asked to undo blocks that were applied as final: rebuild (reset) instead. */
+export class ReorgTooDeepError extends Error {
+  constructor(
+    readonly requested: number,
+    readonly finalBlock: number,
+  ) {
+    super(`cannot roll back to block ${requested}: blocks up to ${finalBlock} were applied as final`);
+    this.name = "ReorgTooDeepError";
+  }
+}
+
+/** Write side: used only by the indexer. */
+export interface IndexWriter {
+  /**
+   * Compares the stored identity with `identity`; when absent or different, wipes every indexed
+   * record and stores the new identity. Answers whether it wiped (or started empty).
+   */
+  ensureIdentity(identity: IndexIdentity): { rebuilt: boolean };
+  identity(): IndexIdentity | null;
+  /** Last fully applied block, or null when nothing is indexed yet. */
+  checkpoint(): Checkpoint | null;
+  /** Stored header of block `n`, if kept (blocks with logs and range ends within the reorg window). */
+  blockAt(n: number): BlockRef | null;
+  /** Kept headers at or below `n`, newest first. */
+  blocksAtOrBelow(n: number, limit: number): BlockRef[];
+  /**
+   * Runs `write` and moves the checkpoint to `range.toBlock` in ONE transaction: either all of
+   * it is stored or none (a throw rolls back). Notifies subscribers after commit.
+   */
+  applyBlockRange(range: ApplyRange, write: (tx: IndexWriteTx) => void): void;
+  /**
+   * Removes everything derived from blocks > `blockNumber` (reorg): records created after it are
+   * deleted, records changed after it are restored. The checkpoint becomes `blockNumber`
+   * (or "nothing indexed" when below the start). Appends an "index.reorg" feed entry.
+   * Throws ReorgTooDeepError when blocks above `blockNumber` were applied as final.
+   */
+  rollbackTo(blockNumber: number): void;
+  /**
+   * Wipes every indexed record but keeps the identity: the indexer re-reads from the start block.
+   * Appends an "index.reorg" feed entry.
+   */
+  reset(): void;
+  /** Forgets kept headers below `blockNumber` (they are final). */
+  pruneBlocksBelow(blockNumber: number): void;
+  /** Records the head seen and the confirmation depth, for status(). */
+  setHead(headBlock: number, confirmations: number): void;
+}
+
+export interface IndexStore extends IndexReader, IndexWriter {
+  close(): void;
+}

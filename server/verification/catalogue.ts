@@ -1,0 +1,122 @@
+import { NotFoundError } from "../errors.js";
+import type { IndexReader, Page, PageRequest } from "../store/IndexStore.js";
+import type { BrandRecord, DesignRecord, GarmentBalance, IssuerCompromise, RoleGrant } from "../store/model.js";
+import type { VerifiedMetadata } from "./committed-document.js";
+import { verifiedDocument } from "./committed-document.js";
+import type { DocumentSource } from "./committed-document.js";
+import type { CertificateSummary } from "./certificate.js";
+import { chainEventRef, summarise } from "./certificate.js";
+import type { ChainEventRef } from "./certificate.js";
+
+/** Brands, garments and holdings as the API shows them. */
+
+export interface BrandSummary {
+  id: number;
+  name: string;
+  metadataURI: string;
+  vault: string;
+  royalty: { receiver: string | null; bps: number };
+  paused: boolean;
+  pausedReason: string | null;
+  certificateCount: number;
+  registered: ChainEventRef;
+}
+
+export interface BrandView extends BrandSummary {
+  roles: { role: string; account: string; grantedAt: ChainEventRef }[];
+  compromises: { issuer: string; fromBlock: number; declaredBy: string; declared: ChainEventRef }[];
+}
+
+export function brandSummary(brand: BrandRecord): BrandSummary {
+  return {
+    id: brand.brandId,
+    name: brand.name,
+    metadataURI: brand.metadataURI,
+    vault: brand.vault,
+    royalty: { receiver: brand.royaltyReceiver, bps: brand.royaltyBps },
+    paused: brand.paused,
+    pausedReason: brand.pausedReason,
+    certificateCount: brand.certificateCount,
+    registered: chainEventRef(brand.registered),
+  };
+}
+
+export function listBrands(index: IndexReader, page: PageRequest): Page<BrandSummary> {
+  const brands = index.listBrands(page);
+  return { items: brands.items.map(brandSummary), nextCursor: brands.nextCursor };
+}
+
+export function brandView(index: IndexReader, brandId: number): BrandView {
+  const brand = index.getBrand(brandId);
+  if (brand === null) throw new NotFoundError(`No brand ${brandId}`);
+  const roles = index.listRoleGrants(brandId).map((grant: RoleGrant) => ({
+    role: grant.role,
+    account: grant.account,
+    grantedAt: chainEventRef(grant.grantedAt),
+  }));
+  const compromises = index.compromisesOf(brandId).map((c: IssuerCompromise) => ({
+    issuer: c.issuer,
+    fromBlock: c.fromBlock,
+    declaredBy: c.declaredBy,
+    declared: chainEventRef(c),
+  }));
+  return { ...brandSummary(brand), roles, compromises };
+}
+
+export interface DesignView {
+  designId: string;
+  brand: { id: number; name: string | null };
+  creator: string;
+  edition: { cap: number | null; minted: number; burned: number; closesAt: string | null; soldOut: boolean };
+  locked: boolean;
+  redeemable: boolean;
+  /** The design's own EIP-2981 royalty, or the brand's default when the design sets none. */
+  royalty: { receiver: string | null; bps: number; source: "design" | "brand" };
+  twin: { collectionRoot: string; claims: number } | null;
+  created: ChainEventRef;
+  metadata: VerifiedMetadata<"garment-metadata">;
+}
+
+export async function designView(index: IndexReader, documents: DocumentSource, designId: bigint): Promise<DesignView> {
+  const design: DesignRecord | null = index.getDesign(designId.toString());
+  if (design === null) throw new NotFoundError(`No garment design ${designId.toString()}`);
+  const brand = index.getBrand(design.brandId);
+  const royalty =
+    design.royaltyReceiver !== null
+      ? { receiver: design.royaltyReceiver, bps: design.royaltyBps, source: "design" as const }
+      : { receiver: brand?.royaltyReceiver ?? null, bps: brand?.royaltyBps ?? 0, source: "brand" as const };
+  return {
+    designId: design.designId,
+    brand: { id: design.brandId, name: brand?.name ?? null },
+    creator: design.creator,
+    edition: {
+      cap: design.maxSupply === 0 ? null : design.maxSupply,
+      minted: design.minted,
+      burned: design.burned,
+      closesAt: design.closesAt === 0 ? null : new Date(design.closesAt * 1000).toISOString(),
+      soldOut: design.maxSupply !== 0 && design.minted >= design.maxSupply,
+    },
+    locked: design.locked,
+    redeemable: design.redeemable,
+    royalty,
+    twin: design.twinCollectionRoot === null ? null : { collectionRoot: design.twinCollectionRoot, claims: design.twinClaimCount },
+    created: chainEventRef(design.created),
+    metadata: await verifiedDocument(documents, "garment-metadata", design.metadataDigest),
+  };
+}
+
+export type OwnerItemView =
+  | { kind: "certificate"; certificate: CertificateSummary }
+  | { kind: "garment"; garment: Omit<GarmentBalance, "updatedAtBlock"> };
+
+export function ownerItems(index: IndexReader, owner: string, request: PageRequest & { kind?: "certificate" | "garment" }): Page<OwnerItemView> {
+  const page = index.listOwnerItems(owner, request);
+  return {
+    nextCursor: page.nextCursor,
+    items: page.items.map((item): OwnerItemView =>
+      item.kind === "certificate"
+        ? { kind: "certificate", certificate: summarise(index, item.certificate) }
+        : { kind: "garment", garment: { designId: item.garment.designId, brandId: item.garment.brandId, owner: item.garment.owner, balance: item.garment.balance } },
+    ),
+  };
+}

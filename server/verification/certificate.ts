@@ -1,0 +1,100 @@
+import { NotFoundError } from "../errors.js";
+import { digestToCid } from "../ipfs/commitment.js";
+import type { IndexReader } from "../store/IndexStore.js";
+import type { CertificateRecord, CertificateStatus, ChainRef, IssuerCompromise, ProvenanceEntry } from "../store/model.js";
+import { MAX_PAGE_LIMIT } from "../store/IndexStore.js";
+import type { VerifiedMetadata } from "./committed-document.js";
+import { verifiedDocument } from "./committed-document.js";
+import type { DocumentSource } from "./committed-document.js";
+import type { CertificateFlag, Verdict } from "./flags.js";
+import { flagsOf, isSuspect, verdictOf } from "./flags.js";
+
+export type Custody = "owner" | "brand_vault_unclaimed";
+
+export interface ChainEventRef {
+  block: number;
+  /** ISO 8601 block time. */
+  time: string;
+  txHash: string;
+}
+
+export interface CertificateSummary {
+  tokenId: string;
+  brand: { id: number; name: string | null };
+  status: CertificateStatus;
+  statusReason: string | null;
+  /** Current owner; when it is the brand's vault the piece is in brand custody, unclaimed. */
+  owner: string;
+  custody: Custody;
+  chip: { bound: boolean; address: string | null };
+  successor: string | null;
+  predecessor: string | null;
+  issuer: string;
+  issued: ChainEventRef;
+  /** Flags from indexed facts; lists do not read IPFS, so they never carry metadata_unverified. */
+  flags: CertificateFlag[];
+}
+
+export interface CertificateView extends CertificateSummary {
+  metadata: VerifiedMetadata<"certificate-metadata">;
+  verdict: Verdict;
+}
+
+export function chainEventRef(ref: ChainRef): ChainEventRef {
+  return { block: ref.blockNumber, time: new Date(ref.timestamp * 1000).toISOString(), txHash: ref.txHash };
+}
+
+/** Every provenance entry of a certificate (only read when its brand has compromises to check against). */
+function allProvenance(index: IndexReader, tokenId: string): ProvenanceEntry[] {
+  const entries: ProvenanceEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = index.getProvenance(tokenId, { cursor, limit: MAX_PAGE_LIMIT });
+    entries.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return entries;
+}
+
+function suspectOf(index: IndexReader, record: CertificateRecord, compromises: readonly IssuerCompromise[], withProvenance: boolean): boolean {
+  if (compromises.length === 0) return false;
+  return isSuspect(record, compromises, withProvenance ? allProvenance(index, record.tokenId) : []);
+}
+
+export function summarise(index: IndexReader, record: CertificateRecord, options: { withProvenance?: boolean } = {}): CertificateSummary {
+  const compromises = index.compromisesOf(record.brandId);
+  const suspect = suspectOf(index, record, compromises, options.withProvenance ?? false);
+  return {
+    tokenId: record.tokenId,
+    brand: { id: record.brandId, name: index.getBrand(record.brandId)?.name ?? null },
+    status: record.status,
+    statusReason: record.statusReason,
+    owner: record.owner,
+    custody: record.inBrandCustody ? "brand_vault_unclaimed" : "owner",
+    chip: { bound: record.chip !== null, address: record.chip },
+    successor: record.successorId,
+    predecessor: record.predecessorId,
+    issuer: record.issuer,
+    issued: chainEventRef(record.issued),
+    flags: flagsOf(record, suspect, null),
+  };
+}
+
+/**
+ * A certificate as a buyer must see it: the indexed facts, its metadata document verified
+ * against the on-chain digest, and every flag. IPFS being down degrades the answer (metadata
+ * unverified, with the reason) instead of failing it.
+ */
+export async function resolveCertificate(index: IndexReader, documents: DocumentSource, tokenId: bigint): Promise<CertificateView> {
+  const record = index.getCertificate(tokenId.toString());
+  if (record === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
+  const summary = summarise(index, record, { withProvenance: true });
+  const metadata = await verifiedDocument(documents, "certificate-metadata", record.metadataDigest);
+  const flags = summary.flags.concat(metadata.verified ? [] : ["metadata_unverified"]);
+  return { ...summary, flags, verdict: verdictOf(flags), metadata };
+}
+
+/** The metadata reference without reading IPFS (lists). */
+export function metadataRef(digest: string): { cid: string; digest: string } {
+  return { cid: digestToCid(digest).toString(), digest };
+}

@@ -1,0 +1,107 @@
+import { getAddress, Signature, verifyMessage } from "ethers";
+import { DependencyUnavailableError, InvalidInputError, NotFoundError } from "../errors.js";
+import type { CertificateChainReader } from "../chain/contracts.js";
+import type { IndexReader } from "../store/IndexStore.js";
+import type { ChallengeStore } from "./challenge-store.js";
+import type { ChainIdentity } from "./context.js";
+import { sameAddress } from "./ids.js";
+import { ForeignChallengeError, NoChipError } from "./proof-errors.js";
+
+/**
+ * Chip authentication: the NFC chip in the piece signs a fresh challenge with the key bound to
+ * the certificate at manufacture, so a partner knows the object in hand is the one certified.
+ *
+ * Scheme: EIP-191 personal message (`personal_sign`), because that is what NFC signing chips
+ * (e.g. HaLo / Arx) and phone wallets produce without typed-data support. The message names the
+ * chain, the contract, the token and the challenge, so a signature for one piece, chain or
+ * challenge is worth nothing for another. The key is the one bound at mint (index), confirmed
+ * with `chipOf` at the head.
+ */
+export const CHIP_SIGNATURE_SCHEME = "eip191-personal-sign";
+
+export interface ChipChallengePayload {
+  tokenId: string;
+  message: string;
+}
+
+export interface ChipChallengeView {
+  challengeId: string;
+  tokenId: string;
+  expiresAt: string;
+  scheme: typeof CHIP_SIGNATURE_SCHEME;
+  /** The exact text the chip signs (EIP-191: "\x19Ethereum Signed Message:\n" + length + text). */
+  message: string;
+  /** The chip key the index knows for the certificate. */
+  chip: string;
+}
+
+export function chipMessage(identity: ChainIdentity, tokenId: string, challenge: string): string {
+  return [
+    "Hallmark chip authentication",
+    `chain: ${identity.chainId}`,
+    `certificate contract: ${getAddress(identity.certificateAddress)}`,
+    `token: ${tokenId}`,
+    `challenge: ${challenge}`,
+  ].join("\n");
+}
+
+export function createChipChallenge(
+  index: IndexReader,
+  identity: ChainIdentity,
+  challenges: ChallengeStore<ChipChallengePayload>,
+  tokenId: bigint,
+): ChipChallengeView {
+  const certificate = index.getCertificate(tokenId.toString());
+  if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
+  if (certificate.chip === null) throw new NoChipError(`Certificate ${certificate.tokenId} has no NFC chip bound`);
+  // The message embeds the challenge, which is only known once issued: issue, then fill it in.
+  const challenge = challenges.issue({ tokenId: certificate.tokenId, message: "" });
+  const message = chipMessage(identity, certificate.tokenId, challenge.id);
+  challenge.payload.message = message;
+  return {
+    challengeId: challenge.id,
+    tokenId: certificate.tokenId,
+    expiresAt: new Date(challenge.expiresAt).toISOString(),
+    scheme: CHIP_SIGNATURE_SCHEME,
+    message,
+    chip: certificate.chip,
+  };
+}
+
+export interface ChipProofResult {
+  tokenId: string;
+  /** The signature comes from the chip bound to the certificate (as the chain says at `block`). */
+  authentic: boolean;
+  chip: string | null;
+  signer: string;
+  block: number;
+}
+
+export async function verifyChipProof(
+  chain: CertificateChainReader,
+  challenges: ChallengeStore<ChipChallengePayload>,
+  proof: { challengeId: string; signature: string; tokenId?: bigint },
+): Promise<ChipProofResult> {
+  const peeked = challenges.peek(proof.challengeId);
+  if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
+    throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
+  }
+  let signer: string;
+  try {
+    Signature.from(proof.signature); // 65-byte r‖s‖v (or 64-byte EIP-2098) only: a chip is an EOA key.
+    signer = verifyMessage(peeked.payload.message, proof.signature);
+  } catch (cause) {
+    throw new InvalidInputError("signature is not a valid secp256k1 signature", { cause });
+  }
+  const challenge = challenges.take(proof.challengeId);
+  try {
+    const block = await chain.headBlock();
+    const { chip } = await chain.chipOf(BigInt(challenge.payload.tokenId), block);
+    challenges.consume(challenge.id);
+    return { tokenId: challenge.payload.tokenId, authentic: sameAddress(chip, signer), chip, signer, block };
+  } catch (error) {
+    if (error instanceof DependencyUnavailableError) challenges.release(challenge.id);
+    else challenges.consume(challenge.id);
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+import {
+  ContentTooLargeError,
+  DependencyUnavailableError,
+  IntegrityError,
+  InvalidDocumentError,
+  NotFoundError,
+} from "../errors.js";
+import { digestToCid } from "../ipfs/commitment.js";
+import type { MetadataReader } from "../ipfs/metadata-store.js";
+import type { MetadataDocument, MetadataKind } from "../metadata/document-kinds.js";
+import { readCommittedDocument } from "../metadata/metadata-document.js";
+
+/** Why a committed document could not be shown as verified. */
+export type UnverifiedReason = "digest_mismatch" | "not_found" | "ipfs_unavailable" | "schema_invalid" | "too_large" | "unreadable";
+
+export interface VerifiedMetadata<K extends MetadataKind> {
+  cid: string;
+  digest: string;
+  /** True only when the bytes IPFS returned hash to the digest committed on-chain and pass the schema. */
+  verified: boolean;
+  reason?: UnverifiedReason;
+  /** The document, only when verified: unverified bytes are never shown. */
+  document: MetadataDocument<K> | null;
+}
+
+/**
+ * Verified documents by digest. A digest names its bytes for ever, so a verified document can be
+ * kept without expiry; failures are not kept (IPFS may come back).
+ */
+export class DocumentCache {
+  private readonly entries = new Map<string, unknown>();
+  constructor(private readonly maxEntries = 2_000) {}
+
+  get(key: string): unknown {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key); // Refresh its place: least recently used goes first.
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: unknown): void {
+    this.entries.set(key, value);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+export interface DocumentSource {
+  reader: MetadataReader;
+  cache?: DocumentCache;
+  /** Deadline of one read; a verifier answers in about a second. Default 2 s. */
+  timeoutMs?: number;
+}
+
+/** Reads and verifies the document committed as `digest`; never throws for an IPFS failure. */
+export async function verifiedDocument<K extends MetadataKind>(source: DocumentSource, kind: K, digest: string): Promise<VerifiedMetadata<K>> {
+  const cid = digestToCid(digest).toString();
+  const key = `${kind}:${digest.toLowerCase()}`;
+  const cached = source.cache?.get(key);
+  if (cached !== undefined) return { cid, digest, verified: true, document: cached as MetadataDocument<K> };
+  try {
+    const committed = await readCommittedDocument(source.reader, kind, digest, { timeoutMs: source.timeoutMs ?? 2_000 });
+    source.cache?.set(key, committed.document);
+    return { cid, digest, verified: true, document: committed.document };
+  } catch (error) {
+    return { cid, digest, verified: false, reason: reasonOf(error), document: null };
+  }
+}
+
+function reasonOf(error: unknown): UnverifiedReason {
+  if (error instanceof IntegrityError) return "digest_mismatch";
+  if (error instanceof NotFoundError) return "not_found";
+  if (error instanceof DependencyUnavailableError) return "ipfs_unavailable";
+  if (error instanceof InvalidDocumentError) return "schema_invalid";
+  if (error instanceof ContentTooLargeError) return "too_large";
+  return "unreadable";
+}

@@ -1,0 +1,48 @@
+import type { CertificateRecord, IssuerCompromise, ProvenanceEntry } from "../store/model.js";
+import { sameAddress } from "./ids.js";
+
+/**
+ * What a buyer must see before trusting a certificate. Each flag is derived from indexed facts
+ * and is tested one by one (test/server/api): a flag that is computed but never shown is a bug.
+ */
+export type CertificateFlag = "stolen" | "revoked" | "superseded" | "suspect_issuer" | "metadata_unverified";
+
+/** genuine: no flag; caution: the facts hold but a check could not be completed; do_not_buy: a flag that voids it. */
+export type Verdict = "genuine" | "caution" | "do_not_buy";
+
+/** The compromise that makes `actor`'s act at `block` suspect, if any. */
+export function compromiseCovering(compromises: readonly IssuerCompromise[], actor: string | null, block: number): IssuerCompromise | null {
+  if (actor === null) return null;
+  return compromises.find((c) => sameAddress(c.issuer, actor) && block >= c.fromBlock) ?? null;
+}
+
+/**
+ * Whether a key declared compromised issued the certificate, committed its current metadata, or
+ * recorded any of its events from the compromise block on.
+ */
+export function isSuspect(
+  certificate: CertificateRecord,
+  compromises: readonly IssuerCompromise[],
+  provenance: readonly Pick<ProvenanceEntry, "actor" | "blockNumber">[],
+): boolean {
+  if (compromises.length === 0) return false;
+  if (compromiseCovering(compromises, certificate.issuer, certificate.issued.blockNumber) !== null) return true;
+  if (compromiseCovering(compromises, certificate.metadataUpdatedBy, certificate.metadataUpdatedAtBlock) !== null) return true;
+  return provenance.some((entry) => compromiseCovering(compromises, entry.actor, entry.blockNumber) !== null);
+}
+
+export function flagsOf(certificate: CertificateRecord, suspect: boolean, metadataVerified: boolean | null): CertificateFlag[] {
+  const flags: CertificateFlag[] = [];
+  if (certificate.status === "stolen") flags.push("stolen");
+  if (certificate.status === "revoked") flags.push("revoked");
+  if (certificate.successorId !== null) flags.push("superseded");
+  if (suspect) flags.push("suspect_issuer");
+  // null: not checked (lists skip the IPFS read); only a completed check may clear the flag.
+  if (metadataVerified === false) flags.push("metadata_unverified");
+  return flags;
+}
+
+export function verdictOf(flags: readonly CertificateFlag[]): Verdict {
+  if (flags.some((flag) => flag !== "metadata_unverified")) return "do_not_buy";
+  return flags.length > 0 ? "caution" : "genuine";
+}

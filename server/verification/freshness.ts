@@ -1,0 +1,35 @@
+import type { IndexReader } from "../store/IndexStore.js";
+
+/**
+ * How fresh an answer is: part of every response. `stale` appears when the index may be behind
+ * the chain without knowing it: the indexer has not polled successfully for a while, or the
+ * chain RPC is failing right now. What the index knows is still served, marked so.
+ */
+export interface IndexFreshness {
+  /** Highest block fully indexed. */
+  block: number;
+  caughtUp: boolean;
+  /** Chain head as last seen, null before the first poll. */
+  head: number | null;
+  stale?: true;
+}
+
+export interface FreshnessSource {
+  index: IndexReader;
+  /** Unix ms since which chain reads fail, or null (from CertificateChainReader.failingSince). */
+  chainFailingSince?: () => number | null;
+  /** After this long without a successful indexer poll the index is stale. Default 30 s. */
+  staleAfterMs?: number;
+  now?: () => number;
+}
+
+export function freshnessOf(source: FreshnessSource): IndexFreshness {
+  const status = source.index.status();
+  const now = source.now?.() ?? Date.now();
+  const staleAfterMs = source.staleAfterMs ?? 30_000;
+  const pollTooOld = status.updatedAt === null || now - status.updatedAt > staleAfterMs;
+  const chainFailing = (source.chainFailingSince?.() ?? null) !== null;
+  const freshness: IndexFreshness = { block: status.indexedBlock, caughtUp: status.caughtUp && !chainFailing, head: status.headBlock };
+  if (pollTooOld || chainFailing) freshness.stale = true;
+  return freshness;
+}

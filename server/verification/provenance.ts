@@ -1,0 +1,55 @@
+import { NotFoundError } from "../errors.js";
+import { digestToCid } from "../ipfs/commitment.js";
+import type { IndexReader, Page, PageRequest } from "../store/IndexStore.js";
+import type { ProvenanceKind, RoleName } from "../store/model.js";
+import { compromiseCovering } from "./flags.js";
+
+export interface ProvenanceEventView {
+  kind: ProvenanceKind;
+  actor: string | null;
+  /** Roles the actor held for the brand at that block; empty for an owner acting as such. */
+  actorRoles: RoleName[];
+  from: string | null;
+  to: string | null;
+  /** The details document (a report, a repair note) or the metadata committed, by digest and CID. */
+  details: { digest: string; cid: string } | null;
+  conditionGrade: number | null;
+  reason: string | null;
+  relatedTokenId: string | null;
+  /** Recorded by a key declared compromised at that block. */
+  suspect: boolean;
+  block: number;
+  logIndex: number;
+  /** ISO 8601 block time. */
+  time: string;
+  txHash: string;
+}
+
+/** The life of a certificate in chain order, a page at a time. */
+export function provenanceOf(index: IndexReader, tokenId: bigint, page: PageRequest): Page<ProvenanceEventView> {
+  const id = tokenId.toString();
+  // The page first: a malformed cursor is a 400 whether or not the certificate exists.
+  const entries = index.getProvenance(id, page);
+  const certificate = index.getCertificate(id);
+  if (certificate === null) throw new NotFoundError(`No certificate ${id}`);
+  const compromises = index.compromisesOf(certificate.brandId);
+  return {
+    nextCursor: entries.nextCursor,
+    items: entries.items.map((entry) => ({
+      kind: entry.kind,
+      actor: entry.actor,
+      actorRoles: entry.actorRoles,
+      from: entry.from,
+      to: entry.to,
+      details: entry.detailsDigest === null ? null : { digest: entry.detailsDigest, cid: digestToCid(entry.detailsDigest).toString() },
+      conditionGrade: entry.conditionGrade,
+      reason: entry.reason,
+      relatedTokenId: entry.relatedTokenId,
+      suspect: compromiseCovering(compromises, entry.actor, entry.blockNumber) !== null,
+      block: entry.blockNumber,
+      logIndex: entry.logIndex,
+      time: new Date(entry.timestamp * 1000).toISOString(),
+      txHash: entry.txHash,
+    })),
+  };
+}

@@ -1,0 +1,228 @@
+// The claim screen. The claim code (a one-time private key) arrives in the URL fragment, which
+// never reaches the server. This script signs Claim(tokenId, recipient, nonce, deadline) with it
+// in the browser (ethers, served from this origin) and submits claimWithCode through the
+// connected wallet, or shows the signed claim for a relayer when there is no wallet.
+import { getAddress, Interface, isAddress, Wallet } from "/web/vendor/ethers.min.js";
+
+const config = JSON.parse(document.getElementById("hallmark-claim").textContent);
+const m = config.messages;
+const $ = (id) => document.getElementById(id);
+const ui = {
+  root: $("claim-ui"),
+  connect: $("connect-button"),
+  walletStatus: $("wallet-status"),
+  form: $("claim-form"),
+  recipient: $("recipient"),
+  claim: $("claim-button"),
+  sign: $("sign-button"),
+  result: $("claim-result"),
+  signed: $("signed-claim"),
+  copy: $("copy-button"),
+};
+
+const CLAIM_TYPES = {
+  Claim: [
+    { name: "tokenId", type: "uint256" },
+    { name: "recipient", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+const certificate = new Interface([
+  "function claimWithCode(uint256 tokenId, address recipient, uint256 deadline, bytes signature)",
+  "error HallmarkNoClaimKey(uint256 tokenId)",
+  "error HallmarkSignatureExpired(uint256 deadline)",
+  "error HallmarkInvalidSignature(uint256 tokenId)",
+  "error HallmarkCertificateLocked(uint256 tokenId, uint8 status)",
+]);
+/** How long a signed claim stays valid, counted from the chain's clock. */
+const VALIDITY_SECONDS = 3600;
+
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+const short = (address) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+
+class ClaimError extends Error {
+  constructor(message, state) {
+    super(message);
+    this.state = state;
+  }
+}
+
+function show(text, kind, state) {
+  ui.result.textContent = text;
+  ui.result.className = `result ${kind}`;
+  if (state) ui.result.dataset.claimState = state;
+  else delete ui.result.dataset.claimState;
+}
+
+function busy(on) {
+  for (const button of [ui.connect, ui.claim, ui.sign]) button.disabled = on;
+}
+
+// 1. The code: present, a private key, and the key this certificate expects.
+const code = new URLSearchParams(location.hash.slice(1)).get("code");
+let codeWallet = null;
+try {
+  if (code) codeWallet = new Wallet(code);
+} catch {
+  codeWallet = null;
+}
+
+let account = null;
+
+function checkCodeAgainst(claimKey) {
+  if (claimKey === null) throw new ClaimError(m.usedCode, "used");
+  if (getAddress(claimKey) !== codeWallet.address) throw new ClaimError(m.wrongCode, "wrong");
+}
+
+async function freshState() {
+  const response = await fetch(`/claim/${config.tokenId}/state`, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new ClaimError(fill(m.failed, { message: `HTTP ${response.status}` }), "error");
+  return response.json();
+}
+
+async function signClaim(recipient) {
+  const state = await freshState();
+  checkCodeAgainst(state.claimKey);
+  const deadline = state.chainTime + VALIDITY_SECONDS;
+  const signature = await codeWallet.signTypedData(config.domain, CLAIM_TYPES, {
+    tokenId: BigInt(config.tokenId),
+    recipient,
+    nonce: BigInt(state.nonce),
+    deadline: BigInt(deadline),
+  });
+  return { tokenId: config.tokenId, recipient, deadline, signature };
+}
+
+function recipientOrThrow() {
+  const typed = ui.recipient.value.trim();
+  if (typed !== "") {
+    if (!isAddress(typed)) {
+      ui.recipient.setAttribute("aria-invalid", "true");
+      ui.recipient.focus();
+      throw new ClaimError(m.badAddress, "bad-address");
+    }
+    ui.recipient.removeAttribute("aria-invalid");
+    return getAddress(typed);
+  }
+  if (account !== null) return account;
+  ui.recipient.focus();
+  throw new ClaimError(window.ethereum ? m.badAddress : m.noWallet, "bad-address");
+}
+
+function revertName(error) {
+  for (let e = error, depth = 0; e && depth < 5; e = e.error || e.cause, depth++) {
+    const data = typeof e.data === "string" ? e.data : e.data && typeof e.data.data === "string" ? e.data.data : null;
+    if (data && data.startsWith("0x") && data.length >= 10) {
+      try {
+        return certificate.parseError(data)?.name ?? null;
+      } catch {
+        // not one of ours
+      }
+    }
+    const name = /Hallmark[A-Za-z]+/.exec(String(e.message || ""));
+    if (name) return name[0];
+  }
+  return null;
+}
+
+function explain(error) {
+  if (error instanceof ClaimError) return [error.message, error.state];
+  if (error && error.code === 4001) return [m.rejected, "rejected"];
+  const name = revertName(error);
+  if (name === "HallmarkSignatureExpired") return [m.expired, "expired"];
+  if (name === "HallmarkNoClaimKey") return [m.usedCode, "used"];
+  if (name === "HallmarkInvalidSignature") return [m.wrongCode, "wrong"];
+  return [fill(m.failed, { message: error && error.message ? error.message : String(error) }), "error"];
+}
+
+async function connect() {
+  if (!window.ethereum) throw new ClaimError(m.noWallet, "no-wallet");
+  const accounts = await window.ethereum.request({ method: "eth_requestAccounts" });
+  const chainId = Number(await window.ethereum.request({ method: "eth_chainId" }));
+  if (chainId !== config.chainId) {
+    try {
+      await window.ethereum.request({ method: "wallet_switchEthereumChain", params: [{ chainId: `0x${config.chainId.toString(16)}` }] });
+    } catch {
+      throw new ClaimError(fill(m.wrongChain, { chainId: config.chainId }), "wrong-chain");
+    }
+  }
+  account = getAddress(accounts[0]);
+  ui.walletStatus.textContent = fill(m.connected, { account: short(account) });
+  ui.walletStatus.dataset.account = account;
+}
+
+async function waitForOwner(recipient) {
+  for (let i = 0; i < 120; i++) {
+    const response = await fetch(`/v1/certificates/${config.tokenId}`, { headers: { Accept: "application/json" } });
+    if (response.ok) {
+      const view = await response.json();
+      if (typeof view.owner === "string" && view.owner.toLowerCase() === recipient.toLowerCase()) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new ClaimError(fill(m.failed, { message: "timeout" }), "error");
+}
+
+async function claim() {
+  if (account === null) await connect();
+  const recipient = recipientOrThrow();
+  show(m.signing, "");
+  const signed = await signClaim(recipient);
+  const data = certificate.encodeFunctionData("claimWithCode", [signed.tokenId, signed.recipient, signed.deadline, signed.signature]);
+  show(m.sending, "");
+  const tx = await window.ethereum.request({ method: "eth_sendTransaction", params: [{ from: account, to: config.verifyingContract, data }] });
+  show(fill(m.submitted, { tx: short(String(tx)) }), "");
+  await waitForOwner(recipient);
+  show(fill(m.claimed, { account: recipient }), "ok", "claimed");
+}
+
+async function signForRelayer() {
+  const recipient = recipientOrThrow();
+  show(m.signing, "");
+  const signed = await signClaim(recipient);
+  const payload = {
+    chainId: config.chainId,
+    contract: config.verifyingContract,
+    function: "claimWithCode(uint256,address,uint256,bytes)",
+    ...signed,
+  };
+  ui.signed.textContent = JSON.stringify(payload, null, 2);
+  ui.signed.hidden = false;
+  ui.copy.hidden = false;
+  const until = new Intl.DateTimeFormat(config.lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(signed.deadline * 1000));
+  show(fill(m.signedForRelayer, { deadline: until }), "ok", "signed");
+}
+
+function run(task) {
+  return async (event) => {
+    if (event) event.preventDefault();
+    busy(true);
+    try {
+      await task();
+    } catch (error) {
+      const [text, state] = explain(error);
+      show(text, "error", state);
+    } finally {
+      busy(false);
+    }
+  };
+}
+
+try {
+  if (!code) throw new ClaimError(m.noCode, "no-code");
+  if (codeWallet === null) throw new ClaimError(m.wrongCode, "wrong");
+  checkCodeAgainst(config.claimKey);
+  ui.root.hidden = false;
+  ui.connect.addEventListener("click", run(connect));
+  ui.form.addEventListener("submit", run(claim));
+  ui.sign.addEventListener("click", run(signForRelayer));
+  ui.copy.addEventListener("click", () => {
+    void navigator.clipboard?.writeText(ui.signed.textContent).then(() => {
+      ui.copy.textContent = m.copied;
+    });
+  });
+} catch (error) {
+  const [text, state] = explain(error);
+  show(text, "error", state);
+}

@@ -1,0 +1,13 @@
+// Browser scripts served as-is (no build step): plain JavaScript rules, browser globals.
+import js from "@eslint/js";
+
+export default [
+  js.configs.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: "module",
+      globals: { window: "readonly", document: "readonly", location: "readonly", history: "readonly", navigator: "readonly", fetch: "readonly", console: "readonly", setTimeout: "readonly", URLSearchParams: "readonly" },
+    },
+  },
+];

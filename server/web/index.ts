@@ -1,0 +1,252 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { Router } from "express";
+import type { NextFunction, Request, Response } from "express";
+import QRCode from "qrcode";
+import { z } from "zod";
+import { BrandId, Serial } from "../api/routes/schemas.js";
+import type { V1Dependencies } from "../api/routes/v1-dependencies.js";
+import { InvalidInputError, NotFoundError } from "../errors.js";
+import { MAX_PAGE_LIMIT } from "../store/IndexStore.js";
+import { designView } from "../verification/catalogue.js";
+import { resolveCertificate } from "../verification/certificate.js";
+import type { VerifiedMetadata } from "../verification/committed-document.js";
+import { verifiedDocument } from "../verification/committed-document.js";
+import { parseUint256 } from "../verification/ids.js";
+import type { ProvenanceEventView } from "../verification/provenance.js";
+import { provenanceOf } from "../verification/provenance.js";
+import { tokenIdOfSerial } from "../verification/serial.js";
+import type { ClaimStateReader } from "./claim-state.js";
+import { pickLocale } from "./i18n/index.js";
+import type { Messages } from "./i18n/index.js";
+import { renderClaimPage } from "./pages/claim.js";
+import { renderGarmentPage } from "./pages/garment.js";
+import { renderUnknownPage, renderVerifyPage } from "./pages/verify.js";
+
+export { ChainClaimStateReader } from "./claim-state.js";
+export type { ClaimState, ClaimStateReader } from "./claim-state.js";
+
+/** What the customer pages need: the verifier's domain (the same functions as /v1) and fresh claim state. */
+export interface WebDependencies {
+  v1: V1Dependencies;
+  /** claimStateOf at the head, for the claim screen's nonce and key. */
+  claims: ClaimStateReader;
+  /** Public origin for the share QR code (e.g. https://verify.example.com); default: from the request's Host. */
+  publicUrl?: string;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ASSETS_DIR = join(HERE, "assets");
+
+/** A package's dist file, found from its resolved entry point (no CDN: the browser gets our copy). */
+function packageFile(specifier: string, packageName: string, relative: string): string {
+  let dir = dirname(fileURLToPath(import.meta.resolve(specifier)));
+  while (!dir.endsWith(join("node_modules", ...packageName.split("/"))) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, relative);
+}
+
+const VENDOR: Record<string, () => string> = {
+  "ethers.min.js": () => packageFile("ethers", "ethers", join("dist", "ethers.min.js")),
+  "model-viewer.min.js": () => packageFile("@google/model-viewer", "@google/model-viewer", join("dist", "model-viewer.min.js")),
+};
+
+/** Pages load only this origin's scripts and styles; IPFS images come through /ipfs. */
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' data: blob:",
+  "worker-src 'self' blob:",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join("; ");
+/** model-viewer (lit) injects its shadow styles; allow inline styles on the garment page only. */
+const GARMENT_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+
+function sendPage(response: Response, markup: string, status = 200, csp = PAGE_CSP): void {
+  response.status(status);
+  response.setHeader("Content-Security-Policy", csp);
+  response.setHeader("Cache-Control", "no-cache");
+  response.vary("Accept-Language");
+  response.type("text/html; charset=utf-8").send(markup);
+}
+
+/**
+ * A page that cannot be shown: the Unknown verdict for a browser, a problem+json for a client
+ * that prefers JSON (the API's error contract holds on these paths too).
+ */
+function sendUnknown(request: Request, response: Response, t: Messages, status: 400 | 404, message: string): void {
+  if (request.accepts(["text/html", "application/json"]) === "application/json") {
+    throw status === 400 ? new InvalidInputError(`Malformed path ${request.path}`) : new NotFoundError(`Nothing at ${request.path}`);
+  }
+  sendPage(response, renderUnknownPage(t, request.originalUrl, message), status);
+}
+
+function originOf(request: Request, publicUrl: string | undefined): string {
+  if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, "");
+  return `${request.protocol}://${request.get("host") ?? "localhost"}`;
+}
+
+async function qrSvg(url: string): Promise<string> {
+  const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2, color: { dark: "#111111", light: "#ffffff" } });
+  return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ');
+}
+
+function allProvenance(deps: V1Dependencies, tokenId: bigint): ProvenanceEventView[] {
+  const items: ProvenanceEventView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = provenanceOf(deps.verifier.index, tokenId, { cursor, limit: MAX_PAGE_LIMIT });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return items;
+}
+
+const REPORTED_KINDS = new Set(["sale", "authenticated_resale", "repair", "inspection"]);
+
+type AsyncHandler = (request: Request, response: Response) => Promise<void>;
+function handle(fn: AsyncHandler) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    fn(request, response).catch(next);
+  };
+}
+
+export function createWebRouter(deps: WebDependencies): Router {
+  const { v1 } = deps;
+  const { verifier } = v1;
+  const router = Router();
+
+  router.use("/web/assets", (request, _response, next) => {
+    // The folder holds its own lint config; only the page assets are public.
+    if (!/^\/[a-z-]+\.(?:js|css)$/.test(request.path) || request.path === "/eslint.config.js") next("router");
+    else next();
+  });
+  router.use("/web/assets", express.static(ASSETS_DIR, { index: false, maxAge: "1h", fallthrough: true }));
+  // Static files are middleware, not routes: they are assets, not part of the documented API.
+  router.use("/web/vendor", (request, response, next) => {
+    const locate = request.method === "GET" || request.method === "HEAD" ? VENDOR[request.path.slice(1)] : undefined;
+    if (locate === undefined) {
+      next();
+      return;
+    }
+    response.sendFile(locate(), { maxAge: "1d", headers: { "Content-Type": "text/javascript; charset=utf-8" } }, (error) => {
+      if (error) next(error);
+    });
+  });
+
+  router.get(
+    "/v/:tokenId",
+    handle(async (request, response) => {
+      const t = pickLocale(request);
+      const tokenId = parseUint256(String(request.params.tokenId));
+      if (tokenId === null) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+      let view;
+      try {
+        view = await resolveCertificate(verifier.index, verifier.documents, tokenId);
+      } catch (error) {
+        if (error instanceof NotFoundError) return sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
+        throw error;
+      }
+      const provenance = allProvenance(v1, tokenId);
+      const digests = [...new Set(provenance.filter((e) => e.details !== null && REPORTED_KINDS.has(e.kind)).map((e) => e.details?.digest ?? ""))];
+      const details = new Map<string, VerifiedMetadata<"provenance-details">>();
+      await Promise.all(
+        digests.map(async (digest) => {
+          details.set(digest, await verifiedDocument(verifier.documents, "provenance-details", digest));
+        }),
+      );
+      const record = verifier.index.getCertificate(view.tokenId);
+      const pageUrl = `${originOf(request, deps.publicUrl)}/v/${view.tokenId}`;
+      sendPage(
+        response,
+        renderVerifyPage(t, {
+          view,
+          metadataBlock: record?.metadataUpdatedAtBlock ?? view.issued.block,
+          provenance,
+          details,
+          freshness: v1.freshness(),
+          pageUrl,
+          qrSvg: await qrSvg(pageUrl),
+          path: request.originalUrl,
+        }),
+      );
+    }),
+  );
+
+  // A serial printed on a label: /b/{brand}/{serial} → the certificate's page.
+  router.get("/b/:brand/:serial", (request, response) => {
+    const t = pickLocale(request);
+    const parsed = z.object({ brand: BrandId, serial: Serial }).safeParse(request.params);
+    if (!parsed.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+    try {
+      const tokenId = tokenIdOfSerial(verifier.index, v1.brandSalts, parsed.data.brand, parsed.data.serial);
+      response.redirect(303, `/v/${tokenId.toString()}`);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
+    }
+  });
+
+  router.get(
+    "/g/:designId",
+    handle(async (request, response) => {
+      const t = pickLocale(request);
+      const designId = parseUint256(String(request.params.designId));
+      let design;
+      try {
+        if (designId === null) return sendUnknown(request, response, t, 400, t.garment.unknown);
+        design = await designView(verifier.index, verifier.documents, designId);
+      } catch (error) {
+        if (error instanceof NotFoundError) return sendUnknown(request, response, t, 404, t.garment.unknown);
+        throw error;
+      }
+      const pageUrl = `${originOf(request, deps.publicUrl)}/g/${design.designId}`;
+      sendPage(response, renderGarmentPage(t, design, { path: request.originalUrl, pageUrl, qrSvg: await qrSvg(pageUrl) }), 200, GARMENT_CSP);
+    }),
+  );
+
+  router.get(
+    "/claim/:tokenId",
+    handle(async (request, response) => {
+      const t = pickLocale(request);
+      const tokenId = parseUint256(String(request.params.tokenId));
+      if (tokenId === null) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+      let view;
+      try {
+        view = await resolveCertificate(verifier.index, verifier.documents, tokenId);
+      } catch (error) {
+        if (error instanceof NotFoundError) return sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
+        throw error;
+      }
+      const state = await deps.claims.claimStateOf(tokenId);
+      response.setHeader("Referrer-Policy", "no-referrer");
+      sendPage(
+        response,
+        renderClaimPage(t, {
+          view,
+          state,
+          chainId: verifier.identity.chainId,
+          certificateAddress: verifier.identity.certificateAddress,
+          path: request.originalUrl,
+        }),
+      );
+    }),
+  );
+
+  // The claim state right before signing: the code may have been used since the page loaded.
+  router.get(
+    "/claim/:tokenId/state",
+    handle(async (request, response) => {
+      const tokenId = parseUint256(String(request.params.tokenId));
+      if (tokenId === null || verifier.index.getCertificate(tokenId.toString()) === null) throw new NotFoundError("No such certificate");
+      const state = await deps.claims.claimStateOf(tokenId);
+      response.setHeader("Cache-Control", "no-store");
+      response.json({ tokenId: tokenId.toString(), ...state });
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,118 @@
+/**
+ * The whole verifier in-process for browser tests: an EDR chain (Hardhat), the contracts
+ * deployed with Ignition and the demo collection seeded through them, Helia on disk in a temp
+ * dir, the SQLite index (in memory) fed by the real indexer, and the HTTP app on an ephemeral port.
+ */
+import { network } from "hardhat";
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import HallmarkModule from "../../ignition/modules/Hallmark.js";
+import { createMetadataStore } from "../../server/ipfs/create-metadata-store.js";
+import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
+import { loadConfig } from "../../server/config.js";
+import type { Deployments } from "../../server/chain/deployments.js";
+import { startVerifier } from "../../server/main.js";
+import type { VerifierHandle } from "../../server/main.js";
+import { DEMO_BRAND_SALTS, seedDemo } from "../../scripts/demo/seed.js";
+import type { DemoSummary } from "../../scripts/demo/seed.js";
+import { makeTempDir } from "../server/support/temp-dir.js";
+
+export interface E2eStack {
+  url: string;
+  ethers: HardhatEthers;
+  demo: DemoSummary;
+  deployments: Deployments;
+  verifier: VerifierHandle;
+  /** Resolves once the index has applied every block up to the current head. */
+  indexed(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startE2eStack(): Promise<E2eStack> {
+  const connection = await network.create();
+  const { ethers, ignition } = connection;
+  const [deployer] = await ethers.getSigners();
+  const startBlock = await ethers.provider.getBlockNumber();
+  const deployed = await ignition.deploy(HallmarkModule, {
+    parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
+    displayUi: false,
+  });
+  const registry = await ethers.getContractAt("BrandRegistry", await deployed.registry.getAddress());
+  const certificate = await ethers.getContractAt("HallmarkCertificate", await deployed.certificate.getAddress());
+  const garments = await ethers.getContractAt("HallmarkGarments", await deployed.garments.getAddress());
+  const deployments: Deployments = {
+    chainId: Number((await ethers.provider.getNetwork()).chainId),
+    startBlock,
+    contracts: {
+      BrandRegistry: await registry.getAddress(),
+      HallmarkCertificate: await certificate.getAddress(),
+      HallmarkGarments: await garments.getAddress(),
+    },
+  };
+
+  const dir = await makeTempDir("e2e");
+  let metadataStore: MetadataStore | undefined;
+  let verifier: VerifierHandle | undefined;
+  try {
+    metadataStore = await createMetadataStore({
+      mode: "embedded",
+      directory: `${dir.path}/ipfs`,
+      gateways: [],
+      readTimeoutMs: 5_000,
+      maxGatewayResponseBytes: 64 * 1024 * 1024,
+    });
+    const demo = await seedDemo(ethers, { registry, certificate, garments }, metadataStore);
+    const config = loadConfig({
+      HALLMARK_PORT: "0",
+      HALLMARK_HOST: "127.0.0.1",
+      HALLMARK_DATA_DIR: dir.path,
+      HALLMARK_CONFIRMATIONS: "0",
+      HALLMARK_POLL_INTERVAL_MS: "100",
+      HALLMARK_BRAND_SALTS: JSON.stringify(DEMO_BRAND_SALTS),
+      HALLMARK_LOG_LEVEL: "silent",
+      HALLMARK_RATE_LIMIT_PER_MINUTE: "100000",
+    });
+    const started = await startVerifier({
+      config,
+      provider: connection.provider,
+      deployments,
+      metadataStore,
+      indexLocation: ":memory:",
+      handleSignals: false,
+      drainTimeoutMs: 1_000,
+    });
+    verifier = started;
+    const store = metadataStore;
+    const indexed = async (): Promise<void> => {
+      const head = await ethers.provider.getBlockNumber();
+      for (let i = 0; i < 300; i++) {
+        if (started.store.status().indexedBlock >= head) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`index stuck below block ${head}`);
+    };
+    await indexed();
+    return {
+      url: started.url,
+      ethers,
+      demo,
+      deployments,
+      verifier: started,
+      indexed,
+      close: async () => {
+        await started.close();
+        await store.close();
+        await connection.close();
+        await dir.remove();
+      },
+    };
+  } catch (error) {
+    await verifier?.close();
+    await metadataStore?.close();
+    await connection.close();
+    await dir.remove();
+    throw error;
+  }
+}
+
+export type { HardhatEthersSigner };
+

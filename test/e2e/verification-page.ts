@@ -1,0 +1,349 @@
+/**
+ * The customer pages in a real browser (headless Chromium) against the whole stack in-process:
+ * verdicts, history, the claim flow with a wallet simulated in the page, the seller's ownership
+ * check, the 3D garment viewer, and an axe-core accessibility check.
+ */
+import { join } from "node:path";
+import { expect } from "chai";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
+import { startE2eStack } from "./stack.js";
+import type { E2eStack } from "./stack.js";
+
+const README_SCREENSHOT = join(process.cwd(), "docs", "screenshots", "verify-genuine.png");
+
+describe("customer verification pages (browser)", function () {
+  this.timeout(180_000);
+  let stack: E2eStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let signers: HardhatEthersSigner[];
+
+  before(async function () {
+    [stack, browser] = await Promise.all([startE2eStack(), launchBrowser()]);
+    signers = await stack.ethers.getSigners();
+  });
+
+  after(async function () {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  beforeEach(async function () {
+    context = await phoneContext(browser);
+  });
+
+  afterEach(async function () {
+    await context.close();
+  });
+
+  async function open(path: string, page?: Page): Promise<Page> {
+    const target = page ?? (await context.newPage());
+    const response = await target.goto(stack.url + path);
+    expect(response, path).to.not.equal(null);
+    return target;
+  }
+
+  /** The wallet the page talks to, backed by a Hardhat signer. */
+  async function walletFor(page: Page, signer: HardhatEthersSigner, options: { beforeSend?: () => Promise<void> } = {}): Promise<void> {
+    await injectWallet(page, {
+      account: signer.address,
+      chainId: stack.deployments.chainId,
+      send: async (tx) => {
+        await options.beforeSend?.();
+        try {
+          const sent = await signer.sendTransaction({ to: tx.to, data: tx.data });
+          await sent.wait();
+          return { hash: sent.hash };
+        } catch (error) {
+          const e = error as { shortMessage?: string; message: string; data?: string };
+          return { error: { message: e.shortMessage ?? e.message, data: typeof e.data === "string" ? e.data : undefined } };
+        }
+      },
+      signTypedData: async (account, json) => {
+        const typed = JSON.parse(json) as { domain: Record<string, unknown>; types: Record<string, { name: string; type: string }[]>; message: Record<string, unknown> };
+        expect(account.toLowerCase()).to.equal(signer.address.toLowerCase());
+        const types = Object.fromEntries(Object.entries(typed.types).filter(([name]) => name !== "EIP712Domain"));
+        return signer.signTypedData(typed.domain, types, typed.message);
+      },
+    });
+  }
+
+  const verdictOf = (page: Page) => page.locator("[data-verdict]").first().getAttribute("data-verdict");
+  const timelineKinds = async (page: Page): Promise<string[]> => page.locator(".timeline .event").evaluateAll((nodes) => nodes.map((node) => (node as unknown as { getAttribute(name: string): string }).getAttribute("data-kind")));
+
+  describe("/v/:tokenId", function () {
+    describe("when the certificate is genuine, resold through a partner", function () {
+      it("shows the Genuine verdict, the product, the owner and the history in chain order", async function () {
+        const page = await open(`/v/${stack.demo.tokens.resold}`);
+        expect(await verdictOf(page)).to.equal("genuine");
+        expect(await page.locator("h1").innerText()).to.equal("Genuine");
+        expect(await page.locator("#product-title").innerText()).to.equal("Sac Aurelle 30");
+        const bob = signers[9].address;
+        expect(await page.locator("[data-owner]").getAttribute("data-owner")).to.equal(bob);
+        expect(await timelineKinds(page)).to.deep.equal(["manufactured", "issued", "transfer", "sale", "repair", "authenticated_resale"]);
+        const history = await page.locator("#history-title + ol").innerText();
+        expect(history).to.include("Florence");
+        expect(history).to.include("Maison Aurelle Paris");
+        expect(history).to.include("Handle re-stitched with waxed linen thread");
+        expect(history).to.include("Seconde Main Paris");
+        expect(await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified")).to.equal("true");
+        expect(await page.locator(".warnings").count()).to.equal(0);
+        await screenshot(page, "verify-genuine", README_SCREENSHOT);
+      });
+
+      it("shows the passport: materials, origin and care", async function () {
+        const page = await open(`/v/${stack.demo.tokens.resold}`);
+        const passport = await page.locator("#passport-title").locator("..").innerText();
+        expect(passport).to.include("85% Calfskin");
+        expect(passport).to.include("Florence, Italy");
+        expect(passport).to.include("Store in its dust bag");
+      });
+
+      it("shows the photos from IPFS through the verifier's own gateway", async function () {
+        const page = await open(`/v/${stack.demo.tokens.resold}`);
+        const image = page.locator(".photos img").first();
+        expect(await image.getAttribute("src")).to.match(/^\/ipfs\/[a-z0-9]+/);
+        await image.scrollIntoViewIfNeeded();
+        expect(await image.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).to.be.greaterThan(0);
+      });
+
+      it("carries a QR code of its own address", async function () {
+        const page = await open(`/v/${stack.demo.tokens.resold}`);
+        expect(await page.locator(".qr svg").count()).to.equal(1);
+        expect(await page.locator(".share a").getAttribute("href")).to.equal(`${stack.url}/v/${stack.demo.tokens.resold}`);
+      });
+
+      it("has no serious or critical accessibility violations", async function () {
+        const page = await open(`/v/${stack.demo.tokens.resold}`);
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
+      });
+    });
+
+    describe("when the certificate is reported stolen", function () {
+      it("shows the Reported stolen verdict with the reason and the event in the history", async function () {
+        const page = await open(`/v/${stack.demo.tokens.stolen}`);
+        expect(await verdictOf(page)).to.equal("stolen");
+        expect(await page.locator("h1").innerText()).to.equal("Reported stolen");
+        expect(await page.locator(".verdict").innerText()).to.include("taken from a boutique fitting room");
+        expect(await timelineKinds(page)).to.include("stolen");
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
+        await screenshot(page, "verify-stolen");
+      });
+    });
+
+    describe("when the certificate is revoked", function () {
+      it("shows the Revoked verdict with the brand's reason", async function () {
+        const page = await open(`/v/${stack.demo.tokens.revoked}`);
+        expect(await verdictOf(page)).to.equal("revoked");
+        expect(await page.locator("h1").innerText()).to.equal("Revoked");
+        expect(await page.locator(".verdict").innerText()).to.include("counterfeit tag found at inspection");
+        expect(await page.locator("[data-owner]").getAttribute("data-owner")).to.equal("brand");
+        expect(await timelineKinds(page)).to.include("revoked");
+        await screenshot(page, "verify-revoked");
+      });
+    });
+
+    describe("when the certificate was replaced by a successor", function () {
+      it("warns and links to the current certificate", async function () {
+        const page = await open(`/v/${stack.demo.tokens.succeeded}`);
+        expect(await verdictOf(page)).to.equal("superseded");
+        expect(await page.locator('[data-flag="superseded"]').count()).to.equal(1);
+        expect(await page.locator(`.warnings a[href="/v/${stack.demo.tokens.successor}"]`).count()).to.equal(1);
+      });
+    });
+
+    describe("when no certificate has the number", function () {
+      it("answers 404 with the Unknown verdict", async function () {
+        const page = await context.newPage();
+        const response = await page.goto(`${stack.url}/v/12345`);
+        expect(response?.status()).to.equal(404);
+        expect(await verdictOf(page)).to.equal("unknown");
+      });
+    });
+
+    describe("when JavaScript is disabled", function () {
+      it("still shows the verdict and the history", async function () {
+        const noJs = await phoneContext(browser, { javaScriptEnabled: false });
+        try {
+          const page = await noJs.newPage();
+          await page.goto(`${stack.url}/v/${stack.demo.tokens.stolen}`);
+          expect(await verdictOf(page)).to.equal("stolen");
+          expect((await timelineKinds(page)).length).to.be.greaterThan(2);
+        } finally {
+          await noJs.close();
+        }
+      });
+    });
+
+    describe("when the reader asks for French", function () {
+      it("answers in French by Accept-Language", async function () {
+        const french = await phoneContext(browser, { locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } });
+        try {
+          const page = await french.newPage();
+          await page.goto(`${stack.url}/v/${stack.demo.tokens.resold}`);
+          expect(await page.locator("html").getAttribute("lang")).to.equal("fr");
+          expect(await page.locator("h1").innerText()).to.equal("Authentique");
+          expect(await page.locator("#history-title").innerText()).to.equal("Historique");
+        } finally {
+          await french.close();
+        }
+      });
+
+      it("answers in French with ?lang=fr", async function () {
+        const page = await open(`/v/${stack.demo.tokens.revoked}?lang=fr`);
+        expect(await page.locator("h1").innerText()).to.equal("Révoqué");
+      });
+    });
+
+    describe("when a seller proves ownership from the page", function () {
+      it("shows the buyer that the signing wallet owns the certificate", async function () {
+        const page = await context.newPage();
+        await walletFor(page, signers[9]); // bob owns the resold bag
+        await open(`/v/${stack.demo.tokens.resold}`, page);
+        await page.getByRole("button", { name: "Sign with my wallet" }).click();
+        const result = page.locator('#ownership-result[data-owner="true"]');
+        await result.waitFor();
+        expect(await result.innerText()).to.match(/^Verified: wallet 0x/);
+      });
+
+      it("shows that a wallet which is not the owner is not verified", async function () {
+        const page = await context.newPage();
+        await walletFor(page, signers[8]); // alice sold it
+        await open(`/v/${stack.demo.tokens.resold}`, page);
+        await page.getByRole("button", { name: "Sign with my wallet" }).click();
+        const result = page.locator('#ownership-result[data-owner="false"]');
+        await result.waitFor();
+        expect(await result.innerText()).to.match(/^Not verified/);
+      });
+    });
+  });
+
+  describe("/claim/:tokenId", function () {
+    const claimState = (page: Page) => page.locator("#claim-result[data-claim-state]").getAttribute("data-claim-state");
+
+    describe("when the customer connects a wallet and claims with the code", function () {
+      it("transfers the certificate to the wallet and the verification page shows the new owner", async function () {
+        const { tokenId, code } = stack.demo.claimCodes[0];
+        const customer = signers[15];
+        const page = await context.newPage();
+        await walletFor(page, customer);
+        await open(`/claim/${tokenId}#code=${code}`, page);
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
+        await page.getByRole("button", { name: "Connect a wallet" }).click();
+        await page.locator("#wallet-status[data-account]").waitFor();
+        await page.getByRole("button", { name: "Claim", exact: true }).click();
+        await page.locator('#claim-result[data-claim-state="claimed"]').waitFor({ timeout: 30_000 });
+        await screenshot(page, "claim-done");
+
+        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        expect(await certificate.ownerOf(tokenId)).to.equal(customer.address);
+        await stack.indexed();
+        const verify = await open(`/v/${tokenId}`);
+        expect(await verify.locator("[data-owner]").getAttribute("data-owner")).to.equal(customer.address);
+        expect(await timelineKinds(verify)).to.include("claimed_with_code");
+      });
+    });
+
+    describe("when the code was already used", function () {
+      it("says so without needing JavaScript", async function () {
+        const { tokenId, code } = stack.demo.claimCodes[0];
+        const page = await open(`/claim/${tokenId}#code=${code}`);
+        expect(await claimState(page)).to.equal("used");
+      });
+    });
+
+    describe("when the code belongs to another piece", function () {
+      it("says the code is wrong", async function () {
+        const page = await open(`/claim/${stack.demo.claimCodes[1].tokenId}#code=${stack.demo.claimCodes[2].code}`);
+        expect(await claimState(page)).to.equal("wrong");
+        expect(await page.locator("#claim-result").innerText()).to.equal("This code does not belong to this piece.");
+      });
+    });
+
+    describe("when the link has no code", function () {
+      it("asks to scan the card again", async function () {
+        const page = await open(`/claim/${stack.demo.claimCodes[1].tokenId}`);
+        expect(await claimState(page)).to.equal("no-code");
+      });
+    });
+
+    describe("when the signed claim expires before the wallet sends it", function () {
+      it("says the claim expired and leaves the certificate in the vault", async function () {
+        const { tokenId, code } = stack.demo.claimCodes[1];
+        const page = await context.newPage();
+        await walletFor(page, signers[16], {
+          beforeSend: async () => {
+            await stack.ethers.provider.send("evm_increaseTime", [2 * 3600]);
+            await stack.ethers.provider.send("evm_mine", []);
+          },
+        });
+        await open(`/claim/${tokenId}#code=${code}`, page);
+        await page.getByRole("button", { name: "Claim", exact: true }).click();
+        await page.locator('#claim-result[data-claim-state="expired"]').waitFor({ timeout: 30_000 });
+        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        expect(await certificate.ownerOf(tokenId)).to.not.equal(signers[16].address);
+      });
+    });
+
+    describe("when there is no wallet and the customer pastes an address", function () {
+      it("shows a signed claim that a relayer can submit", async function () {
+        const { tokenId, code } = stack.demo.claimCodes[2];
+        const recipient = signers[17].address;
+        const page = await open(`/claim/${tokenId}#code=${code}`);
+        await page.getByLabel("Recipient address (0x…)").fill(recipient);
+        await page.getByRole("button", { name: "Sign the claim for a relayer" }).click();
+        await page.locator('#claim-result[data-claim-state="signed"]').waitFor();
+        const signed = JSON.parse(await page.locator("#signed-claim").innerText()) as { tokenId: string; recipient: string; deadline: number; signature: string };
+        expect(signed.recipient).to.equal(recipient);
+
+        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        const relayer = signers[18];
+        await (await certificate.connect(relayer).claimWithCode(signed.tokenId, signed.recipient, signed.deadline, signed.signature)).wait();
+        expect(await certificate.ownerOf(tokenId)).to.equal(recipient);
+      });
+
+      it("refuses a malformed address", async function () {
+        const { tokenId, code } = stack.demo.claimCodes[3];
+        const page = await open(`/claim/${tokenId}#code=${code}`);
+        await page.getByLabel("Recipient address (0x…)").fill("0x1234");
+        await page.getByRole("button", { name: "Sign the claim for a relayer" }).click();
+        await page.locator('#claim-result[data-claim-state="bad-address"]').waitFor();
+        expect(await page.getByLabel("Recipient address (0x…)").getAttribute("aria-invalid")).to.equal("true");
+      });
+    });
+  });
+
+  describe("/g/:designId", function () {
+    describe("when the design is a capped digital edition", function () {
+      it("shows the rotatable 3D model, the edition cap and the count minted", async function () {
+        const page = await open("/g/1");
+        const edition = page.locator("[data-edition-cap]");
+        expect(await edition.getAttribute("data-edition-cap")).to.equal("500");
+        expect(await edition.getAttribute("data-edition-minted")).to.equal("4");
+        const viewer = page.locator("model-viewer");
+        expect(await viewer.getAttribute("camera-controls")).to.equal("");
+        expect(await viewer.getAttribute("src")).to.match(/^\/ipfs\/[a-z0-9]+/);
+        // The web component is served by the verifier (no CDN) and upgrades the element.
+        await page.waitForFunction("customElements.get('model-viewer') !== undefined && document.querySelector('model-viewer').shadowRoot !== null");
+        // Rotatable: a drag across the model turns the camera around it.
+        const theta = "document.querySelector('model-viewer').getCameraOrbit().theta";
+        await page.waitForFunction("document.querySelector('model-viewer').loaded === true");
+        const before = await page.evaluate<number>(theta);
+        await viewer.scrollIntoViewIfNeeded();
+        const box = await viewer.boundingBox();
+        if (box === null) throw new Error("model-viewer has no box");
+        await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 8 });
+        await page.mouse.up();
+        await page.waitForFunction(`Math.abs(${theta} - ${before}) > 0.1`);
+        const model = await context.request.get(stack.url + (await viewer.getAttribute("src")));
+        expect(model.headers()["content-type"]).to.equal("model/gltf-binary");
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
+        await screenshot(page, "garment-edition");
+      });
+    });
+  });
+});

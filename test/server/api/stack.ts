@@ -1,0 +1,128 @@
+import { ethers as ethersLib, Wallet } from "ethers";
+import { loadConfig } from "../../../server/config.js";
+import type { Eip1193 } from "../../../server/chain/eip1193.js";
+import { EmbeddedMetadataStore } from "../../../server/ipfs/embedded-store.js";
+import { loadExample } from "../../../server/metadata/examples.js";
+import { publishDocument } from "../../../server/metadata/metadata-document.js";
+import { startVerifier } from "../../../server/main.js";
+import type { VerifierHandle } from "../../../server/main.js";
+import { connection, deployHallmark, ethers, tokenIdOf } from "../../contracts/fixtures.js";
+import { makeTempDir } from "../support/temp-dir.js";
+
+/**
+ * The real verifier stack in-process for API tests: the EDR chain with the contracts deployed
+ * and two brands, a Helia node in a temp dir, an in-memory sqlite index, the real indexer
+ * (driven with `sync()` so tests are deterministic) and the HTTP server on an ephemeral port.
+ */
+export const SALT_A = ethersLib.id("api-test-salt-brand-1");
+export const SALT_B = ethersLib.id("api-test-salt-brand-2");
+/** GS1 company prefix of brand 1 (GTIN-13 form). */
+export const GS1_PREFIX_A = "8012345";
+
+export function serialHashOf(serial: string, salt = SALT_A): string {
+  return ethersLib.solidityPackedKeccak256(["bytes32", "string"], [salt, serial]);
+}
+
+export type Stack = Awaited<ReturnType<typeof buildStack>>;
+
+export async function buildStack(options: { challengeTtlMs?: number; provider?: Eip1193 } = {}) {
+  const fx = await deployHallmark();
+  const garments = await ethers.deployContract("HallmarkGarments", [await fx.registry.getAddress(), await fx.certificate.getAddress()]);
+  const temp = await makeTempDir("api");
+  const metadataStore = await EmbeddedMetadataStore.open({ directory: temp.path });
+  const { chainId } = await ethers.provider.getNetwork();
+  const deployments = {
+    chainId: Number(chainId),
+    startBlock: 0,
+    contracts: {
+      BrandRegistry: await fx.registry.getAddress(),
+      HallmarkCertificate: await fx.certificate.getAddress(),
+      HallmarkGarments: await garments.getAddress(),
+    },
+  };
+  const config = loadConfig({
+    HALLMARK_PORT: "0",
+    HALLMARK_DATA_DIR: temp.path,
+    HALLMARK_BRAND_SALTS: JSON.stringify({ "1": SALT_A, "2": SALT_B }),
+    HALLMARK_GS1_PREFIXES: JSON.stringify({ [GS1_PREFIX_A]: 1 }),
+    HALLMARK_CONFIRMATIONS: "0",
+    HALLMARK_RATE_LIMIT_PER_MINUTE: "1000000",
+    HALLMARK_LOG_LEVEL: "silent",
+  });
+  const verifier: VerifierHandle = await startVerifier({
+    config,
+    provider: options.provider ?? connection.provider,
+    deployments,
+    metadataStore,
+    indexLocation: ":memory:",
+    handleSignals: false,
+    startIndexer: false,
+    challengeTtlMs: options.challengeTtlMs,
+    heartbeatMs: 200,
+  });
+
+  let documents = 0;
+  /** Publishes a certificate document to IPFS and returns its digest. */
+  async function certificateDocument(serial: string): Promise<string> {
+    const base = loadExample("certificate-metadata.json") as Record<string, unknown> & { passport: Record<string, unknown> };
+    const document = {
+      ...base,
+      name: `Maison A — piece ${serial} (${++documents})`,
+      passport: { ...base.passport, serial: { kind: "salted-hash", serialHash: serialHashOf(serial) } },
+    };
+    return (await publishDocument(metadataStore, "certificate-metadata", document)).digest;
+  }
+
+  async function resaleReport(grade: string): Promise<string> {
+    const base = loadExample("provenance-authenticated-resale.json") as Record<string, unknown> & { inspection: Record<string, unknown> };
+    return (await publishDocument(metadataStore, "provenance-details", { ...base, inspection: { ...base.inspection, conditionGrade: grade } })).digest;
+  }
+
+  async function garmentDocument(): Promise<string> {
+    return (await publishDocument(metadataStore, "garment-metadata", loadExample("garment-metadata.json"))).digest;
+  }
+
+  /** Issues a certificate of brand 1 with a published document; returns its token id. */
+  async function issue(serial: string, to: string, extra: { chip?: string; claimKey?: string; digest?: string } = {}): Promise<bigint> {
+    const input = {
+      serialHash: serialHashOf(serial),
+      metadataDigest: extra.digest ?? (await certificateDocument(serial)),
+      chip: extra.chip ?? ethersLib.ZeroAddress,
+      claimKey: extra.claimKey ?? ethersLib.ZeroAddress,
+    };
+    await (await fx.certificate.connect(fx.issuerA).issue(fx.brandA, to, input)).wait();
+    return tokenIdOf(fx.brandA, input.serialHash);
+  }
+
+  /** Lets the indexer catch up with the chain. */
+  async function sync(): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+      const result = await verifier.indexer.runOnce();
+      if (result.toBlock >= result.headBlock) return;
+    }
+  }
+
+  async function close(): Promise<void> {
+    await verifier.close();
+    await metadataStore.close();
+    await temp.remove();
+  }
+
+  return { ...fx, garments, verifier, metadataStore, deployments, url: verifier.url, issue, resaleReport, garmentDocument, certificateDocument, sync, close, newWallet: () => Wallet.createRandom() };
+}
+
+export interface JsonAnswer<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function getJson<T = Record<string, unknown>>(url: string, init: RequestInit = {}): Promise<JsonAnswer<T>> {
+  const response = await fetch(url, { ...init, headers: { accept: "application/json", ...(init.headers ?? {}) }, redirect: "manual" });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text === "" ? {} : JSON.parse(text)) as T };
+}
+
+export async function postJson<T = Record<string, unknown>>(url: string, body: unknown): Promise<JsonAnswer<T>> {
+  return getJson<T>(url, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+}

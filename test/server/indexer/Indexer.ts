@@ -1,0 +1,549 @@
+import { expect } from "chai";
+import { join } from "node:path";
+import { network } from "hardhat";
+import { HttpJsonRpcProvider } from "../../../server/chain/http.js";
+import { Indexer } from "../../../server/indexer/Indexer.js";
+import { SqliteIndexStore } from "../../../server/store/sqlite/SqliteIndexStore.js";
+import { makeTempDir } from "../support/temp-dir.js";
+import type { Connection, Stack } from "./history.js";
+import { deployStack, digest, item, scriptHistory, tokenIdOf } from "./history.js";
+import { dumpIndex, limitedRpcServer, WrappedProvider } from "./support.js";
+
+const connection: Connection = await network.create();
+const { ethers, provider } = connection;
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+async function snapshot(): Promise<string> {
+  return (await provider.request({ method: "evm_snapshot" })) as string;
+}
+async function revert(id: string): Promise<void> {
+  await provider.request({ method: "evm_revert", params: [id] });
+}
+
+describe("Indexer", function () {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let stack: Stack;
+  let history: Awaited<ReturnType<typeof scriptHistory>>;
+  let base: string;
+  /** The index of the scripted history, built once by a plain run. */
+  let reference: SqliteIndexStore;
+  const stores: SqliteIndexStore[] = [];
+
+  function openStore(name = ":memory:"): SqliteIndexStore {
+    const store = new SqliteIndexStore({ location: name === ":memory:" ? name : join(temp.path, name) });
+    stores.push(store);
+    return store;
+  }
+
+  before(async function () {
+    temp = await makeTempDir("indexer");
+    stack = await deployStack(ethers);
+    history = await scriptHistory(stack);
+    base = await snapshot();
+    reference = openStore();
+    await new Indexer({ provider, store: reference, deployments: stack.deployments }).runOnce();
+  });
+
+  afterEach(async function () {
+    await revert(base);
+    base = await snapshot();
+  });
+
+  after(async function () {
+    for (const store of stores) store.close();
+    await temp.remove();
+  });
+
+  describe("runOnce", function () {
+    describe("when indexing the scripted history", function () {
+      it("catches up with the head and reports no lag", async function () {
+        const head = await ethers.provider.getBlockNumber();
+        const status = reference.status();
+        expect(status).to.include({
+          chainId: 31337,
+          indexedBlock: head,
+          headBlock: head,
+          caughtUp: true,
+          lag: 0,
+        });
+        expect(status.indexedBlockHash).to.equal((await ethers.provider.getBlock(head))!.hash);
+      });
+
+      it("answers a resold, repaired, stolen and restored certificate with its whole life in order", function () {
+        const tokenId = history.t1.toString();
+        const certificate = reference.getCertificate(tokenId)!;
+        expect(certificate).to.include({
+          brandId: 1,
+          owner: stack.carol.address,
+          status: "active",
+          inBrandCustody: false,
+        });
+        expect(certificate.chip).to.equal(history.chip.address);
+        expect(certificate.statusReason).to.equal("recovered by police");
+        const entries = reference.getProvenance(tokenId, { limit: 100 }).items;
+        expect(entries.map((e) => e.kind)).to.deep.equal([
+          "issued",
+          "sale",
+          "transfer",
+          "authenticated_resale",
+          "repair",
+          "stolen",
+          "restored",
+        ]);
+        const [issued, sale, transfer, resale, repair, stolen] = entries;
+        expect(issued).to.include({ actor: stack.issuerA.address, to: stack.vaultA.address, from: null });
+        expect(issued.actorRoles).to.deep.equal(["ISSUER"]);
+        expect(issued.detailsDigest).to.equal(item("A-1").metadataDigest);
+        expect(sale).to.include({ detailsDigest: digest("sale receipt"), conditionGrade: 0 });
+        expect(transfer).to.include({ from: stack.vaultA.address, to: stack.alice.address });
+        expect(resale).to.include({
+          actor: stack.partnerA.address,
+          from: stack.alice.address,
+          to: stack.carol.address,
+          conditionGrade: 8,
+        });
+        expect(resale.actorRoles).to.deep.equal(["RESALE_PARTNER"]);
+        expect(repair).to.include({ actor: stack.repairerA.address, conditionGrade: 7 });
+        expect(repair.actorRoles).to.deep.equal(["REPAIRER"]);
+        expect(stolen).to.include({ actor: stack.carol.address, reason: "stolen in Milan" });
+        expect(stolen.actorRoles).to.deep.equal([]);
+      });
+
+      it("stores each entry's block, transaction and block timestamp", async function () {
+        for (const entry of reference.getProvenance(history.t1.toString(), { limit: 100 }).items) {
+          const block = (await ethers.provider.getBlock(entry.blockNumber))!;
+          expect(entry.blockHash).to.equal(block.hash);
+          expect(entry.timestamp).to.equal(block.timestamp);
+          const receipt = (await ethers.provider.getTransactionReceipt(entry.txHash))!;
+          expect(receipt.blockNumber).to.equal(entry.blockNumber);
+        }
+      });
+
+      it("folds a claim by code and its transfer into one entry and clears the claim key", function () {
+        const certificate = reference.getCertificate(history.t2.toString())!;
+        expect(certificate).to.include({ owner: stack.bob.address, claimKey: null });
+        const entries = reference.getProvenance(history.t2.toString(), {}).items;
+        expect(entries.map((e) => e.kind)).to.deep.equal(["issued", "claimed_with_code"]);
+        expect(entries[1]).to.include({
+          from: stack.vaultA.address,
+          to: stack.bob.address,
+          actor: stack.bob.address,
+        });
+      });
+
+      it("links a revoked predecessor and its successor both ways", function () {
+        const predecessor = reference.getCertificate(history.t4.toString())!;
+        const successor = reference.getCertificate(history.successor.toString())!;
+        expect(predecessor).to.include({
+          status: "revoked",
+          successorId: history.successor.toString(),
+          statusReason: "tag replaced",
+        });
+        expect(successor).to.include({
+          status: "active",
+          predecessorId: history.t4.toString(),
+          owner: stack.vaultA.address,
+          inBrandCustody: true,
+        });
+        expect(reference.getProvenance(history.t4.toString(), {}).items.map((e) => e.kind)).to.deep.equal([
+          "issued",
+          "revoked",
+          "succeeded",
+        ]);
+        const [issued] = reference.getProvenance(history.successor.toString(), {}).items;
+        expect(issued).to.include({
+          kind: "issued",
+          relatedTokenId: history.t4.toString(),
+          reason: "tag replaced",
+        });
+      });
+
+      it("records a revocation and a metadata update with the new digest and its author", function () {
+        expect(reference.getCertificate(history.t3.toString())).to.include({
+          status: "revoked",
+          statusReason: "counterfeit tag found",
+        });
+        const updated = reference.getCertificate(history.t5.toString())!;
+        expect(updated).to.include({
+          metadataDigest: digest("metadata v2 of A-5"),
+          metadataUpdatedBy: stack.issuerA.address,
+        });
+        expect(reference.getProvenance(history.t5.toString(), {}).items.map((e) => e.kind)).to.deep.equal([
+          "issued",
+          "metadata_updated",
+        ]);
+      });
+
+      it("keeps brands, their roles over time and the issuer compromise", function () {
+        expect(reference.getBrand(1)).to.include({
+          name: "Maison A",
+          vault: stack.vaultA.address,
+          royaltyReceiver: stack.adminA.address,
+          royaltyBps: 500,
+          certificateCount: 6,
+        });
+        expect(reference.getBrand(2)).to.include({ certificateCount: 1 });
+        const [compromise] = reference.compromisesOf(1);
+        expect(compromise).to.include({
+          brandId: 1,
+          issuer: stack.issuerA.address,
+          fromBlock: history.compromiseFrom,
+          declaredBy: stack.adminA.address,
+        });
+        expect(reference.rolesOf(1, stack.issuerA.address)).to.deep.equal([]);
+        expect(reference.rolesOf(1, stack.issuerA.address, compromise.blockNumber - 1)).to.deep.equal([
+          "ISSUER",
+        ]);
+        expect(reference.rolesOf(1, stack.adminA.address.toLowerCase())).to.deep.equal(["BRAND_ADMIN"]);
+        expect(reference.rolesOf(2, stack.issuerA.address, compromise.blockNumber - 1)).to.deep.equal([]);
+      });
+
+      it("lists certificates by brand, status and owner in pages without gaps or repeats", function () {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = reference.listCertificates({ brandId: 1, cursor, limit: 2 });
+          expect(page.items.length).to.be.at.most(2);
+          seen.push(...page.items.map((c) => c.tokenId));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor !== undefined);
+        expect(seen).to.have.length(6);
+        expect(new Set(seen).size).to.equal(6);
+        expect(
+          reference.listCertificates({ status: "revoked", limit: 10 }).items.map((c) => c.tokenId),
+        ).to.have.members([history.t3.toString(), history.t4.toString()]);
+        expect(
+          reference
+            .listCertificates({ owner: stack.vaultA.address.toLowerCase(), limit: 10 })
+            .items.map((c) => c.tokenId),
+        ).to.have.members([history.t3, history.t4, history.t5, history.successor].map(String));
+      });
+
+      it("counts garment editions minted and burned, balances, royalty and twin claims", function () {
+        const design = reference.getDesign(history.design1.toString())!;
+        expect(design).to.include({
+          brandId: 1,
+          minted: 5,
+          burned: 1,
+          maxSupply: 10,
+          royaltyReceiver: stack.adminA.address,
+          royaltyBps: 250,
+          redeemable: true,
+          twinCollectionRoot: null,
+        });
+        expect(reference.garmentBalance("1", stack.alice.address)).to.equal("1");
+        expect(reference.garmentBalance("1", stack.bob.address)).to.equal("2");
+        expect(reference.garmentBalance("1", stack.carol.address)).to.equal("1");
+        const twin = reference.getDesign(history.design2.toString())!;
+        expect(twin).to.include({ minted: 1, locked: true, twinClaimCount: 1 });
+        expect(reference.twinClaimsOfCertificate(history.t2.toString())).to.have.length(1);
+        expect(reference.twinClaimsOfCertificate(history.t2.toString())[0]).to.include({
+          designId: "2",
+          owner: stack.bob.address,
+        });
+      });
+
+      it("lists an owner's certificates and then their garment balances", function () {
+        const items = reference.listOwnerItems(stack.bob.address, { limit: 10 }).items;
+        expect(
+          items.map((i) =>
+            i.kind === "certificate"
+              ? `c:${i.certificate.tokenId}`
+              : `g:${i.garment.designId}=${i.garment.balance}`,
+          ),
+        ).to.deep.equal([`c:${history.t2}`, "g:1=2", "g:2=1"]);
+        const first = reference.listOwnerItems(stack.bob.address, { limit: 1 });
+        const second = reference.listOwnerItems(stack.bob.address, { limit: 1, cursor: first.nextCursor! });
+        const third = reference.listOwnerItems(stack.bob.address, { limit: 1, cursor: second.nextCursor! });
+        expect([first, second, third].map((p) => p.items[0].kind)).to.deep.equal([
+          "certificate",
+          "garment",
+          "garment",
+        ]);
+        expect(third.nextCursor).to.equal(null);
+      });
+
+      it("feeds transfers and status changes to the change stream in order", function () {
+        const events = reference.recentEvents(0, 1000);
+        const ids = events.map((e) => e.id);
+        expect(ids).to.deep.equal([...ids].sort((a, b) => a - b));
+        const statuses = events.filter((e) => e.type === "certificate.status").map((e) => e.data.status);
+        expect(statuses).to.deep.equal(["stolen", "active", "revoked", "revoked"]);
+        expect(events.filter((e) => e.type === "certificate.transfer")).to.have.length(3);
+        expect(reference.recentEvents(ids[ids.length - 2])).to.have.length(1);
+        expect(reference.lastEventId()).to.equal(ids[ids.length - 1]);
+      });
+
+      it("counts the events it applied and the time it took", async function () {
+        const indexer = new Indexer({ provider, store: openStore(), deployments: stack.deployments });
+        const result = await indexer.runOnce();
+        expect(indexer.stats.eventsApplied).to.equal(result.events).and.to.be.greaterThan(50);
+        expect(indexer.stats.elapsedMs).to.be.greaterThan(0);
+        expect(indexer.eventsPerSecond).to.be.greaterThan(0);
+      });
+    });
+
+    describe("when the chain has advanced after a run", function () {
+      it("indexes only the new blocks", async function () {
+        const store = openStore();
+        const indexer = new Indexer({ provider, store, deployments: stack.deployments });
+        await indexer.runOnce();
+        await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-new"));
+        const result = await indexer.runOnce();
+        expect(result.ranges).to.equal(1);
+        expect(result.events).to.equal(2);
+        expect(store.getCertificate(tokenIdOf(2n, "B-new").toString())).to.include({
+          owner: stack.bob.address,
+        });
+      });
+    });
+
+    describe("when confirmations are required", function () {
+      it("leaves the newest blocks unindexed and reports them as lag", async function () {
+        const store = openStore();
+        await new Indexer({ provider, store, deployments: stack.deployments, confirmations: 3 }).runOnce();
+        const head = await ethers.provider.getBlockNumber();
+        expect(store.status()).to.include({
+          indexedBlock: head - 3,
+          lag: 3,
+          caughtUp: true,
+          confirmations: 3,
+        });
+        expect(store.getCertificate(history.t1.toString())).to.not.equal(null);
+      });
+    });
+  });
+
+  describe("crash and resume", function () {
+    describe("when the provider fails between ranges", function () {
+      it("resumes from the checkpoint: nothing lost, nothing duplicated", async function () {
+        const store = openStore("crash-provider.sqlite");
+        const failing = new WrappedProvider(provider, (args) => {
+          if (args.method === "eth_getLogs" && failing.count("eth_getLogs") === 4)
+            throw new Error("connection reset by test");
+        });
+        const first = new Indexer({ provider: failing, store, deployments: stack.deployments, maxRange: 5 });
+        expect((await rejection(first.runOnce())).message).to.equal("connection reset by test");
+        const partial = store.checkpoint()!.blockNumber;
+        expect(partial).to.equal(stack.deployments.startBlock + 3 * 5 - 1);
+        await new Indexer({ provider, store, deployments: stack.deployments, maxRange: 5 }).runOnce();
+        expect(store.counts()).to.deep.equal(reference.counts());
+        expect(dumpIndex(store)).to.deep.equal(dumpIndex(reference));
+      });
+    });
+
+    describe("when the process dies with the database closed mid-run", function () {
+      it("reopens the file and completes the index exactly once", async function () {
+        const file = "crash-close.sqlite";
+        let store = openStore(file);
+        const killer = new WrappedProvider(provider, (args) => {
+          if (args.method === "eth_getLogs" && killer.count("eth_getLogs") === 6) store.close();
+        });
+        expect(
+          await rejection(
+            new Indexer({ provider: killer, store, deployments: stack.deployments, maxRange: 4 }).runOnce(),
+          ),
+        ).to.be.instanceOf(Error);
+        store = openStore(file);
+        const checkpoint = store.checkpoint()!.blockNumber;
+        expect(checkpoint).to.equal(stack.deployments.startBlock + 5 * 4 - 1);
+        const result = await new Indexer({
+          provider,
+          store,
+          deployments: stack.deployments,
+          maxRange: 4,
+        }).runOnce();
+        expect(result.fromBlock).to.equal(checkpoint + 1);
+        expect(store.counts()).to.deep.equal(reference.counts());
+        expect(dumpIndex(store)).to.deep.equal(dumpIndex(reference));
+      });
+    });
+  });
+
+  describe("reorganisations", function () {
+    async function forkedChain(finalityDepth: number) {
+      const fork = await snapshot();
+      // The first branch: alice transfers B-1 to bob, brand B mints B-2.
+      await stack.certificate
+        .connect(stack.alice)
+        .transferFrom(stack.alice.address, stack.bob.address, history.brandB1);
+      await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-2"));
+      const store = openStore();
+      const indexer = new Indexer({ provider, store, deployments: stack.deployments, finalityDepth });
+      await indexer.runOnce();
+      expect(store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.not.equal(null);
+      const oldHead = await ethers.provider.getBlockNumber();
+      // The chain reorganises: the branch disappears, another one replaces it (and grows longer).
+      await revert(fork);
+      await stack.certificate
+        .connect(stack.alice)
+        .transferFrom(stack.alice.address, stack.carol.address, history.brandB1);
+      await connection.networkHelpers.mine(3);
+      expect(await ethers.provider.getBlockNumber()).to.be.greaterThan(oldHead);
+      await indexer.runOnce();
+      return { store, indexer };
+    }
+
+    describe("when blocks within the finality depth are replaced", function () {
+      it("rolls back to the fork point and the index matches the new chain", async function () {
+        const { store, indexer } = await forkedChain(64);
+        expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 1 }); // the one rebuild is the first run
+        expect(store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
+        expect(store.getCertificate(history.brandB1.toString())).to.include({ owner: stack.carol.address });
+        const kinds = store
+          .getProvenance(history.brandB1.toString(), {})
+          .items.map((e) => `${e.kind}:${e.to}`);
+        expect(kinds).to.deep.equal([`issued:${stack.alice.address}`, `transfer:${stack.carol.address}`]);
+        const fresh = openStore();
+        await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
+        expect(dumpIndex(store)).to.deep.equal(dumpIndex(fresh));
+        expect(store.counts()).to.include({
+          certificates: fresh.counts().certificates,
+          provenance: fresh.counts().provenance,
+        });
+        expect(store.recentEvents(0, 1000).some((e) => e.type === "index.reorg")).to.equal(true);
+      });
+    });
+
+    describe("when the reorganisation is deeper than the kept history", function () {
+      it("rebuilds the index from the start block", async function () {
+        const { store, indexer } = await forkedChain(0);
+        expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 2 });
+        expect(store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
+        expect(store.getCertificate(history.brandB1.toString())).to.include({ owner: stack.carol.address });
+        const fresh = openStore();
+        await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
+        expect(dumpIndex(store)).to.deep.equal(dumpIndex(fresh));
+      });
+    });
+  });
+
+  describe("provider limits", function () {
+    describe("when eth_getLogs refuses large ranges and the node rate-limits", function () {
+      it("halves the range, retries after the 429s and still completes", async function () {
+        const server = await limitedRpcServer(provider, { maxLogRange: 7, rateLimited: 3, serverErrors: 2 });
+        try {
+          const http = new HttpJsonRpcProvider(server.url, { backoffMs: 1, retries: 6 });
+          const store = openStore();
+          const indexer = new Indexer({
+            provider: http,
+            store,
+            deployments: stack.deployments,
+            maxRange: 2000,
+          });
+          await indexer.runOnce();
+          expect(server.counters.rateLimited).to.equal(3);
+          expect(server.counters.refusedRanges).to.be.greaterThan(0);
+          expect(indexer.stats.rangeSplits).to.equal(server.counters.refusedRanges);
+          expect(indexer.stats.rangeSize).to.be.at.most(7);
+          expect(http.stats.retries).to.be.at.least(5);
+          expect(dumpIndex(store)).to.deep.equal(dumpIndex(reference));
+        } finally {
+          await server.close();
+        }
+      });
+    });
+  });
+
+  describe("identity", function () {
+    describe("when the deployment's contract addresses change", function () {
+      it("wipes the index and rebuilds it for the new contracts", async function () {
+        const store = openStore("identity.sqlite");
+        await new Indexer({ provider, store, deployments: stack.deployments }).runOnce();
+        const other = await deployStack(ethers);
+        await other.certificate.connect(other.issuerA).issue(1n, other.alice.address, item("Z-1"));
+        const indexer = new Indexer({ provider, store, deployments: other.deployments });
+        await indexer.runOnce();
+        expect(indexer.stats.rebuilds).to.equal(1);
+        expect(store.getCertificate(history.t1.toString())).to.equal(null);
+        expect(store.getCertificate(tokenIdOf(1n, "Z-1").toString())).to.include({
+          owner: other.alice.address,
+        });
+        expect(store.identity()!.contracts.HallmarkCertificate).to.equal(
+          other.deployments.contracts.HallmarkCertificate,
+        );
+      });
+    });
+
+    describe("when the same deployment is indexed again after a restart", function () {
+      it("keeps the index and resumes from its checkpoint", async function () {
+        const file = "restart.sqlite";
+        const first = openStore(file);
+        await new Indexer({ provider, store: first, deployments: stack.deployments }).runOnce();
+        first.close();
+        const second = openStore(file);
+        const indexer = new Indexer({ provider, store: second, deployments: stack.deployments });
+        const result = await indexer.runOnce();
+        expect(indexer.stats.rebuilds).to.equal(0);
+        expect(result.ranges).to.equal(0);
+        expect(second.counts()).to.deep.equal(reference.counts());
+      });
+    });
+
+    describe("when the chain is another one (a fresh local chain)", function () {
+      it("wipes the index and rebuilds it", async function () {
+        const store = openStore("other-chain.sqlite");
+        await new Indexer({ provider, store, deployments: stack.deployments }).runOnce();
+        const otherConnection = await network.create();
+        const other = await deployStack(otherConnection.ethers);
+        const indexer = new Indexer({
+          provider: otherConnection.provider,
+          store,
+          deployments: other.deployments,
+        });
+        await indexer.runOnce();
+        expect(indexer.stats.rebuilds).to.equal(1);
+        expect(store.getCertificate(history.t1.toString())).to.equal(null);
+        expect(store.getBrand(1)).to.include({ vault: other.vaultA.address });
+        await otherConnection.close();
+      });
+    });
+
+    describe("when the endpoint serves another chain id than the deployments", function () {
+      it("refuses to index", async function () {
+        const indexer = new Indexer({
+          provider,
+          store: openStore(),
+          deployments: { ...stack.deployments, chainId: 1 },
+        });
+        expect((await rejection(indexer.runOnce())).message).to.include(
+          "serves chain 31337 but the deployments are for chain 1",
+        );
+      });
+    });
+  });
+
+  describe("start and stop", function () {
+    describe("when polling", function () {
+      it("follows new blocks and stop() waits for the run in flight", async function () {
+        const store = openStore();
+        const indexer = new Indexer({ provider, store, deployments: stack.deployments, pollIntervalMs: 20 });
+        let notified = 0;
+        const unsubscribe = store.subscribe(() => (notified += 1));
+        indexer.start();
+        await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-polled"));
+        const deadline = Date.now() + 5_000;
+        while (store.getCertificate(tokenIdOf(2n, "B-polled").toString()) === null && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await indexer.stop();
+        unsubscribe();
+        expect(store.getCertificate(tokenIdOf(2n, "B-polled").toString())).to.not.equal(null);
+        expect(notified).to.be.greaterThan(0);
+        const checkpoint = store.checkpoint();
+        await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-after-stop"));
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        expect(store.checkpoint()).to.deep.equal(checkpoint);
+      });
+    });
+  });
+});
