@@ -1,0 +1,420 @@
+/**
+ * `hallmark`: the brand toolkit. Batch minting from a catalogue, claim codes, provenance events,
+ * status changes, brands and roles, digital garments. The workflows live in server/issuer (shared
+ * with the issuer API); this file only parses flags, asks for the keystore password and prints.
+ * Progress and logs go to stderr, results to stdout. Exit codes: 0 done, 1 failed, 2 invalid input.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { getAddress, isAddress } from "ethers";
+import { HallmarkError } from "../../server/errors.js";
+import { addBrand, generateBrandSalt, loadBrandSalts, saveBrandSalt, setBrandRole } from "../../server/issuer/brands.js";
+import { certificateTokenId } from "../../server/issuer/serials.js";
+import { changeCertificateStatus, STATUS_ACTIONS } from "../../server/issuer/certificate-status.js";
+import type { StatusAction } from "../../server/issuer/certificate-status.js";
+import { issueClaimCodes, readClaimCodes, writeClaimSheet } from "../../server/issuer/claim-codes.js";
+import type { ClaimCodeTarget } from "../../server/issuer/claim-codes.js";
+import { BRAND_ROLES } from "../../server/issuer/contracts.js";
+import { formatProblem, ManifestError } from "../../server/issuer/errors.js";
+import { createGarmentDesign, signGarmentVoucher } from "../../server/issuer/garment-designs.js";
+import { createKeystore, importDevKeystore, readKeystoreAddress } from "../../server/issuer/keystore.js";
+import { manifestFormatOf, parseManifest } from "../../server/issuer/manifest.js";
+import { mintCertificates } from "../../server/issuer/mint-certificates.js";
+import { PROVENANCE_EVENT_KINDS, recordProvenanceEvent } from "../../server/issuer/provenance-events.js";
+import type { ProvenanceEventKindName } from "../../server/issuer/provenance-events.js";
+import { readReceipt } from "../../server/issuer/receipt.js";
+import type { CallOutcome } from "../../server/issuer/transactions.js";
+import { brandOfToken } from "../../server/issuer/serials.js";
+import { createProgress } from "./progress.js";
+import { CliRuntime, describeEstimate } from "./runtime.js";
+import type { GlobalOptions } from "./runtime.js";
+
+class UsageError extends Error {}
+
+function brandIdArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) throw new InvalidArgumentError("a brand id (1..2^32-1)");
+  return n;
+}
+
+function intArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("a non-negative integer");
+  return n;
+}
+
+function tokenArg(value: string): bigint {
+  try {
+    const token = BigInt(value.trim());
+    if (token <= 0n || token >= 1n << 256n) throw new Error();
+    return token;
+  } catch {
+    throw new InvalidArgumentError("a token id (decimal or 0x hex)");
+  }
+}
+
+function addressArg(value: string): string {
+  if (!isAddress(value)) throw new InvalidArgumentError("a 0x address");
+  return getAddress(value.toLowerCase());
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, "utf8"));
+  } catch (cause) {
+    throw new UsageError(`${file} cannot be read as JSON: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+function out(value: unknown): void {
+  process.stdout.write(
+    JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n",
+  );
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function reportOutcome(action: string, outcome: CallOutcome, extra: Record<string, unknown> = {}): void {
+  if (outcome.dryRun) {
+    log(`dry run: ${action} would cost ${describeEstimate(outcome.estimate)}`);
+    out({ dryRun: true, action, ...outcome.estimate, ...extra });
+  } else {
+    log(`${action}: tx ${outcome.transaction.hash} confirmed in block ${outcome.transaction.block}`);
+    out({ action, txHash: outcome.transaction.hash, block: outcome.transaction.block, gasUsed: outcome.transaction.gasUsed, ...extra });
+  }
+}
+
+const program = new Command();
+program
+  .name("hallmark")
+  .description("Hallmark brand toolkit: mint certificates from a catalogue, claim codes, provenance, garments")
+  .option("--rpc-url <url>", "JSON-RPC endpoint (HALLMARK_RPC_URL, default http://127.0.0.1:8545)")
+  .option("--deployments <file>", "deployments file (HALLMARK_DEPLOYMENTS, default .hallmark/deployments.json)")
+  .option("--keystore <file>", "encrypted JSON keystore (HALLMARK_KEYSTORE); its password comes from HALLMARK_KEYSTORE_PASSWORD or a prompt")
+  .option("--signer-module <file>", "signer hook module instead of a keystore (HALLMARK_SIGNER_MODULE); see docs/brands.md")
+  .showHelpAfterError();
+
+let runtime: CliRuntime | undefined;
+function rt(command: Command): CliRuntime {
+  runtime ??= new CliRuntime(command.optsWithGlobals<GlobalOptions>());
+  return runtime;
+}
+
+// ------------------------------------------------------------------------------------- keystore
+const keystore = program.command("keystore").description("create or inspect the encrypted signing key");
+keystore
+  .command("create")
+  .description("create a new random key in an encrypted keystore")
+  .action(async (_opts, command: Command) => {
+    const r = rt(command);
+    const address = await createKeystore(r.keystorePath, await r.password(true));
+    log(`created ${r.keystorePath}`);
+    out({ keystore: r.keystorePath, address });
+  });
+keystore
+  .command("import-dev")
+  .description("store Hardhat dev account N (the well-known test mnemonic) for the local chain only (chain id 31337)")
+  .requiredOption("--index <n>", "account index", intArg)
+  .action(async (opts: { index: number }, command: Command) => {
+    const r = rt(command);
+    const { chainId } = await r.chain().getNetwork();
+    const address = await importDevKeystore(r.keystorePath, await r.password(true), opts.index, chainId);
+    log(`imported dev account ${opts.index} into ${r.keystorePath}`);
+    out({ keystore: r.keystorePath, address });
+  });
+keystore
+  .command("address")
+  .description("print the keystore's address (no password needed)")
+  .action(async (_opts, command: Command) => {
+    const r = rt(command);
+    out({ keystore: r.keystorePath, address: await readKeystoreAddress(r.keystorePath) });
+  });
+
+// ---------------------------------------------------------------------------------------- brand
+const brand = program.command("brand").description("brands of the group (group admin)");
+brand
+  .command("add")
+  .description("register a brand and generate its secret serial salt")
+  .requiredOption("--name <name>", "brand name")
+  .requiredOption("--admin <address>", "brand admin", addressArg)
+  .requiredOption("--vault <address>", "custody vault for unclaimed certificates", addressArg)
+  .option("--royalty-receiver <address>", "EIP-2981 receiver (default: the admin)", addressArg)
+  .option("--royalty-bps <n>", "royalty in basis points", intArg, 0)
+  .option("--metadata-uri <uri>", "brand metadata URI", "")
+  .option("--dry-run", "estimate gas and cost without sending")
+  .action(async (opts: { name: string; admin: string; vault: string; royaltyReceiver?: string; royaltyBps: number; metadataUri: string; dryRun?: boolean }, command: Command) => {
+    const r = rt(command);
+    const signer = await r.signer();
+    const result = await addBrand({
+      contracts: await r.contracts(),
+      signer,
+      name: opts.name,
+      metadataURI: opts.metadataUri,
+      admin: opts.admin,
+      vault: opts.vault,
+      royaltyReceiver: opts.royaltyReceiver,
+      royaltyBps: opts.royaltyBps,
+      dryRun: opts.dryRun,
+    });
+    if (result.brandId !== undefined) {
+      await saveBrandSalt(r.saltsFile, result.brandId, generateBrandSalt());
+      log(`brand ${result.brandId} registered; its serial salt is in ${r.saltsFile} (keep it secret, give it to your verifier)`);
+    }
+    reportOutcome("registerBrand", result.outcome, { brandId: result.brandId, saltsFile: result.brandId !== undefined ? r.saltsFile : undefined });
+  });
+
+// ----------------------------------------------------------------------------------------- role
+const role = program.command("role").description(`per-brand roles (${Object.keys(BRAND_ROLES).join(", ")})`);
+for (const grant of [true, false]) {
+  role
+    .command(grant ? "grant" : "revoke")
+    .description(`${grant ? "grant" : "revoke"} a brand role`)
+    .requiredOption("--brand <id>", "brand id", brandIdArg)
+    .addOption(new Option("--role <role>", "role").choices(Object.keys(BRAND_ROLES)).makeOptionMandatory())
+    .requiredOption("--account <address>", "account", addressArg)
+    .option("--dry-run", "estimate gas and cost without sending")
+    .action(async (opts: { brand: number; role: string; account: string; dryRun?: boolean }, command: Command) => {
+      const r = rt(command);
+      const outcome = await setBrandRole({ contracts: await r.contracts(), signer: await r.signer(), brandId: opts.brand, role: opts.role, account: opts.account, grant, dryRun: opts.dryRun });
+      reportOutcome(grant ? "grantBrandRole" : "revokeBrandRole", outcome, { brandId: opts.brand, role: opts.role, account: opts.account });
+    });
+}
+
+// ----------------------------------------------------------------------------------------- mint
+const mint = program.command("mint").description("issue certificates");
+mint
+  .command("certificates")
+  .description("validate a catalogue manifest, upload pictures and documents to IPFS, mint in batches; safe to re-run")
+  .requiredOption("--brand <id>", "brand id", brandIdArg)
+  .requiredOption("--manifest <file>", "items.csv or items.json")
+  .option("--media <dir>", "folder the manifest's images are relative to")
+  .option("--to <address>", "recipient (default: the brand's vault)", addressArg)
+  .option("--receipt <file>", "receipt file, JSON lines (default: <manifest>.receipt.jsonl)")
+  .addOption(new Option("--serial <visibility>", "publish serials in clear or only their salted hash").choices(["hashed", "clear"]).default("hashed"))
+  .option("--batch-size <n>", "at most this many certificates per transaction (≤ 500; gas decides first)", intArg)
+  .option("--confirmations <n>", "confirmations to wait for per batch", intArg, 1)
+  .option("--dry-run", "validate and estimate gas and cost; upload and send nothing")
+  .action(async (opts: { brand: number; manifest: string; media?: string; to?: string; receipt?: string; serial: "hashed" | "clear"; batchSize?: number; confirmations: number; dryRun?: boolean }, command: Command) => {
+    const r = rt(command);
+    const salts = await loadBrandSalts(r.saltsFile);
+    const brandSalt = salts.get(opts.brand);
+    if (brandSalt === undefined) throw new UsageError(`No serial salt for brand ${opts.brand}: set HALLMARK_BRAND_SALTS or HALLMARK_BRAND_SALTS_FILE (brand add writes ${r.saltsFile})`);
+    const rows = parseManifest(await readFile(opts.manifest, "utf8"), manifestFormatOf(opts.manifest));
+    const receiptFile = opts.receipt ?? `${opts.manifest.replace(/\.(csv|json)$/i, "")}.receipt.jsonl`;
+    const progress = createProgress();
+    const signer = await r.signer();
+    try {
+      const summary = await mintCertificates({
+        contracts: await r.contracts(),
+        signer,
+        store: opts.dryRun ? undefined : await r.metadataStore(),
+        brandId: opts.brand,
+        brandSalt,
+        rows,
+        mediaRoot: opts.media === undefined ? undefined : path.resolve(opts.media),
+        serialVisibility: opts.serial,
+        to: opts.to,
+        receiptFile,
+        maxBatchSize: opts.batchSize,
+        confirmations: opts.confirmations,
+        dryRun: opts.dryRun,
+        onProgress: (event) => progress.mint(event),
+      });
+      progress.done();
+      if (summary.estimate) log(`dry run: ${summary.estimate.batches.length} batch(es) would cost ${describeEstimate(summary.estimate)}`);
+      else log(`done: ${summary.minted} minted in ${summary.batches} batch(es), ${summary.alreadyInReceipt + summary.foundOnChain} already minted; receipt ${receiptFile}`);
+      out(summary);
+    } finally {
+      progress.done();
+    }
+  });
+
+// ---------------------------------------------------------------------------------- claim codes
+program
+  .command("claim-codes")
+  .description("set one-time claim codes (as the certificates' owner, e.g. the vault) and write a printable QR sheet and a CSV")
+  .requiredOption("--brand <id>", "brand id", brandIdArg)
+  .option("--tokens <ids>", "comma-separated token ids")
+  .option("--receipt <file>", "every certificate of a mint receipt (with --tokens: names them on the sheet)")
+  .option("--out <dir>", "output folder for claim-codes.html and claim-codes.csv", "claim-codes")
+  .option("--rotate", "replace codes already in the CSV (the old codes stop working)")
+  .option("--dry-run", "estimate gas and cost without sending")
+  .action(async (opts: { brand: number; tokens?: string; receipt?: string; out: string; rotate?: boolean; dryRun?: boolean }, command: Command) => {
+    const r = rt(command);
+    // --receipt alone: all its certificates; with --tokens: those tokens, named from the receipt.
+    const known = new Map<string, ClaimCodeTarget>();
+    if (opts.receipt) {
+      for (const entry of (await readReceipt(opts.receipt)).values()) {
+        known.set(entry.tokenId, { tokenId: BigInt(entry.tokenId), serial: entry.serial, productName: entry.productName });
+      }
+    }
+    const tokens = opts.tokens?.split(",").filter((x) => x.trim() !== "").map(tokenArg);
+    const targets: ClaimCodeTarget[] = tokens === undefined ? [...known.values()] : tokens.map((tokenId) => known.get(tokenId.toString()) ?? { tokenId });
+    if (targets.length === 0) throw new UsageError("Name the certificates with --tokens or --receipt");
+    const foreign = targets.filter((t) => brandOfToken(t.tokenId) !== opts.brand);
+    if (foreign.length > 0) throw new UsageError(`${foreign.length} token(s) are not brand ${opts.brand}'s (first: ${foreign[0].tokenId})`);
+    const codesFile = path.join(opts.out, "claim-codes.csv");
+    const sheetFile = path.join(opts.out, "claim-codes.html");
+    const signer = await r.signer();
+    const contracts = await r.contracts();
+    const brandName = (await contracts.registry.brand(opts.brand)).name;
+    const result = await issueClaimCodes({
+      contracts,
+      signer,
+      targets,
+      codesFile,
+      publicUrl: r.publicUrl,
+      rotate: opts.rotate,
+      dryRun: opts.dryRun,
+      onProgress: (event) => {
+        if (event.stage === "checked") log(`claim codes: ${event.toSet} to set, ${event.skipped} already in ${codesFile}`);
+        if (event.stage === "confirmed") log(`claim codes: ${event.confirmed}/${event.total} confirmed`);
+      },
+    });
+    if (result.estimate) {
+      log(`dry run: setting the codes would cost ${describeEstimate(result.estimate)}`);
+      out({ dryRun: true, ...result.estimate, skipped: result.skipped });
+      return;
+    }
+    // The sheet covers every code of these certificates in the CSV, including earlier runs'.
+    const wanted = new Set(targets.map((t) => t.tokenId.toString()));
+    const latest = new Map<string, Awaited<ReturnType<typeof readClaimCodes>>[number]>();
+    for (const code of await readClaimCodes(codesFile)) if (wanted.has(code.tokenId.toString())) latest.set(code.tokenId.toString(), code);
+    await writeClaimSheet(sheetFile, [...latest.values()], `${brandName}: claim codes`);
+    log(`${result.issued.length} new code(s); sheet ${sheetFile} (${latest.size} cards), CSV ${codesFile}`);
+    // Never the codes themselves: they live only in the two files.
+    out({ issued: result.issued.length, skipped: result.skipped, sheet: sheetFile, csv: codesFile, cards: latest.size });
+  });
+
+// ---------------------------------------------------------------------------------------- event
+program
+  .command("event")
+  .description("provenance events")
+  .command("add")
+  .description("publish an event's details document and record it on-chain (resale also moves the certificate)")
+  .addOption(new Option("--kind <kind>", "event kind").choices(Object.keys(PROVENANCE_EVENT_KINDS)).makeOptionMandatory())
+  .requiredOption("--token <id>", "certificate token id", tokenArg)
+  .requiredOption("--details <file>", "provenance-details JSON document")
+  .option("--grade <n>", "condition grade 1..10 (0: not graded)", intArg, 0)
+  .option("--buyer <address>", "resale: the buyer who receives the certificate", addressArg)
+  .option("--dry-run", "validate and estimate gas and cost without publishing or sending")
+  .action(async (opts: { kind: ProvenanceEventKindName; token: bigint; details: string; grade: number; buyer?: string; dryRun?: boolean }, command: Command) => {
+    const r = rt(command);
+    const details = await readJson(opts.details);
+    const result = await recordProvenanceEvent({
+      contracts: await r.contracts(),
+      signer: await r.signer(),
+      store: opts.dryRun ? undefined : await r.metadataStore(),
+      tokenId: opts.token,
+      kind: opts.kind,
+      details,
+      grade: opts.grade,
+      buyer: opts.buyer,
+      dryRun: opts.dryRun,
+    });
+    reportOutcome(opts.kind === "resale" ? "authenticatedResale" : "recordProvenance", result.outcome, { tokenId: opts.token, detailsDigest: result.detailsDigest, detailsCid: result.detailsCid });
+  });
+
+// --------------------------------------------------------------------------------------- status
+const status = program.command("status").description("report stolen, revoke or restore a certificate");
+for (const action of Object.keys(STATUS_ACTIONS) as StatusAction[]) {
+  status
+    .command(action)
+    .description(`${STATUS_ACTIONS[action]} (${action === "stolen" ? "owner or brand admin" : "brand admin"})`)
+    .requiredOption("--token <id>", "certificate token id", tokenArg)
+    .requiredOption("--reason <text>", "public reason")
+    .option("--dry-run", "estimate gas and cost without sending")
+    .action(async (opts: { token: bigint; reason: string; dryRun?: boolean }, command: Command) => {
+      const r = rt(command);
+      const outcome = await changeCertificateStatus({ contracts: await r.contracts(), signer: await r.signer(), tokenId: opts.token, action, reason: opts.reason, dryRun: opts.dryRun });
+      reportOutcome(STATUS_ACTIONS[action], outcome, { tokenId: opts.token });
+    });
+}
+
+// ------------------------------------------------------------------------------------- garments
+const garments = program.command("garments").description("digital garments (ERC-1155)");
+garments
+  .command("create-design")
+  .description("publish a garment-metadata document and create the design")
+  .requiredOption("--brand <id>", "brand id", brandIdArg)
+  .requiredOption("--design <file>", "design JSON: maxSupply, closesAt, royaltyReceiver, royaltyBps, locked, redeemable, twinCertificates")
+  .requiredOption("--metadata <file>", "garment-metadata JSON document")
+  .option("--dry-run", "validate and estimate gas and cost without publishing or sending")
+  .action(async (opts: { brand: number; design: string; metadata: string; dryRun?: boolean }, command: Command) => {
+    const r = rt(command);
+    const result = await createGarmentDesign({
+      contracts: await r.contracts(),
+      signer: await r.signer(),
+      store: opts.dryRun ? undefined : await r.metadataStore(),
+      brandId: opts.brand,
+      design: await readJson(opts.design),
+      metadata: await readJson(opts.metadata),
+      dryRun: opts.dryRun,
+    });
+    reportOutcome("createDesign", result.outcome, { designId: result.designId, metadataDigest: result.metadataDigest, metadataCid: result.metadataCid, twinCollectionRoot: result.twinCollectionRoot });
+  });
+garments
+  .command("voucher")
+  .description("sign an EIP-712 voucher a buyer redeems with redeemVoucher (issuer key)")
+  .requiredOption("--design <id>", "design id", tokenArg)
+  .option("--buyer <address>", "the only account that may redeem it (default: anyone)", addressArg)
+  .requiredOption("--amount <n>", "editions", intArg)
+  .requiredOption("--price <wei>", "total price in wei", (v) => tokenArgOrZero(v))
+  .requiredOption("--expires <time>", "deadline: ISO date-time or unix seconds")
+  .option("--out <file>", "write the voucher JSON here (default: stdout)")
+  .action(async (opts: { design: bigint; buyer?: string; amount: number; price: bigint; expires: string; out?: string }, command: Command) => {
+    const r = rt(command);
+    const deadline = /^\d+$/.test(opts.expires) ? BigInt(opts.expires) : BigInt(Math.floor(Date.parse(opts.expires) / 1000));
+    if (deadline <= 0n) throw new UsageError(`--expires ${opts.expires} is not a date`);
+    const voucher = await signGarmentVoucher({ contracts: await r.contracts(), signer: await r.signer(), designId: opts.design, buyer: opts.buyer, amount: opts.amount, price: opts.price, deadline });
+    if (opts.out) {
+      await writeFile(opts.out, JSON.stringify(voucher, null, 2) + "\n");
+      log(`voucher written to ${opts.out}`);
+    }
+    out(voucher);
+  });
+
+function tokenArgOrZero(value: string): bigint {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("an amount in wei (digits)");
+  return BigInt(value);
+}
+
+// ------------------------------------------------------------------------------------ serial id
+program
+  .command("token-id")
+  .description("the token id of a serial (needs the brand's salt)")
+  .requiredOption("--brand <id>", "brand id", brandIdArg)
+  .requiredOption("--serial <serial>", "serial as printed")
+  .action(async (opts: { brand: number; serial: string }, command: Command) => {
+    const r = rt(command);
+    const salt = (await loadBrandSalts(r.saltsFile)).get(opts.brand);
+    if (salt === undefined) throw new UsageError(`No serial salt for brand ${opts.brand}`);
+    const { serialHashOf } = await import("../../server/issuer/serials.js");
+    out({ tokenId: certificateTokenId(opts.brand, serialHashOf(salt, opts.serial)).toString() });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+  process.exitCode = 0;
+} catch (error) {
+  if (error instanceof ManifestError) {
+    log(`The manifest has ${error.problems.length} problem(s); nothing was uploaded or sent:`);
+    for (const problem of error.problems) log(`  ${formatProblem(problem)}`);
+    process.exitCode = 2;
+  } else if (error instanceof UsageError || (error instanceof HallmarkError && !error.retryable && error.type !== "transaction-refused")) {
+    log(`error: ${error.message}`);
+    for (const detail of error instanceof HallmarkError ? error.details : []) log(`  ${detail.path}: ${detail.message}`);
+    process.exitCode = 2;
+  } else {
+    // ethers' full message embeds the whole signed transaction; its short message is what helps.
+    const short = (error as { shortMessage?: string }).shortMessage;
+    log(`error: ${short ?? (error instanceof Error ? error.message : String(error))}`);
+    if (process.env.HALLMARK_DEBUG) console.error(error);
+    process.exitCode = 1;
+  }
+} finally {
+  await runtime?.close();
+}

@@ -1,0 +1,301 @@
+import { isAddress, getAddress, ZeroAddress } from "ethers";
+import { InvalidDocumentError } from "../errors.js";
+import type { Bytes32Hex } from "../ipfs/commitment.js";
+import { CERTIFICATE_METADATA_SCHEMA_ID } from "../metadata/certificate-metadata.js";
+import { encodeDocument } from "../metadata/metadata-document.js";
+import type { CID } from "multiformats/cid";
+import { ManifestError } from "./errors.js";
+import type { ManifestProblem } from "./errors.js";
+import type { ManifestRow, ManifestValue } from "./manifest.js";
+import { describeMediaFile } from "./media.js";
+import type { MediaFile } from "./media.js";
+import { certificateTokenId, serialHashOf } from "./serials.js";
+
+/**
+ * Turns manifest rows into certificate metadata documents, validating every row before anything
+ * leaves the machine: a brand fixes its whole export in one pass instead of one error per run.
+ */
+
+/** The manifest columns, and where each lands in the document (so a schema error names the column). */
+export const MANIFEST_COLUMNS = {
+  serial: "passport.serial",
+  productName: "passport.productName",
+  name: "name",
+  description: "description",
+  modelName: "passport.model.name",
+  modelReference: "passport.model.reference",
+  gtin: "passport.gtin",
+  materials: "passport.materials",
+  manufactureCity: "passport.manufacture.place.city",
+  manufactureCountry: "passport.manufacture.place.country",
+  manufactureFacility: "passport.manufacture.place.facility",
+  manufactureDate: "passport.manufacture.date",
+  care: "passport.care.instructions",
+  careRepair: "passport.care.repair",
+  images: "passport.images",
+  imageAlt: "passport.images.alt",
+  attributes: "attributes",
+  externalUrl: "external_url",
+  chip: "(on-chain chip address)",
+} as const;
+
+export type ManifestColumn = keyof typeof MANIFEST_COLUMNS;
+
+/** Document paths → manifest column, longest prefix first. */
+const COLUMN_OF_PATH: [string, ManifestColumn][] = (Object.entries(MANIFEST_COLUMNS) as [ManifestColumn, string][])
+  .map(([column, docPath]): [string, ManifestColumn] => [docPath, column])
+  .concat([
+    ["image", "images"],
+    ["passport.model", "modelReference"],
+    ["passport.manufacture", "manufactureDate"],
+  ])
+  .sort((a, b) => b[0].length - a[0].length);
+
+export type SerialVisibility = "hashed" | "clear";
+
+export interface CertificateBatchContext {
+  brandId: number;
+  brandName: string;
+  /** bytes32 salt of the brand's serial hashes (secret: only the brand and its verifier hold it). */
+  brandSalt: string;
+  /** Whether the metadata shows the serial or only its salted hash (default: hashed). */
+  serialVisibility?: SerialVisibility;
+  /** Folder the `images` column is relative to. */
+  mediaRoot?: string;
+}
+
+export interface PreparedCertificate {
+  row: number;
+  serial: string;
+  productName: string;
+  serialHash: string;
+  tokenId: bigint;
+  chip: string;
+  /** Exact document bytes; their sha256 is the on-chain metadata digest. */
+  document: Uint8Array;
+  metadataDigest: Bytes32Hex;
+  metadataCid: CID;
+  /** Directory path of the document in the batch upload. */
+  documentPath: string;
+  media: string[];
+}
+
+export interface PreparedBatch {
+  certificates: PreparedCertificate[];
+  media: Map<string, MediaFile>;
+}
+
+export interface ValidationProgress {
+  rowsValidated: number;
+  totalRows: number;
+}
+
+export function documentPathOf(tokenId: bigint): string {
+  // The token id, not the serial: with hashed serials the file name must not reveal it.
+  return `certificates/${tokenId.toString()}.json`;
+}
+
+function text(value: ManifestValue | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") return value.trim() === "" ? undefined : value.trim();
+  return value.join(";");
+}
+
+function list(value: ManifestValue | undefined): string[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return (value as string[]).map((x) => x.trim()).filter((x) => x !== "");
+  return String(value)
+    .split(";")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+}
+
+/** "Calfskin:85;Brass:15" or "Wool:70:shell:IT;Silk:100:lining" (material:percentage[:part[:origin]]). */
+function materialsOf(value: ManifestValue | undefined, problems: string[]): object[] {
+  return list(value).map((entry) => {
+    const [material, percentage, part, origin] = entry.split(":").map((x) => x.trim());
+    const share = Number(percentage);
+    if (!material || percentage === undefined || percentage === "" || !Number.isFinite(share)) {
+      problems.push(`"${entry}" is not material:percentage[:part[:origin]]`);
+    }
+    return { material, percentage: share, part: part || "main", ...(origin ? { origin } : {}) };
+  });
+}
+
+/** "Colour=Tan;Size=30": numbers stay numbers so marketplaces can range-filter them. */
+function attributesOf(value: ManifestValue | undefined, problems: string[]): { trait_type: string; value: string | number }[] {
+  return list(value).map((entry) => {
+    const at = entry.indexOf("=");
+    if (at <= 0) problems.push(`"${entry}" is not name=value`);
+    const raw = entry.slice(at + 1).trim();
+    const numeric = raw !== "" && /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+    return { trait_type: entry.slice(0, Math.max(at, 0)).trim(), value: numeric };
+  });
+}
+
+function columnOf(documentPath: string): string {
+  for (const [prefix, column] of COLUMN_OF_PATH) {
+    if (documentPath === prefix || documentPath.startsWith(`${prefix}.`)) return column;
+  }
+  return documentPath;
+}
+
+/**
+ * Validates every row and builds its document; throws ManifestError listing every problem of
+ * every row (unknown columns, duplicate serials, missing pictures, schema violations).
+ */
+export async function prepareCertificates(
+  rows: readonly ManifestRow[],
+  context: CertificateBatchContext,
+  onProgress?: (progress: ValidationProgress) => void,
+): Promise<PreparedBatch> {
+  const problems: ManifestProblem[] = [];
+  const media = new Map<string, MediaFile>();
+  const mediaProblems = new Map<string, string>();
+  const certificates: PreparedCertificate[] = [];
+  const seenSerials = new Map<string, number>();
+  const reportedColumns = new Set<string>();
+  const visibility = context.serialVisibility ?? "hashed";
+
+  if (rows.length === 0) problems.push({ row: 0, field: "(manifest)", message: "the manifest has no rows" });
+
+  for (const manifestRow of rows) {
+    const { row, line, fields } = manifestRow;
+    const serial = text(fields.serial);
+    const problem = (field: string, message: string) => problems.push({ row, line, serial, field, message });
+
+    if (fields.__invalid !== undefined) {
+      problem("(row)", "must be an object of column: value");
+      continue;
+    }
+    for (const [column, value] of Object.entries(fields)) {
+      if (column in MANIFEST_COLUMNS || column.startsWith("x-") || column.startsWith("_")) {
+        if (typeof value === "string" && value.startsWith("__invalid:")) problem(column, "must be a string, a number or a list of strings");
+        continue;
+      }
+      // An unknown column is a typo until proven otherwise; reported once, not on every row.
+      if (!reportedColumns.has(column)) {
+        reportedColumns.add(column);
+        problem(column, `unknown column (known: ${Object.keys(MANIFEST_COLUMNS).join(", ")}; prefix private columns with "x-")`);
+      }
+    }
+
+    if (serial === undefined) {
+      problem("serial", "is required");
+    } else if (seenSerials.has(serial)) {
+      problem("serial", `duplicates row ${seenSerials.get(serial)}`);
+    } else {
+      seenSerials.set(serial, row);
+    }
+
+    let chip = ZeroAddress;
+    const chipText = text(fields.chip);
+    if (chipText !== undefined) {
+      if (isAddress(chipText)) chip = getAddress(chipText.toLowerCase());
+      else problem("chip", "must be the chip key's 0x address");
+    }
+
+    const materialProblems: string[] = [];
+    const materials = materialsOf(fields.materials, materialProblems);
+    for (const message of materialProblems) problem("materials", message);
+    const attributeProblems: string[] = [];
+    const extraAttributes = attributesOf(fields.attributes, attributeProblems);
+    for (const message of attributeProblems) problem("attributes", message);
+
+    const imagePaths = list(fields.images);
+    const images: { uri: string; mediaType: string; alt?: string }[] = [];
+    if (context.mediaRoot === undefined && imagePaths.length > 0) {
+      problem("images", "the manifest names pictures but no media folder was given (--media)");
+    } else if (context.mediaRoot !== undefined) {
+      for (const imagePath of imagePaths) {
+        let file = media.get(imagePath);
+        let failure = mediaProblems.get(imagePath);
+        if (file === undefined && failure === undefined) {
+          const described = await describeMediaFile(context.mediaRoot, imagePath);
+          if (typeof described === "string") mediaProblems.set(imagePath, (failure = described));
+          else media.set(imagePath, (file = described));
+        }
+        if (failure !== undefined) problem("images", failure);
+        else if (file !== undefined) {
+          const alt = text(fields.imageAlt) ?? text(fields.productName);
+          images.push({ uri: `ipfs://${file.cid.toString()}`, mediaType: file.mediaType, ...(alt ? { alt } : {}) });
+        }
+      }
+    }
+
+    const productName = text(fields.productName);
+    const modelName = text(fields.modelName);
+    const serialHash = serial === undefined ? undefined : serialHashOf(context.brandSalt, serial);
+    const document = {
+      schema: CERTIFICATE_METADATA_SCHEMA_ID,
+      name: text(fields.name) ?? `${productName ?? ""} — ${serial ?? ""}`,
+      description: text(fields.description) ?? `Certificate of authenticity for a ${productName ?? "piece"} by ${context.brandName}.`,
+      image: images[0]?.uri,
+      ...(text(fields.externalUrl) !== undefined ? { external_url: text(fields.externalUrl) } : {}),
+      attributes: [{ trait_type: "Model", value: modelName ?? productName ?? "" }, ...extraAttributes],
+      passport: {
+        brand: { name: context.brandName },
+        productName,
+        model: { ...(modelName !== undefined ? { name: modelName } : {}), reference: text(fields.modelReference) },
+        ...(text(fields.gtin) !== undefined ? { gtin: text(fields.gtin) } : {}),
+        serial:
+          visibility === "clear" || serialHash === undefined
+            ? { kind: "clear", value: serial }
+            : { kind: "salted-hash", serialHash },
+        materials,
+        manufacture: {
+          place: {
+            ...(text(fields.manufactureCity) !== undefined ? { city: text(fields.manufactureCity) } : {}),
+            country: text(fields.manufactureCountry),
+            ...(text(fields.manufactureFacility) !== undefined ? { facility: text(fields.manufactureFacility) } : {}),
+          },
+          date: text(fields.manufactureDate),
+        },
+        care: {
+          instructions: list(fields.care),
+          ...(text(fields.careRepair) !== undefined ? { repair: text(fields.careRepair) } : {}),
+        },
+        images,
+      },
+    };
+
+    try {
+      const encoded = encodeDocument("certificate-metadata", document);
+      if (serial !== undefined && serialHash !== undefined) {
+        const tokenId = certificateTokenId(context.brandId, serialHash);
+        certificates.push({
+          row,
+          serial,
+          productName: productName ?? "",
+          serialHash,
+          tokenId,
+          chip,
+          document: encoded.bytes,
+          metadataDigest: encoded.digest,
+          metadataCid: encoded.cid,
+          documentPath: documentPathOf(tokenId),
+          media: imagePaths,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof InvalidDocumentError)) {
+        problem("(document)", error instanceof Error ? error.message : String(error));
+      } else {
+        for (const detail of error.details) {
+          const column = columnOf(detail.path);
+          // Problems already reported from the raw column (a bad picture, a malformed list) are not repeated.
+          if (column === "images" && imagePaths.length > 0 && images.length < imagePaths.length) continue;
+          if (column === "materials" && materialProblems.length > 0) continue;
+          if (column === "attributes" && attributeProblems.length > 0) continue;
+          const missing = fields[column] === undefined && /required|expected/i.test(detail.message);
+          problem(column === detail.path ? column : `${column} (${detail.path})`, missing ? "is required" : detail.message);
+        }
+      }
+    }
+    onProgress?.({ rowsValidated: row, totalRows: rows.length });
+  }
+
+  if (problems.length > 0) throw new ManifestError(problems);
+  return { certificates, media };
+}

@@ -1,0 +1,57 @@
+import { id, Interface } from "ethers";
+import type { ContractRunner, ErrorDescription } from "ethers";
+import type { Deployments } from "../chain/deployments.js";
+import type { BrandRegistry, HallmarkCertificate, HallmarkGarments } from "../../types/ethers-contracts/index.js";
+import { BrandRegistry__factory } from "../../types/ethers-contracts/factories/registry/BrandRegistry__factory.js";
+import { HallmarkCertificate__factory } from "../../types/ethers-contracts/factories/certificate/HallmarkCertificate__factory.js";
+import { HallmarkGarments__factory } from "../../types/ethers-contracts/factories/garments/HallmarkGarments__factory.js";
+
+/** The three Hallmark contracts of a deployment, connected to one runner (a signer to write, a provider to read). */
+export interface HallmarkContracts {
+  deployments: Deployments;
+  registry: BrandRegistry;
+  certificate: HallmarkCertificate;
+  garments: HallmarkGarments;
+}
+
+export function connectHallmark(deployments: Deployments, runner: ContractRunner): HallmarkContracts {
+  return {
+    deployments,
+    registry: BrandRegistry__factory.connect(deployments.contracts.BrandRegistry, runner),
+    certificate: HallmarkCertificate__factory.connect(deployments.contracts.HallmarkCertificate, runner),
+    garments: HallmarkGarments__factory.connect(deployments.contracts.HallmarkGarments, runner),
+  };
+}
+
+/** The per-brand roles (BrandRoles.sol), by the names the CLI and docs use. */
+export const BRAND_ROLES = {
+  "brand-admin": id("hallmark.role.BRAND_ADMIN"),
+  issuer: id("hallmark.role.ISSUER"),
+  "resale-partner": id("hallmark.role.RESALE_PARTNER"),
+  repairer: id("hallmark.role.REPAIRER"),
+} as const;
+
+export type BrandRoleName = keyof typeof BRAND_ROLES;
+
+export function brandRoleOf(name: string): string {
+  const role = (BRAND_ROLES as Record<string, string>)[name];
+  if (role === undefined) throw new RangeError(`Unknown role "${name}" (one of ${Object.keys(BRAND_ROLES).join(", ")})`);
+  return role;
+}
+
+/** Every custom error of the three contracts: a revert bubbling up from the registry decodes too. */
+const allErrors = new Interface(
+  [...BrandRegistry__factory.abi, ...HallmarkCertificate__factory.abi, ...HallmarkGarments__factory.abi].filter(
+    (fragment, index, all) =>
+      fragment.type === "error" &&
+      all.findIndex((other) => other.type === "error" && "name" in other && "name" in fragment && other.name === fragment.name) === index,
+  ),
+);
+
+export function decodeHallmarkError(data: string): ErrorDescription | null {
+  try {
+    return allErrors.parseError(data);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,182 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { expect } from "chai";
+import { Wallet } from "ethers";
+import { readReceipt } from "../../../server/issuer/receipt.js";
+import { makeTempDir } from "../../server/support/temp-dir.js";
+import { generateCatalogue } from "../support/catalogue-fixture.js";
+import type { GeneratedCatalogue } from "../support/catalogue-fixture.js";
+import { startLocalChain } from "../support/local-chain.js";
+import type { LocalChain } from "../support/local-chain.js";
+import { runCli } from "../support/run-cli.js";
+
+const PASSWORD = "correct horse battery";
+const CLAIM_TYPES = {
+  Claim: [
+    { name: "tokenId", type: "uint256" },
+    { name: "recipient", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
+  let dir: { path: string; remove: () => Promise<void> };
+  let chain: LocalChain;
+  let catalogue: GeneratedCatalogue;
+  let issuerKeystore: string;
+  let vaultKeystore: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async function () {
+    dir = await makeTempDir("cli");
+    chain = await startLocalChain(dir.path);
+    catalogue = await generateCatalogue(path.join(dir.path, "catalogue"), 200);
+    issuerKeystore = path.join(dir.path, "issuer.json");
+    vaultKeystore = path.join(dir.path, "vault.json");
+    await chain.keystore("issuer", issuerKeystore, PASSWORD);
+    await chain.keystore("vault", vaultKeystore, PASSWORD);
+    env = {
+      HALLMARK_RPC_URL: chain.url,
+      HALLMARK_DEPLOYMENTS: chain.deploymentsFile,
+      HALLMARK_DATA_DIR: dir.path,
+      HALLMARK_KEYSTORE_PASSWORD: PASSWORD,
+      HALLMARK_POLL_INTERVAL_MS: "50",
+      HALLMARK_PUBLIC_URL: "https://verify.example",
+    };
+  });
+
+  after(async function () {
+    await chain?.close();
+    await dir?.remove();
+  });
+
+  async function issuedCount(): Promise<number> {
+    const { certificate } = chain.contracts;
+    return (await certificate.queryFilter(certificate.filters.CertificateIssued())).length;
+  }
+
+  describe("mint certificates", function () {
+    describe("when the manifest has errors", function () {
+      it("reports every problem with its row number and field, exits 2 and sends nothing", async function () {
+        const manifest = path.join(dir.path, "bad.csv");
+        await writeFile(
+          manifest,
+          [
+            "serial,productName,modelReference,materials,manufactureCountry,manufactureDate,care,images",
+            "OK-1,Bag,R1,Calfskin:100,IT,2024-03,Keep dry,MT-2025-00001.svg",
+            "BAD-2,Bag,R1,Calfskin:80,IT,2024-13-01,Keep dry,missing.svg",
+            "OK-1,,R1,Calfskin:100,it,2024-01,Keep dry,MT-2025-00002.svg",
+          ].join("\n"),
+        );
+        const block = await chain.provider.getBlockNumber();
+        const result = await runCli(
+          ["mint", "certificates", "--brand", "1", "--manifest", manifest, "--media", catalogue.media, "--keystore", issuerKeystore],
+          env,
+        );
+        expect(result.code).to.equal(2);
+        expect(result.stderr).to.contain("nothing was uploaded or sent");
+        expect(result.stderr).to.match(/row 2 \[BAD-2\]: materials \(passport\.materials\.0\.percentage\): shares of part "main" add up to 80%/);
+        expect(result.stderr).to.match(/row 2 \[BAD-2\]: images: "missing\.svg" was not found/);
+        expect(result.stderr).to.match(/row 2 \[BAD-2\]: manufactureDate .*must be YYYY-MM or YYYY-MM-DD/);
+        expect(result.stderr).to.match(/row 3 \[OK-1\]: serial: duplicates row 1/);
+        expect(result.stderr).to.match(/row 3 \[OK-1\]: productName .*is required/);
+        expect(result.stderr).to.match(/row 3 \[OK-1\]: manufactureCountry .*ISO 3166-1/);
+        expect(await chain.provider.getBlockNumber()).to.equal(block);
+        expect((await readReceipt(path.join(dir.path, "bad.receipt.jsonl"))).size).to.equal(0);
+      });
+    });
+
+    describe("when killed after its first confirmed batch and run again", function () {
+      it("finishes the remaining rows and mints none twice (200 CertificateIssued events, 200 receipt rows)", async function () {
+        const args = ["mint", "certificates", "--brand", "1", "--manifest", catalogue.manifest, "--media", catalogue.media, "--keystore", issuerKeystore, "--batch-size", "40"];
+        let stalled = false;
+        const first = await runCli(args, env, (line, child) => {
+          if (stalled || !/batch 1 confirmed/.test(line)) return;
+          stalled = true;
+          // Stop mining: the next batch is sent and sits unconfirmed in the mempool when the
+          // process dies, the worst moment (on-chain soon, never in the receipt).
+          void chain.rpc("evm_setAutomine", [false]).then(() => setTimeout(() => child.kill("SIGKILL"), 1_500));
+        });
+        expect(first.signal).to.equal("SIGKILL");
+        await chain.rpc("evm_mine");
+        await chain.rpc("evm_setAutomine", [true]);
+        const receiptFile = catalogue.manifest.replace(/\.csv$/, ".receipt.jsonl");
+        const afterKill = (await readReceipt(receiptFile)).size;
+        expect(afterKill).to.be.at.least(40).and.below(200);
+        const onChainAfterKill = await issuedCount();
+        expect(onChainAfterKill).to.be.above(afterKill); // the batch in flight was mined after the kill
+
+        const second = await runCli(args, env);
+        expect(second.code, second.stderr).to.equal(0);
+        const summary = JSON.parse(second.stdout) as { alreadyInReceipt: number; foundOnChain: number; minted: number };
+        expect(summary.alreadyInReceipt).to.equal(afterKill);
+        expect(summary.foundOnChain).to.equal(onChainAfterKill - afterKill);
+        expect(summary.minted).to.equal(200 - onChainAfterKill);
+
+        expect(await issuedCount()).to.equal(200);
+        const receipt = await readReceipt(receiptFile);
+        expect(receipt.size).to.equal(200);
+        expect(new Set([...receipt.values()].map((entry) => entry.tokenId)).size).to.equal(200);
+        const vault = chain.address("vault");
+        expect(await chain.contracts.certificate.balanceOf(vault)).to.equal(200n);
+
+        const third = await runCli(args, env);
+        expect(third.code).to.equal(0);
+        expect(JSON.parse(third.stdout)).to.include({ alreadyInReceipt: 200, minted: 0 });
+        expect(await issuedCount()).to.equal(200);
+      });
+    });
+  });
+
+  describe("claim-codes", function () {
+    describe("when the vault sets codes for minted certificates", function () {
+      it("writes a QR sheet and a CSV, never prints a code, and a code then claims its certificate on-chain", async function () {
+        const receipt = [...(await readReceipt(catalogue.manifest.replace(/\.csv$/, ".receipt.jsonl"))).values()];
+        const tokens = receipt.slice(0, 3).map((entry) => entry.tokenId);
+        const outDir = path.join(dir.path, "codes");
+        const receiptFile = catalogue.manifest.replace(/\.csv$/, ".receipt.jsonl");
+        const result = await runCli(["claim-codes", "--brand", "1", "--tokens", tokens.join(","), "--receipt", receiptFile, "--out", outDir, "--keystore", vaultKeystore], env);
+        expect(result.code, result.stderr).to.equal(0);
+
+        const csv = (await readFile(path.join(outDir, "claim-codes.csv"), "utf8")).trim().split("\n");
+        expect(csv[0]).to.equal("tokenId,serial,productName,claimUrl,code,claimKey,txHash");
+        expect(csv).to.have.length(4);
+        const [tokenId, , , claimUrl, code, claimKey] = csv[1].split(",");
+        expect(claimUrl).to.equal(`https://verify.example/claim/${tokenId}#code=${code}`);
+        expect(code).to.match(/^0x[0-9a-f]{64}$/);
+        expect(new Wallet(code).address).to.equal(claimKey);
+        expect(result.stdout + result.stderr).not.to.contain(code.slice(2));
+
+        const sheet = await readFile(path.join(outDir, "claim-codes.html"), "utf8");
+        expect(sheet.match(/<svg /g)).to.have.length(3);
+        expect(sheet).to.contain("Sac Aurelle 30");
+
+        const { certificate } = chain.contracts;
+        const [storedKey, nonce] = await certificate.claimStateOf(tokenId);
+        expect(storedKey).to.equal(claimKey);
+        const buyer = chain.signer("buyer");
+        const buyerAddress = chain.address("buyer");
+        const deadline = BigInt(Math.floor(Date.now() / 1000) + 3_600);
+        const { chainId } = await chain.provider.getNetwork();
+        const signature = await new Wallet(code).signTypedData(
+          { name: "Hallmark Certificate", version: "1", chainId, verifyingContract: await certificate.getAddress() },
+          CLAIM_TYPES,
+          { tokenId, recipient: buyerAddress, nonce, deadline },
+        );
+        await (await certificate.connect(buyer).claimWithCode(tokenId, buyerAddress, deadline, signature)).wait();
+        expect(await certificate.ownerOf(tokenId)).to.equal(buyerAddress);
+      });
+    });
+  });
+
+  describe("keystore", function () {
+    describe("when the password is wrong", function () {
+      it("refuses with a clear error and exits 2", async function () {
+        const result = await runCli(["status", "stolen", "--token", "1", "--reason", "x", "--keystore", issuerKeystore], { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" });
+        expect(result.code).to.equal(2);
+        expect(result.stderr.trim()).to.equal(`error: Wrong password for the keystore ${issuerKeystore}`);
+      });
+    });
+  });
+});
