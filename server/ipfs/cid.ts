@@ -23,10 +23,14 @@ export function parseCid(text: string): CID {
 
 export function assertVerifiableCid(cid: CID): void {
   if (cid.code !== RAW_CODEC && cid.code !== DAG_PB_CODEC) {
-    throw new InvalidInputError(`Unsupported codec 0x${cid.code.toString(16)} in ${cid.toString()}: only raw and dag-pb`);
+    throw new InvalidInputError(
+      `Unsupported codec 0x${cid.code.toString(16)} in ${cid.toString()}: only raw and dag-pb`,
+    );
   }
   if (cid.multihash.code !== SHA2_256_CODE) {
-    throw new InvalidInputError(`Unsupported hash 0x${cid.multihash.code.toString(16)} in ${cid.toString()}: only sha2-256`);
+    throw new InvalidInputError(
+      `Unsupported hash 0x${cid.multihash.code.toString(16)} in ${cid.toString()}: only sha2-256`,
+    );
   }
 }
 

@@ -8,7 +8,10 @@ import { InvalidInputError } from "../errors.js";
 export function normaliseContentPath(path: string | readonly string[] | undefined): string[] {
   if (path === undefined) return [];
   const segments = typeof path === "string" ? path.split("/") : [...path];
-  const trimmed = typeof path === "string" ? segments.filter((s, i) => !(s === "" && (i === 0 || i === segments.length - 1))) : segments;
+  const trimmed =
+    typeof path === "string"
+      ? segments.filter((s, i) => !(s === "" && (i === 0 || i === segments.length - 1)))
+      : segments;
   for (const segment of trimmed) {
     if (segment === "" || segment === "." || segment === ".." || /[\0\\/]/.test(segment)) {
       throw new InvalidInputError(`Invalid path segment ${JSON.stringify(segment)}`);

@@ -8,5 +8,9 @@ import { MAX_METADATA_DOCUMENT_BYTES } from "./import-options.js";
 export async function createMetadataStore(config: IpfsConfig): Promise<MetadataStore> {
   const limits = { maxBytes: MAX_METADATA_DOCUMENT_BYTES, timeoutMs: config.readTimeoutMs };
   if (config.mode === "kubo") return new KuboMetadataStore({ url: config.kuboRpcUrl, limits });
-  return EmbeddedMetadataStore.open({ directory: config.directory, limits, fallbackGateways: config.gateways });
+  return EmbeddedMetadataStore.open({
+    directory: config.directory,
+    limits,
+    fallbackGateways: config.gateways,
+  });
 }

@@ -10,20 +10,16 @@ import type { BlockSource } from "./block-source.js";
 import { GatewayBlockSource } from "./gateway-block-source.js";
 import { importDirectory, importFile } from "./import-dag.js";
 import type {
-  ContentStat,
   DirectoryEntryInput,
   DirectoryImportOptions,
   DirectoryImportResult,
-  DirectoryListing,
   ImportContent,
   MetadataStore,
-  RangeReadOptions,
-  ReadOptions,
-  VerifiedContent,
 } from "./metadata-store.js";
 import { DEFAULT_READ_LIMITS } from "./read-limits.js";
 import type { ReadLimits } from "./read-limits.js";
 import { UnixfsReader } from "./unixfs-reader.js";
+import { VerifyingReader } from "./verifying-reader.js";
 
 export interface EmbeddedStoreOptions {
   /** Directory that holds `blocks/` and `datastore/`; content survives restarts. */
@@ -41,10 +37,12 @@ export interface EmbeddedStoreOptions {
  * without libp2p or block brokers, so it never touches the network. Reads of blocks it does
  * not hold fail fast with NotFoundError instead of waiting on peers.
  */
-export class EmbeddedMetadataStore implements MetadataStore {
-  private readonly reader: UnixfsReader;
-
-  private constructor(private readonly helia: Helia, limits: ReadLimits, fallbackGateways: readonly string[]) {
+export class EmbeddedMetadataStore extends VerifyingReader implements MetadataStore {
+  private constructor(
+    private readonly helia: Helia,
+    limits: ReadLimits,
+    fallbackGateways: readonly string[],
+  ) {
     const gateway = fallbackGateways.length > 0 ? new GatewayBlockSource(fallbackGateways) : undefined;
     const local: BlockSource = {
       getBlock: async (cid, { signal }) => {
@@ -53,7 +51,10 @@ export class EmbeddedMetadataStore implements MetadataStore {
           for await (const chunk of helia.blockstore.get(cid, { offline: true, signal })) chunks.push(chunk);
           return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
         } catch (error) {
-          if (error instanceof Error && (error.name === "BlockNotFoundWhileOfflineError" || error.name === "NotFoundError")) {
+          if (
+            error instanceof Error &&
+            (error.name === "BlockNotFoundWhileOfflineError" || error.name === "NotFoundError")
+          ) {
             throw new NotFoundError(`Block ${cid.toString()} is not held by this node`, { cause: error });
           }
           throw error;
@@ -72,7 +73,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
         }
       },
     };
-    this.reader = new UnixfsReader(source, limits);
+    super(new UnixfsReader(source, limits));
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedMetadataStore> {
@@ -80,34 +81,21 @@ export class EmbeddedMetadataStore implements MetadataStore {
     const datastore = join(options.directory, "datastore");
     await mkdir(blocks, { recursive: true });
     await mkdir(datastore, { recursive: true });
-    const helia = createHeliaLight({ blockstore: new FsBlockstore(blocks), datastore: new FsDatastore(datastore) });
+    const helia = createHeliaLight({
+      blockstore: new FsBlockstore(blocks),
+      datastore: new FsDatastore(datastore),
+    });
     await helia.start();
-    return new EmbeddedMetadataStore(helia, options.limits ?? DEFAULT_READ_LIMITS, options.fallbackGateways ?? []);
+    return new EmbeddedMetadataStore(
+      helia,
+      options.limits ?? DEFAULT_READ_LIMITS,
+      options.fallbackGateways ?? [],
+    );
   }
 
   /** Path of the block files, exposed for operators and tamper tests. */
   static blocksDirectory(directory: string): string {
     return join(directory, "blocks");
-  }
-
-  stat(cid: CID, options?: ReadOptions): Promise<ContentStat> {
-    return this.reader.stat(cid, options);
-  }
-
-  get(cid: CID, options?: ReadOptions): Promise<Uint8Array> {
-    return this.reader.get(cid, options);
-  }
-
-  stream(cid: CID, options?: RangeReadOptions): Promise<VerifiedContent> {
-    return this.reader.stream(cid, options);
-  }
-
-  list(cid: CID, options?: ReadOptions): Promise<DirectoryListing[]> {
-    return this.reader.list(cid, options);
-  }
-
-  getBlock(cid: CID, options?: ReadOptions): Promise<Uint8Array> {
-    return this.reader.getBlock(cid, options);
   }
 
   addBytes(bytes: Uint8Array): Promise<CID> {

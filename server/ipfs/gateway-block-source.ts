@@ -15,7 +15,10 @@ export const MAX_BLOCK_BYTES = 2 * 1024 * 1024;
 export class GatewayBlockSource implements BlockSource {
   private readonly gateways: URL[];
 
-  constructor(gateways: readonly (string | URL)[], private readonly fetchImpl: typeof fetch = fetch) {
+  constructor(
+    gateways: readonly (string | URL)[],
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
     if (gateways.length === 0) throw new Error("GatewayBlockSource needs at least one gateway URL");
     this.gateways = gateways.map((gateway) => new URL(gateway));
   }
@@ -40,19 +43,30 @@ export class GatewayBlockSource implements BlockSource {
     if (notFound === this.gateways.length) {
       throw new NotFoundError(`Block ${cid.toString()} not found on any gateway`);
     }
-    throw new DependencyUnavailableError(`No gateway could serve block ${cid.toString()}`, 5, { cause: lastError });
+    throw new DependencyUnavailableError(`No gateway could serve block ${cid.toString()}`, 5, {
+      cause: lastError,
+    });
   }
 
   private async fetchBlock(gateway: URL, cid: CID, signal: AbortSignal): Promise<Uint8Array> {
-    const url = new URL(`ipfs/${cid.toString()}?format=raw`, gateway.href.endsWith("/") ? gateway : `${gateway.href}/`);
-    const response = await this.fetchImpl(url, { headers: { accept: "application/vnd.ipld.raw" }, signal, redirect: "error" });
+    const url = new URL(
+      `ipfs/${cid.toString()}?format=raw`,
+      gateway.href.endsWith("/") ? gateway : `${gateway.href}/`,
+    );
+    const response = await this.fetchImpl(url, {
+      headers: { accept: "application/vnd.ipld.raw" },
+      signal,
+      redirect: "error",
+    });
     if (response.status === 404 || response.status === 410) {
       await response.body?.cancel();
       throw new NotFoundError(`Block ${cid.toString()} not found at ${gateway.host}`);
     }
     if (!response.ok || response.body === null) {
       await response.body?.cancel();
-      throw new DependencyUnavailableError(`Gateway ${gateway.host} answered ${response.status} for ${cid.toString()}`);
+      throw new DependencyUnavailableError(
+        `Gateway ${gateway.host} answered ${response.status} for ${cid.toString()}`,
+      );
     }
     const bytes = await readBounded(response.body, MAX_BLOCK_BYTES, gateway.host);
     // Checked here too (VerifiedBlockstore checks again) so that a tampering gateway makes us
@@ -62,7 +76,11 @@ export class GatewayBlockSource implements BlockSource {
   }
 }
 
-async function readBounded(body: ReadableStream<Uint8Array>, maxBytes: number, host: string): Promise<Uint8Array> {
+async function readBounded(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  host: string,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of body) {

@@ -5,7 +5,12 @@ import type { CID } from "multiformats/cid";
 import { InvalidInputError } from "../errors.js";
 import { normaliseContentPath } from "./content-path.js";
 import { kuboCompatibleImporterOptions } from "./import-options.js";
-import type { DirectoryEntryInput, DirectoryImportOptions, DirectoryImportResult, ImportContent } from "./metadata-store.js";
+import type {
+  DirectoryEntryInput,
+  DirectoryImportOptions,
+  DirectoryImportResult,
+  ImportContent,
+} from "./metadata-store.js";
 
 type WritableBlocks = Pick<Blockstore, "put" | "has">;
 
@@ -48,7 +53,10 @@ export async function importDirectory(
   const fileCids = new Map<string, CID>();
   let root: CID | undefined;
   let bytes = 0;
-  for await (const entry of importer(candidates(), blockstore, { ...kuboCompatibleImporterOptions(), wrapWithDirectory: true })) {
+  for await (const entry of importer(candidates(), blockstore, {
+    ...kuboCompatibleImporterOptions(),
+    wrapWithDirectory: true,
+  })) {
     options.signal?.throwIfAborted();
     const path = entry.path ?? "";
     if (filePaths.has(path)) {
@@ -63,9 +71,14 @@ export async function importDirectory(
   return { cid: root, files: fileCids.size, bytes, fileCids };
 }
 
-async function* measured(content: ImportContent, path: string, sizes: Map<string, number>): AsyncGenerator<Uint8Array> {
+async function* measured(
+  content: ImportContent,
+  path: string,
+  sizes: Map<string, number>,
+): AsyncGenerator<Uint8Array> {
   let size = 0;
-  const chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array> = content instanceof Uint8Array ? [content] : content;
+  const chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array> =
+    content instanceof Uint8Array ? [content] : content;
   for await (const chunk of chunks) {
     size += chunk.byteLength;
     yield chunk;

@@ -5,16 +5,22 @@ import { z } from "zod";
  * IPFS settings from the environment. Embedded (Helia on disk, offline) unless
  * HALLMARK_IPFS_MODE=kubo; gateways are optional read fallbacks for content not held locally.
  */
-export const IpfsConfig = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("embedded"), directory: z.string().min(1) }),
-  z.object({ mode: z.literal("kubo"), kuboRpcUrl: z.url({ protocol: /^https?$/ }) }),
-]).and(
-  z.object({
-    gateways: z.array(z.url({ protocol: /^https?$/ })).default([]),
-    readTimeoutMs: z.coerce.number().int().positive().default(10_000),
-    maxGatewayResponseBytes: z.coerce.number().int().positive().default(256 * 1024 * 1024),
-  }),
-);
+export const IpfsConfig = z
+  .discriminatedUnion("mode", [
+    z.object({ mode: z.literal("embedded"), directory: z.string().min(1) }),
+    z.object({ mode: z.literal("kubo"), kuboRpcUrl: z.url({ protocol: /^https?$/ }) }),
+  ])
+  .and(
+    z.object({
+      gateways: z.array(z.url({ protocol: /^https?$/ })).default([]),
+      readTimeoutMs: z.coerce.number().int().positive().default(10_000),
+      maxGatewayResponseBytes: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024 * 1024),
+    }),
+  );
 
 export type IpfsConfig = z.output<typeof IpfsConfig>;
 
@@ -24,7 +30,10 @@ export function ipfsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IpfsCon
     mode: env.HALLMARK_IPFS_MODE ?? "embedded",
     directory: join(dataDir, "ipfs"),
     kuboRpcUrl: env.HALLMARK_KUBO_RPC_URL,
-    gateways: (env.HALLMARK_IPFS_GATEWAYS ?? "").split(",").map((url) => url.trim()).filter((url) => url !== ""),
+    gateways: (env.HALLMARK_IPFS_GATEWAYS ?? "")
+      .split(",")
+      .map((url) => url.trim())
+      .filter((url) => url !== ""),
     readTimeoutMs: env.HALLMARK_IPFS_READ_TIMEOUT_MS,
     maxGatewayResponseBytes: env.HALLMARK_IPFS_MAX_RESPONSE_BYTES,
   });

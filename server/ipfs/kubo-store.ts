@@ -6,20 +6,16 @@ import type { BlockSource } from "./block-source.js";
 import { normaliseContentPath } from "./content-path.js";
 import { KUBO_ADD_OPTIONS } from "./import-options.js";
 import type {
-  ContentStat,
   DirectoryEntryInput,
   DirectoryImportOptions,
   DirectoryImportResult,
-  DirectoryListing,
   ImportContent,
   MetadataStore,
-  RangeReadOptions,
-  ReadOptions,
-  VerifiedContent,
 } from "./metadata-store.js";
 import { DEFAULT_READ_LIMITS } from "./read-limits.js";
 import type { ReadLimits } from "./read-limits.js";
 import { UnixfsReader } from "./unixfs-reader.js";
+import { VerifyingReader } from "./verifying-reader.js";
 
 export interface KuboStoreOptions {
   /** Kubo RPC API base, e.g. http://127.0.0.1:5001 (never expose it publicly: it is admin). */
@@ -33,42 +29,22 @@ export interface KuboStoreOptions {
  * fetch raw blocks (`block/get`) and walk them with the same verifying reader as every other
  * adapter — Kubo is not trusted to have returned the right bytes.
  */
-export class KuboMetadataStore implements MetadataStore {
+export class KuboMetadataStore extends VerifyingReader implements MetadataStore {
   private readonly client: KuboRPCClient;
-  private readonly reader: UnixfsReader;
 
   constructor(options: KuboStoreOptions) {
-    this.client = createKuboClient({ url: options.url });
+    const client = createKuboClient({ url: options.url });
     const source: BlockSource = {
       getBlock: async (cid, { signal }) => {
         try {
-          return await this.client.block.get(cid, { signal });
+          return await client.block.get(cid, { signal });
         } catch (error) {
           throw kuboError(error, `block ${cid.toString()}`);
         }
       },
     };
-    this.reader = new UnixfsReader(source, options.limits ?? DEFAULT_READ_LIMITS);
-  }
-
-  stat(cid: CID, options?: ReadOptions): Promise<ContentStat> {
-    return this.reader.stat(cid, options);
-  }
-
-  get(cid: CID, options?: ReadOptions): Promise<Uint8Array> {
-    return this.reader.get(cid, options);
-  }
-
-  stream(cid: CID, options?: RangeReadOptions): Promise<VerifiedContent> {
-    return this.reader.stream(cid, options);
-  }
-
-  list(cid: CID, options?: ReadOptions): Promise<DirectoryListing[]> {
-    return this.reader.list(cid, options);
-  }
-
-  getBlock(cid: CID, options?: ReadOptions): Promise<Uint8Array> {
-    return this.reader.getBlock(cid, options);
+    super(new UnixfsReader(source, options.limits ?? DEFAULT_READ_LIMITS));
+    this.client = client;
   }
 
   addBytes(bytes: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<CID> {
@@ -77,7 +53,10 @@ export class KuboMetadataStore implements MetadataStore {
 
   async addFile(content: ImportContent, options: { signal?: AbortSignal } = {}): Promise<CID> {
     try {
-      const result = await this.client.add({ content }, { ...KUBO_ADD_OPTIONS, pin: false, signal: options.signal });
+      const result = await this.client.add(
+        { content },
+        { ...KUBO_ADD_OPTIONS, pin: false, signal: options.signal },
+      );
       return CID.asCID(result.cid) ?? CID.parse(result.cid.toString());
     } catch (error) {
       throw kuboError(error, "add");

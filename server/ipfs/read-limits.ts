@@ -21,7 +21,9 @@ export function deadlineSignal(timeoutMs: number, signal?: AbortSignal): AbortSi
 
 export function assertWithinLimit(size: bigint | number, maxBytes: number, what: string): void {
   if (BigInt(size) > BigInt(maxBytes)) {
-    throw new ContentTooLargeError(`${what} is ${size.toString()} bytes, above the ${maxBytes}-byte read limit`);
+    throw new ContentTooLargeError(
+      `${what} is ${size.toString()} bytes, above the ${maxBytes}-byte read limit`,
+    );
   }
 }
 
@@ -34,9 +36,13 @@ export function toReadError(error: unknown, signal: AbortSignal, what: string): 
   if (signal.aborted) {
     const reason: unknown = signal.reason;
     const timedOut = reason instanceof DOMException && reason.name === "TimeoutError";
-    return new DependencyUnavailableError(timedOut ? `Timed out reading ${what}` : `Read of ${what} was aborted`, 5, {
-      cause: error,
-    });
+    return new DependencyUnavailableError(
+      timedOut ? `Timed out reading ${what}` : `Read of ${what} was aborted`,
+      5,
+      {
+        cause: error,
+      },
+    );
   }
   return new DependencyUnavailableError(`Could not read ${what}`, 5, { cause: error });
 }

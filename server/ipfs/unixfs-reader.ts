@@ -130,14 +130,22 @@ function mapError(error: unknown, signal: AbortSignal, what: string): HallmarkEr
   if (error instanceof Error && !signal.aborted) {
     // ipfs-unixfs-exporter's own error names: a missing path, or a CID that is not UnixFS.
     if (error.name === "NotFoundError") return new NotFoundError(`Not found: ${what}`, { cause: error });
-    if (error.name === "NotUnixFSError" || error.name === "NoResolverError" || error.name === "BadPathError") {
+    if (
+      error.name === "NotUnixFSError" ||
+      error.name === "NoResolverError" ||
+      error.name === "BadPathError"
+    ) {
       return new InvalidInputError(`Not UnixFS content: ${what}`, { cause: error });
     }
   }
   return toReadError(error, signal, what);
 }
 
-async function* mapErrors(source: AsyncIterable<Uint8Array>, signal: AbortSignal, what: string): AsyncGenerator<Uint8Array> {
+async function* mapErrors(
+  source: AsyncIterable<Uint8Array>,
+  signal: AbortSignal,
+  what: string,
+): AsyncGenerator<Uint8Array> {
   try {
     yield* source;
   } catch (error) {
