@@ -1,7 +1,8 @@
 /**
  * Exposes the in-process Hardhat (EDR) chain of `npm start` over HTTP JSON-RPC on the loopback
  * interface, so the brand CLI, wallets and other tools reach the same chain the verifier indexes.
- * Dev tooling only: it binds to 127.0.0.1 and has no authentication.
+ * Dev tooling only: it binds to 127.0.0.1, has no authentication and answers no cross-origin browser
+ * requests (wallet extensions and command-line tools are not subject to CORS).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -53,9 +54,7 @@ export async function startJsonRpcBridge(
   host = "127.0.0.1",
 ): Promise<JsonRpcBridge> {
   const server = createServer((req, res) => {
-    res.setHeader("Access-Control-Allow-Origin", "*");
-    res.setHeader("Access-Control-Allow-Headers", "content-type");
-    if (req.method === "OPTIONS") return void res.writeHead(204).end();
+    // No CORS headers on purpose: the chain's dev accounts are unlocked, so no web page may script it.
     if (req.method !== "POST") return void res.writeHead(405, { allow: "POST" }).end();
     const chunks: Buffer[] = [];
     let size = 0;
