@@ -25,24 +25,47 @@ export interface VerifiedMetadata<K extends MetadataKind> {
 
 /**
  * Verified documents by digest. A digest names its bytes for ever, so a verified document can be
- * kept without expiry; failures are not kept (IPFS may come back).
+ * kept without expiry; failures are not kept (IPFS may come back). Bounded by entries and by the
+ * documents' encoded size (a parsed document takes roughly 1.5-2× its bytes in memory): reading a
+ * document back from IPFS and verifying it costs about 1 ms of CPU, a hit about 20 µs, so the cache
+ * should hold a whole collection's working set (docs/benchmarks/api.md).
  */
 export class DocumentCache {
-  private readonly entries = new Map<string, unknown>();
-  constructor(private readonly maxEntries = 2_000) {}
+  private readonly entries = new Map<string, { value: unknown; bytes: number }>();
+  private totalBytes = 0;
+  constructor(
+    private readonly maxEntries = 50_000,
+    private readonly maxBytes = 32 * 1024 * 1024,
+  ) {}
 
   get(key: string): unknown {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
+    const entry = this.entries.get(key);
+    if (entry !== undefined) {
       this.entries.delete(key); // Refresh its place: least recently used goes first.
-      this.entries.set(key, value);
+      this.entries.set(key, entry);
     }
-    return value;
+    return entry?.value;
   }
 
-  set(key: string, value: unknown): void {
-    this.entries.set(key, value);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  /** Keeps `value`; `bytes` is the size of the document it was parsed from (0 if unknown). */
+  set(key: string, value: unknown, bytes = 0): void {
+    const previous = this.entries.get(key);
+    if (previous !== undefined) {
+      this.totalBytes -= previous.bytes;
+      this.entries.delete(key);
+    }
+    if (bytes > this.maxBytes) return;
+    this.entries.set(key, { value, bytes });
+    this.totalBytes += bytes;
+    while (this.entries.size > this.maxEntries || this.totalBytes > this.maxBytes) {
+      const oldest = this.entries.keys().next().value as string;
+      this.totalBytes -= this.entries.get(oldest)!.bytes;
+      this.entries.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 }
 
@@ -61,7 +84,7 @@ export async function verifiedDocument<K extends MetadataKind>(source: DocumentS
   if (cached !== undefined) return { cid, digest, verified: true, document: cached as MetadataDocument<K> };
   try {
     const committed = await readCommittedDocument(source.reader, kind, digest, { timeoutMs: source.timeoutMs ?? 2_000 });
-    source.cache?.set(key, committed.document);
+    source.cache?.set(key, committed.document, committed.bytes.byteLength);
     return { cid, digest, verified: true, document: committed.document };
   } catch (error) {
     return { cid, digest, verified: false, reason: reasonOf(error), document: null };

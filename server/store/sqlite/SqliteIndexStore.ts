@@ -73,6 +73,12 @@ export class SqliteIndexStore implements IndexStore {
   private currentBlock = 0;
   private journaling = false;
   private statusCache: { at: number; value: IndexStatus } | null = null;
+  /**
+   * Brands by id, as getBrand answers them. Every certificate answer names its brand, and the
+   * record's certificate count is a COUNT(*) over the brand's certificates (linear in the brand's
+   * size): cached like the status, dropped on each write of this store and after a short time.
+   */
+  private readonly brandCache = new Map<number, { at: number; value: BrandRecord | null }>();
 
   constructor(options: SqliteIndexStoreOptions) {
     this.location = options.location;
@@ -172,6 +178,7 @@ export class SqliteIndexStore implements IndexStore {
 
   private notify(): void {
     this.statusCache = null;
+    this.brandCache.clear();
     for (const listener of [...this.listeners]) {
       try {
         listener();
@@ -568,11 +575,22 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   getBrand(brandId: number): BrandRecord | null {
+    const now = Date.now();
+    const cached = this.brandCache.get(brandId);
+    // Inside a write transaction the indexer must see its own writes: no cache there.
+    if (!this.inTransaction && cached !== undefined && now - cached.at < 250) {
+      return cached.value === null ? null : { ...cached.value, registered: { ...cached.value.registered } };
+    }
     const row = this.get(
       "SELECT b.*, (SELECT COUNT(*) FROM certificates c WHERE c.brand_id = b.brand_id) AS certificate_count FROM brands b WHERE b.brand_id = ?",
       brandId,
     );
-    return row === undefined ? null : this.brandFromRow(row);
+    const value = row === undefined ? null : this.brandFromRow(row);
+    if (!this.inTransaction) {
+      if (this.brandCache.size >= 1_024) this.brandCache.clear();
+      this.brandCache.set(brandId, { at: now, value });
+    }
+    return value === null ? null : { ...value, registered: { ...value.registered } };
   }
 
   listBrands(page: PageRequest): Page<BrandRecord> {

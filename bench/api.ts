@@ -1,0 +1,351 @@
+/**
+ * API benchmark: `npm run bench:api` (hardhat run bench/api.ts). Issue #5's performance goals.
+ *
+ * 1. On a fresh in-process chain: deploy (Ignition), register a brand, publish 10,000 certificate
+ *    metadata documents to an embedded IPFS store in a temp dir, mint 10,000 certificates in batches
+ *    of 500, then record a few thousand provenance events and transfers.
+ * 2. Indexer catch-up: index the whole history from scratch into fresh sqlite files, once through the
+ *    in-process provider and once through JSON-RPC over loopback HTTP; events applied per second.
+ * 3. Serve: the real verifier (server/main.ts) in a child process against the index built over HTTP and
+ *    the IPFS blocks, and a raw `node:http` baseline in another child answering a precomputed body of the
+ *    size of a typical certificate answer; 50 keep-alive connections per target (autocannon), a warm-up,
+ *    then a measured run, over random existing token ids.
+ * 4. Writes docs/benchmarks/api.md and prints the headline figures.
+ *
+ * Bounded: every child is killed and the temp dir removed on every exit path. Loopback only.
+ * Knobs (environment): BENCH_API_CERTIFICATES (default 10000), BENCH_API_DURATION (s, default 10),
+ * BENCH_API_CPU_PROF=<dir> (writes a V8 CPU profile of the verifier child there),
+ * BENCH_API_NO_REPORT=1 (print only, leave docs/benchmarks/api.md alone), BENCH_API_KEEP_DATA=1 (keep the
+ * temp dir with the index and IPFS blocks, for profiling by hand).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import hre, { network } from "hardhat";
+import { format, resolveConfig } from "prettier";
+import HallmarkModule from "../ignition/modules/Hallmark.js";
+import type { Deployments } from "../server/chain/deployments.js";
+import type { Eip1193 } from "../server/chain/eip1193.js";
+import { HttpJsonRpcProvider } from "../server/chain/http.js";
+import { Indexer } from "../server/indexer/Indexer.js";
+import { EmbeddedMetadataStore } from "../server/ipfs/embedded-store.js";
+import { SqliteIndexStore } from "../server/store/sqlite/SqliteIndexStore.js";
+import { startJsonRpcBridge } from "../scripts/local/json-rpc-bridge.js";
+import { spawnServer, stopAllServers } from "./api/children.js";
+import { measure } from "./api/load.js";
+import type { LoadResult } from "./api/load.js";
+import { BENCH_SALT, populate } from "./api/population.js";
+import { renderApiReport } from "./api/report.js";
+import type { CatchUp, Machine } from "./api/report.js";
+
+const ROOT = hre.config.paths.root;
+const OUTPUT = path.join(ROOT, "docs", "benchmarks", "api.md");
+const COMMAND = "npm run bench:api";
+const CERTIFICATES = Number(process.env.BENCH_API_CERTIFICATES ?? 10_000);
+const DURATION_S = Number(process.env.BENCH_API_DURATION ?? 10);
+const WARMUP_S = 3;
+const CONNECTIONS = 50;
+const BATCH = 500;
+
+const log = (line: string): void => console.log(`[bench:api] ${line}`);
+
+function machine(): Machine {
+  const cpuinfo = (() => {
+    try {
+      return execFileSync("cat", ["/proc/cpuinfo"], { encoding: "utf8" });
+    } catch {
+      return "";
+    }
+  })();
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown";
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: model.trim(),
+    memoryGiB: os.totalmem() / 2 ** 30,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: os.loadavg()[0],
+  };
+}
+
+async function catchUp(
+  name: string,
+  provider: Eip1193,
+  file: string,
+  deployments: Deployments,
+): Promise<CatchUp> {
+  const store = SqliteIndexStore.open(file);
+  try {
+    const indexer = new Indexer({ provider, store, deployments, confirmations: 0 });
+    const started = performance.now();
+    let head = 0;
+    for (let run = 0; run < 1_000; run++) {
+      const result = await indexer.runOnce();
+      head = result.headBlock;
+      if (result.toBlock >= result.headBlock) break;
+    }
+    const wallMs = performance.now() - started;
+    const counts = store.counts();
+    return {
+      name,
+      events: indexer.stats.eventsApplied,
+      logs: indexer.stats.logsRead,
+      blocks: head - deployments.startBlock + 1,
+      ranges: indexer.stats.rangesApplied,
+      wallMs,
+      eventsPerSecond: (indexer.stats.eventsApplied * 1000) / wallMs,
+      certificates: counts.certificates,
+      provenance: counts.provenance,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+async function getJson(
+  url: string,
+): Promise<{ status: number; text: string; body: Record<string, unknown> }> {
+  const response = await fetch(url, { headers: { accept: "application/json" } });
+  const text = await response.text();
+  return { status: response.status, text, body: JSON.parse(text) as Record<string, unknown> };
+}
+
+/** Deterministic shuffle (xorshift), so runs draw the same ids. */
+function sample<T>(items: readonly T[], count: number, seed: number): T[] {
+  const copy = [...items];
+  let state = seed;
+  for (let i = copy.length - 1; i > 0; i--) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const j = (state >>> 0) % (i + 1);
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy.slice(0, count);
+}
+
+const machineBefore = machine();
+const temp = await mkdtemp(path.join(os.tmpdir(), "hallmark-bench-api-"));
+const connection = await network.create({ override: { hardfork: "prague" } });
+const bridge = await startJsonRpcBridge(connection.provider, 0);
+let exitCode = 0;
+try {
+  const { ethers, ignition } = connection;
+  log(`temp dir ${temp}; chain JSON-RPC bridge ${bridge.url}`);
+
+  // 1. The world.
+  const [deployer] = await ethers.getSigners();
+  const startBlock = await ethers.provider.getBlockNumber();
+  const deployed = await ignition.deploy(HallmarkModule, {
+    parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
+    displayUi: false,
+  });
+  const { chainId } = await ethers.provider.getNetwork();
+  const ipfsDir = path.join(temp, "ipfs");
+  const metadataStore = await EmbeddedMetadataStore.open({ directory: ipfsDir });
+  const sold = Math.round(CERTIFICATES * 0.1);
+  const population = await populate(
+    ethers,
+    {
+      chainId: Number(chainId),
+      startBlock,
+      registry: await deployed.registry.getAddress(),
+      certificate: await deployed.certificate.getAddress(),
+      garments: await deployed.garments.getAddress(),
+    },
+    metadataStore,
+    {
+      certificates: CERTIFICATES,
+      batchSize: BATCH,
+      sold,
+      repaired: Math.round(sold / 2),
+      resold: Math.round(sold / 4),
+      log,
+    },
+  ).finally(() => metadataStore.close());
+  const { deployments } = population;
+  log(
+    `population: ${population.tokenIds.length} certificates, ${population.documentsPublished} documents ` +
+      `(${(population.publishMs / 1000).toFixed(1)} s), ${population.transactions} transactions, head block ${population.headBlock}`,
+  );
+
+  // 2. Catch-up from scratch, twice: the indexer alone (in-process provider), then over JSON-RPC HTTP.
+  const inProcess = await catchUp(
+    "in-process EIP-1193 provider",
+    connection.provider,
+    path.join(temp, "catchup-inprocess.sqlite"),
+    deployments,
+  );
+  await rm(path.join(temp, "catchup-inprocess.sqlite"), { force: true });
+  log(
+    `catch-up (${inProcess.name}): ${inProcess.events} events, ${inProcess.blocks} blocks in ${inProcess.wallMs.toFixed(0)} ms → ${inProcess.eventsPerSecond.toFixed(0)} events/s`,
+  );
+  // The served index lives where the verifier's configuration looks for it: <data dir>/index.sqlite.
+  const overHttp = await catchUp(
+    "JSON-RPC over loopback HTTP",
+    new HttpJsonRpcProvider(bridge.url, { timeoutMs: 30_000 }),
+    path.join(temp, "index.sqlite"),
+    deployments,
+  );
+  log(
+    `catch-up (${overHttp.name}): ${overHttp.events} events, ${overHttp.blocks} blocks in ${overHttp.wallMs.toFixed(0)} ms → ${overHttp.eventsPerSecond.toFixed(0)} events/s`,
+  );
+  await writeFile(path.join(temp, "deployments.json"), JSON.stringify(deployments, null, 2));
+
+  // 3. Serve.
+  const profileDir = process.env.BENCH_API_CPU_PROF;
+  if (profileDir !== undefined && profileDir !== "")
+    await mkdir(path.resolve(profileDir), { recursive: true });
+  const verifier = await spawnServer("verifier", path.join(ROOT, "bench", "api", "verifier-child.ts"), {
+    cwd: ROOT,
+    env: {
+      HALLMARK_DATA_DIR: temp,
+      HALLMARK_PORT: "0",
+      HALLMARK_HOST: "127.0.0.1",
+      HALLMARK_RPC_URL: bridge.url,
+      HALLMARK_IPFS: "embedded",
+      HALLMARK_BRAND_SALTS: JSON.stringify({ "1": BENCH_SALT }),
+      HALLMARK_CONFIRMATIONS: "0",
+      HALLMARK_POLL_INTERVAL_MS: "1000",
+      // The per-client limit (default 600/min) would answer 429 to a load generator on one address.
+      HALLMARK_RATE_LIMIT_PER_MINUTE: "1000000000",
+      HALLMARK_LOG_LEVEL: "warn",
+      BENCH_START_INDEXER: "1",
+    },
+    execArgv: profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [],
+  });
+  log(`verifier child pid ${verifier.pid} on ${verifier.url}`);
+
+  // The whole collection, so the document cache is exercised as a verifier with 10,000 pieces would be.
+  const certificateIds = sample(population.tokenIds, population.tokenIds.length, 0x9e3779b9).map(String);
+  const livedIds = sample(population.livedTokenIds, population.livedTokenIds.length, 0x85ebca6b).map(String);
+  // Every sampled answer must be a verified 200 before load: a fast 404 or unverified answer proves nothing.
+  const sizes: number[] = [];
+  let typical = "";
+  for (const id of certificateIds.slice(0, 25)) {
+    const answer = await getJson(`${verifier.url}/v1/certificates/${id}`);
+    const metadata = answer.body.metadata as { verified?: boolean } | undefined;
+    if (answer.status !== 200 || metadata?.verified !== true) {
+      throw new Error(
+        `GET /v1/certificates/${id} answered ${answer.status} (verified: ${String(metadata?.verified)}): ${answer.text.slice(0, 300)}`,
+      );
+    }
+    sizes.push(Buffer.byteLength(answer.text));
+    typical = answer.text;
+  }
+  const provenanceSizes: number[] = [];
+  let provenanceItems = 0;
+  for (const id of livedIds.slice(0, 25)) {
+    const answer = await getJson(`${verifier.url}/v1/certificates/${id}/provenance`);
+    if (answer.status !== 200)
+      throw new Error(`GET /v1/certificates/${id}/provenance answered ${answer.status}`);
+    provenanceSizes.push(Buffer.byteLength(answer.text));
+    provenanceItems += (answer.body.items as unknown[]).length;
+  }
+  sizes.sort((a, b) => a - b);
+  const medianSize = sizes[Math.floor(sizes.length / 2)];
+  // The baseline body: a real certificate answer, padded or cut to the median size (still JSON).
+  const body =
+    typical.length >= medianSize
+      ? typical.slice(0, medianSize)
+      : typical + " ".repeat(medianSize - typical.length);
+  const bodyFile = path.join(temp, "baseline-body.json");
+  await writeFile(bodyFile, body);
+  const raw = await spawnServer("raw node:http", path.join(ROOT, "bench", "api", "raw-server.ts"), {
+    cwd: ROOT,
+    env: { BENCH_BODY_FILE: bodyFile },
+  });
+  log(`baseline child pid ${raw.pid} on ${raw.url}, body ${Buffer.byteLength(body)} bytes`);
+
+  // A cold pass over the whole collection, 50 at a time: every answer must be a verified 200, and it fills
+  // the document cache as a running verifier's would be; the measured runs below are the warm steady state.
+  const coldStarted = performance.now();
+  let coldNext = 0;
+  let coldBad = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (coldNext < certificateIds.length) {
+        const id = certificateIds[coldNext++];
+        const answer = await getJson(`${verifier.url}/v1/certificates/${id}`);
+        if (answer.status !== 200 || (answer.body.metadata as { verified?: boolean }).verified !== true)
+          coldBad += 1;
+      }
+    }),
+  );
+  const coldSeconds = (performance.now() - coldStarted) / 1000;
+  if (coldBad > 0) throw new Error(`${coldBad} certificate answers were not verified 200s`);
+  log(`cold pass: ${certificateIds.length} verified answers in ${coldSeconds.toFixed(1)} s`);
+
+  const load = { connections: CONNECTIONS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S };
+  const results: LoadResult[] = [];
+  const targets = [
+    { name: "raw node:http baseline (before)", url: raw.url, paths: ["/"] },
+    {
+      name: "GET /v1/certificates/:id",
+      url: verifier.url,
+      paths: certificateIds.map((id) => `/v1/certificates/${id}`),
+    },
+    {
+      name: "GET /v1/certificates/:id/provenance",
+      url: verifier.url,
+      paths: livedIds.map((id) => `/v1/certificates/${id}/provenance`),
+    },
+    { name: "raw node:http baseline (after)", url: raw.url, paths: ["/"] },
+  ];
+  for (const target of targets) {
+    log(`load: ${target.name} (${WARMUP_S} s warm-up, ${DURATION_S} s measured, ${CONNECTIONS} connections)`);
+    const result = await measure(target, { ...load, seed: results.length + 1 });
+    results.push(result);
+    log(
+      `  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+        `errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}, ${result.bytesPerRequest.toFixed(0)} B/answer`,
+    );
+  }
+  await verifier.stop();
+  await raw.stop();
+
+  const machineAfter = machine();
+  const date = new Date().toISOString().slice(0, 10);
+  const report = renderApiReport({
+    command: COMMAND,
+    date,
+    machine: machineBefore,
+    loadAverageAfter: machineAfter.loadAverage,
+    population: {
+      certificates: population.tokenIds.length,
+      documents: population.documentsPublished,
+      publishSeconds: population.publishMs / 1000,
+      transactions: population.transactions,
+      headBlock: population.headBlock,
+      lived: population.livedTokenIds.length,
+      batch: BATCH,
+    },
+    catchUps: [inProcess, overHttp],
+    results,
+    load: { ...load, certificateIds: certificateIds.length, livedIds: livedIds.length },
+    cold: { answers: certificateIds.length, seconds: coldSeconds },
+    baselineBytes: Buffer.byteLength(body),
+    provenanceBytes: provenanceSizes.reduce((a, b) => a + b, 0) / provenanceSizes.length,
+    provenanceItems: provenanceItems / provenanceSizes.length,
+  });
+  if (process.env.BENCH_API_NO_REPORT === "1") {
+    console.log(report);
+  } else {
+    await mkdir(path.dirname(OUTPUT), { recursive: true });
+    const prettierOptions = (await resolveConfig(OUTPUT)) ?? {};
+    await writeFile(OUTPUT, await format(report, { ...prettierOptions, filepath: OUTPUT }));
+    log(`wrote ${path.relative(ROOT, OUTPUT)}`);
+  }
+} catch (error) {
+  exitCode = 1;
+  console.error("[bench:api] failed:", error);
+} finally {
+  await stopAllServers();
+  await bridge.close();
+  await connection.close();
+  if (process.env.BENCH_API_KEEP_DATA === "1") log(`kept ${temp} (BENCH_API_KEEP_DATA=1): remove it by hand`);
+  else await rm(temp, { recursive: true, force: true });
+}
+// hardhat run waits for the event loop; leftover handles (Helia, sockets) must not keep it alive.
+process.exit(exitCode);

@@ -1,0 +1,88 @@
+/**
+ * Load generation with autocannon's programmatic API: a fixed number of keep-alive connections,
+ * each request to a path drawn from a list (random existing token ids), a warm-up run whose
+ * figures are discarded, then the measured run.
+ */
+import autocannon from "autocannon";
+
+export interface LoadTarget {
+  name: string;
+  /** Origin, e.g. http://127.0.0.1:1234 */
+  url: string;
+  /** Request paths, drawn at random for each request. */
+  paths: readonly string[];
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** Deterministic path choice (xorshift seed). */
+  seed?: number;
+}
+
+export interface LoadResult {
+  name: string;
+  requests: number;
+  requestsPerSecond: number;
+  /** Milliseconds. */
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  bytesPerRequest: number;
+  durationSeconds: number;
+}
+
+function picker(paths: readonly string[], seed: number): () => string {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return paths[(state >>> 0) % paths.length];
+  };
+}
+
+function run(
+  target: LoadTarget,
+  connections: number,
+  seconds: number,
+  seed: number,
+): Promise<autocannon.Result> {
+  const next = picker(target.paths, seed);
+  return autocannon({
+    url: target.url,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 10,
+    headers: { accept: "application/json" },
+    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: next() }) }],
+  });
+}
+
+export async function measure(target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
+  if (options.warmupSeconds > 0)
+    await run(target, options.connections, options.warmupSeconds, (options.seed ?? 1) + 7);
+  const result = await run(target, options.connections, options.durationSeconds, options.seed ?? 1);
+  const requests = result.requests.total;
+  const seconds = result.duration;
+  return {
+    name: target.name,
+    requests,
+    requestsPerSecond: requests / seconds,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    bytesPerRequest: requests === 0 ? 0 : result.throughput.total / requests,
+    durationSeconds: seconds,
+  };
+}
