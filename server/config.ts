@@ -32,6 +32,16 @@ function jsonObject(name: string) {
     });
 }
 
+/**
+ * `{"1": {"keystore": "keys/brand-1-issuer.json", "passwordEnv": "HALLMARK_ISSUER_PASSWORD_1"}}`:
+ * the encrypted keystore the issuer API signs with for each brand, and the variable holding its
+ * password (the password itself never sits in this JSON).
+ */
+const IssuerKeystores = z.record(
+  BrandIdKey,
+  z.object({ keystore: z.string().min(1), passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name") }).strict(),
+);
+
 const Env = z.object({
   HALLMARK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HALLMARK_HOST: z.string().min(1).default("127.0.0.1"),
@@ -47,7 +57,18 @@ const Env = z.object({
   HALLMARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   HALLMARK_TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
   HALLMARK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HALLMARK_ISSUER_KEYSTORES: jsonObject("HALLMARK_ISSUER_KEYSTORES").pipe(IssuerKeystores),
+  HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
+  HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  HALLMARK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
+
+/** A brand's issuer keystore; the password is read from `passwordEnv` when the key is loaded. */
+export interface IssuerKeystoreSetting {
+  keystore: string;
+  passwordEnv: string;
+  password(): string | undefined;
+}
 
 export interface VerifierConfig {
   port: number;
@@ -69,6 +90,15 @@ export interface VerifierConfig {
   rateLimitPerMinute: number;
   trustProxy: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** The issuer API's signing key per brand (brands without one answer 503 on their issuer routes). */
+  issuerKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
+  /** Confirmations the issuer API waits for per transaction (default 1). */
+  issuerConfirmations: number;
+  issuerMaxBodyBytes: number;
+  /** API keys and the audit trail: `<data dir>/issuer.sqlite`. */
+  issuerDatabaseFile: string;
+  /** The verifier's public address, for claim URLs (default http://host:port). */
+  publicUrl?: string;
 }
 
 /** Parses the environment into settings; throws InvalidInputError naming each bad variable. */
@@ -105,5 +135,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     rateLimitPerMinute: e.HALLMARK_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.HALLMARK_TRUST_PROXY,
     logLevel: e.HALLMARK_LOG_LEVEL,
+    issuerKeystores: new Map(
+      Object.entries(e.HALLMARK_ISSUER_KEYSTORES).map(([brand, setting]) => [
+        Number(brand),
+        { keystore: path.resolve(setting.keystore), passwordEnv: setting.passwordEnv, password: () => env[setting.passwordEnv] },
+      ]),
+    ),
+    issuerConfirmations: e.HALLMARK_ISSUER_CONFIRMATIONS,
+    issuerMaxBodyBytes: e.HALLMARK_ISSUER_MAX_BODY_BYTES,
+    issuerDatabaseFile: path.join(dataDir, "issuer.sqlite"),
+    publicUrl: e.HALLMARK_PUBLIC_URL,
   };
 }

@@ -48,6 +48,29 @@ export class NotFoundError extends HallmarkError {
   readonly retryable = false;
 }
 
+/**
+ * The caller did not prove who it is: no credentials, malformed ones, or unknown or revoked ones.
+ * Answered with 401 and a `WWW-Authenticate` challenge naming the scheme.
+ */
+export class AuthenticationError extends HallmarkError {
+  readonly type = "unauthenticated";
+  readonly retryable = false;
+  constructor(
+    message: string,
+    /** The challenge sent in WWW-Authenticate, e.g. `Bearer realm="hallmark-issuer", error="invalid_token"`. */
+    readonly challenge: string,
+    options: HallmarkErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
+/** The caller is known but may not do this (another brand's route, a scope its key lacks). */
+export class ForbiddenError extends HallmarkError {
+  readonly type: string = "forbidden";
+  readonly retryable = false;
+}
+
 /** The request conflicts with current state. */
 export class ConflictError extends HallmarkError {
   readonly type = "conflict";

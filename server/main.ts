@@ -8,6 +8,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import type { Express } from "express";
+import { BrowserProvider, Network } from "ethers";
 import { pino } from "pino";
 import type { Logger } from "pino";
 import { createApp } from "./api/app.js";
@@ -30,6 +31,8 @@ import type { ChipChallengePayload } from "./verification/chip.js";
 import { DocumentCache } from "./verification/committed-document.js";
 import { freshnessOf } from "./verification/freshness.js";
 import { ChainClaimStateReader } from "./web/claim-state.js";
+import { startIssuer } from "./issuer/api/start-issuer.js";
+import type { IssuerHandle } from "./issuer/api/start-issuer.js";
 import type { OwnershipChallengePayload } from "./verification/ownership.js";
 
 export interface StartVerifierOptions {
@@ -52,6 +55,8 @@ export interface StartVerifierOptions {
   /** Overrides for tests: challenge lifetime, SSE heartbeat. */
   challengeTtlMs?: number;
   heartbeatMs?: number;
+  /** Issuer database location; default config.issuerDatabaseFile (":memory:" allowed in tests). */
+  issuerDatabaseLocation?: string;
 }
 
 export interface VerifierHandle {
@@ -64,6 +69,7 @@ export interface VerifierHandle {
   metadataStore: MetadataStore;
   chain: CertificateChain;
   deployments: Deployments;
+  issuer: IssuerHandle;
   /** Drains requests, ends event streams, stops the indexer, closes the index and the IPFS node. Idempotent. */
   close(): Promise<void>;
 }
@@ -104,6 +110,23 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     freshness,
     events,
   };
+  let issuer: IssuerHandle;
+  try {
+    issuer = await startIssuer({
+      config,
+      deployments,
+      provider: ethersProviderOf(provider, deployments.chainId, config.pollIntervalMs),
+      metadataStore,
+      databaseLocation: options.issuerDatabaseLocation ?? config.issuerDatabaseFile,
+      publicUrl: config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
+      logger,
+      freshness,
+    });
+  } catch (error) {
+    store.close();
+    if (ownsMetadataStore) await metadataStore.close();
+    throw error;
+  }
   const app = createApp({
     ipfs: metadataStore,
     logger,
@@ -112,6 +135,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     trustProxy: config.trustProxy,
     maxGatewayResponseBytes: config.ipfs.maxGatewayResponseBytes,
     web: { claims: new ChainClaimStateReader(provider, deployments.contracts.HallmarkCertificate, config.rpcTimeoutMs) },
+    issuer: issuer.api,
   });
 
   if (options.startIndexer ?? true) indexer.start();
@@ -130,6 +154,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   } catch (error) {
     events.close();
     await indexer.stop();
+    await issuer.close();
     store.close();
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
@@ -152,6 +177,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       await drained;
       clearTimeout(timer);
       await indexer.stop();
+      await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
       store.close();
       if (ownsMetadataStore) await metadataStore.close();
       logger.info("verifier stopped");
@@ -173,7 +199,13 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     process.once("SIGINT", onSignal);
   }
 
-  return { url, port, app, server, store, indexer, metadataStore, chain, deployments, close };
+  return { url, port, app, server, store, indexer, metadataStore, chain, deployments, issuer, close };
+}
+
+/** ethers over the same EIP-1193 chain, for the issuer's signers (no call cache: nonces must be fresh). */
+function ethersProviderOf(provider: Eip1193, chainId: number, pollingInterval: number): BrowserProvider {
+  const eip1193 = { request: (args: { method: string; params?: unknown[] | Record<string, unknown> }) => provider.request({ method: args.method, params: args.params as unknown[] | undefined }) };
+  return new BrowserProvider(eip1193, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1, pollingInterval });
 }
 
 function httpProvider(config: VerifierConfig): Eip1193 {

@@ -26,6 +26,9 @@ import type { ProvenanceEventKindName } from "../../server/issuer/provenance-eve
 import { readReceipt } from "../../server/issuer/receipt.js";
 import type { CallOutcome } from "../../server/issuer/transactions.js";
 import { brandOfToken } from "../../server/issuer/serials.js";
+import { ApiKeyStore } from "../../server/issuer/auth/api-keys.js";
+import { issuerDatabasePath, openIssuerDatabase } from "../../server/issuer/auth/issuer-database.js";
+import { ISSUER_SCOPES, parseScopes } from "../../server/issuer/auth/scopes.js";
 import { createProgress } from "./progress.js";
 import { CliRuntime, describeEstimate } from "./runtime.js";
 import type { GlobalOptions } from "./runtime.js";
@@ -381,6 +384,52 @@ function tokenArgOrZero(value: string): bigint {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("an amount in wei (digits)");
   return BigInt(value);
 }
+
+// -------------------------------------------------------------------------------------- api-key
+/** The issuer database the verifier reads keys from: <HALLMARK_DATA_DIR>/issuer.sqlite. */
+function withApiKeys<T>(command: Command, use: (keys: ApiKeyStore) => T): T {
+  const db = openIssuerDatabase(issuerDatabasePath(rt(command).dataDir));
+  try {
+    return use(new ApiKeyStore(db));
+  } finally {
+    db.close();
+  }
+}
+
+const apiKey = program.command("api-key").description("issuer API keys (stored hashed in <data dir>/issuer.sqlite)");
+apiKey
+  .command("create")
+  .description("create a key for one brand and some actions; the key is printed once and cannot be shown again")
+  .requiredOption("--brand <id>", "brand id", brandIdArg)
+  .requiredOption("--scopes <list>", `comma-separated: ${ISSUER_SCOPES.join(", ")}`, (value) => {
+    try {
+      return parseScopes(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  })
+  .option("--label <text>", "who or what uses it (shown by list)", "")
+  .action((opts: { brand: number; scopes: ReturnType<typeof parseScopes>; label: string }, command: Command) => {
+    const created = withApiKeys(command, (keys) => keys.create({ brandId: opts.brand, scopes: opts.scopes, label: opts.label }));
+    log(`API key ${created.id} created for brand ${created.brandId} (${created.scopes.join(", ")}); store it now, it is not shown again`);
+    out(created);
+  });
+apiKey
+  .command("revoke")
+  .description("revoke a key at once (its next call gets 401)")
+  .argument("<id>", "key id (the 16 hex digits after hmk_)")
+  .action((id: string, _opts, command: Command) => {
+    const revoked = withApiKeys(command, (keys) => keys.revoke(id));
+    log(`API key ${revoked.id} revoked`);
+    out(revoked);
+  });
+apiKey
+  .command("list")
+  .description("keys (ids, brands, scopes, labels; never secrets)")
+  .option("--brand <id>", "only this brand's", brandIdArg)
+  .action((opts: { brand?: number }, command: Command) => {
+    out(withApiKeys(command, (keys) => keys.list(opts.brand)));
+  });
 
 // ------------------------------------------------------------------------------------ serial id
 program

@@ -16,6 +16,8 @@ import { proofsRouter } from "./routes/proofs.js";
 import { resolverRouter } from "./routes/resolver.js";
 import type { V1Dependencies } from "./routes/v1-dependencies.js";
 import { createWebRouter } from "../web/index.js";
+import { issuerRouter } from "../issuer/api/issuer-router.js";
+import type { IssuerApiDependencies } from "../issuer/api/issuer-router.js";
 import type { WebDependencies } from "../web/index.js";
 
 /**
@@ -37,6 +39,8 @@ export interface AppDependencies {
   maxJsonBodyBytes?: number;
   /** The customer pages (/v, /g, /claim; server/web), served with the verifier API. */
   web?: Omit<WebDependencies, "v1">;
+  /** The authenticated issuer API (/v1/issuer; server/issuer/api), served with the verifier API. */
+  issuer?: IssuerApiDependencies;
 }
 
 /** Builds the verifier's Express app without listening, so tests and main mount it alike. */
@@ -51,6 +55,8 @@ export function createApp(deps: AppDependencies): Express {
   if (deps.v1 !== undefined) {
     const v1 = deps.v1;
     app.use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600, exempt: ["/healthz", "/readyz"] }));
+    // Before the 16 KiB body parser: the issuer API authenticates first, then parses its own larger bodies.
+    if (deps.issuer !== undefined) app.use(issuerRouter(deps.issuer));
     app.use(jsonBody(deps.maxJsonBodyBytes));
     app.use(healthRouter(v1.freshness));
     app.use(openApiRouter());

@@ -14,6 +14,7 @@ import {
   Serial,
   TokenId,
 } from "./routes/schemas.js";
+import { AuditQuery, BrandParams, CertificateParams, ClaimCodesBody, EventBody, MintJobBody, MintJobParams, StatusBody } from "../issuer/api/schemas.js";
 
 /**
  * The OpenAPI 3.1 description of the verifier, served at /openapi.json. Requests (path, query,
@@ -36,6 +37,9 @@ interface Operation {
   body?: z.ZodType;
   /** Status → [description, schema ref or inline schema, media type]. */
   responses: Record<string, [string, object?, string?]>;
+  /** Needs an issuer API key (Authorization: Bearer hmk_…). */
+  issuerKey?: boolean;
+  headers?: { name: string; required: boolean; description: string }[];
 }
 
 const ref = (name: string): object => ({ $ref: `#/components/schemas/${name}` });
@@ -57,7 +61,17 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: "Challenge issued for another token; no chip bound; no serial salt for the brand",
   429: "Rate limited (Retry-After)",
   503: "Chain RPC (or the index) unavailable (Retry-After)",
+  401: "No API key, a malformed one, or an unknown or revoked one (WWW-Authenticate)",
+  403: "The key is for another brand, or lacks the action's scope",
 };
+
+/** Every issuer route: authentication, brand and scope refusals, and 503 when the brand has no key on this server. */
+const ISSUER_PROBLEMS = { ...problems(400, 401, 403, 429), "503": ["No issuer key (or serial salt) configured for this brand here; chain unavailable (Retry-After)", ref("Problem"), "application/problem+json"] as [string, object, string] };
+const brandPath = shapeOf(BrandParams);
+
+function shapeOf(schema: z.ZodObject): Record<string, z.ZodType> {
+  return schema.shape;
+}
 
 const COMMON = problems(400, 429);
 
@@ -175,6 +189,47 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "Server-sent events of the index's change feed (resume with Last-Event-ID)",
     query: EventsQuery,
     responses: { "200": ["text/event-stream", { type: "string" }, "text/event-stream"], ...COMMON },
+  },
+  {
+    method: "post", path: "/v1/issuer/brands/{brand}/mint-jobs", operationId: "createMintJob", tags: ["issuer"], issuerKey: true,
+    summary: "Validate a manifest (every row error at once: 422) and queue a mint job (202 + Location); the same Idempotency-Key returns the same job (200). Scope: mint",
+    params: brandPath, body: MintJobBody,
+    headers: [{ name: "Idempotency-Key", required: true, description: "client-chosen key (8-255 printable characters); reused with another body: 422" }],
+    responses: { "202": ["Job queued", ref("MintJobAnswer")], "200": ["Same Idempotency-Key: the existing job", ref("MintJobAnswer")], ...ISSUER_PROBLEMS, ...problems(413, 422) },
+  },
+  {
+    method: "get", path: "/v1/issuer/brands/{brand}/mint-jobs/{id}", operationId: "getMintJob", tags: ["issuer"], issuerKey: true,
+    summary: "A mint job: status, progress by stage (validation, IPFS, chain), receipt rows when done, the problem when failed. Scope: mint",
+    params: shapeOf(MintJobParams),
+    responses: { "200": ["Job", ref("MintJobAnswer")], ...ISSUER_PROBLEMS, ...problems(404) },
+  },
+  {
+    method: "post", path: "/v1/issuer/brands/{brand}/claim-codes", operationId: "createClaimCodes", tags: ["issuer"], issuerKey: true,
+    summary: "Set a fresh claim key on each certificate and return the codes once (never stored, never logged). Scope: claim-codes",
+    params: brandPath, body: ClaimCodesBody,
+    responses: {
+      "201": ["Codes, shown once (failed: tokens whose key could not be set after others were)", ref("ClaimCodesAnswer")],
+      ...ISSUER_PROBLEMS,
+      ...problems(413, 422),
+    },
+  },
+  {
+    method: "post", path: "/v1/issuer/brands/{brand}/events", operationId: "recordProvenanceEvent", tags: ["issuer"], issuerKey: true,
+    summary: "Publish a provenance-details document to IPFS and record the event on-chain (resale moves the certificate). Scope: events",
+    params: brandPath, body: EventBody,
+    responses: { "201": ["Recorded", ref("ChainWrite")], ...ISSUER_PROBLEMS, ...problems(413, 422) },
+  },
+  {
+    method: "post", path: "/v1/issuer/brands/{brand}/certificates/{tokenId}/status", operationId: "changeCertificateStatus", tags: ["issuer"], issuerKey: true,
+    summary: "Report stolen, revoke or restore a certificate, with a public reason. Scope: status",
+    params: shapeOf(CertificateParams), body: StatusBody,
+    responses: { "200": ["Changed", ref("ChainWrite")], ...ISSUER_PROBLEMS, ...problems(413, 422) },
+  },
+  {
+    method: "get", path: "/v1/issuer/audit", operationId: "listIssuerAudit", tags: ["issuer"], issuerKey: true,
+    summary: "The key's brand's audit trail, newest first: who (key id), what, when, outcome. Any scope",
+    query: AuditQuery,
+    responses: { "200": ["Audit entries", { type: "object", properties: { brand: { type: "integer" }, items: { type: "array", items: ref("AuditEntry") }, nextBefore: { type: ["integer", "null"] } } }], ...problems(400, 401, 429) },
   },
   {
     method: "get", path: "/healthz", operationId: "health", tags: ["operations"], summary: "The process is up",
@@ -358,6 +413,38 @@ const COMPONENT_SCHEMAS: Record<string, object> = {
     required: ["tokenId", "authentic", "chip", "signer", "block"],
     properties: { tokenId: decimal, authentic: { type: "boolean" }, chip: nullableAddress, signer: address, block: { type: "integer" }, index: ref("IndexFreshness") },
   },
+  MintJobAnswer: {
+    type: "object",
+    required: ["job"],
+    properties: {
+      location: { type: "string" },
+      job: {
+        type: "object",
+        required: ["id", "brand", "status", "rows", "progress"],
+        properties: {
+          id: { type: "string" }, brand: { type: "integer" }, status: { enum: ["queued", "running", "succeeded", "failed"] }, idempotencyKey: { type: "string" },
+          createdBy: { type: "string", description: "API key id" }, createdAt: { type: "string" }, startedAt: { type: ["string", "null"] }, finishedAt: { type: ["string", "null"] }, rows: { type: "integer" },
+          progress: { type: "object", properties: { validation: { type: "object" }, ipfs: { type: "object" }, chain: { type: "object" } } },
+          summary: { type: ["object", "null"] },
+          receipt: { type: ["array", "null"], items: { type: "object", properties: { row: { type: "integer" }, serial: { type: "string" }, tokenId: decimal, metadataCid: { type: "string" }, txHash: { type: "string" }, block: { type: "integer" }, source: { enum: ["minted", "found"] } } } },
+          error: { oneOf: [ref("Problem"), { type: "null" }] },
+        },
+      },
+    },
+  },
+  ClaimCodesAnswer: {
+    type: "object",
+    properties: {
+      issued: { type: "array", items: { type: "object", properties: { tokenId: decimal, code: { type: "string", description: "the secret (a private key): shown once" }, claimKey: address, claimUrl: { type: "string" }, txHash: { type: "string" } } } },
+      skipped: { type: "array", items: { type: "object", properties: { tokenId: decimal, reason: { type: "string" } } } },
+      failed: { type: "array", items: { type: "object", properties: { tokenId: decimal, reason: { type: "string" } } } },
+    },
+  },
+  ChainWrite: { type: "object", required: ["tokenId", "txHash", "block"], properties: { tokenId: decimal, txHash: { type: "string" }, block: { type: "integer" }, detailsDigest: { type: "string" }, detailsCid: { type: "string" } } },
+  AuditEntry: {
+    type: "object",
+    properties: { id: { type: "integer" }, at: { type: "string" }, keyId: { type: ["string", "null"] }, brandId: { type: ["integer", "null"] }, action: { type: "string" }, target: { type: ["string", "null"] }, status: { type: "integer" }, outcome: { type: "string" }, detail: { type: ["string", "null"] } },
+  },
   Health: { type: "object", required: ["status", "index"], properties: { status: { enum: ["ok", "ready"] }, index: ref("IndexFreshness") } },
 };
 
@@ -368,6 +455,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
     for (const [name, schema] of Object.entries(op.params ?? {})) {
       parameters.push({ name, in: "path", required: true, schema: jsonSchemaOf(schema), description: schema.description });
     }
+    for (const header of op.headers ?? []) parameters.push({ name: header.name, in: "header", required: header.required, schema: { type: "string" }, description: header.description });
     for (const [name, schema] of Object.entries(op.query?.shape ?? {})) {
       const field = schema as z.ZodType;
       parameters.push({ name, in: "query", required: !field.safeParse(undefined).success, schema: jsonSchemaOf(field), description: field.description });
@@ -384,6 +472,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
       summary: op.summary,
       tags: op.tags,
       ...(parameters.length > 0 ? { parameters } : {}),
+      ...(op.issuerKey ? { security: [{ issuerApiKey: [] }] } : {}),
       ...(op.body === undefined ? {} : { requestBody: { required: true, content: { "application/json": { schema: jsonSchemaOf(op.body) } } } }),
       responses,
     };
@@ -399,6 +488,9 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
     },
     servers: [{ url: options.serverUrl ?? "http://127.0.0.1:8080" }],
     paths,
-    components: { schemas: COMPONENT_SCHEMAS },
+    components: {
+      schemas: COMPONENT_SCHEMAS,
+      securitySchemes: { issuerApiKey: { type: "http", scheme: "bearer", bearerFormat: "hmk_<id>_<secret>", description: "Issuer API key (hallmark api-key create), scoped to one brand and to actions" } },
+    },
   };
 }

@@ -1,10 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import {
+  AuthenticationError,
   ConflictError,
   ContentTooLargeError,
   DependencyUnavailableError,
   ExpiredError,
+  ForbiddenError,
   HallmarkError,
   IntegrityError,
   InvalidDocumentError,
@@ -31,6 +33,8 @@ export interface Problem {
 /** The one mapping from error classes to HTTP statuses. */
 function statusOf(error: HallmarkError): number {
   if (error instanceof InvalidInputError) return 400;
+  if (error instanceof AuthenticationError) return 401;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof ExpiredError) return 410;
@@ -44,11 +48,16 @@ function statusOf(error: HallmarkError): number {
   if (error instanceof DependencyUnavailableError) return 503;
   // The chain node answered with a JSON-RPC error we did not expect: an upstream fault, not ours.
   if (error.type === "rpc-error") return 502;
+  // Issuer workflows (server/issuer): a manifest with row errors, a transaction the contract
+  // refused (its custom error named in the detail), a signer that may not act on that token.
+  if (error.type === "invalid-manifest" || error.type === "transaction-refused" || error.type === "signer") return 422;
   return 500;
 }
 
 const TITLES: Record<number, string> = {
   400: "Malformed request",
+  401: "Unauthenticated",
+  403: "Forbidden",
   404: "Not found",
   409: "Conflict",
   410: "Gone",
@@ -67,15 +76,15 @@ function isClientHttpError(error: unknown): error is { status: number } {
   return typeof status === "number" && status >= 400 && status < 500;
 }
 
-export function problemFor(error: unknown, instance?: string): { problem: Problem; retryAfterSeconds?: number } {
+export function problemFor(error: unknown, instance?: string): { problem: Problem; retryAfterSeconds?: number; wwwAuthenticate?: string } {
   if (error instanceof HallmarkError) {
     const status = statusOf(error);
-    const title = error instanceof UnprocessableError ? "Unprocessable request" : (TITLES[status] ?? "Error");
+    const title = status === 422 && !(error instanceof InvalidDocumentError) ? "Unprocessable request" : (TITLES[status] ?? "Error");
     const problem: Problem = { type: PROBLEM_TYPE_BASE + error.type, title, status, detail: error.message, instance };
     if (error.details.length > 0) problem.errors = error.details;
     const retryAfterSeconds =
       error instanceof RateLimitedError || error instanceof DependencyUnavailableError ? error.retryAfterSeconds : undefined;
-    return { problem, retryAfterSeconds };
+    return { problem, retryAfterSeconds, wwwAuthenticate: error instanceof AuthenticationError ? error.challenge : undefined };
   }
   if (isClientHttpError(error)) {
     // Never echo a library's message: it can name internals.
@@ -97,7 +106,7 @@ export function problemHandler(
 ): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {
     const found = problemFor(error, request.originalUrl);
-    const { retryAfterSeconds } = found;
+    const { retryAfterSeconds, wwwAuthenticate } = found;
     const problem: Problem = { ...found.problem, ...safeExtensions(extensions) };
     if (problem.status >= 500) logger?.error({ err: error, url: request.originalUrl }, "request failed");
     if (response.headersSent) {
@@ -107,6 +116,7 @@ export function problemHandler(
       next();
       return;
     }
+    if (wwwAuthenticate !== undefined) response.setHeader("WWW-Authenticate", wwwAuthenticate);
     sendProblem(response, problem, retryAfterSeconds);
   };
 }

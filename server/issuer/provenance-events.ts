@@ -20,6 +20,14 @@ export const PROVENANCE_EVENT_KINDS = {
 
 export type ProvenanceEventKindName = keyof typeof PROVENANCE_EVENT_KINDS;
 
+/** The details document's `kind` each on-chain event kind may carry: the two must tell the same story. */
+const DOCUMENT_KINDS: Record<ProvenanceEventKindName, readonly string[]> = {
+  sale: ["sold"],
+  resale: ["authenticated-resale"],
+  repair: ["repaired"],
+  inspection: ["inspected"],
+};
+
 export interface RecordProvenanceOptions {
   contracts: HallmarkContracts;
   signer: Signer;
@@ -50,6 +58,12 @@ export async function recordProvenanceEvent(options: RecordProvenanceOptions): P
   if (!Number.isInteger(grade) || grade < 0 || grade > 10) throw new InvalidInputError(`The grade must be 0..10, got ${grade}`);
   if (options.kind === "resale" && options.buyer === undefined) throw new InvalidInputError("An authenticated resale needs the buyer's address");
 
+  const documentKind = (options.details as { kind?: unknown } | null)?.kind;
+  if (typeof documentKind === "string" && !DOCUMENT_KINDS[options.kind].includes(documentKind)) {
+    throw new InvalidInputError(
+      `A ${options.kind} event needs a details document of kind ${DOCUMENT_KINDS[options.kind].map((k) => `"${k}"`).join(" or ")}, not "${documentKind}"`,
+    );
+  }
   // Validate before anything is stored or sent; a dry run stores nothing.
   const encoded = options.dryRun || options.store === undefined ? encodeDocument("provenance-details", options.details) : await publishDocument(options.store, "provenance-details", options.details);
   if (!options.dryRun && options.store === undefined) throw new InvalidInputError("A metadata store is needed to publish the event details");

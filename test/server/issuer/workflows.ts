@@ -138,6 +138,15 @@ describe("issuer: workflows on a chain", function () {
       });
     });
 
+    describe("when the document tells another kind of event than the one recorded", function () {
+      it("refuses before anything is stored or sent", async function () {
+        const block = await chain.provider.getBlockNumber();
+        const error = await rejection(recordProvenanceEvent({ contracts: chain.contracts, signer: chain.signer("issuer"), store, tokenId: tokens[0], kind: "repair", details: sale }));
+        expect(error.message).to.equal('A repair event needs a details document of kind "repaired", not "sold"');
+        expect(await chain.provider.getBlockNumber()).to.equal(block);
+      });
+    });
+
     describe("when the signer may not record that kind", function () {
       it("rejects with the contract's custom error", async function () {
         const error = await rejection(recordProvenanceEvent({ contracts: chain.contracts, signer: chain.signer("buyer"), store, tokenId: tokens[0], kind: "sale", details: sale, dryRun: true }));

@@ -1,0 +1,86 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import type { BrowserProvider } from "ethers";
+import type { Logger } from "pino";
+import type { Deployments } from "../../chain/deployments.js";
+import type { VerifierConfig } from "../../config.js";
+import type { MetadataStore } from "../../ipfs/metadata-store.js";
+import type { IndexFreshness } from "../../verification/freshness.js";
+import { ApiKeyStore } from "../auth/api-keys.js";
+import { AuditLog } from "../auth/audit-log.js";
+import { openIssuerDatabase } from "../auth/issuer-database.js";
+import { connectHallmark } from "../contracts.js";
+import { loadBrandSigners } from "../service/brand-signers.js";
+import { IssuerService } from "../service/issuer-service.js";
+import type { IssuerApiDependencies } from "./issuer-router.js";
+
+/**
+ * Builds the issuer side of the server from its settings (called by server/main.ts): the issuer
+ * database, each brand's signing key (decrypted now, so a wrong password stops the start-up),
+ * the workflow service and the HTTP adapter's dependencies.
+ */
+export interface StartIssuerOptions {
+  config: VerifierConfig;
+  deployments: Deployments;
+  provider: BrowserProvider;
+  metadataStore: MetadataStore;
+  databaseLocation: string;
+  publicUrl: string;
+  logger?: Logger;
+  freshness?: () => IndexFreshness;
+}
+
+export interface IssuerHandle {
+  api: IssuerApiDependencies;
+  service: IssuerService;
+  keys: ApiKeyStore;
+  audit: AuditLog;
+  /** Stops mint jobs at their next batch, waits for the brand queues, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHandle> {
+  const { config, logger } = options;
+  const workDir = path.join(config.dataDir, "issuer-jobs");
+  // Jobs do not survive a restart; their scratch files (uploaded pictures, receipts) go too.
+  await rm(workDir, { recursive: true, force: true });
+  const signers = await loadBrandSigners(config.issuerKeystores, options.provider, logger);
+  const db: DatabaseSync = openIssuerDatabase(options.databaseLocation);
+  const keys = new ApiKeyStore(db);
+  const audit = new AuditLog(db);
+  const service = new IssuerService({
+    contracts: connectHallmark(options.deployments, options.provider),
+    signers,
+    brandSalts: config.brandSalts,
+    store: options.metadataStore,
+    publicUrl: options.publicUrl,
+    workDir,
+    confirmations: config.issuerConfirmations,
+    logger,
+    onMintJobFinished: (job) =>
+      audit.record({
+        keyId: job.createdBy,
+        brandId: job.brand,
+        action: "mint-job.finish",
+        target: `${job.id} (${job.rows} rows)`,
+        status: job.status === "succeeded" ? 200 : 500,
+        outcome: job.status,
+        detail: job.status === "succeeded" ? `${job.summary?.minted ?? 0} minted, ${job.summary?.alreadyOnChain ?? 0} already on-chain` : (job.error?.type ?? null),
+      }),
+  });
+  let closed = false;
+  return {
+    api: { service, keys, audit, maxBodyBytes: config.issuerMaxBodyBytes, logger, freshness: options.freshness },
+    service,
+    keys,
+    audit,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await service.close();
+      db.close();
+      options.provider.destroy();
+    },
+  };
+}

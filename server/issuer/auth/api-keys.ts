@@ -1,0 +1,122 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { DatabaseSync } from "node:sqlite";
+import { AuthenticationError, NotFoundError } from "../../errors.js";
+import { isIssuerScope } from "./scopes.js";
+import type { IssuerScope } from "./scopes.js";
+
+/**
+ * Issuer API keys: `hmk_<id>_<secret>`, the id 16 hex digits (public: logs and the audit name
+ * it), the secret 32 random bytes in hex. Only sha256(secret) is stored: the secret has 256 bits
+ * of entropy, so a slow password hash would add nothing. Comparison is constant-time.
+ */
+export interface ApiKey {
+  id: string;
+  brandId: number;
+  scopes: IssuerScope[];
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface CreatedApiKey extends ApiKey {
+  /** The full key, shown once: it is not stored and cannot be recovered. */
+  key: string;
+}
+
+const KEY_FORMAT = /^hmk_([0-9a-f]{16})_([0-9a-f]{64})$/;
+const REALM = 'Bearer realm="hallmark-issuer"';
+
+interface KeyRow {
+  id: string;
+  brand_id: number;
+  scopes: string;
+  label: string;
+  secret_sha256: string;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+function toApiKey(row: KeyRow): ApiKey {
+  return {
+    id: row.id,
+    brandId: Number(row.brand_id),
+    scopes: row.scopes.split(",").filter(isIssuerScope),
+    label: row.label,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+export class ApiKeyStore {
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  create(options: { brandId: number; scopes: readonly IssuerScope[]; label?: string }): CreatedApiKey {
+    if (!Number.isInteger(options.brandId) || options.brandId < 1 || options.brandId > 0xffffffff) throw new RangeError("A brand id is 1..2^32-1");
+    if (options.scopes.length === 0) throw new RangeError("A key needs at least one scope");
+    const id = randomBytes(8).toString("hex");
+    const secret = randomBytes(32).toString("hex");
+    const createdAt = this.now().toISOString();
+    const scopes = [...new Set(options.scopes)];
+    this.db
+      .prepare("INSERT INTO api_keys (id, brand_id, scopes, label, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(id, options.brandId, scopes.join(","), options.label ?? "", sha256Hex(secret), createdAt);
+    return { id, brandId: options.brandId, scopes, label: options.label ?? "", createdAt, revokedAt: null, lastUsedAt: null, key: `hmk_${id}_${secret}` };
+  }
+
+  /** Revokes a key at once (the next request with it gets 401). Idempotent. */
+  revoke(id: string): ApiKey {
+    const row = this.row(id);
+    if (row === undefined) throw new NotFoundError(`No API key ${id}`);
+    if (row.revoked_at === null) this.db.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?").run(this.now().toISOString(), id);
+    return toApiKey(this.row(id)!);
+  }
+
+  list(brandId?: number): ApiKey[] {
+    const rows = (
+      brandId === undefined
+        ? this.db.prepare("SELECT * FROM api_keys ORDER BY created_at, id").all()
+        : this.db.prepare("SELECT * FROM api_keys WHERE brand_id = ? ORDER BY created_at, id").all(brandId)
+    ) as unknown as KeyRow[];
+    return rows.map(toApiKey);
+  }
+
+  /**
+   * The key an `Authorization` header presents. Throws AuthenticationError (401) when it is
+   * missing, malformed, unknown, wrong or revoked; `keyId` on the error names a well-formed key's
+   * id so the audit can say who tried.
+   */
+  authenticate(authorization: string | undefined): ApiKey {
+    if (authorization === undefined || authorization.trim() === "") {
+      throw new AuthenticationError("An issuer API key is required: Authorization: Bearer hmk_…", REALM);
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
+    const parsed = match === null ? null : KEY_FORMAT.exec(match[1]);
+    if (parsed === null) {
+      throw new AuthenticationError("The Authorization header is not Bearer hmk_<id>_<secret>", `${REALM}, error="invalid_request"`);
+    }
+    const [, id, secret] = parsed;
+    const row = this.row(id);
+    // Hash and compare even for an unknown id, so timing does not tell which ids exist.
+    const expected = Buffer.from(row?.secret_sha256 ?? "0".repeat(64), "hex");
+    const presented = Buffer.from(sha256Hex(secret), "hex");
+    const matches = timingSafeEqual(expected, presented) && row !== undefined;
+    if (!matches) throw Object.assign(new AuthenticationError("Unknown or wrong API key", `${REALM}, error="invalid_token"`), { keyId: id });
+    if (row.revoked_at !== null) throw Object.assign(new AuthenticationError("This API key was revoked", `${REALM}, error="invalid_token"`), { keyId: id });
+    this.db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").run(this.now().toISOString(), id);
+    return toApiKey({ ...row, last_used_at: this.now().toISOString() });
+  }
+
+  private row(id: string): KeyRow | undefined {
+    return this.db.prepare("SELECT * FROM api_keys WHERE id = ?").get(id) as unknown as KeyRow | undefined;
+  }
+}
