@@ -11,7 +11,7 @@ import type { Express } from "express";
 import { BrowserProvider, Network } from "ethers";
 import { pino } from "pino";
 import type { Logger } from "pino";
-import { createApp } from "./api/app.js";
+import { createVerifierHttp } from "./api/app.js";
 import { EventStreams } from "./api/routes/events.js";
 import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
 import { CertificateChain } from "./chain/contracts.js";
@@ -127,7 +127,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
   }
-  const app = createApp({
+  const { app, listener } = createVerifierHttp({
     ipfs: metadataStore,
     logger,
     v1,
@@ -139,7 +139,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   });
 
   if (options.startIndexer ?? true) indexer.start();
-  const server = createServer(app);
+  const server = createServer(listener);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

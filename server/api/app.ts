@@ -1,9 +1,13 @@
+import type { RequestListener } from "node:http";
 import express from "express";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import type { MetadataReader } from "../ipfs/metadata-store.js";
+import { AnswerCache } from "./answer-cache.js";
 import { jsonBody } from "./middleware/json-body.js";
-import { rateLimit } from "./middleware/rate-limit.js";
+import { clientAddress } from "./client-address.js";
+import { hotAnswerFastPath, withFastPath } from "./fast-path.js";
+import { rateLimit, TokenBuckets } from "./middleware/rate-limit.js";
 import { publicCors, securityHeaders } from "./middleware/security-headers.js";
 import { notFoundHandler, problemHandler } from "./problem.js";
 import { catalogueRouter } from "./routes/catalogue.js";
@@ -43,24 +47,38 @@ export interface AppDependencies {
   issuer?: IssuerApiDependencies;
 }
 
-/** Builds the verifier's Express app without listening, so tests and main mount it alike. */
+/** Builds the verifier's Express app without listening (tests mount it; main uses createRequestListener). */
 export function createApp(deps: AppDependencies): Express {
+  return createVerifierHttp(deps).app;
+}
+
+/**
+ * The app and the request listener a server should use: the hot answers' fast path
+ * (server/api/fast-path.ts) in front of the app, sharing its answer cache and rate-limit buckets.
+ */
+export function createVerifierHttp(deps: AppDependencies): { app: Express; listener: RequestListener } {
   const app = express();
+  const trustProxy = deps.trustProxy ?? false;
+  const clientOf = (request: Parameters<RequestListener>[0]): string => clientAddress(request, trustProxy);
+  const buckets = new TokenBuckets({ perMinute: deps.rateLimitPerMinute ?? 600 });
   app.disable("x-powered-by");
   app.set("etag", false); // ETags are CIDs, set by the routes; Express's weak hashes would clash.
-  app.set("trust proxy", deps.trustProxy ?? false);
+  app.set("trust proxy", trustProxy);
   app.set("query parser", "simple"); // No nested objects from ?a[b]=c: every query value is a string (or a 400).
   app.use(securityHeaders());
   app.use(publicCors());
+  let listener: RequestListener = app;
   if (deps.v1 !== undefined) {
     const v1 = deps.v1;
-    app.use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600, exempt: ["/healthz", "/readyz"] }));
+    const answers = new AnswerCache({ version: () => v1.verifier.index.contentVersion() });
+    listener = withFastPath(hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf }), app);
+    app.use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600, exempt: ["/healthz", "/readyz"], buckets, clientOf }));
     // Before the 16 KiB body parser: the issuer API authenticates first, then parses its own larger bodies.
     if (deps.issuer !== undefined) app.use(issuerRouter(deps.issuer));
     app.use(jsonBody(deps.maxJsonBodyBytes));
     app.use(healthRouter(v1.freshness));
     app.use(openApiRouter());
-    app.use(certificatesRouter(v1));
+    app.use(certificatesRouter(v1, answers));
     app.use(catalogueRouter(v1));
     app.use(proofsRouter(v1));
     app.use(eventsRouter(v1.events, v1.freshness));
@@ -70,5 +88,5 @@ export function createApp(deps: AppDependencies): Express {
   app.use(ipfsRouter({ reader: deps.ipfs, maxResponseBytes: deps.maxGatewayResponseBytes }));
   app.use(notFoundHandler);
   app.use(problemHandler(deps.logger, deps.v1 === undefined ? undefined : () => ({ index: deps.v1?.freshness() })));
-  return app;
+  return { app, listener };
 }

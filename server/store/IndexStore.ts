@@ -89,6 +89,13 @@ export interface IndexReader {
   lastEventId(): number;
   /** Called (synchronously, after commit) each time the indexer applied a range or rolled back. Returns an unsubscribe function. */
   subscribe(listener: () => void): () => void;
+  /**
+   * A number that changes whenever any indexed record changes (a range that wrote rows, a rollback,
+   * a rebuild), and only then: a range that just moves the checkpoint keeps it. Answers built from
+   * the records (not from the status) may be reused while it holds. An implementation shared by
+   * several processes must derive it from the database, not from its own writes.
+   */
+  contentVersion(): number;
 }
 
 /** Identity of what the index describes. A stored index whose identity differs is wiped. */

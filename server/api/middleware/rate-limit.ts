@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
 import { RateLimitedError } from "../../errors.js";
 
@@ -5,14 +6,14 @@ import { RateLimitedError } from "../../errors.js";
  * Per-client token bucket, in process. Each client IP gets `burst` tokens refilled at
  * `perMinute / 60` per second; a request with no token left is refused with 429 and the number
  * of seconds until one is back. Buckets are bounded (LRU), so a flood of addresses costs memory
- * only up to `maxClients`. Behind a proxy, set trust proxy so that `request.ip` is the client.
+ * only up to `maxClients`. Behind a proxy, set trust proxy so that the client address is the
+ * client's (server/api/client-address.ts); the Express middleware and the fast path share one
+ * set of buckets, so a client has one budget whichever path answers it.
  */
 export interface RateLimitOptions {
   perMinute: number;
   burst?: number;
   maxClients?: number;
-  /** Paths never limited (health probes). */
-  exempt?: readonly string[];
   now?: () => number;
 }
 
@@ -21,37 +22,62 @@ interface Bucket {
   updatedAt: number;
 }
 
-export function rateLimit(options: RateLimitOptions): RequestHandler {
-  const ratePerMs = options.perMinute / 60_000;
-  const burst = options.burst ?? Math.max(10, Math.ceil(options.perMinute / 6));
-  const maxClients = options.maxClients ?? 50_000;
-  const exempt = new Set(options.exempt ?? []);
-  const now = options.now ?? Date.now;
-  const buckets = new Map<string, Bucket>();
+export class TokenBuckets {
+  private readonly ratePerMs: number;
+  private readonly burst: number;
+  private readonly maxClients: number;
+  private readonly now: () => number;
+  private readonly buckets = new Map<string, Bucket>();
 
+  constructor(options: RateLimitOptions) {
+    this.ratePerMs = options.perMinute / 60_000;
+    this.burst = options.burst ?? Math.max(10, Math.ceil(options.perMinute / 6));
+    this.maxClients = options.maxClients ?? 50_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Takes one token of `client`'s: 0 when there was one, else the seconds until there is. */
+  take(client: string): number {
+    const time = this.now();
+    let bucket = this.buckets.get(client);
+    if (bucket === undefined) {
+      bucket = { tokens: this.burst, updatedAt: time };
+      if (this.buckets.size >= this.maxClients) this.buckets.delete(this.buckets.keys().next().value as string);
+    } else {
+      this.buckets.delete(client); // Re-inserted below: most recently seen last.
+      bucket.tokens = Math.min(this.burst, bucket.tokens + (time - bucket.updatedAt) * this.ratePerMs);
+      bucket.updatedAt = time;
+    }
+    this.buckets.set(client, bucket);
+    if (bucket.tokens < 1) return Math.max(1, Math.ceil((1 - bucket.tokens) / this.ratePerMs / 1000));
+    bucket.tokens -= 1;
+    return 0;
+  }
+}
+
+export interface RateLimitMiddlewareOptions extends RateLimitOptions {
+  /** Paths never limited (health probes). */
+  exempt?: readonly string[];
+  /** The buckets to take from (shared with the fast path); default a set of its own. */
+  buckets?: TokenBuckets;
+  /** The client a request counts against; default Express's `request.ip`. */
+  clientOf?: (request: IncomingMessage) => string;
+}
+
+export function rateLimit(options: RateLimitMiddlewareOptions): RequestHandler {
+  const buckets = options.buckets ?? new TokenBuckets(options);
+  const exempt = new Set(options.exempt ?? []);
   return (request, _response, next) => {
     if (exempt.has(request.path)) {
       next();
       return;
     }
-    const client = request.ip ?? request.socket.remoteAddress ?? "unknown";
-    const time = now();
-    let bucket = buckets.get(client);
-    if (bucket === undefined) {
-      bucket = { tokens: burst, updatedAt: time };
-      if (buckets.size >= maxClients) buckets.delete(buckets.keys().next().value as string);
-    } else {
-      buckets.delete(client); // Re-inserted below: most recently seen last.
-      bucket.tokens = Math.min(burst, bucket.tokens + (time - bucket.updatedAt) * ratePerMs);
-      bucket.updatedAt = time;
-    }
-    buckets.set(client, bucket);
-    if (bucket.tokens < 1) {
-      const retryAfterSeconds = Math.ceil((1 - bucket.tokens) / ratePerMs / 1000);
+    const client = options.clientOf?.(request) ?? request.ip ?? request.socket.remoteAddress ?? "unknown";
+    const retryAfterSeconds = buckets.take(client);
+    if (retryAfterSeconds > 0) {
       next(new RateLimitedError("Too many requests from this client", retryAfterSeconds));
       return;
     }
-    bucket.tokens -= 1;
     next();
   };
 }

@@ -7,15 +7,25 @@ import type { RequestHandler } from "express";
  */
 export const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ["X-Content-Type-Options", "nosniff"],
+  ["Content-Security-Policy", DEFAULT_CSP],
+  ["X-Frame-Options", "DENY"],
+  ["Referrer-Policy", "no-referrer"],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Strict-Transport-Security", "max-age=31536000; includeSubDomains"],
+  ["Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"],
+];
+
+/** Headers of every cross-origin answer other than a preflight. */
+export const CORS_HEADERS: readonly (readonly [string, string])[] = [
+  ["Access-Control-Allow-Origin", "*"],
+  ["Access-Control-Expose-Headers", "Retry-After, Location"],
+];
+
 export function securityHeaders(): RequestHandler {
   return (_request, response, next) => {
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setHeader("Content-Security-Policy", DEFAULT_CSP);
-    response.setHeader("X-Frame-Options", "DENY");
-    response.setHeader("Referrer-Policy", "no-referrer");
-    response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
-    response.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    response.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
+    for (const [name, value] of SECURITY_HEADERS) response.setHeader(name, value);
     next();
   };
 }
@@ -26,8 +36,7 @@ export function securityHeaders(): RequestHandler {
  */
 export function publicCors(): RequestHandler {
   return (request, response, next) => {
-    response.setHeader("Access-Control-Allow-Origin", "*");
-    response.setHeader("Access-Control-Expose-Headers", "Retry-After, Location");
+    for (const [name, value] of CORS_HEADERS) response.setHeader(name, value);
     if (request.method === "OPTIONS") {
       response.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
       response.setHeader("Access-Control-Allow-Headers", "Content-Type, Accept, Last-Event-ID");

@@ -1,19 +1,43 @@
 import { Router } from "express";
+import type { Response } from "express";
 import { metadataRef, resolveCertificate, summarise } from "../../verification/certificate.js";
 import { provenanceOf } from "../../verification/provenance.js";
 import { tokenIdOfSerial } from "../../verification/serial.js";
 import { BrandId, CertificateListQuery, PageQuery, parseInput, Serial, TokenId } from "./schemas.js";
 import { z } from "zod";
+import type { AnswerCache } from "../answer-cache.js";
+import { uncachedAnswer } from "../answer-cache.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
-import { sendJson } from "./v1-dependencies.js";
+import { sendAnswer, sendJson } from "./v1-dependencies.js";
 
 // Built once: zod compiles a schema on its first parse, which costs ~30 µs a request if built per request.
 const TokenIdParams = z.object({ tokenId: TokenId });
 const SerialParams = z.object({ brand: BrandId, serial: Serial });
 
-export function certificatesRouter(deps: V1Dependencies): Router {
+/** Cache keys of the hot answers (shared with the fast path, server/api/fast-path.ts). */
+export const certificateAnswerKey = (tokenId: bigint): string => `certificate:${tokenId.toString()}`;
+export const provenanceAnswerKey = (tokenId: bigint, cursor: string | undefined, limit: number | undefined): string =>
+  `provenance:${tokenId.toString()}:${limit ?? ""}:${cursor ?? ""}`;
+
+export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): Router {
   const { verifier } = deps;
   const router = Router();
+
+  /**
+   * A certificate as a buyer sees it. Freshness is read before the index: the answer then names
+   * the indexed block its body was built at (or one its body still holds for, when cached).
+   */
+  async function sendCertificate(response: Response, tokenId: bigint): Promise<void> {
+    const freshness = deps.freshness();
+    const key = certificateAnswerKey(tokenId);
+    const cached = answers.get(key);
+    if (cached !== undefined) return sendAnswer(response, cached, freshness);
+    const version = answers.currentVersion();
+    const view = await resolveCertificate(verifier.index, verifier.documents, tokenId);
+    // Only verified answers are kept: an unreadable document may be readable on the next request.
+    const answer = view.metadata.verified ? answers.set(key, view, version) : uncachedAnswer(view);
+    sendAnswer(response, answer, freshness);
+  }
 
   router.get("/v1/certificates", (request, response) => {
     const query = parseInput(CertificateListQuery, request.query, "query");
@@ -24,22 +48,25 @@ export function certificatesRouter(deps: V1Dependencies): Router {
 
   router.get("/v1/certificates/:tokenId", async (request, response) => {
     const { tokenId } = parseInput(TokenIdParams, request.params, "path");
-    const view = await resolveCertificate(verifier.index, verifier.documents, tokenId);
-    sendJson(response, deps.freshness(), view);
+    await sendCertificate(response, tokenId);
   });
 
   router.get("/v1/certificates/:tokenId/provenance", (request, response) => {
     const { tokenId } = parseInput(TokenIdParams, request.params, "path");
     const query = parseInput(PageQuery, request.query, "query");
+    const freshness = deps.freshness();
+    const key = provenanceAnswerKey(tokenId, query.cursor, query.limit);
+    const cached = answers.get(key);
+    if (cached !== undefined) return sendAnswer(response, cached, freshness);
+    const version = answers.currentVersion();
     const page = provenanceOf(verifier.index, tokenId, query);
-    sendJson(response, deps.freshness(), { tokenId: tokenId.toString(), items: page.items, nextCursor: page.nextCursor });
+    sendAnswer(response, answers.set(key, { tokenId: tokenId.toString(), items: page.items, nextCursor: page.nextCursor }, version), freshness);
   });
 
   router.get("/v1/brands/:brand/items/:serial", async (request, response) => {
     const { brand, serial } = parseInput(SerialParams, request.params, "path");
     const tokenId = tokenIdOfSerial(verifier.index, deps.brandSalts, brand, serial);
-    const view = await resolveCertificate(verifier.index, verifier.documents, tokenId);
-    sendJson(response, deps.freshness(), view);
+    await sendCertificate(response, tokenId);
   });
 
   return router;

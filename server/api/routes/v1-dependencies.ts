@@ -1,4 +1,6 @@
 import type { Response } from "express";
+import type { CachedAnswer } from "../answer-cache.js";
+import { answerBytes } from "../answer-cache.js";
 import type { ChallengeStore } from "../../verification/challenge-store.js";
 import type { ChipChallengePayload } from "../../verification/chip.js";
 import type { VerifierContext } from "../../verification/context.js";
@@ -20,4 +22,13 @@ export interface V1Dependencies {
 /** Every JSON answer carries the index's freshness. */
 export function sendJson(response: Response, freshness: IndexFreshness, body: object, status = 200): void {
   response.status(status).json({ ...body, index: freshness });
+}
+
+/** Sends a cached (or just built) answer with this request's freshness; the same bytes `sendJson` would send. */
+export function sendAnswer(response: Response, answer: CachedAnswer, freshness: IndexFreshness, status = 200): void {
+  const bytes = answerBytes(answer, freshness);
+  response.status(status);
+  response.setHeader("Content-Type", "application/json; charset=utf-8");
+  response.setHeader("Content-Length", bytes.length);
+  response.end(bytes);
 }

@@ -73,6 +73,9 @@ export class SqliteIndexStore implements IndexStore {
   private currentBlock = 0;
   private journaling = false;
   private statusCache: { at: number; value: IndexStatus } | null = null;
+  /** See IndexReader.contentVersion: bumped after a commit that changed rows (`rowsChanged`). */
+  private version = 0;
+  private rowsChanged = false;
   /**
    * Brands by id, as getBrand answers them. Every certificate answer names its brand, and the
    * record's certificate count is a COUNT(*) over the brand's certificates (linear in the brand's
@@ -177,6 +180,10 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   private notify(): void {
+    if (this.rowsChanged) {
+      this.version += 1;
+      this.rowsChanged = false;
+    }
     this.statusCache = null;
     this.brandCache.clear();
     for (const listener of [...this.listeners]) {
@@ -207,6 +214,7 @@ export class SqliteIndexStore implements IndexStore {
 
   /** Inserts a row (journaled), answering its rowid. */
   private insert(table: string, row: Row): number {
+    this.rowsChanged = true;
     const cols = Object.keys(row);
     const result = this.run(
       `INSERT INTO ${table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`,
@@ -224,6 +232,7 @@ export class SqliteIndexStore implements IndexStore {
   private update(table: string, pk: readonly SQLInputValue[], patch: Row): void {
     const cols = Object.keys(patch);
     if (cols.length === 0) return;
+    this.rowsChanged = true;
     if (this.journaling) this.journal(table, pk, this.rowByPk(table, pk));
     const where = PRIMARY_KEYS[table].map((c) => `${c} = ?`).join(" AND ");
     this.run(
@@ -234,6 +243,7 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   private remove(table: string, pk: readonly SQLInputValue[]): void {
+    this.rowsChanged = true;
     if (this.journaling) this.journal(table, pk, this.rowByPk(table, pk));
     const where = PRIMARY_KEYS[table].map((c) => `${c} = ?`).join(" AND ");
     this.run(`DELETE FROM ${table} WHERE ${where}`, ...pk);
@@ -754,6 +764,10 @@ export class SqliteIndexStore implements IndexStore {
     return () => this.listeners.delete(listener);
   }
 
+  contentVersion(): number {
+    return this.version;
+  }
+
   // ------------------------------------------------------------------------------------------ writer
 
   identity(): IndexIdentity | null {
@@ -804,6 +818,7 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   private wipe(): void {
+    this.rowsChanged = true;
     for (const table of DATA_TABLES) this.run(`DELETE FROM ${table}`);
     for (const key of ["checkpoint", "final_block", "head_block", "updated_at"]) this.setMeta(key, null);
   }
@@ -882,6 +897,7 @@ export class SqliteIndexStore implements IndexStore {
     const startBlock = this.identity()?.startBlock ?? 0;
     this.transaction(() => {
       const entries = this.all("SELECT * FROM undo_log WHERE block_number > ? ORDER BY id DESC", blockNumber);
+      if (entries.length > 0) this.rowsChanged = true;
       for (const entry of entries) {
         const table = str(entry.tbl);
         const pk = JSON.parse(str(entry.pk)) as SQLInputValue[];

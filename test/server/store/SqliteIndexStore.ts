@@ -206,6 +206,61 @@ describe("SqliteIndexStore", function () {
     });
   });
 
+  describe("contentVersion", function () {
+    describe("when a range writes rows", function () {
+      it("changes after the commit", function () {
+        const before = store.contentVersion();
+        seed();
+        expect(store.contentVersion()).to.not.equal(before);
+      });
+    });
+    describe("when a range writes nothing", function () {
+      it("stays the same while the checkpoint and the head move", function () {
+        seed();
+        const before = store.contentVersion();
+        store.applyBlockRange(range(3, 9), () => undefined);
+        store.setHead(20, 0);
+        expect(store.checkpoint()?.blockNumber).to.equal(9);
+        expect(store.contentVersion()).to.equal(before);
+      });
+    });
+    describe("when the writer throws midway", function () {
+      it("may change, but never stays the same after rows did change", function () {
+        seed();
+        const before = store.contentVersion();
+        expect(() =>
+          store.applyBlockRange(range(3, 3), (tx) => {
+            tx.insertCertificate(certificate("9", 3));
+            throw new Error("boom");
+          }),
+        ).to.throw("boom");
+        store.applyBlockRange(range(3, 3), (tx) => tx.updateCertificate("1", { owner: BOB }));
+        expect(store.contentVersion()).to.not.equal(before);
+      });
+    });
+    describe("when blocks with rows are rolled back", function () {
+      it("changes", function () {
+        seed();
+        store.applyBlockRange({ ...range(3, 4), blocks: [block(3)] }, (tx) => {
+          tx.beginBlock(3);
+          tx.updateCertificate("1", { owner: BOB });
+        });
+        const before = store.contentVersion();
+        store.rollbackTo(2);
+        expect(store.getCertificate("1")?.owner).to.equal(VAULT);
+        expect(store.contentVersion()).to.not.equal(before);
+      });
+    });
+    describe("when the index is wiped", function () {
+      it("changes", function () {
+        seed();
+        const before = store.contentVersion();
+        store.reset();
+        expect(store.contentVersion()).to.not.equal(before);
+      });
+    });
+  });
+
   describe("rollbackTo", function () {
     describe("when the rolled-back blocks changed and created rows", function () {
       it("restores the changed rows, deletes the created ones and moves the checkpoint", function () {

@@ -1,0 +1,122 @@
+import type { IndexFreshness } from "../verification/freshness.js";
+
+/**
+ * Serialised JSON answers of the hot read routes (a certificate, its provenance), kept while the
+ * index's records are unchanged. An answer is a pure function of the indexed records (and of
+ * metadata documents named by digest, which never change), so it stays right for as long as
+ * `IndexReader.contentVersion()` holds; only the freshness object (indexed block, head, caught up)
+ * moves on its own, and it is spliced in per request. The whole cache is dropped when the version
+ * moves: a range that wrote any row may have changed any certificate's owner, status, brand or
+ * flags, and per-token invalidation would have to know every rule of the indexer.
+ *
+ * Bounded by entries and by the bytes kept (UTF-8, LRU): 64 MiB holds about 20,000 certificate answers.
+ */
+export interface CachedAnswer {
+  /** `JSON.stringify(body)` without its closing brace, in UTF-8: the freshness goes after it. */
+  readonly prefix: Buffer;
+}
+
+/** An answer to send once, not kept. */
+export function uncachedAnswer(body: object): CachedAnswer {
+  return { prefix: Buffer.from(JSON.stringify(body).slice(0, -1)) };
+}
+
+export interface AnswerCacheOptions {
+  /** IndexReader.contentVersion of the index the answers come from. */
+  version: () => number;
+  maxEntries?: number;
+  maxBytes?: number;
+}
+
+export class AnswerCache {
+  private readonly entries = new Map<string, CachedAnswer>();
+  private readonly version: () => number;
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  private totalBytes = 0;
+  private builtFor: number;
+  private hitCount = 0;
+  private missCount = 0;
+
+  constructor(options: AnswerCacheOptions) {
+    this.version = options.version;
+    this.maxEntries = options.maxEntries ?? 100_000;
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.builtFor = this.version();
+  }
+
+  /** The version answers built now would be valid for: read it before the first read of the index. */
+  currentVersion(): number {
+    const version = this.version();
+    if (version !== this.builtFor) {
+      this.entries.clear();
+      this.totalBytes = 0;
+      this.builtFor = version;
+    }
+    return version;
+  }
+
+  get(key: string): CachedAnswer | undefined {
+    this.currentVersion();
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
+      this.missCount += 1;
+      return undefined;
+    }
+    this.hitCount += 1;
+    this.entries.delete(key); // Most recently used goes last.
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** As `get`, but a miss is not counted (the fast path, whose misses Express then looks up again). */
+  peek(key: string): CachedAnswer | undefined {
+    this.currentVersion();
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.hitCount += 1;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * Keeps `body` as the answer for `key`, if the index has not changed since `builtAt` (the
+   * version read before the body's first index read: an answer built across a change is sent but
+   * not kept). Answers the entry to send.
+   */
+  set(key: string, body: object, builtAt: number): CachedAnswer {
+    const entry = uncachedAnswer(body);
+    if (builtAt !== this.currentVersion()) return entry;
+    const bytes = entry.prefix.length + key.length;
+    if (bytes > this.maxBytes) return entry;
+    const previous = this.entries.get(key);
+    if (previous !== undefined) {
+      this.totalBytes -= previous.prefix.length + key.length;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, entry);
+    this.totalBytes += bytes;
+    while (this.entries.size > this.maxEntries || this.totalBytes > this.maxBytes) {
+      const oldest = this.entries.keys().next().value as string;
+      this.totalBytes -= this.entries.get(oldest)!.prefix.length + oldest.length;
+      this.entries.delete(oldest);
+    }
+    return entry;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Hits and misses since start (diagnostics, benchmarks). */
+  stats(): { hits: number; misses: number; entries: number; bytes: number } {
+    return { hits: this.hitCount, misses: this.missCount, entries: this.entries.size, bytes: this.totalBytes };
+  }
+}
+
+/** The answer's bytes: the cached body with the request's freshness as its last member. */
+export function answerBytes(entry: CachedAnswer, freshness: IndexFreshness): Buffer {
+  const separator = entry.prefix.length > 1 ? "," : ""; // an empty body is "{"
+  return Buffer.concat([entry.prefix, Buffer.from(`${separator}"index":${JSON.stringify(freshness)}}`)]);
+}
