@@ -3,7 +3,7 @@
  * with exponential backoff (and jitter) on HTTP 429, 5xx, network failures and timeouts, honouring
  * Retry-After. JSON-RPC error objects are not retried: they surface as JsonRpcError.
  */
-import type { Eip1193, RequestArguments } from "./eip1193.js";
+import type { BatchingEip1193, BatchOutcome, RequestArguments } from "./eip1193.js";
 import { JsonRpcError, RpcTimeoutError, RpcUnavailableError } from "./rpc-errors.js";
 
 export interface HttpJsonRpcProviderOptions {
@@ -41,7 +41,17 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Math.max(0, date - now);
 }
 
-export class HttpJsonRpcProvider implements Eip1193 {
+function resultOf(payload: JsonRpcResponse): unknown {
+  if (payload.error !== undefined && payload.error !== null) {
+    const code = typeof payload.error.code === "number" ? payload.error.code : -32603;
+    const message = typeof payload.error.message === "string" ? payload.error.message : "JSON-RPC error";
+    throw new JsonRpcError(message, code, payload.error.data);
+  }
+  if (!("result" in payload)) throw new JsonRpcError("JSON-RPC response without result", -32603);
+  return payload.result;
+}
+
+export class HttpJsonRpcProvider implements BatchingEip1193 {
   readonly url: string;
   private readonly timeoutMs: number;
   private readonly retries: number;
@@ -52,7 +62,7 @@ export class HttpJsonRpcProvider implements Eip1193 {
   private readonly sleep: (ms: number) => Promise<void>;
   private nextId = 1;
   /** Counters for diagnostics and tests. */
-  readonly stats = { requests: 0, attempts: 0, retries: 0 };
+  readonly stats = { requests: 0, attempts: 0, retries: 0, batches: 0 };
 
   constructor(url: string, options: HttpJsonRpcProviderOptions = {}) {
     const parsed = new URL(url);
@@ -76,12 +86,41 @@ export class HttpJsonRpcProvider implements Eip1193 {
 
   async request(args: RequestArguments): Promise<unknown> {
     this.stats.requests += 1;
-    const body = JSON.stringify({
-      jsonrpc: "2.0",
-      id: this.nextId++,
-      method: args.method,
-      params: args.params ?? [],
+    const body = JSON.stringify({ jsonrpc: "2.0", id: this.nextId++, method: args.method, params: args.params ?? [] });
+    return resultOf((await this.post(body, args.method)) as JsonRpcResponse);
+  }
+
+  /**
+   * Several calls in one HTTP request (a JSON-RPC batch), answered in the calls' order. A node that
+   * refuses batches answers with an HTTP 4xx or a single error object: that throws (JsonRpcError or
+   * RpcUnavailableError), and callers fall back to one request per call.
+   */
+  async requestBatch(calls: readonly RequestArguments[]): Promise<BatchOutcome[]> {
+    if (calls.length === 0) return [];
+    this.stats.requests += 1;
+    this.stats.batches += 1;
+    const ids = calls.map(() => this.nextId++);
+    const body = JSON.stringify(calls.map((call, i) => ({ jsonrpc: "2.0", id: ids[i], method: call.method, params: call.params ?? [] })));
+    const payload = await this.post(body, `a batch of ${calls.length} calls`);
+    if (!Array.isArray(payload)) {
+      resultOf(payload as JsonRpcResponse); // An error object: thrown as such.
+      throw new JsonRpcError("JSON-RPC batch answered with a single response", -32600);
+    }
+    const byId = new Map<unknown, JsonRpcResponse>();
+    for (const answer of payload as JsonRpcResponse[]) if (typeof answer === "object" && answer !== null) byId.set(answer.id, answer);
+    return ids.map((id): BatchOutcome => {
+      const answer = byId.get(id);
+      if (answer === undefined) return { error: new JsonRpcError("JSON-RPC batch answer missing a call", -32603) };
+      try {
+        return { result: resultOf(answer) };
+      } catch (error) {
+        return { error: error as Error };
+      }
     });
+  }
+
+  /** POSTs one JSON-RPC body with the retry policy; answers the parsed JSON (errors in it are the caller's). */
+  private async post(body: string, what: string): Promise<unknown> {
     let lastError: Error | undefined;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       if (attempt > 0) this.stats.retries += 1;
@@ -98,26 +137,18 @@ export class HttpJsonRpcProvider implements Eip1193 {
           retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
           await response.body?.cancel().catch(() => undefined);
           lastError = new RpcUnavailableError(
-            `RPC node answered HTTP ${response.status} to ${args.method}`,
+            `RPC node answered HTTP ${response.status} to ${what}`,
             response.status,
             Math.ceil((retryAfterMs ?? 5000) / 1000),
           );
         } else if (!response.ok) {
           await response.body?.cancel().catch(() => undefined);
           throw new RpcUnavailableError(
-            `RPC node answered HTTP ${response.status} to ${args.method}`,
+            `RPC node answered HTTP ${response.status} to ${what}`,
             response.status,
           );
         } else {
-          const payload = (await response.json()) as JsonRpcResponse;
-          if (payload.error !== undefined && payload.error !== null) {
-            const code = typeof payload.error.code === "number" ? payload.error.code : -32603;
-            const message =
-              typeof payload.error.message === "string" ? payload.error.message : "JSON-RPC error";
-            throw new JsonRpcError(message, code, payload.error.data);
-          }
-          if (!("result" in payload)) throw new JsonRpcError("JSON-RPC response without result", -32603);
-          return payload.result;
+          return (await response.json());
         }
       } catch (error) {
         if (error instanceof JsonRpcError) throw error;
@@ -132,16 +163,16 @@ export class HttpJsonRpcProvider implements Eip1193 {
         const name = (error as { name?: string }).name;
         if (name === "TimeoutError" || name === "AbortError") {
           lastError = new RpcTimeoutError(
-            `RPC node did not answer ${args.method} within ${this.timeoutMs} ms`,
+            `RPC node did not answer ${what} within ${this.timeoutMs} ms`,
             5,
             { cause: error },
           );
         } else if (error instanceof SyntaxError) {
-          lastError = new RpcUnavailableError(`RPC node sent a malformed answer to ${args.method}`, null, 5, {
+          lastError = new RpcUnavailableError(`RPC node sent a malformed answer to ${what}`, null, 5, {
             cause: error,
           });
         } else {
-          lastError = new RpcUnavailableError(`RPC node unreachable for ${args.method}`, null, 5, {
+          lastError = new RpcUnavailableError(`RPC node unreachable for ${what}`, null, 5, {
             cause: error,
           });
         }
@@ -152,6 +183,6 @@ export class HttpJsonRpcProvider implements Eip1193 {
         await this.sleep(Math.min(this.maxBackoffMs, Math.max(retryAfterMs ?? 0, jittered)));
       }
     }
-    throw lastError ?? new RpcUnavailableError(`RPC request ${args.method} failed`, null);
+    throw lastError ?? new RpcUnavailableError(`RPC request ${what} failed`, null);
   }
 }

@@ -2,8 +2,9 @@
  * Typed reads of chain data the indexer needs, over any EIP-1193 provider: chain id, head, block
  * headers and logs. Answers are validated and normalised (numbers, lowercase hashes).
  */
-import type { Eip1193 } from "./eip1193.js";
-import { isRangeTooLarge, JsonRpcError, LogRangeTooLargeError } from "./rpc-errors.js";
+import type { BatchOutcome, Eip1193, RequestArguments } from "./eip1193.js";
+import { canBatch } from "./eip1193.js";
+import { isRangeTooLarge, isTransient, JsonRpcError, LogRangeTooLargeError } from "./rpc-errors.js";
 
 export interface BlockHeader {
   number: number;
@@ -48,6 +49,32 @@ function hash(value: unknown, what: string): string {
   throw new JsonRpcError(`malformed ${what} in RPC answer`, -32603);
 }
 
+function blockCall(n: number | "latest"): RequestArguments {
+  return { method: "eth_getBlockByNumber", params: [n === "latest" ? "latest" : toHex(n), false] };
+}
+
+function headerOf(raw: unknown): BlockHeader | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw !== "object") throw new JsonRpcError("malformed block in RPC answer", -32603);
+  const b = raw as Record<string, unknown>;
+  return {
+    number: quantity(b.number, "block number"),
+    hash: hash(b.hash, "block hash"),
+    parentHash: hash(b.parentHash, "parent hash"),
+    timestamp: quantity(b.timestamp, "block timestamp"),
+  };
+}
+
+/**
+ * Whether a failed batch means "this node takes no batches": an HTTP 4xx, or one error object for
+ * the whole batch (requestBatch answers per-call errors as outcomes, so any JSON-RPC error it
+ * throws is about the batch: invalid request, parse error, method not found, batch too large).
+ */
+function isBatchRefusal(error: unknown): boolean {
+  if (error instanceof JsonRpcError) return true;
+  return typeof error === "object" && error !== null && "httpStatus" in error && typeof error.httpStatus === "number" && error.httpStatus >= 400 && error.httpStatus < 500;
+}
+
 export class ChainReader {
   constructor(readonly provider: Eip1193) {}
 
@@ -61,19 +88,50 @@ export class ChainReader {
 
   /** The header of block `n` (or the latest), or null when the node does not have it (yet). */
   async getBlock(n: number | "latest"): Promise<BlockHeader | null> {
-    const raw = await this.provider.request({
-      method: "eth_getBlockByNumber",
-      params: [n === "latest" ? "latest" : toHex(n), false],
-    });
-    if (raw === null || raw === undefined) return null;
-    if (typeof raw !== "object") throw new JsonRpcError("malformed block in RPC answer", -32603);
-    const b = raw as Record<string, unknown>;
-    return {
-      number: quantity(b.number, "block number"),
-      hash: hash(b.hash, "block hash"),
-      parentHash: hash(b.parentHash, "parent hash"),
-      timestamp: quantity(b.timestamp, "block timestamp"),
+    return headerOf(await this.provider.request(blockCall(n)));
+  }
+
+  /** False once the node refused a batch: headers are then read one request each. */
+  get batches(): boolean {
+    return canBatch(this.provider) && !this.batchesRefused;
+  }
+  private batchesRefused = false;
+
+  /**
+   * The headers of blocks `numbers`, in their order (null for a block the node does not have), in
+   * one JSON-RPC batch when the transport and the node allow it, else one request each, at most
+   * `concurrency` at a time. A refused batch (an HTTP 4xx, an error object for the whole batch) is
+   * not tried again; a transient failure (429, 5xx, a timeout) is thrown for the caller to retry.
+   */
+  async getBlocks(numbers: readonly number[], concurrency = 8): Promise<(BlockHeader | null)[]> {
+    const provider = this.provider;
+    if (numbers.length > 1 && canBatch(provider) && !this.batchesRefused) {
+      let outcomes: BatchOutcome[] | null = null;
+      try {
+        outcomes = await provider.requestBatch(numbers.map((n) => blockCall(n)));
+      } catch (error) {
+        if (isTransient(error) || !isBatchRefusal(error)) throw error;
+        this.batchesRefused = true;
+      }
+      if (outcomes !== null)
+        return outcomes.map((outcome, i) => {
+          if ("error" in outcome) throw outcome.error;
+          const header = headerOf(outcome.result);
+          if (header !== null && header.number !== numbers[i])
+            throw new JsonRpcError(`RPC answered block ${header.number} for block ${numbers[i]}`, -32603);
+          return header;
+        });
+    }
+    const out: (BlockHeader | null)[] = new Array<BlockHeader | null>(numbers.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < numbers.length) {
+        const i = next++;
+        out[i] = await this.getBlock(numbers[i]);
+      }
     };
+    await Promise.all(Array.from({ length: Math.min(concurrency, numbers.length) }, () => worker()));
+    return out;
   }
 
   /**

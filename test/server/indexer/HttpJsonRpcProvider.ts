@@ -142,6 +142,75 @@ describe("HttpJsonRpcProvider", function () {
     });
   });
 
+  describe("requestBatch", function () {
+    const header = (n: number) => ({
+      number: `0x${n.toString(16)}`,
+      hash: `0x${n.toString(16).padStart(64, "0")}`,
+      parentHash: `0x${(n - 1).toString(16).padStart(64, "0")}`,
+      timestamp: "0x10",
+    });
+    type Call = { id: number; method: string; params: unknown[] };
+    const blockOf = (call: Call) => Number.parseInt(call.params[0] as string, 16);
+
+    describe("when the node answers a batch, out of order", function () {
+      it("answers each call's outcome in the calls' order, in one request", async function () {
+        handler = (body, response) => {
+          const calls = body as unknown as Call[];
+          json(response, calls.reverse().map((call) => (blockOf(call) === 6 ? { jsonrpc: "2.0", id: call.id, error: { code: -32000, message: "header not found" } } : { jsonrpc: "2.0", id: call.id, result: header(blockOf(call)) })));
+        };
+        const provider = new HttpJsonRpcProvider(server.url, { sleep });
+        const outcomes = await provider.requestBatch([5, 6, 7].map((n) => ({ method: "eth_getBlockByNumber", params: [`0x${n.toString(16)}`, false] })));
+        expect(attempts).to.equal(1);
+        expect(outcomes).to.have.length(3);
+        expect(outcomes[0]).to.deep.equal({ result: header(5) });
+        expect((outcomes[1] as { error: Error }).error).to.be.instanceOf(JsonRpcError).and.include({ code: -32000 });
+        expect(outcomes[2]).to.deep.equal({ result: header(7) });
+      });
+    });
+
+    describe("when ChainReader reads headers from a node that batches", function () {
+      it("reads them in one round trip and checks each answer names the block asked for", async function () {
+        handler = (body, response) => json(response, (body as unknown as Call[]).map((call) => ({ jsonrpc: "2.0", id: call.id, result: header(blockOf(call) === 9 ? 99 : blockOf(call)) })));
+        const reader = new ChainReader(new HttpJsonRpcProvider(server.url, { sleep }));
+        expect((await reader.getBlocks([3, 4])).map((h) => h?.number)).to.deep.equal([3, 4]);
+        expect(attempts).to.equal(1);
+        const error = await rejection(reader.getBlocks([8, 9]));
+        expect(error).to.be.instanceOf(JsonRpcError);
+        expect(error.message).to.include("block 99 for block 9");
+      });
+    });
+
+    describe("when the node refuses batches", function () {
+      it("falls back to one request per header, and does not send batches again", async function () {
+        const batchesSeen: number[] = [];
+        handler = (body, response, attempt) => {
+          if (Array.isArray(body)) {
+            batchesSeen.push(attempt);
+            return json(response, { jsonrpc: "2.0", id: null, error: { code: -32600, message: "batch requests are not supported" } });
+          }
+          json(response, { jsonrpc: "2.0", id: body.id, result: header(blockOf(body as unknown as Call)) });
+        };
+        const reader = new ChainReader(new HttpJsonRpcProvider(server.url, { sleep }));
+        expect((await reader.getBlocks([1, 2, 3])).map((h) => h?.number)).to.deep.equal([1, 2, 3]);
+        expect(reader.batches).to.equal(false);
+        expect((await reader.getBlocks([4, 5])).map((h) => h?.number)).to.deep.equal([4, 5]);
+        expect(batchesSeen).to.have.length(1);
+        expect(attempts).to.equal(1 + 3 + 2);
+      });
+    });
+
+    describe("when the node is rate limiting", function () {
+      it("retries the batch as a whole and keeps batching", async function () {
+        handler = (body, response, attempt) =>
+          attempt === 1 ? response.writeHead(429).end() : json(response, (body as unknown as Call[]).map((call) => ({ jsonrpc: "2.0", id: call.id, result: header(blockOf(call)) })));
+        const reader = new ChainReader(new HttpJsonRpcProvider(server.url, { sleep, backoffMs: 1 }));
+        expect((await reader.getBlocks([1, 2])).map((h) => h?.number)).to.deep.equal([1, 2]);
+        expect(reader.batches).to.equal(true);
+        expect(attempts).to.equal(2);
+      });
+    });
+  });
+
   describe("constructor", function () {
     describe("when the URL is not http(s)", function () {
       it("throws", function () {

@@ -2,11 +2,13 @@ import { expect } from "chai";
 import { join } from "node:path";
 import { network } from "hardhat";
 import { HttpJsonRpcProvider } from "../../../server/chain/http.js";
+import { ChainReader } from "../../../server/chain/reader.js";
 import { Indexer } from "../../../server/indexer/Indexer.js";
 import { SqliteIndexStore } from "../../../server/store/sqlite/SqliteIndexStore.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import type { Connection, Stack } from "./history.js";
 import { deployStack, digest, item, scriptHistory, tokenIdOf } from "./history.js";
+import { startJsonRpcBridge } from "../../../scripts/local/json-rpc-bridge.js";
 import { dumpIndex, limitedRpcServer, WrappedProvider } from "./support.js";
 
 const connection: Connection = await network.create();
@@ -449,6 +451,29 @@ describe("Indexer", function () {
           expect(dumpIndex(store)).to.deep.equal(dumpIndex(reference));
         } finally {
           await server.close();
+        }
+      });
+    });
+  });
+
+  describe("over JSON-RPC HTTP", function () {
+    describe("when the node takes batches", function () {
+      it("reads a range's block headers in batches, not one request per block, and indexes the same", async function () {
+        const bridge = await startJsonRpcBridge(provider, 0);
+        try {
+          const http = new HttpJsonRpcProvider(bridge.url);
+          const store = openStore();
+          await new Indexer({ provider: http, store, deployments: stack.deployments }).runOnce();
+          expect(dumpIndex(store)).to.deep.equal(dumpIndex(reference));
+          const head = await ethers.provider.getBlockNumber();
+          const contracts = Object.values(stack.deployments.contracts);
+          const logs = await new ChainReader(provider).getLogs({ address: contracts, fromBlock: 0, toBlock: head });
+          const blocksWithLogs = new Set(logs.map((log) => log.blockNumber)).size;
+          expect(blocksWithLogs).to.be.greaterThan(10);
+          expect(http.stats.batches).to.be.greaterThan(0);
+          expect(http.stats.requests).to.be.lessThan(blocksWithLogs / 2);
+        } finally {
+          await bridge.close();
         }
       });
     });
