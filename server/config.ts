@@ -117,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     kuboRpcUrl: ipfsSetting === "embedded" ? undefined : ipfsSetting,
     gateways: (env.HALLMARK_IPFS_GATEWAYS ?? "").split(",").map((url) => url.trim()).filter((url) => url !== ""),
     readTimeoutMs: env.HALLMARK_IPFS_READ_TIMEOUT_MS,
+    blockTimeoutMs: env.HALLMARK_IPFS_BLOCK_TIMEOUT_MS,
     maxGatewayResponseBytes: env.HALLMARK_IPFS_MAX_RESPONSE_BYTES,
   });
   return {

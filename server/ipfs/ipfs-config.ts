@@ -14,6 +14,8 @@ export const IpfsConfig = z
     z.object({
       gateways: z.array(z.url({ protocol: /^https?$/ })).default([]),
       readTimeoutMs: z.coerce.number().int().positive().default(10_000),
+      /** Longest wait for one block of a streamed download (default readTimeoutMs). */
+      blockTimeoutMs: z.coerce.number().int().positive().optional(),
       maxGatewayResponseBytes: z.coerce
         .number()
         .int()
@@ -35,6 +37,7 @@ export function ipfsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IpfsCon
       .map((url) => url.trim())
       .filter((url) => url !== ""),
     readTimeoutMs: env.HALLMARK_IPFS_READ_TIMEOUT_MS,
+    blockTimeoutMs: env.HALLMARK_IPFS_BLOCK_TIMEOUT_MS,
     maxGatewayResponseBytes: env.HALLMARK_IPFS_MAX_RESPONSE_BYTES,
   });
 }
