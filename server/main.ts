@@ -93,7 +93,8 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const indexer = new Indexer({ provider, store, deployments, confirmations: config.confirmations, pollIntervalMs: config.pollIntervalMs, logger });
   const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, { timeoutMs: config.rpcTimeoutMs });
   const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
-  const freshness = () => freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), staleAfterMs });
+  const freshness = () =>
+    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => indexer.failingSince(), staleAfterMs });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
   const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
   const v1: V1Dependencies = {
