@@ -90,7 +90,16 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     throw error;
   }
 
-  const indexer = new Indexer({ provider, store, deployments, confirmations: config.confirmations, pollIntervalMs: config.pollIntervalMs, logger });
+  const indexer = new Indexer({
+    provider,
+    store,
+    deployments,
+    confirmations: config.confirmations,
+    finalityDepth: config.finalityDepth,
+    maxRange: config.logRange,
+    pollIntervalMs: config.pollIntervalMs,
+    logger,
+  });
   const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, { timeoutMs: config.rpcTimeoutMs });
   const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
   const freshness = () =>
