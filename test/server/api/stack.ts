@@ -108,7 +108,7 @@ export async function buildStack(options: { challengeTtlMs?: number; provider?: 
     await temp.remove();
   }
 
-  return { ...fx, garments, verifier, metadataStore, deployments, url: verifier.url, issue, resaleReport, garmentDocument, certificateDocument, sync, close, newWallet: () => Wallet.createRandom() };
+  return { ...fx, garments, verifier, metadataStore, ipfsDirectory: temp.path, deployments, url: verifier.url, issue, resaleReport, garmentDocument, certificateDocument, sync, close, newWallet: () => Wallet.createRandom() };
 }
 
 export interface JsonAnswer<T = Record<string, unknown>> {
