@@ -13,10 +13,13 @@ import HallmarkModule from "../ignition/modules/Hallmark.js";
 import { loadConfig } from "../server/config.js";
 import { createMetadataStore } from "../server/ipfs/create-metadata-store.js";
 import { startVerifier } from "../server/main.js";
+import { exitOnSignals } from "../server/shutdown.js";
 import { DEMO_BRAND_SALTS, seedDemo } from "./demo/seed.js";
 import { startJsonRpcBridge } from "./local/json-rpc-bridge.js";
 
 const localChain = process.env.HALLMARK_RPC_URL === undefined || process.env.HALLMARK_RPC_URL === "";
+/** The verifier drains requests for up to 10 s; the rest must close within the remainder. */
+const SHUTDOWN_LIMIT_MS = 20_000;
 
 if (!localChain) {
   const verifier = await startVerifier({ config: loadConfig() });
@@ -76,15 +79,19 @@ if (!localChain) {
     metadataStore,
     handleSignals: false,
   });
-  const shutdown = async () => {
-    await verifier.close();
-    await metadataStore.close();
-    await bridge.close();
-    await connection.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown());
-  process.once("SIGTERM", () => void shutdown());
+  // Every part is closed even if one fails; a hung part can't keep the process alive past the limit.
+  exitOnSignals(
+    [
+      { name: "verifier", run: () => verifier.close() },
+      { name: "IPFS node", run: () => metadataStore.close() },
+      { name: "JSON-RPC bridge", run: () => bridge.close() },
+      { name: "local chain", run: () => connection.close() },
+    ],
+    {
+      timeoutMs: SHUTDOWN_LIMIT_MS,
+      log: { info: (message) => console.log(message), error: (message, error) => console.error(message, error ?? "") },
+    },
+  );
 
   const api = verifier.url;
   const { tokens } = summary;

@@ -1,7 +1,9 @@
 import path from "node:path";
 import { z } from "zod";
 import { InvalidInputError } from "./errors.js";
-import { IpfsConfig } from "./ipfs/ipfs-config.js";
+import { INDEXER_ENV } from "./indexer/config.js";
+import { IPFS_ENV, ipfsConfigOf, refineIpfsEnv } from "./ipfs/ipfs-config.js";
+import type { IpfsConfig } from "./ipfs/ipfs-config.js";
 
 /**
  * The verifier's settings, from the environment, validated once at start-up. Every variable is
@@ -49,11 +51,13 @@ const Env = z.object({
   HALLMARK_RPC_URL: z.url({ protocol: /^https?$/ }).optional(),
   HALLMARK_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   HALLMARK_DEPLOYMENTS: z.string().min(1).optional(),
-  HALLMARK_IPFS: z.union([z.literal("embedded"), z.url({ protocol: /^https?$/ })]).optional(),
+  ...IPFS_ENV,
   HALLMARK_BRAND_SALTS: jsonObject("HALLMARK_BRAND_SALTS").pipe(BrandSalts),
   HALLMARK_GS1_PREFIXES: jsonObject("HALLMARK_GS1_PREFIXES").pipe(Gs1Prefixes),
   HALLMARK_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(2),
   HALLMARK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+  HALLMARK_FINALITY_DEPTH: INDEXER_ENV.HALLMARK_FINALITY_DEPTH,
+  HALLMARK_LOG_RANGE: INDEXER_ENV.HALLMARK_LOG_RANGE,
   HALLMARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   HALLMARK_TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
   HALLMARK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -61,7 +65,7 @@ const Env = z.object({
   HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
   HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   HALLMARK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-});
+}).superRefine(refineIpfsEnv);
 
 /** A brand's issuer keystore; the password is read from `passwordEnv` when the key is loaded. */
 export interface IssuerKeystoreSetting {
@@ -86,6 +90,10 @@ export interface VerifierConfig {
   /** GS1 company prefix → brand id, longest prefix wins. */
   gs1Prefixes: ReadonlyMap<string, number>;
   confirmations: number;
+  /** Depth within which the indexer keeps block hashes to roll back a reorg; undefined: the Indexer's default (12, 0 locally). */
+  finalityDepth?: number;
+  /** Largest eth_getLogs block range; undefined: the Indexer's default (2,000). */
+  logRange?: number;
   pollIntervalMs: number;
   rateLimitPerMinute: number;
   trustProxy: boolean;
@@ -110,15 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
   }
   const e = result.data;
   const dataDir = path.resolve(e.HALLMARK_DATA_DIR);
-  const ipfsSetting = e.HALLMARK_IPFS ?? (env.HALLMARK_IPFS_MODE === "kubo" ? env.HALLMARK_KUBO_RPC_URL : "embedded");
-  const ipfs = IpfsConfig.parse({
-    mode: ipfsSetting === undefined || ipfsSetting === "embedded" ? "embedded" : "kubo",
-    directory: path.join(dataDir, "ipfs"),
-    kuboRpcUrl: ipfsSetting === "embedded" ? undefined : ipfsSetting,
-    gateways: (env.HALLMARK_IPFS_GATEWAYS ?? "").split(",").map((url) => url.trim()).filter((url) => url !== ""),
-    readTimeoutMs: env.HALLMARK_IPFS_READ_TIMEOUT_MS,
-    maxGatewayResponseBytes: env.HALLMARK_IPFS_MAX_RESPONSE_BYTES,
-  });
+  const ipfs = ipfsConfigOf(e, dataDir);
   return {
     port: e.HALLMARK_PORT,
     host: e.HALLMARK_HOST,
@@ -131,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     brandSalts: new Map(Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, salt]) => [Number(brand), salt.toLowerCase()])),
     gs1Prefixes: new Map(Object.entries(e.HALLMARK_GS1_PREFIXES)),
     confirmations: e.HALLMARK_CONFIRMATIONS,
+    finalityDepth: e.HALLMARK_FINALITY_DEPTH,
+    logRange: e.HALLMARK_LOG_RANGE,
     pollIntervalMs: e.HALLMARK_POLL_INTERVAL_MS,
     rateLimitPerMinute: e.HALLMARK_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.HALLMARK_TRUST_PROXY,

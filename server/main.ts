@@ -32,6 +32,7 @@ import { DocumentCache } from "./verification/committed-document.js";
 import { freshnessOf } from "./verification/freshness.js";
 import { ChainClaimStateReader } from "./web/claim-state.js";
 import { startIssuer } from "./issuer/api/start-issuer.js";
+import { exitOnSignals } from "./shutdown.js";
 import type { IssuerHandle } from "./issuer/api/start-issuer.js";
 import type { OwnershipChallengePayload } from "./verification/ownership.js";
 
@@ -90,10 +91,20 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     throw error;
   }
 
-  const indexer = new Indexer({ provider, store, deployments, confirmations: config.confirmations, pollIntervalMs: config.pollIntervalMs, logger });
+  const indexer = new Indexer({
+    provider,
+    store,
+    deployments,
+    confirmations: config.confirmations,
+    finalityDepth: config.finalityDepth,
+    maxRange: config.logRange,
+    pollIntervalMs: config.pollIntervalMs,
+    logger,
+  });
   const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, { timeoutMs: config.rpcTimeoutMs });
   const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
-  const freshness = () => freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), staleAfterMs });
+  const freshness = () =>
+    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => indexer.failingSince(), staleAfterMs });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
   const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
   const v1: V1Dependencies = {
@@ -165,17 +176,22 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   logger.info({ url, chainId: deployments.chainId, ipfs: config.ipfs.mode }, "verifier listening");
 
   let closing: Promise<void> | null = null;
+  let removeSignalHandlers = (): void => undefined;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       logger.info("verifier shutting down");
-      process.off("SIGTERM", onSignal);
-      process.off("SIGINT", onSignal);
+      removeSignalHandlers();
       events.close(); // Long-lived streams would keep the server open for ever.
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A keep-alive connection that finishes its response while we drain would otherwise idle
+      // until keepAliveTimeout: close idle ones as they appear.
       server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      const timer = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
       await drained;
       clearTimeout(timer);
+      clearInterval(sweep);
       await indexer.stop();
       await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
       store.close();
@@ -184,19 +200,12 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     })();
     return closing;
   };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    logger.info({ signal }, "signal received");
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "unclean shutdown");
-        process.exit(1);
-      },
-    );
-  };
   if (options.handleSignals ?? true) {
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
+    // Past the drain limit connections are cut; 10 s more closes the rest or exits with 1 anyway.
+    removeSignalHandlers = exitOnSignals([{ name: "verifier", run: close }], {
+      timeoutMs: drainTimeoutMs + 10_000,
+      log: { info: (message) => logger.info(message), error: (message, error) => logger.error({ err: error }, message) },
+    });
   }
 
   return { url, port, app, server, store, indexer, metadataStore, chain, deployments, issuer, close };

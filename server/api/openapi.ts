@@ -268,7 +268,12 @@ const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" };
 const nullableAddress = { type: ["string", "null"], pattern: "^0x[0-9a-fA-F]{40}$" };
 const decimal = { type: "string", pattern: "^[0-9]+$" };
 const chainEventRef = { type: "object", required: ["block", "time", "txHash"], properties: { block: { type: "integer" }, time: { type: "string", format: "date-time" }, txHash: { type: "string" } } };
-const flags = { type: "array", items: { enum: ["stolen", "revoked", "superseded", "suspect_issuer", "metadata_unverified"] } };
+const flags = {
+  type: "array",
+  description:
+    "What a buyer must see. metadata_mismatch: the document IPFS returned does not hash to the on-chain digest or is not a valid document (verdict do_not_buy); metadata_unverified: it could not be checked right now (verdict caution). Every other flag means do_not_buy.",
+  items: { enum: ["stolen", "revoked", "superseded", "suspect_issuer", "metadata_mismatch", "metadata_unverified"] },
+};
 const verifiedMetadata = {
   type: "object",
   required: ["cid", "digest", "verified", "document"],
@@ -276,8 +281,12 @@ const verifiedMetadata = {
     cid: { type: "string" },
     digest: { type: "string" },
     verified: { type: "boolean", description: "true only when the IPFS bytes hash to the on-chain digest and pass the schema" },
-    reason: { enum: ["digest_mismatch", "not_found", "ipfs_unavailable", "schema_invalid", "too_large", "unreadable"] },
-    document: { type: ["object", "null"] },
+    reason: {
+      enum: ["digest_mismatch", "not_found", "ipfs_unavailable", "schema_invalid", "too_large", "unreadable"],
+      description: "Why verified is false. digest_mismatch and schema_invalid are failed checks (flag metadata_mismatch); the others are checks that could not complete (flag metadata_unverified)",
+    },
+    actualDigest: { type: "string", pattern: "^0x[0-9a-f]{64}$", description: "With reason digest_mismatch: the sha2-256 of the bytes IPFS returned, to compare with digest" },
+    document: { type: ["object", "null"], description: "The document, only when verified" },
   },
 };
 const certificateSummaryProperties = {

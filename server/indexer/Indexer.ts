@@ -101,6 +101,7 @@ export class Indexer {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  private failingSinceMs: number | null = null;
 
   constructor(private readonly options: IndexerOptions) {
     this.reader = new ChainReader(options.provider);
@@ -158,6 +159,14 @@ export class Indexer {
       pollIntervalMs: this.pollIntervalMs,
       maxRange: this.maxRange,
     };
+  }
+
+  /**
+   * Unix ms of the first failed run since the last successful one, or null while runs succeed:
+   * the index cannot follow the chain (the RPC is down or answers nonsense), so answers say stale.
+   */
+  failingSince(): number | null {
+    return this.failingSinceMs;
   }
 
   /**
@@ -285,9 +294,11 @@ export class Indexer {
         }
       }
       this.stats.lastError = null;
+      this.failingSinceMs = null;
       return { fromBlock: firstBlock, toBlock: this.nextBlock() - 1, headBlock: head, ranges, events };
     } catch (error) {
       this.stats.lastError = error instanceof Error ? error.message : String(error);
+      this.failingSinceMs ??= Date.now();
       throw error;
     } finally {
       this.stats.elapsedMs += performance.now() - started;

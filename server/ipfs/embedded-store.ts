@@ -124,6 +124,11 @@ export class EmbeddedMetadataStore extends VerifyingReader implements MetadataSt
     return this.helia.pins.isPinned(cid, options);
   }
 
+  /** The Helia node's state: "stopped" once close() has resolved. */
+  get nodeStatus(): Helia["status"] {
+    return this.helia.status;
+  }
+
   async close(): Promise<void> {
     await this.helia.stop();
   }

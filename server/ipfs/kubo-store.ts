@@ -3,6 +3,7 @@ import type { KuboRPCClient } from "kubo-rpc-client";
 import { CID } from "multiformats/cid";
 import { DependencyUnavailableError, InvalidInputError, NotFoundError } from "../errors.js";
 import type { BlockSource } from "./block-source.js";
+import { GatewayBlockSource } from "./gateway-block-source.js";
 import { normaliseContentPath } from "./content-path.js";
 import { KUBO_ADD_OPTIONS } from "./import-options.js";
 import type {
@@ -21,6 +22,11 @@ export interface KuboStoreOptions {
   /** Kubo RPC API base, e.g. http://127.0.0.1:5001 (never expose it publicly: it is admin). */
   url: string;
   limits?: ReadLimits;
+  /**
+   * Trustless gateways to read a block from when Kubo does not have it or does not answer.
+   * Their bytes are verified like Kubo's; nothing is written back to the node.
+   */
+  fallbackGateways?: readonly string[];
 }
 
 /**
@@ -34,7 +40,7 @@ export class KuboMetadataStore extends VerifyingReader implements MetadataStore 
 
   constructor(options: KuboStoreOptions) {
     const client = createKuboClient({ url: options.url });
-    const source: BlockSource = {
+    const kubo: BlockSource = {
       getBlock: async (cid, { signal }) => {
         try {
           return await client.block.get(cid, { signal });
@@ -43,6 +49,22 @@ export class KuboMetadataStore extends VerifyingReader implements MetadataStore 
         }
       },
     };
+    const gateways = options.fallbackGateways ?? [];
+    const gateway = gateways.length > 0 ? new GatewayBlockSource(gateways) : undefined;
+    const source: BlockSource =
+      gateway === undefined
+        ? kubo
+        : {
+            getBlock: async (cid, options) => {
+              try {
+                return await kubo.getBlock(cid, options);
+              } catch (error) {
+                const fallBack = error instanceof NotFoundError || error instanceof DependencyUnavailableError;
+                if (!fallBack || options.signal.aborted) throw error;
+                return gateway.getBlock(cid, options); // verified like every block, by VerifiedBlockstore
+              }
+            },
+          };
     super(new UnixfsReader(source, options.limits ?? DEFAULT_READ_LIMITS));
     this.client = client;
   }

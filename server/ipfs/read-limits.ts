@@ -7,8 +7,17 @@ import { ContentTooLargeError, DependencyUnavailableError, HallmarkError } from 
 export interface ReadLimits {
   /** Largest content, in bytes, a read may return. */
   maxBytes: number;
-  /** Whole-read deadline in milliseconds. */
+  /**
+   * Deadline in milliseconds. For a whole read (`get`, `stat`, `list`, `getBlock`) it bounds the
+   * read; for a stream it bounds resolving the path and the first bytes only, because a large
+   * model sent to a slow client may rightly take minutes.
+   */
   timeoutMs: number;
+  /**
+   * Longest wait for any one block of a streamed body, in milliseconds (default `timeoutMs`): a
+   * source that stalls mid-file is given up on without cutting a download that keeps moving.
+   */
+  idleTimeoutMs?: number;
 }
 
 /** Defaults for metadata documents; callers raise maxBytes for media. */

@@ -1,7 +1,7 @@
 import { exporter } from "ipfs-unixfs-exporter";
 import type { UnixFSEntry } from "ipfs-unixfs-exporter";
 import type { CID } from "multiformats/cid";
-import { HallmarkError, InvalidInputError, NotFoundError } from "../errors.js";
+import { DependencyUnavailableError, HallmarkError, InvalidInputError, NotFoundError } from "../errors.js";
 import type { BlockSource } from "./block-source.js";
 import { normaliseContentPath } from "./content-path.js";
 import type {
@@ -42,7 +42,9 @@ export class UnixfsReader implements MetadataReader {
 
   async get(cid: CID, options: ReadOptions = {}): Promise<Uint8Array> {
     const maxBytes = options.maxBytes ?? this.limits.maxBytes;
-    const { stat, body } = await this.stream(cid, { ...options, maxBytes });
+    // A whole read (a metadata document) is bounded as a whole: an answer waits on it.
+    const deadline = deadlineSignal(options.timeoutMs ?? this.limits.timeoutMs, options.signal);
+    const { stat, body } = await this.open(cid, { ...options, maxBytes }, deadline, deadline);
     if (stat.type === "directory") {
       throw new InvalidInputError(`${describe(cid, options.path)} is a directory, not a file`);
     }
@@ -57,10 +59,39 @@ export class UnixfsReader implements MetadataReader {
     return Buffer.concat(chunks);
   }
 
+  /**
+   * The deadline covers resolving the path and the first chunk; after that the body runs as long
+   * as blocks keep coming, each within the idle timeout, so a 20 MiB model reaches a slow client
+   * while a source that stalls mid-file is still given up on.
+   */
   async stream(cid: CID, options: RangeReadOptions = {}): Promise<VerifiedContent> {
+    const deadline = deadlineSignal(options.timeoutMs ?? this.limits.timeoutMs, options.signal);
+    const firstChunk = new AbortController();
+    const expire = (): void => firstChunk.abort(deadline.reason);
+    if (deadline.aborted) expire();
+    else deadline.addEventListener("abort", expire, { once: true });
+    const release = (): void => deadline.removeEventListener("abort", expire);
+    const bodySignal = options.signal === undefined ? firstChunk.signal : AbortSignal.any([firstChunk.signal, options.signal]);
+    let content: VerifiedContent;
+    try {
+      content = await this.open(cid, options, deadline, bodySignal);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return { stat: content.stat, body: releasingAfterFirstChunk(content.body, release) };
+  }
+
+  private async open(
+    cid: CID,
+    options: RangeReadOptions,
+    resolveSignal: AbortSignal,
+    bodySignal: AbortSignal,
+  ): Promise<VerifiedContent> {
     const what = describe(cid, options.path);
-    const signal = deadlineSignal(options.timeoutMs ?? this.limits.timeoutMs, options.signal);
-    const entry = await this.resolve(cid, options.path, signal);
+    const idleTimeoutMs = options.idleTimeoutMs ?? this.limits.idleTimeoutMs ?? options.timeoutMs ?? this.limits.timeoutMs;
+    const blocks = withBlockTimeout(this.blocks, idleTimeoutMs, what);
+    const entry = await this.resolve(cid, options.path, resolveSignal, blocks);
     const stat = statOf(entry);
     if (entry.type === "directory") return { stat, body: emptyBody() };
     if (entry.type !== "file" && entry.type !== "raw") {
@@ -69,8 +100,8 @@ export class UnixfsReader implements MetadataReader {
     const offset = options.offset ?? 0;
     const length = options.length ?? Number(stat.size) - offset;
     assertWithinLimit(length, options.maxBytes ?? this.limits.maxBytes, what);
-    const content = entry.content({ offset, length, signal });
-    return { stat, body: mapErrors(content, signal, what) };
+    const content = entry.content({ offset, length, signal: bodySignal });
+    return { stat, body: mapErrors(content, bodySignal, what) };
   }
 
   async list(cid: CID, options: ReadOptions = {}): Promise<DirectoryListing[]> {
@@ -105,11 +136,16 @@ export class UnixfsReader implements MetadataReader {
     // Nothing to release: the adapter that owns the BlockSource closes it.
   }
 
-  private async resolve(cid: CID, path: string | undefined, signal: AbortSignal): Promise<UnixFSEntry> {
+  private async resolve(
+    cid: CID,
+    path: string | undefined,
+    signal: AbortSignal,
+    blocks: BlockReader = this.blocks,
+  ): Promise<UnixFSEntry> {
     const segments = normaliseContentPath(path);
     const target = segments.length === 0 ? cid : `${cid.toString()}/${segments.join("/")}`;
     try {
-      return await exporter(target, this.blocks, { signal });
+      return await exporter(target, blocks, { signal });
     } catch (error) {
       throw mapError(error, signal, describe(cid, path));
     }
@@ -150,6 +186,73 @@ async function* mapErrors(
     yield* source;
   } catch (error) {
     throw mapError(error, signal, what);
+  }
+}
+
+/** The blockstore as the exporter reads it. */
+type BlockReader = Pick<VerifiedBlockstore, "get">;
+
+/**
+ * The idle timeout of a read: while blocks are being fetched for `what`, one must arrive at
+ * least every `timeoutMs`, or every pending fetch is aborted with an error naming its block.
+ * The clock runs on progress rather than per request, because the exporter asks for a node's
+ * links all at once and a slow link answers them one by one; and it stops while nothing is
+ * pending, so a slow consumer is never mistaken for a stalled source.
+ */
+function withBlockTimeout(blocks: BlockReader, timeoutMs: number, what: string): BlockReader {
+  let pending = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let idle = new AbortController();
+  const rearm = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending === 0) return;
+    timer = setTimeout(() => {
+      idle.abort(new DOMException(`no block for ${timeoutMs} ms`, "TimeoutError"));
+      idle = new AbortController();
+    }, timeoutMs);
+    timer.unref();
+  };
+  return {
+    async *get(cid: CID, options: { signal?: AbortSignal } = {}): AsyncGenerator<Uint8Array> {
+      const stalled = idle.signal;
+      const signal = options.signal === undefined ? stalled : AbortSignal.any([options.signal, stalled]);
+      pending++;
+      if (pending === 1) rearm();
+      let bytes: Uint8Array[];
+      try {
+        bytes = [];
+        for await (const chunk of blocks.get(cid, { signal })) bytes.push(chunk);
+      } catch (error) {
+        if (stalled.aborted && options.signal?.aborted !== true) {
+          throw new DependencyUnavailableError(
+            `Timed out after ${timeoutMs} ms waiting for block ${cid.toString()} of ${what}`,
+            5,
+            { cause: error },
+          );
+        }
+        throw error;
+      } finally {
+        pending--;
+        rearm(); // A block arrived (or failed): the source is alive, the clock starts again.
+      }
+      yield* bytes;
+    },
+  };
+}
+
+/** Passes `body` through, calling `release` once its first chunk (or its end, or an error) arrives. */
+async function* releasingAfterFirstChunk(
+  body: AsyncIterable<Uint8Array>,
+  release: () => void,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of body) {
+      release();
+      yield chunk;
+    }
+  } finally {
+    release();
   }
 }
 

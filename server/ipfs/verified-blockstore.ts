@@ -34,8 +34,17 @@ export class VerifiedBlockstore {
   async *get(cid: CID, options: { signal?: AbortSignal } = {}): AsyncGenerator<Uint8Array> {
     const signal = options.signal ?? new AbortController().signal;
     signal.throwIfAborted();
-    const bytes = await this.source.getBlock(cid, { signal });
+    const bytes = await untilAborted(this.source.getBlock(cid, { signal }), signal);
     verifyBlock(cid, bytes);
     yield bytes;
   }
+}
+
+/** Settles with `work`, or rejects when `signal` fires: a source that ignores its signal can't hold a read. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    void work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -7,7 +7,7 @@ import type { VerifiedMetadata } from "./committed-document.js";
 import { verifiedDocument } from "./committed-document.js";
 import type { DocumentSource } from "./committed-document.js";
 import type { CertificateFlag, Verdict } from "./flags.js";
-import { flagsOf, isSuspect, verdictOf } from "./flags.js";
+import { flagsOf, isSuspect, metadataFlagOf, verdictOf } from "./flags.js";
 
 export type Custody = "owner" | "brand_vault_unclaimed";
 
@@ -31,7 +31,7 @@ export interface CertificateSummary {
   predecessor: string | null;
   issuer: string;
   issued: ChainEventRef;
-  /** Flags from indexed facts; lists do not read IPFS, so they never carry metadata_unverified. */
+  /** Flags from indexed facts; lists do not read IPFS, so they never carry metadata_mismatch or metadata_unverified. */
   flags: CertificateFlag[];
 }
 
@@ -83,14 +83,16 @@ export function summarise(index: IndexReader, record: CertificateRecord, options
 /**
  * A certificate as a buyer must see it: the indexed facts, its metadata document verified
  * against the on-chain digest, and every flag. IPFS being down degrades the answer (metadata
- * unverified, with the reason) instead of failing it.
+ * unverified, with the reason) instead of failing it; a document that does not match its
+ * digest or its schema voids it (metadata_mismatch).
  */
 export async function resolveCertificate(index: IndexReader, documents: DocumentSource, tokenId: bigint): Promise<CertificateView> {
   const record = index.getCertificate(tokenId.toString());
   if (record === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   const summary = summarise(index, record, { withProvenance: true });
   const metadata = await verifiedDocument(documents, "certificate-metadata", record.metadataDigest);
-  const flags = summary.flags.concat(metadata.verified ? [] : ["metadata_unverified"]);
+  const metadataFlag = metadataFlagOf(metadata);
+  const flags = metadataFlag === null ? summary.flags : summary.flags.concat(metadataFlag);
   return { ...summary, flags, verdict: verdictOf(flags), metadata };
 }
 

@@ -8,6 +8,10 @@ import { ConflictError, ExpiredError, NotFoundError } from "../errors.js";
  *
  * A used challenge stays as a tombstone until it would have expired, so that a replay is told
  * "already used" (409) rather than "unknown" (404).
+ *
+ * Anyone may ask for challenges, so the bound is per client as well as global: a client at its
+ * limit replaces its own oldest challenge, and a full store evicts from the client holding the
+ * most. One client asking in a loop can then only evict its own, not a buyer's open challenge.
  */
 export interface Challenge<T> {
   id: string;
@@ -18,23 +22,33 @@ export interface Challenge<T> {
 
 interface Entry<T> extends Challenge<T> {
   state: "open" | "in_use" | "used";
+  client: string;
 }
 
 export interface ChallengeStoreOptions {
   ttlMs?: number;
   maxEntries?: number;
+  /** Challenges one client may hold at once (default 32): enough for a partner inspecting a batch. */
+  maxPerClient?: number;
   now?: () => number;
 }
 
+/** The client of challenges issued without one (callers outside HTTP). */
+const NO_CLIENT = "";
+
 export class ChallengeStore<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  /** Ids of each client's entries, oldest first. */
+  private readonly byClient = new Map<string, Set<string>>();
   readonly ttlMs: number;
   private readonly maxEntries: number;
+  private readonly maxPerClient: number;
   private readonly now: () => number;
 
   constructor(options: ChallengeStoreOptions = {}) {
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
     this.maxEntries = options.maxEntries ?? 10_000;
+    this.maxPerClient = Math.max(1, options.maxPerClient ?? 32);
     this.now = options.now ?? Date.now;
   }
 
@@ -42,11 +56,15 @@ export class ChallengeStore<T> {
     return this.entries.size;
   }
 
-  issue(payload: T): Challenge<T> {
-    this.makeRoom();
+  /** Issues a challenge for `client` (an IP or network, see clientKeyOf), within its share of the store. */
+  issue(payload: T, client: string = NO_CLIENT): Challenge<T> {
+    this.makeRoomFor(client);
     const issuedAt = this.now();
-    const entry: Entry<T> = { id: `0x${randomBytes(32).toString("hex")}`, payload, issuedAt, expiresAt: issuedAt + this.ttlMs, state: "open" };
+    const entry: Entry<T> = { id: `0x${randomBytes(32).toString("hex")}`, payload, issuedAt, expiresAt: issuedAt + this.ttlMs, state: "open", client };
     this.entries.set(entry.id, entry);
+    let ids = this.byClient.get(client);
+    if (ids === undefined) this.byClient.set(client, (ids = new Set()));
+    ids.add(entry.id);
     return { id: entry.id, payload, issuedAt: entry.issuedAt, expiresAt: entry.expiresAt };
   }
 
@@ -79,17 +97,43 @@ export class ChallengeStore<T> {
     if (entry === undefined) throw new NotFoundError("Unknown challenge (never issued here, or forgotten after a restart)");
     if (entry.state !== "open") throw new ConflictError("This challenge was already used: ask for a new one");
     if (this.now() > entry.expiresAt) {
-      this.entries.delete(entry.id);
+      this.remove(entry.id);
       throw new ExpiredError("This challenge has expired: ask for a new one");
     }
     return entry;
   }
 
-  private makeRoom(): void {
+  private makeRoomFor(client: string): void {
+    const own = this.byClient.get(client);
+    if (own !== undefined && own.size >= this.maxPerClient) {
+      this.removeExpired(own);
+      // Still at its limit: the client's own oldest goes (Sets keep insertion order).
+      while (own.size >= this.maxPerClient) this.remove(own.values().next().value as string);
+    }
     if (this.entries.size < this.maxEntries) return;
+    this.removeExpired(this.entries.keys());
+    // Still full (many clients at once): take from whoever holds the most, oldest first.
+    while (this.entries.size >= this.maxEntries) {
+      let largest: Set<string> | undefined;
+      for (const ids of this.byClient.values()) if (largest === undefined || ids.size > largest.size) largest = ids;
+      this.remove(largest!.values().next().value as string);
+    }
+  }
+
+  private removeExpired(ids: Iterable<string>): void {
     const now = this.now();
-    for (const [id, entry] of this.entries) if (now > entry.expiresAt) this.entries.delete(id);
-    // Still full: the oldest go first (Map keeps insertion order).
-    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    for (const id of [...ids]) {
+      const entry = this.entries.get(id);
+      if (entry !== undefined && now > entry.expiresAt) this.remove(id);
+    }
+  }
+
+  private remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
+    this.entries.delete(id);
+    const ids = this.byClient.get(entry.client);
+    ids?.delete(id);
+    if (ids?.size === 0) this.byClient.delete(entry.client);
   }
 }

@@ -50,12 +50,14 @@ export function createChipChallenge(
   identity: ChainIdentity,
   challenges: ChallengeStore<ChipChallengePayload>,
   tokenId: bigint,
+  /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
+  client?: string,
 ): ChipChallengeView {
   const certificate = index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   if (certificate.chip === null) throw new NoChipError(`Certificate ${certificate.tokenId} has no NFC chip bound`);
   // The message embeds the challenge, which is only known once issued: issue, then fill it in.
-  const challenge = challenges.issue({ tokenId: certificate.tokenId, message: "" });
+  const challenge = challenges.issue({ tokenId: certificate.tokenId, message: "" }, client);
   const message = chipMessage(identity, certificate.tokenId, challenge.id);
   challenge.payload.message = message;
   return {

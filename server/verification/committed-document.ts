@@ -19,6 +19,11 @@ export interface VerifiedMetadata<K extends MetadataKind> {
   /** True only when the bytes IPFS returned hash to the digest committed on-chain and pass the schema. */
   verified: boolean;
   reason?: UnverifiedReason;
+  /**
+   * With reason digest_mismatch: the sha2-256 of the bytes IPFS returned (0x-hex, like `digest`),
+   * so the two values can be compared and reported.
+   */
+  actualDigest?: string;
   /** The document, only when verified: unverified bytes are never shown. */
   document: MetadataDocument<K> | null;
 }
@@ -87,7 +92,9 @@ export async function verifiedDocument<K extends MetadataKind>(source: DocumentS
     source.cache?.set(key, committed.document, committed.bytes.byteLength);
     return { cid, digest, verified: true, document: committed.document };
   } catch (error) {
-    return { cid, digest, verified: false, reason: reasonOf(error), document: null };
+    const unverified: VerifiedMetadata<K> = { cid, digest, verified: false, reason: reasonOf(error), document: null };
+    if (error instanceof IntegrityError) unverified.actualDigest = `0x${error.actual.replace(/^0x/i, "").toLowerCase()}`;
+    return unverified;
   }
 }
 

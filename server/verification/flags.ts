@@ -1,14 +1,36 @@
 import type { CertificateRecord, IssuerCompromise, ProvenanceEntry } from "../store/model.js";
+import type { VerifiedMetadata } from "./committed-document.js";
 import { sameAddress } from "./ids.js";
 
 /**
  * What a buyer must see before trusting a certificate. Each flag is derived from indexed facts
  * and is tested one by one (test/server/api): a flag that is computed but never shown is a bug.
  */
-export type CertificateFlag = "stolen" | "revoked" | "superseded" | "suspect_issuer" | "metadata_unverified";
+export type CertificateFlag =
+  | "stolen"
+  | "revoked"
+  | "superseded"
+  | "suspect_issuer"
+  /** The document IPFS returned is not the one committed on-chain, or not a valid one: never shown as valid. */
+  | "metadata_mismatch"
+  /** The document could not be checked (IPFS down, slow, missing, too large): the check is pending, not failed. */
+  | "metadata_unverified";
 
 /** genuine: no flag; caution: the facts hold but a check could not be completed; do_not_buy: a flag that voids it. */
 export type Verdict = "genuine" | "caution" | "do_not_buy";
+
+/** The only flags that leave a verdict at caution: checks that could not be made, as opposed to checks that failed. */
+const CAUTION_FLAGS: ReadonlySet<CertificateFlag> = new Set(["metadata_unverified"]);
+
+/**
+ * The flag a metadata check raises. Bytes that hash to another digest, or that are not a valid
+ * document of their kind, are a failed check (metadata_mismatch); anything that kept the check
+ * from completing is metadata_unverified, since IPFS may answer on the next request.
+ */
+export function metadataFlagOf(metadata: Pick<VerifiedMetadata<never>, "verified" | "reason">): CertificateFlag | null {
+  if (metadata.verified) return null;
+  return metadata.reason === "digest_mismatch" || metadata.reason === "schema_invalid" ? "metadata_mismatch" : "metadata_unverified";
+}
 
 /** The compromise that makes `actor`'s act at `block` suspect, if any. */
 export function compromiseCovering(compromises: readonly IssuerCompromise[], actor: string | null, block: number): IssuerCompromise | null {
@@ -31,18 +53,23 @@ export function isSuspect(
   return provenance.some((entry) => compromiseCovering(compromises, entry.actor, entry.blockNumber) !== null);
 }
 
-export function flagsOf(certificate: CertificateRecord, suspect: boolean, metadataVerified: boolean | null): CertificateFlag[] {
+export function flagsOf(
+  certificate: CertificateRecord,
+  suspect: boolean,
+  metadata: Pick<VerifiedMetadata<never>, "verified" | "reason"> | null,
+): CertificateFlag[] {
   const flags: CertificateFlag[] = [];
   if (certificate.status === "stolen") flags.push("stolen");
   if (certificate.status === "revoked") flags.push("revoked");
   if (certificate.successorId !== null) flags.push("superseded");
   if (suspect) flags.push("suspect_issuer");
   // null: not checked (lists skip the IPFS read); only a completed check may clear the flag.
-  if (metadataVerified === false) flags.push("metadata_unverified");
+  const metadataFlag = metadata === null ? null : metadataFlagOf(metadata);
+  if (metadataFlag !== null) flags.push(metadataFlag);
   return flags;
 }
 
 export function verdictOf(flags: readonly CertificateFlag[]): Verdict {
-  if (flags.some((flag) => flag !== "metadata_unverified")) return "do_not_buy";
+  if (flags.some((flag) => !CAUTION_FLAGS.has(flag))) return "do_not_buy";
   return flags.length > 0 ? "caution" : "genuine";
 }

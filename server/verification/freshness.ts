@@ -2,8 +2,8 @@ import type { IndexReader } from "../store/IndexStore.js";
 
 /**
  * How fresh an answer is: part of every response. `stale` appears when the index may be behind
- * the chain without knowing it: the indexer has not polled successfully for a while, or the
- * chain RPC is failing right now. What the index knows is still served, marked so.
+ * the chain without knowing it: the indexer has not polled successfully for a while, or its
+ * last poll failed, or the chain RPC is failing right now for a proof. What the index knows is still served, marked so.
  */
 export interface IndexFreshness {
   /** Highest block fully indexed. */
@@ -18,6 +18,8 @@ export interface FreshnessSource {
   index: IndexReader;
   /** Unix ms since which chain reads fail, or null (from CertificateChainReader.failingSince). */
   chainFailingSince?: () => number | null;
+  /** Unix ms since which the indexer's polls fail, or null (from Indexer.failingSince). */
+  indexerFailingSince?: () => number | null;
   /** After this long without a successful indexer poll the index is stale. Default 30 s. */
   staleAfterMs?: number;
   now?: () => number;
@@ -28,7 +30,8 @@ export function freshnessOf(source: FreshnessSource): IndexFreshness {
   const now = source.now?.() ?? Date.now();
   const staleAfterMs = source.staleAfterMs ?? 30_000;
   const pollTooOld = status.updatedAt === null || now - status.updatedAt > staleAfterMs;
-  const chainFailing = (source.chainFailingSince?.() ?? null) !== null;
+  // Either reader losing the RPC means the head may have moved on without the index.
+  const chainFailing = (source.chainFailingSince?.() ?? null) !== null || (source.indexerFailingSince?.() ?? null) !== null;
   const freshness: IndexFreshness = { block: status.indexedBlock, caughtUp: status.caughtUp && !chainFailing, head: status.headBlock };
   if (pollTooOld || chainFailing) freshness.stale = true;
   return freshness;

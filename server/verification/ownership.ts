@@ -49,10 +49,12 @@ export function createOwnershipChallenge(
   identity: ChainIdentity,
   challenges: ChallengeStore<OwnershipChallengePayload>,
   tokenId: bigint,
+  /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
+  client?: string,
 ): OwnershipChallengeView {
   const certificate = index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
-  const challenge = challenges.issue({ tokenId: certificate.tokenId });
+  const challenge = challenges.issue({ tokenId: certificate.tokenId }, client);
   return {
     challengeId: challenge.id,
     tokenId: certificate.tokenId,

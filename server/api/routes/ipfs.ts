@@ -81,7 +81,11 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
       response.setHeader("Content-Range", `bytes ${offset}-${ranges[0].end}/${size}`);
     }
 
-    const { body } = await reader.stream(cid, { path, offset, length, maxBytes: maxResponseBytes });
+    // The read's deadline covers the first block; the rest of the body is bounded per block
+    // (the reader's idle timeout) and stops when the client goes away.
+    const clientGone = new AbortController();
+    response.once("close", () => clientGone.abort());
+    const { body } = await reader.stream(cid, { path, offset, length, maxBytes: maxResponseBytes, signal: clientGone.signal });
     const iterator = body[Symbol.asyncIterator]();
     // Read (and so verify) the first block before any header leaves: a bad single-block
     // document becomes a clean problem response instead of a cut connection.

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { clientKeyOf } from "../client-key.js";
 import { createChipChallenge, verifyChipProof } from "../../verification/chip.js";
 import { createOwnershipChallenge, verifyOwnershipProof } from "../../verification/ownership.js";
 import { ChallengeRequest, parseInput, ProofRequest } from "./schemas.js";
@@ -10,6 +11,7 @@ import { sendJson } from "./v1-dependencies.js";
  * contract's verifyOwnership at the head (EOA and EIP-1271). Chip: EIP-191 personal message
  * checked against the chip bound at mint (chipOf at the head). Challenges are single-use:
  * replay → 409, expired → 410, unknown → 404, issued for another token → 422; chain down → 503.
+ * Each client (IP, or IPv6 /64) holds a bounded share of the open challenges.
  */
 export function proofsRouter(deps: V1Dependencies): Router {
   const { verifier } = deps;
@@ -17,7 +19,7 @@ export function proofsRouter(deps: V1Dependencies): Router {
 
   router.post("/v1/ownership/challenges", (request, response) => {
     const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
-    const view = createOwnershipChallenge(verifier.index, verifier.identity, deps.ownershipChallenges, tokenId);
+    const view = createOwnershipChallenge(verifier.index, verifier.identity, deps.ownershipChallenges, tokenId, clientKeyOf(request.ip));
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), view, 201);
   });
@@ -31,7 +33,7 @@ export function proofsRouter(deps: V1Dependencies): Router {
 
   router.post("/v1/chip/challenges", (request, response) => {
     const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
-    const view = createChipChallenge(verifier.index, verifier.identity, deps.chipChallenges, tokenId);
+    const view = createChipChallenge(verifier.index, verifier.identity, deps.chipChallenges, tokenId, clientKeyOf(request.ip));
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), view, 201);
   });

@@ -27,6 +27,7 @@ export const en = {
     suspect_issuer: "Issued or changed by a brand key that was later declared compromised.",
     superseded: "This certificate was replaced by a newer one.",
     metadata_unverified: "The product description could not be checked against the chain.",
+    metadata_mismatch: "The product description does not match the one the brand recorded on the chain.",
     stolen: "Reported stolen.",
     revoked: "Revoked by the brand.",
   },

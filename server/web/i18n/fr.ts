@@ -29,6 +29,7 @@ export const fr: Messages = {
     suspect_issuer: "Émis ou modifié par une clé de la marque déclarée compromise depuis.",
     superseded: "Ce certificat a été remplacé par un nouveau.",
     metadata_unverified: "La description du produit n'a pas pu être vérifiée sur la chaîne.",
+    metadata_mismatch: "La description du produit ne correspond pas à celle que la marque a inscrite sur la chaîne.",
     stolen: "Déclaré volé.",
     revoked: "Révoqué par la marque.",
   },

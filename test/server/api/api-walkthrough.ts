@@ -62,8 +62,14 @@ and the digital product passport inside metadata documents is elided.
 
 Conventions (all routes):
 - Every answer carries \`index: { block, caughtUp, head }\` — the block the index has reached and whether it is within the
-  confirmation depth of the head; \`stale: true\` is added when the indexer has not polled recently or the chain RPC is failing
-  (what the index knows is still served).
+  confirmation depth of the head; \`stale: true\` is added when the indexer has not polled recently, its last poll failed (the
+  RPC it reads is down), or the chain RPC is failing for proofs, and in the last two cases \`caughtUp\` is \`false\` as well (what
+  the index knows is still served; \`/readyz\` answers 503 meanwhile).
+- A certificate's \`flags\` are what a buyer must see, and \`verdict\` sums them up: \`genuine\` (no flag), \`caution\` (only
+  \`metadata_unverified\`: the document could not be checked right now — IPFS down, slow or missing it) or \`do_not_buy\` (any
+  other flag: \`stolen\`, \`revoked\`, \`superseded\`, \`suspect_issuer\`, or \`metadata_mismatch\`, a document that does not hash to
+  the on-chain digest or is not a valid document; its \`metadata.reason\` is \`digest_mismatch\` or \`schema_invalid\`; with
+  \`digest_mismatch\`, \`metadata.actualDigest\` gives the digest of the bytes IPFS returned). An unverified document is never shown (\`document: null\`).
 - Errors are RFC 9457 \`application/problem+json\` with a stable \`type\` (\`https://hallmark.dev/problems/<slug>\`): 400 malformed
   ids/addresses/CIDs/cursors/bodies, 404 unknown, 409 challenge replayed, **410 challenge expired** (chosen over 422: the
   challenge existed and is gone), 413 body above 16 KiB, 422 well-formed but inapplicable (challenge of another token, no chip,

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ConflictError, ExpiredError, NotFoundError } from "../../../server/errors.js";
+import { clientKeyOf } from "../../../server/api/client-key.js";
 import { ChallengeStore } from "../../../server/verification/challenge-store.js";
 
 describe("ChallengeStore", function () {
@@ -50,5 +51,64 @@ describe("ChallengeStore", function () {
     store.issue({ tokenId: "4" });
     expect(store.size).to.equal(3);
     expect(() => store.take(first.id)).to.throw(NotFoundError);
+  });
+
+  describe("per client", function () {
+    let shared: ChallengeStore<{ tokenId: string }>;
+
+    beforeEach(function () {
+      shared = new ChallengeStore({ ttlMs: 60_000, maxEntries: 10, maxPerClient: 3, now: () => now });
+    });
+
+    it("does not let one client asking in a loop evict another client's open challenge", function () {
+      const buyer = shared.issue({ tokenId: "1" }, "198.51.100.7");
+      for (let i = 0; i < 1_000; i++) shared.issue({ tokenId: "2" }, "203.0.113.9");
+      expect(shared.take(buyer.id).payload.tokenId).to.equal("1");
+      expect(shared.size).to.equal(4);
+    });
+
+    it("replaces a client's own oldest challenge once it holds its limit", function () {
+      const [first, second, third] = [1, 2, 3].map((n) => shared.issue({ tokenId: String(n) }, "198.51.100.7"));
+      const fourth = shared.issue({ tokenId: "4" }, "198.51.100.7");
+      expect(() => shared.take(first.id)).to.throw(NotFoundError);
+      for (const kept of [second, third, fourth]) expect(shared.peek(kept.id).id).to.equal(kept.id);
+    });
+
+    it("drops a client's expired challenges before its live ones", function () {
+      const old = shared.issue({ tokenId: "1" }, "198.51.100.7");
+      now += 60_001;
+      const live = [2, 3].map((n) => shared.issue({ tokenId: String(n) }, "198.51.100.7"));
+      shared.issue({ tokenId: "4" }, "198.51.100.7");
+      expect(() => shared.take(old.id)).to.throw(NotFoundError);
+      for (const kept of live) expect(shared.peek(kept.id).id).to.equal(kept.id);
+    });
+
+    it("when full with many clients, evicts from the one holding the most", function () {
+      const buyers = [1, 2, 3, 4].map((n) => shared.issue({ tokenId: String(n) }, `198.51.100.${n}`));
+      for (let n = 1; n <= 2; n++) for (let i = 0; i < 3; i++) shared.issue({ tokenId: "9" }, `203.0.113.${n}`);
+      expect(shared.size).to.equal(10);
+      shared.issue({ tokenId: "5" }, "198.51.100.5");
+      expect(shared.size).to.equal(10);
+      for (const buyer of buyers) expect(shared.peek(buyer.id).id).to.equal(buyer.id);
+    });
+  });
+});
+
+describe("clientKeyOf", function () {
+  it("counts an IPv4 address (also IPv4-mapped) as itself", function () {
+    expect(clientKeyOf("203.0.113.9")).to.equal("203.0.113.9");
+    expect(clientKeyOf("::ffff:203.0.113.9")).to.equal("203.0.113.9");
+  });
+
+  it("counts every address of an IPv6 /64 as one client", function () {
+    expect(clientKeyOf("2001:db8:1:2::1")).to.equal("2001:db8:1:2::/64");
+    expect(clientKeyOf("2001:0db8:0001:0002:aaaa:bbbb:cccc:dddd")).to.equal("2001:db8:1:2::/64");
+    expect(clientKeyOf("2001:db8::1")).to.equal("2001:db8:0:0::/64");
+    expect(clientKeyOf("fe80::1%eth0")).to.equal("fe80:0:0:0::/64");
+    expect(clientKeyOf("::1")).to.equal("0:0:0:0::/64");
+  });
+
+  it("has a key for a request without an address", function () {
+    expect(clientKeyOf(undefined)).to.equal("unknown");
   });
 });

@@ -25,7 +25,7 @@ export function serialHashOf(serial: string, salt = SALT_A): string {
 
 export type Stack = Awaited<ReturnType<typeof buildStack>>;
 
-export async function buildStack(options: { challengeTtlMs?: number; provider?: Eip1193 } = {}) {
+export async function buildStack(options: { challengeTtlMs?: number; provider?: Eip1193; env?: Record<string, string> } = {}) {
   const fx = await deployHallmark();
   const garments = await ethers.deployContract("HallmarkGarments", [await fx.registry.getAddress(), await fx.certificate.getAddress()]);
   const temp = await makeTempDir("api");
@@ -48,6 +48,7 @@ export async function buildStack(options: { challengeTtlMs?: number; provider?: 
     HALLMARK_CONFIRMATIONS: "0",
     HALLMARK_RATE_LIMIT_PER_MINUTE: "1000000",
     HALLMARK_LOG_LEVEL: "silent",
+    ...options.env,
   });
   const verifier: VerifierHandle = await startVerifier({
     config,
@@ -108,7 +109,7 @@ export async function buildStack(options: { challengeTtlMs?: number; provider?: 
     await temp.remove();
   }
 
-  return { ...fx, garments, verifier, metadataStore, deployments, url: verifier.url, issue, resaleReport, garmentDocument, certificateDocument, sync, close, newWallet: () => Wallet.createRandom() };
+  return { ...fx, garments, verifier, metadataStore, ipfsDirectory: temp.path, deployments, url: verifier.url, issue, resaleReport, garmentDocument, certificateDocument, sync, close, newWallet: () => Wallet.createRandom() };
 }
 
 export interface JsonAnswer<T = Record<string, unknown>> {

@@ -547,6 +547,30 @@ describe("Indexer", function () {
     });
   });
 
+  describe("failingSince", function () {
+    describe("when a run cannot reach the RPC endpoint", function () {
+      it("is set at the first failed run, kept while runs fail, and cleared by a successful one", async function () {
+        let down = false;
+        const flaky = new WrappedProvider(provider, () => {
+          if (down) throw new Error("connect ECONNREFUSED 127.0.0.1:8545");
+        });
+        const indexer = new Indexer({ provider: flaky, store: openStore(), deployments: stack.deployments });
+        await indexer.runOnce();
+        expect(indexer.failingSince()).to.equal(null);
+        down = true;
+        const before = Date.now();
+        await rejection(indexer.runOnce());
+        const since = indexer.failingSince();
+        expect(since).to.be.a("number").within(before, Date.now());
+        await rejection(indexer.runOnce());
+        expect(indexer.failingSince()).to.equal(since);
+        down = false;
+        await indexer.runOnce();
+        expect(indexer.failingSince()).to.equal(null);
+      });
+    });
+  });
+
   describe("start and stop", function () {
     describe("when polling", function () {
       it("follows new blocks and stop() waits for the run in flight", async function () {

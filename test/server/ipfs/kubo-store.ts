@@ -2,11 +2,14 @@ import { expect } from "chai";
 import type { IncomingMessage } from "node:http";
 import { MemoryBlockstore } from "blockstore-core/memory";
 import { CID } from "multiformats/cid";
-import { IntegrityError } from "../../../server/errors.js";
+import { createApp } from "../../../server/api/app.js";
+import { IntegrityError, NotFoundError } from "../../../server/errors.js";
+import { createMetadataStore } from "../../../server/ipfs/create-metadata-store.js";
+import { EmbeddedMetadataStore } from "../../../server/ipfs/embedded-store.js";
 import { importFile } from "../../../server/ipfs/import-dag.js";
 import { KuboMetadataStore } from "../../../server/ipfs/kubo-store.js";
 import { listen } from "../support/http-server.js";
-import { deterministicBytes } from "../support/temp-dir.js";
+import { deterministicBytes, makeTempDir } from "../support/temp-dir.js";
 
 async function bodyOf(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -94,5 +97,31 @@ describe("KuboMetadataStore (against a fake Kubo RPC server)", function () {
     } finally {
       tamper = false;
     }
+  });
+
+  describe("with HALLMARK_IPFS_GATEWAYS (createMetadataStore in Kubo mode)", function () {
+    it("reads a file Kubo does not hold through a gateway, verified, and says not found without one", async function () {
+      const temp = await makeTempDir("kubo-gateway");
+      const holder = await EmbeddedMetadataStore.open({ directory: temp.path });
+      const gateway = await listen(createApp({ ipfs: holder }));
+      try {
+        const bytes = deterministicBytes(300_000, 9); // two blocks and a root
+        const cid = await holder.addFile(bytes);
+        const settings = { mode: "kubo", kuboRpcUrl: kubo.url, readTimeoutMs: 5_000, maxGatewayResponseBytes: 1 << 20 } as const;
+        const store = await createMetadataStore({ ...settings, gateways: [gateway.url] });
+        expect(Buffer.from(await store.get(cid, { maxBytes: bytes.length })).equals(Buffer.from(bytes))).to.be.true;
+        const alone = await createMetadataStore({ ...settings, gateways: [] });
+        try {
+          await alone.get(cid, { maxBytes: bytes.length });
+          expect.fail("read a block neither Kubo nor a gateway gave");
+        } catch (error) {
+          expect(error).to.be.instanceOf(NotFoundError);
+        }
+      } finally {
+        await gateway.close();
+        await holder.close();
+        await temp.remove();
+      }
+    });
   });
 });

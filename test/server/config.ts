@@ -1,0 +1,87 @@
+import { expect } from "chai";
+import path from "node:path";
+import { loadConfig } from "../../server/config.js";
+import { InvalidInputError } from "../../server/errors.js";
+import { indexerSettingsFromEnv } from "../../server/indexer/config.js";
+import { ipfsConfigFromEnv } from "../../server/ipfs/ipfs-config.js";
+
+function refusal(load: () => unknown): InvalidInputError {
+  try {
+    load();
+  } catch (error) {
+    expect(error).to.be.instanceOf(InvalidInputError);
+    return error as InvalidInputError;
+  }
+  expect.fail("expected the configuration to be refused");
+}
+
+describe("loadConfig", function () {
+  describe("indexer settings", function () {
+    it("leaves the finality depth and the log range to the Indexer's defaults when unset", function () {
+      const config = loadConfig({});
+      expect(config.finalityDepth).to.equal(undefined);
+      expect(config.logRange).to.equal(undefined);
+    });
+
+    it("reads HALLMARK_FINALITY_DEPTH and HALLMARK_LOG_RANGE", function () {
+      const config = loadConfig({ HALLMARK_FINALITY_DEPTH: "64", HALLMARK_LOG_RANGE: "500" });
+      expect(config.finalityDepth).to.equal(64);
+      expect(config.logRange).to.equal(500);
+    });
+
+    it("refuses a bad value, naming the variable", function () {
+      expect(refusal(() => loadConfig({ HALLMARK_FINALITY_DEPTH: "-1" })).message).to.match(/HALLMARK_FINALITY_DEPTH/);
+      expect(refusal(() => loadConfig({ HALLMARK_LOG_RANGE: "0" })).message).to.match(/HALLMARK_LOG_RANGE/);
+      expect(refusal(() => loadConfig({ HALLMARK_LOG_RANGE: "2k" })).message).to.match(/HALLMARK_LOG_RANGE/);
+    });
+
+    it("validates the variables as indexerSettingsFromEnv does", function () {
+      expect(indexerSettingsFromEnv({ HALLMARK_FINALITY_DEPTH: "64", HALLMARK_LOG_RANGE: "500" })).to.deep.include({ finalityDepth: 64, maxRange: 500 });
+      expect(refusal(() => indexerSettingsFromEnv({ HALLMARK_LOG_RANGE: "0" })).message).to.match(/HALLMARK_LOG_RANGE/);
+    });
+  });
+
+  describe("IPFS settings", function () {
+    it("runs the embedded node under the data directory by default", function () {
+      const config = loadConfig({ HALLMARK_DATA_DIR: "/tmp/hallmark-config-test" });
+      expect(config.ipfs).to.deep.include({ mode: "embedded", directory: path.join("/tmp/hallmark-config-test", "ipfs"), gateways: [], readTimeoutMs: 10_000 });
+    });
+
+    it("uses a Kubo node named by HALLMARK_IPFS, with gateways, timeouts and the response limit", function () {
+      const config = loadConfig({
+        HALLMARK_IPFS: "http://127.0.0.1:5001",
+        HALLMARK_IPFS_GATEWAYS: "https://gateway.example, https://other.example",
+        HALLMARK_IPFS_READ_TIMEOUT_MS: "4000",
+        HALLMARK_IPFS_BLOCK_TIMEOUT_MS: "2000",
+        HALLMARK_IPFS_MAX_RESPONSE_BYTES: "1048576",
+      });
+      expect(config.ipfs).to.deep.equal({
+        mode: "kubo",
+        kuboRpcUrl: "http://127.0.0.1:5001",
+        gateways: ["https://gateway.example", "https://other.example"],
+        readTimeoutMs: 4000,
+        blockTimeoutMs: 2000,
+        maxGatewayResponseBytes: 1048576,
+      });
+    });
+
+    it("still accepts the deprecated HALLMARK_IPFS_MODE=kubo with HALLMARK_KUBO_RPC_URL", function () {
+      const config = loadConfig({ HALLMARK_IPFS_MODE: "kubo", HALLMARK_KUBO_RPC_URL: "http://127.0.0.1:5001" });
+      expect(config.ipfs).to.deep.include({ mode: "kubo", kuboRpcUrl: "http://127.0.0.1:5001" });
+    });
+
+    it("refuses bad values, naming the variable", function () {
+      expect(refusal(() => loadConfig({ HALLMARK_IPFS: "kubo" })).message).to.match(/HALLMARK_IPFS\b/);
+      expect(refusal(() => loadConfig({ HALLMARK_IPFS_MODE: "kubo" })).message).to.match(/HALLMARK_KUBO_RPC_URL/);
+      expect(refusal(() => loadConfig({ HALLMARK_IPFS_GATEWAYS: "ftp://gateway.example" })).message).to.match(/HALLMARK_IPFS_GATEWAYS/);
+      expect(refusal(() => loadConfig({ HALLMARK_IPFS_READ_TIMEOUT_MS: "soon" })).message).to.match(/HALLMARK_IPFS_READ_TIMEOUT_MS/);
+      expect(refusal(() => loadConfig({ HALLMARK_IPFS_MAX_RESPONSE_BYTES: "0" })).message).to.match(/HALLMARK_IPFS_MAX_RESPONSE_BYTES/);
+    });
+
+    it("reads the same variables for the CLI (ipfsConfigFromEnv) as for the verifier", function () {
+      const env = { HALLMARK_DATA_DIR: "/tmp/hallmark-config-test", HALLMARK_IPFS: "https://kubo.example:5001", HALLMARK_IPFS_READ_TIMEOUT_MS: "3000" };
+      expect(ipfsConfigFromEnv(env)).to.deep.equal(loadConfig(env).ipfs);
+      expect(refusal(() => ipfsConfigFromEnv({ HALLMARK_IPFS: "kubo" })).message).to.match(/HALLMARK_IPFS\b/);
+    });
+  });
+});
