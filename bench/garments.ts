@@ -120,6 +120,7 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
     [await registry.getAddress(), await certificate.getAddress()],
     groupAdmin,
   );
+  await gasOf(certificate.setTwinContract(await garments.getAddress()));
   await gasOf(
     registry.registerBrand(
       "Maison Bench",

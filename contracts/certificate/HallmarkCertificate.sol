@@ -6,6 +6,7 @@ import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Util
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
@@ -57,12 +58,16 @@ contract HallmarkCertificate is
     bytes32 public constant TRAIT_CHIP = "chip";
     bytes32 public constant TRAIT_SUCCESSOR = "successor";
     bytes32 public constant TRAIT_PREDECESSOR = "predecessor";
+    bytes32 public constant TRAIT_TWINS_CLAIMED = "twinsClaimed";
 
-    /// @dev One slot read on every transfer: what must be reset when the certificate changes hands.
+    /// @dev One slot read on every transfer: what must be reset when the certificate changes hands. The twin
+    /// count is not reset (the piece's twin stays claimed); it shares the slot because the slot is usually
+    /// written already (a claim code's nonce), so recording a twin costs a warm update, not a fresh slot.
     struct ClaimState {
         address claimKey;
         uint48 claimNonce;
         bool chipClaimsEnabled;
+        uint32 twinsClaimed;
     }
 
     struct ChipState {
@@ -76,10 +81,15 @@ contract HallmarkCertificate is
     mapping(uint256 tokenId => uint256) private _successor;
     mapping(uint256 tokenId => uint256) private _predecessor;
     mapping(uint32 brandId => string) private _tokenURIBase;
+    address private _twinContract;
+    /// @dev May link the twin contract once, so that one deployment wires itself whoever the group admin is.
+    address private immutable _deployer;
 
     constructor(
         IBrandRegistry registry_
-    ) ERC721("Hallmark Certificate", "HALLMARK") EIP712("Hallmark Certificate", "1") BrandGated(registry_) {}
+    ) ERC721("Hallmark Certificate", "HALLMARK") EIP712("Hallmark Certificate", "1") BrandGated(registry_) {
+        _deployer = _msgSender();
+    }
 
     // ----------------------------------------------------------------------------------------- issuance
 
@@ -154,6 +164,24 @@ contract HallmarkCertificate is
         _tokenURIBase[brandId] = base;
         emit TokenURIBaseChanged(brandId, base);
         emit BatchMetadataUpdate(uint256(brandId) << 224, ((uint256(brandId) + 1) << 224) - 1);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function setTwinContract(address twinContract_) external {
+        address caller = _msgSender();
+        if (!_isGroupAdmin(caller) && (caller != _deployer || _twinContract != address(0))) {
+            revert IAccessControl.AccessControlUnauthorizedAccount(caller, _GROUP_ADMIN_ROLE);
+        }
+        _twinContract = twinContract_;
+        emit TwinContractSet(twinContract_, caller);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function recordTwinClaim(uint256 tokenId) external {
+        if (_msgSender() != _twinContract) revert HallmarkNotTwinContract(_msgSender());
+        _requireOwned(tokenId);
+        uint32 twinsClaimed = ++_claims[tokenId].twinsClaimed;
+        emit TraitUpdated(TRAIT_TWINS_CLAIMED, tokenId, bytes32(uint256(twinsClaimed)));
     }
 
     // -------------------------------------------------------------------------------------------- claims
@@ -366,6 +394,11 @@ contract HallmarkCertificate is
         return _predecessor[tokenId];
     }
 
+    /// @inheritdoc IHallmarkCertificate
+    function twinContract() external view returns (address) {
+        return _twinContract;
+    }
+
     /// @notice The brand's token URI base followed by the token id; the canonical document is also reachable
     /// on IPFS as the CIDv1 (raw, sha2-256) of the digest committed in CertificateIssued.
     function tokenURI(uint256 tokenId) public view override returns (string memory) {
@@ -391,6 +424,7 @@ contract HallmarkCertificate is
         if (traitKey == TRAIT_CHIP) return bytes32(uint256(uint160(_chips[tokenId].chip)));
         if (traitKey == TRAIT_SUCCESSOR) return bytes32(_successor[tokenId]);
         if (traitKey == TRAIT_PREDECESSOR) return bytes32(_predecessor[tokenId]);
+        if (traitKey == TRAIT_TWINS_CLAIMED) return bytes32(uint256(_claims[tokenId].twinsClaimed));
         revert HallmarkUnknownTrait(traitKey);
     }
 
@@ -414,7 +448,8 @@ contract HallmarkCertificate is
             '"0x0000000000000000000000000000000000000000000000000000000000000002":"Revoked"}},'
             '"chip":{"displayName":"NFC chip","dataType":{"type":"string"}},'
             '"successor":{"displayName":"Successor certificate","dataType":{"type":"decimal"}},'
-            '"predecessor":{"displayName":"Predecessor certificate","dataType":{"type":"decimal"}}}}';
+            '"predecessor":{"displayName":"Predecessor certificate","dataType":{"type":"decimal"}},'
+            '"twinsClaimed":{"displayName":"Digital twins claimed","dataType":{"type":"decimal"}}}}';
         // solhint-enable quotes
     }
 

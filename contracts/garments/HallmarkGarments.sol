@@ -173,6 +173,9 @@ contract HallmarkGarments is
         _twinClaimed[designId][certificateId] = true;
         _reserve(designId, d, 1);
         emit TwinClaimed(designId, certificateId, owner);
+        // The link both ways: the certificate counts its claimed twins as an ERC-7496 trait a marketplace
+        // re-reads at the moment of sale.
+        certificates.recordTwinClaim(certificateId);
         _mint(owner, designId, 1, "");
     }
 

@@ -22,6 +22,7 @@ const TRAIT = {
   chip: ethers.encodeBytes32String("chip"),
   successor: ethers.encodeBytes32String("successor"),
   predecessor: ethers.encodeBytes32String("predecessor"),
+  twinsClaimed: ethers.encodeBytes32String("twinsClaimed"),
   unknown: ethers.encodeBytes32String("colour"),
 } as const;
 
@@ -309,6 +310,11 @@ describe("HallmarkCertificate", function () {
       expect(await certificate.getTraitValue(successorId, TRAIT.predecessor)).to.equal(word(tokenId));
     });
 
+    it("reads twinsClaimed as zero until a twin is claimed (see HallmarkGarments claimTwin)", async function () {
+      const { certificate, tokenId } = await loadFixture(deployWithCertificate);
+      expect(await certificate.getTraitValue(tokenId, TRAIT.twinsClaimed)).to.equal(ethers.ZeroHash);
+    });
+
     describe("when the trait key is unknown", function () {
       it("reverts with HallmarkUnknownTrait", async function () {
         const { certificate, tokenId } = await loadFixture(deployWithCertificate);
@@ -365,7 +371,7 @@ describe("HallmarkCertificate", function () {
 
   describe("setTrait", function () {
     describe("when called by anyone, even the brand admin", function () {
-      for (const key of ["status", "chip", "successor", "predecessor", "unknown"] as const) {
+      for (const key of ["status", "chip", "successor", "predecessor", "twinsClaimed", "unknown"] as const) {
         it(`reverts with HallmarkTraitReadOnly for the ${key} trait`, async function () {
           const { certificate, adminA, tokenId } = await loadFixture(deployWithCertificate);
           await expect(certificate.connect(adminA).setTrait(tokenId, TRAIT[key], word(1n)))
@@ -397,9 +403,15 @@ describe("HallmarkCertificate", function () {
       expect(json).to.have.property("traits");
     });
 
-    it("describes exactly the four traits getTraitValue knows", async function () {
+    it("describes exactly the five traits getTraitValue knows", async function () {
       const { json } = await traitMetadata();
-      expect(Object.keys(json.traits)).to.have.members(["status", "chip", "successor", "predecessor"]);
+      expect(Object.keys(json.traits)).to.have.members([
+        "status",
+        "chip",
+        "successor",
+        "predecessor",
+        "twinsClaimed",
+      ]);
       for (const trait of Object.values(json.traits)) {
         expect(trait.displayName).to.be.a("string").and.not.equal("");
         expect(trait.dataType.type).to.be.oneOf(["string", "decimal", "boolean", "epochSeconds"]);
