@@ -12,6 +12,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
 import {IHallmarkCertificate} from "../interfaces/IHallmarkCertificate.sol";
@@ -59,6 +60,34 @@ contract HallmarkCertificate is
     bytes32 public constant TRAIT_SUCCESSOR = "successor";
     bytes32 public constant TRAIT_PREDECESSOR = "predecessor";
     bytes32 public constant TRAIT_TWINS_CLAIMED = "twinsClaimed";
+
+    /// @dev ERC-7496 trait metadata (its JSON schema). Each key is the literal bytes32 trait key: ERC-7496
+    /// reads a name that is not a 0x-prefixed word as keccak256(name), and our keys are the names' ASCII
+    /// bytes. Status maps its enum values to names; chip (the key's address as a number), successor and
+    /// predecessor are unset (null) when zero; a marketplace must see status and twinsClaimed unchanged
+    /// between offer and sale.
+    // solhint-disable quotes
+    string private constant _TRAIT_METADATA =
+        '{"traits":{'
+        '"0x7374617475730000000000000000000000000000000000000000000000000000":{"displayName":"Status",'
+        '"dataType":{"type":"string","valueMappings":{'
+        '"0x0000000000000000000000000000000000000000000000000000000000000000":"Active",'
+        '"0x0000000000000000000000000000000000000000000000000000000000000001":"Stolen",'
+        '"0x0000000000000000000000000000000000000000000000000000000000000002":"Revoked"}},'
+        '"validateOnSale":"requireEq"},'
+        '"0x6368697000000000000000000000000000000000000000000000000000000000":{"displayName":"NFC chip key",'
+        '"dataType":{"type":"decimal","signed":false,"decimals":0,"valueMappings":{'
+        '"0x0000000000000000000000000000000000000000000000000000000000000000":null}}},'
+        '"0x737563636573736f720000000000000000000000000000000000000000000000":{'
+        '"displayName":"Successor certificate","dataType":{"type":"decimal","signed":false,"decimals":0,'
+        '"valueMappings":{"0x0000000000000000000000000000000000000000000000000000000000000000":null}}},'
+        '"0x7072656465636573736f72000000000000000000000000000000000000000000":{'
+        '"displayName":"Predecessor certificate","dataType":{"type":"decimal","signed":false,"decimals":0,'
+        '"valueMappings":{"0x0000000000000000000000000000000000000000000000000000000000000000":null}}},'
+        '"0x7477696e73436c61696d65640000000000000000000000000000000000000000":{'
+        '"displayName":"Digital twins claimed","dataType":{"type":"decimal","signed":false,"decimals":0},'
+        '"validateOnSale":"requireEq"}}}';
+    // solhint-enable quotes
 
     /// @dev One slot read on every transfer: what must be reset when the certificate changes hands. The twin
     /// count is not reset (the piece's twin stays claimed); it shares the slot because the slot is usually
@@ -438,19 +467,10 @@ contract HallmarkCertificate is
     }
 
     /// @inheritdoc IERC7496
+    /// @dev The trait metadata as a base64 data: URI (its JSON has spaces and quotes, which a bare data: URI
+    /// may not carry).
     function getTraitMetadataURI() external pure returns (string memory) {
-        // JSON inside single-quoted literals reads better than escaped double quotes.
-        // solhint-disable quotes
-        return
-            'data:application/json,{"traits":{"status":{"displayName":"Status","dataType":{"type":"decimal",'
-            '"signed":false},"valueMappings":{"0x0000000000000000000000000000000000000000000000000000000000000000":'
-            '"Active","0x0000000000000000000000000000000000000000000000000000000000000001":"Stolen",'
-            '"0x0000000000000000000000000000000000000000000000000000000000000002":"Revoked"}},'
-            '"chip":{"displayName":"NFC chip","dataType":{"type":"string"}},'
-            '"successor":{"displayName":"Successor certificate","dataType":{"type":"decimal"}},'
-            '"predecessor":{"displayName":"Predecessor certificate","dataType":{"type":"decimal"}},'
-            '"twinsClaimed":{"displayName":"Digital twins claimed","dataType":{"type":"decimal"}}}}';
-        // solhint-enable quotes
+        return string.concat("data:application/json;base64,", Base64.encode(bytes(_TRAIT_METADATA)));
     }
 
     /// @inheritdoc IERC7496
