@@ -254,6 +254,11 @@ function calldataGas(data: string): bigint {
   return gas;
 }
 
+/** Issue #2's goal: at most this much gas per certificate in a batch of 100, serial and metadata included. */
+export const BATCH_GOAL_GAS_PER_ITEM = 30_000n;
+/** The contract's largest batch (HallmarkCertificate.MAX_BATCH). */
+const MAX_BATCH = 500;
+
 /** EIP-7825 (Osaka): no transaction may use more than 2^24 gas. */
 const OSAKA_TX_GAS_CAP = 16_777_216n;
 const FRESH_SLOT = 22_100n; // cold SLOAD of the duplicate check (2,100) + SSTORE from zero (20,000)
@@ -287,6 +292,14 @@ function batchMintBreakdown(table: GasTable, batchCalldataGas: bigint): string {
   const transfer = table.find(CERTIFICATE_SECTION, TRANSFER_OPERATION, 1);
   const transferExtra = transfer.perItem - (transfer.baselinePerItem ?? 0n);
   const uri100 = table.baselinePerItem(BASELINE.uriStorage, 100) ?? 0n;
+  const goal =
+    b100.perItem > BATCH_GOAL_GAS_PER_ITEM
+      ? `> **Warning: above the goal.** Issue #2 asks for at most ${fmt(BATCH_GOAL_GAS_PER_ITEM)} gas per certificate in a batch of 100; this run measured ${fmt(b100.perItem)}, ${fmt(b100.perItem - BATCH_GOAL_GAS_PER_ITEM)} over.`
+      : `Goal (issue #2): at most ${fmt(BATCH_GOAL_GAS_PER_ITEM)} gas per certificate in a batch of 100 — met, with ${fmt(BATCH_GOAL_GAS_PER_ITEM - b100.perItem)} to spare.`;
+  const fits = (items: number): string =>
+    items >= MAX_BATCH
+      ? `above the contract's \`MAX_BATCH\` of ${MAX_BATCH}, so a full batch of plain items fits`
+      : `below the contract's \`MAX_BATCH\` of ${MAX_BATCH}`;
 
   return `## Where the gas of a certificate goes
 
@@ -294,6 +307,8 @@ A certificate mint in a batch of 100 to the brand vault costs **${fmt(b100.perIt
 transaction's fixed part included. The floor of any ERC-721 mint is one fresh storage slot for the owner
 (22,100) plus the Transfer log (1,875), ${fmt(floor)} gas; OpenZeppelin's bare \`_mint\` in the same loop
 costs ${fmt(bare100)} per item here, and ERC721URIStorage with an \`ipfs://\` URI ${fmt(uri100)}.
+
+${goal}
 
 | Part (batch of 100, per item) | Gas |
 | --- | ---: |
@@ -329,9 +344,9 @@ read of 2,100, and asks the registry whether the brand is paused (a cold call, 2
 
 Fitting the 100- and 500-item batches, a plain batch costs about ${fmt(Math.round(fixed))} gas plus
 ${fmt(Math.round(marginal))} per item. Since Osaka (EIP-7825) a transaction may use at most 2^24 =
-16,777,216 gas, so one transaction holds at most about **${fmt(maxPlain)} plain items** or **${fmt(maxKeyed)} items with
-chip and claim keys** on a chain with that cap — below the contract's \`MAX_BATCH\` of 500. The issuing CLI
-must size batches by estimated gas rather than by that constant. (This run uses a Prague chain, which has no such cap,
+16,777,216 gas, so on a chain with that cap one transaction holds at most about **${fmt(maxPlain)} plain items**
+(${fits(maxPlain)}) and about **${fmt(maxKeyed)} items with chip and claim keys** (${fits(maxKeyed)}). The issuing
+CLI must therefore size batches by estimated gas rather than by that constant. (This run uses a Prague chain, which has no such cap,
 so that the 500-item URI-storage baseline, ${fmt(table.baselineGas(BASELINE.uriStorage, 500) ?? 0n)} gas, fits in one transaction.)
 `;
 }

@@ -11,8 +11,18 @@ export const GARMENT_BASELINE = {
   mintToMany: "erc1155-supply-mint-many",
 } as const;
 const BASELINE_SECTION = "Baselines (OpenZeppelin 5 ERC-1155)";
+const TWIN_OPERATION = "claimTwin (certificate owner, new holder)";
+const TWIN_AFTER_CODE_OPERATION = "claimTwin of a certificate claimed with a code (owner, new holder)";
 
 const ISSUER_ROLE = ethersLib.id("hallmark.role.ISSUER");
+const CLAIM_TYPES = {
+  Claim: [
+    { name: "tokenId", type: "uint256" },
+    { name: "recipient", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
 const VOUCHER_TYPES = {
   Voucher: [
     { name: "designId", type: "uint256" },
@@ -57,7 +67,7 @@ const designInput = (overrides: Record<string, unknown> = {}) => ({
 export async function benchGarments({ ethers, table }: BenchContext): Promise<string> {
   const signers = await ethers.getSigners();
   const [groupAdmin, brandAdmin, issuer, , , vault] = signers;
-  const [warmBuyer, buyer1, buyer10, twinOwner] = signers.slice(13, 17);
+  const [warmBuyer, buyer1, buyer10, twinOwner, codeClaimer] = signers.slice(13, 18);
 
   table.defineBaseline({
     key: GARMENT_BASELINE.mint,
@@ -120,6 +130,7 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
     [await registry.getAddress(), await certificate.getAddress()],
     groupAdmin,
   );
+  await gasOf(certificate.setTwinContract(await garments.getAddress()));
   await gasOf(
     registry.registerBrand(
       "Maison Bench",
@@ -194,20 +205,53 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
     }),
   );
   const certificateId = await certificate.tokenIdOf(brandId, serialHash);
-  const others = Array.from({ length: TWIN_COLLECTION_SIZE - 1 }, (_, i) =>
+  // The usual path of a piece: issued to the brand vault with a claim code, claimed by its buyer.
+  const claimCode = new ethersLib.Wallet(ethersLib.id("bench-garments:claim-code"));
+  const claimedSerial = ethersLib.id("bench-twin-serial-claimed");
+  await gasOf(
+    certificate.connect(issuer).issue(brandId, vault.address, {
+      serialHash: claimedSerial,
+      metadataDigest: ethersLib.id("bench-twin-metadata-claimed"),
+      chip: ethersLib.ZeroAddress,
+      claimKey: claimCode.address,
+    }),
+  );
+  const claimedId = await certificate.tokenIdOf(brandId, claimedSerial);
+  const claimSignature = await claimCode.signTypedData(
+    {
+      name: "Hallmark Certificate",
+      version: "1",
+      chainId,
+      verifyingContract: await certificate.getAddress(),
+    },
+    CLAIM_TYPES,
+    { tokenId: claimedId, recipient: codeClaimer.address, nonce: 0n, deadline: DEADLINE },
+  );
+  await gasOf(
+    certificate.connect(codeClaimer).claimWithCode(claimedId, codeClaimer.address, DEADLINE, claimSignature),
+  );
+  const others = Array.from({ length: TWIN_COLLECTION_SIZE - 2 }, (_, i) =>
     BigInt(ethersLib.solidityPackedKeccak256(["string", "uint256"], ["bench-twin", i])),
   );
-  const collection = buildTwinCollection([certificateId, ...others]);
+  const collection = buildTwinCollection([certificateId, claimedId, ...others]);
   await gasOf(asIssuer.createDesign(brandId, designInput({ twinCollectionRoot: collection.root })));
   const twinId = await garments.designCount();
   await gasOf(asIssuer.mintEditions(twinId, [vault.address], [1n])); // warm-up: minted count non-zero
   const proof = collection.proofOf(certificateId);
   row(
-    "claimTwin (certificate owner, new holder)",
+    TWIN_OPERATION,
     1,
     await gasOf(garments.connect(twinOwner).claimTwin(twinId, certificateId, proof)),
     GARMENT_BASELINE.mint,
-    `proof of ${proof.length} hashes (collection of ${TWIN_COLLECTION_SIZE.toLocaleString("en-US")})`,
+    `proof of ${proof.length} hashes (collection of ${TWIN_COLLECTION_SIZE.toLocaleString("en-US")}); certificate issued straight to its owner`,
+  );
+  const claimedProof = collection.proofOf(claimedId);
+  row(
+    TWIN_AFTER_CODE_OPERATION,
+    1,
+    await gasOf(garments.connect(codeClaimer).claimTwin(twinId, claimedId, claimedProof)),
+    GARMENT_BASELINE.mint,
+    `proof of ${claimedProof.length} hashes`,
   );
 
   return garmentsNotes(table);
@@ -221,6 +265,8 @@ function garmentsNotes(table: BenchContext["table"]): string {
   const many = table.find(GARMENTS_SECTION, "mintEditions, one edition to each of N new holders", 100);
   const baseOne = table.baselineGas(GARMENT_BASELINE.mint, 1) ?? 0n;
   const baseTen = table.baselineGas(GARMENT_BASELINE.mint, 10) ?? 0n;
+  const twinFresh = table.find(GARMENTS_SECTION, TWIN_OPERATION, 1).gas;
+  const twinWarm = table.find(GARMENTS_SECTION, TWIN_AFTER_CODE_OPERATION, 1).gas;
   return `## Where the gas of a garment goes
 
 A voucher redemption of one edition costs **${fmt(one.gas)} gas**, against ${fmt(baseOne)} for OpenZeppelin's
@@ -236,5 +282,13 @@ its brand id and cap, so the cap check reads and writes a slot the mint touches 
 A direct batch mint to 100 new holders costs ${fmt(many.perItem)} gas per holder: one role check per
 transaction, then per recipient the fresh balance slot, \`TransferSingle\` and \`EditionsMinted\`, and the
 \`_update\` hook's pause check, which asks the registry once per recipient (each \`_mint\` is its own update;
-warm after the first).`;
+warm after the first).
+
+A twin claim costs ${fmt(twinWarm)} gas for a certificate that was claimed with a one-time code (the usual path of a
+piece sold from the brand vault), ${fmt(twinFresh)} for one issued straight to its owner. Besides the Merkle proof,
+the three reads of the certificate contract (brand, owner, status), the claimed flag (a fresh slot, 22,100: what
+makes the twin claimable once) and the mint, it records the claim on the certificate (\`recordTwinClaim\`: the
+certificate's \`twinsClaimed\` trait and its \`TraitUpdated\` log). That count shares the certificate's claim-state
+slot, which a claim code has already written: there it is a warm update; on a certificate whose slot was never
+written it is a fresh slot, the ${fmt(twinFresh - twinWarm)} gas between the two rows.`;
 }

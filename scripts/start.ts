@@ -6,15 +6,16 @@
  * node; a seeded demo collection; then the verifier (indexer + API) on http://127.0.0.1:8080.
  * With HALLMARK_RPC_URL: only the verifier, against that chain, its deployments file and IPFS node.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
-import HallmarkModule from "../ignition/modules/Hallmark.js";
 import { loadConfig } from "../server/config.js";
 import { createMetadataStore } from "../server/ipfs/create-metadata-store.js";
 import { startVerifier } from "../server/main.js";
 import { exitOnSignals } from "../server/shutdown.js";
 import { DEMO_BRAND_SALTS, seedDemo } from "./demo/seed.js";
+import { deployHallmark } from "./deploy/deploy-hallmark.js";
+import { writeDeploymentsFile } from "./deploy/deployments-file.js";
 import { startJsonRpcBridge } from "./local/json-rpc-bridge.js";
 
 const localChain = process.env.HALLMARK_RPC_URL === undefined || process.env.HALLMARK_RPC_URL === "";
@@ -32,37 +33,18 @@ if (!localChain) {
   const config = loadConfig();
 
   const connection = await network.create();
-  const { ignition, ethers } = connection;
+  const { ethers } = connection;
   const bridge = await startJsonRpcBridge(
     connection.provider,
     Number(process.env.HALLMARK_CHAIN_PORT ?? 8545),
   );
 
   const [deployer] = await ethers.getSigners();
-  const startBlock = await ethers.provider.getBlockNumber();
-  const deployed = await ignition.deploy(HallmarkModule, {
-    parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
-    displayUi: false,
-  });
-  const registry = await ethers.getContractAt("BrandRegistry", await deployed.registry.getAddress());
-  const certificate = await ethers.getContractAt(
-    "HallmarkCertificate",
-    await deployed.certificate.getAddress(),
-  );
-  const garments = await ethers.getContractAt("HallmarkGarments", await deployed.garments.getAddress());
-
-  const { chainId } = await ethers.provider.getNetwork();
-  const deployments = {
-    chainId: Number(chainId),
-    startBlock,
-    contracts: {
-      BrandRegistry: await registry.getAddress(),
-      HallmarkCertificate: await certificate.getAddress(),
-      HallmarkGarments: await garments.getAddress(),
-    },
-  };
-  await mkdir(path.dirname(config.deploymentsFile), { recursive: true });
-  await writeFile(config.deploymentsFile, JSON.stringify(deployments, null, 2) + "\n");
+  const {
+    deployments,
+    contracts: { registry, certificate, garments },
+  } = await deployHallmark(connection, { groupAdmin: deployer.address, adminDelaySeconds: 2n * 24n * 3600n });
+  await writeDeploymentsFile(config.deploymentsFile, deployments);
 
   const metadataStore = await createMetadataStore(config.ipfs);
   const summary = await seedDemo(ethers, { registry, certificate, garments }, metadataStore);

@@ -6,11 +6,13 @@ import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Util
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
 import {IHallmarkCertificate} from "../interfaces/IHallmarkCertificate.sol";
@@ -57,12 +59,44 @@ contract HallmarkCertificate is
     bytes32 public constant TRAIT_CHIP = "chip";
     bytes32 public constant TRAIT_SUCCESSOR = "successor";
     bytes32 public constant TRAIT_PREDECESSOR = "predecessor";
+    bytes32 public constant TRAIT_TWINS_CLAIMED = "twinsClaimed";
 
-    /// @dev One slot read on every transfer: what must be reset when the certificate changes hands.
+    /// @dev ERC-7496 trait metadata (its JSON schema). Each key is the literal bytes32 trait key: ERC-7496
+    /// reads a name that is not a 0x-prefixed word as keccak256(name), and our keys are the names' ASCII
+    /// bytes. Status maps its enum values to names; chip (the key's address as a number), successor and
+    /// predecessor are unset (null) when zero; a marketplace must see status and twinsClaimed unchanged
+    /// between offer and sale.
+    // solhint-disable quotes
+    string private constant _TRAIT_METADATA =
+        '{"traits":{'
+        '"0x7374617475730000000000000000000000000000000000000000000000000000":{"displayName":"Status",'
+        '"dataType":{"type":"string","valueMappings":{'
+        '"0x0000000000000000000000000000000000000000000000000000000000000000":"Active",'
+        '"0x0000000000000000000000000000000000000000000000000000000000000001":"Stolen",'
+        '"0x0000000000000000000000000000000000000000000000000000000000000002":"Revoked"}},'
+        '"validateOnSale":"requireEq"},'
+        '"0x6368697000000000000000000000000000000000000000000000000000000000":{"displayName":"NFC chip key",'
+        '"dataType":{"type":"decimal","signed":false,"decimals":0,"valueMappings":{'
+        '"0x0000000000000000000000000000000000000000000000000000000000000000":null}}},'
+        '"0x737563636573736f720000000000000000000000000000000000000000000000":{'
+        '"displayName":"Successor certificate","dataType":{"type":"decimal","signed":false,"decimals":0,'
+        '"valueMappings":{"0x0000000000000000000000000000000000000000000000000000000000000000":null}}},'
+        '"0x7072656465636573736f72000000000000000000000000000000000000000000":{'
+        '"displayName":"Predecessor certificate","dataType":{"type":"decimal","signed":false,"decimals":0,'
+        '"valueMappings":{"0x0000000000000000000000000000000000000000000000000000000000000000":null}}},'
+        '"0x7477696e73436c61696d65640000000000000000000000000000000000000000":{'
+        '"displayName":"Digital twins claimed","dataType":{"type":"decimal","signed":false,"decimals":0},'
+        '"validateOnSale":"requireEq"}}}';
+    // solhint-enable quotes
+
+    /// @dev One slot read on every transfer: what must be reset when the certificate changes hands. The twin
+    /// count is not reset (the piece's twin stays claimed); it shares the slot because the slot is usually
+    /// written already (a claim code's nonce), so recording a twin costs a warm update, not a fresh slot.
     struct ClaimState {
         address claimKey;
         uint48 claimNonce;
         bool chipClaimsEnabled;
+        uint32 twinsClaimed;
     }
 
     struct ChipState {
@@ -76,10 +110,15 @@ contract HallmarkCertificate is
     mapping(uint256 tokenId => uint256) private _successor;
     mapping(uint256 tokenId => uint256) private _predecessor;
     mapping(uint32 brandId => string) private _tokenURIBase;
+    address private _twinContract;
+    /// @dev May link the twin contract once, so that one deployment wires itself whoever the group admin is.
+    address private immutable _deployer;
 
     constructor(
         IBrandRegistry registry_
-    ) ERC721("Hallmark Certificate", "HALLMARK") EIP712("Hallmark Certificate", "1") BrandGated(registry_) {}
+    ) ERC721("Hallmark Certificate", "HALLMARK") EIP712("Hallmark Certificate", "1") BrandGated(registry_) {
+        _deployer = _msgSender();
+    }
 
     // ----------------------------------------------------------------------------------------- issuance
 
@@ -154,6 +193,24 @@ contract HallmarkCertificate is
         _tokenURIBase[brandId] = base;
         emit TokenURIBaseChanged(brandId, base);
         emit BatchMetadataUpdate(uint256(brandId) << 224, ((uint256(brandId) + 1) << 224) - 1);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function setTwinContract(address twinContract_) external {
+        address caller = _msgSender();
+        if (!_isGroupAdmin(caller) && (caller != _deployer || _twinContract != address(0))) {
+            revert IAccessControl.AccessControlUnauthorizedAccount(caller, _GROUP_ADMIN_ROLE);
+        }
+        _twinContract = twinContract_;
+        emit TwinContractSet(twinContract_, caller);
+    }
+
+    /// @inheritdoc IHallmarkCertificate
+    function recordTwinClaim(uint256 tokenId) external {
+        if (_msgSender() != _twinContract) revert HallmarkNotTwinContract(_msgSender());
+        _requireOwned(tokenId);
+        uint32 twinsClaimed = ++_claims[tokenId].twinsClaimed;
+        emit TraitUpdated(TRAIT_TWINS_CLAIMED, tokenId, bytes32(uint256(twinsClaimed)));
     }
 
     // -------------------------------------------------------------------------------------------- claims
@@ -366,6 +423,11 @@ contract HallmarkCertificate is
         return _predecessor[tokenId];
     }
 
+    /// @inheritdoc IHallmarkCertificate
+    function twinContract() external view returns (address) {
+        return _twinContract;
+    }
+
     /// @notice The brand's token URI base followed by the token id; the canonical document is also reachable
     /// on IPFS as the CIDv1 (raw, sha2-256) of the digest committed in CertificateIssued.
     function tokenURI(uint256 tokenId) public view override returns (string memory) {
@@ -391,6 +453,7 @@ contract HallmarkCertificate is
         if (traitKey == TRAIT_CHIP) return bytes32(uint256(uint160(_chips[tokenId].chip)));
         if (traitKey == TRAIT_SUCCESSOR) return bytes32(_successor[tokenId]);
         if (traitKey == TRAIT_PREDECESSOR) return bytes32(_predecessor[tokenId]);
+        if (traitKey == TRAIT_TWINS_CLAIMED) return bytes32(uint256(_claims[tokenId].twinsClaimed));
         revert HallmarkUnknownTrait(traitKey);
     }
 
@@ -404,18 +467,10 @@ contract HallmarkCertificate is
     }
 
     /// @inheritdoc IERC7496
+    /// @dev The trait metadata as a base64 data: URI (its JSON has spaces and quotes, which a bare data: URI
+    /// may not carry).
     function getTraitMetadataURI() external pure returns (string memory) {
-        // JSON inside single-quoted literals reads better than escaped double quotes.
-        // solhint-disable quotes
-        return
-            'data:application/json,{"traits":{"status":{"displayName":"Status","dataType":{"type":"decimal",'
-            '"signed":false},"valueMappings":{"0x0000000000000000000000000000000000000000000000000000000000000000":'
-            '"Active","0x0000000000000000000000000000000000000000000000000000000000000001":"Stolen",'
-            '"0x0000000000000000000000000000000000000000000000000000000000000002":"Revoked"}},'
-            '"chip":{"displayName":"NFC chip","dataType":{"type":"string"}},'
-            '"successor":{"displayName":"Successor certificate","dataType":{"type":"decimal"}},'
-            '"predecessor":{"displayName":"Predecessor certificate","dataType":{"type":"decimal"}}}}';
-        // solhint-enable quotes
+        return string.concat("data:application/json;base64,", Base64.encode(bytes(_TRAIT_METADATA)));
     }
 
     /// @inheritdoc IERC7496

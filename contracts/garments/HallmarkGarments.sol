@@ -9,6 +9,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
 import {IHallmarkCertificate} from "../interfaces/IHallmarkCertificate.sol";
@@ -41,6 +42,20 @@ contract HallmarkGarments is
     bytes32 public constant TRAIT_MINTED = "minted";
     bytes32 public constant TRAIT_REDEEMED = "redeemed";
     bytes32 public constant TRAIT_LOCKED = "locked";
+
+    /// @dev ERC-7496 trait metadata (its JSON schema). Each key is the literal bytes32 trait key: ERC-7496
+    /// reads a name that is not a 0x-prefixed word as keccak256(name), and our keys are the names' ASCII bytes.
+    // solhint-disable quotes
+    string private constant _TRAIT_METADATA =
+        '{"traits":{'
+        '"0x6d696e7465640000000000000000000000000000000000000000000000000000":{"displayName":"Editions minted",'
+        '"dataType":{"type":"decimal","signed":false,"decimals":0}},'
+        '"0x72656465656d6564000000000000000000000000000000000000000000000000":{'
+        '"displayName":"Redeemed for the physical piece",'
+        '"dataType":{"type":"decimal","signed":false,"decimals":0}},'
+        '"0x6c6f636b65640000000000000000000000000000000000000000000000000000":{"displayName":"Locked",'
+        '"dataType":{"type":"boolean"}}}}';
+    // solhint-enable quotes
 
     /// @notice The certificate contract whose owners may claim digital twins.
     IHallmarkCertificate public immutable certificates;
@@ -173,6 +188,9 @@ contract HallmarkGarments is
         _twinClaimed[designId][certificateId] = true;
         _reserve(designId, d, 1);
         emit TwinClaimed(designId, certificateId, owner);
+        // The link both ways: the certificate counts its claimed twins as an ERC-7496 trait a marketplace
+        // re-reads at the moment of sale.
+        certificates.recordTwinClaim(certificateId);
         _mint(owner, designId, 1, "");
     }
 
@@ -293,13 +311,10 @@ contract HallmarkGarments is
     }
 
     /// @inheritdoc IERC7496
+    /// @dev The trait metadata as a base64 data: URI (its JSON has spaces and quotes, which a bare data: URI
+    /// may not carry).
     function getTraitMetadataURI() external pure returns (string memory) {
-        // solhint-disable quotes
-        return
-            'data:application/json,{"traits":{"minted":{"displayName":"Editions minted","dataType":{"type":"decimal"}},'
-            '"redeemed":{"displayName":"Redeemed for the physical piece","dataType":{"type":"decimal"}},'
-            '"locked":{"displayName":"Locked","dataType":{"type":"boolean"}}}}';
-        // solhint-enable quotes
+        return string.concat("data:application/json;base64,", Base64.encode(bytes(_TRAIT_METADATA)));
     }
 
     /// @inheritdoc IERC7496

@@ -20,6 +20,8 @@ abstract contract GarmentsFixture is HallmarkFixture {
     function _deployGarments() internal {
         _deployHallmark();
         garments = new HallmarkGarments(registry, certificate);
+        // This contract deployed the certificates, so it may link the twin contract, as the Ignition module does.
+        certificate.setTwinContract(address(garments));
         vm.label(address(garments), "HallmarkGarments");
     }
 
@@ -260,6 +262,11 @@ contract HallmarkGarmentsTest is GarmentsFixture {
 
         vm.assertEq(garments.design(designId).minted, 1, "one twin");
         vm.assertEq(garments.balanceOf(alice, designId), 1, "held by the first owner");
+        vm.assertEq(
+            certificate.getTraitValue(certificateId, certificate.TRAIT_TWINS_CLAIMED()),
+            bytes32(uint256(1)),
+            "the certificate counts one twin"
+        );
     }
 
     // ------------------------------------------------------------------------------------------ locked
@@ -443,16 +450,24 @@ contract HallmarkGarmentsInvariantsTest is GarmentsFixture {
     }
 
     /// Each certificate of the collection has at most one twin, whoever owned it when claiming; the contract's
-    /// claimed flags are exactly the certificates whose claim landed.
+    /// claimed flags, and the certificates' `twinsClaimed` trait on the other side of the link, are exactly the
+    /// certificates whose claim landed.
     function invariant_twinClaimedAtMostOncePerCertificate() public view {
         vm.assertEq(handler.ghostDoubleTwins(), 0, "a certificate's twin was claimed twice");
         vm.assertEq(handler.twinsClaimed(), handler.ghostDistinctTwins(), "one landed claim per certificate");
         uint256 twinId = handler.designs().twinA;
         uint256[4] memory certs = handler.twinCertificates();
+        bytes32 traitKey = certificate.TRAIT_TWINS_CLAIMED();
         for (uint256 i; i < 4; ++i) {
+            bool claimed = handler.ghostTwinClaimed(certs[i]);
             vm.assertTrue(
-                garments.twinClaimed(twinId, certs[i]) == handler.ghostTwinClaimed(certs[i]),
+                garments.twinClaimed(twinId, certs[i]) == claimed,
                 "twinClaimed differs from the claims that landed"
+            );
+            vm.assertEq(
+                certificate.getTraitValue(certs[i], traitKey),
+                bytes32(uint256(claimed ? 1 : 0)),
+                "the certificate's twinsClaimed trait differs from the claims that landed"
             );
         }
     }

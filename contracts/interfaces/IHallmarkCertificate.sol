@@ -69,6 +69,8 @@ interface IHallmarkCertificate {
     error HallmarkTraitReadOnly(bytes32 traitKey);
     /// @notice The trait key is not known.
     error HallmarkUnknownTrait(bytes32 traitKey);
+    /// @notice Only the linked twin contract records twin claims.
+    error HallmarkNotTwinContract(address caller);
 
     /// @notice A certificate was issued by `issuer`, committing to the sha256 of its metadata document.
     event CertificateIssued(uint256 indexed tokenId, address indexed issuer, bytes32 metadataDigest);
@@ -98,6 +100,8 @@ interface IHallmarkCertificate {
     event CertificateSucceeded(uint256 indexed predecessorId, uint256 indexed successorId, string reason);
     /// @notice The token URI base of a brand changed.
     event TokenURIBaseChanged(uint32 indexed brandId, string base);
+    /// @notice The contract whose digital-twin claims the certificates record (the garments contract) was set.
+    event TwinContractSet(address indexed twinContract, address indexed by);
 
     /// @notice Issues one certificate to `to` (an owner or the brand's vault). Issuer of the brand only.
     function issue(uint32 brandId, address to, CertificateInput calldata item) external returns (uint256 tokenId);
@@ -163,6 +167,14 @@ interface IHallmarkCertificate {
     /// @notice Sets the token URI base for a brand's certificates. Brand admin.
     function setTokenURIBase(uint32 brandId, string calldata base) external;
 
+    /// @notice Links the contract whose digital-twin claims certificates record (the garments contract). The
+    /// group admin, or once, while none is linked, the account that deployed this contract.
+    function setTwinContract(address twinContract) external;
+
+    /// @notice Counts a digital twin claimed with the certificate (trait `twinsClaimed`, with TraitUpdated).
+    /// The linked twin contract only, which checks the claim; which design the twin is of is in its own events.
+    function recordTwinClaim(uint256 tokenId) external;
+
     /// @notice Whether `signature` is the current owner's EIP-712 signature of OwnershipProof(tokenId, owner,
     /// challenge); EIP-1271 wallets are accepted.
     function verifyOwnership(uint256 tokenId, bytes32 challenge, bytes calldata signature) external view returns (bool);
@@ -189,4 +201,7 @@ interface IHallmarkCertificate {
 
     /// @notice The predecessor of a certificate, or 0.
     function predecessorOf(uint256 tokenId) external view returns (uint256);
+
+    /// @notice The contract whose digital-twin claims certificates record, or zero.
+    function twinContract() external view returns (address);
 }

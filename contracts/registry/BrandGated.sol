@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
 
 /// @title BrandGated
@@ -9,6 +10,9 @@ import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
 abstract contract BrandGated {
     /// @notice The registry of brands and their roles.
     IBrandRegistry public immutable registry;
+
+    /// @dev The registry's group admin: OpenZeppelin's DEFAULT_ADMIN_ROLE.
+    bytes32 internal constant _GROUP_ADMIN_ROLE = 0x00;
 
     constructor(IBrandRegistry registry_) {
         registry = registry_;
@@ -23,6 +27,11 @@ abstract contract BrandGated {
     /// work while a brand is paused.
     function _hasBrandRole(uint32 brandId, bytes32 role, address account) internal view returns (bool) {
         return registry.hasBrandRole(brandId, role, account);
+    }
+
+    /// @dev Whether `account` is the registry's group admin.
+    function _isGroupAdmin(address account) internal view returns (bool) {
+        return IAccessControl(address(registry)).hasRole(_GROUP_ADMIN_ROLE, account);
     }
 
     /// @dev Reverts while the brand is paused.

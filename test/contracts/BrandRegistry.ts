@@ -1205,6 +1205,72 @@ describe("BrandRegistry", function () {
       });
     });
 
+    describe("changeDefaultAdminDelay", function () {
+      const DAY = 24n * 3600n;
+
+      describe("when the group admin lengthens the delay", function () {
+        it("schedules the change after the new delay, capped at five days, and emits DefaultAdminDelayChangeScheduled", async function () {
+          const { registry } = await loadFixture(deployEmptyRegistry);
+          const now = BigInt(await time.latest()) + 10n;
+          await time.setNextBlockTimestamp(now);
+          // 3 days to 10 days: effective after min(10 days, defaultAdminDelayIncreaseWait = 5 days).
+          await expect(registry.changeDefaultAdminDelay(10n * DAY))
+            .to.emit(registry, "DefaultAdminDelayChangeScheduled")
+            .withArgs(10n * DAY, now + 5n * DAY);
+          expect(await registry.pendingDefaultAdminDelay()).to.deep.equal([10n * DAY, now + 5n * DAY]);
+          expect(await registry.defaultAdminDelay()).to.equal(ADMIN_DELAY);
+          await time.increaseTo(now + 5n * DAY + 1n);
+          expect(await registry.defaultAdminDelay()).to.equal(10n * DAY);
+          expect(await registry.pendingDefaultAdminDelay()).to.deep.equal([0n, 0n]);
+        });
+      });
+
+      describe("when the group admin shortens the delay", function () {
+        it("takes effect only after the difference, so a hand-over begun at once still waits the old delay", async function () {
+          const { registry, newGroupAdmin } = await loadFixture(deployEmptyRegistry);
+          const now = BigInt(await time.latest()) + 10n;
+          await time.setNextBlockTimestamp(now);
+          // 3 days to 0: effective after 3 days, the old delay.
+          await expect(registry.changeDefaultAdminDelay(0n))
+            .to.emit(registry, "DefaultAdminDelayChangeScheduled")
+            .withArgs(0n, now + ADMIN_DELAY);
+          await time.setNextBlockTimestamp(now + 1n);
+          await expect(registry.beginDefaultAdminTransfer(newGroupAdmin.address))
+            .to.emit(registry, "DefaultAdminTransferScheduled")
+            .withArgs(newGroupAdmin.address, now + 1n + ADMIN_DELAY);
+          await expect(registry.connect(newGroupAdmin).acceptDefaultAdminTransfer())
+            .to.be.revertedWithCustomError(registry, "AccessControlEnforcedDefaultAdminDelay")
+            .withArgs(now + 1n + ADMIN_DELAY);
+        });
+      });
+
+      describe("when the group admin rolls a pending change back", function () {
+        it("cancels it with DefaultAdminDelayChangeCanceled and keeps the delay", async function () {
+          const { registry } = await loadFixture(deployEmptyRegistry);
+          await registry.changeDefaultAdminDelay(DAY);
+          await expect(registry.rollbackDefaultAdminDelay()).to.emit(
+            registry,
+            "DefaultAdminDelayChangeCanceled",
+          );
+          expect(await registry.pendingDefaultAdminDelay()).to.deep.equal([0n, 0n]);
+          await time.increase(ADMIN_DELAY + 1n);
+          expect(await registry.defaultAdminDelay()).to.equal(ADMIN_DELAY);
+        });
+      });
+
+      describe("when the caller is not the group admin", function () {
+        it("reverts with AccessControlUnauthorizedAccount", async function () {
+          const { registry, stranger } = await loadFixture(deployEmptyRegistry);
+          await expect(registry.connect(stranger).changeDefaultAdminDelay(0n))
+            .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+            .withArgs(stranger.address, DEFAULT_ADMIN_ROLE);
+          await expect(registry.connect(stranger).rollbackDefaultAdminDelay())
+            .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+            .withArgs(stranger.address, DEFAULT_ADMIN_ROLE);
+        });
+      });
+    });
+
     describe("grantRole of the group admin role", function () {
       it("reverts with AccessControlEnforcedDefaultAdminRules: the only way is the two-step hand-over", async function () {
         const { registry, newGroupAdmin } = await loadFixture(deployEmptyRegistry);

@@ -81,6 +81,19 @@ async function withSmartWalletOwner() {
   };
 }
 
+/**
+ * deployWithCertificate plus a second certificate contract on the same registry, where alice holds a certificate
+ * with the same token id (same brand and serial) and the same nonces: only the EIP-712 domain's contract differs.
+ */
+async function withAnotherCertificateContract() {
+  const fx = await deployWithCertificate();
+  const otherCertificate = await ethers.deployContract("HallmarkCertificate", [
+    await fx.registry.getAddress(),
+  ]);
+  await otherCertificate.connect(fx.issuerA).issue(fx.brandA, fx.alice.address, fx.input);
+  return { ...fx, otherCertificate };
+}
+
 describe("HallmarkCertificate", function () {
   describe("eip712Domain", function () {
     it("names the domain Hallmark Certificate, version 1, on this chain and contract", async function () {
@@ -249,6 +262,29 @@ describe("HallmarkCertificate", function () {
           .withArgs(tokenId);
       });
 
+      it("reverts with HallmarkInvalidSignature for a permit signed for another certificate contract", async function () {
+        const { certificate, otherCertificate, alice, bob, tokenId } = await networkHelpers.loadFixture(
+          withAnotherCertificateContract,
+        );
+        const deadline = await inOneHour();
+        expect(await otherCertificate.nonces(alice.address)).to.equal(
+          await certificate.nonces(alice.address),
+        );
+        const signature = await signPermit(alice, otherCertificate, {
+          spender: bob.address,
+          tokenId,
+          deadline,
+        });
+        await expect(certificate.permit(bob.address, tokenId, deadline, signature))
+          .to.be.revertedWithCustomError(certificate, "HallmarkInvalidSignature")
+          .withArgs(tokenId);
+        expect(await certificate.getApproved(tokenId)).to.equal(ZeroAddress);
+        // The same signature is good where it was meant to be used.
+        await expect(otherCertificate.permit(bob.address, tokenId, deadline, signature))
+          .to.emit(otherCertificate, "Approval")
+          .withArgs(alice.address, bob.address, tokenId);
+      });
+
       it("reverts with HallmarkInvalidSignature for the malleable high-s twin", async function () {
         const { certificate, alice, bob, tokenId } = await networkHelpers.loadFixture(deployWithCertificate);
         const deadline = await inOneHour();
@@ -362,6 +398,15 @@ describe("HallmarkCertificate", function () {
           chainId: 1n,
         });
         expect(await certificate.verifyOwnership(tokenId, CHALLENGE, signature)).to.equal(false);
+      });
+
+      it("returns false for a proof signed for another certificate contract", async function () {
+        const { certificate, otherCertificate, alice, tokenId } = await networkHelpers.loadFixture(
+          withAnotherCertificateContract,
+        );
+        const signature = await signOwnershipProof(alice, otherCertificate, tokenId, CHALLENGE);
+        expect(await certificate.verifyOwnership(tokenId, CHALLENGE, signature)).to.equal(false);
+        expect(await otherCertificate.verifyOwnership(tokenId, CHALLENGE, signature)).to.equal(true);
       });
 
       it("returns false for the malleable high-s twin of a valid proof", async function () {

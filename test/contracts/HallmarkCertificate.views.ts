@@ -2,6 +2,12 @@ import { expect } from "chai";
 import type { Interface } from "ethers";
 import type { ERC721Fixture } from "./behaviors/ERC721.behavior.js";
 import { INTERFACE_ID, shouldBehaveLikeERC721 } from "./behaviors/ERC721.behavior.js";
+import type { TraitMetadata } from "./behaviors/ERC7496.behavior.js";
+import {
+  decodeTraitMetadataURI,
+  shouldDescribeTraitsPerERC7496,
+  traitKeyOf,
+} from "./behaviors/ERC7496.behavior.js";
 import {
   deployHallmark,
   deployWithCertificate,
@@ -22,6 +28,7 @@ const TRAIT = {
   chip: ethers.encodeBytes32String("chip"),
   successor: ethers.encodeBytes32String("successor"),
   predecessor: ethers.encodeBytes32String("predecessor"),
+  twinsClaimed: ethers.encodeBytes32String("twinsClaimed"),
   unknown: ethers.encodeBytes32String("colour"),
 } as const;
 
@@ -309,6 +316,11 @@ describe("HallmarkCertificate", function () {
       expect(await certificate.getTraitValue(successorId, TRAIT.predecessor)).to.equal(word(tokenId));
     });
 
+    it("reads twinsClaimed as zero until a twin is claimed (see HallmarkGarments claimTwin)", async function () {
+      const { certificate, tokenId } = await loadFixture(deployWithCertificate);
+      expect(await certificate.getTraitValue(tokenId, TRAIT.twinsClaimed)).to.equal(ethers.ZeroHash);
+    });
+
     describe("when the trait key is unknown", function () {
       it("reverts with HallmarkUnknownTrait", async function () {
         const { certificate, tokenId } = await loadFixture(deployWithCertificate);
@@ -365,7 +377,7 @@ describe("HallmarkCertificate", function () {
 
   describe("setTrait", function () {
     describe("when called by anyone, even the brand admin", function () {
-      for (const key of ["status", "chip", "successor", "predecessor", "unknown"] as const) {
+      for (const key of ["status", "chip", "successor", "predecessor", "twinsClaimed", "unknown"] as const) {
         it(`reverts with HallmarkTraitReadOnly for the ${key} trait`, async function () {
           const { certificate, adminA, tokenId } = await loadFixture(deployWithCertificate);
           await expect(certificate.connect(adminA).setTrait(tokenId, TRAIT[key], word(1n)))
@@ -377,42 +389,54 @@ describe("HallmarkCertificate", function () {
   });
 
   describe("getTraitMetadataURI", function () {
-    interface TraitMetadata {
-      traits: Record<
-        string,
-        { displayName: string; dataType: { type: string }; valueMappings?: Record<string, string> }
-      >;
-    }
-
-    async function traitMetadata(): Promise<{ uri: string; json: TraitMetadata }> {
-      const { certificate } = await loadFixture(deployHallmark);
-      const uri = await certificate.getTraitMetadataURI();
-      const prefix = "data:application/json,";
-      expect(uri.startsWith(prefix)).to.equal(true);
-      return { uri, json: JSON.parse(uri.slice(prefix.length)) as TraitMetadata };
-    }
-
-    it("is a data: URI holding valid JSON", async function () {
-      const { json } = await traitMetadata();
-      expect(json).to.have.property("traits");
+    shouldDescribeTraitsPerERC7496(async () => {
+      const { certificate, tokenId } = await loadFixture(deployWithCertificate);
+      const { twinsClaimed, status, chip, successor, predecessor } = TRAIT;
+      return { token: certificate, tokenId, traitKeys: [status, chip, successor, predecessor, twinsClaimed] };
     });
 
-    it("describes exactly the four traits getTraitValue knows", async function () {
-      const { json } = await traitMetadata();
-      expect(Object.keys(json.traits)).to.have.members(["status", "chip", "successor", "predecessor"]);
-      for (const trait of Object.values(json.traits)) {
-        expect(trait.displayName).to.be.a("string").and.not.equal("");
-        expect(trait.dataType.type).to.be.oneOf(["string", "decimal", "boolean", "epochSeconds"]);
+    async function traits(): Promise<TraitMetadata["traits"]> {
+      const { certificate } = await loadFixture(deployHallmark);
+      const { traits } = decodeTraitMetadataURI(await certificate.getTraitMetadataURI());
+      return Object.fromEntries(Object.entries(traits).map(([name, trait]) => [traitKeyOf(name), trait]));
+    }
+
+    it("declares status a string whose values map to the status names", async function () {
+      const status = (await traits())[TRAIT.status];
+      expect(status.dataType).to.deep.equal({
+        type: "string",
+        valueMappings: {
+          [word(Status.Active)]: "Active",
+          [word(Status.Stolen)]: "Stolen",
+          [word(Status.Revoked)]: "Revoked",
+        },
+      });
+    });
+
+    it("declares chip, successor and predecessor unsigned numbers (an address, token ids), unset when zero", async function () {
+      const described = await traits();
+      for (const key of [TRAIT.chip, TRAIT.successor, TRAIT.predecessor]) {
+        expect(described[key].dataType).to.deep.equal({
+          type: "decimal",
+          signed: false,
+          decimals: 0,
+          valueMappings: { [ethers.ZeroHash]: null },
+        });
       }
     });
 
-    it("maps each status value to its name", async function () {
-      const { json } = await traitMetadata();
-      expect(json.traits.status.valueMappings).to.deep.equal({
-        [word(Status.Active)]: "Active",
-        [word(Status.Stolen)]: "Stolen",
-        [word(Status.Revoked)]: "Revoked",
+    it("declares twinsClaimed a count", async function () {
+      expect((await traits())[TRAIT.twinsClaimed].dataType).to.deep.equal({
+        type: "decimal",
+        signed: false,
+        decimals: 0,
       });
+    });
+
+    it("asks marketplaces to see status and twinsClaimed unchanged between offer and sale", async function () {
+      const described = await traits();
+      expect(described[TRAIT.status].validateOnSale).to.equal("requireEq");
+      expect(described[TRAIT.twinsClaimed].validateOnSale).to.equal("requireEq");
     });
   });
 

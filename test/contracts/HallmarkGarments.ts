@@ -4,6 +4,11 @@ import { artifacts } from "hardhat";
 import type { HallmarkGarments } from "../../types/ethers-contracts/index.js";
 import { shouldBehaveLikeERC1155 } from "./behaviors/ERC1155.behavior.js";
 import type { ERC1155Fixture } from "./behaviors/ERC1155.behavior.js";
+import {
+  decodeTraitMetadataURI,
+  shouldDescribeTraitsPerERC7496,
+  traitKeyOf,
+} from "./behaviors/ERC7496.behavior.js";
 import type { DesignInput, Signers } from "./fixtures.js";
 import { ROLE, deployGarments, designInput, ethers, metadataDigest, networkHelpers } from "./fixtures.js";
 
@@ -734,18 +739,21 @@ describe("HallmarkGarments", function () {
   });
 
   describe("getTraitMetadataURI", function () {
-    it("is a data URI describing the three traits", async function () {
+    shouldDescribeTraitsPerERC7496(async () => {
+      const { garments, designId } = await load();
+      return { token: garments, tokenId: designId, traitKeys: [TRAIT.minted, TRAIT.redeemed, TRAIT.locked] };
+    });
+
+    it("declares minted and redeemed unsigned counts and locked a boolean", async function () {
       const { garments } = await load();
-      const uri = await garments.getTraitMetadataURI();
-      const prefix = "data:application/json,";
-      expect(uri.startsWith(prefix)).to.equal(true);
-      const doc = JSON.parse(uri.slice(prefix.length)) as {
-        traits: Record<string, { displayName: string; dataType: { type: string } }>;
-      };
-      expect(Object.keys(doc.traits)).to.deep.equal(["minted", "redeemed", "locked"]);
-      expect(doc.traits.minted.dataType.type).to.equal("decimal");
-      expect(doc.traits.redeemed.dataType.type).to.equal("decimal");
-      expect(doc.traits.locked.dataType.type).to.equal("boolean");
+      const { traits } = decodeTraitMetadataURI(await garments.getTraitMetadataURI());
+      const byKey = Object.fromEntries(
+        Object.entries(traits).map(([name, trait]) => [traitKeyOf(name), trait]),
+      );
+      const count = { type: "decimal", signed: false, decimals: 0 };
+      expect(byKey[TRAIT.minted].dataType).to.deep.equal(count);
+      expect(byKey[TRAIT.redeemed].dataType).to.deep.equal(count);
+      expect(byKey[TRAIT.locked].dataType).to.deep.equal({ type: "boolean" });
     });
   });
 

@@ -14,6 +14,7 @@ import {
 } from "./fixtures.js";
 
 const TRAIT = { minted: encodeBytes32String("minted"), redeemed: encodeBytes32String("redeemed") } as const;
+const TWINS_CLAIMED = encodeBytes32String("twinsClaimed");
 const REQUEST = metadataDigest(JSON.stringify({ ship: "Via Roma 1, Firenze", size: "M" }));
 
 const word = (n: bigint): string => zeroPadValue(toBeHex(n), 32);
@@ -72,6 +73,39 @@ describe("HallmarkGarments", function () {
         expect(await garments.balanceOf(alice.address, twinId)).to.equal(1n);
         expect(await garments.twinClaimed(twinId, certA1)).to.equal(true);
         expect((await garments.design(twinId)).minted).to.equal(1n);
+      });
+
+      it("records the claim on the certificate: TraitUpdated from the certificate contract, twinsClaimed 1", async function () {
+        const { garments, certificate, twinId, certA1, certA2, tree, alice } = await load();
+        await expect(garments.connect(alice).claimTwin(twinId, certA1, tree.proof(certA1)))
+          .to.emit(certificate, "TraitUpdated")
+          .withArgs(TWINS_CLAIMED, certA1, word(1n));
+        expect(await certificate.getTraitValue(certA1, TWINS_CLAIMED)).to.equal(word(1n));
+        expect(await certificate.getTraitValue(certA2, TWINS_CLAIMED)).to.equal(word(0n));
+        expect(await certificate.twinContract()).to.equal(await garments.getAddress());
+      });
+
+      it("counts on the certificate one twin per design claimed with it", async function () {
+        const { garments, certificate, issuerA, brandA, twinId, certA1, tree, alice } = await load();
+        await garments.connect(issuerA).createDesign(brandA, designInput({ twinCollectionRoot: tree.root }));
+        const secondTwin = await garments.designCount();
+        await garments.connect(alice).claimTwin(twinId, certA1, tree.proof(certA1));
+        await expect(garments.connect(alice).claimTwin(secondTwin, certA1, tree.proof(certA1)))
+          .to.emit(certificate, "TraitUpdated")
+          .withArgs(TWINS_CLAIMED, certA1, word(2n));
+        expect(await garments.twinClaimed(secondTwin, certA1)).to.equal(true);
+      });
+
+      it("keeps the certificate's count when the certificate changes hands", async function () {
+        const { garments, certificate, twinId, certA1, tree, alice, carol } = await load();
+        await garments.connect(alice).claimTwin(twinId, certA1, tree.proof(certA1));
+        // A pending claim code shares the count's storage slot: clearing it on the move must keep the count.
+        await certificate.connect(alice).setClaimKey(certA1, carol.address);
+        await certificate.connect(alice).transferFrom(alice.address, carol.address, certA1);
+        expect(await certificate.getTraitValue(certA1, TWINS_CLAIMED)).to.equal(word(1n));
+        const [claimKey, claimNonce] = await certificate.claimStateOf(certA1);
+        expect(claimKey).to.equal(ethers.ZeroAddress);
+        expect(claimNonce).to.equal(2n);
       });
 
       it("mints one twin per certificate to an owner of several", async function () {
@@ -287,6 +321,17 @@ describe("HallmarkGarments", function () {
         await expect(garments.connect(alice).claimTwin(twinId, certA1, tree.proof(certA1)))
           .to.be.revertedWithCustomError(garments, "HallmarkBrandPaused")
           .withArgs(brandA);
+      });
+    });
+
+    describe("when the garments contract is not the certificates' twin contract", function () {
+      it("reverts with HallmarkNotTwinContract from the certificate contract", async function () {
+        const { garments, certificate, groupAdmin, twinId, certA1, tree, alice, carol } = await load();
+        await certificate.connect(groupAdmin).setTwinContract(carol.address);
+        await expect(garments.connect(alice).claimTwin(twinId, certA1, tree.proof(certA1)))
+          .to.be.revertedWithCustomError(certificate, "HallmarkNotTwinContract")
+          .withArgs(await garments.getAddress());
+        expect(await garments.twinClaimed(twinId, certA1)).to.equal(false);
       });
     });
 

@@ -221,13 +221,17 @@ export async function garmentsDomain(contract: BaseContract, chainId?: bigint): 
   };
 }
 
-/** deployHallmark plus the garments contract on the same registry and certificate contract. */
+/**
+ * deployHallmark plus the garments contract on the same registry and certificate contract, linked as the
+ * certificates' twin contract (by the deployer, as the Ignition module does).
+ */
 export async function deployGarments() {
   const fx = await deployHallmark();
   const garments = await ethers.deployContract("HallmarkGarments", [
     await fx.registry.getAddress(),
     await fx.certificate.getAddress(),
   ]);
+  await fx.certificate.setTwinContract(await garments.getAddress());
   return { ...fx, garments };
 }
 

@@ -53,6 +53,7 @@ export async function startLocalChain(directory: string): Promise<LocalChain> {
   const garments = await (
     await new HallmarkGarments__factory(admin).deploy(await registry.getAddress(), await certificate.getAddress())
   ).waitForDeployment();
+  await (await certificate.setTwinContract(await garments.getAddress())).wait();
   const { chainId } = await provider.getNetwork();
   const deployments = {
     chainId: Number(chainId),

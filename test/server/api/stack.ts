@@ -28,6 +28,7 @@ export type Stack = Awaited<ReturnType<typeof buildStack>>;
 export async function buildStack(options: { challengeTtlMs?: number; provider?: Eip1193; env?: Record<string, string> } = {}) {
   const fx = await deployHallmark();
   const garments = await ethers.deployContract("HallmarkGarments", [await fx.registry.getAddress(), await fx.certificate.getAddress()]);
+  await fx.certificate.setTwinContract(await garments.getAddress());
   const temp = await makeTempDir("api");
   const metadataStore = await EmbeddedMetadataStore.open({ directory: temp.path });
   const { chainId } = await ethers.provider.getNetwork();

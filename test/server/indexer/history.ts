@@ -44,6 +44,7 @@ export async function deployStack(ethers: HardhatEthers) {
     await registry.getAddress(),
     await certificate.getAddress(),
   ]);
+  await certificate.setTwinContract(await garments.getAddress());
   await registry.registerBrand(
     "Maison A",
     "ipfs://brand-a",

@@ -27,6 +27,7 @@ export type IssuerStack = Awaited<ReturnType<typeof buildIssuerStack>>;
 export async function buildIssuerStack() {
   const fx = await deployHallmark();
   const garments = await ethers.deployContract("HallmarkGarments", [await fx.registry.getAddress(), await fx.certificate.getAddress()]);
+  await (await fx.certificate.setTwinContract(await garments.getAddress())).wait();
   const issuerWallet = hardhatDevAccount(2);
   if (issuerWallet.address !== fx.issuerA.address) throw new Error("Hardhat account 2 is not the fixtures' issuerA");
   // One key signs every brand-1 action: issuer (mint, sale events), brand admin (revoke,
