@@ -327,8 +327,18 @@ const COMPONENT_SCHEMAS: Record<string, object> = {
   CertificateSummary: { type: "object", required: ["tokenId", "brand", "status", "owner", "custody", "flags"], properties: { ...certificateSummaryProperties, metadata: { type: "object", properties: { cid: { type: "string" }, digest: { type: "string" } } } } },
   Certificate: {
     type: "object",
-    required: ["tokenId", "brand", "status", "owner", "custody", "chip", "metadata", "flags", "verdict", "index"],
-    properties: { ...certificateSummaryProperties, metadata: verifiedMetadata, verdict: { enum: ["genuine", "caution", "do_not_buy"] }, index: ref("IndexFreshness") },
+    required: ["tokenId", "brand", "status", "owner", "custody", "chip", "metadata", "flags", "verdict", "twins", "index"],
+    properties: {
+      ...certificateSummaryProperties,
+      metadata: verifiedMetadata,
+      verdict: { enum: ["genuine", "caution", "do_not_buy"] },
+      twins: {
+        type: "array",
+        description: "Digital twins (garment editions) claimed with this certificate",
+        items: { type: "object", required: ["designId", "claimant", "claimed"], properties: { designId: { type: "string" }, claimant: address, claimed: chainEventRef } },
+      },
+      index: ref("IndexFreshness"),
+    },
   },
   ProvenanceEvent: {
     type: "object",

@@ -35,8 +35,17 @@ export interface CertificateSummary {
   flags: CertificateFlag[];
 }
 
+/** A digital twin (garment edition) claimed with this certificate: the link seen from the physical side. */
+export interface TwinView {
+  designId: string;
+  /** Who claimed it (the certificate's owner then). */
+  claimant: string;
+  claimed: ChainEventRef;
+}
+
 export interface CertificateView extends CertificateSummary {
   metadata: VerifiedMetadata<"certificate-metadata">;
+  twins: TwinView[];
   verdict: Verdict;
 }
 
@@ -90,10 +99,11 @@ export async function resolveCertificate(index: IndexReader, documents: Document
   const record = index.getCertificate(tokenId.toString());
   if (record === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   const summary = summarise(index, record, { withProvenance: true });
+  const twins = index.twinClaimsOfCertificate(record.tokenId).map((claim): TwinView => ({ designId: claim.designId, claimant: claim.owner, claimed: chainEventRef(claim) }));
   const metadata = await verifiedDocument(documents, "certificate-metadata", record.metadataDigest);
   const metadataFlag = metadataFlagOf(metadata);
   const flags = metadataFlag === null ? summary.flags : summary.flags.concat(metadataFlag);
-  return { ...summary, flags, verdict: verdictOf(flags), metadata };
+  return { ...summary, flags, verdict: verdictOf(flags), metadata, twins };
 }
 
 /** The metadata reference without reading IPFS (lists). */

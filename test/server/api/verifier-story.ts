@@ -8,6 +8,7 @@ import { CertificateChain } from "../../../server/chain/contracts.js";
 import { ChallengeStore } from "../../../server/verification/challenge-store.js";
 import { freshnessOf } from "../../../server/verification/freshness.js";
 import { checkDigit } from "../../../server/verification/gs1.js";
+import { buildTwinCollection } from "../../../server/issuer/twinCollection.js";
 import type { ChipChallengePayload } from "../../../server/verification/chip.js";
 import type { OwnershipChallengePayload } from "../../../server/verification/ownership.js";
 import { CLAIM_TYPES, ethers, networkHelpers } from "../../contracts/fixtures.js";
@@ -253,6 +254,26 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
       expect(body.royalty.source).to.equal("brand");
       expect(body.twin).to.deep.equal({ collectionRoot: root, claims: 0 });
       expect(body.metadata.verified).to.equal(true);
+    });
+
+    it("links a claimed digital twin both ways: the design counts it, the certificate names the design", async function () {
+      const collection = buildTwinCollection([sold, walletOwned]);
+      await (
+        await stack.garments.connect(stack.issuerA).createDesign(1, {
+          maxSupply: 100, closesAt: 0, metadataDigest: await stack.garmentDocument(), royaltyReceiver: ethersLib.ZeroAddress, royaltyBps: 0, locked: false, redeemable: false, twinCollectionRoot: collection.root,
+        })
+      ).wait();
+      const designId = 2n;
+      await (await stack.garments.connect(stack.alice).claimTwin(designId, sold, collection.proofOf(sold))).wait();
+      await stack.sync();
+      const design = await getJson<Body>(`${stack.url}/v1/garments/${designId.toString()}`);
+      expect(design.body.twin).to.deep.equal({ collectionRoot: collection.root, claims: 1 });
+      const certificate = await getJson<Body>(`${stack.url}/v1/certificates/${sold.toString()}`);
+      expect(certificate.body.twins).to.have.length(1);
+      expect(certificate.body.twins[0]).to.include({ designId: designId.toString(), claimant: stack.alice.address });
+      expect(certificate.body.twins[0].claimed.block).to.be.a("number");
+      const unclaimed = await getJson<Body>(`${stack.url}/v1/certificates/${walletOwned.toString()}`);
+      expect(unclaimed.body.twins).to.deep.equal([]);
     });
   });
 
