@@ -3,10 +3,12 @@
  * verdicts, history, the claim flow with a wallet simulated in the page, the seller's ownership
  * check, the 3D garment viewer, and an axe-core accessibility check.
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { sha256Hex } from "../../server/ipfs/commitment.js";
 import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
 import { startE2eStack } from "./stack.js";
 import type { E2eStack } from "./stack.js";
@@ -151,6 +153,58 @@ describe("customer verification pages (browser)", function () {
         expect(await verdictOf(page)).to.equal("superseded");
         expect(await page.locator('[data-flag="superseded"]').count()).to.equal(1);
         expect(await page.locator(`.warnings a[href="/v/${stack.demo.tokens.successor}"]`).count()).to.equal(1);
+      });
+    });
+
+    describe("when the description does not verify against the chain", function () {
+      let tampered: string;
+      let unreadable: string;
+
+      before(async function () {
+        // Issued by the brand's own issuer, with a digest whose document is not a valid description
+        // (a tampered or hand-made document) and one whose document IPFS has never seen.
+        const issuer = signers[2];
+        const vault = signers[5];
+        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        const forged = new TextEncoder().encode(JSON.stringify({ schema: "hallmark.certificate-metadata.v1", name: "Sac Aurelle 30", description: "Genuine, trust me" }));
+        await stack.verifier.metadataStore.addBytes(forged);
+        const inputs = [
+          { serialHash: stack.ethers.id("e2e-forged-description"), metadataDigest: sha256Hex(forged) },
+          { serialHash: stack.ethers.id("e2e-missing-description"), metadataDigest: sha256Hex(randomBytes(64)) },
+        ].map((input) => ({ ...input, chip: stack.ethers.ZeroAddress, claimKey: stack.ethers.ZeroAddress }));
+        await (await certificate.connect(issuer).issueBatch(1, vault.address, inputs)).wait();
+        [tampered, unreadable] = (await Promise.all(inputs.map((input) => certificate.tokenIdOf(1, input.serialHash)))).map(String);
+        await stack.indexed();
+      });
+
+      it("shows a do-not-buy verdict, never Genuine, for a document that is not the brand's", async function () {
+        const page = await open(`/v/${tampered}`);
+        expect(await verdictOf(page)).to.equal("mismatch");
+        expect(await page.locator("h1").innerText()).to.equal("Description does not match");
+        expect(await page.locator(".verdict").innerText()).to.include("Do not buy it");
+        expect(await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified")).to.equal("false");
+        expect(await page.locator('.warnings li[data-flag^="metadata_"]').count()).to.equal(1);
+        // Nothing from the unverified document is shown.
+        expect(await page.locator("body").innerText()).to.not.include("trust me");
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
+        await screenshot(page, "verify-mismatch");
+      });
+
+      it("shows Cannot be checked right now, never Genuine, when the document cannot be read", async function () {
+        const page = await open(`/v/${unreadable}`);
+        expect(await verdictOf(page)).to.equal("unverified");
+        expect(await page.locator("h1").innerText()).to.equal("Cannot be checked right now");
+        expect(await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified")).to.equal("false");
+        expect(await page.locator('.warnings li[data-flag="metadata_unverified"]').count()).to.equal(1);
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
+        await screenshot(page, "verify-unverified");
+      });
+
+      it("says both in French", async function () {
+        const mismatch = await open(`/v/${tampered}?lang=fr`);
+        expect(await mismatch.locator("h1").innerText()).to.equal("Description non conforme");
+        const unverified = await open(`/v/${unreadable}?lang=fr`);
+        expect(await unverified.locator("h1").innerText()).to.equal("Vérification impossible pour l'instant");
       });
     });
 
