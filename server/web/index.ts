@@ -22,6 +22,7 @@ import type { Messages } from "./i18n/index.js";
 import { renderClaimPage } from "./pages/claim.js";
 import { renderGarmentPage } from "./pages/garment.js";
 import { renderUnknownPage, renderVerifyPage } from "./pages/verify.js";
+import { GARMENT_CSP, sendPage } from "./send-page.js";
 
 export { ChainClaimStateReader } from "./claim-state.js";
 export type { ClaimState, ClaimStateReader } from "./claim-state.js";
@@ -49,29 +50,6 @@ const VENDOR: Record<string, () => string> = {
   "ethers.min.js": () => packageFile("ethers", "ethers", join("dist", "ethers.min.js")),
   "model-viewer.min.js": () => packageFile("@google/model-viewer", "@google/model-viewer", join("dist", "model-viewer.min.js")),
 };
-
-/** Pages load only this origin's scripts and styles; IPFS images come through /ipfs. */
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' data: blob:",
-  "worker-src 'self' blob:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join("; ");
-/** model-viewer (lit) injects its shadow styles; allow inline styles on the garment page only. */
-const GARMENT_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
-
-function sendPage(response: Response, markup: string, status = 200, csp = PAGE_CSP): void {
-  response.status(status);
-  response.setHeader("Content-Security-Policy", csp);
-  response.setHeader("Cache-Control", "no-cache");
-  response.vary("Accept-Language");
-  response.type("text/html; charset=utf-8").send(markup);
-}
 
 /**
  * A page that cannot be shown: the Unknown verdict for a browser, a problem+json for a client

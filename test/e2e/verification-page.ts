@@ -274,6 +274,43 @@ describe("customer verification pages (browser)", function () {
     });
   });
 
+  describe("/01/:gtin/21/:serial (GS1 Digital Link)", function () {
+    const GTIN = "08012345000005";
+
+    it("takes a browser that scanned a label to the certificate's page", async function () {
+      const page = await open(`/01/${GTIN}/21/MA-2024-0001?brand=1`);
+      expect(new URL(page.url()).pathname).to.equal(`/v/${stack.demo.tokens.resold}`);
+      expect(await verdictOf(page)).to.equal("genuine");
+    });
+
+    for (const [name, path] of [
+      ["an unknown serial", `/01/${GTIN}/21/NO-SUCH-SERIAL?brand=1`],
+      ["a GTIN of no configured brand", "/01/09999999000003/21/MA-2024-0001"],
+    ]) {
+      it(`shows a browser the Unknown verdict with 404 for ${name}, not a problem+json`, async function () {
+        const page = await context.newPage();
+        const response = await page.goto(stack.url + path);
+        expect(response?.status()).to.equal(404);
+        expect(response?.headers()["content-type"]).to.match(/^text\/html/);
+        expect(await verdictOf(page)).to.equal("unknown");
+        expect(await page.locator("h1").innerText()).to.equal("Unknown");
+      });
+    }
+
+    it("shows a browser the Unknown verdict with 400 for a malformed GTIN", async function () {
+      const page = await context.newPage();
+      const response = await page.goto(`${stack.url}/01/08012345000001/21/MA-2024-0001?lang=fr`);
+      expect(response?.status()).to.equal(400);
+      expect(await page.locator("h1").innerText()).to.equal("Inconnu");
+    });
+
+    it("still answers an API client with a problem+json", async function () {
+      const response = await context.request.get(`${stack.url}/01/${GTIN}/21/NO-SUCH-SERIAL?brand=1`, { headers: { accept: "application/json" } });
+      expect(response.status()).to.equal(404);
+      expect(response.headers()["content-type"]).to.match(/^application\/problem\+json/);
+    });
+  });
+
   describe("/claim/:tokenId", function () {
     const claimState = (page: Page) => page.locator("#claim-result[data-claim-state]").getAttribute("data-claim-state");
 
