@@ -105,7 +105,9 @@ export function createWebRouter(deps: WebDependencies): Router {
   router.use("/web/assets", express.static(ASSETS_DIR, { index: false, maxAge: "1h", fallthrough: true }));
   // Static files are middleware, not routes: they are assets, not part of the documented API.
   router.use("/web/vendor", (request, response, next) => {
-    const locate = request.method === "GET" || request.method === "HEAD" ? VENDOR[request.path.slice(1)] : undefined;
+    const name = request.path.slice(1);
+    // Own keys only: /web/vendor/constructor must not reach Object's prototype.
+    const locate = (request.method === "GET" || request.method === "HEAD") && Object.hasOwn(VENDOR, name) ? VENDOR[name] : undefined;
     if (locate === undefined) {
       next();
       return;

@@ -251,6 +251,23 @@ describe("customer verification pages (browser)", function () {
       });
     });
 
+    describe("when ?lang= names an Object.prototype member", function () {
+      for (const lang of ["constructor", "toString", "__proto__"]) {
+        it(`answers the page in English for ?lang=${lang}, not a 500`, async function () {
+          const page = await context.newPage();
+          const response = await page.goto(`${stack.url}/v/${stack.demo.tokens.resold}?lang=${lang}`);
+          expect(response?.status()).to.equal(200);
+          expect(await page.locator("html").getAttribute("lang")).to.equal("en");
+          expect(await page.locator("h1").innerText()).to.equal("Genuine");
+        });
+      }
+
+      it("answers 404, not a 500, for /web/vendor/constructor", async function () {
+        const response = await context.request.get(`${stack.url}/web/vendor/constructor`);
+        expect(response.status()).to.equal(404);
+      });
+    });
+
     describe("when a seller proves ownership from the page", function () {
       it("shows the buyer that the signing wallet owns the certificate", async function () {
         const page = await context.newPage();

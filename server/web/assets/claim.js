@@ -38,7 +38,7 @@ const certificate = new Interface([
 /** How long a signed claim stays valid, counted from the chain's clock. */
 const VALIDITY_SECONDS = 3600;
 
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, key) => (Object.hasOwn(values, key) ? String(values[key]) : whole));
 const short = (address) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 
 class ClaimError extends Error {
