@@ -2,7 +2,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { Router } from "express";
 import type { NextFunction, Request, Response } from "express";
-import QRCode from "qrcode";
 import { z } from "zod";
 import { BrandId, Serial } from "../api/routes/schemas.js";
 import type { V1Dependencies } from "../api/routes/v1-dependencies.js";
@@ -22,6 +21,7 @@ import type { Messages } from "./i18n/index.js";
 import { renderClaimPage } from "./pages/claim.js";
 import { renderGarmentPage } from "./pages/garment.js";
 import { renderUnknownPage, renderVerifyPage } from "./pages/verify.js";
+import { qrSvg } from "./qr.js";
 import { GARMENT_CSP, sendPage } from "./send-page.js";
 
 export { ChainClaimStateReader } from "./claim-state.js";
@@ -32,7 +32,11 @@ export interface WebDependencies {
   v1: V1Dependencies;
   /** claimStateOf at the head, for the claim screen's nonce and key. */
   claims: ClaimStateReader;
-  /** Public origin for the share QR code (e.g. https://verify.example.com); default: from the request's Host. */
+  /**
+   * Public origin for the share QR code and link (e.g. https://verify.example.com); main.ts passes
+   * HALLMARK_PUBLIC_URL. Without it the request's Host is used, which a client can spoof and which is
+   * wrong behind a TLS proxy: set it in any deployment.
+   */
   publicUrl?: string;
 }
 
@@ -65,11 +69,6 @@ function sendUnknown(request: Request, response: Response, t: Messages, status: 
 function originOf(request: Request, publicUrl: string | undefined): string {
   if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, "");
   return `${request.protocol}://${request.get("host") ?? "localhost"}`;
-}
-
-async function qrSvg(url: string): Promise<string> {
-  const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2, color: { dark: "#111111", light: "#ffffff" } });
-  return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ');
 }
 
 function allProvenance(deps: V1Dependencies, tokenId: bigint): ProvenanceEventView[] {

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { sha256Hex } from "../../server/ipfs/commitment.js";
+import { qrSvg } from "../../server/web/qr.js";
 import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
 import { startE2eStack } from "./stack.js";
 import type { E2eStack } from "./stack.js";
@@ -111,10 +112,22 @@ describe("customer verification pages (browser)", function () {
         expect(await image.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).to.be.greaterThan(0);
       });
 
-      it("carries a QR code of its own address", async function () {
+      it("carries a QR code of its address at the configured public URL, whatever Host the request names", async function () {
+        const expected = `${stack.publicUrl}/v/${stack.demo.tokens.resold}`;
+        const qrPath = async (svg: string): Promise<string[]> => {
+          const probe = await context.newPage();
+          await probe.setContent(svg);
+          return probe.locator("svg path").evaluateAll((paths) => paths.map((p) => (p as unknown as { getAttribute(n: string): string }).getAttribute("d")));
+        };
         const page = await open(`/v/${stack.demo.tokens.resold}`);
         expect(await page.locator(".qr svg").count()).to.equal(1);
-        expect(await page.locator(".share a").getAttribute("href")).to.equal(`${stack.url}/v/${stack.demo.tokens.resold}`);
+        expect(await page.locator(".share a").getAttribute("href")).to.equal(expected);
+        expect(await page.locator(".qr svg path").evaluateAll((paths) => paths.map((p) => (p as unknown as { getAttribute(n: string): string }).getAttribute("d")))).to.deep.equal(await qrPath(await qrSvg(expected)));
+        // A spoofed Host (or a TLS proxy's internal one) changes nothing.
+        const spoofed = await context.request.get(`${stack.url}/v/${stack.demo.tokens.resold}`, { headers: { Host: "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" } });
+        const markup = await spoofed.text();
+        expect(markup).to.include(`href="${expected}"`);
+        expect(markup).to.not.include("evil.example");
       });
 
       it("has no serious or critical accessibility violations", async function () {
