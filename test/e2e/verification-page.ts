@@ -367,6 +367,24 @@ describe("customer verification pages (browser)", function () {
       });
     });
 
+    describe("when the page has read the code", function () {
+      it("takes it out of the address bar and the history, and still claims with it", async function () {
+        const { tokenId, code } = stack.demo.claimCodes[4];
+        const page = await open(`/claim/${tokenId}#code=${code}`);
+        await page.waitForFunction("location.hash === ''");
+        expect(page.url()).to.equal(`${stack.url}/claim/${tokenId}`);
+        await open(`/v/${tokenId}`, page);
+        await page.goBack();
+        expect(page.url()).to.equal(`${stack.url}/claim/${tokenId}`);
+        // The code was read before it left the URL: the page still signs with it.
+        const fresh = await open(`/claim/${tokenId}#code=${code}`);
+        await fresh.waitForFunction("location.hash === ''");
+        await fresh.getByLabel("Recipient address (0x…)").fill(signers[19].address);
+        await fresh.getByRole("button", { name: "Sign the claim for a relayer" }).click();
+        await fresh.locator('#claim-result[data-claim-state="signed"]').waitFor();
+      });
+    });
+
     describe("when the code was already used", function () {
       it("says so without needing JavaScript", async function () {
         const { tokenId, code } = stack.demo.claimCodes[0];

@@ -61,6 +61,9 @@ function busy(on) {
 
 // 1. The code: present, a private key, and the key this certificate expects.
 const code = new URLSearchParams(location.hash.slice(1)).get("code");
+// The code now lives only in this page's memory: take it out of the address bar and the history, so
+// it is not left in the tab's back list, a shared or bookmarked link, or a synced browsing history.
+if (location.hash !== "") history.replaceState(history.state, "", location.pathname + location.search);
 let codeWallet = null;
 try {
   if (code) codeWallet = new Wallet(code);
