@@ -48,8 +48,11 @@ export type MintProgress =
 
 export interface MintCertificatesOptions {
   contracts: HallmarkContracts;
-  /** Holder of the brand's issuer role. */
-  signer: Signer;
+  /**
+   * Holder of the brand's issuer role. A function is called only once every row has validated, so
+   * a CLI asks for the keystore password after the manifest's errors are shown, never before.
+   */
+  signer: Signer | (() => Promise<Signer>);
   /** Where pictures and documents go; not needed for a dry run. */
   store?: MetadataStore;
   brandId: number;
@@ -110,7 +113,7 @@ function entryOf(item: PreparedCertificate, fields: Omit<ReceiptEntry, "serial" 
 const now = () => performance.now();
 
 export async function mintCertificates(options: MintCertificatesOptions): Promise<MintSummary> {
-  const { contracts, signer, brandId } = options;
+  const { contracts, brandId } = options;
   const { registry, certificate } = contracts;
   const report = options.onProgress ?? (() => undefined);
   const maxBatch = Math.min(options.maxBatchSize ?? CONTRACT_MAX_BATCH, CONTRACT_MAX_BATCH);
@@ -132,6 +135,7 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
   times.validationMs = now() - started;
 
   if (brand.paused) throw new SignerError(`Brand ${brandId} is paused: nothing can be minted until it is unpaused`);
+  const signer = typeof options.signer === "function" ? await options.signer() : options.signer;
   const issuer = await signer.getAddress();
   if (!(await registry.hasBrandRole(brandId, BRAND_ROLES.issuer, issuer))) {
     throw new SignerError(`${issuer} is not an issuer of brand ${brandId} (${brand.name})`);
@@ -166,7 +170,7 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
 
   if (options.dryRun) {
     started = now();
-    summary.estimate = await estimateBatches(options, toMint, to, maxBatch, gasTarget, report);
+    summary.estimate = await estimateBatches({ ...options, signer }, toMint, to, maxBatch, gasTarget, report);
     times.chainMs += now() - started;
     return summary;
   }
@@ -344,7 +348,7 @@ async function uploadBatch(
 }
 
 async function estimateBatches(
-  options: MintCertificatesOptions,
+  options: MintCertificatesOptions & { signer: Signer },
   toMint: readonly PreparedCertificate[],
   to: string,
   maxBatch: number,
