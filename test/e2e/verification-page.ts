@@ -9,6 +9,10 @@ import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { sha256Hex } from "../../server/ipfs/commitment.js";
+import { issueClaimCodes, readClaimCodes } from "../../server/issuer/claim-codes.js";
+import { connectHallmark } from "../../server/issuer/contracts.js";
+import { DEMO_BRAND_SALTS } from "../../scripts/demo/seed.js";
+import { makeTempDir } from "../server/support/temp-dir.js";
 import { qrSvg } from "../../server/web/qr.js";
 import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
 import { startE2eStack } from "./stack.js";
@@ -73,6 +77,7 @@ describe("customer verification pages (browser)", function () {
     });
   }
 
+  const verifyOwner = (page: Page) => page.locator("[data-owner]").getAttribute("data-owner");
   const verdictOf = (page: Page) => page.locator("[data-verdict]").first().getAttribute("data-verdict");
   const timelineKinds = async (page: Page): Promise<string[]> => page.locator(".timeline .event").evaluateAll((nodes) => nodes.map((node) => (node as unknown as { getAttribute(name: string): string }).getAttribute("data-kind")));
 
@@ -364,6 +369,55 @@ describe("customer verification pages (browser)", function () {
         const verify = await open(`/v/${tokenId}`);
         expect(await verify.locator("[data-owner]").getAttribute("data-owner")).to.equal(customer.address);
         expect(await timelineKinds(verify)).to.include("claimed_with_code");
+      });
+    });
+
+    describe("when the brand generates a claim code with the issuer toolkit", function () {
+      it("opens the code's claim URL, claims it with the wallet, and the verifier shows the new owner", async function () {
+        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        // A bag still in the brand vault with no claim code yet.
+        const serialHash = stack.ethers.solidityPackedKeccak256(["bytes32", "string"], [DEMO_BRAND_SALTS["1"], "MA-2024-0010"]);
+        const tokenId = await certificate.tokenIdOf(1, serialHash);
+        const vault = signers[5];
+        expect(await certificate.ownerOf(tokenId)).to.equal(vault.address);
+        const dir = await makeTempDir("e2e-claim-codes");
+        try {
+          const codesFile = join(dir.path, "claim-codes.csv");
+          const { issued } = await issueClaimCodes({
+            contracts: connectHallmark(stack.deployments, stack.ethers.provider),
+            signer: vault,
+            targets: [{ tokenId, serial: "MA-2024-0010" }],
+            codesFile,
+            publicUrl: stack.publicUrl,
+          });
+          expect(issued).to.have.length(1);
+          const [generated] = issued;
+          expect(generated.claimUrl).to.equal(`${stack.publicUrl}/claim/${tokenId}#code=${generated.code}`);
+          expect((await readClaimCodes(codesFile)).map((c) => c.claimUrl)).to.deep.equal([generated.claimUrl]);
+          await stack.indexed();
+
+          // The boutique's customer scans the card: the URL the toolkit printed, as is.
+          const customer = signers[14];
+          const page = await context.newPage();
+          await walletFor(page, customer);
+          const response = await page.goto(generated.claimUrl);
+          expect(response?.status()).to.equal(200);
+          await page.getByRole("button", { name: "Connect a wallet" }).click();
+          await page.locator("#wallet-status[data-account]").waitFor();
+          await page.getByRole("button", { name: "Claim", exact: true }).click();
+          await page.locator('#claim-result[data-claim-state="claimed"]').waitFor({ timeout: 30_000 });
+
+          expect(await certificate.ownerOf(tokenId)).to.equal(customer.address);
+          await stack.indexed();
+          const verify = await open(`/v/${tokenId}`);
+          expect(await verifyOwner(verify)).to.equal(customer.address);
+          expect(await timelineKinds(verify)).to.include("claimed_with_code");
+          // The code worked once: the same card now says so.
+          const again = await open(`/claim/${tokenId}#code=${generated.code}`);
+          expect(await claimState(again)).to.equal("used");
+        } finally {
+          await dir.remove();
+        }
       });
     });
 
