@@ -14,8 +14,15 @@ export const PAGE_CSP = [
   "base-uri 'none'",
   "form-action 'self'",
 ].join("; ");
-/** model-viewer (lit) injects its shadow styles; allow inline styles on the garment page only. */
-export const GARMENT_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+/**
+ * The garment page only: model-viewer (lit) injects its shadow styles, and its bundled meshopt
+ * decoder compiles WebAssembly as it loads ('wasm-unsafe-eval' allows WebAssembly compilation by
+ * this origin's scripts, not eval of JavaScript).
+ */
+export const GARMENT_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+);
 
 export function sendPage(response: Response, markup: string, status = 200, csp = PAGE_CSP): void {
   response.status(status);

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { sha256Hex } from "../../server/ipfs/commitment.js";
 import { issueClaimCodes, readClaimCodes } from "../../server/issuer/claim-codes.js";
@@ -15,6 +15,7 @@ import { DEMO_BRAND_SALTS } from "../../scripts/demo/seed.js";
 import { makeTempDir } from "../server/support/temp-dir.js";
 import { qrSvg } from "../../server/web/qr.js";
 import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
+import type { CspViolation } from "./browser.js";
 import { startE2eStack } from "./stack.js";
 import type { E2eStack } from "./stack.js";
 
@@ -24,7 +25,7 @@ describe("customer verification pages (browser)", function () {
   this.timeout(180_000);
   let stack: E2eStack;
   let browser: Browser;
-  let context: BrowserContext;
+  let context: Awaited<ReturnType<typeof phoneContext>>;
   let signers: HardhatEthersSigner[];
 
   before(async function () {
@@ -42,8 +43,22 @@ describe("customer verification pages (browser)", function () {
   });
 
   afterEach(async function () {
+    // Every page ran under its real CSP; none of them may have been refused anything.
+    const violations: CspViolation[] = [...context.violations];
     await context.close();
+    expect(violations, "Content-Security-Policy violations").to.deep.equal([]);
   });
+
+  /** Another context (language, JavaScript off) under the same CSP watch, closed and checked by `use`. */
+  async function withContext(options: Parameters<typeof phoneContext>[1], use: (other: Awaited<ReturnType<typeof phoneContext>>) => Promise<void>): Promise<void> {
+    const other = await phoneContext(browser, options);
+    try {
+      await use(other);
+    } finally {
+      await other.close();
+    }
+    expect(other.violations, "Content-Security-Policy violations").to.deep.equal([]);
+  }
 
   async function open(path: string, page?: Page): Promise<Page> {
     const target = page ?? (await context.newPage());
@@ -161,6 +176,7 @@ describe("customer verification pages (browser)", function () {
         expect(await page.locator(".verdict").innerText()).to.include("counterfeit tag found at inspection");
         expect(await page.locator("[data-owner]").getAttribute("data-owner")).to.equal("brand");
         expect(await timelineKinds(page)).to.include("revoked");
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
         await screenshot(page, "verify-revoked");
       });
     });
@@ -226,6 +242,18 @@ describe("customer verification pages (browser)", function () {
       });
     });
 
+    describe("under the page's Content-Security-Policy", function () {
+      it("is served with its CSP in force: an inline script is refused and reported", async function () {
+        const page = await open(`/v/${stack.demo.tokens.resold}`);
+        expect((await page.request.get(page.url())).headers()["content-security-policy"]).to.include("script-src 'self'");
+        await page.addScriptTag({ content: "window.__inlineRan = true;" }).catch(() => undefined);
+        expect(await page.evaluate("window.__inlineRan === true")).to.equal(false);
+        await page.waitForFunction("true");
+        expect(context.violations.map((v) => v.directive)).to.deep.equal(["script-src-elem"]);
+        context.violations.length = 0; // The one violation this test caused on purpose.
+      });
+    });
+
     describe("when no certificate has the number", function () {
       it("answers 404 with the Unknown verdict", async function () {
         const page = await context.newPage();
@@ -237,35 +265,44 @@ describe("customer verification pages (browser)", function () {
 
     describe("when JavaScript is disabled", function () {
       it("still shows the verdict and the history", async function () {
-        const noJs = await phoneContext(browser, { javaScriptEnabled: false });
-        try {
+        await withContext({ javaScriptEnabled: false }, async (noJs) => {
           const page = await noJs.newPage();
           await page.goto(`${stack.url}/v/${stack.demo.tokens.stolen}`);
           expect(await verdictOf(page)).to.equal("stolen");
           expect((await timelineKinds(page)).length).to.be.greaterThan(2);
-        } finally {
-          await noJs.close();
-        }
+          // Proof that no script ran: verify.js would have shown the wallet button.
+          expect(await page.locator("#ownership-button").isHidden()).to.equal(true);
+        });
+      });
+
+      it("leaves the claim screen's wallet parts hidden, since claim.js cannot run", async function () {
+        await withContext({ javaScriptEnabled: false }, async (noJs) => {
+          const page = await noJs.newPage();
+          await page.goto(`${stack.url}/claim/${stack.demo.claimCodes[3].tokenId}`);
+          expect(await page.locator("h1").innerText()).to.equal("Claim your piece");
+          expect(await page.locator("#claim-ui").isHidden()).to.equal(true);
+          // With scripts on, a link without a code gets "no-code" at once.
+          expect(await page.locator("#claim-result").getAttribute("data-claim-state")).to.equal(null);
+        });
       });
     });
 
     describe("when the reader asks for French", function () {
-      it("answers in French by Accept-Language", async function () {
-        const french = await phoneContext(browser, { locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } });
-        try {
+      it("answers in French by Accept-Language, with no serious accessibility violation", async function () {
+        await withContext({ locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } }, async (french) => {
           const page = await french.newPage();
           await page.goto(`${stack.url}/v/${stack.demo.tokens.resold}`);
           expect(await page.locator("html").getAttribute("lang")).to.equal("fr");
           expect(await page.locator("h1").innerText()).to.equal("Authentique");
           expect(await page.locator("#history-title").innerText()).to.equal("Historique");
-        } finally {
-          await french.close();
-        }
+          expect(await seriousAxeViolations(page)).to.deep.equal([]);
+        });
       });
 
       it("answers in French with ?lang=fr", async function () {
         const page = await open(`/v/${stack.demo.tokens.revoked}?lang=fr`);
         expect(await page.locator("h1").innerText()).to.equal("Révoqué");
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
       });
     });
 
@@ -306,6 +343,28 @@ describe("customer verification pages (browser)", function () {
         await result.waitFor();
         expect(await result.innerText()).to.match(/^Not verified/);
       });
+    });
+  });
+
+  describe("/b/:brand/:serial (a printed serial)", function () {
+    it("takes the browser to the certificate's page", async function () {
+      const page = await context.newPage();
+      const redirects: number[] = [];
+      page.on("response", (response) => {
+        if (response.status() >= 300 && response.status() < 400) redirects.push(response.status());
+      });
+      const response = await page.goto(`${stack.url}/b/1/MA-2024-0001`);
+      expect(redirects).to.deep.equal([303]);
+      expect(response?.status()).to.equal(200);
+      expect(new URL(page.url()).pathname).to.equal(`/v/${stack.demo.tokens.resold}`);
+      expect(await verdictOf(page)).to.equal("genuine");
+    });
+
+    it("shows the Unknown verdict with 404 for a serial nobody issued", async function () {
+      const page = await context.newPage();
+      const response = await page.goto(`${stack.url}/b/1/NO-SUCH-SERIAL`);
+      expect(response?.status()).to.equal(404);
+      expect(await verdictOf(page)).to.equal("unknown");
     });
   });
 
