@@ -145,7 +145,8 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     rateLimitPerMinute: config.rateLimitPerMinute,
     trustProxy: config.trustProxy,
     maxGatewayResponseBytes: config.ipfs.maxGatewayResponseBytes,
-    web: { claims: new ChainClaimStateReader(provider, deployments.contracts.HallmarkCertificate, config.rpcTimeoutMs) },
+    // The share QR codes name the configured public address, never the request's Host header.
+    web: { claims: new ChainClaimStateReader(provider, deployments.contracts.HallmarkCertificate, config.rpcTimeoutMs), publicUrl: config.publicUrl },
     issuer: issuer.api,
   });
 
@@ -174,6 +175,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   logger.info({ url, chainId: deployments.chainId, ipfs: config.ipfs.mode }, "verifier listening");
+  if (config.publicUrl === undefined) logger.warn("HALLMARK_PUBLIC_URL is not set: share links and QR codes use each request's Host header");
 
   let closing: Promise<void> | null = null;
   let removeSignalHandlers = (): void => undefined;

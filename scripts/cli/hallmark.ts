@@ -208,11 +208,14 @@ mint
     const rows = parseManifest(await readFile(opts.manifest, "utf8"), manifestFormatOf(opts.manifest));
     const receiptFile = opts.receipt ?? `${opts.manifest.replace(/\.(csv|json)$/i, "")}.receipt.jsonl`;
     const progress = createProgress();
-    const signer = await r.signer();
     try {
       const summary = await mintCertificates({
         contracts: await r.contracts(),
-        signer,
+        // Asked for (keystore decrypted, password prompted) only once every row has validated.
+        signer: async () => {
+          progress.done();
+          return r.signer();
+        },
         store: opts.dryRun ? undefined : await r.metadataStore(),
         brandId: opts.brand,
         brandSalt,

@@ -67,6 +67,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, inte
           state.totalRows = event.totalRows;
           if (event.rowsValidated === event.totalRows) line(`validated ${event.totalRows} rows`);
           break;
+        case "pending":
+          line(`waiting for ${event.pending} pending transaction(s) of ${event.issuer} to be mined before resuming (${Math.round(event.waitedMs / 1000)} s of at most ${Math.round(event.timeoutMs / 1000)} s)`);
+          break;
         case "resume":
           state.toMint = event.toMint;
           line(`resume: ${event.fromReceipt} in the receipt, ${event.foundOnChain} found on-chain, ${event.toMint} to mint`);

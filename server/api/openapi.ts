@@ -102,7 +102,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: "get", path: "/01/{gtin}/21/{serial}", operationId: "resolveDigitalLink", tags: ["resolver"],
-    summary: "GS1 Digital Link: browsers get 303 to /v/{tokenId}, API clients the certificate JSON",
+    summary: "GS1 Digital Link: browsers get 303 to /v/{tokenId} (or the Unknown verdict page, 404/400, for a link that names no certificate), API clients the certificate JSON",
     params: { gtin: Gtin, serial: Serial }, query: ResolverQuery,
     responses: { "200": ["Certificate", ref("Certificate")], "303": ["Redirect to the verification page (Accept: text/html)"], ...COMMON, ...problems(404, 422) },
   },

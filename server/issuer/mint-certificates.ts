@@ -1,5 +1,5 @@
 import { getAddress, ZeroAddress } from "ethers";
-import type { Signer } from "ethers";
+import type { Provider, Signer } from "ethers";
 import { IntegrityError, InvalidInputError } from "../errors.js";
 import type { DirectoryEntryInput, MetadataStore } from "../ipfs/metadata-store.js";
 import type { IHallmarkCertificate } from "../../types/ethers-contracts/certificate/HallmarkCertificate.js";
@@ -27,9 +27,23 @@ export const CONTRACT_MAX_BATCH = 500;
 /** Stay well under the 2^24 per-transaction gas cap (EIP-7825) and typical block limits. */
 export const DEFAULT_BATCH_GAS_TARGET = 12_000_000n;
 export const DEFAULT_FIRST_BATCH = 100;
+/**
+ * Share of the latest block's gas limit a batch may estimate at: a batch is sent with 20% more gas
+ * than estimated, and must still fit a block beside other transactions.
+ */
+export const BLOCK_GAS_SHARE = { numerator: 3n, denominator: 4n };
+/** Longest wait for an earlier run's transactions to leave the mempool before resuming. */
+export const DEFAULT_PENDING_WAIT_MS = 5 * 60_000;
+
+/** The batch gas target on this chain: the requested one, capped under the latest block's gas limit. */
+export function batchGasTarget(requested: bigint, blockGasLimit: bigint): bigint {
+  const cap = (blockGasLimit * BLOCK_GAS_SHARE.numerator) / BLOCK_GAS_SHARE.denominator;
+  return requested < cap ? requested : cap;
+}
 
 export type MintProgress =
   | { stage: "validation"; rowsValidated: number; totalRows: number }
+  | { stage: "pending"; issuer: string; pending: number; waitedMs: number; timeoutMs: number }
   | { stage: "resume"; fromReceipt: number; foundOnChain: number; toMint: number; digestMismatches: string[] }
   | { stage: "ipfs"; filesImported: number; totalFiles: number; bytesImported: number }
   | { stage: "ipfs-done"; directoryCid: string; files: number }
@@ -48,8 +62,11 @@ export type MintProgress =
 
 export interface MintCertificatesOptions {
   contracts: HallmarkContracts;
-  /** Holder of the brand's issuer role. */
-  signer: Signer;
+  /**
+   * Holder of the brand's issuer role. A function is called only once every row has validated, so
+   * a CLI asks for the keystore password after the manifest's errors are shown, never before.
+   */
+  signer: Signer | (() => Promise<Signer>);
   /** Where pictures and documents go; not needed for a dry run. */
   store?: MetadataStore;
   brandId: number;
@@ -62,7 +79,12 @@ export interface MintCertificatesOptions {
   receiptFile: string;
   /** Cap on items per transaction (≤ 500); the gas target usually decides first. */
   maxBatchSize?: number;
+  /** Gas a batch may estimate at (default 12M), capped at 3/4 of the latest block's gas limit. */
   gasTarget?: bigint;
+  /** Longest wait for the issuer's pending transactions before resuming (default 5 min). */
+  pendingWaitMs?: number;
+  /** How often the pending nonce is read while waiting (default 2 s). */
+  pendingPollMs?: number;
   confirmations?: number;
   dryRun?: boolean;
   onProgress?: (progress: MintProgress) => void;
@@ -110,12 +132,11 @@ function entryOf(item: PreparedCertificate, fields: Omit<ReceiptEntry, "serial" 
 const now = () => performance.now();
 
 export async function mintCertificates(options: MintCertificatesOptions): Promise<MintSummary> {
-  const { contracts, signer, brandId } = options;
+  const { contracts, brandId } = options;
   const { registry, certificate } = contracts;
   const report = options.onProgress ?? (() => undefined);
   const maxBatch = Math.min(options.maxBatchSize ?? CONTRACT_MAX_BATCH, CONTRACT_MAX_BATCH);
   if (maxBatch < 1) throw new InvalidInputError("The batch size must be at least 1");
-  const gasTarget = options.gasTarget ?? DEFAULT_BATCH_GAS_TARGET;
   const times: StageTimes = { validationMs: 0, ipfsMs: 0, chainMs: 0 };
 
   // Refuse early, before any upload, what would make every transaction revert.
@@ -132,9 +153,26 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
   times.validationMs = now() - started;
 
   if (brand.paused) throw new SignerError(`Brand ${brandId} is paused: nothing can be minted until it is unpaused`);
+  const signer = typeof options.signer === "function" ? await options.signer() : options.signer;
   const issuer = await signer.getAddress();
   if (!(await registry.hasBrandRole(brandId, BRAND_ROLES.issuer, issuer))) {
     throw new SignerError(`${issuer} is not an issuer of brand ${brandId} (${brand.name})`);
+  }
+  const provider = signer.provider;
+  if (provider === null) throw new TypeError("The signer needs a provider");
+  const latestBlock = await provider.getBlock("latest");
+  if (latestBlock === null) throw new TypeError("The chain has no latest block");
+  const gasTarget = batchGasTarget(options.gasTarget ?? DEFAULT_BATCH_GAS_TARGET, latestBlock.gasLimit);
+
+  // A batch that a killed run sent may still sit in the mempool: ownerOf at the latest block does
+  // not see it, so resuming now would send those certificates again (and the duplicate would revert).
+  if (!options.dryRun) {
+    await waitForPendingTransactions(provider, issuer, {
+      timeoutMs: options.pendingWaitMs ?? DEFAULT_PENDING_WAIT_MS,
+      pollMs: options.pendingPollMs ?? 2_000,
+      report,
+      signal: options.signal,
+    });
   }
 
   // Resume: the receipt first, then the chain for what a killed run sent but never recorded.
@@ -166,7 +204,7 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
 
   if (options.dryRun) {
     started = now();
-    summary.estimate = await estimateBatches(options, toMint, to, maxBatch, gasTarget, report);
+    summary.estimate = await estimateBatches({ ...options, signer }, toMint, to, maxBatch, gasTarget, report);
     times.chainMs += now() - started;
     return summary;
   }
@@ -213,7 +251,8 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
     if (offset >= toMint.length) break;
     perItemGas = gas! / BigInt(slice.length) + 1n;
     batch++;
-    const gasLimit = (gas! * 12n) / 10n;
+    const padded = (gas! * 12n) / 10n;
+    const gasLimit = padded < latestBlock.gasLimit ? padded : latestBlock.gasLimit;
     let response;
     try {
       response = await issuerCertificate.issueBatch(brandId, to, slice.map(inputOf), { gasLimit });
@@ -245,6 +284,39 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
   }
   times.chainMs += now() - started;
   return summary;
+}
+
+/**
+ * Waits until the issuer has no transaction pending (its pending nonce equals its latest one), or
+ * gives up after `timeoutMs` with a message that says what to do.
+ */
+async function waitForPendingTransactions(
+  provider: Provider,
+  issuer: string,
+  options: { timeoutMs: number; pollMs: number; report: (progress: MintProgress) => void; signal?: AbortSignal },
+): Promise<void> {
+  const started = Date.now();
+  let reported: { count: number; at: number } | null = null;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const [latest, pending] = await Promise.all([provider.getTransactionCount(issuer, "latest"), provider.getTransactionCount(issuer, "pending")]);
+    if (pending <= latest) return;
+    const waitedMs = Date.now() - started;
+    const timedOut = waitedMs >= options.timeoutMs;
+    // Say so when the wait starts, when the count changes, every 30 s, and when giving up.
+    if (reported === null || reported.count !== pending - latest || waitedMs - reported.at >= 30_000 || timedOut) {
+      options.report({ stage: "pending", issuer, pending: pending - latest, waitedMs, timeoutMs: options.timeoutMs });
+      reported = { count: pending - latest, at: waitedMs };
+    }
+    if (timedOut) {
+      throw new SignerError(
+        `${pending - latest} transaction(s) of ${issuer} (nonce ${latest}${pending - latest > 1 ? `…${pending - 1}` : ""}) are still pending after ` +
+          `${Math.round(waitedMs / 1000)} s, perhaps a batch sent by a run that was stopped. Resuming now could send the same ` +
+          "certificates again: wait until they are mined (or replace them at the same nonce), then run again.",
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs, Math.max(1, options.timeoutMs - waitedMs))));
+  }
 }
 
 /**
@@ -344,7 +416,7 @@ async function uploadBatch(
 }
 
 async function estimateBatches(
-  options: MintCertificatesOptions,
+  options: MintCertificatesOptions & { signer: Signer },
   toMint: readonly PreparedCertificate[],
   to: string,
   maxBatch: number,

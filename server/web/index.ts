@@ -2,7 +2,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { Router } from "express";
 import type { NextFunction, Request, Response } from "express";
-import QRCode from "qrcode";
 import { z } from "zod";
 import { BrandId, Serial } from "../api/routes/schemas.js";
 import type { V1Dependencies } from "../api/routes/v1-dependencies.js";
@@ -22,6 +21,8 @@ import type { Messages } from "./i18n/index.js";
 import { renderClaimPage } from "./pages/claim.js";
 import { renderGarmentPage } from "./pages/garment.js";
 import { renderUnknownPage, renderVerifyPage } from "./pages/verify.js";
+import { qrSvg } from "./qr.js";
+import { GARMENT_CSP, sendPage } from "./send-page.js";
 
 export { ChainClaimStateReader } from "./claim-state.js";
 export type { ClaimState, ClaimStateReader } from "./claim-state.js";
@@ -31,7 +32,11 @@ export interface WebDependencies {
   v1: V1Dependencies;
   /** claimStateOf at the head, for the claim screen's nonce and key. */
   claims: ClaimStateReader;
-  /** Public origin for the share QR code (e.g. https://verify.example.com); default: from the request's Host. */
+  /**
+   * Public origin for the share QR code and link (e.g. https://verify.example.com); main.ts passes
+   * HALLMARK_PUBLIC_URL. Without it the request's Host is used, which a client can spoof and which is
+   * wrong behind a TLS proxy: set it in any deployment.
+   */
   publicUrl?: string;
 }
 
@@ -50,29 +55,6 @@ const VENDOR: Record<string, () => string> = {
   "model-viewer.min.js": () => packageFile("@google/model-viewer", "@google/model-viewer", join("dist", "model-viewer.min.js")),
 };
 
-/** Pages load only this origin's scripts and styles; IPFS images come through /ipfs. */
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' data: blob:",
-  "worker-src 'self' blob:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join("; ");
-/** model-viewer (lit) injects its shadow styles; allow inline styles on the garment page only. */
-const GARMENT_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
-
-function sendPage(response: Response, markup: string, status = 200, csp = PAGE_CSP): void {
-  response.status(status);
-  response.setHeader("Content-Security-Policy", csp);
-  response.setHeader("Cache-Control", "no-cache");
-  response.vary("Accept-Language");
-  response.type("text/html; charset=utf-8").send(markup);
-}
-
 /**
  * A page that cannot be shown: the Unknown verdict for a browser, a problem+json for a client
  * that prefers JSON (the API's error contract holds on these paths too).
@@ -87,11 +69,6 @@ function sendUnknown(request: Request, response: Response, t: Messages, status: 
 function originOf(request: Request, publicUrl: string | undefined): string {
   if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, "");
   return `${request.protocol}://${request.get("host") ?? "localhost"}`;
-}
-
-async function qrSvg(url: string): Promise<string> {
-  const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2, color: { dark: "#111111", light: "#ffffff" } });
-  return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ');
 }
 
 function allProvenance(deps: V1Dependencies, tokenId: bigint): ProvenanceEventView[] {
@@ -127,7 +104,9 @@ export function createWebRouter(deps: WebDependencies): Router {
   router.use("/web/assets", express.static(ASSETS_DIR, { index: false, maxAge: "1h", fallthrough: true }));
   // Static files are middleware, not routes: they are assets, not part of the documented API.
   router.use("/web/vendor", (request, response, next) => {
-    const locate = request.method === "GET" || request.method === "HEAD" ? VENDOR[request.path.slice(1)] : undefined;
+    const name = request.path.slice(1);
+    // Own keys only: /web/vendor/constructor must not reach Object's prototype.
+    const locate = (request.method === "GET" || request.method === "HEAD") && Object.hasOwn(VENDOR, name) ? VENDOR[name] : undefined;
     if (locate === undefined) {
       next();
       return;

@@ -24,16 +24,39 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A phone-sized context. bypassCSP only so axe-core can be injected; the pages' own CSP is tested separately. */
-export async function phoneContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: "en-GB", bypassCSP: true, ...options });
+export interface CspViolation {
+  page: string;
+  directive: string;
+  blocked: string;
 }
 
-export async function screenshot(page: Page, name: string, extraPath?: string): Promise<string> {
+/**
+ * A phone-sized context under the pages' real Content-Security-Policy (no bypassCSP), recording
+ * every `securitypolicyviolation` a page reports into `violations`, for the tests to assert none.
+ */
+export async function phoneContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext & { violations: CspViolation[] }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: "en-GB", ...options });
+  const violations: CspViolation[] = [];
+  // Bindings and init scripts come through the DevTools protocol, which the page's CSP does not govern.
+  await context.exposeBinding("__hallmarkCspViolation", (_source, violation: CspViolation) => {
+    violations.push(violation);
+  });
+  await context.addInitScript(`document.addEventListener("securitypolicyviolation", (event) => {
+    window.__hallmarkCspViolation({ page: location.pathname, directive: event.effectiveDirective || event.violatedDirective, blocked: String(event.blockedURI) });
+  });`);
+  return Object.assign(context, { violations });
+}
+
+/** Set UPDATE_SCREENSHOTS=1 to refresh the tracked screenshots under docs/; otherwise only test-artifacts/ is written. */
+export const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1";
+
+/** A full-page screenshot in test-artifacts/; with UPDATE_SCREENSHOTS=1 also the first screen to `docsPath`. */
+export async function screenshot(page: Page, name: string, docsPath?: string): Promise<string> {
   await mkdir(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
-  if (extraPath !== undefined) {
+  if (docsPath !== undefined && UPDATE_SCREENSHOTS) {
+    const extraPath = docsPath;
     await mkdir(dirname(extraPath), { recursive: true });
     await page.screenshot({ path: extraPath, fullPage: false }); // the first screen, as a phone shows it
   }
@@ -50,10 +73,14 @@ export interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-/** Runs axe-core (WCAG 2.x A/AA rules) in the page; returns the serious and critical violations. */
+/**
+ * Runs axe-core (WCAG 2.x A/AA rules) in the page; returns the serious and critical violations.
+ * axe is evaluated through the DevTools protocol rather than added as a <script>, so the page keeps
+ * its own CSP (script-src 'self' would refuse an inline script) and no bypassCSP is needed.
+ */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   axeSource ??= await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
-  await page.addScriptTag({ content: axeSource });
+  await page.evaluate(`${axeSource}\n;undefined`);
   const result = await page.evaluate<{ violations: AxeViolation[] }>(
     `axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } })`,
   );

@@ -3,6 +3,8 @@
  * deployed with Ignition and the demo collection seeded through them, Helia on disk in a temp
  * dir, the SQLite index (in memory) fed by the real indexer, and the HTTP app on an ephemeral port.
  */
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { network } from "hardhat";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import HallmarkModule from "../../ignition/modules/Hallmark.js";
@@ -18,6 +20,11 @@ import { makeTempDir } from "../server/support/temp-dir.js";
 
 export interface E2eStack {
   url: string;
+  /**
+   * HALLMARK_PUBLIC_URL: the same server under another name (localhost instead of 127.0.0.1), so a
+   * test can tell a link built from the configuration from one built from the request.
+   */
+  publicUrl: string;
   ethers: HardhatEthers;
   demo: DemoSummary;
   deployments: Deployments;
@@ -61,8 +68,11 @@ export async function startE2eStack(): Promise<E2eStack> {
       maxGatewayResponseBytes: 64 * 1024 * 1024,
     });
     const demo = await seedDemo(ethers, { registry, certificate, garments }, metadataStore);
+    const port = await freePort();
+    const publicUrl = `http://localhost:${port}`;
     const config = loadConfig({
-      HALLMARK_PORT: "0",
+      HALLMARK_PORT: String(port),
+      HALLMARK_PUBLIC_URL: publicUrl,
       HALLMARK_HOST: "127.0.0.1",
       HALLMARK_DATA_DIR: dir.path,
       HALLMARK_CONFIRMATIONS: "0",
@@ -93,6 +103,7 @@ export async function startE2eStack(): Promise<E2eStack> {
     await indexed();
     return {
       url: started.url,
+      publicUrl,
       ethers,
       demo,
       deployments,
@@ -112,6 +123,18 @@ export async function startE2eStack(): Promise<E2eStack> {
     await dir.remove();
     throw error;
   }
+}
+
+/** A port free on 127.0.0.1 right now (the public URL must name the port before the server listens). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export type { HardhatEthersSigner };

@@ -3,11 +3,19 @@
  * verdicts, history, the claim flow with a wallet simulated in the page, the seller's ownership
  * check, the 3D garment viewer, and an axe-core accessibility check.
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { sha256Hex } from "../../server/ipfs/commitment.js";
+import { issueClaimCodes, readClaimCodes } from "../../server/issuer/claim-codes.js";
+import { connectHallmark } from "../../server/issuer/contracts.js";
+import { DEMO_BRAND_SALTS } from "../../scripts/demo/seed.js";
+import { makeTempDir } from "../server/support/temp-dir.js";
+import { qrSvg } from "../../server/web/qr.js";
 import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
+import type { CspViolation } from "./browser.js";
 import { startE2eStack } from "./stack.js";
 import type { E2eStack } from "./stack.js";
 
@@ -17,7 +25,7 @@ describe("customer verification pages (browser)", function () {
   this.timeout(180_000);
   let stack: E2eStack;
   let browser: Browser;
-  let context: BrowserContext;
+  let context: Awaited<ReturnType<typeof phoneContext>>;
   let signers: HardhatEthersSigner[];
 
   before(async function () {
@@ -35,8 +43,22 @@ describe("customer verification pages (browser)", function () {
   });
 
   afterEach(async function () {
+    // Every page ran under its real CSP; none of them may have been refused anything.
+    const violations: CspViolation[] = [...context.violations];
     await context.close();
+    expect(violations, "Content-Security-Policy violations").to.deep.equal([]);
   });
+
+  /** Another context (language, JavaScript off) under the same CSP watch, closed and checked by `use`. */
+  async function withContext(options: Parameters<typeof phoneContext>[1], use: (other: Awaited<ReturnType<typeof phoneContext>>) => Promise<void>): Promise<void> {
+    const other = await phoneContext(browser, options);
+    try {
+      await use(other);
+    } finally {
+      await other.close();
+    }
+    expect(other.violations, "Content-Security-Policy violations").to.deep.equal([]);
+  }
 
   async function open(path: string, page?: Page): Promise<Page> {
     const target = page ?? (await context.newPage());
@@ -70,6 +92,7 @@ describe("customer verification pages (browser)", function () {
     });
   }
 
+  const verifyOwner = (page: Page) => page.locator("[data-owner]").getAttribute("data-owner");
   const verdictOf = (page: Page) => page.locator("[data-verdict]").first().getAttribute("data-verdict");
   const timelineKinds = async (page: Page): Promise<string[]> => page.locator(".timeline .event").evaluateAll((nodes) => nodes.map((node) => (node as unknown as { getAttribute(name: string): string }).getAttribute("data-kind")));
 
@@ -109,10 +132,22 @@ describe("customer verification pages (browser)", function () {
         expect(await image.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).to.be.greaterThan(0);
       });
 
-      it("carries a QR code of its own address", async function () {
+      it("carries a QR code of its address at the configured public URL, whatever Host the request names", async function () {
+        const expected = `${stack.publicUrl}/v/${stack.demo.tokens.resold}`;
+        const qrPath = async (svg: string): Promise<string[]> => {
+          const probe = await context.newPage();
+          await probe.setContent(svg);
+          return probe.locator("svg path").evaluateAll((paths) => paths.map((p) => (p as unknown as { getAttribute(n: string): string }).getAttribute("d")));
+        };
         const page = await open(`/v/${stack.demo.tokens.resold}`);
         expect(await page.locator(".qr svg").count()).to.equal(1);
-        expect(await page.locator(".share a").getAttribute("href")).to.equal(`${stack.url}/v/${stack.demo.tokens.resold}`);
+        expect(await page.locator(".share a").getAttribute("href")).to.equal(expected);
+        expect(await page.locator(".qr svg path").evaluateAll((paths) => paths.map((p) => (p as unknown as { getAttribute(n: string): string }).getAttribute("d")))).to.deep.equal(await qrPath(await qrSvg(expected)));
+        // A spoofed Host (or a TLS proxy's internal one) changes nothing.
+        const spoofed = await context.request.get(`${stack.url}/v/${stack.demo.tokens.resold}`, { headers: { Host: "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" } });
+        const markup = await spoofed.text();
+        expect(markup).to.include(`href="${expected}"`);
+        expect(markup).to.not.include("evil.example");
       });
 
       it("has no serious or critical accessibility violations", async function () {
@@ -141,6 +176,7 @@ describe("customer verification pages (browser)", function () {
         expect(await page.locator(".verdict").innerText()).to.include("counterfeit tag found at inspection");
         expect(await page.locator("[data-owner]").getAttribute("data-owner")).to.equal("brand");
         expect(await timelineKinds(page)).to.include("revoked");
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
         await screenshot(page, "verify-revoked");
       });
     });
@@ -151,6 +187,70 @@ describe("customer verification pages (browser)", function () {
         expect(await verdictOf(page)).to.equal("superseded");
         expect(await page.locator('[data-flag="superseded"]').count()).to.equal(1);
         expect(await page.locator(`.warnings a[href="/v/${stack.demo.tokens.successor}"]`).count()).to.equal(1);
+      });
+    });
+
+    describe("when the description does not verify against the chain", function () {
+      let tampered: string;
+      let unreadable: string;
+
+      before(async function () {
+        // Issued by the brand's own issuer, with a digest whose document is not a valid description
+        // (a tampered or hand-made document) and one whose document IPFS has never seen.
+        const issuer = signers[2];
+        const vault = signers[5];
+        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        const forged = new TextEncoder().encode(JSON.stringify({ schema: "hallmark.certificate-metadata.v1", name: "Sac Aurelle 30", description: "Genuine, trust me" }));
+        await stack.verifier.metadataStore.addBytes(forged);
+        const inputs = [
+          { serialHash: stack.ethers.id("e2e-forged-description"), metadataDigest: sha256Hex(forged) },
+          { serialHash: stack.ethers.id("e2e-missing-description"), metadataDigest: sha256Hex(randomBytes(64)) },
+        ].map((input) => ({ ...input, chip: stack.ethers.ZeroAddress, claimKey: stack.ethers.ZeroAddress }));
+        await (await certificate.connect(issuer).issueBatch(1, vault.address, inputs)).wait();
+        [tampered, unreadable] = (await Promise.all(inputs.map((input) => certificate.tokenIdOf(1, input.serialHash)))).map(String);
+        await stack.indexed();
+      });
+
+      it("shows a do-not-buy verdict, never Genuine, for a document that is not the brand's", async function () {
+        const page = await open(`/v/${tampered}`);
+        expect(await verdictOf(page)).to.equal("mismatch");
+        expect(await page.locator("h1").innerText()).to.equal("Description does not match");
+        expect(await page.locator(".verdict").innerText()).to.include("Do not buy it");
+        expect(await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified")).to.equal("false");
+        expect(await page.locator('.warnings li[data-flag^="metadata_"]').count()).to.equal(1);
+        // Nothing from the unverified document is shown.
+        expect(await page.locator("body").innerText()).to.not.include("trust me");
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
+        await screenshot(page, "verify-mismatch");
+      });
+
+      it("shows Cannot be checked right now, never Genuine, when the document cannot be read", async function () {
+        const page = await open(`/v/${unreadable}`);
+        expect(await verdictOf(page)).to.equal("unverified");
+        expect(await page.locator("h1").innerText()).to.equal("Cannot be checked right now");
+        expect(await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified")).to.equal("false");
+        expect(await page.locator('.warnings li[data-flag="metadata_unverified"]').count()).to.equal(1);
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
+        await screenshot(page, "verify-unverified");
+      });
+
+      it("says both in French", async function () {
+        const mismatch = await open(`/v/${tampered}?lang=fr`);
+        expect(await mismatch.locator("h1").innerText()).to.equal("Description non conforme");
+        const unverified = await open(`/v/${unreadable}?lang=fr`);
+        expect(await unverified.locator("h1").innerText()).to.equal("Vérification impossible pour l'instant");
+      });
+    });
+
+    describe("under the page's Content-Security-Policy", function () {
+      it("is served with its CSP in force: an inline script is refused and reported", async function () {
+        const page = await open(`/v/${stack.demo.tokens.resold}`);
+        expect((await page.request.get(page.url())).headers()["content-security-policy"]).to.include("script-src 'self'");
+        await page.addScriptTag({ content: "window.__inlineRan = true;" }).catch(() => undefined);
+        expect(await page.evaluate("window.__inlineRan === true")).to.equal(false);
+        await page.waitForFunction("true");
+        expect(context.violations.map((v) => v.directive)).to.deep.equal(["script-src-elem"]);
+        context.violations.length = 0; // The one violation this test caused on purpose.
       });
     });
 
@@ -165,35 +265,61 @@ describe("customer verification pages (browser)", function () {
 
     describe("when JavaScript is disabled", function () {
       it("still shows the verdict and the history", async function () {
-        const noJs = await phoneContext(browser, { javaScriptEnabled: false });
-        try {
+        await withContext({ javaScriptEnabled: false }, async (noJs) => {
           const page = await noJs.newPage();
           await page.goto(`${stack.url}/v/${stack.demo.tokens.stolen}`);
           expect(await verdictOf(page)).to.equal("stolen");
           expect((await timelineKinds(page)).length).to.be.greaterThan(2);
-        } finally {
-          await noJs.close();
-        }
+          // Proof that no script ran: verify.js would have shown the wallet button.
+          expect(await page.locator("#ownership-button").isHidden()).to.equal(true);
+        });
+      });
+
+      it("leaves the claim screen's wallet parts hidden, since claim.js cannot run", async function () {
+        await withContext({ javaScriptEnabled: false }, async (noJs) => {
+          const page = await noJs.newPage();
+          await page.goto(`${stack.url}/claim/${stack.demo.claimCodes[3].tokenId}`);
+          expect(await page.locator("h1").innerText()).to.equal("Claim your piece");
+          expect(await page.locator("#claim-ui").isHidden()).to.equal(true);
+          // With scripts on, a link without a code gets "no-code" at once.
+          expect(await page.locator("#claim-result").getAttribute("data-claim-state")).to.equal(null);
+        });
       });
     });
 
     describe("when the reader asks for French", function () {
-      it("answers in French by Accept-Language", async function () {
-        const french = await phoneContext(browser, { locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } });
-        try {
+      it("answers in French by Accept-Language, with no serious accessibility violation", async function () {
+        await withContext({ locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } }, async (french) => {
           const page = await french.newPage();
           await page.goto(`${stack.url}/v/${stack.demo.tokens.resold}`);
           expect(await page.locator("html").getAttribute("lang")).to.equal("fr");
           expect(await page.locator("h1").innerText()).to.equal("Authentique");
           expect(await page.locator("#history-title").innerText()).to.equal("Historique");
-        } finally {
-          await french.close();
-        }
+          expect(await seriousAxeViolations(page)).to.deep.equal([]);
+        });
       });
 
       it("answers in French with ?lang=fr", async function () {
         const page = await open(`/v/${stack.demo.tokens.revoked}?lang=fr`);
         expect(await page.locator("h1").innerText()).to.equal("Révoqué");
+        expect(await seriousAxeViolations(page)).to.deep.equal([]);
+      });
+    });
+
+    describe("when ?lang= names an Object.prototype member", function () {
+      for (const lang of ["constructor", "toString", "__proto__"]) {
+        it(`answers the page in English for ?lang=${lang}, not a 500`, async function () {
+          const page = await context.newPage();
+          const response = await page.goto(`${stack.url}/v/${stack.demo.tokens.resold}?lang=${lang}`);
+          expect(response?.status()).to.equal(200);
+          expect(await page.locator("html").getAttribute("lang")).to.equal("en");
+          expect(await page.locator("h1").innerText()).to.equal("Genuine");
+        });
+      }
+
+      it("answers 404, not a 500, for /web/vendor/constructor", async function () {
+        const response = await context.request.get(`${stack.url}/web/vendor/constructor`);
+        expect(response.status()).to.equal(404);
       });
     });
 
@@ -220,6 +346,65 @@ describe("customer verification pages (browser)", function () {
     });
   });
 
+  describe("/b/:brand/:serial (a printed serial)", function () {
+    it("takes the browser to the certificate's page", async function () {
+      const page = await context.newPage();
+      const redirects: number[] = [];
+      page.on("response", (response) => {
+        if (response.status() >= 300 && response.status() < 400) redirects.push(response.status());
+      });
+      const response = await page.goto(`${stack.url}/b/1/MA-2024-0001`);
+      expect(redirects).to.deep.equal([303]);
+      expect(response?.status()).to.equal(200);
+      expect(new URL(page.url()).pathname).to.equal(`/v/${stack.demo.tokens.resold}`);
+      expect(await verdictOf(page)).to.equal("genuine");
+    });
+
+    it("shows the Unknown verdict with 404 for a serial nobody issued", async function () {
+      const page = await context.newPage();
+      const response = await page.goto(`${stack.url}/b/1/NO-SUCH-SERIAL`);
+      expect(response?.status()).to.equal(404);
+      expect(await verdictOf(page)).to.equal("unknown");
+    });
+  });
+
+  describe("/01/:gtin/21/:serial (GS1 Digital Link)", function () {
+    const GTIN = "08012345000005";
+
+    it("takes a browser that scanned a label to the certificate's page", async function () {
+      const page = await open(`/01/${GTIN}/21/MA-2024-0001?brand=1`);
+      expect(new URL(page.url()).pathname).to.equal(`/v/${stack.demo.tokens.resold}`);
+      expect(await verdictOf(page)).to.equal("genuine");
+    });
+
+    for (const [name, path] of [
+      ["an unknown serial", `/01/${GTIN}/21/NO-SUCH-SERIAL?brand=1`],
+      ["a GTIN of no configured brand", "/01/09999999000003/21/MA-2024-0001"],
+    ]) {
+      it(`shows a browser the Unknown verdict with 404 for ${name}, not a problem+json`, async function () {
+        const page = await context.newPage();
+        const response = await page.goto(stack.url + path);
+        expect(response?.status()).to.equal(404);
+        expect(response?.headers()["content-type"]).to.match(/^text\/html/);
+        expect(await verdictOf(page)).to.equal("unknown");
+        expect(await page.locator("h1").innerText()).to.equal("Unknown");
+      });
+    }
+
+    it("shows a browser the Unknown verdict with 400 for a malformed GTIN", async function () {
+      const page = await context.newPage();
+      const response = await page.goto(`${stack.url}/01/08012345000001/21/MA-2024-0001?lang=fr`);
+      expect(response?.status()).to.equal(400);
+      expect(await page.locator("h1").innerText()).to.equal("Inconnu");
+    });
+
+    it("still answers an API client with a problem+json", async function () {
+      const response = await context.request.get(`${stack.url}/01/${GTIN}/21/NO-SUCH-SERIAL?brand=1`, { headers: { accept: "application/json" } });
+      expect(response.status()).to.equal(404);
+      expect(response.headers()["content-type"]).to.match(/^application\/problem\+json/);
+    });
+  });
+
   describe("/claim/:tokenId", function () {
     const claimState = (page: Page) => page.locator("#claim-result[data-claim-state]").getAttribute("data-claim-state");
 
@@ -243,6 +428,73 @@ describe("customer verification pages (browser)", function () {
         const verify = await open(`/v/${tokenId}`);
         expect(await verify.locator("[data-owner]").getAttribute("data-owner")).to.equal(customer.address);
         expect(await timelineKinds(verify)).to.include("claimed_with_code");
+      });
+    });
+
+    describe("when the brand generates a claim code with the issuer toolkit", function () {
+      it("opens the code's claim URL, claims it with the wallet, and the verifier shows the new owner", async function () {
+        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        // A bag still in the brand vault with no claim code yet.
+        const serialHash = stack.ethers.solidityPackedKeccak256(["bytes32", "string"], [DEMO_BRAND_SALTS["1"], "MA-2024-0010"]);
+        const tokenId = await certificate.tokenIdOf(1, serialHash);
+        const vault = signers[5];
+        expect(await certificate.ownerOf(tokenId)).to.equal(vault.address);
+        const dir = await makeTempDir("e2e-claim-codes");
+        try {
+          const codesFile = join(dir.path, "claim-codes.csv");
+          const { issued } = await issueClaimCodes({
+            contracts: connectHallmark(stack.deployments, stack.ethers.provider),
+            signer: vault,
+            targets: [{ tokenId, serial: "MA-2024-0010" }],
+            codesFile,
+            publicUrl: stack.publicUrl,
+          });
+          expect(issued).to.have.length(1);
+          const [generated] = issued;
+          expect(generated.claimUrl).to.equal(`${stack.publicUrl}/claim/${tokenId}#code=${generated.code}`);
+          expect((await readClaimCodes(codesFile)).map((c) => c.claimUrl)).to.deep.equal([generated.claimUrl]);
+          await stack.indexed();
+
+          // The boutique's customer scans the card: the URL the toolkit printed, as is.
+          const customer = signers[14];
+          const page = await context.newPage();
+          await walletFor(page, customer);
+          const response = await page.goto(generated.claimUrl);
+          expect(response?.status()).to.equal(200);
+          await page.getByRole("button", { name: "Connect a wallet" }).click();
+          await page.locator("#wallet-status[data-account]").waitFor();
+          await page.getByRole("button", { name: "Claim", exact: true }).click();
+          await page.locator('#claim-result[data-claim-state="claimed"]').waitFor({ timeout: 30_000 });
+
+          expect(await certificate.ownerOf(tokenId)).to.equal(customer.address);
+          await stack.indexed();
+          const verify = await open(`/v/${tokenId}`);
+          expect(await verifyOwner(verify)).to.equal(customer.address);
+          expect(await timelineKinds(verify)).to.include("claimed_with_code");
+          // The code worked once: the same card now says so.
+          const again = await open(`/claim/${tokenId}#code=${generated.code}`);
+          expect(await claimState(again)).to.equal("used");
+        } finally {
+          await dir.remove();
+        }
+      });
+    });
+
+    describe("when the page has read the code", function () {
+      it("takes it out of the address bar and the history, and still claims with it", async function () {
+        const { tokenId, code } = stack.demo.claimCodes[4];
+        const page = await open(`/claim/${tokenId}#code=${code}`);
+        await page.waitForFunction("location.hash === ''");
+        expect(page.url()).to.equal(`${stack.url}/claim/${tokenId}`);
+        await open(`/v/${tokenId}`, page);
+        await page.goBack();
+        expect(page.url()).to.equal(`${stack.url}/claim/${tokenId}`);
+        // The code was read before it left the URL: the page still signs with it.
+        const fresh = await open(`/claim/${tokenId}#code=${code}`);
+        await fresh.waitForFunction("location.hash === ''");
+        await fresh.getByLabel("Recipient address (0x…)").fill(signers[19].address);
+        await fresh.getByRole("button", { name: "Sign the claim for a relayer" }).click();
+        await fresh.locator('#claim-result[data-claim-state="signed"]').waitFor();
       });
     });
 

@@ -9,7 +9,8 @@ import { BrandParams } from "./schemas.js";
 /**
  * The gate of every issuer route, in this order: a valid, unrevoked key (else 401), a well-formed
  * brand in the path (else 400), the key's own brand (else 403), the scope the action needs
- * (else 403). Nothing else runs before it passes.
+ * (else 403). Nothing else runs before it passes. The key is marked used when the answer goes out,
+ * unless the call was refused.
  */
 export function authorize(keys: ApiKeyStore, action: string, scope: IssuerScope | "any", options: { brandInPath?: boolean } = {}): RequestHandler {
   const brandInPath = options.brandInPath ?? true;
@@ -33,6 +34,11 @@ export function authorize(keys: ApiKeyStore, action: string, scope: IssuerScope 
       if (brand !== key.brandId) throw new ForbiddenError(`This API key acts for brand ${key.brandId}, not brand ${brand}`);
     }
     if (scope !== "any" && !key.scopes.includes(scope)) throw new ForbiddenError(`This API key lacks the "${scope}" scope`);
+    // Only a call that was not refused counts as a use: a refusal writes nothing but its audit row,
+    // including a 403 the workflow gives later (a token of another brand on the key's own route).
+    response.once("finish", () => {
+      if (response.statusCode !== 401 && response.statusCode !== 403) keys.markUsed(key);
+    });
     response.locals.apiKey = key;
     next();
   };

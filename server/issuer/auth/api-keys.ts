@@ -93,7 +93,8 @@ export class ApiKeyStore {
   /**
    * The key an `Authorization` header presents. Throws AuthenticationError (401) when it is
    * missing, malformed, unknown, wrong or revoked; `keyId` on the error names a well-formed key's
-   * id so the audit can say who tried.
+   * id so the audit can say who tried. Writes nothing: a key is only marked used (`markUsed`) once
+   * the call it presents has passed the brand and scope checks and was not refused.
    */
   authenticate(authorization: string | undefined): ApiKey {
     if (authorization === undefined || authorization.trim() === "") {
@@ -112,8 +113,14 @@ export class ApiKeyStore {
     const matches = timingSafeEqual(expected, presented) && row !== undefined;
     if (!matches) throw Object.assign(new AuthenticationError("Unknown or wrong API key", `${REALM}, error="invalid_token"`), { keyId: id });
     if (row.revoked_at !== null) throw Object.assign(new AuthenticationError("This API key was revoked", `${REALM}, error="invalid_token"`), { keyId: id });
-    this.db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").run(this.now().toISOString(), id);
-    return toApiKey({ ...row, last_used_at: this.now().toISOString() });
+    return toApiKey(row);
+  }
+
+  /** Records that a call used the key (an authorized one, never a refused one). */
+  markUsed(key: ApiKey): ApiKey {
+    const usedAt = this.now().toISOString();
+    this.db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").run(usedAt, key.id);
+    return { ...key, lastUsedAt: usedAt };
   }
 
   private row(id: string): KeyRow | undefined {

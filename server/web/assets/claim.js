@@ -38,7 +38,7 @@ const certificate = new Interface([
 /** How long a signed claim stays valid, counted from the chain's clock. */
 const VALIDITY_SECONDS = 3600;
 
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, key) => (Object.hasOwn(values, key) ? String(values[key]) : whole));
 const short = (address) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 
 class ClaimError extends Error {
@@ -61,6 +61,9 @@ function busy(on) {
 
 // 1. The code: present, a private key, and the key this certificate expects.
 const code = new URLSearchParams(location.hash.slice(1)).get("code");
+// The code now lives only in this page's memory: take it out of the address bar and the history, so
+// it is not left in the tab's back list, a shared or bookmarked link, or a synced browsing history.
+if (location.hash !== "") history.replaceState(history.state, "", location.pathname + location.search);
 let codeWallet = null;
 try {
   if (code) codeWallet = new Wallet(code);

@@ -6,7 +6,7 @@ const m = config.messages;
 const button = document.getElementById("ownership-button");
 const result = document.getElementById("ownership-result");
 
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, key) => (Object.hasOwn(values, key) ? String(values[key]) : whole));
 const short = (address) => (typeof address === "string" && address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : String(address));
 
 function show(text, kind, owner) {

@@ -13,6 +13,8 @@ export const en = {
     unknown: "Unknown",
     warning: "Cannot be confirmed",
     superseded: "Replaced by a newer certificate",
+    mismatch: "Description does not match",
+    unverified: "Cannot be checked right now",
   },
   verdictHelp: {
     genuine: "This certificate was issued by the brand and is in good standing.",
@@ -21,6 +23,8 @@ export const en = {
     unknown: "No certificate with this number is known to this verifier.",
     warning: "Something about this certificate could not be confirmed: read the warnings below before buying.",
     superseded: "This certificate was retired and replaced by a newer one: check the newer certificate.",
+    mismatch: "The description served for this certificate is not the one the brand recorded on the chain: it may have been tampered with. Do not buy it; contact the brand.",
+    unverified: "The product description could not be checked against the brand's record on the chain, so this page cannot confirm the piece. Do not rely on it until it is confirmed: try again later.",
   },
   warnings: {
     heading: "Warnings",

@@ -15,6 +15,8 @@ export const fr: Messages = {
     unknown: "Inconnu",
     warning: "Non confirmé",
     superseded: "Remplacé par un nouveau certificat",
+    mismatch: "Description non conforme",
+    unverified: "Vérification impossible pour l'instant",
   },
   verdictHelp: {
     genuine: "Ce certificat a été émis par la marque et il est valide.",
@@ -23,6 +25,8 @@ export const fr: Messages = {
     unknown: "Aucun certificat portant ce numéro n'est connu de ce vérificateur.",
     warning: "Un point de ce certificat n'a pas pu être confirmé : lisez les avertissements avant d'acheter.",
     superseded: "Ce certificat a été retiré et remplacé par un nouveau : consultez le nouveau certificat.",
+    mismatch: "La description servie pour ce certificat n'est pas celle que la marque a enregistrée sur la chaîne : elle a peut-être été falsifiée. Ne l'achetez pas ; contactez la marque.",
+    unverified: "La description du produit n'a pas pu être comparée à l'enregistrement de la marque sur la chaîne : cette page ne peut donc pas confirmer la pièce. Ne vous y fiez pas avant confirmation ; réessayez plus tard.",
   },
   warnings: {
     heading: "Avertissements",

@@ -9,15 +9,20 @@ export type { Messages } from "./en.js";
 export const LOCALES: Readonly<Record<string, Messages>> = { en, fr };
 export const DEFAULT_LOCALE = "en";
 
+/** Whether `code` is one of our languages: own keys only (`in` would take `constructor` or `toString`). */
+function isLocale(code: string | false | undefined): code is string {
+  return typeof code === "string" && Object.hasOwn(LOCALES, code);
+}
+
 /** `?lang=` wins, then the browser's Accept-Language, then English. */
-export function pickLocale(request: Request): Messages {
+export function pickLocale(request: Pick<Request, "query" | "acceptsLanguages">): Messages {
   const asked = typeof request.query.lang === "string" ? request.query.lang.toLowerCase() : undefined;
-  if (asked !== undefined && asked in LOCALES) return LOCALES[asked];
+  if (isLocale(asked)) return LOCALES[asked];
   const accepted = request.acceptsLanguages(...Object.keys(LOCALES));
-  return typeof accepted === "string" && accepted in LOCALES ? LOCALES[accepted] : LOCALES[DEFAULT_LOCALE];
+  return isLocale(accepted) ? LOCALES[accepted] : LOCALES[DEFAULT_LOCALE];
 }
 
 /** Fills `{name}` placeholders. */
 export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? String(values[key]) : whole));
 }

@@ -85,6 +85,40 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
         expect(await chain.provider.getBlockNumber()).to.equal(block);
         expect((await readReceipt(path.join(dir.path, "bad.receipt.jsonl"))).size).to.equal(0);
       });
+
+      it("reports the rows' errors before asking for the key, even with a wrong keystore password", async function () {
+        const manifest = path.join(dir.path, "bad-before-key.csv");
+        await writeFile(
+          manifest,
+          [
+            "serial,productName,modelReference,materials,manufactureCountry,manufactureDate,care,images",
+            "KEY-1,Bag,R1,Calfskin:100,IT,2024-03,Keep dry,MT-2025-00001.svg",
+            "KEY-2,Bag,R1,Calfskin:70,IT,2024-03,Keep dry,MT-2025-00002.svg",
+          ].join("\n"),
+        );
+        const args = ["mint", "certificates", "--brand", "1", "--manifest", manifest, "--media", catalogue.media, "--keystore", issuerKeystore];
+        const result = await runCli(args, { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" });
+        expect(result.code).to.equal(2);
+        expect(result.stderr).to.match(/row 2 \[KEY-2\]: materials .*add up to 70%/);
+        expect(result.stderr).to.not.match(/password/i);
+      });
+
+      it("still refuses a wrong keystore password once the manifest is valid, sending nothing", async function () {
+        const manifest = path.join(dir.path, "good-wrong-key.csv");
+        await writeFile(
+          manifest,
+          [
+            "serial,productName,modelReference,materials,manufactureCountry,manufactureDate,care,images",
+            "WRONGKEY-1,Bag,R1,Calfskin:100,IT,2024-03,Keep dry,MT-2025-00001.svg",
+          ].join("\n"),
+        );
+        const block = await chain.provider.getBlockNumber();
+        const args = ["mint", "certificates", "--brand", "1", "--manifest", manifest, "--media", catalogue.media, "--keystore", issuerKeystore];
+        const result = await runCli(args, { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" });
+        expect(result.code).to.not.equal(0);
+        expect(result.stderr).to.match(/password/i);
+        expect(await chain.provider.getBlockNumber()).to.equal(block);
+      });
     });
 
     describe("when killed after its first confirmed batch and run again", function () {

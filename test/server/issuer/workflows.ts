@@ -8,7 +8,9 @@ import { changeCertificateStatus } from "../../../server/issuer/certificate-stat
 import { TransactionRefusedError } from "../../../server/issuer/errors.js";
 import { createGarmentDesign, signGarmentVoucher } from "../../../server/issuer/garment-designs.js";
 import { parseManifest } from "../../../server/issuer/manifest.js";
-import { mintCertificates } from "../../../server/issuer/mint-certificates.js";
+import { batchGasTarget, mintCertificates } from "../../../server/issuer/mint-certificates.js";
+import type { MintProgress } from "../../../server/issuer/mint-certificates.js";
+import { prepareCertificates } from "../../../server/issuer/certificate-rows.js";
 import { recordProvenanceEvent } from "../../../server/issuer/provenance-events.js";
 import { readReceipt } from "../../../server/issuer/receipt.js";
 import { cidToDigest } from "../../../server/ipfs/commitment.js";
@@ -118,6 +120,125 @@ describe("issuer: workflows on a chain", function () {
         expect(summary.estimate!.gas > 50_000n).to.equal(true);
         expect(summary.estimate!.cost).to.equal(summary.estimate!.gas * summary.estimate!.feePerGas);
         expect(await chain.provider.getBlockNumber()).to.equal(block);
+      });
+    });
+
+    describe("when a batch sent by an earlier, killed run is still pending", function () {
+      let run = 0;
+      let rows = () => extraRows([]);
+
+      /** What a killed run left: a batch of the first two rows sent but never mined (automine off). */
+      async function sendUnminedBatch(): Promise<void> {
+        const prefix = `PEND-${++run}`;
+        rows = () => extraRows([`${prefix}-1`, `${prefix}-2`, `${prefix}-3`]);
+        const { certificates } = await prepareCertificates(rows(), { brandId: chain.brandId, brandName: "Maison Test", brandSalt: chain.brandSalt, mediaRoot: media });
+        const inputs = certificates.slice(0, 2).map((item) => ({ serialHash: item.serialHash, metadataDigest: item.metadataDigest, chip: item.chip, claimKey: ZeroAddress }));
+        await chain.rpc("evm_setAutomine", [false]);
+        await chain.contracts.certificate.connect(chain.signer("issuer")).issueBatch(chain.brandId, chain.address("vault"), inputs);
+      }
+
+      afterEach(async function () {
+        await chain.rpc("evm_setAutomine", [true]);
+        await chain.rpc("evm_mine");
+      });
+
+      it("waits until it is mined, then finds its certificates on-chain and mints only the rest", async function () {
+        await sendUnminedBatch();
+        const events: MintProgress[] = [];
+        let mined = false;
+        const summary = await mintCertificates({
+          contracts: chain.contracts,
+          signer: chain.signer("issuer"),
+          store,
+          brandId: chain.brandId,
+          brandSalt: chain.brandSalt,
+          rows: rows(),
+          mediaRoot: media,
+          receiptFile: path.join(dir.path, "pending.jsonl"),
+          pendingPollMs: 50,
+          onProgress: (event) => {
+            events.push(event);
+            // The chain mines the old batch while the tool waits (as a real chain would, eventually).
+            if (event.stage === "pending" && !mined) {
+              mined = true;
+              void chain.rpc("evm_setAutomine", [true]).then(() => chain.rpc("evm_mine"));
+            }
+          },
+        });
+        const waits = events.filter((event) => event.stage === "pending");
+        expect(waits[0]).to.include({ stage: "pending", issuer: chain.address("issuer"), pending: 1 });
+        expect(summary).to.include({ foundOnChain: 2, minted: 1 });
+        const resume = events.find((event) => event.stage === "resume");
+        expect(resume).to.include({ foundOnChain: 2, toMint: 1 });
+      });
+
+      it("gives up after the bounded wait with a message that says what to do, sending nothing", async function () {
+        await sendUnminedBatch();
+        const pendingBefore = await chain.provider.getTransactionCount(chain.address("issuer"), "pending");
+        const error = await rejection(
+          mintCertificates({
+            contracts: chain.contracts,
+            signer: chain.signer("issuer"),
+            store,
+            brandId: chain.brandId,
+            brandSalt: chain.brandSalt,
+            rows: rows(),
+            mediaRoot: media,
+            receiptFile: path.join(dir.path, "pending-timeout.jsonl"),
+            pendingWaitMs: 300,
+            pendingPollMs: 50,
+          }),
+        );
+        expect(error.message).to.match(/^1 transaction\(s\) of 0x[0-9a-fA-F]{40} \(nonce \d+\) are still pending after 0 s/);
+        expect(error.message).to.include("wait until they are mined (or replace them at the same nonce), then run again");
+        expect(await chain.provider.getTransactionCount(chain.address("issuer"), "pending")).to.equal(pendingBefore);
+        expect((await readReceipt(path.join(dir.path, "pending-timeout.jsonl"))).size).to.equal(0);
+      });
+    });
+
+    describe("when the chain's block gas limit is below the batch gas target", function () {
+      let original: bigint;
+
+      before(async function () {
+        original = (await chain.provider.getBlock("latest"))!.gasLimit;
+        await chain.rpc("evm_setBlockGasLimit", ["0x" + (600_000).toString(16)]);
+        await chain.rpc("evm_mine");
+      });
+
+      after(async function () {
+        await chain.rpc("evm_setBlockGasLimit", ["0x" + original.toString(16)]);
+        await chain.rpc("evm_mine");
+      });
+
+      it("sizes every batch to fit in a block", async function () {
+        const confirmed: { size: number; gasUsed: bigint; txHash: string }[] = [];
+        const summary = await mintCertificates({
+          contracts: chain.contracts,
+          signer: chain.signer("issuer"),
+          store,
+          brandId: chain.brandId,
+          brandSalt: chain.brandSalt,
+          rows: extraRows(Array.from({ length: 16 }, (_, i) => `GASLIMIT-${i + 1}`)),
+          mediaRoot: media,
+          receiptFile: path.join(dir.path, "gas-limit.jsonl"),
+          onProgress: (event) => {
+            if (event.stage === "batch-confirmed") confirmed.push(event);
+          },
+        });
+        expect(summary.minted).to.equal(16);
+        expect(summary.batches).to.be.above(1);
+        for (const batch of confirmed) {
+          expect(batch.gasUsed <= 450_000n, `batch of ${batch.size} used ${batch.gasUsed}`).to.equal(true);
+          const tx = await chain.provider.getTransaction(batch.txHash);
+          expect(tx!.gasLimit <= 600_000n, `gas limit ${tx!.gasLimit}`).to.equal(true);
+        }
+      });
+    });
+
+    describe("batchGasTarget", function () {
+      it("keeps the requested target when blocks are large, and 3/4 of the block gas limit otherwise", function () {
+        expect(batchGasTarget(12_000_000n, 60_000_000n)).to.equal(12_000_000n);
+        expect(batchGasTarget(12_000_000n, 8_000_000n)).to.equal(6_000_000n);
       });
     });
   });

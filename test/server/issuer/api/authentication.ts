@@ -45,14 +45,23 @@ describe("issuer API: authentication and authorization", function () {
     { name: "status", scope: "status", method: "POST", route: `/v1/issuer/brands/1/certificates/${tokenId}/status`, body: { action: "stolen", reason: "test" } },
   ];
 
-  /** Sends the request and checks that it wrote nothing but one audit row. */
+  /** When each key was last used, by id: a refused call must not touch it. */
+  const lastUses = (): Record<string, string | null> => Object.fromEntries(stack.issuer.keys.list().map((key) => [key.id, key.lastUsedAt]));
+
+  /**
+   * Sends the request and checks that it wrote nothing but one audit row: no transaction, no job,
+   * no status or claim key, and no key marked used (unless the key was authorized and the call failed
+   * for another reason: `keyAuthorized`).
+   */
   async function refused(
     request: ActionRequest,
     auth: { key?: string; authorization?: string },
+    options: { keyAuthorized?: boolean } = {},
   ): Promise<{ status: number; body: Problem; headers: Headers; audit: { keyId: string | null; outcome: string; status: number } }> {
     const block = await ethers.provider.getBlockNumber();
     const jobs = stack.issuer.service.mintJobs.size;
     const auditBefore = stack.issuer.audit.count();
+    const usesBefore = lastUses();
     const answer = await stack.call<Problem>(request.method, request.route, { ...auth, body: request.body, headers: request.headers });
     await stack.issuer.service.queue.idle();
     expect(await ethers.provider.getBlockNumber(), "no transaction").to.equal(block);
@@ -60,6 +69,7 @@ describe("issuer API: authentication and authorization", function () {
     expect(await stack.certificate.statusOf(tokenId), "status untouched").to.equal(0n);
     expect((await stack.certificate.claimStateOf(tokenId))[0], "no claim key").to.equal(ethers.ZeroAddress);
     expect(stack.issuer.audit.count(), "one audit row").to.equal(auditBefore + 1);
+    if (!options.keyAuthorized) expect(lastUses(), "no key marked used").to.deep.equal(usesBefore);
     const [row] = stack.issuer.audit.list(1, { limit: 1 }).concat(stack.issuer.audit.list(2, { limit: 1 })).sort((a, b) => b.id - a.id);
     return { ...answer, audit: row };
   }
@@ -131,6 +141,7 @@ describe("issuer API: authentication and authorization", function () {
         expect(body.detail).to.equal("This API key acts for brand 2, not brand 1");
         expect(audit).to.include({ keyId: key.split("_")[1], outcome: "refused", status: 403 });
       }
+      expect(lastUses()[key.split("_")[1]], "never used").to.equal(null);
     });
 
     it("refuses a token of another brand named on the key's own brand route with 403", async function () {
@@ -159,6 +170,7 @@ describe("issuer API: authentication and authorization", function () {
       const { status, body, headers } = await refused(
         { ...actions()[0], route: "/v1/issuer/brands/2/mint-jobs" },
         { key },
+        { keyAuthorized: true },
       );
       expect(status).to.equal(503);
       expect(body.type).to.equal(`${PROBLEMS}dependency-unavailable`);
@@ -177,6 +189,7 @@ describe("issuer API: authentication and authorization", function () {
       expect(body.items.every((entry) => entry.brandId === 1)).to.equal(true);
       expect(body.items.map((entry) => entry.action)).to.include.members(["mint-job.create", "claim-codes.create", "event.record", "status.change"]);
       expect(JSON.stringify(body)).to.not.include(key.split("_")[2]);
+      expect(lastUses()[key.split("_")[1]], "an authorized call marks the key used").to.be.a("string");
     });
 
     it("refuses a call without a key with 401", async function () {
