@@ -36,7 +36,7 @@ import { spawnServer, stopAllServers } from "./api/children.js";
 import { measure } from "./api/load.js";
 import type { LoadResult } from "./api/load.js";
 import { BENCH_SALT, populate } from "./api/population.js";
-import { renderApiReport } from "./api/report.js";
+import { CACHE_OFF, renderApiReport } from "./api/report.js";
 import type { CatchUp, Machine } from "./api/report.js";
 
 const ROOT = hre.config.paths.root;
@@ -197,9 +197,10 @@ try {
   const profileDir = process.env.BENCH_API_CPU_PROF;
   if (profileDir !== undefined && profileDir !== "")
     await mkdir(path.resolve(profileDir), { recursive: true });
-  const verifier = await spawnServer("verifier", path.join(ROOT, "bench", "api", "verifier-child.ts"), {
+  const spawnVerifier = (extraEnv: Record<string, string> = {}) => spawnServer("verifier", path.join(ROOT, "bench", "api", "verifier-child.ts"), {
     cwd: ROOT,
     env: {
+      ...extraEnv,
       HALLMARK_DATA_DIR: temp,
       HALLMARK_PORT: "0",
       HALLMARK_HOST: "127.0.0.1",
@@ -215,6 +216,7 @@ try {
     },
     execArgv: profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [],
   });
+  let verifier = await spawnVerifier();
   log(`verifier child pid ${verifier.pid} on ${verifier.url}`);
 
   // The whole collection, so the document cache is exercised as a verifier with 10,000 pieces would be.
@@ -260,40 +262,47 @@ try {
 
   // A cold pass over the whole collection, 50 at a time: every answer must be a verified 200, and it fills
   // the document cache as a running verifier's would be; the measured runs below are the warm steady state.
-  const coldStarted = performance.now();
-  let coldNext = 0;
-  let coldBad = 0;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (coldNext < certificateIds.length) {
-        const id = certificateIds[coldNext++];
-        const answer = await getJson(`${verifier.url}/v1/certificates/${id}`);
-        if (answer.status !== 200 || (answer.body.metadata as { verified?: boolean }).verified !== true)
-          coldBad += 1;
-      }
-    }),
-  );
-  const coldSeconds = (performance.now() - coldStarted) / 1000;
-  if (coldBad > 0) throw new Error(`${coldBad} certificate answers were not verified 200s`);
+  const coldPass = async (url: string): Promise<number> => {
+    const started = performance.now();
+    let next = 0;
+    let bad = 0;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (next < certificateIds.length) {
+          const id = certificateIds[next++];
+          const answer = await getJson(`${url}/v1/certificates/${id}`);
+          if (answer.status !== 200 || (answer.body.metadata as { verified?: boolean }).verified !== true) bad += 1;
+        }
+      }),
+    );
+    if (bad > 0) throw new Error(`${bad} certificate answers were not verified 200s`);
+    return (performance.now() - started) / 1000;
+  };
+  const coldSeconds = await coldPass(verifier.url);
   log(`cold pass: ${certificateIds.length} verified answers in ${coldSeconds.toFixed(1)} s`);
 
   const load = { connections: CONNECTIONS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S };
   const results: LoadResult[] = [];
-  const targets = [
+  const certificatePaths = certificateIds.map((id) => `/v1/certificates/${id}`);
+  const provenancePaths = livedIds.map((id) => `/v1/certificates/${id}/provenance`);
+  // The same verifier restarted with HALLMARK_ANSWER_CACHE_MB=0 (after its own cold pass, so its document
+  // cache is as warm): what every answer costs when it is built again, through Express (the comparison).
+  const withoutAnswerCache = async (): Promise<string> => {
+    await verifier.stop();
+    verifier = await spawnVerifier({ HALLMARK_ANSWER_CACHE_MB: "0" });
+    log(`verifier child without answer cache, pid ${verifier.pid}; cold pass ${(await coldPass(verifier.url)).toFixed(1)} s`);
+    return verifier.url;
+  };
+  const targets: { name: string; url: string | (() => Promise<string>); paths: string[] }[] = [
     { name: "raw node:http baseline (before)", url: raw.url, paths: ["/"] },
-    {
-      name: "GET /v1/certificates/:id",
-      url: verifier.url,
-      paths: certificateIds.map((id) => `/v1/certificates/${id}`),
-    },
-    {
-      name: "GET /v1/certificates/:id/provenance",
-      url: verifier.url,
-      paths: livedIds.map((id) => `/v1/certificates/${id}/provenance`),
-    },
+    { name: "GET /v1/certificates/:id", url: verifier.url, paths: certificatePaths },
+    { name: "GET /v1/certificates/:id/provenance", url: verifier.url, paths: provenancePaths },
+    { name: `GET /v1/certificates/:id ${CACHE_OFF}`, url: withoutAnswerCache, paths: certificatePaths },
+    { name: `GET /v1/certificates/:id/provenance ${CACHE_OFF}`, url: () => Promise.resolve(verifier.url), paths: provenancePaths },
     { name: "raw node:http baseline (after)", url: raw.url, paths: ["/"] },
   ];
-  for (const target of targets) {
+  for (const spec of targets) {
+    const target = { ...spec, url: typeof spec.url === "string" ? spec.url : await spec.url() };
     log(`load: ${target.name} (${WARMUP_S} s warm-up, ${DURATION_S} s measured, ${CONNECTIONS} connections)`);
     const result = await measure(target, { ...load, seed: results.length + 1 });
     results.push(result);

@@ -59,6 +59,7 @@ const Env = z.object({
   HALLMARK_FINALITY_DEPTH: INDEXER_ENV.HALLMARK_FINALITY_DEPTH,
   HALLMARK_LOG_RANGE: INDEXER_ENV.HALLMARK_LOG_RANGE,
   HALLMARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  HALLMARK_ANSWER_CACHE_MB: z.coerce.number().min(0).max(16_384).default(64),
   HALLMARK_TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
   HALLMARK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HALLMARK_ISSUER_KEYSTORES: jsonObject("HALLMARK_ISSUER_KEYSTORES").pipe(IssuerKeystores),
@@ -96,6 +97,8 @@ export interface VerifierConfig {
   logRange?: number;
   pollIntervalMs: number;
   rateLimitPerMinute: number;
+  /** Bytes of serialised hot answers kept (server/api/answer-cache.ts); 0 turns the cache off. */
+  answerCacheBytes: number;
   trustProxy: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** The issuer API's signing key per brand (brands without one answer 503 on their issuer routes). */
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     logRange: e.HALLMARK_LOG_RANGE,
     pollIntervalMs: e.HALLMARK_POLL_INTERVAL_MS,
     rateLimitPerMinute: e.HALLMARK_RATE_LIMIT_PER_MINUTE,
+    answerCacheBytes: Math.floor(e.HALLMARK_ANSWER_CACHE_MB * 1024 * 1024),
     trustProxy: e.HALLMARK_TRUST_PROXY,
     logLevel: e.HALLMARK_LOG_LEVEL,
     issuerKeystores: new Map(

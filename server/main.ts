@@ -143,6 +143,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     logger,
     v1,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    answerCacheBytes: config.answerCacheBytes,
     trustProxy: config.trustProxy,
     maxGatewayResponseBytes: config.ipfs.maxGatewayResponseBytes,
     // The share QR codes name the configured public address, never the request's Host header.

@@ -37,6 +37,8 @@ export interface AppDependencies {
   v1?: V1Dependencies;
   /** Requests per minute per client IP (token bucket). Default 600. */
   rateLimitPerMinute?: number;
+  /** Bytes of serialised hot answers kept (AnswerCache); 0 keeps none. Default 64 MiB. */
+  answerCacheBytes?: number;
   /** Express "trust proxy" (set behind a reverse proxy so the rate limit sees client IPs). */
   trustProxy?: boolean;
   /** Largest JSON body. Default 16 KiB. */
@@ -70,7 +72,7 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
   let listener: RequestListener = app;
   if (deps.v1 !== undefined) {
     const v1 = deps.v1;
-    const answers = new AnswerCache({ version: () => v1.verifier.index.contentVersion() });
+    const answers = new AnswerCache({ version: () => v1.verifier.index.contentVersion(), maxBytes: deps.answerCacheBytes });
     listener = withFastPath(hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf }), app);
     app.use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600, exempt: ["/healthz", "/readyz"], buckets, clientOf }));
     // Before the 16 KiB body parser: the issuer API authenticates first, then parses its own larger bodies.

@@ -41,6 +41,15 @@ describe("loadConfig", function () {
     });
   });
 
+  describe("answer cache", function () {
+    it("keeps 64 MiB of answers by default, HALLMARK_ANSWER_CACHE_MB otherwise, and 0 turns it off", function () {
+      expect(loadConfig({}).answerCacheBytes).to.equal(64 * 1024 * 1024);
+      expect(loadConfig({ HALLMARK_ANSWER_CACHE_MB: "0.5" }).answerCacheBytes).to.equal(512 * 1024);
+      expect(loadConfig({ HALLMARK_ANSWER_CACHE_MB: "0" }).answerCacheBytes).to.equal(0);
+      expect(refusal(() => loadConfig({ HALLMARK_ANSWER_CACHE_MB: "-1" })).message).to.match(/HALLMARK_ANSWER_CACHE_MB/);
+    });
+  });
+
   describe("IPFS settings", function () {
     it("runs the embedded node under the data directory by default", function () {
       const config = loadConfig({ HALLMARK_DATA_DIR: "/tmp/hallmark-config-test" });

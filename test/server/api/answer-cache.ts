@@ -66,6 +66,11 @@ describe("AnswerCache", function () {
         expect(cache.get("a")).to.not.equal(undefined);
         expect(cache.size).to.equal(3);
       });
+      it("keeps nothing when its byte bound is 0 (HALLMARK_ANSWER_CACHE_MB=0), and still answers what to send", function () {
+        const off = new AnswerCache({ version: () => 1, maxBytes: 0 });
+        expect(off.set("a", { a: 1 }, off.currentVersion()).prefix.toString()).to.equal('{"a":1');
+        expect(off.get("a")).to.equal(undefined);
+      });
       it("never keeps an answer larger than its byte bound", function () {
         cache.set("big", { text: "x".repeat(12_000) }, cache.currentVersion());
         expect(cache.get("big")).to.equal(undefined);
