@@ -4,6 +4,7 @@ import type { CID } from "multiformats/cid";
 import { DependencyUnavailableError, HallmarkError, InvalidInputError, NotFoundError } from "../errors.js";
 import type { BlockSource } from "./block-source.js";
 import { normaliseContentPath } from "./content-path.js";
+import { fileContent } from "./file-content.js";
 import type {
   ContentStat,
   DirectoryListing,
@@ -20,9 +21,9 @@ import { VerifiedBlockstore } from "./verified-blockstore.js";
 const MAX_LISTING_ENTRIES = 10_000;
 
 /**
- * The read half shared by every adapter: UnixFS traversal (ipfs-unixfs-exporter) over a
- * VerifiedBlockstore, with size limits, deadlines and one error mapping. Adapters only differ
- * in their BlockSource.
+ * The read half shared by every adapter: UnixFS traversal over a VerifiedBlockstore (paths and
+ * directories by ipfs-unixfs-exporter, file bytes by fileContent, which bounds read-ahead), with
+ * size limits, deadlines and one error mapping. Adapters only differ in their BlockSource.
  */
 export class UnixfsReader implements MetadataReader {
   private readonly blocks: VerifiedBlockstore;
@@ -99,8 +100,16 @@ export class UnixfsReader implements MetadataReader {
     }
     const offset = options.offset ?? 0;
     const length = options.length ?? Number(stat.size) - offset;
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > Number(stat.size) || !Number.isSafeInteger(length) || length < 0) {
+      throw new InvalidInputError(`Invalid byte range of ${what}: offset ${offset}, length ${length}`);
+    }
     assertWithinLimit(length, options.maxBytes ?? this.limits.maxBytes, what);
-    const content = entry.content({ offset, length, signal: bodySignal });
+    // A raw block is one block, already fetched and verified. A UnixFS file goes through our own
+    // walk: the exporter's file reader queues a whole DAG layer, however slow the consumer.
+    const content =
+      entry.type === "raw"
+        ? entry.content({ offset, length, signal: bodySignal })
+        : fileContent(entry.node, blocks, { offset: BigInt(offset), length: BigInt(length), signal: bodySignal });
     return { stat, body: mapErrors(content, bodySignal, what) };
   }
 
@@ -195,9 +204,9 @@ type BlockReader = Pick<VerifiedBlockstore, "get">;
 /**
  * The idle timeout of a read: while blocks are being fetched for `what`, one must arrive at
  * least every `timeoutMs`, or every pending fetch is aborted with an error naming its block.
- * The clock runs on progress rather than per request, because the exporter asks for a node's
- * links all at once and a slow link answers them one by one; and it stops while nothing is
- * pending, so a slow consumer is never mistaken for a stalled source.
+ * The clock runs on progress rather than per request, because several blocks are requested at
+ * once (a file's read-ahead, a directory's links) and a slow link answers them one by one; and
+ * it stops while nothing is pending, so a slow consumer is never mistaken for a stalled source.
  */
 function withBlockTimeout(blocks: BlockReader, timeoutMs: number, what: string): BlockReader {
   let pending = 0;

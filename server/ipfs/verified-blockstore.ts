@@ -25,8 +25,8 @@ export function verifyBlock(cid: CID, bytes: Uint8Array): void {
 }
 
 /**
- * The read side of a blockstore, as ipfs-unixfs-exporter consumes it, over an untrusted
- * BlockSource. Each block is verified before it is handed to the exporter.
+ * The read side of a blockstore, as ipfs-unixfs-exporter and fileContent consume it, over an
+ * untrusted BlockSource. Each block is verified before it is handed to either.
  */
 export class VerifiedBlockstore {
   constructor(private readonly source: BlockSource) {}
