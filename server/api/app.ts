@@ -6,6 +6,7 @@ import type { MetadataReader } from "../ipfs/metadata-store.js";
 import { AnswerCache } from "./answer-cache.js";
 import { jsonBody } from "./middleware/json-body.js";
 import { clientAddress } from "./client-address.js";
+import { clientKeyOf } from "./client-key.js";
 import { hotAnswerFastPath, withFastPath } from "./fast-path.js";
 import { rateLimit, TokenBuckets } from "./middleware/rate-limit.js";
 import { publicCors, securityHeaders } from "./middleware/security-headers.js";
@@ -61,7 +62,8 @@ export function createApp(deps: AppDependencies): Express {
 export function createVerifierHttp(deps: AppDependencies): { app: Express; listener: RequestListener } {
   const app = express();
   const trustProxy = deps.trustProxy ?? false;
-  const clientOf = (request: Parameters<RequestListener>[0]): string => clientAddress(request, trustProxy);
+  // Rate budgets per IPv4 address or IPv6 /64 (one home or host holds a whole /64).
+  const clientOf = (request: Parameters<RequestListener>[0]): string => clientKeyOf(clientAddress(request, trustProxy));
   const buckets = new TokenBuckets({ perMinute: deps.rateLimitPerMinute ?? 600 });
   app.disable("x-powered-by");
   app.set("etag", false); // ETags are CIDs, set by the routes; Express's weak hashes would clash.

@@ -27,6 +27,8 @@ export const LOCAL_CHAIN_ID = 31337;
 /** Headers per JSON-RPC batch (providers commonly cap batches at 100-1,000 calls). */
 const HEADER_BATCH = 100;
 const HEADER_BATCHES_IN_FLIGHT = 4;
+/** Longest wait between failed polls: an RPC outage costs one attempt every 15 s at most. */
+const MAX_POLL_BACKOFF_MS = 15_000;
 
 export interface IndexerOptions {
   provider: Eip1193;
@@ -209,7 +211,8 @@ export class Indexer {
       } catch (error) {
         failures += 1;
         this.stats.lastError = error instanceof Error ? error.message : String(error);
-        delay = Math.min(60_000, this.pollIntervalMs * 2 ** Math.min(failures, 6));
+        // Capped low: answers say stale until a poll succeeds again, so recovery must be prompt.
+        delay = Math.min(MAX_POLL_BACKOFF_MS, this.pollIntervalMs * 2 ** Math.min(failures, 6));
         this.logger?.warn({ err: error, failures, retryInMs: delay }, "indexer run failed");
       }
       if (this.stopping) break;
