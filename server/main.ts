@@ -149,6 +149,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     // The share QR codes name the configured public address, never the request's Host header.
     web: { claims: new ChainClaimStateReader(provider, deployments.contracts.HallmarkCertificate, config.rpcTimeoutMs), publicUrl: config.publicUrl },
     issuer: issuer.api,
+    claimRelay: issuer.relay,
   });
 
   if (options.startIndexer ?? true) indexer.start();

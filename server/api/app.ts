@@ -12,6 +12,7 @@ import { rateLimit, TokenBuckets } from "./middleware/rate-limit.js";
 import { publicCors, securityHeaders } from "./middleware/security-headers.js";
 import { notFoundHandler, problemHandler } from "./problem.js";
 import { catalogueRouter } from "./routes/catalogue.js";
+import { claimsRouter } from "./routes/claims.js";
 import { certificatesRouter } from "./routes/certificates.js";
 import { eventsRouter } from "./routes/events.js";
 import { healthRouter } from "./routes/health.js";
@@ -23,6 +24,7 @@ import type { V1Dependencies } from "./routes/v1-dependencies.js";
 import { createWebRouter } from "../web/index.js";
 import { issuerRouter } from "../issuer/api/issuer-router.js";
 import type { IssuerApiDependencies } from "../issuer/api/issuer-router.js";
+import type { ClaimRelay } from "../issuer/claim-relay.js";
 import type { WebDependencies } from "../web/index.js";
 
 /**
@@ -48,6 +50,8 @@ export interface AppDependencies {
   web?: Omit<WebDependencies, "v1">;
   /** The authenticated issuer API (/v1/issuer; server/issuer/api), served with the verifier API. */
   issuer?: IssuerApiDependencies;
+  /** Submits customers' signed claims from their brand's issuer key (POST /v1/claims); absent: every claim is refused as unrelayed. */
+  claimRelay?: ClaimRelay;
 }
 
 /** Builds the verifier's Express app without listening (tests mount it; main uses createRequestListener). */
@@ -85,6 +89,7 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     app.use(certificatesRouter(v1, answers));
     app.use(catalogueRouter(v1));
     app.use(proofsRouter(v1));
+    app.use(claimsRouter(v1, deps.claimRelay));
     app.use(eventsRouter(v1.events, v1.freshness));
     app.use(resolverRouter(v1));
     if (deps.web !== undefined) app.use(createWebRouter({ v1, ...deps.web }));

@@ -4,6 +4,7 @@ import {
   BrandId,
   CertificateListQuery,
   ChallengeRequest,
+  ClaimRelayRequest,
   DesignId,
   EventsQuery,
   Gtin,
@@ -183,6 +184,19 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "Checks the chip's signature against the chip bound at mint (chipOf at the head)",
     body: ProofRequest,
     responses: { "200": ["Result", ref("ChipProofResult")], ...COMMON, ...problems(404, 409, 410, 413, 422, 503) },
+  },
+  {
+    method: "post", path: "/v1/claims", operationId: "relayClaim", tags: ["claims"],
+    summary: "Submits a claim signed with a claim code (claimWithCode) from the brand's issuer key, after a free simulation; 202 once broadcast",
+    body: ClaimRelayRequest,
+    responses: {
+      "202": ["Broadcast; the certificate moves when it is mined", ref("RelayedClaim")],
+      ...COMMON,
+      ...problems(404, 413),
+      "409": ["A claim for this certificate is already being relayed", ref("Problem"), "application/problem+json"],
+      "422": ["transaction-refused: the contract refused the claim (its custom error named: code used, expired, signed for another recipient); claim-relay-unavailable: this verifier relays no claims for the brand", ref("Problem"), "application/problem+json"],
+      "503": ["Chain RPC unavailable (Retry-After)", ref("Problem"), "application/problem+json"],
+    },
   },
   {
     method: "get", path: "/v1/events", operationId: "streamEvents", tags: ["events"],
@@ -418,6 +432,11 @@ const COMPONENT_SCHEMAS: Record<string, object> = {
     type: "object",
     required: ["tokenId", "owner", "address", "block"],
     properties: { tokenId: decimal, owner: { type: "boolean" }, address: nullableAddress, block: { type: "integer" }, index: ref("IndexFreshness") },
+  },
+  RelayedClaim: {
+    type: "object",
+    required: ["txHash", "index"],
+    properties: { txHash: { type: "string", pattern: "^0x[0-9a-f]{64}$" }, index: ref("IndexFreshness") },
   },
   ChipChallenge: {
     type: "object",

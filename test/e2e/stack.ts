@@ -17,6 +17,11 @@ import type { VerifierHandle } from "../../server/main.js";
 import { DEMO_BRAND_SALTS, seedDemo } from "../../scripts/demo/seed.js";
 import type { DemoSummary } from "../../scripts/demo/seed.js";
 import { makeTempDir } from "../server/support/temp-dir.js";
+import { hardhatDevAccount, writeKeystore } from "../../server/issuer/keystore.js";
+
+/** Maison Aurelle (brand 1) sponsors its customers' claims from this key: POST /v1/claims sends from it. */
+const RELAY_ACCOUNT = 12;
+const RELAY_PASSWORD = "e2e-relay-password";
 
 export interface E2eStack {
   url: string;
@@ -68,6 +73,8 @@ export async function startE2eStack(): Promise<E2eStack> {
       maxGatewayResponseBytes: 64 * 1024 * 1024,
     });
     const demo = await seedDemo(ethers, { registry, certificate, garments }, metadataStore);
+    const keystore = `${dir.path}/keys/brand-1-issuer.json`;
+    await writeKeystore(keystore, hardhatDevAccount(RELAY_ACCOUNT), RELAY_PASSWORD, { scryptN: 1 << 12 });
     const port = await freePort();
     const publicUrl = `http://localhost:${port}`;
     const config = loadConfig({
@@ -80,6 +87,8 @@ export async function startE2eStack(): Promise<E2eStack> {
       HALLMARK_BRAND_SALTS: JSON.stringify(DEMO_BRAND_SALTS),
       HALLMARK_LOG_LEVEL: "silent",
       HALLMARK_RATE_LIMIT_PER_MINUTE: "100000",
+      HALLMARK_ISSUER_KEYSTORES: JSON.stringify({ "1": { keystore, passwordEnv: "E2E_RELAY_PASSWORD" } }),
+      E2E_RELAY_PASSWORD: RELAY_PASSWORD,
     });
     const started = await startVerifier({
       config,

@@ -556,6 +556,43 @@ describe("customer verification pages (browser)", function () {
         expect(await certificate.ownerOf(tokenId)).to.equal(recipient);
       });
 
+      it("claims through the verifier's relay, and the verification page shows the new owner", async function () {
+        const { tokenId, code } = stack.demo.claimCodes[5];
+        const recipient = signers[13].address;
+        const page = await open(`/claim/${tokenId}#code=${code}`);
+        await page.getByLabel("Recipient address (0x…)").fill(recipient);
+        await page.getByRole("button", { name: "Claim", exact: true }).click();
+        await page.locator('#claim-result[data-claim-state="claimed"]').waitFor({ timeout: 30_000 });
+        expect(await page.locator("#claim-result").innerText()).to.equal(`Done! The certificate now belongs to ${recipient}.`);
+        await screenshot(page, "claim-relayed");
+        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        expect(await certificate.ownerOf(tokenId)).to.equal(recipient);
+        const verify = await open(`/v/${tokenId}`);
+        expect(await verify.locator("[data-owner]").getAttribute("data-owner")).to.equal(recipient);
+        expect(await timelineKinds(verify)).to.include("claimed_with_code");
+
+        // The same link again: the code is spent.
+        const stale = await open(`/claim/${tokenId}#code=${code}`);
+        expect(await claimState(stale)).to.equal("used");
+      });
+
+      it("says the claim expired when the relay refuses it as expired, and the certificate stays in the vault", async function () {
+        const { tokenId, code } = stack.demo.claimCodes[1];
+        const page = await open(`/claim/${tokenId}#code=${code}`);
+        // The chain's clock passes the deadline between the signature and the relay's simulation.
+        await page.route("**/v1/claims", async (route) => {
+          await stack.ethers.provider.send("evm_increaseTime", [2 * 3600]);
+          await stack.ethers.provider.send("evm_mine", []);
+          await route.continue();
+        });
+        await page.getByLabel("Recipient address (0x…)").fill(signers[13].address);
+        await page.getByRole("button", { name: "Claim", exact: true }).click();
+        await page.locator('#claim-result[data-claim-state="expired"]').waitFor({ timeout: 30_000 });
+        expect(await page.locator("#claim-result").innerText()).to.equal("The signed claim has expired. Sign again.");
+        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        expect(await certificate.ownerOf(tokenId)).to.not.equal(signers[13].address);
+      });
+
       it("refuses a malformed address", async function () {
         const { tokenId, code } = stack.demo.claimCodes[3];
         const page = await open(`/claim/${tokenId}#code=${code}`);

@@ -97,6 +97,18 @@ export const ProofRequest = z.strictObject({
   tokenId: TokenId.optional(),
 });
 
+/** A signed Claim for the relay (POST /v1/claims): the fields of claimWithCode, as the claim page signs them. */
+export const ClaimRelayRequest = z.strictObject({
+  tokenId: TokenId,
+  recipient: Address.describe("the address the signature names; the contract checks it"),
+  deadline: z
+    .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[0-9]{1,20}$/, "expected unix seconds")])
+    .transform((value) => BigInt(value))
+    .describe("unix seconds (chain time) after which the signature is void"),
+  // The claim key is an EOA: a 65-byte (or EIP-2098 64-byte) ECDSA signature.
+  signature: z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,65}$/, "expected a 0x-hex ECDSA signature (64 or 65 bytes)"),
+});
+
 export const EventsQuery = z.object({
   type: z
     .string()

@@ -10,6 +10,7 @@ import type { IndexFreshness } from "../../verification/freshness.js";
 import { ApiKeyStore } from "../auth/api-keys.js";
 import { AuditLog } from "../auth/audit-log.js";
 import { openIssuerDatabase } from "../auth/issuer-database.js";
+import { ClaimRelay } from "../claim-relay.js";
 import { connectHallmark } from "../contracts.js";
 import { loadBrandSigners } from "../service/brand-signers.js";
 import { IssuerService } from "../service/issuer-service.js";
@@ -34,6 +35,8 @@ export interface StartIssuerOptions {
 export interface IssuerHandle {
   api: IssuerApiDependencies;
   service: IssuerService;
+  /** Customers' claims, sent from their brand's key through the service's queue. */
+  relay: ClaimRelay;
   keys: ApiKeyStore;
   audit: AuditLog;
   /** Stops mint jobs at their next batch, waits for the brand queues, closes the database. */
@@ -49,8 +52,9 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
   const db: DatabaseSync = openIssuerDatabase(options.databaseLocation);
   const keys = new ApiKeyStore(db);
   const audit = new AuditLog(db);
+  const contracts = connectHallmark(options.deployments, options.provider);
   const service = new IssuerService({
-    contracts: connectHallmark(options.deployments, options.provider),
+    contracts,
     signers,
     brandSalts: config.brandSalts,
     store: options.metadataStore,
@@ -69,10 +73,12 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
         detail: job.status === "succeeded" ? `${job.summary?.minted ?? 0} minted, ${job.summary?.alreadyOnChain ?? 0} already on-chain` : (job.error?.type ?? null),
       }),
   });
+  const relay = new ClaimRelay({ contracts, signerOf: (brandId) => service.signerOf(brandId), queue: service.queue, confirmations: config.issuerConfirmations, logger });
   let closed = false;
   return {
     api: { service, keys, audit, maxBodyBytes: config.issuerMaxBodyBytes, logger, freshness: options.freshness },
     service,
+    relay,
     keys,
     audit,
     async close() {

@@ -1,7 +1,9 @@
 // The claim screen. The claim code (a one-time private key) arrives in the URL fragment, which
 // never reaches the server. This script signs Claim(tokenId, recipient, nonce, deadline) with it
 // in the browser (ethers, served from this origin) and submits claimWithCode through the
-// connected wallet, or shows the signed claim for a relayer when there is no wallet.
+// connected wallet. Without a wallet it posts the signed claim to the verifier's relay
+// (POST /v1/claims: the brand pays the gas; the signature names the recipient, so the relay cannot
+// redirect it), or shows it for another relayer when this verifier relays none for the brand.
 import { getAddress, Interface, isAddress, Wallet } from "/web/vendor/ethers.min.js";
 
 const config = JSON.parse(document.getElementById("hallmark-claim").textContent);
@@ -168,6 +170,7 @@ async function waitForOwner(recipient) {
 }
 
 async function claim() {
+  if (account === null && !window.ethereum) return relayClaim();
   if (account === null) await connect();
   const recipient = recipientOrThrow();
   show(m.signing, "");
@@ -180,10 +183,7 @@ async function claim() {
   show(fill(m.claimed, { account: recipient }), "ok", "claimed");
 }
 
-async function signForRelayer() {
-  const recipient = recipientOrThrow();
-  show(m.signing, "");
-  const signed = await signClaim(recipient);
+function showSigned(signed, message) {
   const payload = {
     chainId: config.chainId,
     contract: config.verifyingContract,
@@ -194,7 +194,39 @@ async function signForRelayer() {
   ui.signed.hidden = false;
   ui.copy.hidden = false;
   const until = new Intl.DateTimeFormat(config.lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(signed.deadline * 1000));
-  show(fill(m.signedForRelayer, { deadline: until }), "ok", "signed");
+  show(fill(message, { deadline: until }), "ok", "signed");
+}
+
+async function signForRelayer() {
+  const recipient = recipientOrThrow();
+  show(m.signing, "");
+  showSigned(await signClaim(recipient), m.signedForRelayer);
+}
+
+const problemIs = (problem, slug) => typeof problem.type === "string" && problem.type.endsWith(`/problems/${slug}`);
+
+/** No wallet: the verifier submits the claim from the brand's key. */
+async function relayClaim() {
+  const recipient = recipientOrThrow();
+  show(m.signing, "");
+  const signed = await signClaim(recipient);
+  show(m.relaying, "");
+  const response = await fetch("/v1/claims", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(signed),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (response.status === 202 && typeof answer.txHash === "string") {
+    show(fill(m.submitted, { tx: short(answer.txHash) }), "", "submitted");
+    await waitForOwner(recipient);
+    show(fill(m.claimed, { account: recipient }), "ok", "claimed");
+    return;
+  }
+  if (problemIs(answer, "claim-relay-unavailable")) return showSigned(signed, m.relayUnavailable);
+  if (problemIs(answer, "conflict")) throw new ClaimError(m.relayBusy, "busy");
+  // A refusal names the contract's custom error in its detail: explain() turns it into used / expired / wrong.
+  throw new Error(typeof answer.detail === "string" ? answer.detail : `HTTP ${response.status}`);
 }
 
 function run(task) {

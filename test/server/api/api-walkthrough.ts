@@ -78,6 +78,10 @@ Conventions (all routes):
   \`Hallmark Certificate\` / \`1\` of the certificate contract, checked by the contract's own \`verifyOwnership\` at the head (EOA
   and EIP-1271 wallets). Chip proofs are **EIP-191 personal messages** (what NFC signing chips produce), checked against the chip
   bound at mint (\`chipOf\` at the head). Challenges are random bytes32, single use, valid 5 minutes, kept in memory.
+- \`POST /v1/claims\` relays a claim the customer signed with the claim code (\`{ tokenId, recipient, deadline, signature }\`,
+  as the claim page makes it): simulated first, then sent from the brand's issuer key; 202 \`{ txHash }\`. A claim the contract
+  refuses is 422 \`transaction-refused\` naming its custom error (nothing is sent), one already in flight 409, and a brand this
+  verifier holds no key for 422 \`claim-relay-unavailable\` (hand the signed claim to another relayer).
 - Lists answer \`{ items, nextCursor }\`; pass \`cursor=<nextCursor>\` for the next page (limit 1..500, default 50).
 - \`GET /openapi.json\` describes every route (a test keeps it in step with the router).
 

@@ -16,6 +16,7 @@ const ZERO_ID = "0";
 const TOKEN = (1n << 224n) | 12345n;
 const CHALLENGE = "0x" + "11".repeat(32);
 const SIG = "0x" + "22".repeat(65);
+const RECIPIENT = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 const json = (value: unknown): string => JSON.stringify(value);
 
 /** Every request here is wrong in one way; each must get its 4xx problem, never a 500. */
@@ -79,6 +80,17 @@ const CASES: Case[] = [
   { name: "chip challenge for an unknown certificate", method: "POST", path: "/v1/chip/challenges", body: json({ tokenId: TOKEN.toString() }), status: 404 },
   { name: "chip proof with an unknown challenge", method: "POST", path: "/v1/chip/proofs", body: json({ challengeId: CHALLENGE, signature: SIG }), status: 404 },
   { name: "chip proof without a signature", method: "POST", path: "/v1/chip/proofs", body: json({ challengeId: CHALLENGE }), status: 400 },
+  { name: "relayed claim without a body", method: "POST", path: "/v1/claims", status: 400 },
+  { name: "relayed claim with invalid JSON", method: "POST", path: "/v1/claims", body: "{tokenId:", status: 400 },
+  { name: "relayed claim without a signature", method: "POST", path: "/v1/claims", body: json({ tokenId: TOKEN.toString(), recipient: RECIPIENT, deadline: 1 }), status: 400 },
+  { name: "relayed claim with a malformed token id", method: "POST", path: "/v1/claims", body: json({ tokenId: "abc", recipient: RECIPIENT, deadline: 1, signature: SIG }), status: 400 },
+  { name: "relayed claim with a malformed recipient", method: "POST", path: "/v1/claims", body: json({ tokenId: TOKEN.toString(), recipient: "0x1234", deadline: 1, signature: SIG }), status: 400 },
+  { name: "relayed claim with a bad recipient checksum", method: "POST", path: "/v1/claims", body: json({ tokenId: TOKEN.toString(), recipient: "0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266", deadline: 1, signature: SIG }), status: 400 },
+  { name: "relayed claim with a negative deadline", method: "POST", path: "/v1/claims", body: json({ tokenId: TOKEN.toString(), recipient: RECIPIENT, deadline: -1, signature: SIG }), status: 400 },
+  { name: "relayed claim with a fractional deadline", method: "POST", path: "/v1/claims", body: json({ tokenId: TOKEN.toString(), recipient: RECIPIENT, deadline: 1.5, signature: SIG }), status: 400 },
+  { name: "relayed claim with a signature of the wrong length", method: "POST", path: "/v1/claims", body: json({ tokenId: TOKEN.toString(), recipient: RECIPIENT, deadline: 1, signature: "0x" + "22".repeat(66) }), status: 400 },
+  { name: "relayed claim with an extra field", method: "POST", path: "/v1/claims", body: json({ tokenId: TOKEN.toString(), recipient: RECIPIENT, deadline: 1, signature: SIG, relayer: RECIPIENT }), status: 400 },
+  { name: "relayed claim for an unknown certificate", method: "POST", path: "/v1/claims", body: json({ tokenId: TOKEN.toString(), recipient: RECIPIENT, deadline: 1, signature: SIG }), status: 404 },
 ];
 
 describe("Verifier API: malformed requests", function () {

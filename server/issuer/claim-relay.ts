@@ -1,0 +1,137 @@
+import type { Signer } from "ethers";
+import type { Logger } from "pino";
+import { ConflictError, HallmarkError, DependencyUnavailableError, NotFoundError, UnprocessableError } from "../errors.js";
+import type { HallmarkContracts } from "./contracts.js";
+import { TransactionRefusedError } from "./errors.js";
+import type { BrandQueue } from "./jobs/brand-queue.js";
+import { BrandNotConfiguredError } from "./service/issuer-service.js";
+import { brandOfToken } from "./serials.js";
+import { refusal } from "./transactions.js";
+
+/**
+ * The claim relay: a customer without a browser wallet signs the Claim with the code in the page,
+ * and the verifier submits claimWithCode from the certificate's brand's issuer key, so the brand
+ * pays its customers' claim gas. Relaying cannot redirect a claim: the signature names the
+ * recipient and the contract checks it. Every claim is simulated first, so a used, expired or
+ * wrong one costs nothing; the send waits its turn in the brand's queue, which owns the key's nonce.
+ */
+export interface ClaimToRelay {
+  tokenId: bigint;
+  recipient: string;
+  deadline: bigint;
+  /** The code's EIP-712 signature: never logged. */
+  signature: string;
+}
+
+export interface RelayedClaim {
+  txHash: string;
+}
+
+/**
+ * This server submits no claims for the certificate's brand: no issuer key is configured for it.
+ * 422, not 503: nothing is down and retrying will not help (a brand that does not sponsor claims
+ * is a setting, not an outage, and a 5xx would page an operator for it). The stable type lets the
+ * claim page fall back to showing the signed claim for another relayer.
+ */
+export class ClaimRelayUnavailableError extends UnprocessableError {
+  override readonly type = "claim-relay-unavailable";
+}
+
+export interface ClaimRelayOptions {
+  /** The contracts connected to a provider (reads); sends connect the brand's signer. */
+  contracts: HallmarkContracts;
+  /** The brand's signer (IssuerService.signerOf): throws BrandNotConfiguredError without one. */
+  signerOf(brandId: number): Signer;
+  /** The issuer service's queue: relayed claims and issuer actions share each key's nonce sequence. */
+  queue: BrandQueue;
+  confirmations?: number;
+  logger?: Logger;
+}
+
+export class ClaimRelay {
+  /** Tokens with a relayed claim being simulated, sent or confirmed. */
+  private readonly inFlight = new Set<bigint>();
+
+  constructor(private readonly options: ClaimRelayOptions) {}
+
+  /** Simulates, then sends claimWithCode; resolves once the transaction is broadcast. */
+  async relay(claim: ClaimToRelay): Promise<RelayedClaim> {
+    const { tokenId } = claim;
+    await this.requireCertificate(tokenId);
+    const brandId = brandOfToken(tokenId);
+    const signer = this.brandSigner(brandId);
+    // Two submissions of one signed claim would both pass the simulation while the first is pending;
+    // the second would then burn gas on a revert.
+    if (this.inFlight.has(tokenId)) throw new ConflictError(`A claim for certificate ${tokenId.toString()} is already being relayed`);
+    this.inFlight.add(tokenId);
+    const writer = this.options.contracts.certificate.connect(signer);
+    const args = [tokenId, claim.recipient, claim.deadline, claim.signature] as const;
+    return new Promise<RelayedClaim>((resolve, reject) => {
+      let broadcast = false;
+      const task = this.options.queue.run(brandId, async () => {
+        let gasLimit: bigint;
+        try {
+          gasLimit = await writer.claimWithCode.estimateGas(...args);
+        } catch (error) {
+          throw refused(error);
+        }
+        let response;
+        try {
+          response = await writer.claimWithCode(...args, { gasLimit: (gasLimit * 6n) / 5n });
+        } catch (error) {
+          throw refused(error);
+        }
+        broadcast = true;
+        resolve({ txHash: response.hash });
+        this.options.logger?.info({ tokenId: tokenId.toString(), brand: brandId, recipient: claim.recipient, txHash: response.hash }, "claim relayed");
+        // The queue holds the key until the claim is mined, as every issuer action does.
+        const mined = await response.wait(this.options.confirmations ?? 1);
+        if (mined === null || mined.status !== 1) throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
+      });
+      task.then(
+        () => this.inFlight.delete(tokenId),
+        (error: unknown) => {
+          this.inFlight.delete(tokenId);
+          reject(error instanceof Error ? error : new Error(String(error))); // no-op once broadcast
+          if (broadcast || !(error instanceof HallmarkError)) this.options.logger?.warn({ tokenId: tokenId.toString(), code: codeOf(error) }, "relayed claim failed");
+        },
+      );
+    });
+  }
+
+  private brandSigner(brandId: number): Signer {
+    try {
+      return this.options.signerOf(brandId);
+    } catch (error) {
+      if (error instanceof BrandNotConfiguredError) {
+        throw new ClaimRelayUnavailableError(`This verifier does not submit claims for brand ${brandId}: hand the signed claim to another relayer`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** 404 for a token nobody minted (or burned), read at the head rather than from a lagging index. */
+  private async requireCertificate(tokenId: bigint): Promise<void> {
+    try {
+      await this.options.contracts.certificate.ownerOf(tokenId);
+    } catch (error) {
+      if (refusal(error, "ownerOf") instanceof TransactionRefusedError) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
+      throw new DependencyUnavailableError("Chain RPC unavailable: ownerOf failed", 5, { cause: error });
+    }
+  }
+}
+
+/**
+ * The errors ethers throws carry the transaction, whose calldata holds the signature: they are
+ * never kept as a cause (the error handler logs causes), only their decoded meaning.
+ */
+function refused(error: unknown): Error {
+  const decoded = refusal(error, "claimWithCode");
+  if (decoded instanceof TransactionRefusedError) return new TransactionRefusedError(decoded.message, decoded.errorName, decoded.errorArgs);
+  return new DependencyUnavailableError(`Chain RPC unavailable: claimWithCode could not be sent (${codeOf(error)})`, 5);
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "unknown";
+}

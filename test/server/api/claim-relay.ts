@@ -1,0 +1,186 @@
+import { expect } from "chai";
+import { Wallet } from "ethers";
+import type { HDNodeWallet } from "ethers";
+import { CLAIM_TYPES, eip712Domain, ethers, item, tokenIdOf } from "../../contracts/fixtures.js";
+import { buildIssuerStack } from "../issuer/api/issuer-stack.js";
+import type { IssuerStack } from "../issuer/api/issuer-stack.js";
+import { postJson } from "./stack.js";
+
+interface Problem {
+  type: string;
+  status: number;
+  detail: string;
+}
+
+interface SignedClaim {
+  tokenId: string;
+  recipient: string;
+  deadline: number;
+  signature: string;
+}
+
+/**
+ * POST /v1/claims on the real stack: brand 1 has an issuer key configured (it sponsors its
+ * customers' claims), brand 2 has none.
+ */
+describe("POST /v1/claims (the claim relay)", function () {
+  let stack: IssuerStack;
+  const codes = Array.from({ length: 6 }, () => Wallet.createRandom());
+  const tokens: bigint[] = [];
+  let brand2Token: bigint;
+  let brand2Code: HDNodeWallet;
+
+  before(async function () {
+    stack = await buildIssuerStack();
+    for (const [index, code] of codes.entries()) {
+      const input = item(`RELAY-${index}`, { claimKey: code.address });
+      await (await stack.certificate.connect(stack.issuerA).issue(stack.brandA, stack.vaultA.address, input)).wait();
+      tokens.push(tokenIdOf(stack.brandA, input.serialHash));
+    }
+    brand2Code = Wallet.createRandom();
+    const input = item("RELAY-B", { claimKey: brand2Code.address });
+    await (await stack.certificate.connect(stack.issuerB).issue(stack.brandB, stack.adminB.address, input)).wait();
+    brand2Token = tokenIdOf(stack.brandB, input.serialHash);
+    await stack.sync();
+  });
+
+  after(async function () {
+    await stack?.close();
+  });
+
+  async function chainTime(): Promise<number> {
+    return (await ethers.provider.getBlock("latest"))!.timestamp;
+  }
+
+  async function sign(tokenId: bigint, code: HDNodeWallet, recipient: string, validFor = 3600): Promise<SignedClaim> {
+    const [, nonce] = await stack.certificate.claimStateOf(tokenId);
+    const deadline = (await chainTime()) + validFor;
+    const signature = await code.signTypedData(await eip712Domain(stack.certificate), CLAIM_TYPES, { tokenId, recipient, nonce, deadline });
+    return { tokenId: tokenId.toString(), recipient, deadline, signature };
+  }
+
+  const relay = <T>(body: unknown) => postJson<T>(`${stack.url}/v1/claims`, body);
+  const relayerNonce = () => ethers.provider.getTransactionCount(stack.issuerA.address);
+  const signatures: string[] = [];
+
+  describe("when the claim is valid", function () {
+    let claim: SignedClaim;
+    let answer: { status: number; body: { txHash: string; index: { block: number } } };
+
+    before(async function () {
+      claim = await sign(tokens[0], codes[0], stack.alice.address);
+      signatures.push(claim.signature);
+      answer = await relay(claim);
+    });
+
+    it("answers 202 with the transaction hash and the index's freshness", function () {
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+      expect(answer.body.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      expect(answer.body.index.block).to.be.a("number");
+    });
+
+    it("sends claimWithCode from the brand's issuer key, and the recipient owns the certificate once indexed", async function () {
+      const receipt = await ethers.provider.waitForTransaction(answer.body.txHash);
+      expect(receipt?.status).to.equal(1);
+      expect(receipt?.from).to.equal(stack.issuerA.address);
+      expect(receipt?.to).to.equal(await stack.certificate.getAddress());
+      await stack.sync();
+      const view = await fetch(`${stack.url}/v1/certificates/${tokens[0].toString()}`).then((r) => r.json() as Promise<{ owner: string }>);
+      expect(view.owner.toLowerCase()).to.equal(stack.alice.address.toLowerCase());
+    });
+
+    describe("when the same signed claim is replayed", function () {
+      it("answers 422 naming HallmarkNoClaimKey and sends no transaction", async function () {
+        const before = await relayerNonce();
+        const replay = await relay<Problem>(claim);
+        expect(replay.status).to.equal(422);
+        expect(replay.body.type).to.equal("https://hallmark.dev/problems/transaction-refused");
+        expect(replay.body.detail).to.include("HallmarkNoClaimKey");
+        expect(await relayerNonce()).to.equal(before);
+      });
+    });
+  });
+
+  describe("when the deadline has passed", function () {
+    it("answers 422 naming HallmarkSignatureExpired and sends no transaction", async function () {
+      const claim = await sign(tokens[1], codes[1], stack.alice.address, -1);
+      signatures.push(claim.signature);
+      const before = await relayerNonce();
+      const answer = await relay<Problem>(claim);
+      expect(answer.status).to.equal(422);
+      expect(answer.body.type).to.equal("https://hallmark.dev/problems/transaction-refused");
+      expect(answer.body.detail).to.include("HallmarkSignatureExpired");
+      expect(await relayerNonce()).to.equal(before);
+      expect(await stack.certificate.ownerOf(tokens[1])).to.equal(stack.vaultA.address);
+    });
+  });
+
+  describe("when the claim is signed for another recipient", function () {
+    it("refuses to redirect it: 422 naming HallmarkInvalidSignature, and the certificate stays put", async function () {
+      const claim = await sign(tokens[2], codes[2], stack.alice.address);
+      signatures.push(claim.signature);
+      const before = await relayerNonce();
+      const answer = await relay<Problem>({ ...claim, recipient: stack.mallory.address });
+      expect(answer.status).to.equal(422);
+      expect(answer.body.detail).to.include("HallmarkInvalidSignature");
+      expect(await relayerNonce()).to.equal(before);
+      expect(await stack.certificate.ownerOf(tokens[2])).to.equal(stack.vaultA.address);
+    });
+  });
+
+  describe("when the code is another certificate's", function () {
+    it("answers 422 naming HallmarkInvalidSignature", async function () {
+      const claim = await sign(tokens[3], codes[4], stack.alice.address);
+      const answer = await relay<Problem>(claim);
+      expect(answer.status).to.equal(422);
+      expect(answer.body.detail).to.include("HallmarkInvalidSignature");
+    });
+  });
+
+  describe("when the same claim is submitted twice at once", function () {
+    it("relays one and answers 409 to the other", async function () {
+      const claim = await sign(tokens[5], codes[5], stack.bob.address);
+      signatures.push(claim.signature);
+      const answers = await Promise.all([relay<Problem>(claim), relay<Problem>(claim)]);
+      expect(answers.map((a) => a.status).sort()).to.deep.equal([202, 409]);
+      expect(answers.find((a) => a.status === 409)?.body.type).to.equal("https://hallmark.dev/problems/conflict");
+      await stack.sync();
+      expect(await stack.certificate.ownerOf(tokens[5])).to.equal(stack.bob.address);
+    });
+  });
+
+  describe("when the token is unknown", function () {
+    it("answers 404", async function () {
+      const unknown = tokenIdOf(stack.brandA, ethers.id("no such serial"));
+      const answer = await relay<Problem>(await sign(unknown, codes[3], stack.alice.address));
+      expect(answer.status).to.equal(404);
+      expect(answer.body.type).to.equal("https://hallmark.dev/problems/not-found");
+    });
+  });
+
+  describe("when the request is malformed", function () {
+    it("answers 400 naming the field", async function () {
+      const claim = await sign(tokens[3], codes[3], stack.alice.address);
+      const answer = await relay<Problem & { errors: { path: string }[] }>({ ...claim, signature: "0x1234" });
+      expect(answer.status).to.equal(400);
+      expect(answer.body.errors.map((e) => e.path)).to.deep.equal(["body.signature"]);
+    });
+  });
+
+  describe("when the certificate's brand has no issuer key on this server", function () {
+    it("answers 422 claim-relay-unavailable, so the page can hand the claim to another relayer", async function () {
+      const answer = await relay<Problem>(await sign(brand2Token, brand2Code, stack.alice.address));
+      expect(answer.status).to.equal(422);
+      expect(answer.body.type).to.equal("https://hallmark.dev/problems/claim-relay-unavailable");
+      expect(await stack.certificate.ownerOf(brand2Token)).to.equal(stack.adminB.address);
+    });
+  });
+
+  describe("after all of the above", function () {
+    it("has logged each relayed claim but no signature", function () {
+      const logs = stack.logLines.join("");
+      expect(logs).to.include("claim relayed");
+      for (const signature of signatures) expect(logs).to.not.include(signature.slice(2, 60));
+    });
+  });
+});
