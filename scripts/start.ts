@@ -13,6 +13,7 @@ import { loadConfig } from "../server/config.js";
 import { createMetadataStore } from "../server/ipfs/create-metadata-store.js";
 import { startVerifier } from "../server/main.js";
 import { exitOnSignals } from "../server/shutdown.js";
+import { demoIssuerKeystores } from "./demo/issuer-keys.js";
 import { DEMO_BRAND_SALTS, seedDemo } from "./demo/seed.js";
 import { deployHallmark } from "./deploy/deploy-hallmark.js";
 import { writeDeploymentsFile } from "./deploy/deployments-file.js";
@@ -54,8 +55,18 @@ if (!localChain) {
     { mode: 0o600 },
   );
 
+  // The demo brands' issuer keys, unless the operator configured keystores: the issuer API and the
+  // claim relay then work for the demo collection.
+  const signers = await ethers.getSigners();
+  const issuerKeystores =
+    config.issuerKeystores.size > 0
+      ? config.issuerKeystores
+      : await demoIssuerKeystores(
+          config.dataDir,
+          summary.issuers.map((issuer) => ({ ...issuer, devAccountIndex: signers.findIndex((signer) => signer.address === issuer.address) })),
+        );
   const verifier = await startVerifier({
-    config,
+    config: { ...config, issuerKeystores },
     provider: connection.provider,
     deployments,
     metadataStore,
@@ -98,5 +109,6 @@ Try:
   ${api}/v1/garments/1
   ${api}/openapi.json
 Unclaimed pieces wait in the brand vault with one-time claim codes: ${path.join(config.dataDir, "demo-claim-codes.json")}
+  (open a code's claim link; without a wallet, paste an address: the brand's key relays the claim)
 Ctrl-C stops everything.`);
 }

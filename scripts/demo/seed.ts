@@ -47,6 +47,8 @@ export interface DemoSummary {
   };
   claimCodes: DemoClaimCode[];
   highlights: string[];
+  /** Each brand's issuer, whose key signs the brand's transactions (and relays its customers' claims). */
+  issuers: { brandId: number; address: string }[];
 }
 
 export async function seedDemo(
@@ -273,6 +275,10 @@ export async function seedDemo(
       successor: successor.toString(),
     },
     claimCodes,
+    issuers: [
+      { brandId: 1, address: issuerA.address },
+      { brandId: 2, address: issuerB.address },
+    ],
     highlights,
   };
 }
