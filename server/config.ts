@@ -65,6 +65,7 @@ const Env = z.object({
   HALLMARK_ISSUER_KEYSTORES: jsonObject("HALLMARK_ISSUER_KEYSTORES").pipe(IssuerKeystores),
   HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
   HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  HALLMARK_ISSUER_MAX_MEDIA_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   HALLMARK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 }).superRefine(refineIpfsEnv);
 
@@ -106,6 +107,8 @@ export interface VerifierConfig {
   /** Confirmations the issuer API waits for per transaction (default 1). */
   issuerConfirmations: number;
   issuerMaxBodyBytes: number;
+  /** Largest picture or model one media upload may send (default 64 MiB). */
+  issuerMaxMediaBytes: number;
   /** API keys and the audit trail: `<data dir>/issuer.sqlite`. */
   issuerDatabaseFile: string;
   /** The verifier's public address, for claim URLs (default http://host:port). */
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     ),
     issuerConfirmations: e.HALLMARK_ISSUER_CONFIRMATIONS,
     issuerMaxBodyBytes: e.HALLMARK_ISSUER_MAX_BODY_BYTES,
+    issuerMaxMediaBytes: e.HALLMARK_ISSUER_MAX_MEDIA_BYTES,
     issuerDatabaseFile: path.join(dataDir, "issuer.sqlite"),
     publicUrl: e.HALLMARK_PUBLIC_URL,
   };

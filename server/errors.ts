@@ -115,6 +115,12 @@ export class ContentTooLargeError extends HallmarkError {
   readonly retryable = false;
 }
 
+/** The request body is of a media type the route does not take. */
+export class UnsupportedMediaTypeError extends HallmarkError {
+  readonly type = "unsupported-media-type";
+  readonly retryable = false;
+}
+
 /** The caller is over a rate limit. */
 export class RateLimitedError extends HallmarkError {
   readonly type = "rate-limited";

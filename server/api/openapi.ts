@@ -15,6 +15,7 @@ import {
   Serial,
   TokenId,
 } from "./routes/schemas.js";
+import { MEDIA_TYPE_NAMES } from "../issuer/media.js";
 import { AuditQuery, BrandParams, CertificateParams, ClaimCodesBody, EventBody, MintJobBody, MintJobParams, StatusBody } from "../issuer/api/schemas.js";
 
 /**
@@ -36,6 +37,8 @@ interface Operation {
   params?: Record<string, z.ZodType>;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A raw request body (a file) of one of these media types, instead of a JSON body. */
+  rawBody?: { mediaTypes: readonly string[]; description: string };
   /** Status → [description, schema ref or inline schema, media type]. */
   responses: Record<string, [string, object?, string?]>;
   /** Needs an issuer API key (Authorization: Bearer hmk_…). */
@@ -210,6 +213,20 @@ export const OPERATIONS: readonly Operation[] = [
     params: brandPath, body: MintJobBody,
     headers: [{ name: "Idempotency-Key", required: true, description: "client-chosen key (8-255 printable characters); reused with another body: 422" }],
     responses: { "202": ["Job queued", ref("MintJobAnswer")], "200": ["Same Idempotency-Key: the existing job", ref("MintJobAnswer")], ...ISSUER_PROBLEMS, ...problems(413, 422) },
+  },
+  {
+    method: "post", path: "/v1/issuer/brands/{brand}/media", operationId: "uploadMedia", tags: ["issuer"], issuerKey: true,
+    summary: "Store and pin one picture or model (the raw file as the body) for manifest rows to name by its ipfs:// URI; the same bytes give the same CID (200 when already pinned). Scope: mint",
+    params: brandPath,
+    rawBody: { mediaTypes: MEDIA_TYPE_NAMES, description: "the file's bytes; Content-Type must be its type, and its bytes must match it" },
+    responses: {
+      "201": ["Stored and pinned", ref("MediaAnswer")],
+      "200": ["The same bytes were already pinned: the same answer", ref("MediaAnswer")],
+      ...ISSUER_PROBLEMS,
+      "413": ["File above the media limit (HALLMARK_ISSUER_MAX_MEDIA_BYTES, default 64 MiB); nothing pinned", ref("Problem"), "application/problem+json"],
+      "415": ["Content-Type missing or not a picture or model type a manifest takes", ref("Problem"), "application/problem+json"],
+      "422": ["The bytes are not of the declared Content-Type (media-content-mismatch)", ref("Problem"), "application/problem+json"],
+    },
   },
   {
     method: "get", path: "/v1/issuer/brands/{brand}/mint-jobs/{id}", operationId: "getMintJob", tags: ["issuer"], issuerKey: true,
@@ -479,6 +496,11 @@ const COMPONENT_SCHEMAS: Record<string, object> = {
     },
   },
   ChainWrite: { type: "object", required: ["tokenId", "txHash", "block"], properties: { tokenId: decimal, txHash: { type: "string" }, block: { type: "integer" }, detailsDigest: { type: "string" }, detailsCid: { type: "string" } } },
+  MediaAnswer: {
+    type: "object",
+    required: ["cid", "uri", "size", "contentType"],
+    properties: { cid: { type: "string" }, uri: { type: "string", description: "ipfs://<cid>, for a manifest row's images column" }, size: { type: "integer" }, contentType: { type: "string" }, index: ref("IndexFreshness") },
+  },
   AuditEntry: {
     type: "object",
     properties: { id: { type: "integer" }, at: { type: "string" }, keyId: { type: ["string", "null"] }, brandId: { type: ["integer", "null"] }, action: { type: "string" }, target: { type: ["string", "null"] }, status: { type: "integer" }, outcome: { type: "string" }, detail: { type: ["string", "null"] } },
@@ -512,6 +534,9 @@ export function buildOpenApiDocument(options: { serverUrl?: string; version?: st
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(op.issuerKey ? { security: [{ issuerApiKey: [] }] } : {}),
       ...(op.body === undefined ? {} : { requestBody: { required: true, content: { "application/json": { schema: jsonSchemaOf(op.body) } } } }),
+      ...(op.rawBody === undefined
+        ? {}
+        : { requestBody: { required: true, description: op.rawBody.description, content: Object.fromEntries(op.rawBody.mediaTypes.map((type) => [type, { schema: { type: "string", format: "binary" } }])) } }),
       responses,
     };
   }

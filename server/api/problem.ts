@@ -14,6 +14,7 @@ import {
   NotFoundError,
   RateLimitedError,
   UnprocessableError,
+  UnsupportedMediaTypeError,
 } from "../errors.js";
 import type { ProblemDetail } from "../errors.js";
 
@@ -40,6 +41,7 @@ function statusOf(error: HallmarkError): number {
   if (error instanceof ExpiredError) return 410;
   if (error instanceof UnprocessableError) return 422;
   if (error instanceof ContentTooLargeError) return 413;
+  if (error instanceof UnsupportedMediaTypeError) return 415;
   if (error instanceof InvalidDocumentError) return 422;
   if (error instanceof RateLimitedError) return 429;
   // A block or document that fails its hash came from a node or gateway that served bad
@@ -62,6 +64,7 @@ const TITLES: Record<number, string> = {
   409: "Conflict",
   410: "Gone",
   413: "Content too large",
+  415: "Unsupported media type",
   422: "Invalid document",
   429: "Too many requests",
   500: "Internal error",

@@ -7,8 +7,9 @@ import type { CID } from "multiformats/cid";
 import { ManifestError } from "./errors.js";
 import type { ManifestProblem } from "./errors.js";
 import type { ManifestRow, ManifestValue } from "./manifest.js";
-import { describeMediaFile } from "./media.js";
-import type { MediaFile } from "./media.js";
+import type { MetadataStore } from "../ipfs/metadata-store.js";
+import { describeMediaFile, describeStoredMedia, isIpfsMediaReference } from "./media.js";
+import type { MediaFile, StoredMedia } from "./media.js";
 import { certificateTokenId, serialHashOf } from "./serials.js";
 
 /**
@@ -62,6 +63,11 @@ export interface CertificateBatchContext {
   serialVisibility?: SerialVisibility;
   /** Folder the `images` column is relative to. */
   mediaRoot?: string;
+  /**
+   * Where pictures named as `ipfs://<cid>` in the `images` column must already be pinned (an
+   * upload to the issuer API's media route): each is checked, and a missing one is a row error.
+   */
+  store?: Pick<MetadataStore, "isPinned" | "stream">;
 }
 
 export interface PreparedCertificate {
@@ -153,6 +159,7 @@ export async function prepareCertificates(
   const problems: ManifestProblem[] = [];
   const media = new Map<string, MediaFile>();
   const mediaProblems = new Map<string, string>();
+  const storedMedia = new Map<string, StoredMedia | string>();
   const certificates: PreparedCertificate[] = [];
   const seenSerials = new Map<string, number>();
   const reportedColumns = new Set<string>();
@@ -205,23 +212,34 @@ export async function prepareCertificates(
 
     const imagePaths = list(fields.images);
     const images: { uri: string; mediaType: string; alt?: string }[] = [];
-    if (context.mediaRoot === undefined && imagePaths.length > 0) {
-      problem("images", "the manifest names pictures but no media folder was given (--media)");
-    } else if (context.mediaRoot !== undefined) {
-      for (const imagePath of imagePaths) {
-        let file = media.get(imagePath);
-        let failure = mediaProblems.get(imagePath);
-        if (file === undefined && failure === undefined) {
-          const described = await describeMediaFile(context.mediaRoot, imagePath);
-          if (typeof described === "string") mediaProblems.set(imagePath, (failure = described));
-          else media.set(imagePath, (file = described));
+    const alt = text(fields.imageAlt) ?? text(fields.productName);
+    let reportedNoFolder = false;
+    for (const imagePath of imagePaths) {
+      if (isIpfsMediaReference(imagePath)) {
+        // Already on IPFS: nothing to upload, but it must be there, or the certificate would show a dead picture.
+        let found = storedMedia.get(imagePath);
+        if (found === undefined) {
+          found = context.store === undefined ? "an ipfs:// picture needs the IPFS store to check it against" : await describeStoredMedia(context.store, imagePath);
+          storedMedia.set(imagePath, found);
         }
-        if (failure !== undefined) problem("images", failure);
-        else if (file !== undefined) {
-          const alt = text(fields.imageAlt) ?? text(fields.productName);
-          images.push({ uri: `ipfs://${file.cid.toString()}`, mediaType: file.mediaType, ...(alt ? { alt } : {}) });
-        }
+        if (typeof found === "string") problem("images", found);
+        else images.push({ uri: `ipfs://${found.cid.toString()}`, mediaType: found.mediaType, ...(alt ? { alt } : {}) });
+        continue;
       }
+      if (context.mediaRoot === undefined) {
+        if (!reportedNoFolder) problem("images", "the manifest names pictures but no media folder was given (--media)");
+        reportedNoFolder = true;
+        continue;
+      }
+      let file = media.get(imagePath);
+      let failure = mediaProblems.get(imagePath);
+      if (file === undefined && failure === undefined) {
+        const described = await describeMediaFile(context.mediaRoot, imagePath);
+        if (typeof described === "string") mediaProblems.set(imagePath, (failure = described));
+        else media.set(imagePath, (file = described));
+      }
+      if (failure !== undefined) problem("images", failure);
+      else if (file !== undefined) images.push({ uri: `ipfs://${file.cid.toString()}`, mediaType: file.mediaType, ...(alt ? { alt } : {}) });
     }
 
     const productName = text(fields.productName);

@@ -147,7 +147,7 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
   let started = now();
   const { certificates, media } = await prepareCertificates(
     options.rows,
-    { brandId, brandName: brand.name, brandSalt: options.brandSalt, serialVisibility: options.serialVisibility, mediaRoot: options.mediaRoot },
+    { brandId, brandName: brand.name, brandSalt: options.brandSalt, serialVisibility: options.serialVisibility, mediaRoot: options.mediaRoot, store: options.store },
     (progress) => report({ stage: "validation", ...progress }),
   );
   times.validationMs = now() - started;

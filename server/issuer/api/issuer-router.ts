@@ -1,12 +1,13 @@
 import { Router } from "express";
 import type { Response } from "express";
 import type { Logger } from "pino";
-import { InvalidInputError } from "../../errors.js";
+import { ContentTooLargeError, InvalidInputError } from "../../errors.js";
 import { jsonBody } from "../../api/middleware/json-body.js";
 import { parseInput } from "../../api/routes/schemas.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
 import type { ApiKeyStore } from "../auth/api-keys.js";
 import type { AuditLog } from "../auth/audit-log.js";
+import { acceptedMediaType } from "../media.js";
 import type { IssuerService } from "../service/issuer-service.js";
 import { auditOf, auditProblem, auditTrail } from "./audit-trail.js";
 import { apiKeyOf, authorize } from "./authorize.js";
@@ -24,11 +25,14 @@ export interface IssuerApiDependencies {
   audit: AuditLog;
   /** Largest request body (a manifest with base64 pictures). Default 32 MiB. */
   maxBodyBytes?: number;
+  /** Largest media upload (one picture or model). Default 64 MiB. */
+  maxMediaBytes?: number;
   logger?: Logger;
   freshness?: () => IndexFreshness;
 }
 
 export const DEFAULT_ISSUER_MAX_BODY_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_ISSUER_MAX_MEDIA_BYTES = 64 * 1024 * 1024;
 
 export function issuerRouter(deps: IssuerApiDependencies): Router {
   const router = Router();
@@ -66,6 +70,42 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     response.setHeader("Location", location);
     if (replayed) response.setHeader("Idempotent-Replayed", "true");
     send(response, { job, location }, replayed ? 200 : 202);
+  });
+
+  // POST to the collection, not PUT to a name: the server names the file by its CID, and a name in
+  // the path would suggest a resource to fetch or overwrite that IPFS never keeps. The raw bytes are
+  // the body (no JSON, no multipart), streamed into the store, so the JSON limit does not apply.
+  router.post("/v1/issuer/brands/:brand/media", authorize(deps.keys, "media.upload", "mint"), async (request, response) => {
+    parseInput(BrandParams, request.params, "path");
+    const refuse = (error: unknown): never => {
+      // The rest of the body is never read: close the connection rather than drain it.
+      if (!request.complete) response.setHeader("Connection", "close");
+      throw error;
+    };
+    let mediaType: string;
+    try {
+      mediaType = acceptedMediaType(request.get("content-type"));
+    } catch (error) {
+      return refuse(error);
+    }
+    const maxBytes = deps.maxMediaBytes ?? DEFAULT_ISSUER_MAX_MEDIA_BYTES;
+    const declared = Number(request.get("content-length"));
+    if (Number.isFinite(declared) && declared > maxBytes) refuse(new ContentTooLargeError(`Media above ${maxBytes} bytes`));
+    const aborted = new AbortController();
+    const onClose = (): void => {
+      if (!request.complete) aborted.abort(new Error("client went away"));
+    };
+    request.once("close", onClose);
+    const media = await deps.service
+      .uploadMedia(request, { mediaType, maxBytes, signal: aborted.signal })
+      .catch(refuse)
+      .finally(() => request.off("close", onClose));
+    const audit = auditOf(response);
+    audit.target = `${media.cid.toString()} (${media.size} bytes, ${mediaType})`;
+    audit.detail = media.alreadyPinned ? "already pinned" : null;
+    const uri = `ipfs://${media.cid.toString()}`;
+    // Same bytes, same CID: a repeated upload is harmless and says so with 200 instead of 201.
+    send(response, { cid: media.cid.toString(), uri, size: media.size, contentType: mediaType }, media.alreadyPinned ? 200 : 201);
   });
 
   router.get("/v1/issuer/brands/:brand/mint-jobs/:id", authorize(deps.keys, "mint-job.read", "mint"), (request, response) => {

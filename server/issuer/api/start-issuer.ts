@@ -76,7 +76,7 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
   const relay = new ClaimRelay({ contracts, signerOf: (brandId) => service.signerOf(brandId), queue: service.queue, confirmations: config.issuerConfirmations, logger });
   let closed = false;
   return {
-    api: { service, keys, audit, maxBodyBytes: config.issuerMaxBodyBytes, logger, freshness: options.freshness },
+    api: { service, keys, audit, maxBodyBytes: config.issuerMaxBodyBytes, maxMediaBytes: config.issuerMaxMediaBytes, logger, freshness: options.freshness },
     service,
     relay,
     keys,

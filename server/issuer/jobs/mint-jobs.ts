@@ -19,7 +19,8 @@ import { readReceipt } from "../receipt.js";
 import type { BrandQueue } from "./brand-queue.js";
 
 /**
- * Mint jobs of the issuer API: a manifest (JSON rows, media inline as base64 or already on IPFS)
+ * Mint jobs of the issuer API: a manifest (JSON rows; pictures named by path with the media
+ * inline as base64, or by `ipfs://<cid>` of an upload to the media route, checked to be pinned)
  * validated when the job is created (every row error at once, nothing queued), then minted in
  * the background by the same `mintCertificates` the CLI runs, one job at a time per brand.
  *
@@ -175,6 +176,7 @@ export class MintJobs {
         brandSalt: context.brandSalt,
         serialVisibility: request.serialVisibility,
         mediaRoot: request.media === undefined || request.media.length === 0 ? undefined : mediaRoot,
+        store: this.options.store,
       });
       const view: MintJobView = {
         id,

@@ -14,6 +14,8 @@ import type { ProvenanceEventKindName } from "../provenance-events.js";
 import { brandOfToken } from "../serials.js";
 import { refusal } from "../transactions.js";
 import type { CallOutcome } from "../transactions.js";
+import { importMedia } from "../media.js";
+import type { ImportedMedia } from "../media.js";
 import { BrandQueue } from "../jobs/brand-queue.js";
 import { MintJobs } from "../jobs/mint-jobs.js";
 import type { MintJobContext, MintJobView } from "../jobs/mint-jobs.js";
@@ -87,6 +89,14 @@ export class IssuerService {
       throw new BrandNotConfiguredError(`No serial salt is configured for brand ${brandId} on this server (HALLMARK_BRAND_SALTS)`, 300);
     }
     return { contracts: this.options.contracts, signer, brandSalt };
+  }
+
+  /**
+   * Stores and pins one picture for later manifests to name by `ipfs://<cid>`. No key and no
+   * queue: nothing is signed, and content addressing makes concurrent or repeated uploads safe.
+   */
+  uploadMedia(content: AsyncIterable<Uint8Array>, options: { mediaType: string; maxBytes: number; signal?: AbortSignal }): Promise<ImportedMedia> {
+    return importMedia(this.options.store, content, options);
   }
 
   /** Sets a fresh claim key on each certificate (as its owner or an approved operator) and returns the codes once. */

@@ -21,6 +21,8 @@ import type { JsonAnswer } from "../../api/stack.js";
 export const SALT_1 = ethersLib.id("issuer-api-test-salt-brand-1");
 export const SALT_2 = ethersLib.id("issuer-api-test-salt-brand-2");
 const PASSWORD = "issuer-test-password";
+/** The stack's media upload limit: small, so a test can pass it. */
+export const MEDIA_LIMIT_BYTES = 1024 * 1024;
 
 export type IssuerStack = Awaited<ReturnType<typeof buildIssuerStack>>;
 
@@ -57,6 +59,7 @@ export async function buildIssuerStack() {
     HALLMARK_RATE_LIMIT_PER_MINUTE: "1000000",
     HALLMARK_LOG_LEVEL: "info",
     HALLMARK_PUBLIC_URL: "https://verify.example.test",
+    HALLMARK_ISSUER_MAX_MEDIA_BYTES: String(MEDIA_LIMIT_BYTES),
     HALLMARK_ISSUER_KEYSTORES: JSON.stringify({ "1": { keystore, passwordEnv: "TEST_ISSUER_PASSWORD_1" } }),
     TEST_ISSUER_PASSWORD_1: PASSWORD,
   });
@@ -112,13 +115,27 @@ export async function buildIssuerStack() {
     return getJson<T>(`${verifier.url}${route}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
   }
 
+  /** A raw-body upload (the media route), from bytes or a stream sent chunked without a Content-Length. */
+  async function upload<T = Record<string, unknown>>(
+    route: string,
+    content: Uint8Array | ReadableStream<Uint8Array>,
+    options: { key?: string; contentType?: string } = {},
+  ): Promise<JsonAnswer<T>> {
+    const headers: Record<string, string> = {};
+    if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
+    if (options.contentType !== undefined) headers["content-type"] = options.contentType;
+    const init: RequestInit & { duplex?: "half" } = { method: "POST", headers, body: content as RequestInit["body"] };
+    if (content instanceof ReadableStream) init.duplex = "half";
+    return getJson<T>(`${verifier.url}${route}`, init);
+  }
+
   async function close(): Promise<void> {
     await verifier.close();
     await metadataStore.close();
     await temp.remove();
   }
 
-  return { ...fx, garments, verifier, issuer, metadataStore, deployments, url: verifier.url, dataDir: temp.path, logLines, createdKeys, sync, createKey, call, close };
+  return { ...fx, garments, verifier, issuer, metadataStore, deployments, url: verifier.url, dataDir: temp.path, logLines, createdKeys, sync, createKey, call, upload, close };
 }
 
 /** A tiny picture for manifest rows, sent inline. */
