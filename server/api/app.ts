@@ -54,7 +54,7 @@ export interface AppDependencies {
   claimRelay?: ClaimRelay;
 }
 
-/** Builds the verifier's Express app without listening (tests mount it; main uses createRequestListener). */
+/** Builds the verifier's Express app without listening (tests mount it; main serves createVerifierHttp's listener). */
 export function createApp(deps: AppDependencies): Express {
   return createVerifierHttp(deps).app;
 }
