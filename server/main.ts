@@ -34,7 +34,7 @@ import { ChainClaimStateReader } from "./web/claim-state.js";
 import { startIssuer } from "./issuer/api/start-issuer.js";
 import { exitOnSignals } from "./shutdown.js";
 import type { IssuerHandle } from "./issuer/api/start-issuer.js";
-import type { OwnershipChallengePayload } from "./verification/ownership.js";
+import type { OwnershipChallengePayload, OwnershipProofResult } from "./verification/ownership.js";
 
 export interface StartVerifierOptions {
   config: VerifierConfig;
@@ -114,7 +114,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       chain,
       identity: { chainId: deployments.chainId, certificateAddress: deployments.contracts.HallmarkCertificate },
     },
-    ownershipChallenges: new ChallengeStore<OwnershipChallengePayload>({ ttlMs: challengeTtlMs }),
+    ownershipChallenges: new ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({ ttlMs: challengeTtlMs }),
     chipChallenges: new ChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
     brandSalts: config.brandSalts,
     gs1Prefixes: config.gs1Prefixes,

@@ -3,6 +3,7 @@ import {
   Address,
   BrandId,
   CertificateListQuery,
+  ChallengeParams,
   ChallengeRequest,
   ClaimRelayRequest,
   DesignId,
@@ -169,6 +170,12 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "An EIP-712 OwnershipProof message with a single-use challenge (5 minutes)",
     body: ChallengeRequest,
     responses: { "201": ["Challenge", ref("OwnershipChallenge")], ...COMMON, ...problems(404, 413) },
+  },
+  {
+    method: "get", path: "/v1/ownership/challenges/{challengeId}", operationId: "getOwnershipChallengeState", tags: ["proofs"],
+    summary: "A challenge's state for a second device (the buyer watching the seller sign): pending, proven (the proof's result), failed or expired. Reading consumes nothing",
+    params: shapeOf(ChallengeParams),
+    responses: { "200": ["State", ref("OwnershipChallengeState")], ...COMMON, ...problems(404) },
   },
   {
     method: "post", path: "/v1/ownership/proofs", operationId: "verifyOwnershipProof", tags: ["proofs"],
@@ -449,6 +456,21 @@ const COMPONENT_SCHEMAS: Record<string, object> = {
     type: "object",
     required: ["tokenId", "owner", "address", "block"],
     properties: { tokenId: decimal, owner: { type: "boolean" }, address: nullableAddress, block: { type: "integer" }, index: ref("IndexFreshness") },
+  },
+  OwnershipChallengeState: {
+    type: "object",
+    required: ["state", "challengeId", "tokenId", "expiresAt", "index"],
+    description:
+      "pending: not proven yet (typedData to sign, as POST /v1/ownership/challenges gave it); proven: what POST /v1/ownership/proofs answered (owner, address = the owner at block, the signer when owner is true); failed: a proof was submitted but could not be decided; expired: past expiresAt. Knowing the 32-byte random id is the capability to read it",
+    properties: {
+      state: { enum: ["pending", "proven", "failed", "expired"] },
+      challengeId: { type: "string" }, tokenId: decimal, expiresAt: { type: "string", format: "date-time" },
+      typedData: { type: "object", description: "With state pending: EIP-712 typed data for eth_signTypedData_v4" },
+      owner: { type: "boolean", description: "With state proven" },
+      address: { ...nullableAddress, description: "With state proven: the owner at block" },
+      block: { type: "integer", description: "With state proven: the block of the ownerOf check" },
+      index: ref("IndexFreshness"),
+    },
   },
   RelayedClaim: {
     type: "object",

@@ -12,6 +12,10 @@ import { ConflictError, ExpiredError, NotFoundError } from "../errors.js";
  * Anyone may ask for challenges, so the bound is per client as well as global: a client at its
  * limit replaces its own oldest challenge, and a full store evicts from the client holding the
  * most. One client asking in a loop can then only evict its own, not a buyer's open challenge.
+ *
+ * A consumed challenge may keep the outcome of its verification (`R`), so that another device
+ * can read it (`stateOf`) until the challenge would have expired: the buyer's phone watches the
+ * seller's proof. The outcome lives in the same bounded entry and goes with it.
  */
 export interface Challenge<T> {
   id: string;
@@ -20,10 +24,17 @@ export interface Challenge<T> {
   expiresAt: number;
 }
 
-interface Entry<T> extends Challenge<T> {
+interface Entry<T, R> extends Challenge<T> {
   state: "open" | "in_use" | "used";
   client: string;
+  outcome?: R;
 }
+
+/** What a reader of a challenge learns (`stateOf`): taking or consuming is not reading. */
+export type ChallengeStatus<T, R> =
+  | { state: "open"; challenge: Challenge<T> }
+  | { state: "used"; challenge: Challenge<T>; outcome: R | undefined }
+  | { state: "expired"; challenge: Challenge<T> };
 
 export interface ChallengeStoreOptions {
   ttlMs?: number;
@@ -36,8 +47,8 @@ export interface ChallengeStoreOptions {
 /** The client of challenges issued without one (callers outside HTTP). */
 const NO_CLIENT = "";
 
-export class ChallengeStore<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+export class ChallengeStore<T, R = never> {
+  private readonly entries = new Map<string, Entry<T, R>>();
   /** Ids of each client's entries, oldest first. */
   private readonly byClient = new Map<string, Set<string>>();
   readonly ttlMs: number;
@@ -60,7 +71,7 @@ export class ChallengeStore<T> {
   issue(payload: T, client: string = NO_CLIENT): Challenge<T> {
     this.makeRoomFor(client);
     const issuedAt = this.now();
-    const entry: Entry<T> = { id: `0x${randomBytes(32).toString("hex")}`, payload, issuedAt, expiresAt: issuedAt + this.ttlMs, state: "open", client };
+    const entry: Entry<T, R> = { id: `0x${randomBytes(32).toString("hex")}`, payload, issuedAt, expiresAt: issuedAt + this.ttlMs, state: "open", client };
     this.entries.set(entry.id, entry);
     let ids = this.byClient.get(client);
     if (ids === undefined) this.byClient.set(client, (ids = new Set()));
@@ -80,10 +91,26 @@ export class ChallengeStore<T> {
     return entry;
   }
 
-  /** Consumes a taken challenge: from now on it answers 409. */
-  consume(id: string): void {
+  /** Consumes a taken challenge: from now on it answers 409; `outcome` is what `stateOf` tells until expiry. */
+  consume(id: string, outcome?: R): void {
     const entry = this.entries.get(id);
-    if (entry !== undefined) entry.state = "used";
+    if (entry === undefined) return;
+    entry.state = "used";
+    if (outcome !== undefined) entry.outcome = outcome;
+  }
+
+  /**
+   * Reads a challenge's state without taking it (a verification in flight is still open). Throws
+   * 404 for an id never issued here or already evicted; an expired one answers "expired" and
+   * forgets its outcome, as the store forgets the entry once it needs the room.
+   */
+  stateOf(id: string): ChallengeStatus<T, R> {
+    const entry = this.entries.get(id.toLowerCase());
+    if (entry === undefined) throw new NotFoundError("Unknown challenge (never issued here, or forgotten after a restart)");
+    const challenge: Challenge<T> = { id: entry.id, payload: entry.payload, issuedAt: entry.issuedAt, expiresAt: entry.expiresAt };
+    if (this.now() > entry.expiresAt) return { state: "expired", challenge };
+    if (entry.state === "used") return { state: "used", challenge, outcome: entry.outcome };
+    return { state: "open", challenge };
   }
 
   /** Gives a taken challenge back when verification could not happen (the chain was down). */
@@ -92,14 +119,12 @@ export class ChallengeStore<T> {
     if (entry !== undefined && entry.state === "in_use") entry.state = "open";
   }
 
-  private usable(id: string): Entry<T> {
+  private usable(id: string): Entry<T, R> {
     const entry = this.entries.get(id.toLowerCase());
     if (entry === undefined) throw new NotFoundError("Unknown challenge (never issued here, or forgotten after a restart)");
     if (entry.state !== "open") throw new ConflictError("This challenge was already used: ask for a new one");
-    if (this.now() > entry.expiresAt) {
-      this.remove(entry.id);
-      throw new ExpiredError("This challenge has expired: ask for a new one");
-    }
+    // Kept (bounded, evicted when room is needed) so that stateOf can still say "expired".
+    if (this.now() > entry.expiresAt) throw new ExpiredError("This challenge has expired: ask for a new one");
     return entry;
   }
 

@@ -1,3 +1,4 @@
+import { ZeroAddress } from "ethers";
 import { DependencyUnavailableError, NotFoundError } from "../errors.js";
 import type { IndexReader } from "../store/IndexStore.js";
 import type { ChallengeStore } from "./challenge-store.js";
@@ -44,10 +45,22 @@ export interface OwnershipChallengeView {
   };
 }
 
+/** The store of ownership challenges: each keeps the result of its proof for a watching device. */
+export type OwnershipChallenges = ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>;
+
+function typedDataOf(identity: ChainIdentity, tokenId: string, owner: string, challengeId: string): OwnershipChallengeView["typedData"] {
+  return {
+    types: { EIP712Domain: EIP712_DOMAIN_TYPE, ...OWNERSHIP_PROOF_TYPES },
+    primaryType: "OwnershipProof",
+    domain: { name: "Hallmark Certificate", version: "1", chainId: identity.chainId, verifyingContract: identity.certificateAddress },
+    message: { tokenId, owner, challenge: challengeId },
+  };
+}
+
 export function createOwnershipChallenge(
   index: IndexReader,
   identity: ChainIdentity,
-  challenges: ChallengeStore<OwnershipChallengePayload>,
+  challenges: OwnershipChallenges,
   tokenId: bigint,
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
@@ -59,12 +72,7 @@ export function createOwnershipChallenge(
     challengeId: challenge.id,
     tokenId: certificate.tokenId,
     expiresAt: new Date(challenge.expiresAt).toISOString(),
-    typedData: {
-      types: { EIP712Domain: EIP712_DOMAIN_TYPE, ...OWNERSHIP_PROOF_TYPES },
-      primaryType: "OwnershipProof",
-      domain: { name: "Hallmark Certificate", version: "1", chainId: identity.chainId, verifyingContract: identity.certificateAddress },
-      message: { tokenId: certificate.tokenId, owner: certificate.owner, challenge: challenge.id },
-    },
+    typedData: typedDataOf(identity, certificate.tokenId, certificate.owner, challenge.id),
   };
 }
 
@@ -79,7 +87,7 @@ export interface OwnershipProofResult {
 
 export async function verifyOwnershipProof(
   chain: CertificateChainReader,
-  challenges: ChallengeStore<OwnershipChallengePayload>,
+  challenges: OwnershipChallenges,
   proof: { challengeId: string; signature: string; tokenId?: bigint },
 ): Promise<OwnershipProofResult> {
   const peeked = challenges.peek(proof.challengeId);
@@ -93,11 +101,51 @@ export async function verifyOwnershipProof(
     const block = await chain.headBlock();
     const address = await chain.ownerOf(tokenId, block);
     const valid = address !== null && (await chain.verifyOwnership(tokenId, challenge.id, proof.signature, block));
-    challenges.consume(challenge.id);
-    return { tokenId: challenge.payload.tokenId, owner: valid, address, block };
+    const result: OwnershipProofResult = { tokenId: challenge.payload.tokenId, owner: valid, address, block };
+    challenges.consume(challenge.id, result);
+    return result;
   } catch (error) {
     if (error instanceof DependencyUnavailableError) challenges.release(challenge.id);
     else challenges.consume(challenge.id);
     throw error;
+  }
+}
+
+/**
+ * A challenge as a second device sees it (the buyer's phone while the seller signs on theirs):
+ * - pending: not proven yet; with the typed data, so the seller's device can sign it;
+ * - proven: the proof's result, exactly what POST /v1/ownership/proofs answered;
+ * - failed: a proof was submitted but could not be decided (the contract refused the call);
+ * - expired: past its expiry, whatever happened before.
+ *
+ * Security: the id is 32 random bytes handed only to whoever asked for the challenge, so knowing
+ * it is the capability to watch (and to sign). Reading consumes nothing. The state tells no more
+ * than the proof's answer does: owner or not, and `address`, the owner at `block` (the signer
+ * when `owner` is true; a public fact on-chain otherwise). It lives in the challenge's bounded
+ * entry and expires with it.
+ */
+export type OwnershipChallengeState =
+  | ({ state: "pending"; challengeId: string; expiresAt: string } & Pick<OwnershipChallengeView, "tokenId" | "typedData">)
+  | ({ state: "proven"; challengeId: string; expiresAt: string } & OwnershipProofResult)
+  | { state: "failed" | "expired"; challengeId: string; tokenId: string; expiresAt: string };
+
+export function ownershipChallengeState(
+  index: IndexReader,
+  identity: ChainIdentity,
+  challenges: OwnershipChallenges,
+  challengeId: string,
+): OwnershipChallengeState {
+  const status = challenges.stateOf(challengeId);
+  const { id, payload } = status.challenge;
+  const base = { challengeId: id, tokenId: payload.tokenId, expiresAt: new Date(status.challenge.expiresAt).toISOString() };
+  switch (status.state) {
+    case "expired":
+      return { state: "expired", ...base };
+    case "used":
+      return status.outcome === undefined ? { state: "failed", ...base } : { state: "proven", ...base, ...status.outcome };
+    case "open": {
+      const owner = index.getCertificate(payload.tokenId)?.owner ?? ZeroAddress;
+      return { state: "pending", ...base, typedData: typedDataOf(identity, payload.tokenId, owner, id) };
+    }
   }
 }

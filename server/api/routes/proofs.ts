@@ -1,8 +1,8 @@
 import { Router } from "express";
 import { clientKeyOf } from "../client-key.js";
 import { createChipChallenge, verifyChipProof } from "../../verification/chip.js";
-import { createOwnershipChallenge, verifyOwnershipProof } from "../../verification/ownership.js";
-import { ChallengeRequest, parseInput, ProofRequest } from "./schemas.js";
+import { createOwnershipChallenge, ownershipChallengeState, verifyOwnershipProof } from "../../verification/ownership.js";
+import { ChallengeParams, ChallengeRequest, parseInput, ProofRequest } from "./schemas.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
 import { sendJson } from "./v1-dependencies.js";
 
@@ -12,6 +12,10 @@ import { sendJson } from "./v1-dependencies.js";
  * checked against the chip bound at mint (chipOf at the head). Challenges are single-use:
  * replay → 409, expired → 410, unknown → 404, issued for another token → 422; chain down → 503.
  * Each client (IP, or IPv6 /64) holds a bounded share of the open challenges.
+ *
+ * An ownership challenge's state (pending / proven / failed / expired) can be read by whoever
+ * holds its id, the buyer's phone while the seller signs on theirs: see ownershipChallengeState
+ * for what it reveals. Reading consumes nothing.
  */
 export function proofsRouter(deps: V1Dependencies): Router {
   const { verifier } = deps;
@@ -22,6 +26,13 @@ export function proofsRouter(deps: V1Dependencies): Router {
     const view = createOwnershipChallenge(verifier.index, verifier.identity, deps.ownershipChallenges, tokenId, clientKeyOf(request.ip));
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), view, 201);
+  });
+
+  router.get("/v1/ownership/challenges/:challengeId", (request, response) => {
+    const { challengeId } = parseInput(ChallengeParams, request.params, "path");
+    const state = ownershipChallengeState(verifier.index, verifier.identity, deps.ownershipChallenges, challengeId);
+    response.setHeader("Cache-Control", "no-store");
+    sendJson(response, deps.freshness(), state);
   });
 
   router.post("/v1/ownership/proofs", async (request, response) => {

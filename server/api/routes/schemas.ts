@@ -90,6 +90,12 @@ export const ResolverQuery = z.object({ brand: BrandId.optional(), linkType: z.s
 
 export const ChallengeRequest = z.strictObject({ tokenId: TokenId });
 
+/** A challenge's id in a path: the bytes32 the challenge answer named (the capability to watch it). */
+export const ChallengeParams = z.object({ challengeId: Bytes32.describe("challengeId from POST /v1/ownership/challenges") });
+
+/** The verification page asks for the QR code of its prove link with the id in the body, not the URL (logs). */
+export const ProveQrRequest = z.strictObject({ challengeId: Bytes32 });
+
 export const ProofRequest = z.strictObject({
   challengeId: Bytes32,
   signature: Signature,

@@ -5,13 +5,13 @@ import type { ChallengeStore } from "../../verification/challenge-store.js";
 import type { ChipChallengePayload } from "../../verification/chip.js";
 import type { VerifierContext } from "../../verification/context.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
-import type { OwnershipChallengePayload } from "../../verification/ownership.js";
+import type { OwnershipChallenges } from "../../verification/ownership.js";
 import type { EventStreams } from "./events.js";
 
 /** What the /v1 routes need; built by the composition root (server/main.ts) or a test. */
 export interface V1Dependencies {
   verifier: VerifierContext;
-  ownershipChallenges: ChallengeStore<OwnershipChallengePayload>;
+  ownershipChallenges: OwnershipChallenges;
   chipChallenges: ChallengeStore<ChipChallengePayload>;
   brandSalts: ReadonlyMap<number, string>;
   gs1Prefixes: ReadonlyMap<string, number>;

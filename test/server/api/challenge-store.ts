@@ -44,6 +44,20 @@ describe("ChallengeStore", function () {
     expect(() => store.take("0x" + "00".repeat(32))).to.throw(NotFoundError);
   });
 
+  it("lets the state be read without taking it: open, then used with its outcome, then expired", function () {
+    const outcomes = new ChallengeStore<{ tokenId: string }, { owner: boolean }>({ ttlMs: 60_000, now: () => now });
+    const challenge = outcomes.issue({ tokenId: "1" });
+    expect(outcomes.stateOf(challenge.id).state).to.equal("open");
+    expect(outcomes.stateOf(challenge.id).state).to.equal("open");
+    outcomes.take(challenge.id);
+    expect(outcomes.stateOf(challenge.id).state).to.equal("open");
+    outcomes.consume(challenge.id, { owner: true });
+    expect(outcomes.stateOf(challenge.id)).to.deep.include({ state: "used", outcome: { owner: true } });
+    now += 60_001;
+    expect(outcomes.stateOf(challenge.id)).to.deep.equal({ state: "expired", challenge: { ...challenge } });
+    expect(() => outcomes.stateOf("0x" + "00".repeat(32))).to.throw(NotFoundError);
+  });
+
   it("keeps at most maxEntries, dropping expired then oldest", function () {
     const first = store.issue({ tokenId: "1" });
     store.issue({ tokenId: "2" });

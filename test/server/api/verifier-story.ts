@@ -10,7 +10,7 @@ import { freshnessOf } from "../../../server/verification/freshness.js";
 import { checkDigit } from "../../../server/verification/gs1.js";
 import { buildTwinCollection } from "../../../server/issuer/twinCollection.js";
 import type { ChipChallengePayload } from "../../../server/verification/chip.js";
-import type { OwnershipChallengePayload } from "../../../server/verification/ownership.js";
+import type { OwnershipChallengePayload, OwnershipProofResult } from "../../../server/verification/ownership.js";
 import { CLAIM_TYPES, ethers, networkHelpers } from "../../contracts/fixtures.js";
 import { listen } from "../support/http-server.js";
 import { buildStack, getJson, GS1_PREFIX_A, postJson } from "./stack.js";
@@ -383,7 +383,7 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
         ipfs: stack.metadataStore,
         v1: {
           verifier: { index: store, documents: { reader: stack.metadataStore }, chain, identity: { chainId: stack.deployments.chainId, certificateAddress: stack.deployments.contracts.HallmarkCertificate } },
-          ownershipChallenges: new ChallengeStore<OwnershipChallengePayload>(),
+          ownershipChallenges: new ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>(),
           chipChallenges: new ChallengeStore<ChipChallengePayload>(),
           brandSalts: new Map(),
           gs1Prefixes: new Map(),
