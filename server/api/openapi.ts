@@ -12,6 +12,7 @@ import {
   OwnerItemsQuery,
   PageQuery,
   ProofRequest,
+  ProveQrRequest,
   ResolverQuery,
   Serial,
   TokenId,
@@ -116,6 +117,19 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "Customer verification page (server/web): verdict, product, passport, history, ownership check, share QR; ?lang=en|fr",
     params: { tokenId: TokenId },
     responses: { "200": ["HTML page", { type: "string" }, "text/html"], "400": ["HTML page: malformed id", { type: "string" }, "text/html"], "404": ["HTML page: Unknown verdict", { type: "string" }, "text/html"], ...problems(429) },
+  },
+  {
+    method: "get", path: "/v/{tokenId}/prove", operationId: "provePage", tags: ["pages"],
+    summary: "The seller's prove page, opened from the buyer's QR code: signs the challenge named in the fragment (#challenge=0x…) with a browser wallet; ?lang=en|fr",
+    params: { tokenId: TokenId },
+    responses: { "200": ["HTML page", { type: "string" }, "text/html"], "400": ["HTML page: malformed id", { type: "string" }, "text/html"], "404": ["HTML page: Unknown verdict", { type: "string" }, "text/html"], ...problems(429) },
+  },
+  {
+    method: "post", path: "/v/{tokenId}/prove/qr", operationId: "proveQr", tags: ["pages"],
+    summary: "SVG QR code of the prove link for a pending ownership challenge of this certificate (the buyer's screen shows it); the id goes in the body, not the URL",
+    params: { tokenId: TokenId },
+    body: ProveQrRequest,
+    responses: { "200": ["SVG QR code", { type: "string" }, "image/svg+xml"], ...COMMON, ...problems(404, 409, 413) },
   },
   {
     method: "get", path: "/b/{brand}/{serial}", operationId: "serialPage", tags: ["pages"],

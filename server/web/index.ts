@@ -3,15 +3,16 @@ import { fileURLToPath } from "node:url";
 import express, { Router } from "express";
 import type { NextFunction, Request, Response } from "express";
 import { z } from "zod";
-import { BrandId, Serial } from "../api/routes/schemas.js";
+import { BrandId, parseInput, ProveQrRequest, Serial } from "../api/routes/schemas.js";
 import type { V1Dependencies } from "../api/routes/v1-dependencies.js";
-import { InvalidInputError, NotFoundError } from "../errors.js";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import { MAX_PAGE_LIMIT } from "../store/IndexStore.js";
 import { designView } from "../verification/catalogue.js";
 import { resolveCertificate } from "../verification/certificate.js";
 import type { VerifiedMetadata } from "../verification/committed-document.js";
 import { verifiedDocument } from "../verification/committed-document.js";
 import { parseUint256 } from "../verification/ids.js";
+import { ownershipChallengeState } from "../verification/ownership.js";
 import type { ProvenanceEventView } from "../verification/provenance.js";
 import { provenanceOf } from "../verification/provenance.js";
 import { tokenIdOfSerial } from "../verification/serial.js";
@@ -20,7 +21,7 @@ import { pickLocale } from "./i18n/index.js";
 import type { Messages } from "./i18n/index.js";
 import { renderClaimPage } from "./pages/claim.js";
 import { renderGarmentPage } from "./pages/garment.js";
-import { renderUnknownPage, renderVerifyPage } from "./pages/verify.js";
+import { renderProvePage, renderUnknownPage, renderVerifyPage } from "./pages/verify.js";
 import { qrSvg } from "./qr.js";
 import { GARMENT_CSP, sendPage } from "./send-page.js";
 
@@ -142,6 +143,7 @@ export function createWebRouter(deps: WebDependencies): Router {
       sendPage(
         response,
         renderVerifyPage(t, {
+          proveUrl: `${pageUrl}/prove`,
           view,
           metadataBlock: record?.metadataUpdatedAtBlock ?? view.issued.block,
           provenance,
@@ -152,6 +154,44 @@ export function createWebRouter(deps: WebDependencies): Router {
           path: request.originalUrl,
         }),
       );
+    }),
+  );
+
+  // The seller's phone, from the buyer's QR code: the challenge id is in the fragment (#challenge=),
+  // which the browser never sends, so it is in no access log.
+  router.get(
+    "/v/:tokenId/prove",
+    handle(async (request, response) => {
+      const t = pickLocale(request);
+      const tokenId = parseUint256(String(request.params.tokenId));
+      if (tokenId === null) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+      let view;
+      try {
+        view = await resolveCertificate(verifier.index, verifier.documents, tokenId);
+      } catch (error) {
+        if (error instanceof NotFoundError) return sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
+        throw error;
+      }
+      response.setHeader("Referrer-Policy", "no-referrer");
+      sendPage(response, renderProvePage(t, { view, path: request.originalUrl }));
+    }),
+  );
+
+  // The QR code of a pending challenge's prove link, for the buyer's screen. The id comes in the
+  // body (not the URL, so no log holds it); only links to this verifier's prove page are drawn,
+  // so this is no general QR service.
+  router.post(
+    "/v/:tokenId/prove/qr",
+    handle(async (request, response) => {
+      const tokenId = parseUint256(String(request.params.tokenId));
+      if (tokenId === null) throw new InvalidInputError(`Malformed path ${request.path}`);
+      const { challengeId } = parseInput(ProveQrRequest, request.body, "body");
+      const state = ownershipChallengeState(verifier.index, verifier.identity, v1.ownershipChallenges, challengeId);
+      if (state.tokenId !== tokenId.toString()) throw new NotFoundError("No such challenge for this certificate");
+      if (state.state !== "pending") throw new ConflictError(`This challenge is ${state.state}: ask for a new one`);
+      const link = `${originOf(request, deps.publicUrl)}/v/${state.tokenId}/prove#challenge=${state.challengeId}`;
+      response.setHeader("Cache-Control", "no-store");
+      response.type("image/svg+xml").send(await qrSvg(link));
     }),
   );
 

@@ -343,7 +343,67 @@ describe("customer verification pages (browser)", function () {
         await result.waitFor();
         expect(await result.innerText()).to.match(/^Not verified/);
       });
+
+    describe("when the buyer, on their own phone, asks the seller to prove ownership on theirs", function () {
+      const token = () => stack.demo.tokens.resold;
+
+      /** The buyer's page showing the QR code and the prove link, waiting for the seller. */
+      async function askTheSeller(): Promise<{ buyer: Page; link: string }> {
+        const buyer = await open(`/v/${token()}`);
+        await buyer.getByRole("button", { name: "Ask the seller to prove ownership" }).click();
+        await buyer.locator('#watch-status[data-state="pending"]').waitFor();
+        const link = await buyer.locator("#watch-link").getAttribute("href");
+        expect(link).to.match(new RegExp(`^${stack.publicUrl}/v/${token()}/prove#challenge=0x[0-9a-f]{64}$`));
+        return { buyer, link: link! };
+      }
+
+      it("shows a QR code of the prove link and waiting, with no serious accessibility violation", async function () {
+        const { buyer } = await askTheSeller();
+        const qr = buyer.getByRole("img", { name: "QR code of the link the seller opens to prove ownership" });
+        expect(await qr.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth)).to.be.greaterThan(0);
+        expect(await buyer.locator("#watch-status").innerText()).to.match(/^⏳ Waiting for the seller to sign/);
+        await screenshot(buyer, "verify-watch-waiting");
+        expect(await seriousAxeViolations(buyer)).to.deep.equal([]);
+      });
+
+      it("shows the buyer the owner verified once the seller has signed from the link on their own phone", async function () {
+        const { buyer, link } = await askTheSeller();
+        await withContext({}, async (sellerPhone) => {
+          const seller = await sellerPhone.newPage();
+          await walletFor(seller, signers[9]); // bob owns the resold bag
+          await seller.goto(link);
+          await seller.getByRole("button", { name: "Sign with my wallet" }).click();
+          const done = seller.locator('#prove-result[data-owner="true"]');
+          await done.waitFor();
+          expect(await done.innerText()).to.match(/^✓ Done: wallet 0x.*Show the buyer their screen\.$/);
+        });
+        const verdict = buyer.locator('#watch-status[data-owner="true"]');
+        await verdict.waitFor({ timeout: 10_000 });
+        expect(await verdict.innerText()).to.match(/^✓ Verified: the seller's wallet 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4} owns this certificate/);
+        await screenshot(buyer, "verify-watch-proven");
+      });
+
+      it("shows the buyer not the owner when another wallet signs", async function () {
+        const { buyer, link } = await askTheSeller();
+        await withContext({}, async (sellerPhone) => {
+          const seller = await sellerPhone.newPage();
+          await walletFor(seller, signers[8]); // alice sold it
+          await seller.goto(link);
+          await seller.getByRole("button", { name: "Sign with my wallet" }).click();
+          await seller.locator('#prove-result[data-owner="false"]').waitFor();
+        });
+        const verdict = buyer.locator('#watch-status[data-owner="false"]');
+        await verdict.waitFor({ timeout: 10_000 });
+        expect(await verdict.innerText()).to.match(/^✗ Not verified/);
+      });
+
+      it("tells the seller a link without a challenge is of no use", async function () {
+        const seller = await open(`/v/${token()}/prove`);
+        expect(await seller.locator("#prove-result").innerText()).to.match(/^This link has no challenge/);
+        expect(await seller.locator("#prove-button").isHidden()).to.equal(true);
+      });
     });
+  });
   });
 
   describe("/b/:brand/:serial (a printed serial)", function () {

@@ -25,6 +25,8 @@ export interface VerifyPageData {
   pageUrl: string;
   qrSvg: string;
   path: string;
+  /** The seller's prove page for this certificate, at the public origin (the buyer's QR code adds the challenge). */
+  proveUrl: string;
 }
 
 function warnings(t: Messages, view: CertificateView): SafeHtml {
@@ -138,7 +140,14 @@ function ownership(t: Messages): SafeHtml {
 <p>${t.ownershipHelp}</p>
 <noscript><p>${t.ownershipNoJs}</p></noscript>
 <button type="button" id="ownership-button" class="button" hidden>${t.ownershipButton}</button>
-<p id="ownership-result" class="result" role="status" aria-live="polite"></p></section>`;
+<p id="ownership-result" class="result" role="status" aria-live="polite"></p>
+<button type="button" id="watch-button" class="button secondary" hidden>${t.watchButton}</button>
+<div id="watch-panel" class="watch" hidden>
+<p>${t.watchHelp}</p>
+<img id="watch-qr" class="qr" alt="${t.watchQrAlt}" width="192" height="192">
+<p><a id="watch-link" class="wrap small" href="#"></a></p>
+</div>
+<p id="watch-status" class="result" role="status" aria-live="polite"></p></section>`;
 }
 
 export function share(t: Messages, pageUrl: string, qrSvg: string): SafeHtml {
@@ -180,8 +189,31 @@ ${share(t, data.pageUrl, data.qrSvg)}`;
     title: `${t.verdict[kind]} — ${name}`,
     path: data.path,
     body,
-    head: jsonScript("hallmark-page", { tokenId: view.tokenId, messages: t.client }),
+    head: jsonScript("hallmark-page", { tokenId: view.tokenId, proveUrl: data.proveUrl, messages: t.client }),
     scripts: [`${ASSET_BASE}/verify.js`],
+  });
+}
+
+/** The seller's phone, opened from the buyer's QR code: sign the challenge named in the fragment. */
+export function renderProvePage(t: Messages, data: { view: CertificateView; path: string }): string {
+  const { view } = data;
+  const doc = view.metadata.document;
+  const name = doc?.passport.productName ?? doc?.name ?? `${t.certificateNumber} ${view.tokenId}`;
+  const body = html`<h1 class="page-title">${t.prove.title}</h1>
+<p class="product-name">${name}</p>
+<section aria-labelledby="prove-title" class="card"><h2 id="prove-title" class="visually-hidden">${t.prove.title}</h2>
+<p>${format(t.prove.intro, { tokenId: view.tokenId })}</p>
+<noscript><p>${t.prove.noJs}</p></noscript>
+<button type="button" id="prove-button" class="button" hidden>${t.ownershipButton}</button>
+<p id="prove-result" class="result" role="status" aria-live="polite"></p></section>
+<p><a href="/v/${view.tokenId}">${t.prove.back}</a></p>`;
+  return page({
+    t,
+    title: t.prove.title,
+    path: data.path,
+    body,
+    head: jsonScript("hallmark-page", { tokenId: view.tokenId, messages: t.client }),
+    scripts: [`${ASSET_BASE}/prove.js`],
   });
 }
 
