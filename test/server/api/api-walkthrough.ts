@@ -59,6 +59,9 @@ Every request and answer below was captured from a real run (\`HALLMARK_CAPTURE_
 the in-process chain with the contracts deployed, an embedded IPFS node, the sqlite index and the indexer.
 Addresses, token ids and hashes are those of that run (host shown as \`${host}\`); long lists are cut with "… n more"
 and the digital product passport inside metadata documents is elided.
+When the buyer and the seller each hold their own phone, the buyer's device asks for the ownership challenge and watches
+\`GET /v1/ownership/challenges/{challengeId}\` (\`pending\`, then \`proven\` with the proof's result, or \`expired\`) while
+the seller's wallet signs it and posts the proof; knowing the random 32-byte id is what lets a device watch.
 
 Conventions (all routes):
 - Every answer carries \`index: { block, caughtUp, head }\` — the block the index has reached and whether it is within the
