@@ -28,6 +28,9 @@ export interface AnswerCacheOptions {
   maxBytes?: number;
 }
 
+/** What an entry costs against the byte bound: its key and its UTF-8 body. */
+const sizeOf = (key: string, entry: CachedAnswer): number => entry.prefix.length + key.length;
+
 export class AnswerCache {
   private readonly entries = new Map<string, CachedAnswer>();
   private readonly version: () => number;
@@ -57,15 +60,8 @@ export class AnswerCache {
   }
 
   get(key: string): CachedAnswer | undefined {
-    this.currentVersion();
-    const entry = this.entries.get(key);
-    if (entry === undefined) {
-      this.missCount += 1;
-      return undefined;
-    }
-    this.hitCount += 1;
-    this.entries.delete(key); // Most recently used goes last.
-    this.entries.set(key, entry);
+    const entry = this.peek(key);
+    if (entry === undefined) this.missCount += 1;
     return entry;
   }
 
@@ -88,18 +84,18 @@ export class AnswerCache {
   set(key: string, body: object, builtAt: number): CachedAnswer {
     const entry = uncachedAnswer(body);
     if (builtAt !== this.currentVersion()) return entry;
-    const bytes = entry.prefix.length + key.length;
+    const bytes = sizeOf(key, entry);
     if (bytes > this.maxBytes) return entry;
     const previous = this.entries.get(key);
     if (previous !== undefined) {
-      this.totalBytes -= previous.prefix.length + key.length;
+      this.totalBytes -= sizeOf(key, previous);
       this.entries.delete(key);
     }
     this.entries.set(key, entry);
     this.totalBytes += bytes;
     while (this.entries.size > this.maxEntries || this.totalBytes > this.maxBytes) {
       const oldest = this.entries.keys().next().value as string;
-      this.totalBytes -= this.entries.get(oldest)!.prefix.length + oldest.length;
+      this.totalBytes -= sizeOf(oldest, this.entries.get(oldest)!);
       this.entries.delete(oldest);
     }
     return entry;

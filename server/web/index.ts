@@ -9,6 +9,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import { MAX_PAGE_LIMIT } from "../store/IndexStore.js";
 import { designView } from "../verification/catalogue.js";
 import { resolveCertificate } from "../verification/certificate.js";
+import type { CertificateView } from "../verification/certificate.js";
 import type { VerifiedMetadata } from "../verification/committed-document.js";
 import { verifiedDocument } from "../verification/committed-document.js";
 import { parseUint256 } from "../verification/ids.js";
@@ -97,6 +98,22 @@ export function createWebRouter(deps: WebDependencies): Router {
   const { verifier } = v1;
   const router = Router();
 
+  /** The certificate a page is about, or null once the Unknown page is sent (400 malformed, 404 unknown). */
+  async function certificateOrUnknown(request: Request, response: Response, t: Messages): Promise<{ tokenId: bigint; view: CertificateView } | null> {
+    const tokenId = parseUint256(String(request.params.tokenId));
+    if (tokenId === null) {
+      sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+      return null;
+    }
+    try {
+      return { tokenId, view: await resolveCertificate(verifier.index, verifier.documents, tokenId) };
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
+      return null;
+    }
+  }
+
   router.use("/web/assets", (request, _response, next) => {
     // The folder holds its own lint config; only the page assets are public.
     if (!/^\/[a-z-]+\.(?:js|css)$/.test(request.path) || request.path === "/eslint.config.js") next("router");
@@ -121,15 +138,9 @@ export function createWebRouter(deps: WebDependencies): Router {
     "/v/:tokenId",
     handle(async (request, response) => {
       const t = pickLocale(request);
-      const tokenId = parseUint256(String(request.params.tokenId));
-      if (tokenId === null) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
-      let view;
-      try {
-        view = await resolveCertificate(verifier.index, verifier.documents, tokenId);
-      } catch (error) {
-        if (error instanceof NotFoundError) return sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
-        throw error;
-      }
+      const found = await certificateOrUnknown(request, response, t);
+      if (found === null) return;
+      const { tokenId, view } = found;
       const provenance = allProvenance(v1, tokenId);
       const digests = [...new Set(provenance.filter((e) => e.details !== null && REPORTED_KINDS.has(e.kind)).map((e) => e.details?.digest ?? ""))];
       const details = new Map<string, VerifiedMetadata<"provenance-details">>();
@@ -163,15 +174,9 @@ export function createWebRouter(deps: WebDependencies): Router {
     "/v/:tokenId/prove",
     handle(async (request, response) => {
       const t = pickLocale(request);
-      const tokenId = parseUint256(String(request.params.tokenId));
-      if (tokenId === null) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
-      let view;
-      try {
-        view = await resolveCertificate(verifier.index, verifier.documents, tokenId);
-      } catch (error) {
-        if (error instanceof NotFoundError) return sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
-        throw error;
-      }
+      const found = await certificateOrUnknown(request, response, t);
+      if (found === null) return;
+      const { view } = found;
       response.setHeader("Referrer-Policy", "no-referrer");
       sendPage(response, renderProvePage(t, { view, path: request.originalUrl }));
     }),
@@ -231,15 +236,9 @@ export function createWebRouter(deps: WebDependencies): Router {
     "/claim/:tokenId",
     handle(async (request, response) => {
       const t = pickLocale(request);
-      const tokenId = parseUint256(String(request.params.tokenId));
-      if (tokenId === null) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
-      let view;
-      try {
-        view = await resolveCertificate(verifier.index, verifier.documents, tokenId);
-      } catch (error) {
-        if (error instanceof NotFoundError) return sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
-        throw error;
-      }
+      const found = await certificateOrUnknown(request, response, t);
+      if (found === null) return;
+      const { tokenId, view } = found;
       const state = await deps.claims.claimStateOf(tokenId);
       response.setHeader("Referrer-Policy", "no-referrer");
       sendPage(
