@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { MIGRATIONS } from "../../../server/store/sqlite/schema.js";
@@ -33,6 +34,46 @@ describe("SqliteIndexStore", function () {
         expect(second.getBrand(1)).to.include({ name: "Maison A" });
         expect(second.ensureIdentity(IDENTITY)).to.deep.equal({ rebuilt: false });
         second.close();
+      });
+    });
+  });
+
+  describe("completeRebuild", function () {
+    describe("when the index is a file", function () {
+      it("renames the rebuilt file over the served one, which a reopen then finds", function () {
+        const file = join(temp.path, "rebuilt.sqlite");
+        const store = new SqliteIndexStore({ location: file });
+        store.ensureIdentity(IDENTITY);
+        store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        store.beginRebuild();
+        expect(existsSync(`${file}.rebuild`)).to.equal(true);
+        store.applyBlockRange(range(1, 3), () => undefined);
+        store.completeRebuild();
+        expect(existsSync(`${file}.rebuild`)).to.equal(false);
+        expect(store.getBrand(1)).to.equal(null);
+        expect(store.status()).to.include({ indexedBlock: 3 });
+        store.close();
+        const reopened = new SqliteIndexStore({ location: file });
+        expect(reopened.checkpoint()?.blockNumber).to.equal(3);
+        expect(reopened.ensureIdentity(IDENTITY)).to.deep.equal({ rebuilt: false });
+        reopened.close();
+      });
+    });
+    describe("when the process stopped mid-rebuild", function () {
+      it("reopens the last complete index and forgets the partial one", function () {
+        const file = join(temp.path, "interrupted.sqlite");
+        const store = new SqliteIndexStore({ location: file });
+        store.ensureIdentity(IDENTITY);
+        store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        store.beginRebuild();
+        store.applyBlockRange(range(1, 2), () => undefined);
+        store.close();
+        const reopened = new SqliteIndexStore({ location: file });
+        expect(existsSync(`${file}.rebuild`)).to.equal(false);
+        expect(reopened.rebuilding()).to.equal(false);
+        expect(reopened.getBrand(1)).to.include({ name: "Maison A" });
+        expect(reopened.checkpoint()?.blockNumber).to.equal(1);
+        reopened.close();
       });
     });
   });
