@@ -361,7 +361,7 @@ const COMPONENT_SCHEMAS: Record<string, object> = {
     type: "object",
     required: ["block", "caughtUp"],
     description: "How fresh the answer is: carried by every answer (problems too)",
-    properties: { block: { type: "integer" }, caughtUp: { type: "boolean" }, head: { type: ["integer", "null"] }, stale: { const: true } },
+    properties: { block: { type: "integer" }, caughtUp: { type: "boolean" }, head: { type: ["integer", "null"] }, stale: { const: true }, rebuilding: { const: true } },
   },
   Problem: {
     type: "object",
