@@ -1,5 +1,5 @@
-import { problemFor } from "../../api/problem.js";
-import type { Problem } from "../../api/problem.js";
+import { problemFor } from "../../http/problem.js";
+import type { Problem } from "../../http/problem.js";
 import type { MintJobView } from "../jobs/mint-jobs.js";
 
 /** A mint job as the issuer API sends it: the job's failure, if any, as an RFC 9457 problem document. */
