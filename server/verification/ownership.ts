@@ -4,6 +4,8 @@ import type { IndexReader } from "../store/IndexStore.js";
 import type { ChallengeStore } from "./challenge-store.js";
 import type { ChainIdentity } from "./context.js";
 import type { CertificateChainReader } from "../chain/contracts.js";
+import { certificateDomain, EIP712_DOMAIN_TYPE, OWNERSHIP_PROOF_TYPES } from "../chain/eip712.js";
+import type { CertificateDomain } from "../chain/eip712.js";
 import { ForeignChallengeError } from "./proof-errors.js";
 
 /**
@@ -12,21 +14,6 @@ import { ForeignChallengeError } from "./proof-errors.js";
  * the chain head (EOA signatures and EIP-1271 smart wallets alike). The server only issues
  * single-use challenges and asks the chain.
  */
-export const OWNERSHIP_PROOF_TYPES = {
-  OwnershipProof: [
-    { name: "tokenId", type: "uint256" },
-    { name: "owner", type: "address" },
-    { name: "challenge", type: "bytes32" },
-  ],
-} as const;
-
-const EIP712_DOMAIN_TYPE = [
-  { name: "name", type: "string" },
-  { name: "version", type: "string" },
-  { name: "chainId", type: "uint256" },
-  { name: "verifyingContract", type: "address" },
-] as const;
-
 export interface OwnershipChallengePayload {
   tokenId: string;
 }
@@ -39,7 +26,7 @@ export interface OwnershipChallengeView {
   typedData: {
     types: { EIP712Domain: typeof EIP712_DOMAIN_TYPE } & typeof OWNERSHIP_PROOF_TYPES;
     primaryType: "OwnershipProof";
-    domain: { name: "Hallmark Certificate"; version: "1"; chainId: number; verifyingContract: string };
+    domain: CertificateDomain<number>;
     /** `owner` is the owner the index knows; the signer puts its own address (the proof is checked against the owner at the head). */
     message: { tokenId: string; owner: string; challenge: string };
   };
@@ -52,7 +39,7 @@ function typedDataOf(identity: ChainIdentity, tokenId: string, owner: string, ch
   return {
     types: { EIP712Domain: EIP712_DOMAIN_TYPE, ...OWNERSHIP_PROOF_TYPES },
     primaryType: "OwnershipProof",
-    domain: { name: "Hallmark Certificate", version: "1", chainId: identity.chainId, verifyingContract: identity.certificateAddress },
+    domain: certificateDomain(identity.chainId, identity.certificateAddress),
     message: { tokenId, owner, challenge: challengeId },
   };
 }

@@ -4,7 +4,8 @@ import { writeFile } from "node:fs/promises";
 import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
 import { checkDigit } from "../../../server/verification/gs1.js";
-import { CLAIM_TYPES, ethers, networkHelpers } from "../../contracts/fixtures.js";
+import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
+import { ethers, networkHelpers } from "../../contracts/fixtures.js";
 import { buildStack, GS1_PREFIX_A } from "./stack.js";
 import type { Stack } from "./stack.js";
 
@@ -125,8 +126,8 @@ Conventions (all routes):
     await call("Before: in brand custody, unclaimed", "GET", `/v1/certificates/${bag.toString()}`);
     const [, nonce] = await stack.certificate.claimStateOf(bag);
     const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
-    const domain = { name: "Hallmark Certificate", version: "1", chainId: BigInt(stack.deployments.chainId), verifyingContract: stack.deployments.contracts.HallmarkCertificate };
-    const claim = await claimKey.signTypedData(domain, CLAIM_TYPES, { tokenId: bag, recipient: stack.bob.address, nonce, deadline });
+    const domain = certificateDomain(stack.deployments.chainId, stack.deployments.contracts.HallmarkCertificate);
+    const claim = await signTypedMessage(claimKey, "Claim", domain, { tokenId: bag, recipient: stack.bob.address, nonce, deadline });
     await (await stack.certificate.connect(stack.bob).claimWithCode(bag, stack.bob.address, deadline, claim)).wait();
     await stack.sync();
     const claimed = await call("After claimWithCode is indexed: the buyer owns it", "GET", `/v1/certificates/${bag.toString()}`);

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import type { HDNodeWallet } from "ethers";
-import { CLAIM_TYPES, eip712Domain, ethers, item, tokenIdOf } from "../../contracts/fixtures.js";
+import { signTypedMessage } from "../../../server/chain/eip712.js";
+import { eip712Domain, ethers, item, tokenIdOf } from "../../contracts/fixtures.js";
 import { buildIssuerStack } from "../issuer/api/issuer-stack.js";
 import type { IssuerStack } from "../issuer/api/issuer-stack.js";
 import { postJson } from "./stack.js";
@@ -55,7 +56,7 @@ describe("POST /v1/claims (the claim relay)", function () {
   async function sign(tokenId: bigint, code: HDNodeWallet, recipient: string, validFor = 3600): Promise<SignedClaim> {
     const [, nonce] = await stack.certificate.claimStateOf(tokenId);
     const deadline = (await chainTime()) + validFor;
-    const signature = await code.signTypedData(await eip712Domain(stack.certificate), CLAIM_TYPES, { tokenId, recipient, nonce, deadline });
+    const signature = await signTypedMessage(code, "Claim", await eip712Domain(stack.certificate), { tokenId, recipient, nonce, deadline });
     return { tokenId: tokenId.toString(), recipient, deadline, signature };
   }
 
