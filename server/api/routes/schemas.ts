@@ -64,7 +64,10 @@ export const Gtin = z
 
 export const Bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 0x-prefixed bytes32").transform((s) => s.toLowerCase());
 
-/** Signatures: 65-byte ECDSA, or longer for EIP-1271 wallets (bounded). */
+/**
+ * Signatures: 65-byte ECDSA from a key, or any form an EIP-1271 wallet takes (bounded). A key's
+ * 64-byte compact form passes here and gets its own 400 (server/chain/signature-form.ts).
+ */
 export const Signature = z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,2048}$/, "expected a 0x-hex signature (64 to 2048 bytes)");
 
 export const Cursor = z.string().min(1).max(512).describe("opaque cursor from a previous page's nextCursor");
@@ -111,7 +114,7 @@ export const ClaimRelayRequest = z.strictObject({
     .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[0-9]{1,20}$/, "expected unix seconds")])
     .transform((value) => BigInt(value))
     .describe("unix seconds (chain time) after which the signature is void"),
-  // The claim key is an EOA: a 65-byte (or EIP-2098 64-byte) ECDSA signature.
+  // The claim key is an EOA: a 65-byte ECDSA signature; a 64-byte EIP-2098 one gets its own 400 from the relay.
   signature: z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,65}$/, "expected a 0x-hex ECDSA signature (64 or 65 bytes)"),
 });
 
