@@ -25,7 +25,10 @@ export const Gtin = z
     return gtin;
   });
 
-/** Signatures: 65-byte ECDSA, or longer for EIP-1271 wallets (bounded). */
+/**
+ * Signatures: 65-byte ECDSA from a key, or any form an EIP-1271 wallet takes (bounded). A key's
+ * 64-byte compact form passes here and gets its own 400 (server/chain/signature-form.ts).
+ */
 export const Signature = z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,2048}$/, "expected a 0x-hex signature (64 to 2048 bytes)");
 
 export const Cursor = z.string().min(1).max(512).describe("opaque cursor from a previous page's nextCursor");
