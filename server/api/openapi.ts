@@ -16,6 +16,7 @@ import {
   ResolverQuery,
   Serial,
   TokenId,
+  VerifyPageQuery,
 } from "./routes/schemas.js";
 import { MEDIA_TYPE_NAMES } from "../issuer/media.js";
 import { AuditQuery, BrandParams, CertificateParams, ClaimCodesBody, EventBody, MintJobBody, MintJobParams, StatusBody } from "../issuer/api/schemas.js";
@@ -108,14 +109,15 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: "get", path: "/01/{gtin}/21/{serial}", operationId: "resolveDigitalLink", tags: ["resolver"],
-    summary: "GS1 Digital Link: browsers get 303 to /v/{tokenId} (or the Unknown verdict page, 404/400, for a link that names no certificate), API clients the certificate JSON",
+    summary:
+      "GS1 Digital Link: browsers get 303 to /v/{tokenId}?gtin={gtin14} (or the Unknown verdict page, 400/404/422, for a link that names no certificate), API clients the certificate JSON checked against the label's GTIN (digitalLink, flags gtin_mismatch / gtin_unconfirmed). ?brand= names the brand of a GTIN whose company prefix is not configured; it may not contradict a configured prefix (422 gtin-brand-conflict)",
     params: { gtin: Gtin, serial: Serial }, query: ResolverQuery,
-    responses: { "200": ["Certificate", ref("Certificate")], "303": ["Redirect to the verification page (Accept: text/html)"], ...COMMON, ...problems(404, 422) },
+    responses: { "200": ["Certificate checked against the label's GTIN", ref("DigitalLinkCertificate")], "303": ["Redirect to the verification page (Accept: text/html)"], ...COMMON, ...problems(404), "422": ["?brand= names another brand than the GTIN's company prefix (gtin-brand-conflict); no serial salt for the brand", ref("Problem"), "application/problem+json"] },
   },
   {
     method: "get", path: "/v/{tokenId}", operationId: "verificationPage", tags: ["pages"],
-    summary: "Customer verification page (server/web): verdict, product, passport, history, ownership check, share QR; ?lang=en|fr",
-    params: { tokenId: TokenId },
+    summary: "Customer verification page (server/web): verdict, product, passport, history, ownership check, share QR; ?lang=en|fr; ?gtin= (from a Digital Link) checks the label's GTIN against the passport's",
+    params: { tokenId: TokenId }, query: VerifyPageQuery,
     responses: { "200": ["HTML page", { type: "string" }, "text/html"], "400": ["HTML page: malformed id", { type: "string" }, "text/html"], "404": ["HTML page: Unknown verdict", { type: "string" }, "text/html"], ...problems(429) },
   },
   {
@@ -323,8 +325,8 @@ const chainEventRef = { type: "object", required: ["block", "time", "txHash"], p
 const flags = {
   type: "array",
   description:
-    "What a buyer must see. metadata_mismatch: the document IPFS returned does not hash to the on-chain digest or is not a valid document (verdict do_not_buy); metadata_unverified: it could not be checked right now (verdict caution). Every other flag means do_not_buy.",
-  items: { enum: ["stolen", "revoked", "superseded", "suspect_issuer", "metadata_mismatch", "metadata_unverified"] },
+    "What a buyer must see. metadata_mismatch: the document IPFS returned does not hash to the on-chain digest or is not a valid document (verdict do_not_buy); metadata_unverified: it could not be checked right now (verdict caution). Digital Link answers only: gtin_mismatch, the label's GTIN is not the passport's (do_not_buy); gtin_unconfirmed, the passport gives no GTIN or was not verified (caution). Every other flag means do_not_buy.",
+  items: { enum: ["stolen", "revoked", "superseded", "suspect_issuer", "metadata_mismatch", "metadata_unverified", "gtin_mismatch", "gtin_unconfirmed"] },
 };
 const verifiedMetadata = {
   type: "object",
@@ -391,6 +393,27 @@ const COMPONENT_SCHEMAS: Record<string, object> = {
       },
       index: ref("IndexFreshness"),
     },
+  },
+  DigitalLinkCertificate: {
+    allOf: [
+      ref("Certificate"),
+      {
+        type: "object",
+        required: ["digitalLink"],
+        properties: {
+          digitalLink: {
+            type: "object",
+            required: ["gtin", "passportGtin", "gtinCheck"],
+            description: "The label's GTIN checked against the one the verified passport commits to (both as GTIN-14)",
+            properties: {
+              gtin: { type: "string", pattern: "^[0-9]{14}$" },
+              passportGtin: { type: ["string", "null"], pattern: "^[0-9]{14}$" },
+              gtinCheck: { enum: ["match", "mismatch", "unconfirmed"], description: "mismatch raises gtin_mismatch, unconfirmed gtin_unconfirmed" },
+            },
+          },
+        },
+      },
+    ],
   },
   ProvenanceEvent: {
     type: "object",

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import express, { Router } from "express";
 import type { NextFunction, Request, Response } from "express";
 import { z } from "zod";
-import { BrandId, parseInput, ProveQrRequest, Serial } from "../api/routes/schemas.js";
+import { BrandId, parseInput, ProveQrRequest, Serial, VerifyPageQuery } from "../api/routes/schemas.js";
 import type { V1Dependencies } from "../api/routes/v1-dependencies.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import { MAX_PAGE_LIMIT } from "../store/IndexStore.js";
@@ -12,6 +12,7 @@ import { resolveCertificate } from "../verification/certificate.js";
 import type { CertificateView } from "../verification/certificate.js";
 import type { VerifiedMetadata } from "../verification/committed-document.js";
 import { verifiedDocument } from "../verification/committed-document.js";
+import { withGtinCheck } from "../verification/digital-link.js";
 import { parseUint256 } from "../verification/ids.js";
 import { ownershipChallengeState } from "../verification/ownership.js";
 import type { ProvenanceEventView } from "../verification/provenance.js";
@@ -138,9 +139,13 @@ export function createWebRouter(deps: WebDependencies): Router {
     "/v/:tokenId",
     handle(async (request, response) => {
       const t = pickLocale(request);
+      const query = VerifyPageQuery.safeParse(request.query);
+      if (!query.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
       const found = await certificateOrUnknown(request, response, t);
       if (found === null) return;
-      const { tokenId, view } = found;
+      const { tokenId } = found;
+      // A page reached from a label answers for that label: its GTIN is checked as the resolver's JSON is.
+      const view = query.data.gtin === undefined ? found.view : withGtinCheck(found.view, query.data.gtin);
       const provenance = allProvenance(v1, tokenId);
       const digests = [...new Set(provenance.filter((e) => e.details !== null && REPORTED_KINDS.has(e.kind)).map((e) => e.details?.digest ?? ""))];
       const details = new Map<string, VerifiedMetadata<"provenance-details">>();

@@ -88,6 +88,11 @@ export const OwnerItemsQuery = PageQuery.extend({ kind: z.enum(["certificate", "
 
 export const ResolverQuery = z.object({ brand: BrandId.optional(), linkType: z.string().max(64).optional() });
 
+/** The verification page's query: `?gtin=` is the GTIN of the Digital Link that sent the browser there. */
+export const VerifyPageQuery = z.object({
+  gtin: Gtin.optional().describe("GTIN of the label scanned (set by the Digital Link's redirect): checked against the passport's"),
+});
+
 export const ChallengeRequest = z.strictObject({ tokenId: TokenId });
 
 /** A challenge's id in a path: the bytes32 the challenge answer named (the capability to watch it). */
