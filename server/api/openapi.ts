@@ -226,7 +226,7 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: "get", path: "/v1/events", operationId: "streamEvents", tags: ["events"],
-    summary: "Server-sent events of the index's change feed (resume with Last-Event-ID)",
+    summary: "Server-sent events of the index's change feed (resume with Last-Event-ID). ?type= never filters out index.reorg; a Last-Event-ID this feed never gave gets index.reorg with rebuild: true (read everything again)",
     query: EventsQuery,
     responses: { "200": ["text/event-stream", { type: "string" }, "text/event-stream"], ...COMMON },
   },

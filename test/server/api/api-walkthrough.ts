@@ -92,6 +92,13 @@ Conventions (all routes):
   as the claim page makes it): simulated first, then sent from the brand's issuer key; 202 \`{ txHash }\`. A claim the contract
   refuses is 422 \`transaction-refused\` naming its custom error (nothing is sent), one already in flight 409, and a brand this
   verifier holds no key for 422 \`claim-relay-unavailable\` (hand the signed claim to another relayer).
+- \`GET /v1/events\` streams the index's change feed; resume with \`Last-Event-ID\` (or \`?after=\`). \`index.reorg\` is
+  never filtered out by \`?type=\`: with \`rebuild: true\` (the index was rebuilt) or a \`rolledBackTo\` block, what the client
+  heard may be gone, so it reads again what it holds. Ids keep increasing across rebuilds; a \`Last-Event-ID\` above the
+  feed's newest (another or a recreated index) gets an \`index.reorg\` with \`rebuild: true\`, \`rolledBackTo: null\` and the
+  feed's newest id.
+- JSON answers, problems and pages carry \`Cache-Control: no-cache\`: a cache in front of the verifier must ask again
+  before reusing a verdict (only \`/ipfs\` content, addressed by its hash, is immutable).
 - Lists answer \`{ items, nextCursor }\`; pass \`cursor=<nextCursor>\` for the next page (limit 1..500, default 50).
 - \`GET /openapi.json\` describes every route (a test keeps it in step with the router).
 
