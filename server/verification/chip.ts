@@ -3,6 +3,7 @@ import { DependencyUnavailableError, InvalidInputError, NotFoundError } from "..
 import type { CertificateChainReader } from "../chain/contracts.js";
 import { requireKeySignatureForm } from "../chain/signature-form.js";
 import type { IndexReader } from "../store/IndexStore.js";
+import type { ChipChallengeView, ChipProofResult } from "./answers/chip.js";
 import type { ChallengeStore } from "./challenge-store.js";
 import type { ChainIdentity } from "./context.js";
 import { sameAddress } from "./ids.js";
@@ -25,16 +26,8 @@ export interface ChipChallengePayload {
   message: string;
 }
 
-export interface ChipChallengeView {
-  challengeId: string;
-  tokenId: string;
-  expiresAt: string;
-  scheme: typeof CHIP_SIGNATURE_SCHEME;
-  /** The exact text the chip signs (EIP-191: "\x19Ethereum Signed Message:\n" + length + text). */
-  message: string;
-  /** The chip key the index knows for the certificate. */
-  chip: string;
-}
+/** The answers' shapes are their schemas' (./answers/chip.ts), which the OpenAPI document is generated from. */
+export type { ChipChallengeView, ChipProofResult } from "./answers/chip.js";
 
 export function chipMessage(identity: ChainIdentity, tokenId: string, challenge: string): string {
   return [
@@ -69,15 +62,6 @@ export function createChipChallenge(
     message,
     chip: certificate.chip,
   };
-}
-
-export interface ChipProofResult {
-  tokenId: string;
-  /** The signature comes from the chip bound to the certificate (as the chain says at `block`). */
-  authentic: boolean;
-  chip: string | null;
-  signer: string;
-  block: number;
 }
 
 export async function verifyChipProof(

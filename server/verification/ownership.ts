@@ -1,11 +1,11 @@
 import { ZeroAddress } from "ethers";
 import { DependencyUnavailableError, NotFoundError } from "../errors.js";
 import type { IndexReader } from "../store/IndexStore.js";
+import type { OwnershipChallengeState, OwnershipChallengeView, OwnershipProofResult } from "./answers/ownership.js";
 import type { ChallengeStore } from "./challenge-store.js";
 import type { ChainIdentity } from "./context.js";
 import type { CertificateChainReader } from "../chain/contracts.js";
 import { certificateDomain, EIP712_DOMAIN_TYPE, OWNERSHIP_PROOF_TYPES } from "../chain/eip712.js";
-import type { CertificateDomain } from "../chain/eip712.js";
 import { CompactSignatureError, requireAccountSignatureForm } from "../chain/signature-form.js";
 import { ForeignChallengeError } from "./proof-errors.js";
 
@@ -20,19 +20,8 @@ export interface OwnershipChallengePayload {
   tokenId: string;
 }
 
-export interface OwnershipChallengeView {
-  challengeId: string;
-  tokenId: string;
-  expiresAt: string;
-  /** Ready for eth_signTypedData_v4 (ethers' signTypedData takes `types` without EIP712Domain). */
-  typedData: {
-    types: { EIP712Domain: typeof EIP712_DOMAIN_TYPE } & typeof OWNERSHIP_PROOF_TYPES;
-    primaryType: "OwnershipProof";
-    domain: CertificateDomain<number>;
-    /** `owner` is the owner the index knows; the signer puts its own address (the proof is checked against the owner at the head). */
-    message: { tokenId: string; owner: string; challenge: string };
-  };
-}
+/** The answers' shapes are their schemas' (./answers/ownership.ts), which the OpenAPI document is generated from. */
+export type { OwnershipChallengeState, OwnershipChallengeView, OwnershipProofResult } from "./answers/ownership.js";
 
 /** The store of ownership challenges: each keeps the result of its proof for a watching device. */
 export type OwnershipChallenges = ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>;
@@ -63,15 +52,6 @@ export function createOwnershipChallenge(
     expiresAt: new Date(challenge.expiresAt).toISOString(),
     typedData: typedDataOf(identity, certificate.tokenId, certificate.owner, challenge.id),
   };
-}
-
-export interface OwnershipProofResult {
-  tokenId: string;
-  /** Whether the signature is the current owner's, at `block`. */
-  owner: boolean;
-  /** The owner at the head (null when the certificate no longer exists there). */
-  address: string | null;
-  block: number;
 }
 
 export async function verifyOwnershipProof(
@@ -115,11 +95,6 @@ export async function verifyOwnershipProof(
  * when `owner` is true; a public fact on-chain otherwise). It lives in the challenge's bounded
  * entry and expires with it.
  */
-export type OwnershipChallengeState =
-  | ({ state: "pending"; challengeId: string; expiresAt: string } & Pick<OwnershipChallengeView, "tokenId" | "typedData">)
-  | ({ state: "proven"; challengeId: string; expiresAt: string } & OwnershipProofResult)
-  | { state: "failed" | "expired"; challengeId: string; tokenId: string; expiresAt: string };
-
 export function ownershipChallengeState(
   index: IndexReader,
   identity: ChainIdentity,
