@@ -40,7 +40,6 @@ import { BrandSummary } from "../verification/answers/catalogue.js";
 import { OwnerItemView } from "../verification/answers/catalogue.js";
 import { CertificateSummary } from "../verification/answers/certificate.js";
 import { ChainEventRef } from "../verification/answers/chain-values.js";
-import { CertificateFlag, Verdict } from "../verification/answers/flags.js";
 import { IndexFreshness } from "../verification/answers/freshness.js";
 import { ProvenanceEventView } from "../verification/answers/provenance.js";
 
@@ -285,8 +284,6 @@ const OPERATIONS: readonly Operation[] = [
 const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   IndexFreshness,
   ChainEventRef,
-  CertificateFlag,
-  Verdict,
   CertificateMetadata,
   GarmentMetadata,
   CertificateSummary,
