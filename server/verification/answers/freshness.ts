@@ -8,8 +8,8 @@ import { BlockNumber } from "./chain-values.js";
  */
 export const IndexFreshness = z
   .object({
-    /** Highest block fully indexed. */
-    block: BlockNumber,
+    /** Highest block fully indexed; -1 before the first. */
+    block: z.int().min(-1),
     caughtUp: z.boolean(),
     /** Chain head as last seen, null before the first poll. */
     head: BlockNumber.nullable(),
