@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { Express } from "express";
+import { Wallet } from "ethers";
 import { buildOpenApiDocument } from "../../server/app.js";
 import { buildStack, getJson } from "./api/stack.js";
 import { OpenApiResponses } from "./support/openapi-responses.js";
@@ -94,6 +95,17 @@ describe("OpenAPI document", function () {
     const proofs = document.paths["/v1/ownership/proofs"].post.responses;
     for (const status of ["400", "404", "409", "410", "422", "503"])
       expect(proofs[status].content).to.have.property("application/problem+json");
+  });
+
+  it("describes the claim state the claim page reads (getJson checks every answer against the document)", async function () {
+    const claimKey = Wallet.createRandom();
+    const tokenId = await stack.issue("OA-0001", stack.vaultA.address, { claimKey: claimKey.address });
+    await stack.sync();
+    const { status, body } = await getJson<{ tokenId: string; claimKey: string; nonce: string }>(
+      `${stack.url}/claim/${tokenId.toString()}/state`,
+    );
+    expect(status).to.equal(200);
+    expect(body).to.include({ tokenId: tokenId.toString(), claimKey: claimKey.address });
   });
 
   describe("response schemas", function () {
