@@ -36,8 +36,7 @@ import {
   OwnershipProof,
   ProvenancePage,
 } from "./answers.js";
-import { BrandSummary } from "../verification/answers/catalogue.js";
-import { OwnerItemView } from "../verification/answers/catalogue.js";
+import { BrandSummary, OwnerItemView } from "../verification/answers/catalogue.js";
 import { CertificateSummary } from "../verification/answers/certificate.js";
 import { ChainEventRef } from "../verification/answers/chain-values.js";
 import { IndexFreshness } from "../verification/answers/freshness.js";
@@ -45,9 +44,10 @@ import { ProvenanceEventView } from "../verification/answers/provenance.js";
 
 /**
  * The verifier's part of the OpenAPI document served at /openapi.json (assembled by server/app.ts):
- * its operations, with requests generated from the zod schemas its routes parse with, and the
- * schemas of its answers generated from the zod schemas of what it sends. test/server/openapi.ts walks the Express router
- * and the document and fails when a route is missing from either.
+ * its operations, with requests generated from the zod schemas its routes parse with and answers
+ * from the zod schemas of what it sends (./answers.ts). test/server/openapi.ts walks the Express
+ * router and the document and fails when a route is missing from either; the API walkthrough and
+ * the route tests check every answer they read against the document.
  */
 
 const COMMON = problems(400, 429);
