@@ -109,6 +109,7 @@ function componentSchemas(components: ReadonlyMap<string, z.ZodType>): Record<st
     io: "output",
     unrepresentable: "any",
     uri: (id) => COMPONENTS_URI + id,
+    override: ({ jsonSchema }) => tidy(jsonSchema as Record<string, unknown>),
   });
   return Object.fromEntries(
     Object.entries(schemas).map(([name, json]) => {
@@ -116,6 +117,19 @@ function componentSchemas(components: ReadonlyMap<string, z.ZodType>): Record<st
       return [name, schema];
     }),
   );
+}
+
+/**
+ * Drops what zod writes that says nothing to a reader: the bounds of a safe integer (JSON numbers
+ * are not bounded by JavaScript's), and the regular expression beside `format: date-time`, which
+ * names the same rule (a validator checks the format).
+ */
+function tidy(json: Record<string, unknown>): void {
+  if (json.type === "integer") {
+    if (json.minimum === Number.MIN_SAFE_INTEGER) delete json.minimum;
+    if (json.maximum === Number.MAX_SAFE_INTEGER) delete json.maximum;
+  }
+  if (json.format === "date-time") delete json.pattern;
 }
 
 function jsonSchemaOf(schema: z.ZodType): object {
