@@ -26,7 +26,7 @@ import { createMetadataStore } from "./ipfs/create-metadata-store.js";
 import type { MetadataStore } from "./ipfs/metadata-store.js";
 import type { IndexStore } from "./store/IndexStore.js";
 import { SqliteIndexStore } from "./store/sqlite/SqliteIndexStore.js";
-import { ChallengeStore } from "./verification/challenge-store.js";
+import { MemoryChallengeStore } from "./verification/memory-challenge-store.js";
 import type { ChipChallengePayload } from "./verification/chip.js";
 import { DocumentCache } from "./verification/committed-document.js";
 import { freshnessOf } from "./verification/freshness.js";
@@ -114,8 +114,8 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       chain,
       identity: { chainId: deployments.chainId, certificateAddress: deployments.contracts.HallmarkCertificate },
     },
-    ownershipChallenges: new ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({ ttlMs: challengeTtlMs }),
-    chipChallenges: new ChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
+    ownershipChallenges: new MemoryChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({ ttlMs: challengeTtlMs }),
+    chipChallenges: new MemoryChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
     brandSalts: config.brandSalts,
     gs1Prefixes: config.gs1Prefixes,
     freshness,

@@ -57,17 +57,17 @@ function typedDataOf(identity: ChainIdentity, tokenId: string, owner: string, ch
   };
 }
 
-export function createOwnershipChallenge(
+export async function createOwnershipChallenge(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: OwnershipChallenges,
   tokenId: bigint,
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
-): OwnershipChallengeView {
+): Promise<OwnershipChallengeView> {
   const certificate = index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
-  const challenge = challenges.issue({ tokenId: certificate.tokenId }, client);
+  const challenge = await challenges.issue(() => ({ tokenId: certificate.tokenId }), client);
   return {
     challengeId: challenge.id,
     tokenId: certificate.tokenId,
@@ -90,11 +90,11 @@ export async function verifyOwnershipProof(
   challenges: OwnershipChallenges,
   proof: { challengeId: string; signature: string; tokenId?: bigint },
 ): Promise<OwnershipProofResult> {
-  const peeked = challenges.peek(proof.challengeId);
+  const peeked = await challenges.peek(proof.challengeId);
   if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
     throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
   }
-  const challenge = challenges.take(proof.challengeId);
+  const challenge = await challenges.take(proof.challengeId);
   const tokenId = BigInt(challenge.payload.tokenId);
   try {
     // One block for both reads: the owner named is the one the signature was checked against.
@@ -102,11 +102,11 @@ export async function verifyOwnershipProof(
     const address = await chain.ownerOf(tokenId, block);
     const valid = address !== null && (await chain.verifyOwnership(tokenId, challenge.id, proof.signature, block));
     const result: OwnershipProofResult = { tokenId: challenge.payload.tokenId, owner: valid, address, block };
-    challenges.consume(challenge.id, result);
+    await challenges.consume(challenge.id, result);
     return result;
   } catch (error) {
-    if (error instanceof DependencyUnavailableError) challenges.release(challenge.id);
-    else challenges.consume(challenge.id);
+    if (error instanceof DependencyUnavailableError) await challenges.release(challenge.id);
+    else await challenges.consume(challenge.id);
     throw error;
   }
 }
@@ -129,13 +129,13 @@ export type OwnershipChallengeState =
   | ({ state: "proven"; challengeId: string; expiresAt: string } & OwnershipProofResult)
   | { state: "failed" | "expired"; challengeId: string; tokenId: string; expiresAt: string };
 
-export function ownershipChallengeState(
+export async function ownershipChallengeState(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: OwnershipChallenges,
   challengeId: string,
-): OwnershipChallengeState {
-  const status = challenges.stateOf(challengeId);
+): Promise<OwnershipChallengeState> {
+  const status = await challenges.stateOf(challengeId);
   const { id, payload } = status.challenge;
   const base = { challengeId: id, tokenId: payload.tokenId, expiresAt: new Date(status.challenge.expiresAt).toISOString() };
   switch (status.state) {
