@@ -32,6 +32,7 @@ import { DocumentCache } from "./verification/committed-document.js";
 import { freshnessOf } from "./verification/freshness.js";
 import { ChainClaimStateReader } from "./web/claim-state.js";
 import { startIssuer } from "./issuer/api/start-issuer.js";
+import { openSqliteIssuerDatabase } from "./issuer/auth/issuer-database.js";
 import { exitOnSignals } from "./shutdown.js";
 import type { IssuerHandle } from "./issuer/api/start-issuer.js";
 import type { OwnershipChallengePayload, OwnershipProofResult } from "./verification/ownership.js";
@@ -128,7 +129,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       deployments,
       provider: ethersProviderOf(provider, deployments.chainId, config.pollIntervalMs),
       metadataStore,
-      databaseLocation: options.issuerDatabaseLocation ?? config.issuerDatabaseFile,
+      database: openSqliteIssuerDatabase(options.issuerDatabaseLocation ?? config.issuerDatabaseFile),
       publicUrl: config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
       logger,
       freshness,

@@ -140,10 +140,10 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     send(response, { tokenId: tokenId.toString(), action: input.action, ...result });
   });
 
-  router.get("/v1/issuer/audit", authorize(deps.keys, "audit.read", "any", { brandInPath: false }), (request, response) => {
+  router.get("/v1/issuer/audit", authorize(deps.keys, "audit.read", "any", { brandInPath: false }), async (request, response) => {
     const query = parseInput(AuditQuery, request.query, "query");
     const key = apiKeyOf(response.locals);
-    const items = deps.audit.list(key.brandId, query);
+    const items = await deps.audit.list(key.brandId, query);
     send(response, { brand: key.brandId, items, nextBefore: items.length === (query.limit ?? 50) ? items[items.length - 1].id : null });
   });
 

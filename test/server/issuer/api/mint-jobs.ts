@@ -28,7 +28,7 @@ describe("issuer API: mint jobs", function () {
 
   before(async function () {
     stack = await buildIssuerStack();
-    key = stack.createKey(1, ["mint"]);
+    key = await stack.createKey(1, ["mint"]);
   });
 
   after(async function () {
