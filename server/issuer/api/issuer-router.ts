@@ -108,10 +108,10 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     send(response, { cid: media.cid.toString(), uri, size: media.size, contentType: mediaType }, media.alreadyPinned ? 200 : 201);
   });
 
-  router.get("/v1/issuer/brands/:brand/mint-jobs/:id", authorize(deps.keys, "mint-job.read", "mint"), (request, response) => {
+  router.get("/v1/issuer/brands/:brand/mint-jobs/:id", authorize(deps.keys, "mint-job.read", "mint"), async (request, response) => {
     const { brand, id } = parseInput(MintJobParams, request.params, "path");
     auditOf(response).target = id;
-    send(response, { job: deps.service.mintJobs.get(brand, id) });
+    send(response, { job: await deps.service.mintJobs.get(brand, id) });
   });
 
   router.post("/v1/issuer/brands/:brand/claim-codes", authorize(deps.keys, "claim-codes.create", "claim-codes"), body, async (request, response) => {

@@ -11,6 +11,7 @@ import type { AuditLog } from "../auth/audit-log.js";
 import type { IssuerDatabase } from "../auth/issuer-database.js";
 import { ClaimRelay } from "../claim-relay.js";
 import type { ClaimRelayLocks } from "../claim-relay-locks.js";
+import type { MintJobRecords } from "../jobs/mint-job-records.js";
 import { connectHallmark } from "../contracts.js";
 import { loadBrandSigners } from "../service/brand-signers.js";
 import { IssuerService } from "../service/issuer-service.js";
@@ -30,6 +31,8 @@ export interface StartIssuerOptions {
   database: IssuerDatabase;
   /** The claim relay's in-flight locks; default this process's memory. */
   claimLocks?: ClaimRelayLocks;
+  /** Mint jobs and their Idempotency-Keys; default this process's memory. */
+  mintJobRecords?: MintJobRecords;
   publicUrl: string;
   logger?: Logger;
   freshness?: () => IndexFreshness;
@@ -64,6 +67,7 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
     workDir,
     confirmations: config.issuerConfirmations,
     logger,
+    mintJobRecords: options.mintJobRecords,
     onMintJobFinished: (job) =>
       void audit.record({
         keyId: job.createdBy,

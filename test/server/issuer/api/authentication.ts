@@ -59,13 +59,13 @@ describe("issuer API: authentication and authorization", function () {
     options: { keyAuthorized?: boolean } = {},
   ): Promise<{ status: number; body: Problem; headers: Headers; audit: { keyId: string | null; outcome: string; status: number } }> {
     const block = await ethers.provider.getBlockNumber();
-    const jobs = stack.issuer.service.mintJobs.size;
+    const jobs = (await stack.issuer.service.mintJobs.count());
     const auditBefore = (await stack.issuer.audit.count());
     const usesBefore = (await lastUses());
     const answer = await stack.call<Problem>(request.method, request.route, { ...auth, body: request.body, headers: request.headers });
     await stack.issuer.service.queue.idle();
     expect(await ethers.provider.getBlockNumber(), "no transaction").to.equal(block);
-    expect(stack.issuer.service.mintJobs.size, "no job").to.equal(jobs);
+    expect((await stack.issuer.service.mintJobs.count()), "no job").to.equal(jobs);
     expect(await stack.certificate.statusOf(tokenId), "status untouched").to.equal(0n);
     expect((await stack.certificate.claimStateOf(tokenId))[0], "no claim key").to.equal(ethers.ZeroAddress);
     expect((await stack.issuer.audit.count()), "one audit row").to.equal(auditBefore + 1);

@@ -195,7 +195,7 @@ describe("issuer API: media uploads", function () {
       const upload = await stack.upload<MediaAnswer>(ROUTE, PNG, { key, contentType: "image/png" });
       rows[0].images = upload.body.uri;
       rows[2].images = upload.body.uri;
-      const jobs = stack.issuer.service.mintJobs.size;
+      const jobs = (await stack.issuer.service.mintJobs.count());
       const block = await ethers.provider.getBlockNumber();
       const { status, body } = await stack.call<Problem>("POST", "/v1/issuer/brands/1/mint-jobs", { key, body: { rows }, headers: { "idempotency-key": "media-missing-0001" } });
       expect(status).to.equal(422);
@@ -203,7 +203,7 @@ describe("issuer API: media uploads", function () {
       expect(body.errors).to.have.length(1);
       expect(body.errors![0].path).to.equal("row 2.images");
       expect(body.errors![0].message).to.include("is not on this verifier's IPFS store");
-      expect(stack.issuer.service.mintJobs.size).to.equal(jobs);
+      expect((await stack.issuer.service.mintJobs.count())).to.equal(jobs);
       expect(await ethers.provider.getBlockNumber()).to.equal(block);
     });
 
