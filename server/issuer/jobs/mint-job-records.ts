@@ -1,3 +1,21 @@
+import {
+  AuthenticationError,
+  ConflictError,
+  ContentTooLargeError,
+  DependencyUnavailableError,
+  ExpiredError,
+  ForbiddenError,
+  HallmarkError,
+  IntegrityError,
+  InvalidDocumentError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+  UnprocessableError,
+  UnsupportedMediaTypeError,
+  UpstreamError,
+} from "../../errors.js";
+import type { ProblemDetail } from "../../errors.js";
 import type { MintJobView } from "./mint-jobs.js";
 
 /**
@@ -85,7 +103,7 @@ export class MemoryMintJobRecords implements MintJobRecords {
   save(view: MintJobView): Promise<void> {
     const entry = this.byKey.get(keyOf(view.brand, view.idempotencyKey));
     if (entry === undefined) return Promise.resolve(); // forgotten (bounded) while it ran
-    entry.view = JSON.stringify(view);
+    entry.view = serializeJobView(view);
     entry.jobId = view.id;
     entry.status = view.status;
     entry.updatedAt = this.now();
@@ -97,7 +115,7 @@ export class MemoryMintJobRecords implements MintJobRecords {
   get(brandId: number, id: string): Promise<StoredMintJob | null> {
     const entry = this.byId.get(id);
     if (entry?.view == null) return Promise.resolve(null);
-    const view = JSON.parse(entry.view) as MintJobView;
+    const view = parseJobView(entry.view);
     return Promise.resolve(view.brand === brandId ? { view, updatedAt: entry.updatedAt } : null);
   }
 
@@ -119,4 +137,84 @@ export class MemoryMintJobRecords implements MintJobRecords {
 
 function keyOf(brandId: number, idempotencyKey: string): string {
   return `${brandId}\u0000${idempotencyKey}`;
+}
+
+/**
+ * A job's failure as kept in a record: enough to answer the same problem document from any verifier
+ * (the error's kind of failure, its type, message, details and Retry-After), nothing internal. An
+ * unexpected failure keeps nothing at all: it was never shown.
+ */
+export interface StoredJobError {
+  /** The HallmarkError class the API maps to a status; null for an unexpected failure. */
+  kind: string | null;
+  type?: string;
+  message?: string;
+  details?: readonly ProblemDetail[];
+  retryAfterSeconds?: number;
+}
+
+/** The base classes the API maps to a status, most specific first (IntegrityError, AuthenticationError: their extra fields are not shown). */
+const KINDS: [string, (message: string, retryAfterSeconds: number) => HallmarkError][] = [
+  ["InvalidDocumentError", (m) => new InvalidDocumentError(m)],
+  ["InvalidInputError", (m) => new InvalidInputError(m)],
+  ["AuthenticationError", (m) => new AuthenticationError(m, "")],
+  ["ForbiddenError", (m) => new ForbiddenError(m)],
+  ["NotFoundError", (m) => new NotFoundError(m)],
+  ["ConflictError", (m) => new ConflictError(m)],
+  ["ExpiredError", (m) => new ExpiredError(m)],
+  ["UnprocessableError", (m) => new UnprocessableError(m)],
+  ["ContentTooLargeError", (m) => new ContentTooLargeError(m)],
+  ["UnsupportedMediaTypeError", (m) => new UnsupportedMediaTypeError(m)],
+  ["RateLimitedError", (m, r) => new RateLimitedError(m, r)],
+  ["IntegrityError", (m) => new IntegrityError(m, "", "")],
+  ["UpstreamError", (m) => new UpstreamError(m)],
+  ["DependencyUnavailableError", (m, r) => new DependencyUnavailableError(m, r)],
+];
+const CLASSES: Record<string, abstract new (...args: never[]) => HallmarkError> = {
+  InvalidDocumentError,
+  InvalidInputError,
+  AuthenticationError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  ExpiredError,
+  UnprocessableError,
+  ContentTooLargeError,
+  UnsupportedMediaTypeError,
+  RateLimitedError,
+  IntegrityError,
+  UpstreamError,
+  DependencyUnavailableError,
+};
+
+export function storedJobError(error: Error): StoredJobError {
+  if (!(error instanceof HallmarkError)) return { kind: null };
+  const kind = KINDS.find(([name]) => error instanceof CLASSES[name])?.[0] ?? null;
+  if (kind === null) return { kind: null };
+  const retryAfterSeconds = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return {
+    kind,
+    type: error.type,
+    message: error.message,
+    details: error.details,
+    ...(typeof retryAfterSeconds === "number" ? { retryAfterSeconds } : {}),
+  };
+}
+
+export function jobErrorOf(stored: StoredJobError): Error {
+  const make = KINDS.find(([name]) => name === stored.kind)?.[1];
+  if (make === undefined) return new Error("The job failed unexpectedly");
+  const error = make(stored.message ?? "", stored.retryAfterSeconds ?? 5);
+  // The original's own type slug (transaction-refused, …) and details, on the class that maps to its status.
+  return Object.assign(error, { type: stored.type ?? error.type, details: stored.details ?? [] });
+}
+
+/** A view as a record keeps it: JSON text, the error stored as StoredJobError. */
+export function serializeJobView(view: MintJobView): string {
+  return JSON.stringify({ ...view, error: view.error === null ? null : storedJobError(view.error) });
+}
+
+export function parseJobView(stored: unknown): MintJobView {
+  const view = (typeof stored === "string" ? JSON.parse(stored) : stored) as Omit<MintJobView, "error"> & { error: StoredJobError | null };
+  return { ...view, error: view.error === null ? null : jobErrorOf(view.error) };
 }

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { DEFAULT_MAX_KEPT_JOBS } from "../../issuer/jobs/mint-job-records.js";
+import { DEFAULT_MAX_KEPT_JOBS, parseJobView, serializeJobView } from "../../issuer/jobs/mint-job-records.js";
 import type {
   IdempotencyClaim,
   MintJobRecords,
@@ -56,7 +56,7 @@ export class PostgresMintJobRecords implements MintJobRecords {
     await this.pool.query(
       `UPDATE mint_jobs SET id = $3, status = $4, view = $5::json, updated_at = ${NOW("$6")}
        WHERE brand_id = $1 AND idempotency_key = $2`,
-      [view.brand, view.idempotencyKey, view.id, view.status, JSON.stringify(view), this.clock()],
+      [view.brand, view.idempotencyKey, view.id, view.status, serializeJobView(view), this.clock()],
     );
     if (view.status === "succeeded" || view.status === "failed") {
       // Bounded as in memory: the oldest finished jobs beyond maxKept go, with their keys.
@@ -70,11 +70,11 @@ export class PostgresMintJobRecords implements MintJobRecords {
   }
 
   async get(brandId: number, id: string): Promise<StoredMintJob | null> {
-    const { rows } = await this.pool.query<{ view: MintJobView; updated_at: string }>(
-      "SELECT view, updated_at FROM mint_jobs WHERE id = $1 AND brand_id = $2",
+    const { rows } = await this.pool.query<{ view: string; updated_at: string }>(
+      "SELECT view::text AS view, updated_at FROM mint_jobs WHERE id = $1 AND brand_id = $2",
       [id, brandId],
     );
-    return rows.length === 0 ? null : { view: rows[0].view, updatedAt: Number(rows[0].updated_at) };
+    return rows.length === 0 ? null : { view: parseJobView(rows[0].view), updatedAt: Number(rows[0].updated_at) };
   }
 
   async count(): Promise<number> {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { clientKeyOf } from "../../../server/api/client-key.js";
+import { clientKeyOf } from "../../../server/http/client-key.js";
 
 describe("clientKeyOf", function () {
   it("counts an IPv4 address (also IPv4-mapped) as itself", function () {

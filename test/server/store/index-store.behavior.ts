@@ -1,0 +1,544 @@
+/**
+ * What every IndexStore implementation must do, whatever its engine: run by one thin file per
+ * implementation (SqliteIndexStore.ts here; the PostgreSQL store's next to it), each passing a
+ * factory that opens an empty store. The suite sets the identity itself.
+ */
+import { expect } from "chai";
+import { InvalidInputError } from "../../../server/errors.js";
+import { InvalidCursorError } from "../../../server/store/cursor.js";
+import type {
+  ApplyRange,
+  BlockRef,
+  IndexIdentity,
+  IndexStore,
+  IndexWriteTx,
+} from "../../../server/store/IndexStore.js";
+import { MAX_PAGE_LIMIT, ReorgTooDeepError } from "../../../server/store/IndexStore.js";
+import type { CertificateRecord, ChainRef } from "../../../server/store/model.js";
+
+/** An IndexStore with the diagnostics the suite reads. */
+export interface TestableIndexStore extends IndexStore {
+  /** Row counts per table. */
+  counts(): Record<string, number>;
+}
+
+const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const BOB = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+const VAULT = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+const ISSUER = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+
+export const IDENTITY: IndexIdentity = {
+  chainId: 31337,
+  genesisHash: "0x" + "ab".repeat(32),
+  startBlock: 1,
+  contracts: {
+    BrandRegistry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    HallmarkCertificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+    HallmarkGarments: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+  },
+};
+
+const hashOf = (n: number, fork = 0): string => "0x" + (n * 1000 + fork).toString(16).padStart(64, "0");
+const block = (n: number, fork = 0): BlockRef => ({
+  number: n,
+  hash: hashOf(n, fork),
+  parentHash: hashOf(n - 1, fork),
+  timestamp: 1_700_000_000 + n,
+});
+const ref = (n: number, logIndex = 0): ChainRef => ({
+  blockNumber: n,
+  blockHash: hashOf(n),
+  txHash: "0x" + "cd".repeat(32),
+  logIndex,
+  timestamp: 1_700_000_000 + n,
+});
+export const range = (from: number, to: number, reversible = true): ApplyRange => ({
+  fromBlock: from,
+  toBlock: to,
+  toBlockHeader: block(to),
+  blocks: [],
+  reversible,
+});
+
+function certificate(
+  tokenId: string,
+  n: number,
+  logIndex = 0,
+  owner = VAULT,
+): Omit<CertificateRecord, "inBrandCustody"> {
+  return {
+    tokenId,
+    brandId: 1,
+    owner,
+    status: "active",
+    statusReason: null,
+    statusChangedAt: null,
+    metadataDigest: "0x" + "11".repeat(32),
+    metadataUpdatedBy: ISSUER,
+    metadataUpdatedAtBlock: n,
+    issuer: ISSUER,
+    issued: ref(n, logIndex),
+    chip: null,
+    claimKey: null,
+    chipClaimsEnabled: false,
+    successorId: null,
+    predecessorId: null,
+    updatedAtBlock: n,
+  };
+}
+
+export function brand(tx: IndexWriteTx, n: number): void {
+  tx.insertBrand({
+    brandId: 1,
+    name: "Maison A",
+    metadataURI: "ipfs://a",
+    admin: ALICE,
+    vault: VAULT,
+    royaltyReceiver: null,
+    royaltyBps: 0,
+    paused: false,
+    pausedReason: null,
+    registered: ref(n),
+    tokenURIBase: null,
+    garmentURIBase: null,
+  });
+}
+
+export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore): void {
+  let store: TestableIndexStore;
+
+  beforeEach(function () {
+    store = openStore();
+    store.ensureIdentity(IDENTITY);
+  });
+  afterEach(function () {
+    store.close();
+  });
+
+  /** Brand at block 1, certificates "1".."n" at block 2, one per log. */
+  function seed(n = 5): void {
+    store.applyBlockRange(range(1, 2), (tx) => {
+      tx.beginBlock(1);
+      brand(tx, 1);
+      tx.beginBlock(2);
+      for (let i = 1; i <= n; i++) tx.insertCertificate(certificate(String(i), 2, i));
+    });
+  }
+
+  describe("status", function () {
+    describe("when nothing is indexed yet", function () {
+      it("answers the block before the start block, not caught up", function () {
+        expect(store.status()).to.include({
+          chainId: 31337,
+          indexedBlock: 0,
+          indexedBlockHash: null,
+          headBlock: null,
+          caughtUp: false,
+          lag: 0,
+        });
+      });
+    });
+    describe("when the head is known", function () {
+      it("reports the lag and whether it is within the confirmations", function () {
+        seed();
+        store.setHead(5, 3);
+        expect(store.status()).to.include({
+          indexedBlock: 2,
+          headBlock: 5,
+          lag: 3,
+          caughtUp: true,
+          confirmations: 3,
+        });
+        store.setHead(6, 3);
+        expect(store.status()).to.include({ lag: 4, caughtUp: false });
+      });
+    });
+  });
+
+  describe("applyBlockRange", function () {
+    describe("when the writer throws midway", function () {
+      it("stores nothing of the range and keeps the checkpoint", function () {
+        seed();
+        const before = store.counts();
+        expect(() =>
+          store.applyBlockRange(range(3, 4), (tx) => {
+            tx.insertCertificate(certificate("99", 3));
+            throw new Error("killed mid-range");
+          }),
+        ).to.throw("killed mid-range");
+        expect(store.counts()).to.deep.equal(before);
+        expect(store.checkpoint()).to.deep.equal({ blockNumber: 2, blockHash: hashOf(2) });
+        expect(store.getCertificate("99")).to.equal(null);
+      });
+    });
+    describe("when the range does not follow the checkpoint", function () {
+      it("throws and stores nothing", function () {
+        seed();
+        expect(() => store.applyBlockRange(range(5, 6), () => undefined)).to.throw(
+          "does not follow checkpoint 2",
+        );
+        expect(store.checkpoint()!.blockNumber).to.equal(2);
+      });
+    });
+    describe("when a subscriber listens", function () {
+      it("notifies it after the commit", function () {
+        const seen: number[] = [];
+        store.subscribe(() => seen.push(store.checkpoint()?.blockNumber ?? -1));
+        seed();
+        expect(seen).to.deep.equal([2]);
+      });
+    });
+  });
+
+  describe("contentVersion", function () {
+    describe("when a range writes rows", function () {
+      it("changes after the commit", function () {
+        const before = store.contentVersion();
+        seed();
+        expect(store.contentVersion()).to.not.equal(before);
+      });
+    });
+    describe("when a range writes nothing", function () {
+      it("stays the same while the checkpoint and the head move", function () {
+        seed();
+        const before = store.contentVersion();
+        store.applyBlockRange(range(3, 9), () => undefined);
+        store.setHead(20, 0);
+        expect(store.checkpoint()?.blockNumber).to.equal(9);
+        expect(store.contentVersion()).to.equal(before);
+      });
+    });
+    describe("when the writer throws midway", function () {
+      it("may change, but never stays the same after rows did change", function () {
+        seed();
+        const before = store.contentVersion();
+        expect(() =>
+          store.applyBlockRange(range(3, 3), (tx) => {
+            tx.insertCertificate(certificate("9", 3));
+            throw new Error("boom");
+          }),
+        ).to.throw("boom");
+        store.applyBlockRange(range(3, 3), (tx) => tx.updateCertificate("1", { owner: BOB }));
+        expect(store.contentVersion()).to.not.equal(before);
+      });
+    });
+    describe("when blocks with rows are rolled back", function () {
+      it("changes", function () {
+        seed();
+        store.applyBlockRange({ ...range(3, 4), blocks: [block(3)] }, (tx) => {
+          tx.beginBlock(3);
+          tx.updateCertificate("1", { owner: BOB });
+        });
+        const before = store.contentVersion();
+        store.rollbackTo(2);
+        expect(store.getCertificate("1")?.owner).to.equal(VAULT);
+        expect(store.contentVersion()).to.not.equal(before);
+      });
+    });
+    describe("when the index is wiped", function () {
+      it("changes", function () {
+        seed();
+        const before = store.contentVersion();
+        store.reset();
+        expect(store.contentVersion()).to.not.equal(before);
+      });
+    });
+  });
+
+  describe("rollbackTo", function () {
+    describe("when the rolled-back blocks changed and created rows", function () {
+      it("restores the changed rows, deletes the created ones and moves the checkpoint", function () {
+        seed(2);
+        store.applyBlockRange({ ...range(3, 5), blocks: [block(3)] }, (tx) => {
+          tx.beginBlock(3);
+          tx.updateCertificate("1", { owner: BOB, status: "stolen", updatedAtBlock: 3 });
+          tx.insertCertificate(certificate("3", 3));
+          tx.insertProvenance({
+            ...ref(3),
+            tokenId: "1",
+            kind: "stolen",
+            actor: BOB,
+            actorRoles: [],
+            from: null,
+            to: null,
+            detailsDigest: null,
+            conditionGrade: null,
+            reason: "gone",
+            relatedTokenId: null,
+          });
+          tx.appendEvent({
+            type: "certificate.status",
+            blockNumber: 3,
+            txHash: null,
+            timestamp: null,
+            data: { tokenId: "1" },
+          });
+          tx.beginBlock(5);
+          tx.updateCertificate("1", { owner: ALICE, updatedAtBlock: 5 });
+        });
+        const lastId = store.lastEventId();
+        store.rollbackTo(2);
+        expect(store.getCertificate("1")).to.include({ owner: VAULT, status: "active", updatedAtBlock: 2 });
+        expect(store.getCertificate("3")).to.equal(null);
+        expect(store.getProvenance("1", {}).items).to.deep.equal([]);
+        expect(store.checkpoint()).to.deep.equal({ blockNumber: 2, blockHash: hashOf(2) });
+        expect(store.blockAt(3)).to.equal(null);
+        const events = store.recentEvents(0);
+        expect(events.map((e) => e.type)).to.deep.equal(["index.reorg"]);
+        expect(events[0].id).to.be.greaterThan(lastId);
+      });
+    });
+    describe("when rolling back into the middle of a range", function () {
+      it("undoes only the blocks after the fork point", function () {
+        seed(1);
+        store.applyBlockRange({ ...range(3, 6), blocks: [block(4)] }, (tx) => {
+          tx.beginBlock(4);
+          tx.updateCertificate("1", { owner: ALICE, updatedAtBlock: 4 });
+          tx.beginBlock(6);
+          tx.updateCertificate("1", { owner: BOB, updatedAtBlock: 6 });
+        });
+        store.rollbackTo(4);
+        expect(store.getCertificate("1")).to.include({ owner: ALICE });
+        expect(store.checkpoint()!.blockNumber).to.equal(4);
+      });
+    });
+    describe("when the blocks were applied as final", function () {
+      it("throws ReorgTooDeepError and changes nothing", function () {
+        store.applyBlockRange(range(1, 2, false), (tx) => brand(tx, 1));
+        expect(() => store.rollbackTo(1)).to.throw(ReorgTooDeepError);
+        expect(store.getBrand(1)).to.not.equal(null);
+      });
+    });
+  });
+
+  describe("beginRebuild", function () {
+    describe("while the rebuild has not completed", function () {
+      it("answers readers from the served index, marked rebuilding, while the writer fills an empty one", function () {
+        seed(2);
+        store.setHead(2, 0);
+        const version = store.contentVersion();
+        const lastId = store.lastEventId();
+        store.beginRebuild();
+        expect(store.rebuilding()).to.equal(true);
+        expect(store.checkpoint()).to.equal(null);
+        store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        expect(store.checkpoint()).to.deep.equal({ blockNumber: 1, blockHash: hashOf(1) });
+        expect(store.getCertificate("1")).to.include({ tokenId: "1" });
+        expect(store.listCertificates({}).items).to.have.length(2);
+        expect(store.status()).to.include({
+          indexedBlock: 2,
+          headBlock: 2,
+          caughtUp: false,
+          rebuilding: true,
+        });
+        expect(store.contentVersion()).to.equal(version);
+        expect(store.lastEventId()).to.equal(lastId);
+      });
+    });
+  });
+
+  describe("completeRebuild", function () {
+    describe("when the rebuilt index has caught up", function () {
+      it("serves it in one step, moves the content version and continues the feed ids", function () {
+        seed(2);
+        store.applyBlockRange(range(3, 3), (tx) => {
+          tx.appendEvent({
+            type: "certificate.status",
+            blockNumber: 3,
+            txHash: null,
+            timestamp: null,
+            data: {},
+          });
+        });
+        const version = store.contentVersion();
+        const lastId = store.lastEventId();
+        store.beginRebuild();
+        store.applyBlockRange(range(1, 4), (tx) => {
+          tx.beginBlock(1);
+          brand(tx, 1);
+          tx.beginBlock(4);
+          tx.insertCertificate(certificate("7", 4));
+          tx.appendEvent({
+            type: "certificate.issued",
+            blockNumber: 4,
+            txHash: null,
+            timestamp: null,
+            data: {},
+          });
+        });
+        store.completeRebuild();
+        expect(store.rebuilding()).to.equal(false);
+        expect(store.getCertificate("1")).to.equal(null);
+        expect(store.getCertificate("7")).to.include({ tokenId: "7" });
+        expect(store.status()).to.include({ indexedBlock: 4, rebuilding: false });
+        expect(store.contentVersion()).to.not.equal(version);
+        const events = store.recentEvents(lastId);
+        expect(events.map((e) => e.type)).to.deep.equal(["index.reorg", "certificate.issued"]);
+        expect(events[0].id).to.equal(lastId + 1);
+        expect(events[0].data).to.include({ rebuild: true, previousBlock: 3 });
+        expect(store.lastEventId()).to.equal(events[1].id);
+      });
+    });
+    describe("when no rebuild is in progress", function () {
+      it("changes nothing", function () {
+        seed(1);
+        const version = store.contentVersion();
+        store.completeRebuild();
+        expect(store.contentVersion()).to.equal(version);
+        expect(store.getCertificate("1")).to.not.equal(null);
+      });
+    });
+    describe("when a rebuild starts over before completing", function () {
+      it("drops the first attempt and still continues the feed after the served ids", function () {
+        seed(1);
+        const lastId = store.lastEventId();
+        store.beginRebuild();
+        store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        store.beginRebuild();
+        expect(store.checkpoint()).to.equal(null);
+        store.applyBlockRange(range(1, 2), () => undefined);
+        store.completeRebuild();
+        expect(store.getBrand(1)).to.equal(null);
+        expect(store.recentEvents(lastId).map((e) => e.id)).to.deep.equal([lastId + 1]);
+      });
+    });
+  });
+
+  describe("ensureIdentity", function () {
+    describe("when the identity differs", function () {
+      it("wipes every indexed record", function () {
+        seed();
+        const result = store.ensureIdentity({
+          ...IDENTITY,
+          contracts: { ...IDENTITY.contracts, HallmarkCertificate: ALICE },
+        });
+        expect(result).to.deep.equal({ rebuilt: true });
+        expect(store.checkpoint()).to.equal(null);
+        expect(store.counts()).to.include({ certificates: 0, brands: 0 });
+      });
+    });
+    describe("when only the address case differs", function () {
+      it("keeps the index", function () {
+        seed();
+        expect(
+          store.ensureIdentity({
+            ...IDENTITY,
+            genesisHash: IDENTITY.genesisHash.toUpperCase().replace("0X", "0x"),
+          }),
+        ).to.deep.equal({ rebuilt: false });
+        expect(store.getCertificate("1")).to.not.equal(null);
+      });
+    });
+  });
+
+  describe("listCertificates", function () {
+    describe("when paging", function () {
+      it("returns every certificate once, in issuance order, and null after the last page", function () {
+        seed(5);
+        const first = store.listCertificates({ limit: 2 });
+        const second = store.listCertificates({ limit: 2, cursor: first.nextCursor! });
+        const third = store.listCertificates({ limit: 2, cursor: second.nextCursor! });
+        expect([first, second, third].flatMap((p) => p.items.map((c) => c.tokenId))).to.deep.equal([
+          "1",
+          "2",
+          "3",
+          "4",
+          "5",
+        ]);
+        expect(third.nextCursor).to.equal(null);
+        expect(first.items[0].inBrandCustody).to.equal(true);
+      });
+    });
+    describe("when the limit is out of bounds", function () {
+      it("clamps it", function () {
+        seed(3);
+        expect(store.listCertificates({ limit: 0 }).items).to.have.length(1);
+        expect(store.listCertificates({ limit: 10 ** 9 }).items).to.have.length(3);
+        expect(MAX_PAGE_LIMIT).to.equal(500);
+      });
+    });
+    for (const cursor of [
+      "",
+      "not a cursor!",
+      "eyJ4IjoxfQ",
+      Buffer.from('["p",1]').toString("base64url"),
+      Buffer.from('["c","a",1]').toString("base64url"),
+      "A".repeat(600),
+    ]) {
+      describe(`when the cursor is ${JSON.stringify(cursor.slice(0, 20))}`, function () {
+        it("throws InvalidCursorError, an InvalidInputError", function () {
+          seed(1);
+          const error = (() => {
+            try {
+              store.listCertificates({ cursor, limit: 1 });
+            } catch (e) {
+              return e;
+            }
+            return null;
+          })();
+          expect(error).to.be.instanceOf(InvalidCursorError).and.instanceOf(InvalidInputError);
+          expect((error as InvalidCursorError).type).to.equal("invalid-cursor");
+        });
+      });
+    }
+  });
+
+  describe("rolesOf", function () {
+    describe("when a role was granted and later revoked", function () {
+      it("answers the roles held now and at a given block", function () {
+        store.applyBlockRange(range(1, 9), (tx) => {
+          tx.beginBlock(1);
+          brand(tx, 1);
+          tx.beginBlock(3);
+          tx.grantRole({ brandId: 1, role: "ISSUER", account: ISSUER, grantedBy: ALICE, grantedAt: ref(3) });
+          tx.beginBlock(7);
+          tx.revokeRole(1, "ISSUER", ISSUER.toLowerCase(), 7, ALICE);
+        });
+        expect(store.rolesOf(1, ISSUER, 2)).to.deep.equal([]);
+        expect(store.rolesOf(1, ISSUER, 6)).to.deep.equal(["ISSUER"]);
+        expect(store.rolesOf(1, ISSUER, 7)).to.deep.equal([]);
+        expect(store.rolesOf(1, ISSUER)).to.deep.equal([]);
+        expect(store.listRoleGrants(1, { includeRevoked: true })[0]).to.include({
+          revokedAtBlock: 7,
+          revokedBy: ALICE,
+        });
+      });
+    });
+  });
+
+  describe("addGarmentBalance", function () {
+    describe("when a balance reaches zero", function () {
+      it("removes it from the owner's items", function () {
+        store.applyBlockRange(range(1, 3), (tx) => {
+          tx.beginBlock(1);
+          brand(tx, 1);
+          tx.insertDesign({
+            designId: "1",
+            brandId: 1,
+            creator: ISSUER,
+            maxSupply: 0,
+            minted: 0,
+            burned: 0,
+            closesAt: 0,
+            locked: false,
+            redeemable: false,
+            royaltyReceiver: null,
+            royaltyBps: 0,
+            metadataDigest: "0x" + "22".repeat(32),
+            twinCollectionRoot: null,
+            created: ref(1),
+          });
+          tx.addGarmentBalance("1", 1, ALICE, 3n, 1);
+          tx.beginBlock(3);
+          tx.addGarmentBalance("1", 1, ALICE, -3n, 3);
+          tx.addGarmentBalance("1", 1, BOB, 3n, 3);
+        });
+        expect(store.garmentBalance("1", ALICE)).to.equal("0");
+        expect(store.listOwnerItems(ALICE, {}).items).to.deep.equal([]);
+        expect(store.listOwnerItems(BOB.toLowerCase(), { kind: "garment" }).items[0]).to.deep.include({
+          kind: "garment",
+        });
+      });
+    });
+  });
+}
