@@ -215,6 +215,8 @@ export function serializeJobView(view: MintJobView): string {
 }
 
 export function parseJobView(stored: unknown): MintJobView {
-  const view = (typeof stored === "string" ? JSON.parse(stored) : stored) as Omit<MintJobView, "error"> & { error: StoredJobError | null };
+  const view = (typeof stored === "string" ? JSON.parse(stored) : stored) as Omit<MintJobView, "error"> & {
+    error: StoredJobError | null;
+  };
   return { ...view, error: view.error === null ? null : jobErrorOf(view.error) };
 }

@@ -74,7 +74,9 @@ export class PostgresMintJobRecords implements MintJobRecords {
       "SELECT view::text AS view, updated_at FROM mint_jobs WHERE id = $1 AND brand_id = $2",
       [id, brandId],
     );
-    return rows.length === 0 ? null : { view: parseJobView(rows[0].view), updatedAt: Number(rows[0].updated_at) };
+    return rows.length === 0
+      ? null
+      : { view: parseJobView(rows[0].view), updatedAt: Number(rows[0].updated_at) };
   }
 
   async count(): Promise<number> {

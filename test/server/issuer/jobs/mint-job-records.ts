@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { HallmarkError, UnprocessableError } from "../../../../server/errors.js";
+import { TransactionRefusedError } from "../../../../server/issuer/errors.js";
 import { MemoryMintJobRecords } from "../../../../server/issuer/jobs/mint-job-records.js";
 import type {
   MintJobRecords,
@@ -99,6 +101,31 @@ function shouldBehaveLikeMintJobRecords(make: (options: MintJobRecordsOptions) =
     expect(stored?.updatedAt).to.equal(now);
     expect(await records.get(brand + 10_000, "mj_3")).to.equal(null);
     expect(await records.get(brand, "mj_unknown")).to.equal(null);
+  });
+
+  it("keeps a failure as the problem it answers (kind, type, message, details), and nothing of an unexpected one", async function () {
+    await records.claim(brand, "refused", "h");
+    const refused = viewOf(brand, "refused", `mj_${brand}_refused`, "failed");
+    refused.error = new TransactionRefusedError(
+      "The registry refused the mint: BrandNotActive(3)",
+      "BrandNotActive",
+      [3n],
+    );
+    await records.save(refused);
+    const error = (await records.get(brand, refused.id))?.view.error;
+    expect(error).to.be.instanceOf(UnprocessableError); // answered 422, as the original
+    expect(error).to.include({
+      type: "transaction-refused",
+      message: "The registry refused the mint: BrandNotActive(3)",
+    });
+
+    await records.claim(brand, "crashed", "h");
+    const crashed = viewOf(brand, "crashed", `mj_${brand}_crashed`, "failed");
+    crashed.error = new TypeError("cannot read properties of undefined (reading 'secret')");
+    await records.save(crashed);
+    const unexpected = (await records.get(brand, crashed.id))?.view.error;
+    expect(unexpected).to.be.instanceOf(Error).and.not.instanceOf(HallmarkError);
+    expect(unexpected?.message).to.not.include("secret");
   });
 
   it("forgets the oldest finished jobs beyond its bound, with their keys, never an unfinished one", async function () {
