@@ -71,7 +71,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions): P
     await pool.query("SELECT 1");
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new DatabaseSetupError(`${variable} ${describeConnectError(error, parsed)}`, { cause: error });
+    throw new DatabaseSetupError(`${variable} ${describeConnectError(error, parsed)}`);
   }
   return pool;
 }
