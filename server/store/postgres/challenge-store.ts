@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { ConflictError, ExpiredError, NotFoundError } from "../../errors.js";
+import { rethrowOutage } from "./database.js";
 import {
   DEFAULT_CHALLENGE_TTL_MS,
   DEFAULT_MAX_CHALLENGES,
@@ -88,7 +89,7 @@ export class PostgresChallengeStore<T, R = never> implements ChallengeStore<T, R
       return challengeOf<T>(rows[0]);
     } catch (error) {
       await db.query("ROLLBACK").catch(() => undefined);
-      throw error;
+      rethrowOutage(error);
     } finally {
       db.release();
     }

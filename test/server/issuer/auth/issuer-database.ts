@@ -82,6 +82,7 @@ function shouldBehaveLikeAnIssuerDatabase(open: () => Promise<IssuerDatabase>): 
 
     it("lists a brand's keys oldest first, and marks a key used", async function () {
       const first = await database.keys.create({ brandId: brand, scopes: ["mint"], label: "first" });
+      await new Promise((resolve) => setTimeout(resolve, 5)); // keys made in one millisecond are ordered by id
       const second = await database.keys.create({ brandId: brand, scopes: ["events"], label: "second" });
       await database.keys.create({ brandId: brand + 10_000, scopes: ["events"], label: "other brand" });
       expect((await database.keys.list(brand)).map((key) => key.label)).to.deep.equal(["first", "second"]);
