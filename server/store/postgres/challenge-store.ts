@@ -31,6 +31,12 @@ import type {
 export interface PostgresChallengeStoreOptions extends ChallengeStoreOptions {
   /** "ownership", "chip": ids, bounds and eviction are per kind. */
   kind: string;
+  /**
+   * How long a taken challenge may stay undecided before it is open again (default 60 s, well past a
+   * verification's chain reads and their timeouts): the verifier that took it was killed mid-proof,
+   * and in a fleet the challenge outlives it.
+   */
+  abandonedAfterMs?: number;
 }
 
 interface ChallengeRow {
@@ -48,8 +54,11 @@ interface ChallengeRow {
 /** The clock a query uses: the test's (`$n`) when given, else the database's, in epoch milliseconds. */
 const NOW = (param: string) =>
   `COALESCE(${param}::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)`;
-const COLUMNS = (nowParam: string) =>
-  `id, client, payload, state, outcome, issued_at, expires_at, ${NOW(nowParam)} > expires_at AS expired`;
+/** A take older than `abandonParam` ms counts as open again. */
+const STATE = (nowParam: string, abandonParam: string) =>
+  `CASE WHEN state = 'in_use' AND taken_at < ${NOW(nowParam)} - ${abandonParam}::bigint THEN 'open' ELSE state END`;
+const COLUMNS = (nowParam: string, abandonParam: string) =>
+  `id, client, payload, ${STATE(nowParam, abandonParam)} AS state, outcome, issued_at, expires_at, ${NOW(nowParam)} > expires_at AS expired`;
 
 export class PostgresChallengeStore<T, R = never> implements ChallengeStore<T, R> {
   readonly ttlMs: number;
@@ -57,6 +66,7 @@ export class PostgresChallengeStore<T, R = never> implements ChallengeStore<T, R
   private readonly maxEntries: number;
   private readonly maxPerClient: number;
   private readonly now?: () => number;
+  private readonly abandonedAfterMs: number;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -67,6 +77,7 @@ export class PostgresChallengeStore<T, R = never> implements ChallengeStore<T, R
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_CHALLENGES;
     this.maxPerClient = Math.max(1, options.maxPerClient ?? DEFAULT_MAX_CHALLENGES_PER_CLIENT);
     this.now = options.now;
+    this.abandonedAfterMs = options.abandonedAfterMs ?? 60_000;
   }
 
   async issue(payloadFor: (id: string) => T, client: string = NO_CLIENT): Promise<Challenge<T>> {
@@ -82,8 +93,8 @@ export class PostgresChallengeStore<T, R = never> implements ChallengeStore<T, R
       const { rows } = await db.query<ChallengeRow>(
         `INSERT INTO challenges (kind, id, client, payload, state, issued_at, expires_at)
          SELECT $1, $2, $3, $4::json, 'open', t, t + $5 FROM (SELECT ${NOW("$6")} AS t) AS clock
-         RETURNING ${COLUMNS("$6")}`,
-        [this.kind, id, client, JSON.stringify(payload), this.ttlMs, now],
+         RETURNING ${COLUMNS("$6", "$7")}`,
+        [this.kind, id, client, JSON.stringify(payload), this.ttlMs, now, this.abandonedAfterMs],
       );
       await db.query("COMMIT");
       return challengeOf<T>(rows[0]);
@@ -101,10 +112,10 @@ export class PostgresChallengeStore<T, R = never> implements ChallengeStore<T, R
 
   async take(id: string): Promise<Challenge<T>> {
     const { rows } = await this.pool.query<ChallengeRow>(
-      `UPDATE challenges SET state = 'in_use'
-       WHERE kind = $1 AND id = $2 AND state = 'open' AND expires_at >= ${NOW("$3")}
-       RETURNING ${COLUMNS("$3")}`,
-      [this.kind, id.toLowerCase(), this.clock()],
+      `UPDATE challenges SET state = 'in_use', taken_at = ${NOW("$3")}
+       WHERE kind = $1 AND id = $2 AND ${STATE("$3", "$4")} = 'open' AND expires_at >= ${NOW("$3")}
+       RETURNING ${COLUMNS("$3", "$4")}`,
+      [this.kind, id.toLowerCase(), this.clock(), this.abandonedAfterMs],
     );
     if (rows.length === 1) return challengeOf<T>(rows[0]);
     // Not taken: say why, as peek would (it is gone, used, in use or expired).
@@ -150,8 +161,8 @@ export class PostgresChallengeStore<T, R = never> implements ChallengeStore<T, R
 
   private async row(id: string): Promise<ChallengeRow | undefined> {
     const { rows } = await this.pool.query<ChallengeRow>(
-      `SELECT ${COLUMNS("$3")} FROM challenges WHERE kind = $1 AND id = $2`,
-      [this.kind, id.toLowerCase(), this.clock()],
+      `SELECT ${COLUMNS("$3", "$4")} FROM challenges WHERE kind = $1 AND id = $2`,
+      [this.kind, id.toLowerCase(), this.clock(), this.abandonedAfterMs],
     );
     return rows[0];
   }

@@ -63,6 +63,24 @@ describe("ChallengeStore", function () {
       }
     });
 
+    it("opens again a challenge whose verifier died mid-proof, once the take is abandoned", async function () {
+      let now = 1_000_000_000;
+      const store = new PostgresChallengeStore<{ tokenId: string }>(database.pool, {
+        kind: "abandoned",
+        ttlMs: 300_000,
+        abandonedAfterMs: 60_000,
+        now: () => now,
+      });
+      const challenge = await store.issue(() => ({ tokenId: "1" }));
+      await store.take(challenge.id); // the verifier is killed here: no consume, no release
+      now += 60_000;
+      expect(await store.take(challenge.id).catch((error: unknown) => error)).to.be.instanceOf(ConflictError);
+      now += 1;
+      expect((await store.stateOf(challenge.id)).state).to.equal("open");
+      expect((await store.take(challenge.id)).id).to.equal(challenge.id);
+      expect(await store.take(challenge.id).catch((error: unknown) => error)).to.be.instanceOf(ConflictError);
+    });
+
     it("uses the database's clock when no clock is given", async function () {
       const store = new PostgresChallengeStore<{ tokenId: string }>(database.pool, {
         kind: "clock",

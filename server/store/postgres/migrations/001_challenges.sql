@@ -11,6 +11,8 @@ CREATE TABLE challenges (
   payload json NOT NULL,
   state text NOT NULL CHECK (state IN ('open', 'in_use', 'used')),
   outcome json,
+  -- When a verification took it: a take by a verifier that died before deciding is given up after a while.
+  taken_at bigint,
   issued_at bigint NOT NULL,
   expires_at bigint NOT NULL,
   PRIMARY KEY (kind, id)
