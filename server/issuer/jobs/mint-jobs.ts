@@ -216,7 +216,8 @@ export class MintJobs {
 
   /** Queues a save of the job's view as it is now (a copy: the view moves on while it is written). */
   private save(state: JobState): Promise<void> {
-    const snapshot = structuredClone(state.view);
+    // A deep copy of the progress; the error keeps its class (structuredClone would make it a plain Error).
+    const snapshot: MintJobView = { ...structuredClone({ ...state.view, error: null }), error: state.view.error };
     state.savedAt = Date.now();
     state.saving = state.saving
       .then(() => this.records.save(snapshot))

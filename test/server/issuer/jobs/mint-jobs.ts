@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { DependencyUnavailableError } from "../../../../server/errors.js";
+import { DependencyUnavailableError, UnprocessableError } from "../../../../server/errors.js";
+import type { HallmarkContracts } from "../../../../server/issuer/contracts.js";
+import { TransactionRefusedError } from "../../../../server/issuer/errors.js";
+import { makeTempDir } from "../../support/temp-dir.js";
 import type { MetadataStore } from "../../../../server/ipfs/metadata-store.js";
 import { BrandQueue } from "../../../../server/issuer/jobs/brand-queue.js";
 import { MemoryMintJobRecords } from "../../../../server/issuer/jobs/mint-job-records.js";
@@ -74,5 +77,69 @@ describe("MintJobs reading a job run elsewhere", function () {
     await records.save(runningView("mj_other"));
     const refused = await jobs.get(2, "mj_other").catch((error: unknown) => error);
     expect(refused).to.have.property("type", "not-found");
+  });
+});
+
+describe("MintJobs keeping a job's failure", function () {
+  it("answers a finished job's failure with its own error class, read back from the records", async function () {
+    const workDir = await makeTempDir("mint-jobs");
+    const records = new MemoryMintJobRecords();
+    let contextCalls = 0;
+    const contracts = {
+      registry: { brand: () => Promise.resolve({ name: "Maison A" }) },
+    } as unknown as HallmarkContracts;
+    const jobs = new MintJobs({
+      queue: new BrandQueue(),
+      store: {} as MetadataStore,
+      workDir: workDir.path,
+      records,
+      // Validation gets the brand's context; the run that follows is refused by the chain.
+      contextOf: () => {
+        if (++contextCalls > 1)
+          throw new TransactionRefusedError(
+            "The registry refused the mint: BrandNotActive(1)",
+            "BrandNotActive",
+            [1n],
+          );
+        return { contracts, signer: {} as never, brandSalt: "0x" + "11".repeat(32) };
+      },
+    });
+    try {
+      const row = {
+        serial: "FAIL-0001",
+        productName: "Sac",
+        modelReference: "AU-25",
+        materials: "Calfskin:100",
+        manufactureCountry: "IT",
+        manufactureDate: "2025-03",
+        care: "Dry cloth",
+        images: "bag.svg",
+      };
+      const picture = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>').toString(
+        "base64",
+      );
+      const { job } = await jobs.create({
+        brandId: 1,
+        rows: [row],
+        media: [{ path: "bag.svg", contentBase64: picture }],
+        idempotencyKey: "fail-1",
+        createdBy: "00000000000000aa",
+      });
+      for (let i = 0; i < 100 && (await records.get(1, job.id))?.view.status !== "failed"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // the job leaves this process's live views
+      // Read back from the records, the failure keeps the class the API maps to 422, its type and message.
+      const read = await jobs.get(1, job.id);
+      expect(read.status).to.equal("failed");
+      expect(read.error).to.be.instanceOf(UnprocessableError);
+      expect(read.error).to.include({
+        type: "transaction-refused",
+        message: "The registry refused the mint: BrandNotActive(1)",
+      });
+    } finally {
+      jobs.cancelAll();
+      await workDir.remove();
+    }
   });
 });
