@@ -20,6 +20,7 @@ import { loadDeployments } from "./chain/deployments.js";
 import type { Eip1193 } from "./chain/eip1193.js";
 import { HttpJsonRpcProvider } from "./chain/http.js";
 import { loadConfig } from "./config.js";
+import { InvalidInputError } from "./errors.js";
 import type { VerifierConfig } from "./config.js";
 import { Indexer } from "./indexer/Indexer.js";
 import { createMetadataStore } from "./ipfs/create-metadata-store.js";
@@ -309,8 +310,8 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   try {
     await startVerifier({ config: loadConfig() });
   } catch (error) {
-    // A database that cannot be used as configured: the message names the variable or the command.
-    if (!(error instanceof DatabaseSetupError)) throw error;
+    // A setting or a database that cannot work: the message names the variable or the command to run.
+    if (!(error instanceof DatabaseSetupError || error instanceof InvalidInputError)) throw error;
     console.error(error.message);
     process.exitCode = 1;
   }
