@@ -1,6 +1,10 @@
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument --
    JSON answers are read as loose objects here: the assertions are the type checks. */
 import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
 import type { ethers as ethersLib } from "ethers";
 import { loadConfig } from "../../server/config.js";
 import { startVerifier } from "../../server/main.js";
@@ -157,4 +161,53 @@ describe("two verifiers sharing HALLMARK_DATABASE_URL", function () {
       }
     });
   });
+});
+
+describe("a verifier whose HALLMARK_DATABASE_URL cannot be used", function () {
+  for (const [name, url, message] of [
+    [
+      "unreachable",
+      "postgres://u:p@127.0.0.1:1/hallmark",
+      "HALLMARK_DATABASE_URL unreachable: ECONNREFUSED 127.0.0.1:1",
+    ],
+    [
+      "not a postgres:// URL",
+      "mysql://db/hallmark",
+      "Invalid configuration: HALLMARK_DATABASE_URL (expected a postgres:// URL)",
+    ],
+  ]) {
+    it(`refuses to start when it is ${name}, with one line naming the variable and no stack trace`, async function () {
+      const dir = await makeTempDir("bad-database");
+      try {
+        const deployments = path.join(dir.path, "deployments.json");
+        const zero = "0x0000000000000000000000000000000000000001";
+        await writeFile(
+          deployments,
+          JSON.stringify({
+            chainId: 31337,
+            startBlock: 0,
+            contracts: { BrandRegistry: zero, HallmarkCertificate: zero, HallmarkGarments: zero },
+          }),
+        );
+        const run = promisify(execFile)("npx", ["tsx", "server/main.ts"], {
+          env: {
+            ...process.env,
+            HALLMARK_DATA_DIR: dir.path,
+            HALLMARK_DEPLOYMENTS: deployments,
+            HALLMARK_RPC_URL: "http://127.0.0.1:1",
+            HALLMARK_PORT: "0",
+            HALLMARK_DATABASE_URL: url,
+          },
+        });
+        const failure = (await run.then(
+          () => expect.fail("the verifier started"),
+          (error: unknown) => error,
+        )) as { code: number; stderr: string };
+        expect(failure.code).to.equal(1);
+        expect(failure.stderr.trim()).to.equal(message);
+      } finally {
+        await dir.remove();
+      }
+    });
+  }
 });
