@@ -67,6 +67,11 @@ const Env = z.object({
   HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   HALLMARK_ISSUER_MAX_MEDIA_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   HALLMARK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HALLMARK_DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((url) => (url === undefined || url.trim() === "" ? undefined : url.trim()))
+    .refine((url) => url === undefined || /^postgres(ql)?:\/\/./.test(url), "expected a postgres:// URL"),
 }).superRefine(refineIpfsEnv);
 
 /** A brand's issuer keystore; the password is read from `passwordEnv` when the key is loaded. */
@@ -113,6 +118,12 @@ export interface VerifierConfig {
   issuerDatabaseFile: string;
   /** The verifier's public address, for claim URLs (default http://host:port). */
   publicUrl?: string;
+  /**
+   * PostgreSQL shared by every verifier of a deployment (HALLMARK_DATABASE_URL): challenges, claim
+   * relay locks, issuer API keys and audit, mint jobs. Undefined: each keeps them in memory and in
+   * issuer.sqlite, as a single machine needs.
+   */
+  databaseUrl?: string;
 }
 
 /** Parses the environment into settings; throws InvalidInputError naming each bad variable. */
@@ -155,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     issuerMaxMediaBytes: e.HALLMARK_ISSUER_MAX_MEDIA_BYTES,
     issuerDatabaseFile: path.join(dataDir, "issuer.sqlite"),
     publicUrl: e.HALLMARK_PUBLIC_URL,
+    databaseUrl: e.HALLMARK_DATABASE_URL,
   };
 }

@@ -20,21 +20,32 @@ import { loadDeployments } from "./chain/deployments.js";
 import type { Eip1193 } from "./chain/eip1193.js";
 import { HttpJsonRpcProvider } from "./chain/http.js";
 import { loadConfig } from "./config.js";
+import { InvalidInputError } from "./errors.js";
 import type { VerifierConfig } from "./config.js";
 import { Indexer } from "./indexer/Indexer.js";
 import { createMetadataStore } from "./ipfs/create-metadata-store.js";
 import type { MetadataStore } from "./ipfs/metadata-store.js";
 import type { IndexStore } from "./store/IndexStore.js";
 import { SqliteIndexStore } from "./store/sqlite/SqliteIndexStore.js";
-import { ChallengeStore } from "./verification/challenge-store.js";
+import { MemoryChallengeStore } from "./verification/memory-challenge-store.js";
+import type { ChallengeStore } from "./verification/challenge-store.js";
 import type { ChipChallengePayload } from "./verification/chip.js";
 import { DocumentCache } from "./verification/committed-document.js";
 import { freshnessOf } from "./verification/freshness.js";
 import { ChainClaimStateReader } from "./web/claim-state.js";
 import { startIssuer } from "./issuer/api/start-issuer.js";
+import { openSqliteIssuerDatabase } from "./issuer/auth/issuer-database.js";
+import type { IssuerDatabase } from "./issuer/auth/issuer-database.js";
+import type { ClaimRelayLocks } from "./issuer/claim-relay-locks.js";
+import type { MintJobRecords } from "./issuer/jobs/mint-job-records.js";
+import { PostgresChallengeStore } from "./store/postgres/challenge-store.js";
+import { PostgresClaimRelayLocks } from "./store/postgres/claim-relay-locks.js";
+import { DatabaseSetupError, migrate, openDatabase } from "./store/postgres/database.js";
+import { postgresIssuerDatabase } from "./store/postgres/issuer-records.js";
+import { PostgresMintJobRecords } from "./store/postgres/mint-job-records.js";
 import { exitOnSignals } from "./shutdown.js";
 import type { IssuerHandle } from "./issuer/api/start-issuer.js";
-import type { OwnershipChallengePayload, OwnershipProofResult } from "./verification/ownership.js";
+import type { OwnershipChallengePayload, OwnershipChallenges, OwnershipProofResult } from "./verification/ownership.js";
 
 export interface StartVerifierOptions {
   config: VerifierConfig;
@@ -81,13 +92,22 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const deployments = options.deployments ?? (await loadDeployments(config.deploymentsFile));
   const provider = options.provider ?? httpProvider(config);
 
-  const store = SqliteIndexStore.open(options.indexLocation ?? config.indexFile);
+  const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
+  const shared = await openSharedState(config, { challengeTtlMs, issuerDatabaseLocation: options.issuerDatabaseLocation, logger });
+  let store: IndexStore;
+  try {
+    store = SqliteIndexStore.open(options.indexLocation ?? config.indexFile);
+  } catch (error) {
+    await shared.close();
+    throw error;
+  }
   const ownsMetadataStore = options.metadataStore === undefined;
   let metadataStore: MetadataStore;
   try {
     metadataStore = options.metadataStore ?? (await createMetadataStore(config.ipfs));
   } catch (error) {
     store.close();
+    await shared.close();
     throw error;
   }
 
@@ -106,7 +126,6 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const freshness = () =>
     freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => indexer.failingSince(), staleAfterMs });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
-  const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
   const v1: V1Dependencies = {
     verifier: {
       index: store,
@@ -114,8 +133,8 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       chain,
       identity: { chainId: deployments.chainId, certificateAddress: deployments.contracts.HallmarkCertificate },
     },
-    ownershipChallenges: new ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({ ttlMs: challengeTtlMs }),
-    chipChallenges: new ChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
+    ownershipChallenges: shared.ownershipChallenges,
+    chipChallenges: shared.chipChallenges,
     brandSalts: config.brandSalts,
     gs1Prefixes: config.gs1Prefixes,
     freshness,
@@ -128,13 +147,16 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       deployments,
       provider: ethersProviderOf(provider, deployments.chainId, config.pollIntervalMs),
       metadataStore,
-      databaseLocation: options.issuerDatabaseLocation ?? config.issuerDatabaseFile,
+      database: shared.issuerDatabase,
+      claimLocks: shared.claimLocks,
+      mintJobRecords: shared.mintJobRecords,
       publicUrl: config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
       logger,
       freshness,
     });
   } catch (error) {
     store.close();
+    await shared.close();
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
   }
@@ -170,6 +192,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     await indexer.stop();
     await issuer.close();
     store.close();
+    await shared.close();
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
   }
@@ -199,6 +222,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       await indexer.stop();
       await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
       store.close();
+      await shared.close();
       if (ownsMetadataStore) await metadataStore.close();
       logger.info("verifier stopped");
     })();
@@ -213,6 +237,59 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   }
 
   return { url, port, app, server, store, indexer, metadataStore, chain, deployments, issuer, close };
+}
+
+/**
+ * What the verifiers of one deployment must agree on besides the index: challenges, claim relay
+ * locks, issuer API keys and audit, mint jobs. With HALLMARK_DATABASE_URL they live in PostgreSQL
+ * (migrated at start), so any verifier answers for any other; without it, in this process's memory
+ * and in issuer.sqlite, exactly as one machine needs. Rate budgets stay per process either way
+ * (docs/scaling.md says why).
+ */
+interface SharedState {
+  ownershipChallenges: OwnershipChallenges;
+  chipChallenges: ChallengeStore<ChipChallengePayload>;
+  /** Closed by the issuer (startIssuer owns it). */
+  issuerDatabase: IssuerDatabase;
+  claimLocks?: ClaimRelayLocks;
+  mintJobRecords?: MintJobRecords;
+  /** Ends the database pool, if any. Idempotent. */
+  close(): Promise<void>;
+}
+
+async function openSharedState(
+  config: VerifierConfig,
+  options: { challengeTtlMs: number; issuerDatabaseLocation?: string; logger: Logger },
+): Promise<SharedState> {
+  const { challengeTtlMs, logger } = options;
+  if (config.databaseUrl === undefined) {
+    return {
+      ownershipChallenges: new MemoryChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({ ttlMs: challengeTtlMs }),
+      chipChallenges: new MemoryChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
+      issuerDatabase: openSqliteIssuerDatabase(options.issuerDatabaseLocation ?? config.issuerDatabaseFile),
+      close: () => Promise.resolve(),
+    };
+  }
+  const pool = await openDatabase(config.databaseUrl, {
+    variable: "HALLMARK_DATABASE_URL",
+    onIdleError: (error) => logger.warn({ err: error }, "a PostgreSQL connection dropped (it is replaced on the next query)"),
+  });
+  try {
+    const applied = await migrate(pool);
+    if (applied.length > 0) logger.info({ applied }, "database migrated");
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  let ended: Promise<void> | null = null;
+  return {
+    ownershipChallenges: new PostgresChallengeStore<OwnershipChallengePayload, OwnershipProofResult>(pool, { kind: "ownership", ttlMs: challengeTtlMs }),
+    chipChallenges: new PostgresChallengeStore<ChipChallengePayload>(pool, { kind: "chip", ttlMs: challengeTtlMs }),
+    issuerDatabase: postgresIssuerDatabase(pool),
+    claimLocks: new PostgresClaimRelayLocks(pool),
+    mintJobRecords: new PostgresMintJobRecords(pool),
+    close: () => (ended ??= pool.end()),
+  };
 }
 
 /** ethers over the same EIP-1193 chain, for the issuer's signers (no call cache: nonces must be fresh). */
@@ -230,5 +307,12 @@ function httpProvider(config: VerifierConfig): Eip1193 {
 
 // `tsx server/main.ts`: the verifier alone, against HALLMARK_RPC_URL and an existing deployment.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await startVerifier({ config: loadConfig() });
+  try {
+    await startVerifier({ config: loadConfig() });
+  } catch (error) {
+    // A setting or a database that cannot work: the message names the variable or the command to run.
+    if (!(error instanceof DatabaseSetupError || error instanceof InvalidInputError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
 }

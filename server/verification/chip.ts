@@ -39,21 +39,20 @@ export function chipMessage(identity: ChainIdentity, tokenId: string, challenge:
   ].join("\n");
 }
 
-export function createChipChallenge(
+export async function createChipChallenge(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: ChallengeStore<ChipChallengePayload>,
   tokenId: bigint,
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
-): ChipChallengeView {
+): Promise<ChipChallengeView> {
   const certificate = index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   if (certificate.chip === null) throw new NoChipError(`Certificate ${certificate.tokenId} has no NFC chip bound`);
-  // The message embeds the challenge, which is only known once issued: issue, then fill it in.
-  const challenge = challenges.issue({ tokenId: certificate.tokenId, message: "" }, client);
-  const message = chipMessage(identity, certificate.tokenId, challenge.id);
-  challenge.payload.message = message;
+  // The message embeds the challenge, whose id the store draws.
+  const challenge = await challenges.issue((id) => ({ tokenId: certificate.tokenId, message: chipMessage(identity, certificate.tokenId, id) }), client);
+  const { message } = challenge.payload;
   return {
     challengeId: challenge.id,
     tokenId: certificate.tokenId,
@@ -69,7 +68,7 @@ export async function verifyChipProof(
   challenges: ChallengeStore<ChipChallengePayload>,
   proof: { challengeId: string; signature: string; tokenId?: bigint },
 ): Promise<ChipProofResult> {
-  const peeked = challenges.peek(proof.challengeId);
+  const peeked = await challenges.peek(proof.challengeId);
   if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
     throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
   }
@@ -82,15 +81,15 @@ export async function verifyChipProof(
   } catch (cause) {
     throw new InvalidInputError("signature is not a valid secp256k1 signature", { cause });
   }
-  const challenge = challenges.take(proof.challengeId);
+  const challenge = await challenges.take(proof.challengeId);
   try {
     const block = await chain.headBlock();
     const { chip } = await chain.chipOf(BigInt(challenge.payload.tokenId), block);
-    challenges.consume(challenge.id);
+    await challenges.consume(challenge.id);
     return { tokenId: challenge.payload.tokenId, authentic: sameAddress(chip, signer), chip, signer, block };
   } catch (error) {
-    if (error instanceof DependencyUnavailableError) challenges.release(challenge.id);
-    else challenges.consume(challenge.id);
+    if (error instanceof DependencyUnavailableError) await challenges.release(challenge.id);
+    else await challenges.consume(challenge.id);
     throw error;
   }
 }

@@ -35,17 +35,17 @@ function typedDataOf(identity: ChainIdentity, tokenId: string, owner: string, ch
   };
 }
 
-export function createOwnershipChallenge(
+export async function createOwnershipChallenge(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: OwnershipChallenges,
   tokenId: bigint,
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
-): OwnershipChallengeView {
+): Promise<OwnershipChallengeView> {
   const certificate = index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
-  const challenge = challenges.issue({ tokenId: certificate.tokenId }, client);
+  const challenge = await challenges.issue(() => ({ tokenId: certificate.tokenId }), client);
   return {
     challengeId: challenge.id,
     tokenId: certificate.tokenId,
@@ -59,11 +59,11 @@ export async function verifyOwnershipProof(
   challenges: OwnershipChallenges,
   proof: { challengeId: string; signature: string; tokenId?: bigint },
 ): Promise<OwnershipProofResult> {
-  const peeked = challenges.peek(proof.challengeId);
+  const peeked = await challenges.peek(proof.challengeId);
   if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
     throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
   }
-  const challenge = challenges.take(proof.challengeId);
+  const challenge = await challenges.take(proof.challengeId);
   const tokenId = BigInt(challenge.payload.tokenId);
   try {
     // One block for both reads: the owner named is the one the signature was checked against.
@@ -72,12 +72,12 @@ export async function verifyOwnershipProof(
     if (address !== null) await requireAccountSignatureForm(proof.signature, () => chain.hasCode(address, block));
     const valid = address !== null && (await chain.verifyOwnership(tokenId, challenge.id, proof.signature, block));
     const result: OwnershipProofResult = { tokenId: challenge.payload.tokenId, owner: valid, address, block };
-    challenges.consume(challenge.id, result);
+    await challenges.consume(challenge.id, result);
     return result;
   } catch (error) {
     // Nothing was decided: the challenge stays open for a retry (the 65-byte form, or once the chain answers).
-    if (error instanceof DependencyUnavailableError || error instanceof CompactSignatureError) challenges.release(challenge.id);
-    else challenges.consume(challenge.id);
+    if (error instanceof DependencyUnavailableError || error instanceof CompactSignatureError) await challenges.release(challenge.id);
+    else await challenges.consume(challenge.id);
     throw error;
   }
 }
@@ -95,13 +95,13 @@ export async function verifyOwnershipProof(
  * when `owner` is true; a public fact on-chain otherwise). It lives in the challenge's bounded
  * entry and expires with it.
  */
-export function ownershipChallengeState(
+export async function ownershipChallengeState(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: OwnershipChallenges,
   challengeId: string,
-): OwnershipChallengeState {
-  const status = challenges.stateOf(challengeId);
+): Promise<OwnershipChallengeState> {
+  const status = await challenges.stateOf(challengeId);
   const { id, payload } = status.challenge;
   const base = { challengeId: id, tokenId: payload.tokenId, expiresAt: new Date(status.challenge.expiresAt).toISOString() };
   switch (status.state) {

@@ -96,7 +96,8 @@ Conventions (all routes):
 - Ownership proofs are EIP-712 \`OwnershipProof(uint256 tokenId,address owner,bytes32 challenge)\` in the domain
   \`Hallmark Certificate\` / \`1\` of the certificate contract, checked by the contract's own \`verifyOwnership\` at the head (EOA
   and EIP-1271 wallets). Chip proofs are **EIP-191 personal messages** (what NFC signing chips produce), checked against the chip
-  bound at mint (\`chipOf\` at the head). Challenges are random bytes32, single use, valid 5 minutes, kept in memory.
+  bound at mint (\`chipOf\` at the head). Challenges are random bytes32, single use, valid 5 minutes, kept in memory (in the shared database when
+  \`HALLMARK_DATABASE_URL\` is set, so any verifier of a fleet answers them).
 - A signature made by a key (an EOA owner, a chip, a claim code) must be the 65-byte \`r‖s‖v\` form: the contracts (OpenZeppelin
   5's ECDSA) refuse the 64-byte EIP-2098 compact form, so the API answers 400 \`compact-signature\` (send the 65-byte form; the
   challenge stays open) rather than a false "not the owner". An EIP-1271 wallet's signature, of any length, goes to its
