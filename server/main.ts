@@ -87,7 +87,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   try {
     metadataStore = options.metadataStore ?? (await createMetadataStore(config.ipfs));
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
 
@@ -134,7 +134,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       freshness,
     });
   } catch (error) {
-    store.close();
+    await store.close();
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
   }
@@ -169,7 +169,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     events.close();
     await indexer.stop();
     await issuer.close();
-    store.close();
+    await store.close();
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
   }
@@ -198,7 +198,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       clearInterval(sweep);
       await indexer.stop();
       await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
-      store.close();
+      await store.close();
       if (ownsMetadataStore) await metadataStore.close();
       logger.info("verifier stopped");
     })();

@@ -45,15 +45,15 @@ export function chipMessage(identity: ChainIdentity, tokenId: string, challenge:
   ].join("\n");
 }
 
-export function createChipChallenge(
+export async function createChipChallenge(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: ChallengeStore<ChipChallengePayload>,
   tokenId: bigint,
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
-): ChipChallengeView {
-  const certificate = index.getCertificate(tokenId.toString());
+): Promise<ChipChallengeView> {
+  const certificate = await index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   if (certificate.chip === null) throw new NoChipError(`Certificate ${certificate.tokenId} has no NFC chip bound`);
   // The message embeds the challenge, which is only known once issued: issue, then fill it in.

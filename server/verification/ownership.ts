@@ -57,15 +57,15 @@ function typedDataOf(identity: ChainIdentity, tokenId: string, owner: string, ch
   };
 }
 
-export function createOwnershipChallenge(
+export async function createOwnershipChallenge(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: OwnershipChallenges,
   tokenId: bigint,
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
-): OwnershipChallengeView {
-  const certificate = index.getCertificate(tokenId.toString());
+): Promise<OwnershipChallengeView> {
+  const certificate = await index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   const challenge = challenges.issue({ tokenId: certificate.tokenId }, client);
   return {
@@ -129,12 +129,12 @@ export type OwnershipChallengeState =
   | ({ state: "proven"; challengeId: string; expiresAt: string } & OwnershipProofResult)
   | { state: "failed" | "expired"; challengeId: string; tokenId: string; expiresAt: string };
 
-export function ownershipChallengeState(
+export async function ownershipChallengeState(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: OwnershipChallenges,
   challengeId: string,
-): OwnershipChallengeState {
+): Promise<OwnershipChallengeState> {
   const status = challenges.stateOf(challengeId);
   const { id, payload } = status.challenge;
   const base = { challengeId: id, tokenId: payload.tokenId, expiresAt: new Date(status.challenge.expiresAt).toISOString() };
@@ -144,7 +144,7 @@ export function ownershipChallengeState(
     case "used":
       return status.outcome === undefined ? { state: "failed", ...base } : { state: "proven", ...base, ...status.outcome };
     case "open": {
-      const owner = index.getCertificate(payload.tokenId)?.owner ?? ZeroAddress;
+      const owner = (await index.getCertificate(payload.tokenId))?.owner ?? ZeroAddress;
       return { state: "pending", ...base, typedData: typedDataOf(identity, payload.tokenId, owner, id) };
     }
   }

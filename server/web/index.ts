@@ -73,11 +73,11 @@ function originOf(request: Request, publicUrl: string | undefined): string {
   return `${request.protocol}://${request.get("host") ?? "localhost"}`;
 }
 
-function allProvenance(deps: V1Dependencies, tokenId: bigint): ProvenanceEventView[] {
+async function allProvenance(deps: V1Dependencies, tokenId: bigint): Promise<ProvenanceEventView[]> {
   const items: ProvenanceEventView[] = [];
   let cursor: string | undefined;
   do {
-    const page = provenanceOf(deps.verifier.index, tokenId, { cursor, limit: MAX_PAGE_LIMIT });
+    const page = await provenanceOf(deps.verifier.index, tokenId, { cursor, limit: MAX_PAGE_LIMIT });
     items.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
@@ -141,7 +141,7 @@ export function createWebRouter(deps: WebDependencies): Router {
       const found = await certificateOrUnknown(request, response, t);
       if (found === null) return;
       const { tokenId, view } = found;
-      const provenance = allProvenance(v1, tokenId);
+      const provenance = await allProvenance(v1, tokenId);
       const digests = [...new Set(provenance.filter((e) => e.details !== null && REPORTED_KINDS.has(e.kind)).map((e) => e.details?.digest ?? ""))];
       const details = new Map<string, VerifiedMetadata<"provenance-details">>();
       await Promise.all(
@@ -149,7 +149,7 @@ export function createWebRouter(deps: WebDependencies): Router {
           details.set(digest, await verifiedDocument(verifier.documents, "provenance-details", digest));
         }),
       );
-      const record = verifier.index.getCertificate(view.tokenId);
+      const record = await verifier.index.getCertificate(view.tokenId);
       const pageUrl = `${originOf(request, deps.publicUrl)}/v/${view.tokenId}`;
       sendPage(
         response,
@@ -191,7 +191,7 @@ export function createWebRouter(deps: WebDependencies): Router {
       const tokenId = parseUint256(String(request.params.tokenId));
       if (tokenId === null) throw new InvalidInputError(`Malformed path ${request.path}`);
       const { challengeId } = parseInput(ProveQrRequest, request.body, "body");
-      const state = ownershipChallengeState(verifier.index, verifier.identity, v1.ownershipChallenges, challengeId);
+      const state = await ownershipChallengeState(verifier.index, verifier.identity, v1.ownershipChallenges, challengeId);
       if (state.tokenId !== tokenId.toString()) throw new NotFoundError("No such challenge for this certificate");
       if (state.state !== "pending") throw new ConflictError(`This challenge is ${state.state}: ask for a new one`);
       const link = `${originOf(request, deps.publicUrl)}/v/${state.tokenId}/prove#challenge=${state.challengeId}`;
@@ -201,18 +201,21 @@ export function createWebRouter(deps: WebDependencies): Router {
   );
 
   // A serial printed on a label: /b/{brand}/{serial} → the certificate's page.
-  router.get("/b/:brand/:serial", (request, response) => {
-    const t = pickLocale(request);
-    const parsed = z.object({ brand: BrandId, serial: Serial }).safeParse(request.params);
-    if (!parsed.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
-    try {
-      const tokenId = tokenIdOfSerial(verifier.index, v1.brandSalts, parsed.data.brand, parsed.data.serial);
-      response.redirect(303, `/v/${tokenId.toString()}`);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
-    }
-  });
+  router.get(
+    "/b/:brand/:serial",
+    handle(async (request, response) => {
+      const t = pickLocale(request);
+      const parsed = z.object({ brand: BrandId, serial: Serial }).safeParse(request.params);
+      if (!parsed.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+      try {
+        const tokenId = await tokenIdOfSerial(verifier.index, v1.brandSalts, parsed.data.brand, parsed.data.serial);
+        response.redirect(303, `/v/${tokenId.toString()}`);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
+      }
+    }),
+  );
 
   router.get(
     "/g/:designId",
@@ -259,7 +262,7 @@ export function createWebRouter(deps: WebDependencies): Router {
     "/claim/:tokenId/state",
     handle(async (request, response) => {
       const tokenId = parseUint256(String(request.params.tokenId));
-      if (tokenId === null || verifier.index.getCertificate(tokenId.toString()) === null) throw new NotFoundError("No such certificate");
+      if (tokenId === null || (await verifier.index.getCertificate(tokenId.toString())) === null) throw new NotFoundError("No such certificate");
       const state = await deps.claims.claimStateOf(tokenId);
       response.setHeader("Cache-Control", "no-store");
       response.json({ tokenId: tokenId.toString(), ...state });

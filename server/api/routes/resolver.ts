@@ -26,8 +26,8 @@ export function resolverRouter(deps: V1Dependencies): Router {
       // link gets the Unknown verdict (with the same 404/400), a known one a 303 to its page.
       let tokenId: bigint;
       try {
-        tokenId = tokenIdOfLink(request);
-        if (verifier.index.getCertificate(tokenId.toString()) === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
+        tokenId = await tokenIdOfLink(request);
+        if ((await verifier.index.getCertificate(tokenId.toString())) === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
       } catch (error) {
         if (error instanceof NotFoundError || error instanceof InvalidInputError) {
           sendUnknownPage(request, response, error instanceof NotFoundError ? 404 : 400);
@@ -38,11 +38,11 @@ export function resolverRouter(deps: V1Dependencies): Router {
       response.redirect(303, `/v/${tokenId.toString()}`);
       return;
     }
-    const view = await resolveCertificate(verifier.index, verifier.documents, tokenIdOfLink(request));
+    const view = await resolveCertificate(verifier.index, verifier.documents, await tokenIdOfLink(request));
     sendJson(response, deps.freshness(), view);
   });
 
-  function tokenIdOfLink(request: Request): bigint {
+  async function tokenIdOfLink(request: Request): Promise<bigint> {
     const { gtin, serial } = parseInput(z.object({ gtin: Gtin, serial: Serial }), request.params, "path");
     const query = parseInput(ResolverQuery, request.query, "query");
     const brandId = brandOfGtin(deps.gs1Prefixes, gtin, query.brand);

@@ -8,7 +8,11 @@
  * schema.ts), status.ts (identity, checkpoint, head), journal.ts (the reorg journal), writes.ts
  * (IndexWriteTx and bookkeeping writes), reads.ts (IndexReader queries), rows.ts (row mapping).
  * This file only sequences them: which transaction, what to notify, when the content changed.
+ *
+ * node:sqlite answers synchronously; the methods are async only because the IndexStore interface
+ * is (a networked store answers later). A failure is still a rejection, never a synchronous throw.
  */
+/* eslint-disable @typescript-eslint/require-await -- async for the interface, see above */
 import type {
   ApplyRange,
   BlockRef,
@@ -86,13 +90,13 @@ export class SqliteIndexStore implements IndexStore {
     return new SqliteIndexStore({ location });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.listeners.clear();
     this.conn.close();
   }
 
   /** Schema version this file is at. */
-  schemaVersion(): number {
+  async schemaVersion(): Promise<number> {
     return schemaVersion(this.conn);
   }
 
@@ -114,67 +118,67 @@ export class SqliteIndexStore implements IndexStore {
     return this.reads.status();
   }
 
-  getCertificate(tokenId: string): CertificateRecord | null {
+  async getCertificate(tokenId: string): Promise<CertificateRecord | null> {
     return this.reads.getCertificate(tokenId);
   }
 
-  listCertificates(filter: CertificateFilter): Page<CertificateRecord> {
+  async listCertificates(filter: CertificateFilter): Promise<Page<CertificateRecord>> {
     return this.reads.listCertificates(filter);
   }
 
-  getProvenance(tokenId: string, page: PageRequest): Page<ProvenanceEntry> {
+  async getProvenance(tokenId: string, page: PageRequest): Promise<Page<ProvenanceEntry>> {
     return this.reads.getProvenance(tokenId, page);
   }
 
-  listOwnerItems(address: string, request: OwnerItemsRequest): Page<OwnerItem> {
+  async listOwnerItems(address: string, request: OwnerItemsRequest): Promise<Page<OwnerItem>> {
     return this.reads.listOwnerItems(address, request);
   }
 
-  getBrand(brandId: number): BrandRecord | null {
+  async getBrand(brandId: number): Promise<BrandRecord | null> {
     return this.reads.getBrand(brandId);
   }
 
-  listBrands(page: PageRequest): Page<BrandRecord> {
+  async listBrands(page: PageRequest): Promise<Page<BrandRecord>> {
     return this.reads.listBrands(page);
   }
 
-  rolesOf(brandId: number, account: string, atBlock?: number): RoleName[] {
+  async rolesOf(brandId: number, account: string, atBlock?: number): Promise<RoleName[]> {
     return this.reads.rolesOf(brandId, account, atBlock);
   }
 
-  listRoleGrants(brandId: number, options: { includeRevoked?: boolean } = {}): RoleGrant[] {
+  async listRoleGrants(brandId: number, options: { includeRevoked?: boolean } = {}): Promise<RoleGrant[]> {
     return this.reads.listRoleGrants(brandId, options);
   }
 
-  compromisesOf(brandId: number): IssuerCompromise[] {
+  async compromisesOf(brandId: number): Promise<IssuerCompromise[]> {
     return this.reads.compromisesOf(brandId);
   }
 
-  getDesign(designId: string): DesignRecord | null {
+  async getDesign(designId: string): Promise<DesignRecord | null> {
     return this.reads.getDesign(designId);
   }
 
-  listDesigns(filter: { brandId?: number } & PageRequest): Page<DesignRecord> {
+  async listDesigns(filter: { brandId?: number } & PageRequest): Promise<Page<DesignRecord>> {
     return this.reads.listDesigns(filter);
   }
 
-  twinClaimsOfCertificate(tokenId: string): TwinClaim[] {
+  async twinClaimsOfCertificate(tokenId: string): Promise<TwinClaim[]> {
     return this.reads.twinClaimsOfCertificate(tokenId);
   }
 
-  twinClaimsOfDesign(designId: string, page: PageRequest): Page<TwinClaim> {
+  async twinClaimsOfDesign(designId: string, page: PageRequest): Promise<Page<TwinClaim>> {
     return this.reads.twinClaimsOfDesign(designId, page);
   }
 
-  garmentBalance(designId: string, owner: string): string {
+  async garmentBalance(designId: string, owner: string): Promise<string> {
     return this.reads.garmentBalance(designId, owner);
   }
 
-  recentEvents(afterId: number, limit = 100): IndexEvent[] {
+  async recentEvents(afterId: number, limit = 100): Promise<IndexEvent[]> {
     return this.reads.recentEvents(afterId, limit);
   }
 
-  lastEventId(): number {
+  async lastEventId(): Promise<number> {
     return this.reads.lastEventId();
   }
 
@@ -188,19 +192,19 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   /** Row counts per table (tests, diagnostics). */
-  counts(): Record<string, number> {
+  async counts(): Promise<Record<string, number>> {
     return this.reads.counts();
   }
 
   // ------------------------------------------------------------------------------------------ writer
 
-  identity(): IndexIdentity | null {
+  async identity(): Promise<IndexIdentity | null> {
     return readIdentity(this.conn);
   }
 
-  ensureIdentity(identity: IndexIdentity): { rebuilt: boolean } {
+  async ensureIdentity(identity: IndexIdentity): Promise<{ rebuilt: boolean }> {
     const normalized = normalizeIdentity(identity);
-    const current = this.identity();
+    const current = readIdentity(this.conn);
     if (current !== null && JSON.stringify(current) === JSON.stringify(normalized)) return { rebuilt: false };
     this.conn.transaction(() => {
       wipe(this.conn, this.journal);
@@ -212,9 +216,9 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   /** Wipes every indexed record but keeps the identity (the indexer re-reads from the start). */
-  reset(): void {
-    const previous = this.checkpoint();
-    const startBlock = this.identity()?.startBlock ?? 0;
+  async reset(): Promise<void> {
+    const previous = readCheckpoint(this.conn);
+    const startBlock = readIdentity(this.conn)?.startBlock ?? 0;
     this.conn.transaction(() => {
       wipe(this.conn, this.journal);
       appendReorgEvent(this.conn, startBlock - 1, previous?.blockNumber ?? null, true);
@@ -222,25 +226,25 @@ export class SqliteIndexStore implements IndexStore {
     this.notify();
   }
 
-  checkpoint(): Checkpoint | null {
+  async checkpoint(): Promise<Checkpoint | null> {
     return readCheckpoint(this.conn);
   }
 
-  blockAt(n: number): BlockRef | null {
+  async blockAt(n: number): Promise<BlockRef | null> {
     return this.reads.blockAt(n);
   }
 
-  blocksAtOrBelow(n: number, limit: number): BlockRef[] {
+  async blocksAtOrBelow(n: number, limit: number): Promise<BlockRef[]> {
     return this.reads.blocksAtOrBelow(n, limit);
   }
 
   /** Highest block applied as final (not reversible), or -1. */
-  finalBlock(): number {
+  async finalBlock(): Promise<number> {
     return readFinalBlock(this.conn);
   }
 
-  applyBlockRange(range: ApplyRange, write: (tx: IndexWriteTx) => void): void {
-    const previous = this.checkpoint();
+  async applyBlockRange(range: ApplyRange, write: (tx: IndexWriteTx) => void): Promise<void> {
+    const previous = readCheckpoint(this.conn);
     if (previous !== null && range.fromBlock !== previous.blockNumber + 1) {
       throw new Error(
         `range ${range.fromBlock}..${range.toBlock} does not follow checkpoint ${previous.blockNumber}`,
@@ -267,19 +271,19 @@ export class SqliteIndexStore implements IndexStore {
     this.notify();
   }
 
-  rollbackTo(blockNumber: number): void {
-    const finalBlock = this.finalBlock();
+  async rollbackTo(blockNumber: number): Promise<void> {
+    const finalBlock = readFinalBlock(this.conn);
     if (blockNumber < finalBlock) throw new ReorgTooDeepError(blockNumber, finalBlock);
-    const checkpoint = this.checkpoint();
+    const checkpoint = readCheckpoint(this.conn);
     if (checkpoint === null || checkpoint.blockNumber <= blockNumber) return;
-    const startBlock = this.identity()?.startBlock ?? 0;
+    const startBlock = readIdentity(this.conn)?.startBlock ?? 0;
     this.conn.transaction(() => {
       this.journal.rollback(blockNumber);
       dropBlocksAbove(this.conn, blockNumber);
       if (blockNumber < startBlock) {
         writeCheckpoint(this.conn, null);
       } else {
-        const kept = this.blockAt(blockNumber);
+        const kept = this.reads.blockAt(blockNumber);
         if (kept === null)
           throw new Error(`no kept header for block ${blockNumber}: cannot set the checkpoint there`);
         writeCheckpoint(this.conn, { blockNumber, blockHash: kept.hash });
@@ -289,16 +293,16 @@ export class SqliteIndexStore implements IndexStore {
     this.notify();
   }
 
-  pruneBlocksBelow(blockNumber: number): void {
+  async pruneBlocksBelow(blockNumber: number): Promise<void> {
     this.conn.transaction(() => {
       pruneBlocks(this.conn, blockNumber);
       this.journal.prune(blockNumber);
-      const finalBlock = this.finalBlock();
+      const finalBlock = readFinalBlock(this.conn);
       if (blockNumber - 1 > finalBlock) writeFinalBlock(this.conn, blockNumber - 1);
     });
   }
 
-  setHead(headBlock: number, confirmations: number): void {
+  async setHead(headBlock: number, confirmations: number): Promise<void> {
     if (this.conn.inTransaction) throw new Error("setHead inside a range");
     writeHead(this.conn, headBlock, confirmations, Date.now());
     this.reads.clearStatus();

@@ -18,21 +18,21 @@ describe("SqliteIndexStore", function () {
 
   describe("constructor", function () {
     describe("when opening a file", function () {
-      it("applies every migration once, in WAL mode, and keeps the data across reopen", function () {
+      it("applies every migration once, in WAL mode, and keeps the data across reopen", async function () {
         const file = join(temp.path, "index.sqlite");
         const first = new SqliteIndexStore({ location: file });
-        first.ensureIdentity(IDENTITY);
-        first.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
-        expect(first.schemaVersion()).to.equal(MIGRATIONS.length);
-        first.close();
+        await first.ensureIdentity(IDENTITY);
+        await first.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        expect(await first.schemaVersion()).to.equal(MIGRATIONS.length);
+        await first.close();
         const raw = new DatabaseSync(file);
         expect(raw.prepare("PRAGMA journal_mode").get()).to.deep.include({ journal_mode: "wal" });
         raw.close();
         const second = new SqliteIndexStore({ location: file });
-        expect(second.schemaVersion()).to.equal(MIGRATIONS.length);
-        expect(second.getBrand(1)).to.include({ name: "Maison A" });
-        expect(second.ensureIdentity(IDENTITY)).to.deep.equal({ rebuilt: false });
-        second.close();
+        expect(await second.schemaVersion()).to.equal(MIGRATIONS.length);
+        expect(await second.getBrand(1)).to.include({ name: "Maison A" });
+        expect(await second.ensureIdentity(IDENTITY)).to.deep.equal({ rebuilt: false });
+        await second.close();
       });
     });
   });
