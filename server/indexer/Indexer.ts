@@ -2,7 +2,8 @@
  * The event indexer: the only writer of the index. Reads the deployment's contract logs in block
  * ranges, checks every log against the header of its block, decodes each event (handlers/*) and
  * applies each range atomically with its checkpoint. Detects reorganisations (a kept block hash
- * that changed, a parent hash that does not match) and rolls back to the fork point.
+ * that changed, a parent hash that does not match) and rolls back to the fork point; when it
+ * cannot, rebuilds from the start block beside the served index and swaps it in once caught up.
  */
 import type { Logger } from "pino";
 import type { Deployments } from "../chain/deployments.js";
@@ -298,6 +299,13 @@ export class Indexer {
           throw error;
         }
       }
+      if (!this.stopping && (await this.store.rebuilding()) && (await this.nextBlock()) > target) {
+        await this.store.completeRebuild();
+        this.logger?.info(
+          { indexedBlock: (await this.nextBlock()) - 1 },
+          "rebuilt index caught up: now serving it",
+        );
+      }
       this.stats.lastError = null;
       this.failingSinceMs = null;
       return {
@@ -354,10 +362,12 @@ export class Indexer {
       if (!(error instanceof ReorgTooDeepError)) throw error;
       this.logger?.warn(
         { from: checkpoint.blockNumber },
-        "chain reorganisation deeper than the kept history: rebuilding the index",
+        "chain reorganisation deeper than the kept history: rebuilding the index beside the served one",
       );
       this.stats.rebuilds += 1;
-      await this.store.reset();
+      // Not reset(): answers keep coming from the last complete index (marked rebuilding) until
+      // the new one has caught up, so a genuine certificate is never answered unknown meanwhile.
+      await this.store.beginRebuild();
     }
   }
 

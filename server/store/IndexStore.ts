@@ -225,7 +225,9 @@ export class ReorgTooDeepError extends Error {
 export interface IndexWriter {
   /**
    * Compares the stored identity with `identity`; when absent or different, wipes every indexed
-   * record and stores the new identity. Answers whether it wiped (or started empty).
+   * record and stores the new identity. Answers whether it wiped (or started empty). Wipes in
+   * place, not beside: an index of another chain or other contracts must not be served at all.
+   * Abandons a rebuild in progress.
    */
   ensureIdentity(identity: IndexIdentity): Promise<{ rebuilt: boolean }>;
   identity(): Promise<IndexIdentity | null>;
@@ -251,9 +253,28 @@ export interface IndexWriter {
   rollbackTo(blockNumber: number): Promise<void>;
   /**
    * Wipes every indexed record but keeps the identity: the indexer re-reads from the start block.
-   * Appends an "index.reorg" feed entry.
+   * Appends an "index.reorg" feed entry. Readers see an empty index until it is re-read: the
+   * indexer uses beginRebuild instead.
    */
   reset(): Promise<void>;
+  /**
+   * Starts a new, empty index beside the served one (a reorg that cannot be rolled back). From
+   * now on the writer side (identity, checkpoint, blockAt, blocksAtOrBelow, applyBlockRange,
+   * rollbackTo, pruneBlocksBelow) works on the new index, while every reader method keeps
+   * answering from the served one, with `status().rebuilding` true. The new index starts with
+   * an "index.reorg" feed entry (`rebuild: true`) whose id follows the served feed's last id.
+   * Calling it again during a rebuild starts the rebuild over.
+   */
+  beginRebuild(): Promise<void>;
+  /**
+   * Atomically makes the rebuilt index the served one (call when it has caught up with the
+   * head): readers see either the old index or the new one, never a mix or an empty one. The
+   * content version moves, feed ids continue after the served feed's, subscribers are notified.
+   * No-op when no rebuild is in progress.
+   */
+  completeRebuild(): Promise<void>;
+  /** Whether a rebuild started by beginRebuild is in progress. */
+  rebuilding(): Promise<boolean>;
   /** Forgets kept headers below `blockNumber` (they are final). */
   pruneBlocksBelow(blockNumber: number): Promise<void>;
   /** Records the head seen and the confirmation depth, for status(). */

@@ -195,6 +195,12 @@ export interface IndexStatus {
   confirmations: number;
   /** Unix ms of the last successful poll, null before it. */
   updatedAt: number | null;
+  /**
+   * The indexer is rebuilding the index from the start block beside this one (a reorg it could
+   * not roll back): answers still come from this, the last complete index, for `indexedBlock`,
+   * which may be on an abandoned fork. Never caught up while true.
+   */
+  rebuilding: boolean;
 }
 
 export type IndexEventType =

@@ -12,6 +12,11 @@ export interface IndexFreshness {
   /** Chain head as last seen, null before the first poll. */
   head: number | null;
   stale?: true;
+  /**
+   * The indexer is rebuilding the index (a reorg it could not roll back): the answer comes from
+   * the last complete index, as of `block`, which may be on the abandoned fork. Always stale.
+   */
+  rebuilding?: true;
 }
 
 export interface FreshnessSource {
@@ -33,6 +38,7 @@ export function freshnessOf(source: FreshnessSource): IndexFreshness {
   // Either reader losing the RPC means the head may have moved on without the index.
   const chainFailing = (source.chainFailingSince?.() ?? null) !== null || (source.indexerFailingSince?.() ?? null) !== null;
   const freshness: IndexFreshness = { block: status.indexedBlock, caughtUp: status.caughtUp && !chainFailing, head: status.headBlock };
-  if (pollTooOld || chainFailing) freshness.stale = true;
+  if (pollTooOld || chainFailing || status.rebuilding) freshness.stale = true;
+  if (status.rebuilding) freshness.rebuilding = true;
   return freshness;
 }

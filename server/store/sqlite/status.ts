@@ -83,5 +83,6 @@ export function readStatus(conn: SqliteConnection): IndexStatus {
     lag,
     confirmations,
     updatedAt: updatedAt === null ? null : Number(updatedAt),
+    rebuilding: false,
   };
 }

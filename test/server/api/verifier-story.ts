@@ -2,7 +2,7 @@
    JSON answers are read as loose objects here: the assertions are the type checks. */
 import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
-import { createApp } from "../../../server/api/app.js";
+import { createApp } from "../../../server/app.js";
 import { EventStreams } from "../../../server/api/routes/events.js";
 import { CertificateChain } from "../../../server/chain/contracts.js";
 import { ChallengeStore } from "../../../server/verification/challenge-store.js";

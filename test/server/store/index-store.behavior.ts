@@ -328,6 +328,99 @@ export function shouldBehaveLikeIndexStore(
     });
   });
 
+  describe("beginRebuild", function () {
+    describe("while the rebuild has not completed", function () {
+      it("answers readers from the served index, marked rebuilding, while the writer fills an empty one", async function () {
+        await seed(2);
+        await store.setHead(2, 0);
+        const version = store.contentVersion();
+        const lastId = await store.lastEventId();
+        await store.beginRebuild();
+        expect(await store.rebuilding()).to.equal(true);
+        expect(await store.checkpoint()).to.equal(null);
+        await store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        expect(await store.checkpoint()).to.deep.equal({ blockNumber: 1, blockHash: hashOf(1) });
+        expect(await store.getCertificate("1")).to.include({ tokenId: "1" });
+        expect((await store.listCertificates({})).items).to.have.length(2);
+        expect(store.status()).to.include({
+          indexedBlock: 2,
+          headBlock: 2,
+          caughtUp: false,
+          rebuilding: true,
+        });
+        expect(store.contentVersion()).to.equal(version);
+        expect(await store.lastEventId()).to.equal(lastId);
+      });
+    });
+  });
+
+  describe("completeRebuild", function () {
+    describe("when the rebuilt index has caught up", function () {
+      it("serves it in one step, moves the content version and continues the feed ids", async function () {
+        await seed(2);
+        await store.applyBlockRange(range(3, 3), (tx) => {
+          tx.appendEvent({
+            type: "certificate.status",
+            blockNumber: 3,
+            txHash: null,
+            timestamp: null,
+            data: {},
+          });
+        });
+        const version = store.contentVersion();
+        const lastId = await store.lastEventId();
+        await store.beginRebuild();
+        await store.applyBlockRange(range(1, 4), (tx) => {
+          tx.beginBlock(1);
+          brand(tx, 1);
+          tx.beginBlock(4);
+          tx.insertCertificate(certificate("7", 4));
+          tx.appendEvent({
+            type: "certificate.issued",
+            blockNumber: 4,
+            txHash: null,
+            timestamp: null,
+            data: {},
+          });
+        });
+        await store.completeRebuild();
+        expect(await store.rebuilding()).to.equal(false);
+        expect(await store.getCertificate("1")).to.equal(null);
+        expect(await store.getCertificate("7")).to.include({ tokenId: "7" });
+        expect(store.status()).to.include({ indexedBlock: 4, rebuilding: false });
+        expect(store.contentVersion()).to.not.equal(version);
+        const events = await store.recentEvents(lastId);
+        expect(events.map((e) => e.type)).to.deep.equal(["index.reorg", "certificate.issued"]);
+        expect(events[0].id).to.equal(lastId + 1);
+        expect(events[0].data).to.include({ rebuild: true, previousBlock: 3 });
+        expect(await store.lastEventId()).to.equal(events[1].id);
+      });
+    });
+    describe("when no rebuild is in progress", function () {
+      it("changes nothing", async function () {
+        await seed(1);
+        const version = store.contentVersion();
+        await store.completeRebuild();
+        expect(store.contentVersion()).to.equal(version);
+        expect(await store.getCertificate("1")).to.not.equal(null);
+      });
+    });
+    describe("when a rebuild starts over before completing", function () {
+      it("drops the first attempt and still continues the feed after the served ids", async function () {
+        await seed(1);
+        const lastId = await store.lastEventId();
+        await store.beginRebuild();
+        await store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        await store.beginRebuild();
+        expect(await store.checkpoint()).to.equal(null);
+        await store.applyBlockRange(range(1, 2), () => undefined);
+        await store.completeRebuild();
+        expect(await store.getBrand(1)).to.equal(null);
+        expect((await store.recentEvents(lastId)).map((e) => e.id)).to.deep.equal([lastId + 1]);
+      });
+    });
+  });
+
   describe("ensureIdentity", function () {
     describe("when the identity differs", function () {
       it("wipes every indexed record", async function () {

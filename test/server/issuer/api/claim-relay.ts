@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import type { HDNodeWallet } from "ethers";
-import { CLAIM_TYPES, eip712Domain, ethers, item, tokenIdOf } from "../../contracts/fixtures.js";
-import { buildIssuerStack } from "../issuer/api/issuer-stack.js";
-import type { IssuerStack } from "../issuer/api/issuer-stack.js";
-import { postJson } from "./stack.js";
+import { CLAIM_TYPES, eip712Domain, ethers, item, tokenIdOf } from "../../../contracts/fixtures.js";
+import { buildIssuerStack } from "./issuer-stack.js";
+import type { IssuerStack } from "./issuer-stack.js";
+import { postJson } from "../../api/stack.js";
 
 interface Problem {
   type: string;
