@@ -134,7 +134,8 @@ export interface IndexWriteTx {
   beginBlock(blockNumber: number): void;
 
   // brands and roles
-  getBrand(brandId: number): BrandRecord | null;
+  /** The brand as stored (its certificate count is a reader's aggregate, not a record the handlers need). */
+  getBrand(brandId: number): Omit<BrandRecord, "certificateCount"> | null;
   insertBrand(brand: Omit<BrandRecord, "certificateCount">): void;
   updateBrand(
     brandId: number,
@@ -159,7 +160,8 @@ export interface IndexWriteTx {
   updateProvenance(id: number, patch: Partial<Omit<ProvenanceEntry, "id" | "tokenId">>): void;
 
   // garments
-  getDesign(designId: string): DesignRecord | null;
+  /** The design as stored (without the reader's twin claim count). */
+  getDesign(designId: string): Omit<DesignRecord, "twinClaimCount"> | null;
   insertDesign(design: Omit<DesignRecord, "twinClaimCount">): void;
   updateDesign(
     designId: string,

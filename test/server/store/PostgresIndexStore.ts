@@ -1,0 +1,60 @@
+import { expect } from "chai";
+import { SERVED_SCHEMA } from "../../../server/store/postgres/schema.js";
+import { PostgresIndexStore } from "../../../server/store/postgres/PostgresIndexStore.js";
+import { brand, IDENTITY, range, shouldBehaveLikeIndexStore } from "./index-store.behavior.js";
+import { createThrowawayDatabase } from "./postgres/throwaway-database.js";
+import type { ThrowawayDatabase } from "./postgres/throwaway-database.js";
+
+/**
+ * The PostgreSQL index store: the same behaviour suite as sqlite's, on a throwaway database of its
+ * own (from HALLMARK_TEST_DATABASE_URL; fails with "run: npm run test:services" when PostgreSQL is
+ * down, never skips). Each test starts from an empty, freshly migrated index schema.
+ */
+describe("PostgresIndexStore", function () {
+  let database: ThrowawayDatabase;
+
+  before(async function () {
+    database = await createThrowawayDatabase();
+  });
+  after(async function () {
+    await database?.drop();
+  });
+
+  /** An empty index: the index tables dropped and migrated again. */
+  async function openEmpty(): Promise<PostgresIndexStore> {
+    await database.pool.query(
+      `DROP SCHEMA IF EXISTS ${SERVED_SCHEMA} CASCADE; DROP SCHEMA IF EXISTS hallmark_index_rebuild CASCADE`,
+    );
+    await database.pool.query("DELETE FROM hallmark_schema_version WHERE name LIKE 'index_%'");
+    const { migrate } = await import("../../../server/store/postgres/database.js");
+    await migrate(database.pool);
+    return PostgresIndexStore.open({ pool: database.pool, pollMs: 100 });
+  }
+
+  describe("open", function () {
+    describe("when a second process opens the same database", function () {
+      it("reads what the first wrote and hears of its commits through LISTEN/NOTIFY", async function () {
+        const writer = await openEmpty();
+        const reader = await PostgresIndexStore.open({ pool: database.pool, readOnly: true, pollMs: 60_000 });
+        try {
+          await writer.ensureIdentity(IDENTITY);
+          const heard = new Promise<void>((resolve) =>
+            reader.subscribe(() => {
+              if (reader.status().indexedBlock === 1) resolve();
+            }),
+          );
+          await writer.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+          await heard;
+          expect(reader.status().indexedBlock).to.equal(1);
+          expect(reader.contentVersion()).to.equal(writer.contentVersion());
+          expect(await reader.getBrand(1)).to.include({ name: "Maison A" });
+        } finally {
+          await reader.close();
+          await writer.close();
+        }
+      });
+    });
+  });
+
+  shouldBehaveLikeIndexStore(openEmpty);
+});
