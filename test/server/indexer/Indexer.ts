@@ -4,7 +4,12 @@ import { network } from "hardhat";
 import { HttpJsonRpcProvider } from "../../../server/chain/http.js";
 import { ChainReader } from "../../../server/chain/reader.js";
 import { Indexer } from "../../../server/indexer/Indexer.js";
+import type { PostgresIndexStore } from "../../../server/store/postgres/PostgresIndexStore.js";
 import { SqliteIndexStore } from "../../../server/store/sqlite/SqliteIndexStore.js";
+import type { TestableIndexStore } from "../store/index-store.behavior.js";
+import { openEmptyIndex } from "../store/postgres/empty-index.js";
+import { createThrowawayDatabase } from "../store/postgres/throwaway-database.js";
+import type { ThrowawayDatabase } from "../store/postgres/throwaway-database.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import type { Connection, Stack } from "./history.js";
 import { deployStack, digest, item, scriptHistory, tokenIdOf } from "./history.js";
@@ -39,6 +44,7 @@ describe("Indexer", function () {
   /** The index of the scripted history, built once by a plain run. */
   let reference: SqliteIndexStore;
   const stores: SqliteIndexStore[] = [];
+  const pgStores: PostgresIndexStore[] = [];
 
   function openStore(name = ":memory:"): SqliteIndexStore {
     const store = new SqliteIndexStore({ location: name === ":memory:" ? name : join(temp.path, name) });
@@ -376,67 +382,102 @@ describe("Indexer", function () {
     });
   });
 
-  describe("reorganisations", function () {
-    async function forkedChain(finalityDepth: number) {
-      const fork = await snapshot();
-      // The first branch: alice transfers B-1 to bob, brand B mints B-2.
-      await stack.certificate
-        .connect(stack.alice)
-        .transferFrom(stack.alice.address, stack.bob.address, history.brandB1);
-      await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-2"));
-      const store = openStore();
-      const indexer = new Indexer({ provider, store, deployments: stack.deployments, finalityDepth });
-      await indexer.runOnce();
-      expect(await store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.not.equal(null);
-      const oldHead = await ethers.provider.getBlockNumber();
-      // The chain reorganises: the branch disappears, another one replaces it (and grows longer).
-      await revert(fork);
-      await stack.certificate
-        .connect(stack.alice)
-        .transferFrom(stack.alice.address, stack.carol.address, history.brandB1);
-      await connection.networkHelpers.mine(3);
-      expect(await ethers.provider.getBlockNumber()).to.be.greaterThan(oldHead);
-      await indexer.runOnce();
-      return { store, indexer };
-    }
+  for (const engine of ["sqlite", "postgres"] as const)
+    describe(
+      engine === "sqlite" ? "reorganisations" : "reorganisations on PostgreSQL (the same tests)",
+      function () {
+        // Postgres: a throwaway database per store, so the store under test and its fresh
+        // comparison never share an index.
+        const databases: ThrowawayDatabase[] = [];
+        afterEach(async function () {
+          for (const store of pgStores.splice(0)) await store.close();
+          for (const database of databases.splice(0)) await database.drop();
+        });
+        async function openEngine(): Promise<TestableIndexStore> {
+          if (engine === "sqlite") return openStore();
+          const database = await createThrowawayDatabase();
+          databases.push(database);
+          const store = await openEmptyIndex(database);
+          pgStores.push(store);
+          return store;
+        }
 
-    describe("when blocks within the finality depth are replaced", function () {
-      it("rolls back to the fork point and the index matches the new chain", async function () {
-        const { store, indexer } = await forkedChain(64);
-        expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 1 }); // the one rebuild is the first run
-        expect(await store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
-        expect(await store.getCertificate(history.brandB1.toString())).to.include({
-          owner: stack.carol.address,
-        });
-        const kinds = (await store.getProvenance(history.brandB1.toString(), {})).items.map(
-          (e) => `${e.kind}:${e.to}`,
-        );
-        expect(kinds).to.deep.equal([`issued:${stack.alice.address}`, `transfer:${stack.carol.address}`]);
-        const fresh = openStore();
-        await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
-        expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(fresh));
-        expect(await store.counts()).to.include({
-          certificates: (await fresh.counts()).certificates,
-          provenance: (await fresh.counts()).provenance,
-        });
-        expect((await store.recentEvents(0, 1000)).some((e) => e.type === "index.reorg")).to.equal(true);
-      });
-    });
+        if (engine === "postgres")
+          describe("when indexing the scripted history", function () {
+            it("stores exactly what the sqlite index holds", async function () {
+              const store = await openEngine();
+              const indexer = new Indexer({ provider, store, deployments: stack.deployments, maxRange: 7 });
+              await indexer.runOnce();
+              expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(reference));
+              expect(await store.counts()).to.deep.equal(await reference.counts());
+              expect(store.status()).to.deep.equal({
+                ...reference.status(),
+                updatedAt: store.status().updatedAt,
+              });
+            });
+          });
 
-    describe("when the reorganisation is deeper than the kept history", function () {
-      it("rebuilds the index from the start block", async function () {
-        const { store, indexer } = await forkedChain(0);
-        expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 2 });
-        expect(await store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
-        expect(await store.getCertificate(history.brandB1.toString())).to.include({
-          owner: stack.carol.address,
+        async function forkedChain(finalityDepth: number) {
+          const fork = await snapshot();
+          // The first branch: alice transfers B-1 to bob, brand B mints B-2.
+          await stack.certificate
+            .connect(stack.alice)
+            .transferFrom(stack.alice.address, stack.bob.address, history.brandB1);
+          await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-2"));
+          const store = await openEngine();
+          const indexer = new Indexer({ provider, store, deployments: stack.deployments, finalityDepth });
+          await indexer.runOnce();
+          expect(await store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.not.equal(null);
+          const oldHead = await ethers.provider.getBlockNumber();
+          // The chain reorganises: the branch disappears, another one replaces it (and grows longer).
+          await revert(fork);
+          await stack.certificate
+            .connect(stack.alice)
+            .transferFrom(stack.alice.address, stack.carol.address, history.brandB1);
+          await connection.networkHelpers.mine(3);
+          expect(await ethers.provider.getBlockNumber()).to.be.greaterThan(oldHead);
+          await indexer.runOnce();
+          return { store, indexer };
+        }
+
+        describe("when blocks within the finality depth are replaced", function () {
+          it("rolls back to the fork point and the index matches the new chain", async function () {
+            const { store, indexer } = await forkedChain(64);
+            expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 1 }); // the one rebuild is the first run
+            expect(await store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
+            expect(await store.getCertificate(history.brandB1.toString())).to.include({
+              owner: stack.carol.address,
+            });
+            const kinds = (await store.getProvenance(history.brandB1.toString(), {})).items.map(
+              (e) => `${e.kind}:${e.to}`,
+            );
+            expect(kinds).to.deep.equal([`issued:${stack.alice.address}`, `transfer:${stack.carol.address}`]);
+            const fresh = await openEngine();
+            await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
+            expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(fresh));
+            expect(await store.counts()).to.include({
+              certificates: (await fresh.counts()).certificates,
+              provenance: (await fresh.counts()).provenance,
+            });
+            expect((await store.recentEvents(0, 1000)).some((e) => e.type === "index.reorg")).to.equal(true);
+          });
         });
-        const fresh = openStore();
-        await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
-        expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(fresh));
-      });
-    });
-  });
+
+        describe("when the reorganisation is deeper than the kept history", function () {
+          it("rebuilds the index from the start block", async function () {
+            const { store, indexer } = await forkedChain(0);
+            expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 2 });
+            expect(await store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
+            expect(await store.getCertificate(history.brandB1.toString())).to.include({
+              owner: stack.carol.address,
+            });
+            const fresh = await openEngine();
+            await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
+            expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(fresh));
+          });
+        });
+      },
+    );
 
   describe("provider limits", function () {
     describe("when eth_getLogs refuses large ranges and the node rate-limits", function () {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { SERVED_SCHEMA } from "../../../server/store/postgres/schema.js";
 import { PostgresIndexStore } from "../../../server/store/postgres/PostgresIndexStore.js";
 import { brand, IDENTITY, range, shouldBehaveLikeIndexStore } from "./index-store.behavior.js";
+import { openEmptyIndex } from "./postgres/empty-index.js";
 import { createThrowawayDatabase } from "./postgres/throwaway-database.js";
 import type { ThrowawayDatabase } from "./postgres/throwaway-database.js";
 
@@ -20,16 +20,7 @@ describe("PostgresIndexStore", function () {
     await database?.drop();
   });
 
-  /** An empty index: the index tables dropped and migrated again. */
-  async function openEmpty(): Promise<PostgresIndexStore> {
-    await database.pool.query(
-      `DROP SCHEMA IF EXISTS ${SERVED_SCHEMA} CASCADE; DROP SCHEMA IF EXISTS hallmark_index_rebuild CASCADE`,
-    );
-    await database.pool.query("DELETE FROM hallmark_schema_version WHERE name LIKE 'index_%'");
-    const { migrate } = await import("../../../server/store/postgres/database.js");
-    await migrate(database.pool);
-    return PostgresIndexStore.open({ pool: database.pool, pollMs: 100 });
-  }
+  const openEmpty = (): Promise<PostgresIndexStore> => openEmptyIndex(database);
 
   describe("open", function () {
     describe("when a second process opens the same database", function () {
