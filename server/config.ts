@@ -67,6 +67,11 @@ const Env = z.object({
   HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   HALLMARK_ISSUER_MAX_MEDIA_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   HALLMARK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Checked when connecting (server/store/postgres/database.ts), with errors that name the variable.
+  HALLMARK_DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim())),
 }).superRefine(refineIpfsEnv);
 
 /** A brand's issuer keystore; the password is read from `passwordEnv` when the key is loaded. */
@@ -85,8 +90,10 @@ export interface VerifierConfig {
   rpcTimeoutMs: number;
   /** Path of the deployments file written by deployment (`{ chainId, startBlock, contracts }`). */
   deploymentsFile: string;
-  /** SQLite index file under the data dir. */
+  /** SQLite index file under the data dir (when no database URL is set). */
   indexFile: string;
+  /** PostgreSQL for the index (HALLMARK_DATABASE_URL); unset: the sqlite file, exactly as before. */
+  databaseUrl?: string;
   ipfs: IpfsConfig;
   brandSalts: ReadonlyMap<number, string>;
   /** GS1 company prefix → brand id, longest prefix wins. */
@@ -133,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     rpcTimeoutMs: e.HALLMARK_RPC_TIMEOUT_MS,
     deploymentsFile: path.resolve(e.HALLMARK_DEPLOYMENTS ?? path.join(dataDir, "deployments.json")),
     indexFile: path.join(dataDir, "index.sqlite"),
+    databaseUrl: e.HALLMARK_DATABASE_URL,
     ipfs,
     brandSalts: new Map(Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, salt]) => [Number(brand), salt.toLowerCase()])),
     gs1Prefixes: new Map(Object.entries(e.HALLMARK_GS1_PREFIXES)),

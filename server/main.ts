@@ -25,6 +25,8 @@ import { Indexer } from "./indexer/Indexer.js";
 import { createMetadataStore } from "./ipfs/create-metadata-store.js";
 import type { MetadataStore } from "./ipfs/metadata-store.js";
 import type { IndexStore } from "./store/IndexStore.js";
+import { DatabaseSetupError } from "./store/postgres/database.js";
+import { PostgresIndexStore } from "./store/postgres/PostgresIndexStore.js";
 import { SqliteIndexStore } from "./store/sqlite/SqliteIndexStore.js";
 import { ChallengeStore } from "./verification/challenge-store.js";
 import type { ChipChallengePayload } from "./verification/chip.js";
@@ -44,7 +46,7 @@ export interface StartVerifierOptions {
   deployments?: Deployments;
   /** A store the caller owns (and closes); default one built from config.ipfs, closed by close(). */
   metadataStore?: MetadataStore;
-  /** Index location; default config.indexFile (":memory:" in tests). */
+  /** sqlite index location (when config.databaseUrl is unset); default config.indexFile (":memory:" in tests). */
   indexLocation?: string;
   logger?: Logger;
   /** Install SIGTERM/SIGINT handlers that close() (default true; tests pass false). */
@@ -81,7 +83,12 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const deployments = options.deployments ?? (await loadDeployments(config.deploymentsFile));
   const provider = options.provider ?? httpProvider(config);
 
-  const store = SqliteIndexStore.open(options.indexLocation ?? config.indexFile);
+  // HALLMARK_DATABASE_URL: the index in PostgreSQL (migrated first: this process writes it);
+  // unset, the sqlite file exactly as before.
+  const store: IndexStore =
+    config.databaseUrl !== undefined
+      ? await PostgresIndexStore.connect(config.databaseUrl, { variable: "HALLMARK_DATABASE_URL", migrate: true })
+      : SqliteIndexStore.open(options.indexLocation ?? config.indexFile);
   const ownsMetadataStore = options.metadataStore === undefined;
   let metadataStore: MetadataStore;
   try {
@@ -230,5 +237,12 @@ function httpProvider(config: VerifierConfig): Eip1193 {
 
 // `tsx server/main.ts`: the verifier alone, against HALLMARK_RPC_URL and an existing deployment.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await startVerifier({ config: loadConfig() });
+  try {
+    await startVerifier({ config: loadConfig() });
+  } catch (error) {
+    // A database that cannot be used as configured: the message names the variable or the command.
+    if (!(error instanceof DatabaseSetupError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }
