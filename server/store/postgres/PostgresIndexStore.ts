@@ -102,6 +102,8 @@ export class PostgresIndexStore implements IndexStore {
   private refreshes = 0;
   private appliedRefresh = 0;
   private closed = false;
+  /** Ranges applied and the re-runs a working set miss cost them (the keys hint's misses). */
+  readonly writeStats = { ranges: 0, reruns: 0, missed: new Map<string, number>() };
 
   private constructor(private readonly options: PostgresIndexStoreOptions) {
     this.conn = new PostgresConnection(options.pool);
@@ -416,9 +418,12 @@ export class PostgresIndexStore implements IndexStore {
         break;
       } catch (error) {
         if (!(error instanceof WorkingSetMiss)) throw error;
+        this.writeStats.reruns += 1;
+        this.writeStats.missed.set(error.table, (this.writeStats.missed.get(error.table) ?? 0) + 1);
         await set.loadMiss(pool, error);
       }
     }
+    this.writeStats.ranges += 1;
     const served = schema === SERVED_SCHEMA;
     await this.conn.transaction(async (db) => {
       await run.flush(db, schema);
