@@ -17,20 +17,13 @@ import {
   UnsupportedMediaTypeError,
   UpstreamError,
 } from "../errors.js";
-import type { ProblemDetail } from "../errors.js";
+import type { Problem } from "./problem-document.js";
 
 /** Prefix of every problem `type`; the slug after it is the stable part clients switch on. */
 export const PROBLEM_TYPE_BASE = "https://hallmark.dev/problems/";
 
-/** RFC 9457 problem details, with `errors` listing offending fields when there are any. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: readonly ProblemDetail[];
-}
+/** RFC 9457 problem details (its schema, which the OpenAPI document is generated from: ./problem-document.ts). */
+export type { Problem } from "./problem-document.js";
 
 /** The one mapping from error classes to HTTP statuses. */
 function statusOf(error: HallmarkError): number {
@@ -96,6 +89,8 @@ export function problemFor(error: unknown, instance?: string): { problem: Proble
 
 export function sendProblem(response: Parameters<RequestHandler>[1], problem: Problem, retryAfterSeconds?: number): void {
   if (retryAfterSeconds !== undefined) response.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  // A refusal is about now too (a 404 during a rebuild, a 503): no cache may replay it.
+  response.setHeader("Cache-Control", "no-cache");
   response.status(problem.status).type("application/problem+json").send(JSON.stringify(problem));
 }
 

@@ -1,7 +1,9 @@
 import { getAddress, Signature, verifyMessage } from "ethers";
 import { DependencyUnavailableError, InvalidInputError, NotFoundError } from "../errors.js";
 import type { CertificateChainReader } from "../chain/contracts.js";
+import { requireKeySignatureForm } from "../chain/signature-form.js";
 import type { IndexReader } from "../store/IndexStore.js";
+import type { ChipChallengeView, ChipProofResult } from "./answers/chip.js";
 import type { ChallengeStore } from "./challenge-store.js";
 import type { ChainIdentity } from "./context.js";
 import { sameAddress } from "./ids.js";
@@ -24,16 +26,8 @@ export interface ChipChallengePayload {
   message: string;
 }
 
-export interface ChipChallengeView {
-  challengeId: string;
-  tokenId: string;
-  expiresAt: string;
-  scheme: typeof CHIP_SIGNATURE_SCHEME;
-  /** The exact text the chip signs (EIP-191: "\x19Ethereum Signed Message:\n" + length + text). */
-  message: string;
-  /** The chip key the index knows for the certificate. */
-  chip: string;
-}
+/** The answers' shapes are their schemas' (./answers/chip.ts), which the OpenAPI document is generated from. */
+export type { ChipChallengeView, ChipProofResult } from "./answers/chip.js";
 
 export function chipMessage(identity: ChainIdentity, tokenId: string, challenge: string): string {
   return [
@@ -70,15 +64,6 @@ export async function createChipChallenge(
   };
 }
 
-export interface ChipProofResult {
-  tokenId: string;
-  /** The signature comes from the chip bound to the certificate (as the chain says at `block`). */
-  authentic: boolean;
-  chip: string | null;
-  signer: string;
-  block: number;
-}
-
 export async function verifyChipProof(
   chain: CertificateChainReader,
   challenges: ChallengeStore<ChipChallengePayload>,
@@ -88,9 +73,11 @@ export async function verifyChipProof(
   if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
     throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
   }
+  // A chip is a key: the 65-byte form only, as the contract's claimWithChip takes it.
+  requireKeySignatureForm(proof.signature);
   let signer: string;
   try {
-    Signature.from(proof.signature); // 65-byte r‖s‖v (or 64-byte EIP-2098) only: a chip is an EOA key.
+    Signature.from(proof.signature);
     signer = verifyMessage(peeked.payload.message, proof.signature);
   } catch (cause) {
     throw new InvalidInputError("signature is not a valid secp256k1 signature", { cause });

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { Bytes32 } from "../../http/schemas.js";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "../../store/IndexStore.js";
-import { parseGtin } from "../../verification/gs1.js";
 import { Address, BrandId, TokenId } from "../../verification/id-schemas.js";
 
 /**
@@ -11,21 +10,13 @@ import { Address, BrandId, TokenId } from "../../verification/id-schemas.js";
  */
 export { parseInput } from "../../http/input.js";
 export { Bytes32 } from "../../http/schemas.js";
-export { Address, BrandId, DesignId, Serial, TokenId } from "../../verification/id-schemas.js";
+export { Address, BrandId, DesignId, Gtin, Serial, TokenId } from "../../verification/id-schemas.js";
 
-export const Gtin = z
-  .string()
-  .describe("GTIN-8, -12, -13 or -14 with a valid check digit")
-  .transform((text, context) => {
-    const gtin = parseGtin(text);
-    if (gtin === null) {
-      context.addIssue({ code: "custom", message: "expected a GTIN (8, 12, 13 or 14 digits with a valid check digit)" });
-      return z.NEVER;
-    }
-    return gtin;
-  });
 
-/** Signatures: 65-byte ECDSA, or longer for EIP-1271 wallets (bounded). */
+/**
+ * Signatures: 65-byte ECDSA from a key, or any form an EIP-1271 wallet takes (bounded). A key's
+ * 64-byte compact form passes here and gets its own 400 (server/chain/signature-form.ts).
+ */
 export const Signature = z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,2048}$/, "expected a 0x-hex signature (64 to 2048 bytes)");
 
 export const Cursor = z.string().min(1).max(512).describe("opaque cursor from a previous page's nextCursor");
@@ -48,6 +39,7 @@ export const CertificateListQuery = PageQuery.extend({
 export const OwnerItemsQuery = PageQuery.extend({ kind: z.enum(["certificate", "garment"]).optional() });
 
 export const ResolverQuery = z.object({ brand: BrandId.optional(), linkType: z.string().max(64).optional() });
+
 
 export const ChallengeRequest = z.strictObject({ tokenId: TokenId });
 

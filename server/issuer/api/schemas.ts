@@ -80,7 +80,7 @@ export const ClaimRelayRequest = z.strictObject({
     .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[0-9]{1,20}$/, "expected unix seconds")])
     .transform((value) => BigInt(value))
     .describe("unix seconds (chain time) after which the signature is void"),
-  // The claim key is an EOA: a 65-byte (or EIP-2098 64-byte) ECDSA signature.
+  // The claim key is an EOA: a 65-byte ECDSA signature; a 64-byte EIP-2098 one gets its own 400 from the relay.
   signature: z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,65}$/, "expected a 0x-hex ECDSA signature (64 or 65 bytes)"),
 });
 

@@ -3,9 +3,10 @@
 import { writeFile } from "node:fs/promises";
 import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
-import { checkDigit } from "../../../server/verification/gs1.js";
-import { CLAIM_TYPES, ethers, networkHelpers } from "../../contracts/fixtures.js";
-import { buildStack, GS1_PREFIX_A } from "./stack.js";
+import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
+import { ethers, networkHelpers } from "../../contracts/fixtures.js";
+import { OpenApiResponses } from "../support/openapi-responses.js";
+import { buildStack, PASSPORT_GTIN } from "./stack.js";
 import type { Stack } from "./stack.js";
 import { createThrowawayDatabase } from "../store/postgres/throwaway-database.js";
 import type { ThrowawayDatabase } from "../store/postgres/throwaway-database.js";
@@ -15,11 +16,16 @@ type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 /**
  * Runs each scene of the design brief §1 against the real stack and, with
  * HALLMARK_CAPTURE_API_DOC=1, writes every request and answer to docs/api.md, so that the
- * document shows real answers. Without the variable the scenes still run as a test.
+ * document shows real answers. Without the variable the scenes still run as a test. Every answer
+ * captured is checked against the OpenAPI document the server serves (status, media type, and the
+ * body against its schema): the document describes what the server really sends.
  */
 describe("API walkthrough (docs/api.md)", function () {
   let stack: Stack;
   const out: string[] = [];
+  let described: OpenApiResponses;
+  /** Every way a captured answer departs from /openapi.json (asserted empty at the end). */
+  const departures: string[] = [];
   const host = "http://127.0.0.1:8080";
 
   function shorten(value: unknown, depth = 0): unknown {
@@ -37,6 +43,7 @@ describe("API walkthrough (docs/api.md)", function () {
     });
     const text = await response.text();
     const type = response.headers.get("content-type") ?? "";
+    departures.push(...described.problems(method, path, response.status, type, text));
     if (method === "GET" && !/^\/v1\/(ownership|chip)\/challenges\//.test(path)) {
       // The same question to the verifier whose index is in PostgreSQL: the same bytes. Only GETs:
       // a POST would make a second challenge (another random id) or a second transaction. Challenge
@@ -62,6 +69,7 @@ describe("API walkthrough (docs/api.md)", function () {
     // IPFS node, its own indexer) and must answer the same bytes as the sqlite one.
     database = await createThrowawayDatabase({ migrated: false });
     stack = await buildStack({ mirrorDatabaseUrl: database.url });
+    described = new OpenApiResponses((await (await fetch(`${stack.url}/openapi.json`)).json()) as Record<string, unknown>);
   });
 
   after(async function () {
@@ -84,22 +92,41 @@ Conventions (all routes):
   RPC it reads is down), or the chain RPC is failing for proofs, and in the last two cases \`caughtUp\` is \`false\` as well (what
   the index knows is still served; \`/readyz\` answers 503 meanwhile).
 - A certificate's \`flags\` are what a buyer must see, and \`verdict\` sums them up: \`genuine\` (no flag), \`caution\` (only
-  \`metadata_unverified\`: the document could not be checked right now — IPFS down, slow or missing it) or \`do_not_buy\` (any
-  other flag: \`stolen\`, \`revoked\`, \`superseded\`, \`suspect_issuer\`, or \`metadata_mismatch\`, a document that does not hash to
+  \`metadata_unverified\`: the document could not be checked right now — IPFS down, slow or missing it — or \`gtin_unconfirmed\`,
+  below) or \`do_not_buy\` (any other flag: \`gtin_mismatch\` (below), \`stolen\`, \`revoked\`, \`superseded\`, \`suspect_issuer\`, or \`metadata_mismatch\`, a document that does not hash to
   the on-chain digest or is not a valid document; its \`metadata.reason\` is \`digest_mismatch\` or \`schema_invalid\`; with
   \`digest_mismatch\`, \`metadata.actualDigest\` gives the digest of the bytes IPFS returned). An unverified document is never shown (\`document: null\`).
+- GS1 Digital Link \`/01/{gtin}/21/{serial}\` (GTIN-8/12/13/14 with its check digit, compared as GTIN-14): the GTIN's
+  company prefix (\`HALLMARK_GS1_PREFIXES\`, compared past the GTIN-14's packaging indicator) names the brand; \`?brand=\` may
+  name the brand of a GTIN whose prefix is configured for no brand, never contradict one that is (422
+  \`gtin-brand-conflict\`); a GTIN of no configured prefix without \`?brand=\` is 404. The serial finds the certificate, and
+  the GTIN is then checked against the passport's \`gtin\` in the verified metadata: the answer carries \`digitalLink: { gtin,
+  passportGtin, gtinCheck }\`; \`gtinCheck: mismatch\` adds the flag \`gtin_mismatch\` (verdict \`do_not_buy\`: a real serial on
+  another product's label), \`unconfirmed\` (the passport gives no GTIN, or was not verified) adds \`gtin_unconfirmed\` (verdict
+  at least \`caution\`). Browsers are sent to \`/v/{tokenId}?gtin={gtin14}\`, whose page makes the same check.
 - Errors are RFC 9457 \`application/problem+json\` with a stable \`type\` (\`https://hallmark.dev/problems/<slug>\`): 400 malformed
   ids/addresses/CIDs/cursors/bodies, 404 unknown, 409 challenge replayed, **410 challenge expired** (chosen over 422: the
   challenge existed and is gone), 413 body above 16 KiB, 422 well-formed but inapplicable (challenge of another token, no chip,
-  no serial salt), 429 rate limited and 503 chain down (both with \`Retry-After\`). No stack trace or internal message is sent.
+  no serial salt, \`?brand=\` contradicting a GTIN's prefix), 429 rate limited and 503 chain down (both with \`Retry-After\`). No stack trace or internal message is sent.
 - Ownership proofs are EIP-712 \`OwnershipProof(uint256 tokenId,address owner,bytes32 challenge)\` in the domain
   \`Hallmark Certificate\` / \`1\` of the certificate contract, checked by the contract's own \`verifyOwnership\` at the head (EOA
   and EIP-1271 wallets). Chip proofs are **EIP-191 personal messages** (what NFC signing chips produce), checked against the chip
   bound at mint (\`chipOf\` at the head). Challenges are random bytes32, single use, valid 5 minutes, kept in memory.
+- A signature made by a key (an EOA owner, a chip, a claim code) must be the 65-byte \`r‖s‖v\` form: the contracts (OpenZeppelin
+  5's ECDSA) refuse the 64-byte EIP-2098 compact form, so the API answers 400 \`compact-signature\` (send the 65-byte form; the
+  challenge stays open) rather than a false "not the owner". An EIP-1271 wallet's signature, of any length, goes to its
+  \`isValidSignature\` as before.
 - \`POST /v1/claims\` relays a claim the customer signed with the claim code (\`{ tokenId, recipient, deadline, signature }\`,
   as the claim page makes it): simulated first, then sent from the brand's issuer key; 202 \`{ txHash }\`. A claim the contract
   refuses is 422 \`transaction-refused\` naming its custom error (nothing is sent), one already in flight 409, and a brand this
   verifier holds no key for 422 \`claim-relay-unavailable\` (hand the signed claim to another relayer).
+- \`GET /v1/events\` streams the index's change feed; resume with \`Last-Event-ID\` (or \`?after=\`). \`index.reorg\` is
+  never filtered out by \`?type=\`: with \`rebuild: true\` (the index was rebuilt) or a \`rolledBackTo\` block, what the client
+  heard may be gone, so it reads again what it holds. Ids keep increasing across rebuilds; a \`Last-Event-ID\` above the
+  feed's newest (another or a recreated index) gets an \`index.reorg\` with \`rebuild: true\`, \`rolledBackTo: null\` and the
+  feed's newest id.
+- JSON answers, problems and pages carry \`Cache-Control: no-cache\`: a cache in front of the verifier must ask again
+  before reusing a verdict (only \`/ipfs\` content, addressed by its hash, is immutable).
 - Lists answer \`{ items, nextCursor }\`; pass \`cursor=<nextCursor>\` for the next page (limit 1..500, default 50).
 - \`GET /openapi.json\` describes every route (a test keeps it in step with the router).
 
@@ -116,17 +143,23 @@ Conventions (all routes):
     for (let i = 1; i <= 3; i++) await stack.issue(`MA-2025-${String(i).padStart(4, "0")}`, stack.vaultA.address);
     const report = await stack.resaleReport("very-good");
     await stack.sync();
-    const gtinBody = `0${GS1_PREFIX_A}00042`;
-    const gtin = gtinBody + String(checkDigit(gtinBody));
+    const gtin = PASSPORT_GTIN;
 
     out.push("## Scene 1 — a customer in a second-hand shop scans the QR code\n");
     out.push("The QR code sewn into the jacket is a GS1 Digital Link. A phone's browser is sent to the verification page:\n");
     const redirect = await call("The browser follows the QR code", "GET", `/01/${gtin}/21/MA-2024-0042`, undefined, { accept: "text/html" });
     expect(redirect.status).to.equal(303);
-    await call("…and lands on the verdict page (minimal; the full page is the web part)", "GET", `/v/${jacket.toString()}`, undefined, { accept: "text/html" });
-    out.push("An app asking for JSON gets the certificate itself: genuine, the model (verified metadata), not stolen.\n");
+    expect(redirect.headers.get("location")).to.equal(`/v/${jacket.toString()}?gtin=${gtin}`);
+    await call("…and lands on the verdict page, which checks the label's GTIN too (minimal; the full page is the web part)", "GET", `/v/${jacket.toString()}?gtin=${gtin}`, undefined, { accept: "text/html" });
+    out.push("An app asking for JSON gets the certificate itself: genuine, the model (verified metadata), not stolen, and the label's GTIN is the one the passport commits to (`digitalLink.gtinCheck: match`).\n");
     const verified = await call("The same link with Accept: application/json", "GET", `/01/${gtin}/21/MA-2024-0042`);
     expect(verified.body.verdict).to.equal("genuine");
+    out.push("A real serial copied onto another product's label (here GS1's example GTIN, whose prefix is no brand's, with `?brand=1` to reach the brand) is not genuine: the passport commits to another GTIN.\n");
+    const copied = await call("A copied serial on a label with another GTIN", "GET", `/01/09506000134352/21/MA-2024-0042?brand=1`);
+    expect(copied.body.verdict).to.equal("do_not_buy");
+    expect(copied.body.flags).to.deep.equal(["gtin_mismatch"]);
+    const conflict = await call("?brand= may not contradict the GTIN's company prefix", "GET", `/01/${gtin}/21/MA-2024-0042?brand=2`);
+    expect(conflict.status).to.equal(422);
 
     out.push("The seller proves from their own wallet that they own the certificate: the app asks for a challenge, the wallet signs the EIP-712 message, the verifier asks the contract at the head.\n");
     const challenge = await call("Ask for an ownership challenge", "POST", "/v1/ownership/challenges", { tokenId: jacket.toString() });
@@ -140,8 +173,8 @@ Conventions (all routes):
     await call("Before: in brand custody, unclaimed", "GET", `/v1/certificates/${bag.toString()}`);
     const [, nonce] = await stack.certificate.claimStateOf(bag);
     const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
-    const domain = { name: "Hallmark Certificate", version: "1", chainId: BigInt(stack.deployments.chainId), verifyingContract: stack.deployments.contracts.HallmarkCertificate };
-    const claim = await claimKey.signTypedData(domain, CLAIM_TYPES, { tokenId: bag, recipient: stack.bob.address, nonce, deadline });
+    const domain = certificateDomain(stack.deployments.chainId, stack.deployments.contracts.HallmarkCertificate);
+    const claim = await signTypedMessage(claimKey, "Claim", domain, { tokenId: bag, recipient: stack.bob.address, nonce, deadline });
     await (await stack.certificate.connect(stack.bob).claimWithCode(bag, stack.bob.address, deadline, claim)).wait();
     await stack.sync();
     const claimed = await call("After claimWithCode is indexed: the buyer owns it", "GET", `/v1/certificates/${bag.toString()}`);
@@ -201,5 +234,6 @@ Conventions (all routes):
     await call("A chip challenge for a piece without a chip", "POST", "/v1/chip/challenges", { tokenId: jacket.toString() });
     await call("Readiness", "GET", "/readyz");
     void ethers;
+    expect(departures, "captured answers that /openapi.json does not describe").to.deep.equal([]);
   });
 });

@@ -8,6 +8,8 @@ import { startVerifier } from "../../../server/main.js";
 import type { VerifierHandle } from "../../../server/main.js";
 import { connection, deployHallmark, ethers, tokenIdOf } from "../../contracts/fixtures.js";
 import { makeTempDir } from "../support/temp-dir.js";
+import { OpenApiResponses } from "../support/openapi-responses.js";
+import { buildOpenApiDocument } from "../../../server/app.js";
 
 /**
  * The real verifier stack in-process for API tests: the EDR chain with the contracts deployed
@@ -18,6 +20,8 @@ export const SALT_A = ethersLib.id("api-test-salt-brand-1");
 export const SALT_B = ethersLib.id("api-test-salt-brand-2");
 /** GS1 company prefix of brand 1 (GTIN-13 form). */
 export const GS1_PREFIX_A = "8012345";
+/** The GTIN the example passport (and so every certificate `issue` makes) commits to: a product of brand 1. */
+export const PASSPORT_GTIN = "08012345678907";
 
 export function serialHashOf(serial: string, salt = SALT_A): string {
   return ethersLib.solidityPackedKeccak256(["bytes32", "string"], [salt, serial]);
@@ -147,9 +151,15 @@ export interface JsonAnswer<T = Record<string, unknown>> {
   body: T;
 }
 
+/** The document the app serves, to check every answer these tests read against it. */
+let described: OpenApiResponses | undefined;
+
+/** An answer as JSON, checked against /openapi.json first (a departure fails the test that read it). */
 export async function getJson<T = Record<string, unknown>>(url: string, init: RequestInit = {}): Promise<JsonAnswer<T>> {
   const response = await fetch(url, { ...init, headers: { accept: "application/json", ...(init.headers ?? {}) }, redirect: "manual" });
   const text = await response.text();
+  described ??= new OpenApiResponses(buildOpenApiDocument());
+  described.assertConforms(init.method ?? "GET", url, response.status, response.headers.get("content-type"), text);
   return { status: response.status, headers: response.headers, body: (text === "" ? {} : JSON.parse(text)) as T };
 }
 
