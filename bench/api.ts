@@ -86,7 +86,7 @@ async function catchUp(
       if (result.toBlock >= result.headBlock) break;
     }
     const wallMs = performance.now() - started;
-    const counts = store.counts();
+    const counts = await store.counts();
     return {
       name,
       events: indexer.stats.eventsApplied,
@@ -99,7 +99,7 @@ async function catchUp(
       provenance: counts.provenance,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -90,7 +90,7 @@ export interface VerifierConfig {
   rpcTimeoutMs: number;
   /** Path of the deployments file written by deployment (`{ chainId, startBlock, contracts }`). */
   deploymentsFile: string;
-  /** SQLite index file under the data dir. */
+  /** SQLite index file under the data dir (when no database URL is set). */
   indexFile: string;
   ipfs: IpfsConfig;
   brandSalts: ReadonlyMap<number, string>;
@@ -119,9 +119,9 @@ export interface VerifierConfig {
   /** The verifier's public address, for claim URLs (default http://host:port). */
   publicUrl?: string;
   /**
-   * PostgreSQL shared by every verifier of a deployment (HALLMARK_DATABASE_URL): challenges, claim
-   * relay locks, issuer API keys and audit, mint jobs. Undefined: each keeps them in memory and in
-   * issuer.sqlite, as a single machine needs.
+   * PostgreSQL shared by every verifier of a deployment (HALLMARK_DATABASE_URL): the index,
+   * challenges, claim relay locks, issuer API keys and audit, mint jobs. Undefined: the index in the
+   * sqlite file, the rest in memory and in issuer.sqlite, as a single machine needs.
    */
   databaseUrl?: string;
 }
@@ -144,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     rpcTimeoutMs: e.HALLMARK_RPC_TIMEOUT_MS,
     deploymentsFile: path.resolve(e.HALLMARK_DEPLOYMENTS ?? path.join(dataDir, "deployments.json")),
     indexFile: path.join(dataDir, "index.sqlite"),
+    databaseUrl: e.HALLMARK_DATABASE_URL,
     ipfs,
     brandSalts: new Map(Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, salt]) => [Number(brand), salt.toLowerCase()])),
     gs1Prefixes: new Map(Object.entries(e.HALLMARK_GS1_PREFIXES)),
@@ -166,6 +167,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     issuerMaxMediaBytes: e.HALLMARK_ISSUER_MAX_MEDIA_BYTES,
     issuerDatabaseFile: path.join(dataDir, "issuer.sqlite"),
     publicUrl: e.HALLMARK_PUBLIC_URL,
-    databaseUrl: e.HALLMARK_DATABASE_URL,
   };
 }

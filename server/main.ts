@@ -26,6 +26,7 @@ import { Indexer } from "./indexer/Indexer.js";
 import { createMetadataStore } from "./ipfs/create-metadata-store.js";
 import type { MetadataStore } from "./ipfs/metadata-store.js";
 import type { IndexStore } from "./store/IndexStore.js";
+import { PostgresIndexStore } from "./store/postgres/PostgresIndexStore.js";
 import { SqliteIndexStore } from "./store/sqlite/SqliteIndexStore.js";
 import { MemoryChallengeStore } from "./verification/memory-challenge-store.js";
 import type { ChallengeStore } from "./verification/challenge-store.js";
@@ -55,7 +56,7 @@ export interface StartVerifierOptions {
   deployments?: Deployments;
   /** A store the caller owns (and closes); default one built from config.ipfs, closed by close(). */
   metadataStore?: MetadataStore;
-  /** Index location; default config.indexFile (":memory:" in tests). */
+  /** sqlite index location (when config.databaseUrl is unset); default config.indexFile (":memory:" in tests). */
   indexLocation?: string;
   logger?: Logger;
   /** Install SIGTERM/SIGINT handlers that close() (default true; tests pass false). */
@@ -96,7 +97,12 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const shared = await openSharedState(config, { challengeTtlMs, issuerDatabaseLocation: options.issuerDatabaseLocation, logger });
   let store: IndexStore;
   try {
-    store = SqliteIndexStore.open(options.indexLocation ?? config.indexFile);
+    // HALLMARK_DATABASE_URL: the index in PostgreSQL (migrated first: this process writes it);
+    // unset, the sqlite file exactly as before.
+    store =
+      config.databaseUrl !== undefined
+        ? await PostgresIndexStore.connect(config.databaseUrl, { variable: "HALLMARK_DATABASE_URL", migrate: true })
+        : SqliteIndexStore.open(options.indexLocation ?? config.indexFile);
   } catch (error) {
     await shared.close();
     throw error;
@@ -106,7 +112,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   try {
     metadataStore = options.metadataStore ?? (await createMetadataStore(config.ipfs));
   } catch (error) {
-    store.close();
+    await store.close();
     await shared.close();
     throw error;
   }
@@ -155,7 +161,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       freshness,
     });
   } catch (error) {
-    store.close();
+    await store.close();
     await shared.close();
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
@@ -191,7 +197,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     events.close();
     await indexer.stop();
     await issuer.close();
-    store.close();
+    await store.close();
     await shared.close();
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
@@ -221,7 +227,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       clearInterval(sweep);
       await indexer.stop();
       await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
-      store.close();
+      await store.close();
       await shared.close();
       if (ownsMetadataStore) await metadataStore.close();
       logger.info("verifier stopped");

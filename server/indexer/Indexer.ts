@@ -22,6 +22,8 @@ import { garmentHandlers } from "./handlers/garments.js";
 import { registryHandlers } from "./handlers/registry.js";
 import type { HandlerTable, TxState } from "./handlers/types.js";
 import { newTxState } from "./handlers/types.js";
+import type { DecodedLog } from "./range-keys.js";
+import { rangeKeys } from "./range-keys.js";
 
 /** The chain id of Hardhat's local network. */
 export const LOCAL_CHAIN_ID = 31337;
@@ -244,7 +246,7 @@ export class Indexer {
       startBlock: this.deployments.startBlock,
       contracts: this.deployments.contracts,
     };
-    const { rebuilt } = this.store.ensureIdentity(identity);
+    const { rebuilt } = await this.store.ensureIdentity(identity);
     if (rebuilt) {
       this.stats.rebuilds += 1;
       this.logger?.info(
@@ -262,13 +264,13 @@ export class Indexer {
     try {
       await this.checkIdentity();
       const head = await this.reader.blockNumber();
-      this.store.setHead(head, this.confirmations);
+      await this.store.setHead(head, this.confirmations);
       await this.checkForReorg();
       const target = head - this.confirmations;
-      const firstBlock = this.nextBlock();
+      const firstBlock = await this.nextBlock();
       let chainMoves = 0;
       while (!this.stopping) {
-        const from = this.nextBlock();
+        const from = await this.nextBlock();
         if (from > target) break;
         const to = Math.min(target, from + this.rangeSize - 1);
         try {
@@ -297,13 +299,22 @@ export class Indexer {
           throw error;
         }
       }
-      if (!this.stopping && this.store.rebuilding() && this.nextBlock() > target) {
-        this.store.completeRebuild();
-        this.logger?.info({ indexedBlock: this.nextBlock() - 1 }, "rebuilt index caught up: now serving it");
+      if (!this.stopping && (await this.store.rebuilding()) && (await this.nextBlock()) > target) {
+        await this.store.completeRebuild();
+        this.logger?.info(
+          { indexedBlock: (await this.nextBlock()) - 1 },
+          "rebuilt index caught up: now serving it",
+        );
       }
       this.stats.lastError = null;
       this.failingSinceMs = null;
-      return { fromBlock: firstBlock, toBlock: this.nextBlock() - 1, headBlock: head, ranges, events };
+      return {
+        fromBlock: firstBlock,
+        toBlock: (await this.nextBlock()) - 1,
+        headBlock: head,
+        ranges,
+        events,
+      };
     } catch (error) {
       this.stats.lastError = error instanceof Error ? error.message : String(error);
       this.failingSinceMs ??= Date.now();
@@ -313,8 +324,8 @@ export class Indexer {
     }
   }
 
-  private nextBlock(): number {
-    const checkpoint = this.store.checkpoint();
+  private async nextBlock(): Promise<number> {
+    const checkpoint = await this.store.checkpoint();
     return checkpoint === null ? this.deployments.startBlock : checkpoint.blockNumber + 1;
   }
 
@@ -324,7 +335,7 @@ export class Indexer {
    * when none is kept deep enough).
    */
   private async checkForReorg(): Promise<void> {
-    const checkpoint = this.store.checkpoint();
+    const checkpoint = await this.store.checkpoint();
     if (checkpoint === null) return;
     const onChain = await this.reader.getBlock(checkpoint.blockNumber);
     if (onChain !== null && onChain.hash === checkpoint.blockHash) return;
@@ -332,7 +343,7 @@ export class Indexer {
     let forkPoint: number | null = null;
     let below = checkpoint.blockNumber;
     search: while (below >= 0) {
-      const kept = this.store.blocksAtOrBelow(below, 32);
+      const kept = await this.store.blocksAtOrBelow(below, 32);
       if (kept.length === 0) break;
       for (const block of kept) {
         const current = await this.reader.getBlock(block.number);
@@ -346,7 +357,7 @@ export class Indexer {
     try {
       if (forkPoint === null) throw new ReorgTooDeepError(-1, checkpoint.blockNumber);
       this.logger?.warn({ from: checkpoint.blockNumber, forkPoint }, "chain reorganisation: rolling back");
-      this.store.rollbackTo(forkPoint);
+      await this.store.rollbackTo(forkPoint);
     } catch (error) {
       if (!(error instanceof ReorgTooDeepError)) throw error;
       this.logger?.warn(
@@ -356,7 +367,7 @@ export class Indexer {
       this.stats.rebuilds += 1;
       // Not reset(): answers keep coming from the last complete index (marked rebuilding) until
       // the new one has caught up, so a genuine certificate is never answered unknown meanwhile.
-      this.store.beginRebuild();
+      await this.store.beginRebuild();
     }
   }
 
@@ -383,7 +394,9 @@ export class Indexer {
         });
       }
     };
-    const workers = batched ? Math.min(HEADER_BATCHES_IN_FLIGHT, chunks.length) : Math.min(this.headerConcurrency, chunks.length);
+    const workers = batched
+      ? Math.min(HEADER_BATCHES_IN_FLIGHT, chunks.length)
+      : Math.min(this.headerConcurrency, chunks.length);
     await Promise.all(Array.from({ length: workers }, () => worker()));
     return out;
   }
@@ -408,7 +421,7 @@ export class Indexer {
     logs.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
     const numbers = [...new Set([from, ...logs.map((l) => l.blockNumber), to])];
     const headers = await this.headers(numbers);
-    const checkpoint = this.store.checkpoint();
+    const checkpoint = await this.store.checkpoint();
     const first = headers.get(from)!;
     if (checkpoint !== null && first.parentHash !== checkpoint.blockHash) {
       throw new ChainMovedError(
@@ -424,13 +437,19 @@ export class Indexer {
     const kept: BlockRef[] =
       logs.length === 0 ? [] : [...new Set(logs.map((l) => l.blockNumber))].map((n) => headers.get(n)!);
     const reversible = this.finalityDepth > 0 && to > head - this.finalityDepth;
-    let applied = 0;
-    this.store.applyBlockRange(
-      { fromBlock: from, toBlock: to, toBlockHeader: toHeader, blocks: kept, reversible },
-      (tx) => {
-        applied = this.applyLogs(tx, logs, headers);
+    const events = this.decode(logs);
+    await this.store.applyBlockRange(
+      {
+        fromBlock: from,
+        toBlock: to,
+        toBlockHeader: toHeader,
+        blocks: kept,
+        reversible,
+        keys: rangeKeys(events),
       },
+      (tx) => this.applyEvents(tx, events, headers),
     );
+    const applied = events.length;
     this.stats.eventsApplied += applied;
     this.stats.rangesApplied += 1;
     this.successesSinceSplit += 1;
@@ -443,16 +462,14 @@ export class Indexer {
     // Below the finality depth, hashes and undo images are no longer needed.
     const finalBelow = head - this.finalityDepth;
     if (finalBelow > 0 && (this.stats.rangesApplied % 16 === 0 || to >= head - this.confirmations)) {
-      this.store.pruneBlocksBelow(Math.min(finalBelow, to));
+      await this.store.pruneBlocksBelow(Math.min(finalBelow, to));
     }
     return applied;
   }
 
-  private applyLogs(tx: IndexWriteTx, logs: readonly ChainLog[], headers: Map<number, BlockHeader>): number {
-    let applied = 0;
-    let txHash = "";
-    let txState: TxState = newTxState();
-    let block = -1;
+  /** The logs of a range this indexer has a handler for, decoded (once, before the store runs the handlers). */
+  private decode(logs: readonly ChainLog[]): DecodedLog[] {
+    const out: DecodedLog[] = [];
     for (const log of logs) {
       const source = this.sources.get(log.address);
       if (source === undefined) continue;
@@ -460,6 +477,24 @@ export class Indexer {
       if (event === null) continue;
       const handler = source.handlers[event.name];
       if (handler === undefined) continue;
+      out.push({ log, event, handler });
+    }
+    return out;
+  }
+
+  /**
+   * Runs the handlers of a range's events in chain order. Deterministic and writing only through
+   * `tx`: a store may run it more than once for the same range (see IndexWriter.applyBlockRange).
+   */
+  private applyEvents(
+    tx: IndexWriteTx,
+    events: readonly DecodedLog[],
+    headers: Map<number, BlockHeader>,
+  ): void {
+    let txHash = "";
+    let txState: TxState = newTxState();
+    let block = -1;
+    for (const { log, event, handler } of events) {
       if (log.blockNumber !== block) {
         block = log.blockNumber;
         tx.beginBlock(block);
@@ -481,8 +516,6 @@ export class Indexer {
           timestamp: headers.get(log.blockNumber)!.timestamp,
         },
       });
-      applied += 1;
     }
-    return applied;
   }
 }

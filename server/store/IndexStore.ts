@@ -4,8 +4,16 @@
  * The index store holds what the indexer derived from the chain. The API sees only `IndexReader`
  * (read-only queries, all answered from the index, never from the chain); the indexer is the only
  * user of `IndexWriter`. Business rules (what an event means) live in the indexer: the store only
- * keeps and answers records. Implementations: server/store/sqlite (node:sqlite, the default); a
- * networked SQL database later, behind the same interface.
+ * keeps and answers records. Implementations: server/store/sqlite (node:sqlite, the default) and
+ * server/store/postgres (PostgreSQL, for a fleet of verifiers on one index).
+ *
+ * Queries and writes are asynchronous (a networked database answers later). Three reader methods
+ * stay synchronous — status(), contentVersion() and subscribe() — because every answer and the
+ * answer cache's fast path consult them: they answer from a per-process view the store keeps
+ * current (sqlite: its own writes; PostgreSQL: LISTEN/NOTIFY from the writer plus a short poll).
+ * IndexWriteTx, what the indexer's handlers write through, stays synchronous too: a store runs
+ * the handlers against rows it has at hand (sqlite: its file; PostgreSQL: an in-memory working
+ * set loaded from the range's `keys` hint).
  *
  * Pagination: lists take `{ cursor?, limit }` and answer `{ items, nextCursor }`. Cursors are
  * opaque strings (keyset pagination on a stable chain order); `nextCursor` is null on the last
@@ -56,37 +64,37 @@ export interface OwnerItemsRequest extends PageRequest {
 
 /** Read side: what the API may ask. Every method answers from the index only. */
 export interface IndexReader {
-  /** Freshness of the index (indexed block, head, lag, caught up). */
+  /** Freshness of the index (indexed block, head, lag, caught up). Synchronous: a per-process view. */
   status(): IndexStatus;
 
-  getCertificate(tokenId: string): CertificateRecord | null;
+  getCertificate(tokenId: string): Promise<CertificateRecord | null>;
   /** Stable order: issuance order on chain (block, log index). */
-  listCertificates(filter: CertificateFilter): Page<CertificateRecord>;
+  listCertificates(filter: CertificateFilter): Promise<Page<CertificateRecord>>;
   /** The life of a certificate in chain order (block, log index). */
-  getProvenance(tokenId: string, page: PageRequest): Page<ProvenanceEntry>;
+  getProvenance(tokenId: string, page: PageRequest): Promise<Page<ProvenanceEntry>>;
   /** Certificates owned by `address` (issuance order), then garment balances (design id order). */
-  listOwnerItems(address: string, request: OwnerItemsRequest): Page<OwnerItem>;
+  listOwnerItems(address: string, request: OwnerItemsRequest): Promise<Page<OwnerItem>>;
 
-  getBrand(brandId: number): BrandRecord | null;
-  listBrands(page: PageRequest): Page<BrandRecord>;
+  getBrand(brandId: number): Promise<BrandRecord | null>;
+  listBrands(page: PageRequest): Promise<Page<BrandRecord>>;
   /** Roles `account` holds for the brand now, or at the end of block `atBlock` when given. */
-  rolesOf(brandId: number, account: string, atBlock?: number): RoleName[];
+  rolesOf(brandId: number, account: string, atBlock?: number): Promise<RoleName[]>;
   /** Current holders of the brand's roles (or every grant, past ones included, with `includeRevoked`). */
-  listRoleGrants(brandId: number, options?: { includeRevoked?: boolean }): RoleGrant[];
+  listRoleGrants(brandId: number, options?: { includeRevoked?: boolean }): Promise<RoleGrant[]>;
   /** Issuer keys declared compromised for the brand, in chain order. */
-  compromisesOf(brandId: number): IssuerCompromise[];
+  compromisesOf(brandId: number): Promise<IssuerCompromise[]>;
 
   /** A design with `twinClaimCount` filled in. */
-  getDesign(designId: string): DesignRecord | null;
-  listDesigns(filter: { brandId?: number } & PageRequest): Page<DesignRecord>;
-  twinClaimsOfCertificate(tokenId: string): TwinClaim[];
-  twinClaimsOfDesign(designId: string, page: PageRequest): Page<TwinClaim>;
-  garmentBalance(designId: string, owner: string): string;
+  getDesign(designId: string): Promise<DesignRecord | null>;
+  listDesigns(filter: { brandId?: number } & PageRequest): Promise<Page<DesignRecord>>;
+  twinClaimsOfCertificate(tokenId: string): Promise<TwinClaim[]>;
+  twinClaimsOfDesign(designId: string, page: PageRequest): Promise<Page<TwinClaim>>;
+  garmentBalance(designId: string, owner: string): Promise<string>;
 
   /** Change feed entries with id > afterId, oldest first (for the SSE stream; resume with Last-Event-ID). */
-  recentEvents(afterId: number, limit?: number): IndexEvent[];
+  recentEvents(afterId: number, limit?: number): Promise<IndexEvent[]>;
   /** Id of the newest change feed entry (0 when none). */
-  lastEventId(): number;
+  lastEventId(): Promise<number>;
   /** Called (synchronously, after commit) each time the indexer applied a range or rolled back. Returns an unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /**
@@ -126,7 +134,8 @@ export interface IndexWriteTx {
   beginBlock(blockNumber: number): void;
 
   // brands and roles
-  getBrand(brandId: number): BrandRecord | null;
+  /** The brand as stored (its certificate count is a reader's aggregate, not a record the handlers need). */
+  getBrand(brandId: number): Omit<BrandRecord, "certificateCount"> | null;
   insertBrand(brand: Omit<BrandRecord, "certificateCount">): void;
   updateBrand(
     brandId: number,
@@ -151,7 +160,8 @@ export interface IndexWriteTx {
   updateProvenance(id: number, patch: Partial<Omit<ProvenanceEntry, "id" | "tokenId">>): void;
 
   // garments
-  getDesign(designId: string): DesignRecord | null;
+  /** The design as stored (without the reader's twin claim count). */
+  getDesign(designId: string): Omit<DesignRecord, "twinClaimCount"> | null;
   insertDesign(design: Omit<DesignRecord, "twinClaimCount">): void;
   updateDesign(
     designId: string,
@@ -171,6 +181,21 @@ export interface IndexWriteTx {
   }): void;
 }
 
+/**
+ * The records a range may read or change, taken from its decoded logs: a store that keeps the
+ * range's rows in memory (PostgreSQL) loads these before running the handlers. A hint, not a
+ * promise: a read outside it costs a reload, never a wrong answer. sqlite ignores it.
+ */
+export interface RangeKeys {
+  tokenIds: readonly string[];
+  brandIds: readonly number[];
+  designIds: readonly string[];
+  /** (brand, account) pairs whose roles the handlers may ask for. */
+  roles: readonly { brandId: number; account: string }[];
+  /** (design, owner) garment balances the range may move. */
+  balances: readonly { designId: string; owner: string }[];
+}
+
 export interface ApplyRange {
   fromBlock: number;
   toBlock: number;
@@ -183,6 +208,8 @@ export interface ApplyRange {
    * so rollbackTo can undo it; final ranges (deeper than the reorg window) skip the journal.
    */
   reversible: boolean;
+  /** What the range's handlers may touch (see RangeKeys); absent: the store finds out as it goes. */
+  keys?: RangeKeys;
 }
 
 /** rollbackTo was asked to undo blocks that were applied as final: rebuild (reset) instead. */
@@ -204,32 +231,34 @@ export interface IndexWriter {
    * place, not beside: an index of another chain or other contracts must not be served at all.
    * Abandons a rebuild in progress.
    */
-  ensureIdentity(identity: IndexIdentity): { rebuilt: boolean };
-  identity(): IndexIdentity | null;
+  ensureIdentity(identity: IndexIdentity): Promise<{ rebuilt: boolean }>;
+  identity(): Promise<IndexIdentity | null>;
   /** Last fully applied block, or null when nothing is indexed yet. */
-  checkpoint(): Checkpoint | null;
+  checkpoint(): Promise<Checkpoint | null>;
   /** Stored header of block `n`, if kept (blocks with logs and range ends within the reorg window). */
-  blockAt(n: number): BlockRef | null;
+  blockAt(n: number): Promise<BlockRef | null>;
   /** Kept headers at or below `n`, newest first. */
-  blocksAtOrBelow(n: number, limit: number): BlockRef[];
+  blocksAtOrBelow(n: number, limit: number): Promise<BlockRef[]>;
   /**
    * Runs `write` and moves the checkpoint to `range.toBlock` in ONE transaction: either all of
-   * it is stored or none (a throw rolls back). Notifies subscribers after commit.
+   * it is stored or none (a throw rolls back). Notifies subscribers after commit. `write` is
+   * synchronous and must write only through `tx`: a store may run it more than once (PostgreSQL
+   * re-runs it after loading a record the keys hint missed) and keep only the last run.
    */
-  applyBlockRange(range: ApplyRange, write: (tx: IndexWriteTx) => void): void;
+  applyBlockRange(range: ApplyRange, write: (tx: IndexWriteTx) => void): Promise<void>;
   /**
    * Removes everything derived from blocks > `blockNumber` (reorg): records created after it are
    * deleted, records changed after it are restored. The checkpoint becomes `blockNumber`
    * (or "nothing indexed" when below the start). Appends an "index.reorg" feed entry.
    * Throws ReorgTooDeepError when blocks above `blockNumber` were applied as final.
    */
-  rollbackTo(blockNumber: number): void;
+  rollbackTo(blockNumber: number): Promise<void>;
   /**
    * Wipes every indexed record but keeps the identity: the indexer re-reads from the start block.
    * Appends an "index.reorg" feed entry. Readers see an empty index until it is re-read: the
    * indexer uses beginRebuild instead.
    */
-  reset(): void;
+  reset(): Promise<void>;
   /**
    * Starts a new, empty index beside the served one (a reorg that cannot be rolled back). From
    * now on the writer side (identity, checkpoint, blockAt, blocksAtOrBelow, applyBlockRange,
@@ -238,22 +267,22 @@ export interface IndexWriter {
    * an "index.reorg" feed entry (`rebuild: true`) whose id follows the served feed's last id.
    * Calling it again during a rebuild starts the rebuild over.
    */
-  beginRebuild(): void;
+  beginRebuild(): Promise<void>;
   /**
    * Atomically makes the rebuilt index the served one (call when it has caught up with the
    * head): readers see either the old index or the new one, never a mix or an empty one. The
    * content version moves, feed ids continue after the served feed's, subscribers are notified.
    * No-op when no rebuild is in progress.
    */
-  completeRebuild(): void;
+  completeRebuild(): Promise<void>;
   /** Whether a rebuild started by beginRebuild is in progress. */
-  rebuilding(): boolean;
+  rebuilding(): Promise<boolean>;
   /** Forgets kept headers below `blockNumber` (they are final). */
-  pruneBlocksBelow(blockNumber: number): void;
+  pruneBlocksBelow(blockNumber: number): Promise<void>;
   /** Records the head seen and the confirmation depth, for status(). */
-  setHead(headBlock: number, confirmations: number): void;
+  setHead(headBlock: number, confirmations: number): Promise<void>;
 }
 
 export interface IndexStore extends IndexReader, IndexWriter {
-  close(): void;
+  close(): Promise<void>;
 }

@@ -25,20 +25,21 @@ export function brandSummary(brand: BrandRecord): BrandSummary {
   };
 }
 
-export function listBrands(index: IndexReader, page: PageRequest): Page<BrandSummary> {
-  const brands = index.listBrands(page);
+export async function listBrands(index: IndexReader, page: PageRequest): Promise<Page<BrandSummary>> {
+  const brands = await index.listBrands(page);
   return { items: brands.items.map(brandSummary), nextCursor: brands.nextCursor };
 }
 
-export function brandView(index: IndexReader, brandId: number): BrandView {
-  const brand = index.getBrand(brandId);
+export async function brandView(index: IndexReader, brandId: number): Promise<BrandView> {
+  const brand = await index.getBrand(brandId);
   if (brand === null) throw new NotFoundError(`No brand ${brandId}`);
-  const roles = index.listRoleGrants(brandId).map((grant: RoleGrant) => ({
+  const [grants, brandCompromises] = await Promise.all([index.listRoleGrants(brandId), index.compromisesOf(brandId)]);
+  const roles = grants.map((grant: RoleGrant) => ({
     role: grant.role,
     account: grant.account,
     grantedAt: chainEventRef(grant.grantedAt),
   }));
-  const compromises = index.compromisesOf(brandId).map((c: IssuerCompromise) => ({
+  const compromises = brandCompromises.map((c: IssuerCompromise) => ({
     issuer: c.issuer,
     fromBlock: c.fromBlock,
     declaredBy: c.declaredBy,
@@ -48,9 +49,9 @@ export function brandView(index: IndexReader, brandId: number): BrandView {
 }
 
 export async function designView(index: IndexReader, documents: DocumentSource, designId: bigint): Promise<DesignView> {
-  const design: DesignRecord | null = index.getDesign(designId.toString());
+  const design: DesignRecord | null = await index.getDesign(designId.toString());
   if (design === null) throw new NotFoundError(`No garment design ${designId.toString()}`);
-  const brand = index.getBrand(design.brandId);
+  const brand = await index.getBrand(design.brandId);
   const royalty =
     design.royaltyReceiver !== null
       ? { receiver: design.royaltyReceiver, bps: design.royaltyBps, source: "design" as const }
@@ -75,14 +76,16 @@ export async function designView(index: IndexReader, documents: DocumentSource, 
   };
 }
 
-export function ownerItems(index: IndexReader, owner: string, request: PageRequest & { kind?: "certificate" | "garment" }): Page<OwnerItemView> {
-  const page = index.listOwnerItems(owner, request);
+export async function ownerItems(index: IndexReader, owner: string, request: PageRequest & { kind?: "certificate" | "garment" }): Promise<Page<OwnerItemView>> {
+  const page = await index.listOwnerItems(owner, request);
   return {
     nextCursor: page.nextCursor,
-    items: page.items.map((item): OwnerItemView =>
-      item.kind === "certificate"
-        ? { kind: "certificate", certificate: summarise(index, item.certificate) }
-        : { kind: "garment", garment: { designId: item.garment.designId, brandId: item.garment.brandId, owner: item.garment.owner, balance: item.garment.balance } },
+    items: await Promise.all(
+      page.items.map(async (item): Promise<OwnerItemView> =>
+        item.kind === "certificate"
+          ? { kind: "certificate", certificate: await summarise(index, item.certificate) }
+          : { kind: "garment", garment: { designId: item.garment.designId, brandId: item.garment.brandId, owner: item.garment.owner, balance: item.garment.balance } },
+      ),
     ),
   };
 }

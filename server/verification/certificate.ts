@@ -18,28 +18,28 @@ export function chainEventRef(ref: ChainRef): ChainEventRef {
 }
 
 /** Every provenance entry of a certificate (only read when its brand has compromises to check against). */
-function allProvenance(index: IndexReader, tokenId: string): ProvenanceEntry[] {
+async function allProvenance(index: IndexReader, tokenId: string): Promise<ProvenanceEntry[]> {
   const entries: ProvenanceEntry[] = [];
   let cursor: string | undefined;
   do {
-    const page = index.getProvenance(tokenId, { cursor, limit: MAX_PAGE_LIMIT });
+    const page = await index.getProvenance(tokenId, { cursor, limit: MAX_PAGE_LIMIT });
     entries.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
   return entries;
 }
 
-function suspectOf(index: IndexReader, record: CertificateRecord, compromises: readonly IssuerCompromise[], withProvenance: boolean): boolean {
+async function suspectOf(index: IndexReader, record: CertificateRecord, compromises: readonly IssuerCompromise[], withProvenance: boolean): Promise<boolean> {
   if (compromises.length === 0) return false;
-  return isSuspect(record, compromises, withProvenance ? allProvenance(index, record.tokenId) : []);
+  return isSuspect(record, compromises, withProvenance ? await allProvenance(index, record.tokenId) : []);
 }
 
-export function summarise(index: IndexReader, record: CertificateRecord, options: { withProvenance?: boolean } = {}): CertificateSummary {
-  const compromises = index.compromisesOf(record.brandId);
-  const suspect = suspectOf(index, record, compromises, options.withProvenance ?? false);
+export async function summarise(index: IndexReader, record: CertificateRecord, options: { withProvenance?: boolean } = {}): Promise<CertificateSummary> {
+  const [compromises, brand] = await Promise.all([index.compromisesOf(record.brandId), index.getBrand(record.brandId)]);
+  const suspect = await suspectOf(index, record, compromises, options.withProvenance ?? false);
   return {
     tokenId: record.tokenId,
-    brand: { id: record.brandId, name: index.getBrand(record.brandId)?.name ?? null },
+    brand: { id: record.brandId, name: brand?.name ?? null },
     status: record.status,
     statusReason: record.statusReason,
     owner: record.owner,
@@ -60,10 +60,10 @@ export function summarise(index: IndexReader, record: CertificateRecord, options
  * digest or its schema voids it (metadata_mismatch).
  */
 export async function resolveCertificate(index: IndexReader, documents: DocumentSource, tokenId: bigint): Promise<CertificateView> {
-  const record = index.getCertificate(tokenId.toString());
+  const record = await index.getCertificate(tokenId.toString());
   if (record === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
-  const summary = summarise(index, record, { withProvenance: true });
-  const twins = index.twinClaimsOfCertificate(record.tokenId).map((claim): TwinView => ({ designId: claim.designId, claimant: claim.owner, claimed: chainEventRef(claim) }));
+  const summary = await summarise(index, record, { withProvenance: true });
+  const twins = (await index.twinClaimsOfCertificate(record.tokenId)).map((claim): TwinView => ({ designId: claim.designId, claimant: claim.owner, claimed: chainEventRef(claim) }));
   const metadata = await verifiedDocument(documents, "certificate-metadata", record.metadataDigest);
   const metadataFlag = metadataFlagOf(metadata);
   const flags = metadataFlag === null ? summary.flags : summary.flags.concat(metadataFlag);

@@ -47,7 +47,7 @@ export async function createChipChallenge(
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
 ): Promise<ChipChallengeView> {
-  const certificate = index.getCertificate(tokenId.toString());
+  const certificate = await index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   if (certificate.chip === null) throw new NoChipError(`Certificate ${certificate.tokenId} has no NFC chip bound`);
   // The message embeds the challenge, whose id the store draws.

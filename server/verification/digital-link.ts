@@ -66,7 +66,7 @@ export function brandOfDigitalLink(
 }
 
 /** The token id a Digital Link's serial resolves to (NotFoundError for an unknown brand). */
-export function tokenIdOfDigitalLink(index: IndexReader, settings: Gs1Settings, link: DigitalLink): bigint {
+export function tokenIdOfDigitalLink(index: IndexReader, settings: Gs1Settings, link: DigitalLink): Promise<bigint> {
   const brandId = brandOfDigitalLink(settings.gs1Prefixes, link.gtin, link.brand);
   return tokenIdOfSerial(index, settings.brandSalts, brandId, link.serial);
 }
@@ -96,6 +96,6 @@ export async function resolveDigitalLink(
   settings: Gs1Settings,
   link: DigitalLink,
 ): Promise<DigitalLinkAnswer> {
-  const view = await resolveCertificate(index, documents, tokenIdOfDigitalLink(index, settings, link));
+  const view = await resolveCertificate(index, documents, await tokenIdOfDigitalLink(index, settings, link));
   return withGtinCheck(view, link.gtin);
 }

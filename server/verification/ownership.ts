@@ -43,7 +43,7 @@ export async function createOwnershipChallenge(
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
 ): Promise<OwnershipChallengeView> {
-  const certificate = index.getCertificate(tokenId.toString());
+  const certificate = await index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   const challenge = await challenges.issue(() => ({ tokenId: certificate.tokenId }), client);
   return {
@@ -110,7 +110,7 @@ export async function ownershipChallengeState(
     case "used":
       return status.outcome === undefined ? { state: "failed", ...base } : { state: "proven", ...base, ...status.outcome };
     case "open": {
-      const owner = index.getCertificate(payload.tokenId)?.owner ?? ZeroAddress;
+      const owner = (await index.getCertificate(payload.tokenId))?.owner ?? ZeroAddress;
       return { state: "pending", ...base, typedData: typedDataOf(identity, payload.tokenId, owner, id) };
     }
   }

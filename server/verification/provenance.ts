@@ -8,13 +8,13 @@ import { compromiseCovering } from "./flags.js";
 export type { ProvenanceEventView } from "./answers/provenance.js";
 
 /** The life of a certificate in chain order, a page at a time. */
-export function provenanceOf(index: IndexReader, tokenId: bigint, page: PageRequest): Page<ProvenanceEventView> {
+export async function provenanceOf(index: IndexReader, tokenId: bigint, page: PageRequest): Promise<Page<ProvenanceEventView>> {
   const id = tokenId.toString();
   // The page first: a malformed cursor is a 400 whether or not the certificate exists.
-  const entries = index.getProvenance(id, page);
-  const certificate = index.getCertificate(id);
+  const entries = await index.getProvenance(id, page);
+  const certificate = await index.getCertificate(id);
   if (certificate === null) throw new NotFoundError(`No certificate ${id}`);
-  const compromises = index.compromisesOf(certificate.brandId);
+  const compromises = await index.compromisesOf(certificate.brandId);
   return {
     nextCursor: entries.nextCursor,
     items: entries.items.map((entry) => ({

@@ -86,11 +86,11 @@ function originOf(request: Request, publicUrl: string | undefined): string {
   return `${request.protocol}://${request.get("host") ?? "localhost"}`;
 }
 
-function allProvenance(deps: VerifierSources, tokenId: bigint): ProvenanceEventView[] {
+async function allProvenance(deps: VerifierSources, tokenId: bigint): Promise<ProvenanceEventView[]> {
   const items: ProvenanceEventView[] = [];
   let cursor: string | undefined;
   do {
-    const page = provenanceOf(deps.verifier.index, tokenId, { cursor, limit: MAX_PAGE_LIMIT });
+    const page = await provenanceOf(deps.verifier.index, tokenId, { cursor, limit: MAX_PAGE_LIMIT });
     items.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
@@ -158,7 +158,7 @@ export function createWebRouter(deps: WebDependencies): Router {
       const { tokenId } = found;
       // A page reached from a label answers for that label: its GTIN is checked as the resolver's JSON is.
       const view = query.data.gtin === undefined ? found.view : withGtinCheck(found.view, query.data.gtin);
-      const provenance = allProvenance(v1, tokenId);
+      const provenance = await allProvenance(v1, tokenId);
       const digests = [...new Set(provenance.filter((e) => e.details !== null && REPORTED_KINDS.has(e.kind)).map((e) => e.details?.digest ?? ""))];
       const details = new Map<string, VerifiedMetadata<"provenance-details">>();
       await Promise.all(
@@ -166,7 +166,7 @@ export function createWebRouter(deps: WebDependencies): Router {
           details.set(digest, await verifiedDocument(verifier.documents, "provenance-details", digest));
         }),
       );
-      const record = verifier.index.getCertificate(view.tokenId);
+      const record = await verifier.index.getCertificate(view.tokenId);
       const pageUrl = `${originOf(request, deps.publicUrl)}/v/${view.tokenId}`;
       sendPage(
         response,
@@ -218,18 +218,21 @@ export function createWebRouter(deps: WebDependencies): Router {
   );
 
   // A serial printed on a label: /b/{brand}/{serial} → the certificate's page.
-  router.get("/b/:brand/:serial", (request, response) => {
-    const t = pickLocale(request);
-    const parsed = z.object({ brand: BrandId, serial: Serial }).safeParse(request.params);
-    if (!parsed.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
-    try {
-      const tokenId = tokenIdOfSerial(verifier.index, v1.brandSalts, parsed.data.brand, parsed.data.serial);
-      response.redirect(303, `/v/${tokenId.toString()}`);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
-    }
-  });
+  router.get(
+    "/b/:brand/:serial",
+    handle(async (request, response) => {
+      const t = pickLocale(request);
+      const parsed = z.object({ brand: BrandId, serial: Serial }).safeParse(request.params);
+      if (!parsed.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+      try {
+        const tokenId = await tokenIdOfSerial(verifier.index, v1.brandSalts, parsed.data.brand, parsed.data.serial);
+        response.redirect(303, `/v/${tokenId.toString()}`);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
+      }
+    }),
+  );
 
   router.get(
     "/g/:designId",
@@ -276,7 +279,7 @@ export function createWebRouter(deps: WebDependencies): Router {
     "/claim/:tokenId/state",
     handle(async (request, response) => {
       const tokenId = parseUint256(String(request.params.tokenId));
-      if (tokenId === null || verifier.index.getCertificate(tokenId.toString()) === null) throw new NotFoundError("No such certificate");
+      if (tokenId === null || (await verifier.index.getCertificate(tokenId.toString())) === null) throw new NotFoundError("No such certificate");
       const state = await deps.claims.claimStateOf(tokenId);
       response.setHeader("Cache-Control", "no-store");
       response.json({ tokenId: tokenId.toString(), ...state });

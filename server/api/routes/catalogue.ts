@@ -10,14 +10,14 @@ export function catalogueRouter(deps: V1Dependencies): Router {
   const { verifier } = deps;
   const router = Router();
 
-  router.get("/v1/brands", (request, response) => {
+  router.get("/v1/brands", async (request, response) => {
     const query = parseInput(PageQuery, request.query, "query");
-    sendJson(response, deps.freshness(), listBrands(verifier.index, query));
+    sendJson(response, deps.freshness(), await listBrands(verifier.index, query));
   });
 
-  router.get("/v1/brands/:brand", (request, response) => {
+  router.get("/v1/brands/:brand", async (request, response) => {
     const { brand } = parseInput(z.object({ brand: BrandId }), request.params, "path");
-    sendJson(response, deps.freshness(), brandView(verifier.index, brand));
+    sendJson(response, deps.freshness(), await brandView(verifier.index, brand));
   });
 
   router.get("/v1/garments/:designId", async (request, response) => {
@@ -25,10 +25,10 @@ export function catalogueRouter(deps: V1Dependencies): Router {
     sendJson(response, deps.freshness(), await designView(verifier.index, verifier.documents, designId));
   });
 
-  router.get("/v1/owners/:address/items", (request, response) => {
+  router.get("/v1/owners/:address/items", async (request, response) => {
     const { address } = parseInput(z.object({ address: Address }), request.params, "path");
     const query = parseInput(OwnerItemsQuery, request.query, "query");
-    sendJson(response, deps.freshness(), { owner: address, ...ownerItems(verifier.index, address, query) });
+    sendJson(response, deps.freshness(), { owner: address, ...(await ownerItems(verifier.index, address, query)) });
   });
 
   return router;

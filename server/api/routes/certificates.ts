@@ -39,10 +39,10 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
     sendAnswer(response, answer, freshness);
   }
 
-  router.get("/v1/certificates", (request, response) => {
+  router.get("/v1/certificates", async (request, response) => {
     const query = parseInput(CertificateListQuery, request.query, "query");
-    const page = verifier.index.listCertificates({ brandId: query.brand, owner: query.owner, status: query.status, cursor: query.cursor, limit: query.limit });
-    const items = page.items.map((record) => ({ ...summarise(verifier.index, record), metadata: metadataRef(record.metadataDigest) }));
+    const page = await verifier.index.listCertificates({ brandId: query.brand, owner: query.owner, status: query.status, cursor: query.cursor, limit: query.limit });
+    const items = await Promise.all(page.items.map(async (record) => ({ ...(await summarise(verifier.index, record)), metadata: metadataRef(record.metadataDigest) })));
     sendJson(response, deps.freshness(), { items, nextCursor: page.nextCursor });
   });
 
@@ -51,7 +51,7 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
     await sendCertificate(response, tokenId);
   });
 
-  router.get("/v1/certificates/:tokenId/provenance", (request, response) => {
+  router.get("/v1/certificates/:tokenId/provenance", async (request, response) => {
     const { tokenId } = parseInput(TokenIdParams, request.params, "path");
     const query = parseInput(PageQuery, request.query, "query");
     const freshness = deps.freshness();
@@ -59,13 +59,13 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
     const cached = answers.get(key);
     if (cached !== undefined) return sendAnswer(response, cached, freshness);
     const version = answers.currentVersion();
-    const page = provenanceOf(verifier.index, tokenId, query);
+    const page = await provenanceOf(verifier.index, tokenId, query);
     sendAnswer(response, answers.set(key, { tokenId: tokenId.toString(), items: page.items, nextCursor: page.nextCursor }, version), freshness);
   });
 
   router.get("/v1/brands/:brand/items/:serial", async (request, response) => {
     const { brand, serial } = parseInput(SerialParams, request.params, "path");
-    const tokenId = tokenIdOfSerial(verifier.index, deps.brandSalts, brand, serial);
+    const tokenId = await tokenIdOfSerial(verifier.index, deps.brandSalts, brand, serial);
     await sendCertificate(response, tokenId);
   });
 

@@ -27,6 +27,10 @@ interface Client {
   response: Response;
   lastId: number;
   types: ReadonlySet<string> | null;
+  /** A read of the feed is in flight for this client (reads are async: one at a time keeps the order). */
+  flushing: boolean;
+  /** More was announced while flushing: read again once done. */
+  again: boolean;
 }
 
 const BATCH = 200;
@@ -59,7 +63,7 @@ export class EventStreams {
     return this.clients.size;
   }
 
-  open(request: Request, response: Response, freshness: IndexFreshness): void {
+  async open(request: Request, response: Response, freshness: IndexFreshness): Promise<void> {
     if (this.closed) {
       response.status(503).setHeader("Retry-After", "5").end();
       return;
@@ -68,13 +72,15 @@ export class EventStreams {
     const query = parseInput(EventsQuery, request.query, "query");
     const header = request.get("last-event-id");
     const resumeFrom = header !== undefined && /^[0-9]{1,15}$/.test(header) ? Number(header) : query.after;
-    const newest = this.index.lastEventId();
+    const newest = await this.index.lastEventId();
     // Ids are never reused within one index (a reset keeps counting), so a larger one is from another.
     const foreignPosition = resumeFrom !== undefined && resumeFrom > newest;
     const client: Client = {
       response,
       lastId: resumeFrom === undefined || foreignPosition ? newest : resumeFrom,
       types: query.type === undefined ? null : new Set([...query.type.split(","), "index.reorg"]),
+      flushing: false,
+      again: false,
     };
     response.status(200);
     response.setHeader("Content-Type", "text/event-stream; charset=utf-8");
@@ -111,13 +117,35 @@ export class EventStreams {
 
   private flushAll(): void {
     if (this.clients.size === 0) return;
-    const newest = this.index.lastEventId();
-    for (const client of this.clients) if (client.lastId < newest) this.flush(client);
+    this.index.lastEventId().then(
+      (newest) => {
+        for (const client of this.clients) if (client.lastId < newest) this.flush(client);
+      },
+      // The index is unreachable for now: the next notification or poll tries again.
+      () => undefined,
+    );
   }
 
   private flush(client: Client): void {
+    if (client.flushing) {
+      client.again = true;
+      return;
+    }
+    client.flushing = true;
+    client.again = false;
+    this.drain(client)
+      // A failed read leaves lastId where it was: the next notification or poll resumes from there.
+      .catch(() => undefined)
+      .finally(() => {
+        client.flushing = false;
+        if (client.again && this.clients.has(client)) this.flush(client);
+      });
+  }
+
+  private async drain(client: Client): Promise<void> {
     for (;;) {
-      const events = this.index.recentEvents(client.lastId, BATCH);
+      const events = await this.index.recentEvents(client.lastId, BATCH);
+      if (!this.clients.has(client)) return;
       for (const event of events) {
         client.lastId = event.id;
         if (client.types === null || client.types.has(event.type)) this.write(client, format(event));
@@ -147,8 +175,8 @@ function format(event: IndexEvent): string {
 
 export function eventsRouter(streams: EventStreams, freshness: () => IndexFreshness): Router {
   const router = Router();
-  router.get("/v1/events", (request, response) => {
-    streams.open(request, response, freshness());
+  router.get("/v1/events", async (request, response) => {
+    await streams.open(request, response, freshness());
   });
   return router;
 }

@@ -33,8 +33,8 @@ export function resolverRouter(deps: V1Dependencies, sendUnknownPage: UnknownPag
       let link: DigitalLink;
       try {
         link = linkOf(request);
-        tokenId = tokenIdOfDigitalLink(verifier.index, deps, link);
-        if (verifier.index.getCertificate(tokenId.toString()) === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
+        tokenId = await tokenIdOfDigitalLink(verifier.index, deps, link);
+        if ((await verifier.index.getCertificate(tokenId.toString())) === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
       } catch (error) {
         if (error instanceof NotFoundError || error instanceof InvalidInputError || error instanceof UnprocessableError) {
           sendUnknownPage(request, response, error instanceof NotFoundError ? 404 : error instanceof InvalidInputError ? 400 : 422);

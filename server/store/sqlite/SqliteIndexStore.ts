@@ -11,7 +11,11 @@
  * This file only sequences them: which database, which transaction, what to notify, when the
  * content changed. Readers always answer from the served database; the writer side works on the
  * rebuild's database while one is in progress.
+ *
+ * node:sqlite answers synchronously; the methods are async only because the IndexStore interface
+ * is (a networked store answers later). A failure is still a rejection, never a synchronous throw.
  */
+/* eslint-disable @typescript-eslint/require-await -- async for the interface, see above */
 import type {
   ApplyRange,
   BlockRef,
@@ -94,14 +98,14 @@ export class SqliteIndexStore implements IndexStore {
     return new SqliteIndexStore({ location });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.listeners.clear();
     this.abandonRebuild();
     this.served.conn.close();
   }
 
   /** Schema version this file is at. */
-  schemaVersion(): number {
+  async schemaVersion(): Promise<number> {
     return schemaVersion(this.served.conn);
   }
 
@@ -128,67 +132,67 @@ export class SqliteIndexStore implements IndexStore {
     return this.building === null ? status : { ...status, caughtUp: false, rebuilding: true };
   }
 
-  getCertificate(tokenId: string): CertificateRecord | null {
+  async getCertificate(tokenId: string): Promise<CertificateRecord | null> {
     return this.served.reads.getCertificate(tokenId);
   }
 
-  listCertificates(filter: CertificateFilter): Page<CertificateRecord> {
+  async listCertificates(filter: CertificateFilter): Promise<Page<CertificateRecord>> {
     return this.served.reads.listCertificates(filter);
   }
 
-  getProvenance(tokenId: string, page: PageRequest): Page<ProvenanceEntry> {
+  async getProvenance(tokenId: string, page: PageRequest): Promise<Page<ProvenanceEntry>> {
     return this.served.reads.getProvenance(tokenId, page);
   }
 
-  listOwnerItems(address: string, request: OwnerItemsRequest): Page<OwnerItem> {
+  async listOwnerItems(address: string, request: OwnerItemsRequest): Promise<Page<OwnerItem>> {
     return this.served.reads.listOwnerItems(address, request);
   }
 
-  getBrand(brandId: number): BrandRecord | null {
+  async getBrand(brandId: number): Promise<BrandRecord | null> {
     return this.served.reads.getBrand(brandId);
   }
 
-  listBrands(page: PageRequest): Page<BrandRecord> {
+  async listBrands(page: PageRequest): Promise<Page<BrandRecord>> {
     return this.served.reads.listBrands(page);
   }
 
-  rolesOf(brandId: number, account: string, atBlock?: number): RoleName[] {
+  async rolesOf(brandId: number, account: string, atBlock?: number): Promise<RoleName[]> {
     return this.served.reads.rolesOf(brandId, account, atBlock);
   }
 
-  listRoleGrants(brandId: number, options: { includeRevoked?: boolean } = {}): RoleGrant[] {
+  async listRoleGrants(brandId: number, options: { includeRevoked?: boolean } = {}): Promise<RoleGrant[]> {
     return this.served.reads.listRoleGrants(brandId, options);
   }
 
-  compromisesOf(brandId: number): IssuerCompromise[] {
+  async compromisesOf(brandId: number): Promise<IssuerCompromise[]> {
     return this.served.reads.compromisesOf(brandId);
   }
 
-  getDesign(designId: string): DesignRecord | null {
+  async getDesign(designId: string): Promise<DesignRecord | null> {
     return this.served.reads.getDesign(designId);
   }
 
-  listDesigns(filter: { brandId?: number } & PageRequest): Page<DesignRecord> {
+  async listDesigns(filter: { brandId?: number } & PageRequest): Promise<Page<DesignRecord>> {
     return this.served.reads.listDesigns(filter);
   }
 
-  twinClaimsOfCertificate(tokenId: string): TwinClaim[] {
+  async twinClaimsOfCertificate(tokenId: string): Promise<TwinClaim[]> {
     return this.served.reads.twinClaimsOfCertificate(tokenId);
   }
 
-  twinClaimsOfDesign(designId: string, page: PageRequest): Page<TwinClaim> {
+  async twinClaimsOfDesign(designId: string, page: PageRequest): Promise<Page<TwinClaim>> {
     return this.served.reads.twinClaimsOfDesign(designId, page);
   }
 
-  garmentBalance(designId: string, owner: string): string {
+  async garmentBalance(designId: string, owner: string): Promise<string> {
     return this.served.reads.garmentBalance(designId, owner);
   }
 
-  recentEvents(afterId: number, limit = 100): IndexEvent[] {
+  async recentEvents(afterId: number, limit = 100): Promise<IndexEvent[]> {
     return this.served.reads.recentEvents(afterId, limit);
   }
 
-  lastEventId(): number {
+  async lastEventId(): Promise<number> {
     return this.served.reads.lastEventId();
   }
 
@@ -202,17 +206,17 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   /** Row counts per table (tests, diagnostics). */
-  counts(): Record<string, number> {
+  async counts(): Promise<Record<string, number>> {
     return this.served.reads.counts();
   }
 
   // ------------------------------------------------------------------------------------------ writer
 
-  identity(): IndexIdentity | null {
+  async identity(): Promise<IndexIdentity | null> {
     return readIdentity(this.writer.conn);
   }
 
-  ensureIdentity(identity: IndexIdentity): { rebuilt: boolean } {
+  async ensureIdentity(identity: IndexIdentity): Promise<{ rebuilt: boolean }> {
     const normalized = normalizeIdentity(identity);
     const current = readIdentity(this.served.conn);
     if (current !== null && JSON.stringify(current) === JSON.stringify(normalized)) return { rebuilt: false };
@@ -229,7 +233,7 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   /** Wipes every indexed record but keeps the identity (the indexer re-reads from the start). */
-  reset(): void {
+  async reset(): Promise<void> {
     this.abandonRebuild();
     const { conn, journal } = this.served;
     const previous = readCheckpoint(conn);
@@ -241,13 +245,13 @@ export class SqliteIndexStore implements IndexStore {
     this.notify();
   }
 
-  beginRebuild(): void {
+  async beginRebuild(): Promise<void> {
     this.abandonRebuild();
     this.building = openShadow(this.served, this.location);
     this.notify();
   }
 
-  completeRebuild(): void {
+  async completeRebuild(): Promise<void> {
     const building = this.building;
     if (building === null) return;
     this.building = null;
@@ -263,7 +267,7 @@ export class SqliteIndexStore implements IndexStore {
     this.notify();
   }
 
-  rebuilding(): boolean {
+  async rebuilding(): Promise<boolean> {
     return this.building !== null;
   }
 
@@ -273,24 +277,24 @@ export class SqliteIndexStore implements IndexStore {
     this.building = null;
   }
 
-  checkpoint(): Checkpoint | null {
+  async checkpoint(): Promise<Checkpoint | null> {
     return readCheckpoint(this.writer.conn);
   }
 
-  blockAt(n: number): BlockRef | null {
+  async blockAt(n: number): Promise<BlockRef | null> {
     return this.writer.reads.blockAt(n);
   }
 
-  blocksAtOrBelow(n: number, limit: number): BlockRef[] {
+  async blocksAtOrBelow(n: number, limit: number): Promise<BlockRef[]> {
     return this.writer.reads.blocksAtOrBelow(n, limit);
   }
 
   /** Highest block applied as final (not reversible), or -1. */
-  finalBlock(): number {
+  async finalBlock(): Promise<number> {
     return readFinalBlock(this.writer.conn);
   }
 
-  applyBlockRange(range: ApplyRange, write: (tx: IndexWriteTx) => void): void {
+  async applyBlockRange(range: ApplyRange, write: (tx: IndexWriteTx) => void): Promise<void> {
     const db = this.writer;
     const { conn, journal, reads } = db;
     const previous = readCheckpoint(conn);
@@ -320,7 +324,7 @@ export class SqliteIndexStore implements IndexStore {
     this.notify(db);
   }
 
-  rollbackTo(blockNumber: number): void {
+  async rollbackTo(blockNumber: number): Promise<void> {
     const db = this.writer;
     const { conn, journal, reads } = db;
     const finalBlock = readFinalBlock(conn);
@@ -344,7 +348,7 @@ export class SqliteIndexStore implements IndexStore {
     this.notify(db);
   }
 
-  pruneBlocksBelow(blockNumber: number): void {
+  async pruneBlocksBelow(blockNumber: number): Promise<void> {
     const { conn, journal } = this.writer;
     conn.transaction(() => {
       pruneBlocks(conn, blockNumber);
@@ -354,7 +358,7 @@ export class SqliteIndexStore implements IndexStore {
     });
   }
 
-  setHead(headBlock: number, confirmations: number): void {
+  async setHead(headBlock: number, confirmations: number): Promise<void> {
     if (this.writer.conn.inTransaction) throw new Error("setHead inside a range");
     const at = Date.now();
     // Both: the served status names the head, and the rebuilt index carries it once swapped in.

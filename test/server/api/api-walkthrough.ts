@@ -8,6 +8,8 @@ import { ethers, networkHelpers } from "../../contracts/fixtures.js";
 import { OpenApiResponses } from "../support/openapi-responses.js";
 import { buildStack, PASSPORT_GTIN } from "./stack.js";
 import type { Stack } from "./stack.js";
+import { createThrowawayDatabase } from "../store/postgres/throwaway-database.js";
+import type { ThrowawayDatabase } from "../store/postgres/throwaway-database.js";
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -42,6 +44,13 @@ describe("API walkthrough (docs/api.md)", function () {
     const text = await response.text();
     const type = response.headers.get("content-type") ?? "";
     departures.push(...described.problems(method, path, response.status, type, text));
+    if (method === "GET" && !/^\/v1\/(ownership|chip)\/challenges\//.test(path)) {
+      // The same question to the verifier whose index is in PostgreSQL: the same bytes. Only GETs:
+      // a POST would make a second challenge (another random id) or a second transaction. Challenge
+      // state reads are per instance until challenges live in the database.
+      const mirrored = await fetch(`${stack.mirror!.url}${path}`, { method, redirect: "manual", headers: { accept: "application/json", ...headers } });
+      expect({ path, status: mirrored.status, type: mirrored.headers.get("content-type"), text: await mirrored.text() }).to.deep.equal({ path, status: response.status, type, text });
+    }
     const parsed = type.includes("json") && text !== "" ? (JSON.parse(text) as Body) : {};
     out.push(`#### ${title}\n`);
     const accept = headers.accept === undefined ? "" : ` -H 'Accept: ${headers.accept}'`;
@@ -53,13 +62,19 @@ describe("API walkthrough (docs/api.md)", function () {
     return { status: response.status, body: parsed, headers: response.headers };
   }
 
+  let database: ThrowawayDatabase | undefined;
+
   before(async function () {
-    stack = await buildStack();
+    // Every GET below is also asked of a verifier whose index is in PostgreSQL (same chain, same
+    // IPFS node, its own indexer) and must answer the same bytes as the sqlite one.
+    database = await createThrowawayDatabase({ migrated: false });
+    stack = await buildStack({ mirrorDatabaseUrl: database.url });
     described = new OpenApiResponses((await (await fetch(`${stack.url}/openapi.json`)).json()) as Record<string, unknown>);
   });
 
   after(async function () {
     await stack?.close();
+    await database?.drop();
     if (process.env.HALLMARK_CAPTURE_API_DOC === "1") {
       const intro = `# The verifier's HTTP API, scene by scene
 

@@ -72,8 +72,8 @@ describe("GET /v1/events across a rebuild", function () {
     events.some((e) => e.event === "index.reorg" && e.data.rebuild === true);
 
   it("gives a client resuming from before a rebuild the rebuild, then the rebuilt feed with ids that keep increasing", async function () {
-    const lastSeen = stack.verifier.store.lastEventId();
-    stack.verifier.store.reset();
+    const lastSeen = await stack.verifier.store.lastEventId();
+    await stack.verifier.store.reset();
     await stack.sync();
     const events = await read("", { "last-event-id": String(lastSeen) }, (seen) =>
       seen.some((e) => e.event === "certificate.issued"),
@@ -87,15 +87,15 @@ describe("GET /v1/events across a rebuild", function () {
   });
 
   it("tells a client filtering on other types of the rebuild too: what it heard may be gone", async function () {
-    const lastSeen = stack.verifier.store.lastEventId();
-    stack.verifier.store.reset();
+    const lastSeen = await stack.verifier.store.lastEventId();
+    await stack.verifier.store.reset();
     await stack.sync();
     const events = await read("?type=certificate.status", { "last-event-id": String(lastSeen) }, rebuilt);
     expect(rebuilt(events)).to.equal(true);
   });
 
   it("tells a client whose Last-Event-ID this feed never gave (another or a recreated index) to start over", async function () {
-    const newest = stack.verifier.store.lastEventId();
+    const newest = await stack.verifier.store.lastEventId();
     const events = await read("", { "last-event-id": String(newest + 1_000) }, rebuilt);
     const reset = events.find((e) => e.event === "index.reorg");
     expect(reset?.data.rebuild).to.equal(true);
@@ -104,7 +104,7 @@ describe("GET /v1/events across a rebuild", function () {
   });
 
   it("resumes a client whose Last-Event-ID is the newest without any reset", async function () {
-    const newest = stack.verifier.store.lastEventId();
+    const newest = await stack.verifier.store.lastEventId();
     const events = await read("", { "last-event-id": String(newest) }, (seen) =>
       seen.some((e) => e.event === "index"),
     );

@@ -69,7 +69,7 @@ describe("Verifier API during an index rebuild (a reorg deeper than the kept his
     await stack.sync();
     const store = stack.verifier.store;
     const servedBlock = store.status().indexedBlock;
-    const lastEventId = store.lastEventId();
+    const lastEventId = await store.lastEventId();
     // ...then that branch disappears and a longer one gives RB-0004 to carol. The local chain keeps
     // no reorg history (finality depth 0): the indexer must rebuild from the start block.
     await rpc("evm_revert", [fork]);
@@ -112,7 +112,7 @@ describe("Verifier API during an index rebuild (a reorg deeper than the kept his
     expect(after.body.index).to.not.have.property("rebuilding");
 
     // The change feed goes on after what clients saw: a rebuild entry, then the new history.
-    const events = store.recentEvents(lastEventId, 1000);
+    const events = await store.recentEvents(lastEventId, 1000);
     expect(events[0]).to.deep.include({ id: lastEventId + 1, type: "index.reorg" });
     expect(events[0].data).to.include({ rebuild: true, previousBlock: servedBlock });
     const ids = events.map((e) => e.id);
@@ -126,9 +126,9 @@ describe("Verifier API during an index rebuild (a reorg deeper than the kept his
         store: fresh,
         deployments: stack.deployments,
       }).runOnce();
-      expect(dumpIndex(store)).to.deep.equal(dumpIndex(fresh));
+      expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(fresh));
     } finally {
-      fresh.close();
+      await fresh.close();
     }
   });
 });

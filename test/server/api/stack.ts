@@ -29,7 +29,15 @@ export function serialHashOf(serial: string, salt = SALT_A): string {
 
 export type Stack = Awaited<ReturnType<typeof buildStack>>;
 
-export async function buildStack(options: { challengeTtlMs?: number; provider?: Eip1193; env?: Record<string, string> } = {}) {
+export async function buildStack(
+  options: {
+    challengeTtlMs?: number;
+    provider?: Eip1193;
+    env?: Record<string, string>;
+    /** Also start a second verifier on the same chain and IPFS with its index in this PostgreSQL database. */
+    mirrorDatabaseUrl?: string;
+  } = {},
+) {
   const fx = await deployHallmark();
   const garments = await ethers.deployContract("HallmarkGarments", [await fx.registry.getAddress(), await fx.certificate.getAddress()]);
   await fx.certificate.setTwinContract(await garments.getAddress());
@@ -67,6 +75,23 @@ export async function buildStack(options: { challengeTtlMs?: number; provider?: 
     heartbeatMs: 200,
   });
 
+  const mirror: VerifierHandle | null =
+    options.mirrorDatabaseUrl === undefined
+      ? null
+      : await startVerifier({
+          // Pages name their own address (QR codes, share links): the mirror names the first one's,
+          // as every instance behind one load balancer names the public address.
+          config: { ...config, databaseUrl: options.mirrorDatabaseUrl, publicUrl: config.publicUrl ?? verifier.url },
+          provider: options.provider ?? connection.provider,
+          deployments,
+          metadataStore,
+          issuerDatabaseLocation: ":memory:",
+          handleSignals: false,
+          startIndexer: false,
+          challengeTtlMs: options.challengeTtlMs,
+          heartbeatMs: 200,
+        });
+
   let documents = 0;
   /** Publishes a certificate document to IPFS and returns its digest. */
   async function certificateDocument(serial: string): Promise<string> {
@@ -102,19 +127,22 @@ export async function buildStack(options: { challengeTtlMs?: number; provider?: 
 
   /** Lets the indexer catch up with the chain. */
   async function sync(): Promise<void> {
-    for (let i = 0; i < 5; i++) {
-      const result = await verifier.indexer.runOnce();
-      if (result.toBlock >= result.headBlock) return;
+    for (const handle of mirror === null ? [verifier] : [verifier, mirror]) {
+      for (let i = 0; i < 5; i++) {
+        const result = await handle.indexer.runOnce();
+        if (result.toBlock >= result.headBlock) break;
+      }
     }
   }
 
   async function close(): Promise<void> {
+    await mirror?.close();
     await verifier.close();
     await metadataStore.close();
     await temp.remove();
   }
 
-  return { ...fx, garments, verifier, metadataStore, ipfsDirectory: temp.path, deployments, url: verifier.url, issue, resaleReport, garmentDocument, certificateDocument, sync, close, newWallet: () => Wallet.createRandom() };
+  return { ...fx, garments, verifier, mirror, metadataStore, ipfsDirectory: temp.path, deployments, url: verifier.url, issue, resaleReport, garmentDocument, certificateDocument, sync, close, newWallet: () => Wallet.createRandom() };
 }
 
 export interface JsonAnswer<T = Record<string, unknown>> {

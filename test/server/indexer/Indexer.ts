@@ -4,7 +4,12 @@ import { network } from "hardhat";
 import { HttpJsonRpcProvider } from "../../../server/chain/http.js";
 import { ChainReader } from "../../../server/chain/reader.js";
 import { Indexer } from "../../../server/indexer/Indexer.js";
+import type { PostgresIndexStore } from "../../../server/store/postgres/PostgresIndexStore.js";
 import { SqliteIndexStore } from "../../../server/store/sqlite/SqliteIndexStore.js";
+import type { TestableIndexStore } from "../store/index-store.behavior.js";
+import { openEmptyIndex } from "../store/postgres/empty-index.js";
+import { createThrowawayDatabase } from "../store/postgres/throwaway-database.js";
+import type { ThrowawayDatabase } from "../store/postgres/throwaway-database.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import type { Connection, Stack } from "./history.js";
 import { deployStack, digest, item, scriptHistory, tokenIdOf } from "./history.js";
@@ -39,6 +44,7 @@ describe("Indexer", function () {
   /** The index of the scripted history, built once by a plain run. */
   let reference: SqliteIndexStore;
   const stores: SqliteIndexStore[] = [];
+  const pgStores: PostgresIndexStore[] = [];
 
   function openStore(name = ":memory:"): SqliteIndexStore {
     const store = new SqliteIndexStore({ location: name === ":memory:" ? name : join(temp.path, name) });
@@ -61,7 +67,7 @@ describe("Indexer", function () {
   });
 
   after(async function () {
-    for (const store of stores) store.close();
+    for (const store of stores) await store.close().catch(() => undefined);
     await temp.remove();
   });
 
@@ -80,9 +86,9 @@ describe("Indexer", function () {
         expect(status.indexedBlockHash).to.equal((await ethers.provider.getBlock(head))!.hash);
       });
 
-      it("answers a resold, repaired, stolen and restored certificate with its whole life in order", function () {
+      it("answers a resold, repaired, stolen and restored certificate with its whole life in order", async function () {
         const tokenId = history.t1.toString();
-        const certificate = reference.getCertificate(tokenId)!;
+        const certificate = (await reference.getCertificate(tokenId))!;
         expect(certificate).to.include({
           brandId: 1,
           owner: stack.carol.address,
@@ -91,7 +97,7 @@ describe("Indexer", function () {
         });
         expect(certificate.chip).to.equal(history.chip.address);
         expect(certificate.statusReason).to.equal("recovered by police");
-        const entries = reference.getProvenance(tokenId, { limit: 100 }).items;
+        const entries = (await reference.getProvenance(tokenId, { limit: 100 })).items;
         expect(entries.map((e) => e.kind)).to.deep.equal([
           "issued",
           "sale",
@@ -121,7 +127,7 @@ describe("Indexer", function () {
       });
 
       it("stores each entry's block, transaction and block timestamp", async function () {
-        for (const entry of reference.getProvenance(history.t1.toString(), { limit: 100 }).items) {
+        for (const entry of (await reference.getProvenance(history.t1.toString(), { limit: 100 })).items) {
           const block = (await ethers.provider.getBlock(entry.blockNumber))!;
           expect(entry.blockHash).to.equal(block.hash);
           expect(entry.timestamp).to.equal(block.timestamp);
@@ -130,10 +136,10 @@ describe("Indexer", function () {
         }
       });
 
-      it("folds a claim by code and its transfer into one entry and clears the claim key", function () {
-        const certificate = reference.getCertificate(history.t2.toString())!;
+      it("folds a claim by code and its transfer into one entry and clears the claim key", async function () {
+        const certificate = (await reference.getCertificate(history.t2.toString()))!;
         expect(certificate).to.include({ owner: stack.bob.address, claimKey: null });
-        const entries = reference.getProvenance(history.t2.toString(), {}).items;
+        const entries = (await reference.getProvenance(history.t2.toString(), {})).items;
         expect(entries.map((e) => e.kind)).to.deep.equal(["issued", "claimed_with_code"]);
         expect(entries[1]).to.include({
           from: stack.vaultA.address,
@@ -142,9 +148,9 @@ describe("Indexer", function () {
         });
       });
 
-      it("links a revoked predecessor and its successor both ways", function () {
-        const predecessor = reference.getCertificate(history.t4.toString())!;
-        const successor = reference.getCertificate(history.successor.toString())!;
+      it("links a revoked predecessor and its successor both ways", async function () {
+        const predecessor = (await reference.getCertificate(history.t4.toString()))!;
+        const successor = (await reference.getCertificate(history.successor.toString()))!;
         expect(predecessor).to.include({
           status: "revoked",
           successorId: history.successor.toString(),
@@ -156,12 +162,10 @@ describe("Indexer", function () {
           owner: stack.vaultA.address,
           inBrandCustody: true,
         });
-        expect(reference.getProvenance(history.t4.toString(), {}).items.map((e) => e.kind)).to.deep.equal([
-          "issued",
-          "revoked",
-          "succeeded",
-        ]);
-        const [issued] = reference.getProvenance(history.successor.toString(), {}).items;
+        expect(
+          (await reference.getProvenance(history.t4.toString(), {})).items.map((e) => e.kind),
+        ).to.deep.equal(["issued", "revoked", "succeeded"]);
+        const [issued] = (await reference.getProvenance(history.successor.toString(), {})).items;
         expect(issued).to.include({
           kind: "issued",
           relatedTokenId: history.t4.toString(),
@@ -169,51 +173,52 @@ describe("Indexer", function () {
         });
       });
 
-      it("records a revocation and a metadata update with the new digest and its author", function () {
-        expect(reference.getCertificate(history.t3.toString())).to.include({
+      it("records a revocation and a metadata update with the new digest and its author", async function () {
+        expect(await reference.getCertificate(history.t3.toString())).to.include({
           status: "revoked",
           statusReason: "counterfeit tag found",
         });
-        const updated = reference.getCertificate(history.t5.toString())!;
+        const updated = (await reference.getCertificate(history.t5.toString()))!;
         expect(updated).to.include({
           metadataDigest: digest("metadata v2 of A-5"),
           metadataUpdatedBy: stack.issuerA.address,
         });
-        expect(reference.getProvenance(history.t5.toString(), {}).items.map((e) => e.kind)).to.deep.equal([
-          "issued",
-          "metadata_updated",
-        ]);
+        expect(
+          (await reference.getProvenance(history.t5.toString(), {})).items.map((e) => e.kind),
+        ).to.deep.equal(["issued", "metadata_updated"]);
       });
 
-      it("keeps brands, their roles over time and the issuer compromise", function () {
-        expect(reference.getBrand(1)).to.include({
+      it("keeps brands, their roles over time and the issuer compromise", async function () {
+        expect(await reference.getBrand(1)).to.include({
           name: "Maison A",
           vault: stack.vaultA.address,
           royaltyReceiver: stack.adminA.address,
           royaltyBps: 500,
           certificateCount: 6,
         });
-        expect(reference.getBrand(2)).to.include({ certificateCount: 1 });
-        const [compromise] = reference.compromisesOf(1);
+        expect(await reference.getBrand(2)).to.include({ certificateCount: 1 });
+        const [compromise] = await reference.compromisesOf(1);
         expect(compromise).to.include({
           brandId: 1,
           issuer: stack.issuerA.address,
           fromBlock: history.compromiseFrom,
           declaredBy: stack.adminA.address,
         });
-        expect(reference.rolesOf(1, stack.issuerA.address)).to.deep.equal([]);
-        expect(reference.rolesOf(1, stack.issuerA.address, compromise.blockNumber - 1)).to.deep.equal([
+        expect(await reference.rolesOf(1, stack.issuerA.address)).to.deep.equal([]);
+        expect(await reference.rolesOf(1, stack.issuerA.address, compromise.blockNumber - 1)).to.deep.equal([
           "ISSUER",
         ]);
-        expect(reference.rolesOf(1, stack.adminA.address.toLowerCase())).to.deep.equal(["BRAND_ADMIN"]);
-        expect(reference.rolesOf(2, stack.issuerA.address, compromise.blockNumber - 1)).to.deep.equal([]);
+        expect(await reference.rolesOf(1, stack.adminA.address.toLowerCase())).to.deep.equal(["BRAND_ADMIN"]);
+        expect(await reference.rolesOf(2, stack.issuerA.address, compromise.blockNumber - 1)).to.deep.equal(
+          [],
+        );
       });
 
-      it("lists certificates by brand, status and owner in pages without gaps or repeats", function () {
+      it("lists certificates by brand, status and owner in pages without gaps or repeats", async function () {
         const seen: string[] = [];
         let cursor: string | undefined;
         do {
-          const page = reference.listCertificates({ brandId: 1, cursor, limit: 2 });
+          const page = await reference.listCertificates({ brandId: 1, cursor, limit: 2 });
           expect(page.items.length).to.be.at.most(2);
           seen.push(...page.items.map((c) => c.tokenId));
           cursor = page.nextCursor ?? undefined;
@@ -221,17 +226,17 @@ describe("Indexer", function () {
         expect(seen).to.have.length(6);
         expect(new Set(seen).size).to.equal(6);
         expect(
-          reference.listCertificates({ status: "revoked", limit: 10 }).items.map((c) => c.tokenId),
+          (await reference.listCertificates({ status: "revoked", limit: 10 })).items.map((c) => c.tokenId),
         ).to.have.members([history.t3.toString(), history.t4.toString()]);
         expect(
-          reference
-            .listCertificates({ owner: stack.vaultA.address.toLowerCase(), limit: 10 })
-            .items.map((c) => c.tokenId),
+          (
+            await reference.listCertificates({ owner: stack.vaultA.address.toLowerCase(), limit: 10 })
+          ).items.map((c) => c.tokenId),
         ).to.have.members([history.t3, history.t4, history.t5, history.successor].map(String));
       });
 
-      it("counts garment editions minted and burned, balances, royalty and twin claims", function () {
-        const design = reference.getDesign(history.design1.toString())!;
+      it("counts garment editions minted and burned, balances, royalty and twin claims", async function () {
+        const design = (await reference.getDesign(history.design1.toString()))!;
         expect(design).to.include({
           brandId: 1,
           minted: 5,
@@ -242,20 +247,20 @@ describe("Indexer", function () {
           redeemable: true,
           twinCollectionRoot: null,
         });
-        expect(reference.garmentBalance("1", stack.alice.address)).to.equal("1");
-        expect(reference.garmentBalance("1", stack.bob.address)).to.equal("2");
-        expect(reference.garmentBalance("1", stack.carol.address)).to.equal("1");
-        const twin = reference.getDesign(history.design2.toString())!;
+        expect(await reference.garmentBalance("1", stack.alice.address)).to.equal("1");
+        expect(await reference.garmentBalance("1", stack.bob.address)).to.equal("2");
+        expect(await reference.garmentBalance("1", stack.carol.address)).to.equal("1");
+        const twin = (await reference.getDesign(history.design2.toString()))!;
         expect(twin).to.include({ minted: 1, locked: true, twinClaimCount: 1 });
-        expect(reference.twinClaimsOfCertificate(history.t2.toString())).to.have.length(1);
-        expect(reference.twinClaimsOfCertificate(history.t2.toString())[0]).to.include({
+        expect(await reference.twinClaimsOfCertificate(history.t2.toString())).to.have.length(1);
+        expect((await reference.twinClaimsOfCertificate(history.t2.toString()))[0]).to.include({
           designId: "2",
           owner: stack.bob.address,
         });
       });
 
-      it("lists an owner's certificates and then their garment balances", function () {
-        const items = reference.listOwnerItems(stack.bob.address, { limit: 10 }).items;
+      it("lists an owner's certificates and then their garment balances", async function () {
+        const items = (await reference.listOwnerItems(stack.bob.address, { limit: 10 })).items;
         expect(
           items.map((i) =>
             i.kind === "certificate"
@@ -263,9 +268,15 @@ describe("Indexer", function () {
               : `g:${i.garment.designId}=${i.garment.balance}`,
           ),
         ).to.deep.equal([`c:${history.t2}`, "g:1=2", "g:2=1"]);
-        const first = reference.listOwnerItems(stack.bob.address, { limit: 1 });
-        const second = reference.listOwnerItems(stack.bob.address, { limit: 1, cursor: first.nextCursor! });
-        const third = reference.listOwnerItems(stack.bob.address, { limit: 1, cursor: second.nextCursor! });
+        const first = await reference.listOwnerItems(stack.bob.address, { limit: 1 });
+        const second = await reference.listOwnerItems(stack.bob.address, {
+          limit: 1,
+          cursor: first.nextCursor!,
+        });
+        const third = await reference.listOwnerItems(stack.bob.address, {
+          limit: 1,
+          cursor: second.nextCursor!,
+        });
         expect([first, second, third].map((p) => p.items[0].kind)).to.deep.equal([
           "certificate",
           "garment",
@@ -274,15 +285,15 @@ describe("Indexer", function () {
         expect(third.nextCursor).to.equal(null);
       });
 
-      it("feeds transfers and status changes to the change stream in order", function () {
-        const events = reference.recentEvents(0, 1000);
+      it("feeds transfers and status changes to the change stream in order", async function () {
+        const events = await reference.recentEvents(0, 1000);
         const ids = events.map((e) => e.id);
         expect(ids).to.deep.equal([...ids].sort((a, b) => a - b));
         const statuses = events.filter((e) => e.type === "certificate.status").map((e) => e.data.status);
         expect(statuses).to.deep.equal(["stolen", "active", "revoked", "revoked"]);
         expect(events.filter((e) => e.type === "certificate.transfer")).to.have.length(3);
-        expect(reference.recentEvents(ids[ids.length - 2])).to.have.length(1);
-        expect(reference.lastEventId()).to.equal(ids[ids.length - 1]);
+        expect(await reference.recentEvents(ids[ids.length - 2])).to.have.length(1);
+        expect(await reference.lastEventId()).to.equal(ids[ids.length - 1]);
       });
 
       it("counts the events it applied and the time it took", async function () {
@@ -303,7 +314,7 @@ describe("Indexer", function () {
         const result = await indexer.runOnce();
         expect(result.ranges).to.equal(1);
         expect(result.events).to.equal(2);
-        expect(store.getCertificate(tokenIdOf(2n, "B-new").toString())).to.include({
+        expect(await store.getCertificate(tokenIdOf(2n, "B-new").toString())).to.include({
           owner: stack.bob.address,
         });
       });
@@ -320,7 +331,7 @@ describe("Indexer", function () {
           caughtUp: true,
           confirmations: 3,
         });
-        expect(store.getCertificate(history.t1.toString())).to.not.equal(null);
+        expect(await store.getCertificate(history.t1.toString())).to.not.equal(null);
       });
     });
   });
@@ -335,11 +346,11 @@ describe("Indexer", function () {
         });
         const first = new Indexer({ provider: failing, store, deployments: stack.deployments, maxRange: 5 });
         expect((await rejection(first.runOnce())).message).to.equal("connection reset by test");
-        const partial = store.checkpoint()!.blockNumber;
+        const partial = (await store.checkpoint())!.blockNumber;
         expect(partial).to.equal(stack.deployments.startBlock + 3 * 5 - 1);
         await new Indexer({ provider, store, deployments: stack.deployments, maxRange: 5 }).runOnce();
-        expect(store.counts()).to.deep.equal(reference.counts());
-        expect(dumpIndex(store)).to.deep.equal(dumpIndex(reference));
+        expect(await store.counts()).to.deep.equal(await reference.counts());
+        expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(reference));
       });
     });
 
@@ -347,8 +358,8 @@ describe("Indexer", function () {
       it("reopens the file and completes the index exactly once", async function () {
         const file = "crash-close.sqlite";
         let store = openStore(file);
-        const killer = new WrappedProvider(provider, (args) => {
-          if (args.method === "eth_getLogs" && killer.count("eth_getLogs") === 6) store.close();
+        const killer = new WrappedProvider(provider, async (args) => {
+          if (args.method === "eth_getLogs" && killer.count("eth_getLogs") === 6) await store.close();
         });
         expect(
           await rejection(
@@ -356,7 +367,7 @@ describe("Indexer", function () {
           ),
         ).to.be.instanceOf(Error);
         store = openStore(file);
-        const checkpoint = store.checkpoint()!.blockNumber;
+        const checkpoint = (await store.checkpoint())!.blockNumber;
         expect(checkpoint).to.equal(stack.deployments.startBlock + 5 * 4 - 1);
         const result = await new Indexer({
           provider,
@@ -365,69 +376,108 @@ describe("Indexer", function () {
           maxRange: 4,
         }).runOnce();
         expect(result.fromBlock).to.equal(checkpoint + 1);
-        expect(store.counts()).to.deep.equal(reference.counts());
-        expect(dumpIndex(store)).to.deep.equal(dumpIndex(reference));
+        expect(await store.counts()).to.deep.equal(await reference.counts());
+        expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(reference));
       });
     });
   });
 
-  describe("reorganisations", function () {
-    async function forkedChain(finalityDepth: number) {
-      const fork = await snapshot();
-      // The first branch: alice transfers B-1 to bob, brand B mints B-2.
-      await stack.certificate
-        .connect(stack.alice)
-        .transferFrom(stack.alice.address, stack.bob.address, history.brandB1);
-      await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-2"));
-      const store = openStore();
-      const indexer = new Indexer({ provider, store, deployments: stack.deployments, finalityDepth });
-      await indexer.runOnce();
-      expect(store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.not.equal(null);
-      const oldHead = await ethers.provider.getBlockNumber();
-      // The chain reorganises: the branch disappears, another one replaces it (and grows longer).
-      await revert(fork);
-      await stack.certificate
-        .connect(stack.alice)
-        .transferFrom(stack.alice.address, stack.carol.address, history.brandB1);
-      await connection.networkHelpers.mine(3);
-      expect(await ethers.provider.getBlockNumber()).to.be.greaterThan(oldHead);
-      await indexer.runOnce();
-      return { store, indexer };
-    }
-
-    describe("when blocks within the finality depth are replaced", function () {
-      it("rolls back to the fork point and the index matches the new chain", async function () {
-        const { store, indexer } = await forkedChain(64);
-        expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 1 }); // the one rebuild is the first run
-        expect(store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
-        expect(store.getCertificate(history.brandB1.toString())).to.include({ owner: stack.carol.address });
-        const kinds = store
-          .getProvenance(history.brandB1.toString(), {})
-          .items.map((e) => `${e.kind}:${e.to}`);
-        expect(kinds).to.deep.equal([`issued:${stack.alice.address}`, `transfer:${stack.carol.address}`]);
-        const fresh = openStore();
-        await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
-        expect(dumpIndex(store)).to.deep.equal(dumpIndex(fresh));
-        expect(store.counts()).to.include({
-          certificates: fresh.counts().certificates,
-          provenance: fresh.counts().provenance,
+  for (const engine of ["sqlite", "postgres"] as const)
+    describe(
+      engine === "sqlite" ? "reorganisations" : "reorganisations on PostgreSQL (the same tests)",
+      function () {
+        // Postgres: a throwaway database per store, so the store under test and its fresh
+        // comparison never share an index.
+        const databases: ThrowawayDatabase[] = [];
+        afterEach(async function () {
+          for (const store of pgStores.splice(0)) await store.close();
+          for (const database of databases.splice(0)) await database.drop();
         });
-        expect(store.recentEvents(0, 1000).some((e) => e.type === "index.reorg")).to.equal(true);
-      });
-    });
+        async function openEngine(): Promise<TestableIndexStore> {
+          if (engine === "sqlite") return openStore();
+          const database = await createThrowawayDatabase();
+          databases.push(database);
+          const store = await openEmptyIndex(database);
+          pgStores.push(store);
+          return store;
+        }
 
-    describe("when the reorganisation is deeper than the kept history", function () {
-      it("rebuilds the index from the start block", async function () {
-        const { store, indexer } = await forkedChain(0);
-        expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 2 });
-        expect(store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
-        expect(store.getCertificate(history.brandB1.toString())).to.include({ owner: stack.carol.address });
-        const fresh = openStore();
-        await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
-        expect(dumpIndex(store)).to.deep.equal(dumpIndex(fresh));
-      });
-    });
-  });
+        if (engine === "postgres")
+          describe("when indexing the scripted history", function () {
+            it("stores exactly what the sqlite index holds", async function () {
+              const store = await openEngine();
+              const indexer = new Indexer({ provider, store, deployments: stack.deployments, maxRange: 7 });
+              await indexer.runOnce();
+              expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(reference));
+              expect(await store.counts()).to.deep.equal(await reference.counts());
+              expect(store.status()).to.deep.equal({
+                ...reference.status(),
+                updatedAt: store.status().updatedAt,
+              });
+            });
+          });
+
+        async function forkedChain(finalityDepth: number) {
+          const fork = await snapshot();
+          // The first branch: alice transfers B-1 to bob, brand B mints B-2.
+          await stack.certificate
+            .connect(stack.alice)
+            .transferFrom(stack.alice.address, stack.bob.address, history.brandB1);
+          await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-2"));
+          const store = await openEngine();
+          const indexer = new Indexer({ provider, store, deployments: stack.deployments, finalityDepth });
+          await indexer.runOnce();
+          expect(await store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.not.equal(null);
+          const oldHead = await ethers.provider.getBlockNumber();
+          // The chain reorganises: the branch disappears, another one replaces it (and grows longer).
+          await revert(fork);
+          await stack.certificate
+            .connect(stack.alice)
+            .transferFrom(stack.alice.address, stack.carol.address, history.brandB1);
+          await connection.networkHelpers.mine(3);
+          expect(await ethers.provider.getBlockNumber()).to.be.greaterThan(oldHead);
+          await indexer.runOnce();
+          return { store, indexer };
+        }
+
+        describe("when blocks within the finality depth are replaced", function () {
+          it("rolls back to the fork point and the index matches the new chain", async function () {
+            const { store, indexer } = await forkedChain(64);
+            expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 1 }); // the one rebuild is the first run
+            expect(await store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
+            expect(await store.getCertificate(history.brandB1.toString())).to.include({
+              owner: stack.carol.address,
+            });
+            const kinds = (await store.getProvenance(history.brandB1.toString(), {})).items.map(
+              (e) => `${e.kind}:${e.to}`,
+            );
+            expect(kinds).to.deep.equal([`issued:${stack.alice.address}`, `transfer:${stack.carol.address}`]);
+            const fresh = await openEngine();
+            await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
+            expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(fresh));
+            expect(await store.counts()).to.include({
+              certificates: (await fresh.counts()).certificates,
+              provenance: (await fresh.counts()).provenance,
+            });
+            expect((await store.recentEvents(0, 1000)).some((e) => e.type === "index.reorg")).to.equal(true);
+          });
+        });
+
+        describe("when the reorganisation is deeper than the kept history", function () {
+          it("rebuilds the index from the start block", async function () {
+            const { store, indexer } = await forkedChain(0);
+            expect(indexer.stats).to.include({ reorgs: 1, rebuilds: 2 });
+            expect(await store.getCertificate(tokenIdOf(2n, "B-2").toString())).to.equal(null);
+            expect(await store.getCertificate(history.brandB1.toString())).to.include({
+              owner: stack.carol.address,
+            });
+            const fresh = await openEngine();
+            await new Indexer({ provider, store: fresh, deployments: stack.deployments }).runOnce();
+            expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(fresh));
+          });
+        });
+      },
+    );
 
   describe("provider limits", function () {
     describe("when eth_getLogs refuses large ranges and the node rate-limits", function () {
@@ -448,7 +498,7 @@ describe("Indexer", function () {
           expect(indexer.stats.rangeSplits).to.equal(server.counters.refusedRanges);
           expect(indexer.stats.rangeSize).to.be.at.most(7);
           expect(http.stats.retries).to.be.at.least(5);
-          expect(dumpIndex(store)).to.deep.equal(dumpIndex(reference));
+          expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(reference));
         } finally {
           await server.close();
         }
@@ -464,10 +514,14 @@ describe("Indexer", function () {
           const http = new HttpJsonRpcProvider(bridge.url);
           const store = openStore();
           await new Indexer({ provider: http, store, deployments: stack.deployments }).runOnce();
-          expect(dumpIndex(store)).to.deep.equal(dumpIndex(reference));
+          expect(await dumpIndex(store)).to.deep.equal(await dumpIndex(reference));
           const head = await ethers.provider.getBlockNumber();
           const contracts = Object.values(stack.deployments.contracts);
-          const logs = await new ChainReader(provider).getLogs({ address: contracts, fromBlock: 0, toBlock: head });
+          const logs = await new ChainReader(provider).getLogs({
+            address: contracts,
+            fromBlock: 0,
+            toBlock: head,
+          });
           const blocksWithLogs = new Set(logs.map((log) => log.blockNumber)).size;
           expect(blocksWithLogs).to.be.greaterThan(10);
           expect(http.stats.batches).to.be.greaterThan(0);
@@ -489,11 +543,11 @@ describe("Indexer", function () {
         const indexer = new Indexer({ provider, store, deployments: other.deployments });
         await indexer.runOnce();
         expect(indexer.stats.rebuilds).to.equal(1);
-        expect(store.getCertificate(history.t1.toString())).to.equal(null);
-        expect(store.getCertificate(tokenIdOf(1n, "Z-1").toString())).to.include({
+        expect(await store.getCertificate(history.t1.toString())).to.equal(null);
+        expect(await store.getCertificate(tokenIdOf(1n, "Z-1").toString())).to.include({
           owner: other.alice.address,
         });
-        expect(store.identity()!.contracts.HallmarkCertificate).to.equal(
+        expect((await store.identity())!.contracts.HallmarkCertificate).to.equal(
           other.deployments.contracts.HallmarkCertificate,
         );
       });
@@ -504,13 +558,13 @@ describe("Indexer", function () {
         const file = "restart.sqlite";
         const first = openStore(file);
         await new Indexer({ provider, store: first, deployments: stack.deployments }).runOnce();
-        first.close();
+        await first.close();
         const second = openStore(file);
         const indexer = new Indexer({ provider, store: second, deployments: stack.deployments });
         const result = await indexer.runOnce();
         expect(indexer.stats.rebuilds).to.equal(0);
         expect(result.ranges).to.equal(0);
-        expect(second.counts()).to.deep.equal(reference.counts());
+        expect(await second.counts()).to.deep.equal(await reference.counts());
       });
     });
 
@@ -527,8 +581,8 @@ describe("Indexer", function () {
         });
         await indexer.runOnce();
         expect(indexer.stats.rebuilds).to.equal(1);
-        expect(store.getCertificate(history.t1.toString())).to.equal(null);
-        expect(store.getBrand(1)).to.include({ vault: other.vaultA.address });
+        expect(await store.getCertificate(history.t1.toString())).to.equal(null);
+        expect(await store.getBrand(1)).to.include({ vault: other.vaultA.address });
         await otherConnection.close();
       });
     });
@@ -581,17 +635,20 @@ describe("Indexer", function () {
         indexer.start();
         await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-polled"));
         const deadline = Date.now() + 5_000;
-        while (store.getCertificate(tokenIdOf(2n, "B-polled").toString()) === null && Date.now() < deadline) {
+        while (
+          (await store.getCertificate(tokenIdOf(2n, "B-polled").toString())) === null &&
+          Date.now() < deadline
+        ) {
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
         await indexer.stop();
         unsubscribe();
-        expect(store.getCertificate(tokenIdOf(2n, "B-polled").toString())).to.not.equal(null);
+        expect(await store.getCertificate(tokenIdOf(2n, "B-polled").toString())).to.not.equal(null);
         expect(notified).to.be.greaterThan(0);
-        const checkpoint = store.checkpoint();
+        const checkpoint = await store.checkpoint();
         await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-after-stop"));
         await new Promise((resolve) => setTimeout(resolve, 60));
-        expect(store.checkpoint()).to.deep.equal(checkpoint);
+        expect(await store.checkpoint()).to.deep.equal(checkpoint);
       });
     });
   });

@@ -25,34 +25,37 @@ export class WrappedProvider implements Eip1193 {
 }
 
 /** Everything the reader knows, without store-assigned ids: equal for two indexes of the same chain. */
-export function dumpIndex(reader: IndexReader): unknown {
-  const all = <T>(list: (cursor?: string) => { items: T[]; nextCursor: string | null }): T[] => {
+export async function dumpIndex(reader: IndexReader): Promise<unknown> {
+  const all = async <T>(
+    list: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>,
+  ): Promise<T[]> => {
     const out: T[] = [];
     let cursor: string | undefined;
     for (;;) {
-      const page = list(cursor);
+      const page = await list(cursor);
       out.push(...page.items);
       if (page.nextCursor === null) return out;
       cursor = page.nextCursor;
     }
   };
-  const brands = all((cursor) => reader.listBrands({ cursor, limit: 500 }));
-  const certificates = all((cursor) => reader.listCertificates({ cursor, limit: 500 }));
-  const designs = all((cursor) => reader.listDesigns({ cursor, limit: 500 }));
+  const each = <T, U>(items: readonly T[], read: (item: T) => Promise<U>): Promise<U[]> =>
+    Promise.all(items.map(read));
+  const brands = await all((cursor) => reader.listBrands({ cursor, limit: 500 }));
+  const certificates = await all((cursor) => reader.listCertificates({ cursor, limit: 500 }));
+  const designs = await all((cursor) => reader.listDesigns({ cursor, limit: 500 }));
   return {
     brands,
-    roles: brands.map((b) => reader.listRoleGrants(b.brandId, { includeRevoked: true })),
-    compromises: brands.map((b) => reader.compromisesOf(b.brandId)),
+    roles: await each(brands, (b) => reader.listRoleGrants(b.brandId, { includeRevoked: true })),
+    compromises: await each(brands, (b) => reader.compromisesOf(b.brandId)),
     certificates,
-    provenance: certificates.map((c) =>
-      all((cursor) => reader.getProvenance(c.tokenId, { cursor, limit: 500 })).map(
+    provenance: await each(certificates, async (c) =>
+      (await all((cursor) => reader.getProvenance(c.tokenId, { cursor, limit: 500 }))).map(
         ({ id: _id, ...rest }) => rest,
       ),
     ),
-    designs: designs.map((d) => reader.getDesign(d.designId)),
-    twins: designs.map((d) => all((cursor) => reader.twinClaimsOfDesign(d.designId, { cursor }))),
-    events: reader
-      .recentEvents(0, 1000)
+    designs: await each(designs, (d) => reader.getDesign(d.designId)),
+    twins: await each(designs, (d) => all((cursor) => reader.twinClaimsOfDesign(d.designId, { cursor }))),
+    events: (await reader.recentEvents(0, 1000))
       .filter((e) => e.type !== "index.reorg")
       .map(({ id: _id, ...rest }) => rest),
   };

@@ -19,61 +19,61 @@ describe("SqliteIndexStore", function () {
 
   describe("constructor", function () {
     describe("when opening a file", function () {
-      it("applies every migration once, in WAL mode, and keeps the data across reopen", function () {
+      it("applies every migration once, in WAL mode, and keeps the data across reopen", async function () {
         const file = join(temp.path, "index.sqlite");
         const first = new SqliteIndexStore({ location: file });
-        first.ensureIdentity(IDENTITY);
-        first.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
-        expect(first.schemaVersion()).to.equal(MIGRATIONS.length);
-        first.close();
+        await first.ensureIdentity(IDENTITY);
+        await first.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        expect(await first.schemaVersion()).to.equal(MIGRATIONS.length);
+        await first.close();
         const raw = new DatabaseSync(file);
         expect(raw.prepare("PRAGMA journal_mode").get()).to.deep.include({ journal_mode: "wal" });
         raw.close();
         const second = new SqliteIndexStore({ location: file });
-        expect(second.schemaVersion()).to.equal(MIGRATIONS.length);
-        expect(second.getBrand(1)).to.include({ name: "Maison A" });
-        expect(second.ensureIdentity(IDENTITY)).to.deep.equal({ rebuilt: false });
-        second.close();
+        expect(await second.schemaVersion()).to.equal(MIGRATIONS.length);
+        expect(await second.getBrand(1)).to.include({ name: "Maison A" });
+        expect(await second.ensureIdentity(IDENTITY)).to.deep.equal({ rebuilt: false });
+        await second.close();
       });
     });
   });
 
   describe("completeRebuild", function () {
     describe("when the index is a file", function () {
-      it("renames the rebuilt file over the served one, which a reopen then finds", function () {
+      it("renames the rebuilt file over the served one, which a reopen then finds", async function () {
         const file = join(temp.path, "rebuilt.sqlite");
         const store = new SqliteIndexStore({ location: file });
-        store.ensureIdentity(IDENTITY);
-        store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
-        store.beginRebuild();
+        await store.ensureIdentity(IDENTITY);
+        await store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        await store.beginRebuild();
         expect(existsSync(`${file}.rebuild`)).to.equal(true);
-        store.applyBlockRange(range(1, 3), () => undefined);
-        store.completeRebuild();
+        await store.applyBlockRange(range(1, 3), () => undefined);
+        await store.completeRebuild();
         expect(existsSync(`${file}.rebuild`)).to.equal(false);
-        expect(store.getBrand(1)).to.equal(null);
+        expect(await store.getBrand(1)).to.equal(null);
         expect(store.status()).to.include({ indexedBlock: 3 });
-        store.close();
+        await store.close();
         const reopened = new SqliteIndexStore({ location: file });
-        expect(reopened.checkpoint()?.blockNumber).to.equal(3);
-        expect(reopened.ensureIdentity(IDENTITY)).to.deep.equal({ rebuilt: false });
-        reopened.close();
+        expect((await reopened.checkpoint())?.blockNumber).to.equal(3);
+        expect(await reopened.ensureIdentity(IDENTITY)).to.deep.equal({ rebuilt: false });
+        await reopened.close();
       });
     });
     describe("when the process stopped mid-rebuild", function () {
-      it("reopens the last complete index and forgets the partial one", function () {
+      it("reopens the last complete index and forgets the partial one", async function () {
         const file = join(temp.path, "interrupted.sqlite");
         const store = new SqliteIndexStore({ location: file });
-        store.ensureIdentity(IDENTITY);
-        store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
-        store.beginRebuild();
-        store.applyBlockRange(range(1, 2), () => undefined);
-        store.close();
+        await store.ensureIdentity(IDENTITY);
+        await store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        await store.beginRebuild();
+        await store.applyBlockRange(range(1, 2), () => undefined);
+        await store.close();
         const reopened = new SqliteIndexStore({ location: file });
         expect(existsSync(`${file}.rebuild`)).to.equal(false);
-        expect(reopened.rebuilding()).to.equal(false);
-        expect(reopened.getBrand(1)).to.include({ name: "Maison A" });
-        expect(reopened.checkpoint()?.blockNumber).to.equal(1);
-        reopened.close();
+        expect(await reopened.rebuilding()).to.equal(false);
+        expect(await reopened.getBrand(1)).to.include({ name: "Maison A" });
+        expect((await reopened.checkpoint())?.blockNumber).to.equal(1);
+        await reopened.close();
       });
     });
   });

@@ -19,7 +19,7 @@ import type { CertificateRecord, ChainRef } from "../../../server/store/model.js
 /** An IndexStore with the diagnostics the suite reads. */
 export interface TestableIndexStore extends IndexStore {
   /** Row counts per table. */
-  counts(): Record<string, number>;
+  counts(): Promise<Record<string, number>>;
 }
 
 const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -104,20 +104,32 @@ export function brand(tx: IndexWriteTx, n: number): void {
   });
 }
 
-export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore): void {
+/** The error a promise rejects with (fails the test when it fulfils). */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  expect.fail("expected a rejection");
+}
+
+export function shouldBehaveLikeIndexStore(
+  openStore: () => TestableIndexStore | Promise<TestableIndexStore>,
+): void {
   let store: TestableIndexStore;
 
-  beforeEach(function () {
-    store = openStore();
-    store.ensureIdentity(IDENTITY);
+  beforeEach(async function () {
+    store = await openStore();
+    await store.ensureIdentity(IDENTITY);
   });
-  afterEach(function () {
-    store.close();
+  afterEach(async function () {
+    await store.close();
   });
 
   /** Brand at block 1, certificates "1".."n" at block 2, one per log. */
-  function seed(n = 5): void {
-    store.applyBlockRange(range(1, 2), (tx) => {
+  async function seed(n = 5): Promise<void> {
+    await store.applyBlockRange(range(1, 2), (tx) => {
       tx.beginBlock(1);
       brand(tx, 1);
       tx.beginBlock(2);
@@ -139,9 +151,9 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
       });
     });
     describe("when the head is known", function () {
-      it("reports the lag and whether it is within the confirmations", function () {
-        seed();
-        store.setHead(5, 3);
+      it("reports the lag and whether it is within the confirmations", async function () {
+        await seed();
+        await store.setHead(5, 3);
         expect(store.status()).to.include({
           indexedBlock: 2,
           headBlock: 5,
@@ -149,7 +161,7 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
           caughtUp: true,
           confirmations: 3,
         });
-        store.setHead(6, 3);
+        await store.setHead(6, 3);
         expect(store.status()).to.include({ lag: 4, caughtUp: false });
       });
     });
@@ -157,34 +169,34 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
 
   describe("applyBlockRange", function () {
     describe("when the writer throws midway", function () {
-      it("stores nothing of the range and keeps the checkpoint", function () {
-        seed();
-        const before = store.counts();
-        expect(() =>
+      it("stores nothing of the range and keeps the checkpoint", async function () {
+        await seed();
+        const before = await store.counts();
+        const error = await rejection(
           store.applyBlockRange(range(3, 4), (tx) => {
             tx.insertCertificate(certificate("99", 3));
             throw new Error("killed mid-range");
           }),
-        ).to.throw("killed mid-range");
-        expect(store.counts()).to.deep.equal(before);
-        expect(store.checkpoint()).to.deep.equal({ blockNumber: 2, blockHash: hashOf(2) });
-        expect(store.getCertificate("99")).to.equal(null);
+        );
+        expect(error).to.have.property("message", "killed mid-range");
+        expect(await store.counts()).to.deep.equal(before);
+        expect(await store.checkpoint()).to.deep.equal({ blockNumber: 2, blockHash: hashOf(2) });
+        expect(await store.getCertificate("99")).to.equal(null);
       });
     });
     describe("when the range does not follow the checkpoint", function () {
-      it("throws and stores nothing", function () {
-        seed();
-        expect(() => store.applyBlockRange(range(5, 6), () => undefined)).to.throw(
-          "does not follow checkpoint 2",
-        );
-        expect(store.checkpoint()!.blockNumber).to.equal(2);
+      it("throws and stores nothing", async function () {
+        await seed();
+        const error = await rejection(store.applyBlockRange(range(5, 6), () => undefined));
+        expect(error).to.have.property("message").that.includes("does not follow checkpoint 2");
+        expect((await store.checkpoint())!.blockNumber).to.equal(2);
       });
     });
     describe("when a subscriber listens", function () {
-      it("notifies it after the commit", function () {
+      it("notifies it after the commit", async function () {
         const seen: number[] = [];
-        store.subscribe(() => seen.push(store.checkpoint()?.blockNumber ?? -1));
-        seed();
+        store.subscribe(() => seen.push(store.status().indexedBlock));
+        await seed();
         expect(seen).to.deep.equal([2]);
       });
     });
@@ -192,54 +204,55 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
 
   describe("contentVersion", function () {
     describe("when a range writes rows", function () {
-      it("changes after the commit", function () {
+      it("changes after the commit", async function () {
         const before = store.contentVersion();
-        seed();
+        await seed();
         expect(store.contentVersion()).to.not.equal(before);
       });
     });
     describe("when a range writes nothing", function () {
-      it("stays the same while the checkpoint and the head move", function () {
-        seed();
+      it("stays the same while the checkpoint and the head move", async function () {
+        await seed();
         const before = store.contentVersion();
-        store.applyBlockRange(range(3, 9), () => undefined);
-        store.setHead(20, 0);
-        expect(store.checkpoint()?.blockNumber).to.equal(9);
+        await store.applyBlockRange(range(3, 9), () => undefined);
+        await store.setHead(20, 0);
+        expect((await store.checkpoint())?.blockNumber).to.equal(9);
         expect(store.contentVersion()).to.equal(before);
       });
     });
     describe("when the writer throws midway", function () {
-      it("may change, but never stays the same after rows did change", function () {
-        seed();
+      it("may change, but never stays the same after rows did change", async function () {
+        await seed();
         const before = store.contentVersion();
-        expect(() =>
+        const error = await rejection(
           store.applyBlockRange(range(3, 3), (tx) => {
             tx.insertCertificate(certificate("9", 3));
             throw new Error("boom");
           }),
-        ).to.throw("boom");
-        store.applyBlockRange(range(3, 3), (tx) => tx.updateCertificate("1", { owner: BOB }));
+        );
+        expect(error).to.have.property("message", "boom");
+        await store.applyBlockRange(range(3, 3), (tx) => tx.updateCertificate("1", { owner: BOB }));
         expect(store.contentVersion()).to.not.equal(before);
       });
     });
     describe("when blocks with rows are rolled back", function () {
-      it("changes", function () {
-        seed();
-        store.applyBlockRange({ ...range(3, 4), blocks: [block(3)] }, (tx) => {
+      it("changes", async function () {
+        await seed();
+        await store.applyBlockRange({ ...range(3, 4), blocks: [block(3)] }, (tx) => {
           tx.beginBlock(3);
           tx.updateCertificate("1", { owner: BOB });
         });
         const before = store.contentVersion();
-        store.rollbackTo(2);
-        expect(store.getCertificate("1")?.owner).to.equal(VAULT);
+        await store.rollbackTo(2);
+        expect((await store.getCertificate("1"))?.owner).to.equal(VAULT);
         expect(store.contentVersion()).to.not.equal(before);
       });
     });
     describe("when the index is wiped", function () {
-      it("changes", function () {
-        seed();
+      it("changes", async function () {
+        await seed();
         const before = store.contentVersion();
-        store.reset();
+        await store.reset();
         expect(store.contentVersion()).to.not.equal(before);
       });
     });
@@ -247,9 +260,9 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
 
   describe("rollbackTo", function () {
     describe("when the rolled-back blocks changed and created rows", function () {
-      it("restores the changed rows, deletes the created ones and moves the checkpoint", function () {
-        seed(2);
-        store.applyBlockRange({ ...range(3, 5), blocks: [block(3)] }, (tx) => {
+      it("restores the changed rows, deletes the created ones and moves the checkpoint", async function () {
+        await seed(2);
+        await store.applyBlockRange({ ...range(3, 5), blocks: [block(3)] }, (tx) => {
           tx.beginBlock(3);
           tx.updateCertificate("1", { owner: BOB, status: "stolen", updatedAtBlock: 3 });
           tx.insertCertificate(certificate("3", 3));
@@ -276,55 +289,59 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
           tx.beginBlock(5);
           tx.updateCertificate("1", { owner: ALICE, updatedAtBlock: 5 });
         });
-        const lastId = store.lastEventId();
-        store.rollbackTo(2);
-        expect(store.getCertificate("1")).to.include({ owner: VAULT, status: "active", updatedAtBlock: 2 });
-        expect(store.getCertificate("3")).to.equal(null);
-        expect(store.getProvenance("1", {}).items).to.deep.equal([]);
-        expect(store.checkpoint()).to.deep.equal({ blockNumber: 2, blockHash: hashOf(2) });
-        expect(store.blockAt(3)).to.equal(null);
-        const events = store.recentEvents(0);
+        const lastId = await store.lastEventId();
+        await store.rollbackTo(2);
+        expect(await store.getCertificate("1")).to.include({
+          owner: VAULT,
+          status: "active",
+          updatedAtBlock: 2,
+        });
+        expect(await store.getCertificate("3")).to.equal(null);
+        expect((await store.getProvenance("1", {})).items).to.deep.equal([]);
+        expect(await store.checkpoint()).to.deep.equal({ blockNumber: 2, blockHash: hashOf(2) });
+        expect(await store.blockAt(3)).to.equal(null);
+        const events = await store.recentEvents(0);
         expect(events.map((e) => e.type)).to.deep.equal(["index.reorg"]);
         expect(events[0].id).to.be.greaterThan(lastId);
       });
     });
     describe("when rolling back into the middle of a range", function () {
-      it("undoes only the blocks after the fork point", function () {
-        seed(1);
-        store.applyBlockRange({ ...range(3, 6), blocks: [block(4)] }, (tx) => {
+      it("undoes only the blocks after the fork point", async function () {
+        await seed(1);
+        await store.applyBlockRange({ ...range(3, 6), blocks: [block(4)] }, (tx) => {
           tx.beginBlock(4);
           tx.updateCertificate("1", { owner: ALICE, updatedAtBlock: 4 });
           tx.beginBlock(6);
           tx.updateCertificate("1", { owner: BOB, updatedAtBlock: 6 });
         });
-        store.rollbackTo(4);
-        expect(store.getCertificate("1")).to.include({ owner: ALICE });
-        expect(store.checkpoint()!.blockNumber).to.equal(4);
+        await store.rollbackTo(4);
+        expect(await store.getCertificate("1")).to.include({ owner: ALICE });
+        expect((await store.checkpoint())!.blockNumber).to.equal(4);
       });
     });
     describe("when the blocks were applied as final", function () {
-      it("throws ReorgTooDeepError and changes nothing", function () {
-        store.applyBlockRange(range(1, 2, false), (tx) => brand(tx, 1));
-        expect(() => store.rollbackTo(1)).to.throw(ReorgTooDeepError);
-        expect(store.getBrand(1)).to.not.equal(null);
+      it("throws ReorgTooDeepError and changes nothing", async function () {
+        await store.applyBlockRange(range(1, 2, false), (tx) => brand(tx, 1));
+        expect(await rejection(store.rollbackTo(1))).to.be.instanceOf(ReorgTooDeepError);
+        expect(await store.getBrand(1)).to.not.equal(null);
       });
     });
   });
 
   describe("beginRebuild", function () {
     describe("while the rebuild has not completed", function () {
-      it("answers readers from the served index, marked rebuilding, while the writer fills an empty one", function () {
-        seed(2);
-        store.setHead(2, 0);
+      it("answers readers from the served index, marked rebuilding, while the writer fills an empty one", async function () {
+        await seed(2);
+        await store.setHead(2, 0);
         const version = store.contentVersion();
-        const lastId = store.lastEventId();
-        store.beginRebuild();
-        expect(store.rebuilding()).to.equal(true);
-        expect(store.checkpoint()).to.equal(null);
-        store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
-        expect(store.checkpoint()).to.deep.equal({ blockNumber: 1, blockHash: hashOf(1) });
-        expect(store.getCertificate("1")).to.include({ tokenId: "1" });
-        expect(store.listCertificates({}).items).to.have.length(2);
+        const lastId = await store.lastEventId();
+        await store.beginRebuild();
+        expect(await store.rebuilding()).to.equal(true);
+        expect(await store.checkpoint()).to.equal(null);
+        await store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        expect(await store.checkpoint()).to.deep.equal({ blockNumber: 1, blockHash: hashOf(1) });
+        expect(await store.getCertificate("1")).to.include({ tokenId: "1" });
+        expect((await store.listCertificates({})).items).to.have.length(2);
         expect(store.status()).to.include({
           indexedBlock: 2,
           headBlock: 2,
@@ -332,16 +349,16 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
           rebuilding: true,
         });
         expect(store.contentVersion()).to.equal(version);
-        expect(store.lastEventId()).to.equal(lastId);
+        expect(await store.lastEventId()).to.equal(lastId);
       });
     });
   });
 
   describe("completeRebuild", function () {
     describe("when the rebuilt index has caught up", function () {
-      it("serves it in one step, moves the content version and continues the feed ids", function () {
-        seed(2);
-        store.applyBlockRange(range(3, 3), (tx) => {
+      it("serves it in one step, moves the content version and continues the feed ids", async function () {
+        await seed(2);
+        await store.applyBlockRange(range(3, 3), (tx) => {
           tx.appendEvent({
             type: "certificate.status",
             blockNumber: 3,
@@ -351,9 +368,9 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
           });
         });
         const version = store.contentVersion();
-        const lastId = store.lastEventId();
-        store.beginRebuild();
-        store.applyBlockRange(range(1, 4), (tx) => {
+        const lastId = await store.lastEventId();
+        await store.beginRebuild();
+        await store.applyBlockRange(range(1, 4), (tx) => {
           tx.beginBlock(1);
           brand(tx, 1);
           tx.beginBlock(4);
@@ -366,78 +383,78 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
             data: {},
           });
         });
-        store.completeRebuild();
-        expect(store.rebuilding()).to.equal(false);
-        expect(store.getCertificate("1")).to.equal(null);
-        expect(store.getCertificate("7")).to.include({ tokenId: "7" });
+        await store.completeRebuild();
+        expect(await store.rebuilding()).to.equal(false);
+        expect(await store.getCertificate("1")).to.equal(null);
+        expect(await store.getCertificate("7")).to.include({ tokenId: "7" });
         expect(store.status()).to.include({ indexedBlock: 4, rebuilding: false });
         expect(store.contentVersion()).to.not.equal(version);
-        const events = store.recentEvents(lastId);
+        const events = await store.recentEvents(lastId);
         expect(events.map((e) => e.type)).to.deep.equal(["index.reorg", "certificate.issued"]);
         expect(events[0].id).to.equal(lastId + 1);
         expect(events[0].data).to.include({ rebuild: true, previousBlock: 3 });
-        expect(store.lastEventId()).to.equal(events[1].id);
+        expect(await store.lastEventId()).to.equal(events[1].id);
       });
     });
     describe("when no rebuild is in progress", function () {
-      it("changes nothing", function () {
-        seed(1);
+      it("changes nothing", async function () {
+        await seed(1);
         const version = store.contentVersion();
-        store.completeRebuild();
+        await store.completeRebuild();
         expect(store.contentVersion()).to.equal(version);
-        expect(store.getCertificate("1")).to.not.equal(null);
+        expect(await store.getCertificate("1")).to.not.equal(null);
       });
     });
     describe("when a rebuild starts over before completing", function () {
-      it("drops the first attempt and still continues the feed after the served ids", function () {
-        seed(1);
-        const lastId = store.lastEventId();
-        store.beginRebuild();
-        store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
-        store.beginRebuild();
-        expect(store.checkpoint()).to.equal(null);
-        store.applyBlockRange(range(1, 2), () => undefined);
-        store.completeRebuild();
-        expect(store.getBrand(1)).to.equal(null);
-        expect(store.recentEvents(lastId).map((e) => e.id)).to.deep.equal([lastId + 1]);
+      it("drops the first attempt and still continues the feed after the served ids", async function () {
+        await seed(1);
+        const lastId = await store.lastEventId();
+        await store.beginRebuild();
+        await store.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+        await store.beginRebuild();
+        expect(await store.checkpoint()).to.equal(null);
+        await store.applyBlockRange(range(1, 2), () => undefined);
+        await store.completeRebuild();
+        expect(await store.getBrand(1)).to.equal(null);
+        expect((await store.recentEvents(lastId)).map((e) => e.id)).to.deep.equal([lastId + 1]);
       });
     });
   });
 
   describe("ensureIdentity", function () {
     describe("when the identity differs", function () {
-      it("wipes every indexed record", function () {
-        seed();
-        const result = store.ensureIdentity({
+      it("wipes every indexed record", async function () {
+        await seed();
+        const result = await store.ensureIdentity({
           ...IDENTITY,
           contracts: { ...IDENTITY.contracts, HallmarkCertificate: ALICE },
         });
         expect(result).to.deep.equal({ rebuilt: true });
-        expect(store.checkpoint()).to.equal(null);
-        expect(store.counts()).to.include({ certificates: 0, brands: 0 });
+        expect(await store.checkpoint()).to.equal(null);
+        expect(await store.counts()).to.include({ certificates: 0, brands: 0 });
       });
     });
     describe("when only the address case differs", function () {
-      it("keeps the index", function () {
-        seed();
+      it("keeps the index", async function () {
+        await seed();
         expect(
-          store.ensureIdentity({
+          await store.ensureIdentity({
             ...IDENTITY,
             genesisHash: IDENTITY.genesisHash.toUpperCase().replace("0X", "0x"),
           }),
         ).to.deep.equal({ rebuilt: false });
-        expect(store.getCertificate("1")).to.not.equal(null);
+        expect(await store.getCertificate("1")).to.not.equal(null);
       });
     });
   });
 
   describe("listCertificates", function () {
     describe("when paging", function () {
-      it("returns every certificate once, in issuance order, and null after the last page", function () {
-        seed(5);
-        const first = store.listCertificates({ limit: 2 });
-        const second = store.listCertificates({ limit: 2, cursor: first.nextCursor! });
-        const third = store.listCertificates({ limit: 2, cursor: second.nextCursor! });
+      it("returns every certificate once, in issuance order, and null after the last page", async function () {
+        await seed(5);
+        const first = await store.listCertificates({ limit: 2 });
+        const second = await store.listCertificates({ limit: 2, cursor: first.nextCursor! });
+        const third = await store.listCertificates({ limit: 2, cursor: second.nextCursor! });
         expect([first, second, third].flatMap((p) => p.items.map((c) => c.tokenId))).to.deep.equal([
           "1",
           "2",
@@ -450,10 +467,10 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
       });
     });
     describe("when the limit is out of bounds", function () {
-      it("clamps it", function () {
-        seed(3);
-        expect(store.listCertificates({ limit: 0 }).items).to.have.length(1);
-        expect(store.listCertificates({ limit: 10 ** 9 }).items).to.have.length(3);
+      it("clamps it", async function () {
+        await seed(3);
+        expect((await store.listCertificates({ limit: 0 })).items).to.have.length(1);
+        expect((await store.listCertificates({ limit: 10 ** 9 })).items).to.have.length(3);
         expect(MAX_PAGE_LIMIT).to.equal(500);
       });
     });
@@ -466,16 +483,9 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
       "A".repeat(600),
     ]) {
       describe(`when the cursor is ${JSON.stringify(cursor.slice(0, 20))}`, function () {
-        it("throws InvalidCursorError, an InvalidInputError", function () {
-          seed(1);
-          const error = (() => {
-            try {
-              store.listCertificates({ cursor, limit: 1 });
-            } catch (e) {
-              return e;
-            }
-            return null;
-          })();
+        it("throws InvalidCursorError, an InvalidInputError", async function () {
+          await seed(1);
+          const error = await rejection(store.listCertificates({ cursor, limit: 1 }));
           expect(error).to.be.instanceOf(InvalidCursorError).and.instanceOf(InvalidInputError);
           expect((error as InvalidCursorError).type).to.equal("invalid-cursor");
         });
@@ -485,8 +495,8 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
 
   describe("rolesOf", function () {
     describe("when a role was granted and later revoked", function () {
-      it("answers the roles held now and at a given block", function () {
-        store.applyBlockRange(range(1, 9), (tx) => {
+      it("answers the roles held now and at a given block", async function () {
+        await store.applyBlockRange(range(1, 9), (tx) => {
           tx.beginBlock(1);
           brand(tx, 1);
           tx.beginBlock(3);
@@ -494,11 +504,11 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
           tx.beginBlock(7);
           tx.revokeRole(1, "ISSUER", ISSUER.toLowerCase(), 7, ALICE);
         });
-        expect(store.rolesOf(1, ISSUER, 2)).to.deep.equal([]);
-        expect(store.rolesOf(1, ISSUER, 6)).to.deep.equal(["ISSUER"]);
-        expect(store.rolesOf(1, ISSUER, 7)).to.deep.equal([]);
-        expect(store.rolesOf(1, ISSUER)).to.deep.equal([]);
-        expect(store.listRoleGrants(1, { includeRevoked: true })[0]).to.include({
+        expect(await store.rolesOf(1, ISSUER, 2)).to.deep.equal([]);
+        expect(await store.rolesOf(1, ISSUER, 6)).to.deep.equal(["ISSUER"]);
+        expect(await store.rolesOf(1, ISSUER, 7)).to.deep.equal([]);
+        expect(await store.rolesOf(1, ISSUER)).to.deep.equal([]);
+        expect((await store.listRoleGrants(1, { includeRevoked: true }))[0]).to.include({
           revokedAtBlock: 7,
           revokedBy: ALICE,
         });
@@ -508,8 +518,8 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
 
   describe("addGarmentBalance", function () {
     describe("when a balance reaches zero", function () {
-      it("removes it from the owner's items", function () {
-        store.applyBlockRange(range(1, 3), (tx) => {
+      it("removes it from the owner's items", async function () {
+        await store.applyBlockRange(range(1, 3), (tx) => {
           tx.beginBlock(1);
           brand(tx, 1);
           tx.insertDesign({
@@ -533,11 +543,13 @@ export function shouldBehaveLikeIndexStore(openStore: () => TestableIndexStore):
           tx.addGarmentBalance("1", 1, ALICE, -3n, 3);
           tx.addGarmentBalance("1", 1, BOB, 3n, 3);
         });
-        expect(store.garmentBalance("1", ALICE)).to.equal("0");
-        expect(store.listOwnerItems(ALICE, {}).items).to.deep.equal([]);
-        expect(store.listOwnerItems(BOB.toLowerCase(), { kind: "garment" }).items[0]).to.deep.include({
-          kind: "garment",
-        });
+        expect(await store.garmentBalance("1", ALICE)).to.equal("0");
+        expect((await store.listOwnerItems(ALICE, {})).items).to.deep.equal([]);
+        expect((await store.listOwnerItems(BOB.toLowerCase(), { kind: "garment" })).items[0]).to.deep.include(
+          {
+            kind: "garment",
+          },
+        );
       });
     });
   });

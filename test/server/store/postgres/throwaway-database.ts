@@ -59,7 +59,18 @@ export async function createThrowawayDatabase(
         await pool.end();
         const client = await adminClient();
         try {
-          await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          // FORCE ends the test's own leftover sessions; it is refused (42501) while a session of
+          // another role, such as an autovacuum worker, is in the database: wait for it to leave.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+              break;
+            } catch (error) {
+              const code = (error as { code?: string }).code;
+              if (attempt >= 50 || (code !== "42501" && code !== "55006")) throw error;
+              await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+          }
         } finally {
           await client.end();
         }

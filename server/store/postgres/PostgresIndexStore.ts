@@ -1,0 +1,497 @@
+/**
+ * The index on PostgreSQL, for a fleet of verifiers on one index: one writer (the indexer), any
+ * number of reading processes. A thin facade over one file per concern, mirroring
+ * server/store/sqlite file for file: database.ts (the pool, migrations runner, schema version),
+ * connection.ts (reads on the pool, the writer's dedicated connection, unreachable -> 503),
+ * migrations.ts, schema.ts (tables and types; DDL in ./migrations), status.ts (meta: identity,
+ * checkpoint, head, content version), journal.ts (the reorg journal), writes.ts (the working set
+ * the synchronous IndexWriteTx runs over, and its batched flush), reads.ts, rows.ts, rebuild.ts
+ * (a shadow schema swapped in by renaming).
+ *
+ * status(), contentVersion() and subscribe() answer from a per-process view of the served index's
+ * meta row, kept current by LISTEN/NOTIFY from the writer (each commit notifies `hallmark_index`)
+ * and a 1 s poll that covers missed notifications and reconnects after a database restart.
+ */
+import type pg from "pg";
+import type {
+  ApplyRange,
+  BlockRef,
+  CertificateFilter,
+  Checkpoint,
+  IndexIdentity,
+  IndexStore,
+  IndexWriteTx,
+  OwnerItemsRequest,
+  Page,
+  PageRequest,
+} from "../IndexStore.js";
+import { ReorgTooDeepError } from "../IndexStore.js";
+import type {
+  BrandRecord,
+  CertificateRecord,
+  DesignRecord,
+  IndexEvent,
+  IndexStatus,
+  IssuerCompromise,
+  OwnerItem,
+  ProvenanceEntry,
+  RoleGrant,
+  RoleName,
+  TwinClaim,
+} from "../model.js";
+import { PostgresConnection } from "./connection.js";
+import { openDatabase } from "./database.js";
+import { prune, rollback } from "./journal.js";
+import { prepareSchema, schemaVersion } from "./migrations.js";
+import { PostgresReads } from "./reads.js";
+import { createShadow, dropShadow, promoteShadow, shadowExists } from "./rebuild.js";
+import { REBUILD_SCHEMA, SERVED_SCHEMA } from "./schema.js";
+import {
+  checkpointOf,
+  contentVersionOf,
+  finalBlockOf,
+  identityOf,
+  normalizeIdentity,
+  readMeta,
+  setMeta,
+  statusOf,
+} from "./status.js";
+import {
+  appendReorgEvent,
+  createWriteTx,
+  dropBlocksAbove,
+  pruneBlocks,
+  RangeRun,
+  storeBlocks,
+  WorkingSet,
+  WorkingSetMiss,
+  wipe,
+} from "./writes.js";
+
+export { ReorgTooDeepError };
+
+/** The channel the writer notifies after each commit; readers LISTEN on it (on the primary). */
+export const INDEX_CHANNEL = "hallmark_index";
+
+export interface PostgresIndexStoreOptions {
+  pool: pg.Pool;
+  /** End the pool on close (a store opened from a URL owns its pool). */
+  ownsPool?: boolean;
+  /** Only reads: never touches a rebuild left by a crashed writer. */
+  readOnly?: boolean;
+  /** The safety-net poll of the served index's meta (default 1,000 ms). */
+  pollMs?: number;
+}
+
+interface View {
+  status: IndexStatus;
+  contentVersion: number;
+  /** The meta row as read, to tell whether anything changed. */
+  signature: string;
+}
+
+export class PostgresIndexStore implements IndexStore {
+  private readonly conn: PostgresConnection;
+  private readonly served: PostgresReads;
+  private readonly rebuild: PostgresReads;
+  private readonly listeners = new Set<() => void>();
+  private view!: View;
+  private building = false;
+  private poll: NodeJS.Timeout | null = null;
+  private listenClient: pg.PoolClient | null = null;
+  private refreshes = 0;
+  private appliedRefresh = 0;
+  private closed = false;
+  /** Ranges applied and the re-runs a working set miss cost them (the keys hint's misses). */
+  readonly writeStats = { ranges: 0, reruns: 0, missed: new Map<string, number>() };
+
+  private constructor(private readonly options: PostgresIndexStoreOptions) {
+    this.conn = new PostgresConnection(options.pool);
+    this.served = new PostgresReads(this.conn, SERVED_SCHEMA);
+    this.rebuild = new PostgresReads(this.conn, REBUILD_SCHEMA);
+  }
+
+  /** A store on a migrated database. */
+  static async open(options: PostgresIndexStoreOptions): Promise<PostgresIndexStore> {
+    const store = new PostgresIndexStore(options);
+    if (!options.readOnly && (await shadowExists(options.pool))) {
+      // A rebuild interrupted by a crash is worthless: the indexer starts it again if it must.
+      await store.conn.transaction((db) => dropShadow(db));
+    }
+    await store.refresh();
+    await store.listen().catch(() => undefined); // The poll retries.
+    store.poll = setInterval(() => {
+      void store.refresh().catch(() => undefined);
+      if (store.listenClient === null) void store.listen().catch(() => undefined);
+    }, options.pollMs ?? 1_000);
+    store.poll.unref();
+    return store;
+  }
+
+  /**
+   * A store on the database at `url` (named by `variable` in every error): migrated first when
+   * `migrate` (the indexer's roles), else refused unless at this build's schema version.
+   */
+  static async connect(
+    url: string,
+    options: { variable: string; migrate: boolean; pollMs?: number },
+  ): Promise<PostgresIndexStore> {
+    const pool = await openDatabase(url, { variable: options.variable });
+    try {
+      await prepareSchema(pool, { migrate: options.migrate });
+      return await PostgresIndexStore.open({
+        pool,
+        ownsPool: true,
+        readOnly: !options.migrate,
+        pollMs: options.pollMs,
+      });
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    if (this.poll !== null) clearInterval(this.poll);
+    const listenClient = this.listenClient;
+    this.listenClient = null;
+    if (listenClient !== null) {
+      // Destroyed, not returned to the pool: its listeners must not follow it to another user.
+      listenClient.removeAllListeners("notification");
+      listenClient.release(true);
+    }
+    this.conn.close();
+    if (this.options.ownsPool) await this.options.pool.end();
+  }
+
+  /** Schema version the database is at. */
+  async schemaVersion(): Promise<number> {
+    return schemaVersion(this.options.pool);
+  }
+
+  private async listen(): Promise<void> {
+    if (this.closed || this.listenClient !== null) return;
+    const client = await this.options.pool.connect();
+    client.on("notification", () => void this.refresh().catch(() => undefined));
+    client.on("error", () => {
+      // The database went away: the poll listens again once it is back.
+      if (this.listenClient === client) this.listenClient = null;
+      client.release(true);
+    });
+    await client.query(`LISTEN ${INDEX_CHANNEL}`);
+    this.listenClient = client;
+  }
+
+  /** Reads the served index's meta into the view; tells subscribers when it changed. */
+  private async refresh(): Promise<void> {
+    const id = ++this.refreshes;
+    const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
+    // A slower, older read must not overwrite a newer one.
+    if (id < this.appliedRefresh || this.closed) return;
+    this.appliedRefresh = id;
+    const signature = JSON.stringify([...meta].sort());
+    const changed = this.view === undefined || signature !== this.view.signature;
+    const contentVersion = contentVersionOf(meta);
+    if (this.view !== undefined && contentVersion !== this.view.contentVersion) this.served.clearCaches();
+    this.view = { status: statusOf(meta), contentVersion, signature };
+    if (changed) this.tell();
+  }
+
+  private tell(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  }
+
+  private static async notifyReaders(db: pg.PoolClient): Promise<void> {
+    await db.query(`SELECT pg_notify('${INDEX_CHANNEL}', '')`);
+  }
+
+  private get writerSchema(): string {
+    return this.building ? REBUILD_SCHEMA : SERVED_SCHEMA;
+  }
+
+  private get writerReads(): PostgresReads {
+    return this.building ? this.rebuild : this.served;
+  }
+
+  // ------------------------------------------------------------------------------------------ reader
+
+  status(): IndexStatus {
+    return { ...this.view.status };
+  }
+
+  getCertificate(tokenId: string): Promise<CertificateRecord | null> {
+    return this.served.getCertificate(tokenId);
+  }
+
+  listCertificates(filter: CertificateFilter): Promise<Page<CertificateRecord>> {
+    return this.served.listCertificates(filter);
+  }
+
+  getProvenance(tokenId: string, page: PageRequest): Promise<Page<ProvenanceEntry>> {
+    return this.served.getProvenance(tokenId, page);
+  }
+
+  listOwnerItems(address: string, request: OwnerItemsRequest): Promise<Page<OwnerItem>> {
+    return this.served.listOwnerItems(address, request);
+  }
+
+  getBrand(brandId: number): Promise<BrandRecord | null> {
+    return this.served.getBrand(brandId);
+  }
+
+  listBrands(page: PageRequest): Promise<Page<BrandRecord>> {
+    return this.served.listBrands(page);
+  }
+
+  rolesOf(brandId: number, account: string, atBlock?: number): Promise<RoleName[]> {
+    return this.served.rolesOf(brandId, account, atBlock);
+  }
+
+  listRoleGrants(brandId: number, options: { includeRevoked?: boolean } = {}): Promise<RoleGrant[]> {
+    return this.served.listRoleGrants(brandId, options);
+  }
+
+  compromisesOf(brandId: number): Promise<IssuerCompromise[]> {
+    return this.served.compromisesOf(brandId);
+  }
+
+  getDesign(designId: string): Promise<DesignRecord | null> {
+    return this.served.getDesign(designId);
+  }
+
+  listDesigns(filter: { brandId?: number } & PageRequest): Promise<Page<DesignRecord>> {
+    return this.served.listDesigns(filter);
+  }
+
+  twinClaimsOfCertificate(tokenId: string): Promise<TwinClaim[]> {
+    return this.served.twinClaimsOfCertificate(tokenId);
+  }
+
+  twinClaimsOfDesign(designId: string, page: PageRequest): Promise<Page<TwinClaim>> {
+    return this.served.twinClaimsOfDesign(designId, page);
+  }
+
+  garmentBalance(designId: string, owner: string): Promise<string> {
+    return this.served.garmentBalance(designId, owner);
+  }
+
+  recentEvents(afterId: number, limit = 100): Promise<IndexEvent[]> {
+    return this.served.recentEvents(afterId, limit);
+  }
+
+  lastEventId(): Promise<number> {
+    return this.served.lastEventId();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  contentVersion(): number {
+    return this.view.contentVersion;
+  }
+
+  /** Row counts per table (tests, diagnostics). */
+  counts(): Promise<Record<string, number>> {
+    return this.served.counts();
+  }
+
+  // ------------------------------------------------------------------------------------------ writer
+
+  async identity(): Promise<IndexIdentity | null> {
+    return identityOf(await readMeta(this.options.pool, this.writerSchema));
+  }
+
+  async ensureIdentity(identity: IndexIdentity): Promise<{ rebuilt: boolean }> {
+    const normalized = normalizeIdentity(identity);
+    const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
+    const current = identityOf(meta);
+    if (current !== null && JSON.stringify(current) === JSON.stringify(normalized)) return { rebuilt: false };
+    // An index of another chain or other contracts is wrong, not stale: wiped in place, never served.
+    await this.conn.transaction(async (db) => {
+      await dropShadow(db);
+      await wipe(db, SERVED_SCHEMA);
+      await setMeta(db, SERVED_SCHEMA, {
+        identity: JSON.stringify(normalized),
+        content_version: String(contentVersionOf(meta) + 1),
+      });
+      if (current !== null) await appendReorgEvent(db, SERVED_SCHEMA, normalized.startBlock - 1, null, true);
+      await PostgresIndexStore.notifyReaders(db);
+    });
+    this.building = false;
+    await this.refresh();
+    return { rebuilt: true };
+  }
+
+  async reset(): Promise<void> {
+    const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
+    await this.conn.transaction(async (db) => {
+      await dropShadow(db);
+      await wipe(db, SERVED_SCHEMA);
+      await setMeta(db, SERVED_SCHEMA, { content_version: String(contentVersionOf(meta) + 1) });
+      await appendReorgEvent(
+        db,
+        SERVED_SCHEMA,
+        (identityOf(meta)?.startBlock ?? 0) - 1,
+        checkpointOf(meta)?.blockNumber ?? null,
+        true,
+      );
+      await PostgresIndexStore.notifyReaders(db);
+    });
+    this.building = false;
+    await this.refresh();
+  }
+
+  async beginRebuild(): Promise<void> {
+    await this.conn.transaction(async (db) => {
+      await createShadow(db);
+      await PostgresIndexStore.notifyReaders(db);
+    });
+    this.building = true;
+    await this.refresh();
+  }
+
+  async completeRebuild(): Promise<void> {
+    if (!this.building) return;
+    await this.conn.transaction(async (db) => {
+      await promoteShadow(db);
+      await PostgresIndexStore.notifyReaders(db);
+    });
+    this.building = false;
+    this.served.clearCaches();
+    await this.refresh();
+  }
+
+  rebuilding(): Promise<boolean> {
+    return Promise.resolve(this.building);
+  }
+
+  async checkpoint(): Promise<Checkpoint | null> {
+    return checkpointOf(await readMeta(this.options.pool, this.writerSchema));
+  }
+
+  blockAt(n: number): Promise<BlockRef | null> {
+    return this.writerReads.blockAt(n);
+  }
+
+  blocksAtOrBelow(n: number, limit: number): Promise<BlockRef[]> {
+    return this.writerReads.blocksAtOrBelow(n, limit);
+  }
+
+  /** Highest block applied as final (not reversible), or -1. */
+  async finalBlock(): Promise<number> {
+    return finalBlockOf(await readMeta(this.options.pool, this.writerSchema));
+  }
+
+  async applyBlockRange(range: ApplyRange, write: (tx: IndexWriteTx) => void): Promise<void> {
+    const schema = this.writerSchema;
+    const pool = this.options.pool;
+    const set = new WorkingSet(schema);
+    const [meta] = await Promise.all([
+      readMeta(pool, schema),
+      set.load(pool, range.keys ?? { tokenIds: [], brandIds: [], designIds: [], roles: [], balances: [] }),
+    ]);
+    const previous = checkpointOf(meta);
+    if (previous !== null && range.fromBlock !== previous.blockNumber + 1) {
+      throw new Error(
+        `range ${range.fromBlock}..${range.toBlock} does not follow checkpoint ${previous.blockNumber}`,
+      );
+    }
+    if (range.toBlock < range.fromBlock || range.toBlockHeader.number !== range.toBlock) {
+      throw new Error(`invalid range ${range.fromBlock}..${range.toBlock}`);
+    }
+    let run: RangeRun;
+    for (;;) {
+      run = new RangeRun(set, range.reversible, range.fromBlock);
+      try {
+        write(createWriteTx(run));
+        break;
+      } catch (error) {
+        if (!(error instanceof WorkingSetMiss)) throw error;
+        this.writeStats.reruns += 1;
+        this.writeStats.missed.set(error.table, (this.writeStats.missed.get(error.table) ?? 0) + 1);
+        await set.loadMiss(pool, error);
+      }
+    }
+    this.writeStats.ranges += 1;
+    const served = schema === SERVED_SCHEMA;
+    await this.conn.transaction(async (db) => {
+      await run.flush(db, schema);
+      await storeBlocks(db, schema, [...range.blocks, range.toBlockHeader]);
+      const entries: Record<string, string> = {
+        checkpoint: JSON.stringify({
+          blockNumber: range.toBlock,
+          blockHash: range.toBlockHeader.hash.toLowerCase(),
+        }),
+      };
+      if (!range.reversible) entries.final_block = String(range.toBlock);
+      // Rows written into a rebuild are not served yet: its version moves at the swap.
+      if (run.rowsChanged && served) entries.content_version = String(contentVersionOf(meta) + 1);
+      await setMeta(db, schema, entries);
+      if (served) await PostgresIndexStore.notifyReaders(db);
+    });
+    // This process's view and subscribers now; other processes' on the notification.
+    await this.refresh();
+    if (!served) this.tell();
+  }
+
+  async rollbackTo(blockNumber: number): Promise<void> {
+    const schema = this.writerSchema;
+    const meta = await readMeta(this.options.pool, schema);
+    const finalBlock = finalBlockOf(meta);
+    if (blockNumber < finalBlock) throw new ReorgTooDeepError(blockNumber, finalBlock);
+    const checkpoint = checkpointOf(meta);
+    if (checkpoint === null || checkpoint.blockNumber <= blockNumber) return;
+    const startBlock = identityOf(meta)?.startBlock ?? 0;
+    const kept = blockNumber < startBlock ? null : await this.writerReads.blockAt(blockNumber);
+    if (blockNumber >= startBlock && kept === null)
+      throw new Error(`no kept header for block ${blockNumber}: cannot set the checkpoint there`);
+    await this.conn.transaction(async (db) => {
+      const changed = await rollback(db, schema, blockNumber);
+      await dropBlocksAbove(db, schema, blockNumber);
+      const entries: Record<string, string | null> = {
+        checkpoint: kept === null ? null : JSON.stringify({ blockNumber, blockHash: kept.hash }),
+      };
+      if (changed && schema === SERVED_SCHEMA) entries.content_version = String(contentVersionOf(meta) + 1);
+      await setMeta(db, schema, entries);
+      await appendReorgEvent(db, schema, blockNumber, checkpoint.blockNumber, false);
+      await PostgresIndexStore.notifyReaders(db);
+    });
+    await this.refresh();
+  }
+
+  async pruneBlocksBelow(blockNumber: number): Promise<void> {
+    const schema = this.writerSchema;
+    await this.conn.transaction(async (db) => {
+      await pruneBlocks(db, schema, blockNumber);
+      await prune(db, schema, blockNumber);
+      const finalBlock = finalBlockOf(await readMeta(db, schema));
+      if (blockNumber - 1 > finalBlock) await setMeta(db, schema, { final_block: String(blockNumber - 1) });
+    });
+  }
+
+  async setHead(headBlock: number, confirmations: number): Promise<void> {
+    const head = {
+      head_block: String(headBlock),
+      confirmations: String(confirmations),
+      updated_at: String(Date.now()),
+    };
+    await this.conn.transaction(async (db) => {
+      // Both: the served status names the head, and the rebuilt index carries it once swapped in.
+      await setMeta(db, SERVED_SCHEMA, head);
+      if (this.building) await setMeta(db, REBUILD_SCHEMA, head);
+      await PostgresIndexStore.notifyReaders(db);
+    });
+    await this.refresh();
+  }
+}

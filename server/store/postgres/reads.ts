@@ -1,0 +1,395 @@
+/**
+ * The read side of one PostgreSQL index: every IndexReader query, plus the kept block headers and
+ * row counts, over the schema it is given (the served index's, or a rebuild's for the writer).
+ * The same queries as server/store/sqlite/reads.ts, in PostgreSQL's dialect; text is ordered with
+ * COLLATE "C" where sqlite's binary order shows (role names), so both stores answer the same bytes.
+ * The brands (whose certificate count is a COUNT(*)) are cached briefly; the store drops the cache
+ * when the content version moves.
+ */
+import { clampLimit, decodeCursor, encodeCursor, InvalidCursorError } from "../cursor.js";
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "../IndexStore.js";
+import type { BlockRef, CertificateFilter, OwnerItemsRequest, Page, PageRequest } from "../IndexStore.js";
+import type {
+  BrandRecord,
+  CertificateRecord,
+  DesignRecord,
+  IndexEvent,
+  IndexEventType,
+  IssuerCompromise,
+  OwnerItem,
+  ProvenanceEntry,
+  RoleName,
+  RoleGrant,
+  TwinClaim,
+} from "../model.js";
+import type { PostgresConnection } from "./connection.js";
+import {
+  balanceFromRow,
+  blockFromRow,
+  brandFromRow,
+  certificateFromRow,
+  compromiseFromRow,
+  designFromRow,
+  grantFromRow,
+  lc,
+  num,
+  provenanceFromRow,
+  str,
+  strOrNull,
+  twinFromRow,
+} from "./rows.js";
+import type { Row } from "../sqlite/connection.js";
+import { DATA_TABLES } from "./schema.js";
+
+const certSelect = (s: string): string =>
+  `SELECT c.*, b.vault_lc AS vault_lc FROM ${s}.certificates c LEFT JOIN ${s}.brands b ON b.brand_id = c.brand_id`;
+
+export class PostgresReads {
+  /**
+   * Brands by id, as getBrand answers them. Every certificate answer names its brand, and the
+   * record's certificate count is a COUNT(*) over the brand's certificates (linear in the brand's
+   * size): cached like the status, dropped on each write of this store and after a short time.
+   */
+  private readonly brandCache = new Map<number, { at: number; value: BrandRecord | null }>();
+
+  private readonly translated = new Map<string, string>();
+
+  constructor(
+    private readonly conn: PostgresConnection,
+    readonly schema: string,
+  ) {}
+
+  /** Drops the cached brands (the content version moved). */
+  clearCaches(): void {
+    this.brandCache.clear();
+  }
+
+  /** `sql` written as sqlite's (`?` parameters, bare table names) in this schema's dialect. */
+  private sql(text: string): string {
+    let out = this.translated.get(text);
+    if (out === undefined) {
+      let n = 0;
+      out = text
+        .replace(/\?/g, () => `$${++n}`)
+        .replace(/\{s\}/g, this.schema)
+        .replace(
+          /\b(FROM|JOIN) (certificates|brands|provenance|garment_balances|role_grants|compromises|designs|twin_claims|events|blocks|undo_log)\b/g,
+          `$1 ${this.schema}.$2`,
+        );
+      this.translated.set(text, out);
+    }
+    return out;
+  }
+
+  private all(text: string, ...params: unknown[]): Promise<Row[]> {
+    return this.conn.query<Row>(this.sql(text), params);
+  }
+
+  private async get(text: string, ...params: unknown[]): Promise<Row | undefined> {
+    return (await this.all(text, ...params))[0];
+  }
+
+  async getCertificate(tokenId: string): Promise<CertificateRecord | null> {
+    const row = await this.get(`${certSelect("{s}")} WHERE c.token_id = ?`, tokenId);
+    return row === undefined ? null : certificateFromRow(row);
+  }
+
+  async listCertificates(filter: CertificateFilter): Promise<Page<CertificateRecord>> {
+    const limit = clampLimit(filter.limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.brandId !== undefined) {
+      where.push("c.brand_id = ?");
+      params.push(filter.brandId);
+    }
+    if (filter.owner !== undefined) {
+      where.push("c.owner_lc = ?");
+      params.push(lc(filter.owner));
+    }
+    if (filter.status !== undefined) {
+      where.push("c.status = ?");
+      params.push(filter.status);
+    }
+    if (filter.cursor !== undefined) {
+      const [block, log] = decodeCursor(filter.cursor, "c", ["n", "n"]) as number[];
+      where.push("(c.issued_block > ? OR (c.issued_block = ? AND c.issued_log > ?))");
+      params.push(block, block, log);
+    }
+    const sql = `${certSelect("{s}")}${where.length ? " WHERE " + where.join(" AND ") : ""} ORDER BY c.issued_block, c.issued_log LIMIT ?`;
+    const rows = await this.all(sql, ...params, limit + 1);
+    const items = rows.slice(0, limit).map((r) => certificateFromRow(r));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor("c", [last.issued.blockNumber, last.issued.logIndex])
+          : null,
+    };
+  }
+
+  async getProvenance(tokenId: string, page: PageRequest): Promise<Page<ProvenanceEntry>> {
+    const limit = clampLimit(page.limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT);
+    const after = page.cursor === undefined ? 0 : (decodeCursor(page.cursor, "p", ["n"])[0] as number);
+    const rows = await this.all(
+      "SELECT * FROM provenance WHERE token_id = ? AND id > ? ORDER BY id LIMIT ?",
+      tokenId,
+      after,
+      limit + 1,
+    );
+    const items = rows.slice(0, limit).map((r) => provenanceFromRow(r));
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor("p", [last.id]) : null };
+  }
+
+  async listOwnerItems(address: string, request: OwnerItemsRequest): Promise<Page<OwnerItem>> {
+    const limit = clampLimit(request.limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT);
+    const owner = lc(address);
+    // Cursor: ["o", phase (0 certificates, 1 garments), a, b]
+    let phase = request.kind === "garment" ? 1 : 0;
+    let keyA = -1;
+    let keyB = -1;
+    if (request.cursor !== undefined) {
+      const [p, a, b] = decodeCursor(request.cursor, "o", ["n", "n", "n"]) as number[];
+      if ((p !== 0 && p !== 1) || (request.kind === "garment" && p === 0)) throw new InvalidCursorError();
+      phase = p;
+      keyA = a;
+      keyB = b;
+    }
+    const items: OwnerItem[] = [];
+    let nextCursor: string | null = null;
+    if (phase === 0 && request.kind !== "garment") {
+      const rows = await this.all(
+        `${certSelect("{s}")} WHERE c.owner_lc = ? AND (c.issued_block > ? OR (c.issued_block = ? AND c.issued_log > ?)) ORDER BY c.issued_block, c.issued_log LIMIT ?`,
+        owner,
+        keyA,
+        keyA,
+        keyB,
+        limit + 1,
+      );
+      for (const r of rows.slice(0, limit))
+        items.push({ kind: "certificate", certificate: certificateFromRow(r) });
+      if (rows.length > limit) {
+        const last = items.at(-1) as { kind: "certificate"; certificate: CertificateRecord };
+        return {
+          items,
+          nextCursor: encodeCursor("o", [
+            0,
+            last.certificate.issued.blockNumber,
+            last.certificate.issued.logIndex,
+          ]),
+        };
+      }
+      if (request.kind === "certificate") return { items, nextCursor: null };
+      phase = 1;
+      keyA = -1;
+    }
+    const remaining = limit - items.length;
+    if (phase === 1 && remaining > 0) {
+      const rows = await this.all(
+        "SELECT * FROM garment_balances WHERE owner_lc = ? AND design_order > ? ORDER BY design_order LIMIT ?",
+        owner,
+        keyA,
+        remaining + 1,
+      );
+      for (const r of rows.slice(0, remaining)) items.push({ kind: "garment", garment: balanceFromRow(r) });
+      if (rows.length > remaining) {
+        const lastRow = rows[remaining - 1];
+        nextCursor = encodeCursor("o", [1, num(lastRow.design_order), 0]);
+      }
+    } else if (phase === 1 && remaining === 0) {
+      // The page filled up exactly at the end of the certificates: continue with garments.
+      const more = await this.get("SELECT 1 AS x FROM garment_balances WHERE owner_lc = ? LIMIT 1", owner);
+      if (more !== undefined) nextCursor = encodeCursor("o", [1, -1, 0]);
+    }
+    return { items, nextCursor };
+  }
+
+  async getBrand(brandId: number): Promise<BrandRecord | null> {
+    const now = Date.now();
+    const cached = this.brandCache.get(brandId);
+    // Inside a write transaction the indexer must see its own writes: no cache there.
+    if (cached !== undefined && now - cached.at < 250) {
+      return cached.value === null ? null : { ...cached.value, registered: { ...cached.value.registered } };
+    }
+    const row = await this.get(
+      "SELECT b.*, (SELECT COUNT(*) FROM certificates c WHERE c.brand_id = b.brand_id) AS certificate_count FROM brands b WHERE b.brand_id = ?",
+      brandId,
+    );
+    const value = row === undefined ? null : brandFromRow(row);
+    if (this.brandCache.size >= 1_024) this.brandCache.clear();
+    this.brandCache.set(brandId, { at: now, value });
+    return value === null ? null : { ...value, registered: { ...value.registered } };
+  }
+
+  async listBrands(page: PageRequest): Promise<Page<BrandRecord>> {
+    const limit = clampLimit(page.limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT);
+    const after = page.cursor === undefined ? 0 : (decodeCursor(page.cursor, "b", ["n"])[0] as number);
+    const rows = await this.all(
+      "SELECT b.*, (SELECT COUNT(*) FROM certificates c WHERE c.brand_id = b.brand_id) AS certificate_count FROM brands b WHERE b.brand_id > ? ORDER BY b.brand_id LIMIT ?",
+      after,
+      limit + 1,
+    );
+    const items = rows.slice(0, limit).map((r) => brandFromRow(r));
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor("b", [last.brandId]) : null };
+  }
+
+  async rolesOf(brandId: number, account: string, atBlock?: number): Promise<RoleName[]> {
+    const rows =
+      atBlock === undefined
+        ? await this.all(
+            'SELECT DISTINCT role COLLATE "C" AS role FROM role_grants WHERE brand_id = ? AND account_lc = ? AND revoked_block IS NULL ORDER BY role',
+            brandId,
+            lc(account),
+          )
+        : await this.all(
+            'SELECT DISTINCT role COLLATE "C" AS role FROM role_grants WHERE brand_id = ? AND account_lc = ? AND granted_block <= ? AND (revoked_block IS NULL OR revoked_block > ?) ORDER BY role',
+            brandId,
+            lc(account),
+            atBlock,
+            atBlock,
+          );
+    return rows.map((r) => str(r.role) as RoleName);
+  }
+
+  async listRoleGrants(brandId: number, options: { includeRevoked?: boolean } = {}): Promise<RoleGrant[]> {
+    const rows = options.includeRevoked
+      ? await this.all("SELECT * FROM role_grants WHERE brand_id = ? ORDER BY id", brandId)
+      : await this.all(
+          "SELECT * FROM role_grants WHERE brand_id = ? AND revoked_block IS NULL ORDER BY id",
+          brandId,
+        );
+    return rows.map((r) => grantFromRow(r));
+  }
+
+  async compromisesOf(brandId: number): Promise<IssuerCompromise[]> {
+    return (
+      await this.all("SELECT * FROM compromises WHERE brand_id = ? ORDER BY block_number, log_index", brandId)
+    ).map((r) => compromiseFromRow(r));
+  }
+
+  async getDesign(designId: string): Promise<DesignRecord | null> {
+    const row = await this.get(
+      "SELECT d.*, (SELECT COUNT(*) FROM twin_claims t WHERE t.design_id = d.design_id) AS twin_claim_count FROM designs d WHERE d.design_id = ?",
+      designId,
+    );
+    return row === undefined ? null : designFromRow(row);
+  }
+
+  async listDesigns(filter: { brandId?: number } & PageRequest): Promise<Page<DesignRecord>> {
+    const limit = clampLimit(filter.limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT);
+    const [block, log] =
+      filter.cursor === undefined ? [-1, -1] : (decodeCursor(filter.cursor, "d", ["n", "n"]) as number[]);
+    const rows =
+      filter.brandId === undefined
+        ? await this.all(
+            "SELECT * FROM designs WHERE (created_block > ? OR (created_block = ? AND created_log > ?)) ORDER BY created_block, created_log LIMIT ?",
+            block,
+            block,
+            log,
+            limit + 1,
+          )
+        : await this.all(
+            "SELECT * FROM designs WHERE brand_id = ? AND (created_block > ? OR (created_block = ? AND created_log > ?)) ORDER BY created_block, created_log LIMIT ?",
+            filter.brandId,
+            block,
+            block,
+            log,
+            limit + 1,
+          );
+    const items = rows.slice(0, limit).map((r) => designFromRow(r));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor("d", [last.created.blockNumber, last.created.logIndex])
+          : null,
+    };
+  }
+
+  async twinClaimsOfCertificate(tokenId: string): Promise<TwinClaim[]> {
+    return (
+      await this.all(
+        "SELECT * FROM twin_claims WHERE certificate_id = ? ORDER BY block_number, log_index",
+        tokenId,
+      )
+    ).map((r) => twinFromRow(r));
+  }
+
+  async twinClaimsOfDesign(designId: string, page: PageRequest): Promise<Page<TwinClaim>> {
+    const limit = clampLimit(page.limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT);
+    const [block, log] =
+      page.cursor === undefined ? [-1, -1] : (decodeCursor(page.cursor, "t", ["n", "n"]) as number[]);
+    const rows = await this.all(
+      "SELECT * FROM twin_claims WHERE design_id = ? AND (block_number > ? OR (block_number = ? AND log_index > ?)) ORDER BY block_number, log_index LIMIT ?",
+      designId,
+      block,
+      block,
+      log,
+      limit + 1,
+    );
+    const items = rows.slice(0, limit).map((r) => twinFromRow(r));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor("t", [last.blockNumber, last.logIndex]) : null,
+    };
+  }
+
+  async garmentBalance(designId: string, owner: string): Promise<string> {
+    const row = await this.get(
+      "SELECT balance FROM garment_balances WHERE design_id = ? AND owner_lc = ?",
+      designId,
+      lc(owner),
+    );
+    return row === undefined ? "0" : str(row.balance);
+  }
+
+  async recentEvents(afterId: number, limit = 100): Promise<IndexEvent[]> {
+    const n = clampLimit(limit, 100, 1000);
+    const rows = await this.all(
+      "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?",
+      Math.max(0, Math.floor(afterId) || 0),
+      n,
+    );
+    return rows.map((r) => ({
+      id: num(r.id),
+      type: str(r.type) as IndexEventType,
+      blockNumber: num(r.block_number),
+      txHash: strOrNull(r.tx_hash),
+      timestamp: r.timestamp === null ? null : num(r.timestamp),
+      data: JSON.parse(str(r.data)) as Record<string, unknown>,
+    }));
+  }
+
+  async lastEventId(): Promise<number> {
+    // The identity sequence survives deletes: ids are never reused.
+    const row = await this.get(
+      "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS seq FROM {s}.events_id_seq",
+    );
+    return row === undefined ? 0 : num(row.seq);
+  }
+
+  /** Stored header of block `n`, if kept. */
+  async blockAt(n: number): Promise<BlockRef | null> {
+    const row = await this.get("SELECT * FROM blocks WHERE number = ?", n);
+    return row === undefined ? null : blockFromRow(row);
+  }
+
+  /** Kept headers at or below `n`, newest first. */
+  async blocksAtOrBelow(n: number, limit: number): Promise<BlockRef[]> {
+    return (
+      await this.all("SELECT * FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT ?", n, limit)
+    ).map((r) => blockFromRow(r));
+  }
+
+  /** Row counts per table (tests, diagnostics). */
+  async counts(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const table of DATA_TABLES)
+      out[table] = num((await this.get(`SELECT COUNT(*) AS n FROM ${table}`))!.n);
+    return out;
+  }
+}

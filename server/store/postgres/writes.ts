@@ -1,0 +1,558 @@
+/**
+ * Row writes of one PostgreSQL index. The handlers write through a synchronous IndexWriteTx, so a
+ * range runs against a working set held in memory: before the range the store bulk-loads the rows
+ * its keys hint names (loadKeys), the handlers run against them (createWriteTx), and a read of a
+ * row that was not loaded throws WorkingSetMiss: the store loads it and runs the range again from
+ * the loaded rows (handlers are deterministic and write only through tx). Then flush() writes the
+ * range's rows, their journal before-images and the writer's ids in a handful of multi-row
+ * statements inside the range's one transaction. Also the store's bookkeeping writes (kept
+ * headers, the reorg feed entry, wiping), as sqlite's writes.ts.
+ */
+import type pg from "pg";
+import { checksumAddress as getAddress } from "../address.js";
+import type { BlockRef, IndexWriteTx, RangeKeys } from "../IndexStore.js";
+import type { RoleName } from "../model.js";
+import type { Queryable } from "./connection.js";
+import type { Row } from "./rows.js";
+import {
+  brandFromRow,
+  certificateFromRow,
+  certificateToRow,
+  checksum,
+  designFromRow,
+  lc,
+  num,
+  provenanceToRow,
+} from "./rows.js";
+import { DATA_TABLES, TABLES } from "./schema.js";
+import { INDEXED_META_KEYS, setMeta } from "./status.js";
+
+/** A handler read a row the working set does not hold: load it and run the range again. */
+export class WorkingSetMiss extends Error {
+  constructor(
+    readonly table: string,
+    readonly pk: readonly unknown[],
+  ) {
+    super(`working set miss: ${table} ${JSON.stringify(pk)}`);
+  }
+}
+
+const keyOf = (pk: readonly unknown[]): string => JSON.stringify(pk.map((v) => String(v)));
+const pkOf = (table: string, row: Row): unknown[] => TABLES[table].primaryKey.map((c) => row[c]);
+const IDENTITY_TABLES = Object.keys(TABLES).filter((t) => TABLES[t].identity !== undefined);
+
+interface JournalEntry {
+  block: number;
+  table: string;
+  pk: unknown[];
+  before: Row | null;
+}
+
+/** Rows loaded from the database for a range (null: known absent), kept across re-runs. */
+export class WorkingSet {
+  readonly base = new Map<string, Map<string, Row | null>>(Object.keys(TABLES).map((t) => [t, new Map()]));
+  /** (brand, account) pairs whose open grants are all in base.role_grants. */
+  readonly rolePairs = new Set<string>();
+  /** Last id each identity table's sequence handed out (the writer assigns ids after it). */
+  readonly lastIds = new Map<string, number>();
+
+  constructor(readonly schema: string) {}
+
+  private remember(table: string, rows: Row[], asked: readonly (readonly unknown[])[]): void {
+    const map = this.base.get(table)!;
+    for (const pk of asked) if (!map.has(keyOf(pk))) map.set(keyOf(pk), null);
+    for (const row of rows) map.set(keyOf(pkOf(table, row)), row);
+  }
+
+  /** Loads what `keys` names, in one round trip per kind of row (run in parallel). */
+  async load(db: Queryable, keys: RangeKeys): Promise<void> {
+    const s = this.schema;
+    const tasks: Promise<void>[] = [];
+    const brandIds = keys.brandIds.filter((id) => !this.base.get("brands")!.has(keyOf([id])));
+    if (brandIds.length > 0)
+      tasks.push(
+        db.query<Row>(`SELECT * FROM ${s}.brands WHERE brand_id = ANY($1::bigint[])`, [brandIds]).then((r) =>
+          this.remember(
+            "brands",
+            r.rows,
+            brandIds.map((id) => [id]),
+          ),
+        ),
+      );
+    const tokenIds = keys.tokenIds.filter((id) => !this.base.get("certificates")!.has(keyOf([id])));
+    if (tokenIds.length > 0)
+      tasks.push(
+        db
+          .query<Row>(`SELECT * FROM ${s}.certificates WHERE token_id = ANY($1::text[])`, [tokenIds])
+          .then((r) =>
+            this.remember(
+              "certificates",
+              r.rows,
+              tokenIds.map((id) => [id]),
+            ),
+          ),
+      );
+    const designIds = keys.designIds.filter((id) => !this.base.get("designs")!.has(keyOf([id])));
+    if (designIds.length > 0)
+      tasks.push(
+        db.query<Row>(`SELECT * FROM ${s}.designs WHERE design_id = ANY($1::text[])`, [designIds]).then((r) =>
+          this.remember(
+            "designs",
+            r.rows,
+            designIds.map((id) => [id]),
+          ),
+        ),
+      );
+    const balances = keys.balances
+      .map((b) => [b.designId, lc(b.owner)])
+      .filter((pk) => !this.base.get("garment_balances")!.has(keyOf(pk)));
+    if (balances.length > 0)
+      tasks.push(
+        db
+          .query<Row>(
+            `SELECT g.* FROM ${s}.garment_balances g JOIN unnest($1::text[], $2::text[]) AS k(design_id, owner_lc) USING (design_id, owner_lc)`,
+            [balances.map((b) => b[0]), balances.map((b) => b[1])],
+          )
+          .then((r) => this.remember("garment_balances", r.rows, balances)),
+      );
+    const pairs = keys.roles
+      .map((p) => ({ brandId: p.brandId, account: lc(p.account) }))
+      .filter((p) => !this.rolePairs.has(`${p.brandId}:${p.account}`));
+    if (pairs.length > 0)
+      tasks.push(
+        db
+          .query<Row>(
+            `SELECT g.* FROM ${s}.role_grants g JOIN unnest($1::bigint[], $2::text[]) AS k(brand_id, account_lc) USING (brand_id, account_lc) WHERE g.revoked_block IS NULL`,
+            [pairs.map((p) => p.brandId), pairs.map((p) => p.account)],
+          )
+          .then((r) => {
+            this.remember("role_grants", r.rows, []);
+            for (const p of pairs) this.rolePairs.add(`${p.brandId}:${p.account}`);
+          }),
+      );
+    if (this.lastIds.size === 0)
+      tasks.push(
+        db
+          .query<{ t: string; last: string }>(
+            IDENTITY_TABLES.map(
+              (t) =>
+                `SELECT '${t}' AS t, CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS last FROM ${s}.${t}_id_seq`,
+            ).join(" UNION ALL "),
+          )
+          .then((r) => {
+            for (const row of r.rows) this.lastIds.set(row.t, Number(row.last));
+          }),
+      );
+    await Promise.all(tasks);
+  }
+
+  /** Loads the row (or role pair) a miss asked for. */
+  async loadMiss(db: Queryable, miss: WorkingSetMiss): Promise<void> {
+    if (miss.table === "roles") {
+      const [brandId, account] = miss.pk as [number, string];
+      return this.load(db, {
+        tokenIds: [],
+        brandIds: [],
+        designIds: [],
+        balances: [],
+        roles: [{ brandId, account }],
+      });
+    }
+    const spec = TABLES[miss.table];
+    const where = spec.primaryKey.map((c, i) => `${c} = $${i + 1}`).join(" AND ");
+    const { rows } = await db.query<Row>(`SELECT * FROM ${this.schema}.${miss.table} WHERE ${where}`, [
+      ...miss.pk,
+    ]);
+    this.remember(miss.table, rows, [miss.pk]);
+  }
+}
+
+/** One run of a range's handlers over the working set: what they changed, journaled per block. */
+export class RangeRun {
+  readonly working = new Map<string, Map<string, Row | null>>(Object.keys(TABLES).map((t) => [t, new Map()]));
+  readonly journal: JournalEntry[] = [];
+  private readonly journaledAt = new Map<string, number>();
+  readonly lastIds: Map<string, number>;
+  currentBlock: number;
+  rowsChanged = false;
+
+  constructor(
+    readonly set: WorkingSet,
+    readonly journaling: boolean,
+    fromBlock: number,
+  ) {
+    this.lastIds = new Map(set.lastIds);
+    this.currentBlock = fromBlock;
+  }
+
+  /** The row now (as written so far in this run), null when absent; a miss when never loaded. */
+  get(table: string, pk: readonly unknown[]): Row | null {
+    const key = keyOf(pk);
+    const working = this.working.get(table)!;
+    if (working.has(key)) return working.get(key)!;
+    const base = this.set.base.get(table)!;
+    if (base.has(key)) return base.get(key)!;
+    throw new WorkingSetMiss(table, pk);
+  }
+
+  private current(table: string, pk: readonly unknown[]): Row | null {
+    const key = keyOf(pk);
+    return this.working.get(table)!.get(key) ?? this.set.base.get(table)!.get(key) ?? null;
+  }
+
+  private put(table: string, pk: readonly unknown[], row: Row | null, before: Row | null): void {
+    const key = keyOf(pk);
+    if (this.journaling) {
+      const at = `${table}:${key}`;
+      // The first change of a row in each block keeps its before-image: rolling back to any block
+      // restores the row as that block left it (sqlite journals every change; the first one wins).
+      if (this.journaledAt.get(at) !== this.currentBlock) {
+        this.journaledAt.set(at, this.currentBlock);
+        this.journal.push({
+          block: this.currentBlock,
+          table,
+          pk: [...pk],
+          before: before === null ? null : { ...before },
+        });
+      }
+    }
+    this.rowsChanged = true;
+    this.working.get(table)!.set(key, row);
+  }
+
+  insert(table: string, row: Row): number {
+    const identity = TABLES[table].identity;
+    let id = 0;
+    if (identity !== undefined) {
+      id = (this.lastIds.get(table) ?? 0) + 1;
+      this.lastIds.set(table, id);
+      row = { ...row, [identity]: id };
+    }
+    const pk = pkOf(table, row);
+    this.put(table, pk, row, this.current(table, pk));
+    return id;
+  }
+
+  update(table: string, pk: readonly unknown[], patch: Row): void {
+    if (Object.keys(patch).length === 0) return;
+    const before = this.get(table, pk);
+    if (before === null) return; // As an UPDATE of no row: nothing changes.
+    this.put(table, pk, { ...before, ...patch }, before);
+  }
+
+  remove(table: string, pk: readonly unknown[]): void {
+    const before = this.get(table, pk);
+    if (before === null) return;
+    this.put(table, pk, null, before);
+  }
+
+  /** Open grants of a (brand, account) pair, as written so far. */
+  openGrants(brandId: number, account: string): Row[] {
+    const accountLc = lc(account);
+    if (!this.set.rolePairs.has(`${brandId}:${accountLc}`))
+      throw new WorkingSetMiss("roles", [brandId, accountLc]);
+    const rows = new Map<string, Row | null>(this.set.base.get("role_grants"));
+    for (const [key, row] of this.working.get("role_grants")!) rows.set(key, row);
+    return [...rows.values()].filter(
+      (r): r is Row =>
+        r !== null &&
+        num(r.brand_id as number) === brandId &&
+        r.account_lc === accountLc &&
+        (r.revoked_block ?? null) === null,
+    );
+  }
+
+  /**
+   * Writes the run's rows in `schema` (inside the caller's transaction): deletes of the rows that
+   * changed or went, inserts of the rows as they are now, one statement per table and kind, the
+   * journal in one statement, the sequences moved past the ids assigned.
+   */
+  async flush(db: Queryable, schema: string): Promise<void> {
+    for (const [table, rows] of this.working) {
+      if (rows.size === 0) continue;
+      const spec = TABLES[table];
+      const base = this.set.base.get(table)!;
+      const gone: unknown[][] = [];
+      const now: Row[] = [];
+      for (const [key, row] of rows) {
+        const before = base.get(key) ?? null;
+        if (before !== null) gone.push(pkOf(table, before));
+        if (row !== null) now.push(row);
+      }
+      if (gone.length > 0) {
+        const cols = spec.primaryKey;
+        await db.query(
+          `DELETE FROM ${schema}.${table} WHERE (${cols.join(", ")}) IN (SELECT * FROM unnest(${cols.map((c, i) => `$${i + 1}::${spec.columns[c]}[]`).join(", ")}))`,
+          cols.map((_, i) => gone.map((pk) => pk[i])),
+        );
+      }
+      if (now.length > 0) {
+        const cols = Object.keys(spec.columns);
+        await db.query(
+          `INSERT INTO ${schema}.${table} (${cols.join(", ")}) SELECT * FROM unnest(${cols.map((c, i) => `$${i + 1}::${spec.columns[c]}[]`).join(", ")})`,
+          cols.map((c) => now.map((row) => row[c] ?? null)),
+        );
+      }
+    }
+    if (this.journal.length > 0) {
+      await db.query(
+        `INSERT INTO ${schema}.undo_log (block_number, tbl, pk, before) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])`,
+        [
+          this.journal.map((e) => e.block),
+          this.journal.map((e) => e.table),
+          this.journal.map((e) => JSON.stringify(e.pk)),
+          this.journal.map((e) => (e.before === null ? null : JSON.stringify(e.before))),
+        ],
+      );
+    }
+    const moved = [...this.lastIds].filter(([table, id]) => id !== this.set.lastIds.get(table));
+    if (moved.length > 0)
+      await db.query(
+        `SELECT ${moved.map(([table, id]) => `setval('${schema}.${table}_id_seq', ${id}, true)`).join(", ")}`,
+      );
+  }
+
+  /** After a committed flush: the loaded rows become what the run left (the next range starts from them). */
+  adopt(): void {
+    for (const [table, rows] of this.working)
+      for (const [key, row] of rows) this.set.base.get(table)!.set(key, row);
+    for (const [table, id] of this.lastIds) this.set.lastIds.set(table, id);
+  }
+}
+
+/** The IndexWriteTx of one run (sqlite's createWriteTx over the working set). */
+export function createWriteTx(run: RangeRun): IndexWriteTx {
+  return {
+    beginBlock(blockNumber: number): void {
+      run.currentBlock = blockNumber;
+    },
+    getBrand(brandId) {
+      const row = run.get("brands", [brandId]);
+      if (row === null) return null;
+      const { certificateCount: _count, ...brand } = brandFromRow(row as never);
+      return brand;
+    },
+    insertBrand(brand): void {
+      run.insert("brands", {
+        brand_id: brand.brandId,
+        name: brand.name,
+        metadata_uri: brand.metadataURI,
+        admin: getAddress(brand.admin),
+        vault: getAddress(brand.vault),
+        vault_lc: lc(brand.vault),
+        royalty_receiver: checksum(brand.royaltyReceiver),
+        royalty_bps: brand.royaltyBps,
+        paused: brand.paused ? 1 : 0,
+        paused_reason: brand.pausedReason,
+        registered: JSON.stringify(brand.registered),
+        token_uri_base: brand.tokenURIBase,
+        garment_uri_base: brand.garmentURIBase,
+      });
+    },
+    updateBrand(brandId, patch): void {
+      const row: Row = {};
+      if (patch.name !== undefined) row.name = patch.name;
+      if (patch.metadataURI !== undefined) row.metadata_uri = patch.metadataURI;
+      if (patch.admin !== undefined) row.admin = getAddress(patch.admin);
+      if (patch.vault !== undefined) {
+        row.vault = getAddress(patch.vault);
+        row.vault_lc = lc(patch.vault);
+      }
+      if (patch.royaltyReceiver !== undefined) row.royalty_receiver = checksum(patch.royaltyReceiver);
+      if (patch.royaltyBps !== undefined) row.royalty_bps = patch.royaltyBps;
+      if (patch.paused !== undefined) row.paused = patch.paused ? 1 : 0;
+      if (patch.pausedReason !== undefined) row.paused_reason = patch.pausedReason;
+      if (patch.tokenURIBase !== undefined) row.token_uri_base = patch.tokenURIBase;
+      if (patch.garmentURIBase !== undefined) row.garment_uri_base = patch.garmentURIBase;
+      run.update("brands", [brandId], row);
+    },
+    grantRole(grant): void {
+      const pair = `${grant.brandId}:${lc(grant.account)}`;
+      // A grant of a pair never loaded is still loaded first: rolesOf must then see every open grant.
+      if (!run.set.rolePairs.has(pair)) throw new WorkingSetMiss("roles", [grant.brandId, lc(grant.account)]);
+      run.insert("role_grants", {
+        brand_id: grant.brandId,
+        role: grant.role,
+        account: getAddress(grant.account),
+        account_lc: lc(grant.account),
+        granted_by: getAddress(grant.grantedBy),
+        granted_block: grant.grantedAt.blockNumber,
+        granted_at: JSON.stringify(grant.grantedAt),
+        revoked_block: null,
+        revoked_by: null,
+      });
+    },
+    revokeRole(brandId, role, account, atBlock, by): void {
+      for (const grant of run.openGrants(brandId, account).filter((g) => g.role === role))
+        run.update("role_grants", [grant.id], { revoked_block: atBlock, revoked_by: getAddress(by) });
+    },
+    rolesOf(brandId, account): RoleName[] {
+      const roles = [...new Set(run.openGrants(brandId, account).map((g) => g.role as RoleName))];
+      return roles.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    },
+    insertCompromise(c): void {
+      run.insert("compromises", {
+        block_number: c.blockNumber,
+        log_index: c.logIndex,
+        brand_id: c.brandId,
+        issuer: getAddress(c.issuer),
+        from_block: c.fromBlock,
+        declared_by: getAddress(c.declaredBy),
+        block_hash: c.blockHash,
+        tx_hash: c.txHash,
+        timestamp: c.timestamp,
+      });
+    },
+    getCertificate(tokenId) {
+      const row = run.get("certificates", [tokenId]);
+      if (row === null) return null;
+      const { inBrandCustody: _ignored, ...rest } = certificateFromRow(row as never);
+      return rest;
+    },
+    insertCertificate(certificate): void {
+      run.insert("certificates", certificateToRow(certificate));
+    },
+    updateCertificate(tokenId, patch): void {
+      run.update("certificates", [tokenId], certificateToRow(patch));
+    },
+    insertProvenance(entry): number {
+      return run.insert("provenance", provenanceToRow(entry));
+    },
+    updateProvenance(id, patch): void {
+      run.update("provenance", [id], provenanceToRow(patch));
+    },
+    getDesign(designId) {
+      const row = run.get("designs", [designId]);
+      if (row === null) return null;
+      const { twinClaimCount: _count, ...design } = designFromRow(row as never);
+      return design;
+    },
+    insertDesign(d): void {
+      run.insert("designs", {
+        design_id: d.designId,
+        brand_id: d.brandId,
+        creator: getAddress(d.creator),
+        max_supply: d.maxSupply,
+        minted: d.minted,
+        burned: d.burned,
+        closes_at: d.closesAt,
+        locked: d.locked ? 1 : 0,
+        redeemable: d.redeemable ? 1 : 0,
+        royalty_receiver: checksum(d.royaltyReceiver),
+        royalty_bps: d.royaltyBps,
+        metadata_digest: d.metadataDigest,
+        twin_collection_root: d.twinCollectionRoot,
+        created_block: d.created.blockNumber,
+        created_log: d.created.logIndex,
+        created_at: JSON.stringify(d.created),
+      });
+    },
+    updateDesign(designId, patch): void {
+      const row: Row = {};
+      if (patch.minted !== undefined) row.minted = patch.minted;
+      if (patch.burned !== undefined) row.burned = patch.burned;
+      if (patch.royaltyReceiver !== undefined) row.royalty_receiver = checksum(patch.royaltyReceiver);
+      if (patch.royaltyBps !== undefined) row.royalty_bps = patch.royaltyBps;
+      run.update("designs", [designId], row);
+    },
+    addGarmentBalance(designId, brandId, owner, delta, atBlock): void {
+      if (delta === 0n) return;
+      const key = lc(owner);
+      const row = run.get("garment_balances", [designId, key]);
+      const balance = (row === null ? 0n : BigInt(row.balance as string)) + delta;
+      if (balance < 0n) throw new Error(`negative garment balance of ${owner} for design ${designId}`);
+      if (balance === 0n) {
+        if (row !== null) run.remove("garment_balances", [designId, key]);
+      } else if (row === null) {
+        const design = run.get("designs", [designId]);
+        run.insert("garment_balances", {
+          design_id: designId,
+          owner_lc: key,
+          owner: getAddress(owner),
+          brand_id: brandId,
+          balance: balance.toString(),
+          // Designs are listed in creation order: (block, log) packed into one sortable integer.
+          design_order:
+            design === null
+              ? 0
+              : num(design.created_block as number) * 1_000_000 + num(design.created_log as number),
+          updated_block: atBlock,
+        });
+      } else {
+        run.update("garment_balances", [designId, key], {
+          balance: balance.toString(),
+          updated_block: atBlock,
+        });
+      }
+    },
+    insertTwinClaim(claim): void {
+      run.insert("twin_claims", {
+        design_id: claim.designId,
+        certificate_id: claim.certificateId,
+        owner: getAddress(claim.owner),
+        block_number: claim.blockNumber,
+        block_hash: claim.blockHash,
+        tx_hash: claim.txHash,
+        log_index: claim.logIndex,
+        timestamp: claim.timestamp,
+      });
+    },
+    appendEvent(event): void {
+      run.insert("events", {
+        type: event.type,
+        block_number: event.blockNumber,
+        tx_hash: event.txHash,
+        timestamp: event.timestamp,
+        data: JSON.stringify(event.data),
+      });
+    },
+  };
+}
+
+/** Keeps the headers of an applied range (for reorg detection). */
+export async function storeBlocks(db: Queryable, schema: string, blocks: readonly BlockRef[]): Promise<void> {
+  const unique = new Map(blocks.map((b) => [b.number, b]));
+  const list = [...unique.values()];
+  await db.query(
+    `INSERT INTO ${schema}.blocks (number, hash, parent_hash, timestamp) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) ON CONFLICT (number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash, timestamp = excluded.timestamp`,
+    [
+      list.map((b) => b.number),
+      list.map((b) => b.hash.toLowerCase()),
+      list.map((b) => b.parentHash.toLowerCase()),
+      list.map((b) => b.timestamp),
+    ],
+  );
+}
+
+/** Forgets kept headers below `blockNumber`, but the newest one below it (so a fork point can always be named). */
+export async function pruneBlocks(db: Queryable, schema: string, blockNumber: number): Promise<void> {
+  await db.query(
+    `DELETE FROM ${schema}.blocks WHERE number < $1 AND number < (SELECT COALESCE(MAX(number), 0) FROM ${schema}.blocks WHERE number < $1)`,
+    [blockNumber],
+  );
+}
+
+/** Drops kept headers above `blockNumber` (rolled back). */
+export async function dropBlocksAbove(db: Queryable, schema: string, blockNumber: number): Promise<void> {
+  await db.query(`DELETE FROM ${schema}.blocks WHERE number > $1`, [blockNumber]);
+}
+
+/** The "index.reorg" change feed entry of a rollback or a rebuild. */
+export async function appendReorgEvent(
+  db: Queryable,
+  schema: string,
+  rolledBackTo: number,
+  previousBlock: number | null,
+  rebuild: boolean,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO ${schema}.events (type, block_number, tx_hash, timestamp, data) VALUES ('index.reorg', $1, NULL, NULL, $2)`,
+    [Math.max(0, rolledBackTo), JSON.stringify({ rolledBackTo, previousBlock, rebuild })],
+  );
+}
+
+/** Deletes every indexed record and the indexed meta keys; the identity and the id sequences stay. */
+export async function wipe(db: pg.PoolClient, schema: string): Promise<void> {
+  await db.query(`TRUNCATE ${DATA_TABLES.map((t) => `${schema}.${t}`).join(", ")}`);
+  await setMeta(db, schema, Object.fromEntries(INDEXED_META_KEYS.map((k) => [k, null])));
+}
