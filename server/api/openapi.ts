@@ -12,9 +12,11 @@ import {
   DesignId,
   EventsQuery,
   Gtin,
+  MinBlockQuery,
   OwnerItemsQuery,
   PageQuery,
   ProofRequest,
+  ProvenanceQuery,
   ResolverQuery,
   Serial,
   TokenId,
@@ -51,6 +53,10 @@ import { ProvenanceEventView } from "../verification/answers/provenance.js";
  */
 
 const COMMON = problems(400, 429);
+/** A read with ?minBlock=N whose index does not reach N within 2 s (server/verification/min-block.ts). */
+const BEHIND: Operation["responses"] = {
+  "503": ["?minBlock= names a block the index does not hold yet (Retry-After; `index` names the block it holds)", ref("Problem"), "application/problem+json"],
+};
 
 const OPERATIONS: readonly Operation[] = [
   {
@@ -60,7 +66,8 @@ const OPERATIONS: readonly Operation[] = [
     tags: ["certificates"],
     summary: "A certificate with its flags and its metadata verified against the on-chain digest",
     params: { tokenId: TokenId },
-    responses: { "200": ["Certificate", Certificate], ...COMMON, ...problems(404) },
+    query: MinBlockQuery,
+    responses: { "200": ["Certificate", Certificate], ...COMMON, ...problems(404), ...BEHIND },
   },
   {
     method: "get",
@@ -69,11 +76,12 @@ const OPERATIONS: readonly Operation[] = [
     tags: ["certificates"],
     summary: "The ordered life of a piece (issuance, transfers, sales, repairs, resales, status changes)",
     params: { tokenId: TokenId },
-    query: PageQuery,
+    query: ProvenanceQuery,
     responses: {
       "200": ["A page of provenance events", ProvenancePage],
       ...COMMON,
       ...problems(404),
+      ...BEHIND,
     },
   },
   {
@@ -83,7 +91,7 @@ const OPERATIONS: readonly Operation[] = [
     tags: ["certificates"],
     summary: "Certificates by brand, owner and status, in issuance order",
     query: CertificateListQuery,
-    responses: { "200": ["A page of certificates", CertificatePage], ...COMMON },
+    responses: { "200": ["A page of certificates", CertificatePage], ...COMMON, ...BEHIND },
   },
   {
     method: "get",
@@ -92,7 +100,8 @@ const OPERATIONS: readonly Operation[] = [
     tags: ["certificates"],
     summary: "A certificate resolved from a brand's serial (needs the brand's salt in HALLMARK_BRAND_SALTS)",
     params: { brand: BrandId, serial: Serial },
-    responses: { "200": ["Certificate", Certificate], ...COMMON, ...problems(404, 422) },
+    query: MinBlockQuery,
+    responses: { "200": ["Certificate", Certificate], ...COMMON, ...problems(404, 422), ...BEHIND },
   },
   {
     method: "get",

@@ -1,4 +1,4 @@
-import type { Signer } from "ethers";
+import type { Signer, TransactionReceipt, TransactionResponse } from "ethers";
 import type { Logger } from "pino";
 import { ConflictError, HallmarkError, DependencyUnavailableError, NotFoundError, UnprocessableError } from "../errors.js";
 import { requireKeySignatureForm } from "../chain/signature-form.js";
@@ -28,6 +28,11 @@ export interface ClaimToRelay {
 
 export interface RelayedClaim {
   txHash: string;
+  /**
+   * The block the claim was mined in, or null when it was not mined within `minedWithinMs`. A
+   * client reads its own claim with `?minBlock=<block>` on any instance (server/verification/min-block.ts).
+   */
+  block: number | null;
 }
 
 /**
@@ -51,6 +56,8 @@ export interface ClaimRelayOptions {
   logger?: Logger;
   /** Which tokens have a relayed claim in flight; default this process's memory, PostgreSQL in a fleet. */
   locks?: ClaimRelayLocks;
+  /** How long the answer waits for the claim's first receipt, to name its block. Default 10 s. */
+  minedWithinMs?: number;
 }
 
 export class ClaimRelay {
@@ -61,7 +68,10 @@ export class ClaimRelay {
     this.inFlight = options.locks ?? new MemoryClaimRelayLocks();
   }
 
-  /** Simulates, then sends claimWithCode; resolves once the transaction is broadcast. */
+  /**
+   * Simulates, then sends claimWithCode; resolves once it is mined (with its block) or, after
+   * `minedWithinMs`, once broadcast (block null). A claim mined but reverted is refused.
+   */
   async relay(claim: ClaimToRelay): Promise<RelayedClaim> {
     const { tokenId } = claim;
     // The claim key is a key: a compact signature would only be simulated into a revert.
@@ -91,8 +101,10 @@ export class ClaimRelay {
           throw refused(error);
         }
         broadcast = true;
-        resolve({ txHash: response.hash });
         this.options.logger?.info({ tokenId: tokenId.toString(), brand: brandId, recipient: claim.recipient, txHash: response.hash }, "claim relayed");
+        const first = await firstReceipt(response, this.options.minedWithinMs ?? 10_000);
+        if (first !== null && first.status !== 1) throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
+        resolve({ txHash: response.hash, block: first?.blockNumber ?? null });
         // The queue holds the key until the claim is mined, as every issuer action does.
         const mined = await response.wait(this.options.confirmations ?? 1);
         if (mined === null || mined.status !== 1) throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
@@ -129,6 +141,22 @@ export class ClaimRelay {
       if (refusal(error, "ownerOf") instanceof TransactionRefusedError) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
       throw new DependencyUnavailableError("Chain RPC unavailable: ownerOf failed", 5, { cause: error });
     }
+  }
+}
+
+/**
+ * The first receipt, or null when none came within `ms` (or waiting failed: the confirmation wait
+ * that follows reports it). Never throws, so a slow chain still gets its 202.
+ */
+async function firstReceipt(response: TransactionResponse, ms: number): Promise<TransactionReceipt | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([response.wait(1).catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -3,7 +3,8 @@ import type { Response } from "express";
 import { metadataRef, resolveCertificate, summarise } from "../../verification/certificate.js";
 import { provenanceOf } from "../../verification/provenance.js";
 import { tokenIdOfSerial } from "../../verification/serial.js";
-import { BrandId, CertificateListQuery, PageQuery, parseInput, Serial, TokenId } from "./schemas.js";
+import { awaitIndexedBlock } from "../../verification/min-block.js";
+import { BrandId, CertificateListQuery, MinBlockQuery, parseInput, ProvenanceQuery, Serial, TokenId } from "./schemas.js";
 import { z } from "zod";
 import type { AnswerCache } from "../answer-cache.js";
 import { uncachedAnswer } from "../answer-cache.js";
@@ -23,6 +24,11 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
   const { verifier } = deps;
   const router = Router();
 
+  /** `?minBlock=N`: nothing is read before the index holds block N (read your own claim). */
+  async function reachMinBlock(minBlock: number | undefined): Promise<void> {
+    if (minBlock !== undefined) await awaitIndexedBlock(verifier.index, minBlock);
+  }
+
   /**
    * A certificate as a buyer sees it. Freshness is read before the index: the answer then names
    * the indexed block its body was built at (or one its body still holds for, when cached).
@@ -41,6 +47,7 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
 
   router.get("/v1/certificates", async (request, response) => {
     const query = parseInput(CertificateListQuery, request.query, "query");
+    await reachMinBlock(query.minBlock);
     const page = await verifier.index.listCertificates({ brandId: query.brand, owner: query.owner, status: query.status, cursor: query.cursor, limit: query.limit });
     const items = await Promise.all(page.items.map(async (record) => ({ ...(await summarise(verifier.index, record)), metadata: metadataRef(record.metadataDigest) })));
     sendJson(response, deps.freshness(), { items, nextCursor: page.nextCursor });
@@ -48,12 +55,15 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
 
   router.get("/v1/certificates/:tokenId", async (request, response) => {
     const { tokenId } = parseInput(TokenIdParams, request.params, "path");
+    const { minBlock } = parseInput(MinBlockQuery, request.query, "query");
+    await reachMinBlock(minBlock);
     await sendCertificate(response, tokenId);
   });
 
   router.get("/v1/certificates/:tokenId/provenance", async (request, response) => {
     const { tokenId } = parseInput(TokenIdParams, request.params, "path");
-    const query = parseInput(PageQuery, request.query, "query");
+    const query = parseInput(ProvenanceQuery, request.query, "query");
+    await reachMinBlock(query.minBlock);
     const freshness = deps.freshness();
     const key = provenanceAnswerKey(tokenId, query.cursor, query.limit);
     const cached = answers.get(key);
@@ -65,6 +75,8 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
 
   router.get("/v1/brands/:brand/items/:serial", async (request, response) => {
     const { brand, serial } = parseInput(SerialParams, request.params, "path");
+    const { minBlock } = parseInput(MinBlockQuery, request.query, "query");
+    await reachMinBlock(minBlock);
     const tokenId = await tokenIdOfSerial(verifier.index, deps.brandSalts, brand, serial);
     await sendCertificate(response, tokenId);
   });

@@ -28,9 +28,24 @@ export const Limit = z
   .refine((n) => n >= 1 && n <= MAX_PAGE_LIMIT, `limit must be 1..${MAX_PAGE_LIMIT}`)
   .describe(`page size, 1..${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`);
 
+/**
+ * Read your own write: answer only once the index holds this block (the claim relay's answer names
+ * the claim's block), waiting up to 2 s, else 503 with Retry-After (server/verification/min-block.ts).
+ */
+export const MinBlock = z
+  .string()
+  .regex(/^(?:0|[1-9][0-9]{0,14})$/, "expected a block number")
+  .transform(Number)
+  .describe("answer only once the index holds this block: waits up to 2 s, then 503 with Retry-After and the block it holds");
+
+export const MinBlockQuery = z.object({ minBlock: MinBlock.optional() });
+
 export const PageQuery = z.object({ cursor: Cursor.optional(), limit: Limit.optional() });
 
+export const ProvenanceQuery = PageQuery.extend({ minBlock: MinBlock.optional() });
+
 export const CertificateListQuery = PageQuery.extend({
+  minBlock: MinBlock.optional(),
   brand: BrandId.optional(),
   owner: Address.optional(),
   status: z.enum(["active", "stolen", "revoked"]).optional(),

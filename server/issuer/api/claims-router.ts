@@ -7,7 +7,8 @@ import { ClaimRelayRequest } from "./schemas.js";
 
 /**
  * The claim relay (server/issuer/claim-relay.ts) over HTTP: public, rate-limited by the app's
- * global limiter. 202 once broadcast; the indexer shows the new owner when it is mined.
+ * global limiter. 202 once mined, naming the block: a read with ?minBlock=<block> on any instance
+ * shows the new owner (or, after 10 s unmined, once broadcast with block null).
  * Malformed → 400, unknown token → 404, a claim already in flight → 409, a claim the contract
  * refuses (used, expired, wrong recipient or code; its custom error named) → 422
  * transaction-refused, a brand this server does not relay for → 422 claim-relay-unavailable.

@@ -150,9 +150,15 @@ async function connect() {
   ui.walletStatus.dataset.account = account;
 }
 
-async function waitForOwner(recipient) {
+/**
+ * Polls the certificate until it names the new owner. With the claim's block (the relay's answer),
+ * each read asks for an answer holding that block (?minBlock=): whichever instance or replica
+ * answers, it never shows the old owner as current; a 503 means "not there yet, retry".
+ */
+async function waitForOwner(recipient, block) {
+  const query = Number.isSafeInteger(block) ? `?minBlock=${block}` : "";
   for (let i = 0; i < 120; i++) {
-    const response = await fetch(`/v1/certificates/${config.tokenId}`, { headers: { Accept: "application/json" } });
+    const response = await fetch(`/v1/certificates/${config.tokenId}${query}`, { headers: { Accept: "application/json" } });
     if (response.ok) {
       const view = await response.json();
       if (typeof view.owner === "string" && view.owner.toLowerCase() === recipient.toLowerCase()) return;
@@ -212,7 +218,7 @@ async function relayClaim() {
   const answer = await response.json().catch(() => ({}));
   if (response.status === 202 && typeof answer.txHash === "string") {
     show(fill(m.submitted, { tx: short(answer.txHash) }), "", "submitted");
-    await waitForOwner(recipient);
+    await waitForOwner(recipient, answer.block);
     show(fill(m.claimed, { account: recipient }), "ok", "claimed");
     return;
   }

@@ -5,7 +5,7 @@ import { signTypedMessage } from "../../../../server/chain/eip712.js";
 import { eip712Domain, ethers, item, tokenIdOf } from "../../../contracts/fixtures.js";
 import { buildIssuerStack } from "./issuer-stack.js";
 import type { IssuerStack } from "./issuer-stack.js";
-import { postJson } from "../../api/stack.js";
+import { getJson, postJson } from "../../api/stack.js";
 
 interface Problem {
   type: string;
@@ -66,7 +66,7 @@ describe("POST /v1/claims (the claim relay)", function () {
 
   describe("when the claim is valid", function () {
     let claim: SignedClaim;
-    let answer: { status: number; body: { txHash: string; index: { block: number } } };
+    let answer: { status: number; body: { txHash: string; block: number | null; index: { block: number } } };
 
     before(async function () {
       claim = await sign(tokens[0], codes[0], stack.alice.address);
@@ -74,20 +74,74 @@ describe("POST /v1/claims (the claim relay)", function () {
       answer = await relay(claim);
     });
 
-    it("answers 202 with the transaction hash and the index's freshness", function () {
+    it("answers 202 with the transaction hash, the block it was mined in and the index's freshness", async function () {
       expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
       expect(answer.body.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      const receipt = await ethers.provider.getTransactionReceipt(answer.body.txHash);
+      expect(answer.body.block).to.equal(receipt?.blockNumber);
       expect(answer.body.index.block).to.be.a("number");
     });
 
-    it("sends claimWithCode from the brand's issuer key, and the recipient owns the certificate once indexed", async function () {
+    it("sends claimWithCode from the brand's issuer key", async function () {
       const receipt = await ethers.provider.waitForTransaction(answer.body.txHash);
       expect(receipt?.status).to.equal(1);
       expect(receipt?.from).to.equal(stack.issuerA.address);
       expect(receipt?.to).to.equal(await stack.certificate.getAddress());
-      await stack.sync();
-      const view = await fetch(`${stack.url}/v1/certificates/${tokens[0].toString()}`).then((r) => r.json() as Promise<{ owner: string }>);
-      expect(view.owner.toLowerCase()).to.equal(stack.alice.address.toLowerCase());
+    });
+
+    describe("when the customer reads the claim back with ?minBlock=<the claim's block>", function () {
+      const certificateUrl = () => `${stack.url}/v1/certificates/${tokens[0].toString()}`;
+      /** The block the verifier's index holds, as its answers name it. */
+      const heldBlock = async () => (await getJson<{ index: { block: number } }>(certificateUrl())).body.index.block;
+
+      it("waits for the index to reach the block, then answers with the new owner", async function () {
+        const claimBlock = answer.body.block!;
+        expect(await heldBlock(), "the index has not seen the claim yet").to.be.below(claimBlock);
+        const started = Date.now();
+        const read = getJson<{ owner: string; index: { block: number } }>(`${certificateUrl()}?minBlock=${claimBlock}`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await stack.sync();
+        const view = await read;
+        expect(view.status).to.equal(200);
+        expect(Date.now() - started, "it waited for the indexer").to.be.at.least(300);
+        expect(view.body.owner.toLowerCase()).to.equal(stack.alice.address.toLowerCase());
+        expect(view.body.index.block).to.be.at.least(claimBlock);
+      });
+
+      it("answers at once when the index already holds the block", async function () {
+        const view = await getJson<{ owner: string }>(`${certificateUrl()}?minBlock=${answer.body.block}`);
+        expect(view.status).to.equal(200);
+        expect(view.body.owner.toLowerCase()).to.equal(stack.alice.address.toLowerCase());
+      });
+
+      it("answers 503 with Retry-After and the block it holds when the index does not reach it within 2 s", async function () {
+        const held = await heldBlock();
+        const started = Date.now();
+        const refused = await getJson<Problem & { index: { block: number } }>(`${certificateUrl()}?minBlock=${held + 1000}`);
+        expect(refused.status).to.equal(503);
+        expect(refused.headers.get("content-type")).to.match(/^application\/problem\+json/);
+        expect(refused.headers.get("retry-after")).to.equal("1");
+        expect(refused.body.index.block).to.equal(held);
+        expect(refused.body.detail).to.include(`block ${held}`).and.to.include(`block ${held + 1000}`);
+        expect(Date.now() - started).to.be.within(1_900, 4_000);
+      });
+
+      for (const bad of ["-1", "1.5", "abc", "0x10", "01", "9999999999999999"]) {
+        it(`refuses ?minBlock=${bad} with a 400 naming the parameter`, async function () {
+          const refused = await getJson<Problem & { errors: { path: string }[] }>(`${certificateUrl()}?minBlock=${encodeURIComponent(bad)}`);
+          expect(refused.status).to.equal(400);
+          expect(refused.body.errors.map((e) => e.path)).to.include("query.minBlock");
+        });
+      }
+
+      it("takes ?minBlock on the provenance and the certificate list too", async function () {
+        const minBlock = answer.body.block!;
+        const provenance = await getJson(`${certificateUrl()}/provenance?minBlock=${minBlock}`);
+        expect(provenance.status).to.equal(200);
+        const list = await getJson<{ items: { tokenId: string }[] }>(`${stack.url}/v1/certificates?owner=${stack.alice.address}&minBlock=${minBlock}`);
+        expect(list.status).to.equal(200);
+        expect(list.body.items.map((item) => item.tokenId)).to.include(tokens[0].toString());
+      });
     });
 
     describe("when the same signed claim is replayed", function () {
