@@ -118,9 +118,15 @@ Conventions (all routes):
   challenge stays open) rather than a false "not the owner". An EIP-1271 wallet's signature, of any length, goes to its
   \`isValidSignature\` as before.
 - \`POST /v1/claims\` relays a claim the customer signed with the claim code (\`{ tokenId, recipient, deadline, signature }\`,
-  as the claim page makes it): simulated first, then sent from the brand's issuer key; 202 \`{ txHash }\`. A claim the contract
-  refuses is 422 \`transaction-refused\` naming its custom error (nothing is sent), one already in flight 409, and a brand this
-  verifier holds no key for 422 \`claim-relay-unavailable\` (hand the signed claim to another relayer).
+  as the claim page makes it): simulated first, then sent from the brand's issuer key; 202 \`{ txHash, block }\` once mined
+  (\`block: null\` if it was not mined within 10 s). A claim the contract refuses is 422 \`transaction-refused\` naming its
+  custom error (nothing is sent), one already in flight 409, and a brand this verifier holds no key for 422
+  \`claim-relay-unavailable\` (hand the signed claim to another relayer).
+- Read your own write: \`GET /v1/certificates/{tokenId}\`, its \`/provenance\`, \`GET /v1/certificates\` and
+  \`GET /v1/brands/{brand}/items/{serial}\` take \`?minBlock=N\` (the claim's \`block\`). Whichever instance or replica answers,
+  it waits up to 2 s for its index to hold block N and then answers (\`index.block\` ≥ N), or answers 503
+  \`dependency-unavailable\` with \`Retry-After: 1\` and the block it does hold in \`index\`: never an older state as current.
+  The claim page reads the new owner this way. A malformed \`minBlock\` is 400.
 - \`GET /v1/events\` streams the index's change feed; resume with \`Last-Event-ID\` (or \`?after=\`). \`index.reorg\` is
   never filtered out by \`?type=\`: with \`rebuild: true\` (the index was rebuilt) or a \`rolledBackTo\` block, what the client
   heard may be gone, so it reads again what it holds. Ids keep increasing across rebuilds; a \`Last-Event-ID\` above the
