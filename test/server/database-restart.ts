@@ -17,7 +17,7 @@ interface Seen {
   contentType: string | null;
   retryAfter: string | null;
   /** The body's `index` freshness (answers and problems both carry it). */
-  index: { block?: unknown } | undefined;
+  index: { block?: unknown; stale?: unknown } | undefined;
   ms: number;
 }
 
@@ -161,6 +161,14 @@ describe("PostgreSQL restarted under load", function () {
       expect(Number(refusal.retryAfter), "Retry-After").to.be.at.least(1);
       expect(refusal.index?.block, "the problem names the block the index holds").to.be.a("number");
     }
+    // What the answer cache still holds is served, marked stale once the indexer's polls fail (one poll interval).
+    const servedFromCache = seen.filter(
+      (s) => s.status === 200 && s.at > crashedAt + 1_000 && s.at < restartedAt,
+    );
+    expect(servedFromCache.length, "cached certificates are still answered").to.be.above(0);
+    expect(servedFromCache.map((s) => s.index?.stale)).to.satisfy((flags: unknown[]) =>
+      flags.every((flag) => flag === true),
+    );
     expect(Math.max(...seen.map((s) => s.ms)), "no request hangs").to.be.below(REQUEST_BOUND_MS);
     expect(
       seen.filter((s) => s.at > crashedAt && s.at < restartedAt).length,
