@@ -653,10 +653,17 @@ describe("customer verification pages (browser)", function () {
         const { tokenId, code } = stack.demo.claimCodes[5];
         const recipient = signers[13].address;
         const page = await open(`/claim/${tokenId}#code=${code}`);
+        const reads: string[] = [];
+        page.on("request", (request) => {
+          if (new URL(request.url()).pathname === `/v1/certificates/${tokenId}`) reads.push(request.url());
+        });
         await page.getByLabel("Recipient address (0x…)").fill(recipient);
         await page.getByRole("button", { name: "Claim", exact: true }).click();
         await page.locator('#claim-result[data-claim-state="claimed"]').waitFor({ timeout: 30_000 });
         expect(await page.locator("#claim-result").innerText()).to.equal(`Done! The certificate now belongs to ${recipient}.`);
+        // The page read its own claim: every read asked for an answer holding the claim's block.
+        expect(reads.length).to.be.above(0);
+        for (const read of reads) expect(new URL(read).searchParams.get("minBlock")).to.match(/^[0-9]+$/);
         await screenshot(page, "claim-relayed");
         const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
         expect(await certificate.ownerOf(tokenId)).to.equal(recipient);
