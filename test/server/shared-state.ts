@@ -120,6 +120,24 @@ describe("two verifiers sharing HALLMARK_DATABASE_URL", function () {
     });
   });
 
+  describe("reading your own write (?minBlock)", function () {
+    it("answers on B, which does not index, once A has indexed the block: B learns it from A's notification", async function () {
+      const moved = await stack.issue("FLEET-0002", stack.alice.address);
+      await stack.sync();
+      const receipt = await (
+        await stack.certificate.connect(stack.alice).transferFrom(stack.alice.address, stack.bob.address, moved)
+      ).wait();
+      const block = receipt!.blockNumber;
+      const read = getJson<Body>(`${verifierB.url}/v1/certificates/${moved.toString()}?minBlock=${block}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await stack.sync(); // A writes the block and notifies; B only reads
+      const view = await read;
+      expect(view.status).to.equal(200);
+      expect(view.body.owner).to.equal(stack.bob.address);
+      expect((view.body.index as { block: number }).block).to.be.at.least(block);
+    });
+  });
+
   describe("issuer API keys", function () {
     it("authenticates on A a key made on B, and refuses it on B once revoked on A", async function () {
       const created = await verifierB.issuer.keys.create({ brandId: 1, scopes: ["events"], label: "fleet" });
