@@ -6,6 +6,9 @@ import { eip712Domain, ethers, item, tokenIdOf } from "../../../contracts/fixtur
 import { buildIssuerStack } from "./issuer-stack.js";
 import type { IssuerStack } from "./issuer-stack.js";
 import { getJson, postJson } from "../../api/stack.js";
+import { ClaimRelay } from "../../../../server/issuer/claim-relay.js";
+import { connectHallmark } from "../../../../server/issuer/contracts.js";
+import { BrandQueue } from "../../../../server/issuer/jobs/brand-queue.js";
 
 interface Problem {
   type: string;
@@ -261,6 +264,30 @@ describe("POST /v1/claims (the claim relay)", function () {
       expect(answer.status).to.equal(422);
       expect(answer.body.type).to.equal("https://hallmark.dev/problems/claim-relay-unavailable");
       expect(await stack.certificate.ownerOf(brand2Token)).to.equal(stack.adminB.address);
+    });
+  });
+
+  describe("when the claim is not mined within the relay's wait", function () {
+    it("answers with the transaction and block null once broadcast, and the claim still lands when mined", async function () {
+      const relayNow = new ClaimRelay({
+        contracts: connectHallmark(stack.deployments, ethers.provider),
+        signerOf: () => stack.issuerA,
+        queue: new BrandQueue(),
+        minedWithinMs: 300,
+      });
+      const claim = await sign(tokens[3], codes[3], stack.bob.address);
+      await ethers.provider.send("evm_setAutomine", [false]);
+      try {
+        const relayed = await relayNow.relay({ ...claim, tokenId: tokens[3], deadline: BigInt(claim.deadline) });
+        expect(relayed.block).to.equal(null);
+        expect(relayed.txHash).to.match(/^0x[0-9a-f]{64}$/);
+        expect(await ethers.provider.getTransactionReceipt(relayed.txHash)).to.equal(null);
+        await ethers.provider.send("evm_mine", []);
+        expect((await ethers.provider.waitForTransaction(relayed.txHash))?.status).to.equal(1);
+        expect(await stack.certificate.ownerOf(tokens[3])).to.equal(stack.bob.address);
+      } finally {
+        await ethers.provider.send("evm_setAutomine", [true]);
+      }
     });
   });
 
