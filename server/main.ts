@@ -22,6 +22,10 @@ import { HttpJsonRpcProvider } from "./chain/http.js";
 import { loadConfig } from "./config.js";
 import type { VerifierConfig } from "./config.js";
 import { Indexer } from "./indexer/Indexer.js";
+import type { WriterLease } from "./indexer/leadership.js";
+import { startIndexerRole } from "./indexer-role.js";
+import { InvalidInputError } from "./errors.js";
+import { DatabaseSetupError } from "./store/postgres/database.js";
 import { createMetadataStore } from "./ipfs/create-metadata-store.js";
 import type { MetadataStore } from "./ipfs/metadata-store.js";
 import type { IndexStore } from "./store/IndexStore.js";
@@ -66,7 +70,8 @@ export interface VerifierHandle {
   app: Express;
   server: Server;
   store: IndexStore;
-  indexer: Indexer;
+  /** The indexer (role `all`); null in an `api` process, which never writes the index. */
+  indexer: Indexer | null;
   metadataStore: MetadataStore;
   chain: CertificateChain;
   deployments: Deployments;
@@ -75,13 +80,19 @@ export interface VerifierHandle {
   close(): Promise<void>;
 }
 
+/**
+ * A verifier that answers: role `all` (it indexes too, the one-machine default) or `api` (it only
+ * reads the index an `indexer` process writes into PostgreSQL). The `indexer` role has its own
+ * composition (startIndexerRole: no public API); startNode picks by role.
+ */
 export async function startVerifier(options: StartVerifierOptions): Promise<VerifierHandle> {
   const { config } = options;
+  if (config.role === "indexer") throw new Error("HALLMARK_ROLE=indexer serves no API: start it with startNode");
   const logger = options.logger ?? pino({ level: config.logLevel, name: "hallmark-verifier" });
   const deployments = options.deployments ?? (await loadDeployments(config.deploymentsFile));
   const provider = options.provider ?? httpProvider(config);
 
-  const store = SqliteIndexStore.open(options.indexLocation ?? config.indexFile);
+  const store = await openIndexStore(config, options.indexLocation);
   const ownsMetadataStore = options.metadataStore === undefined;
   let metadataStore: MetadataStore;
   try {
@@ -91,20 +102,24 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     throw error;
   }
 
-  const indexer = new Indexer({
-    provider,
-    store,
-    deployments,
-    confirmations: config.confirmations,
-    finalityDepth: config.finalityDepth,
-    maxRange: config.logRange,
-    pollIntervalMs: config.pollIntervalMs,
-    logger,
-  });
+  // An api process never writes the index: no indexer, not even an idle one.
+  const indexer =
+    config.role === "api"
+      ? null
+      : new Indexer({
+          provider,
+          store,
+          deployments,
+          confirmations: config.confirmations,
+          finalityDepth: config.finalityDepth,
+          maxRange: config.logRange,
+          pollIntervalMs: config.pollIntervalMs,
+          logger,
+        });
   const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, { timeoutMs: config.rpcTimeoutMs });
   const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
   const freshness = () =>
-    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => indexer.failingSince(), staleAfterMs });
+    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => indexer?.failingSince() ?? null, staleAfterMs });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
   const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
   const v1: V1Dependencies = {
@@ -152,7 +167,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     claimRelay: issuer.relay,
   });
 
-  if (options.startIndexer ?? true) indexer.start();
+  if (options.startIndexer ?? true) indexer?.start();
   const server = createServer(listener);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
@@ -167,7 +182,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     });
   } catch (error) {
     events.close();
-    await indexer.stop();
+    await indexer?.stop();
     await issuer.close();
     store.close();
     if (ownsMetadataStore) await metadataStore.close();
@@ -176,7 +191,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, chainId: deployments.chainId, ipfs: config.ipfs.mode }, "verifier listening");
+  logger.info({ url, role: config.role, chainId: deployments.chainId, ipfs: config.ipfs.mode }, "verifier listening");
   if (config.publicUrl === undefined) logger.warn("HALLMARK_PUBLIC_URL is not set: share links and QR codes use each request's Host header");
 
   let closing: Promise<void> | null = null;
@@ -196,7 +211,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       await drained;
       clearTimeout(timer);
       clearInterval(sweep);
-      await indexer.stop();
+      await indexer?.stop();
       await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
       store.close();
       if (ownsMetadataStore) await metadataStore.close();
@@ -215,6 +230,54 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   return { url, port, app, server, store, indexer, metadataStore, chain, deployments, issuer, close };
 }
 
+/**
+ * The index an answering process reads. sqlite without a database; with one, the PostgreSQL index
+ * store (branch async), read from HALLMARK_DATABASE_READ_URL when set.
+ */
+function openIndexStore(config: VerifierConfig, location?: string): Promise<IndexStore> {
+  if (config.databaseUrl === undefined || config.role === "all") return Promise.resolve(SqliteIndexStore.open(location ?? config.indexFile));
+  throw new DatabaseSetupError("HALLMARK_ROLE=api needs the PostgreSQL index store, which this build does not have yet");
+}
+
+/**
+ * The index a leading `indexer` process writes: sqlite without a database; with one, the
+ * PostgreSQL index store writing through the lease's connection (branch async).
+ */
+function openWriterStore(config: VerifierConfig, lease: WriterLease | null): Promise<IndexStore> {
+  if (lease === null) return Promise.resolve(SqliteIndexStore.open(config.indexFile));
+  throw new DatabaseSetupError("HALLMARK_ROLE=indexer with HALLMARK_DATABASE_URL needs the PostgreSQL index store, which this build does not have yet");
+}
+
+export interface NodeHandle {
+  url: string;
+  role: VerifierConfig["role"];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts what HALLMARK_ROLE asks for, against HALLMARK_RPC_URL and an existing deployment:
+ * `server/main.ts` run alone, and every process of `npm run fleet`.
+ */
+export async function startNode(config: VerifierConfig, options: { logger?: Logger } = {}): Promise<NodeHandle> {
+  const logger = options.logger ?? pino({ level: config.logLevel, name: `hallmark-${config.role}` });
+  if (config.role !== "indexer") {
+    const verifier = await startVerifier({ config, logger });
+    return { url: verifier.url, role: config.role, close: () => verifier.close() };
+  }
+  const indexerRole = await startIndexerRole({
+    config,
+    logger,
+    provider: httpProvider(config),
+    deployments: await loadDeployments(config.deploymentsFile),
+    openStore: (lease) => openWriterStore(config, lease),
+  });
+  exitOnSignals([{ name: "indexer", run: () => indexerRole.close() }], {
+    timeoutMs: 20_000,
+    log: { info: (message) => logger.info(message), error: (message, error) => logger.error({ err: error }, message) },
+  });
+  return { url: indexerRole.url, role: "indexer", close: () => indexerRole.close() };
+}
+
 /** ethers over the same EIP-1193 chain, for the issuer's signers (no call cache: nonces must be fresh). */
 function ethersProviderOf(provider: Eip1193, chainId: number, pollingInterval: number): BrowserProvider {
   const eip1193 = { request: (args: { method: string; params?: unknown[] | Record<string, unknown> }) => provider.request({ method: args.method, params: args.params as unknown[] | undefined }) };
@@ -228,7 +291,16 @@ function httpProvider(config: VerifierConfig): Eip1193 {
   return new HttpJsonRpcProvider(config.rpcUrl, { timeoutMs: config.rpcTimeoutMs });
 }
 
-// `tsx server/main.ts`: the verifier alone, against HALLMARK_RPC_URL and an existing deployment.
+// `tsx server/main.ts`: one process of the role HALLMARK_ROLE names, against HALLMARK_RPC_URL and an existing deployment.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await startVerifier({ config: loadConfig() });
+  try {
+    await startNode(loadConfig());
+  } catch (error) {
+    // A configuration or database the operator must fix: the message names it, a stack adds nothing.
+    if (error instanceof InvalidInputError || error instanceof DatabaseSetupError) {
+      console.error(`hallmark: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
 }

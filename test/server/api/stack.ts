@@ -99,7 +99,7 @@ export async function buildStack(options: { challengeTtlMs?: number; provider?: 
   /** Lets the indexer catch up with the chain. */
   async function sync(): Promise<void> {
     for (let i = 0; i < 5; i++) {
-      const result = await verifier.indexer.runOnce();
+      const result = await verifier.indexer!.runOnce();
       if (result.toBlock >= result.headBlock) return;
     }
   }
