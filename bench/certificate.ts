@@ -1,5 +1,5 @@
 import { ethers as ethersLib } from "ethers";
-import type { TypedDataDomain } from "ethers";
+import { certificateDomain, signTypedMessage } from "../server/chain/eip712.js";
 import { BASELINE, BATCH_SIZES, type BenchContext } from "./lib/context.js";
 import { type GasTable, gasOf, perItem } from "./lib/gas-table.js";
 import { pieceDocuments, type PieceDocument } from "./lib/metadata.js";
@@ -15,24 +15,6 @@ const ROLE = {
   REPAIRER: ethersLib.id("hallmark.role.REPAIRER"),
 } as const;
 const PROVENANCE_REPAIR = 2;
-
-const CLAIM_TYPES = {
-  Claim: [
-    { name: "tokenId", type: "uint256" },
-    { name: "recipient", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-const CHIP_CLAIM_TYPES = {
-  ChipClaim: [
-    { name: "tokenId", type: "uint256" },
-    { name: "recipient", type: "address" },
-    { name: "blockNumber", type: "uint256" },
-    { name: "blockHash", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-  ],
-};
 
 interface CertificateInput {
   serialHash: string;
@@ -148,12 +130,7 @@ export async function benchCertificate({ ethers, table }: BenchContext): Promise
   );
 
   const domainFields = await certificate.eip712Domain();
-  const domain: TypedDataDomain = {
-    name: domainFields.name,
-    version: domainFields.version,
-    chainId: domainFields.chainId,
-    verifyingContract: domainFields.verifyingContract,
-  };
+  const domain = certificateDomain(domainFields.chainId, domainFields.verifyingContract);
 
   // --- claim by code: the vault sets a one-time key, the code's holder signs a Claim naming the recipient.
   const codeTokenId = await tokenIdOf(plain[0]);
@@ -165,7 +142,7 @@ export async function benchCertificate({ ethers, table }: BenchContext): Promise
   );
   const [, claimNonce] = await certificate.claimStateOf(codeTokenId);
   const deadline = CLAIM_DEADLINE;
-  const claimSignature = await code.signTypedData(domain, CLAIM_TYPES, {
+  const claimSignature = await signTypedMessage(code, "Claim", domain, {
     tokenId: codeTokenId,
     recipient: bob.address,
     nonce: claimNonce,
@@ -185,7 +162,7 @@ export async function benchCertificate({ ethers, table }: BenchContext): Promise
   const [, chipNonce] = await certificate.chipOf(chipTokenId);
   const recent = await ethers.provider.getBlock("latest");
   if (recent === null || recent.hash === null) throw new Error("no latest block");
-  const chipSignature = await chip.signTypedData(domain, CHIP_CLAIM_TYPES, {
+  const chipSignature = await signTypedMessage(chip, "ChipClaim", domain, {
     tokenId: chipTokenId,
     recipient: carol.address,
     blockNumber: recent.number,

@@ -1,5 +1,5 @@
 import { ethers as ethersLib } from "ethers";
-import type { TypedDataDomain } from "ethers";
+import { certificateDomain, garmentsDomain, signTypedMessage } from "../server/chain/eip712.js";
 import { buildTwinCollection } from "../server/issuer/twinCollection.js";
 import type { BenchContext } from "./lib/context.js";
 import { gasOf } from "./lib/gas-table.js";
@@ -15,24 +15,6 @@ const TWIN_OPERATION = "claimTwin (certificate owner, new holder)";
 const TWIN_AFTER_CODE_OPERATION = "claimTwin of a certificate claimed with a code (owner, new holder)";
 
 const ISSUER_ROLE = ethersLib.id("hallmark.role.ISSUER");
-const CLAIM_TYPES = {
-  Claim: [
-    { name: "tokenId", type: "uint256" },
-    { name: "recipient", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-const VOUCHER_TYPES = {
-  Voucher: [
-    { name: "designId", type: "uint256" },
-    { name: "buyer", type: "address" },
-    { name: "amount", type: "uint32" },
-    { name: "price", type: "uint256" },
-    { name: "deadline", type: "uint64" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
 /** 2100-01-01: fixed, so calldata (and so gas) is the same from run to run. */
 const DEADLINE = 4_102_444_800n;
 const PRICE = ethersLib.parseEther("0.1");
@@ -157,12 +139,7 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
 
   // --- vouchers: the brand signs off-chain, the buyer redeems and pays.
   const chainId = (await ethers.provider.getNetwork()).chainId;
-  const domain: TypedDataDomain = {
-    name: "Hallmark Garments",
-    version: "1",
-    chainId,
-    verifyingContract: await garments.getAddress(),
-  };
+  const domain = garmentsDomain(chainId, await garments.getAddress());
   const redeem = async (buyer: (typeof signers)[number], amount: number, nonce: string): Promise<bigint> => {
     const voucher = {
       designId,
@@ -172,7 +149,7 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
       deadline: DEADLINE,
       nonce: ethersLib.id(nonce),
     };
-    const signature = await issuer.signTypedData(domain, VOUCHER_TYPES, voucher);
+    const signature = await signTypedMessage(issuer, "Voucher", domain, voucher);
     return gasOf(garments.connect(buyer).redeemVoucher(voucher, issuer.address, signature, { value: PRICE }));
   };
   await redeem(warmBuyer, 1, "warm-up"); // the brand's proceeds slot becomes non-zero
@@ -217,14 +194,10 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
     }),
   );
   const claimedId = await certificate.tokenIdOf(brandId, claimedSerial);
-  const claimSignature = await claimCode.signTypedData(
-    {
-      name: "Hallmark Certificate",
-      version: "1",
-      chainId,
-      verifyingContract: await certificate.getAddress(),
-    },
-    CLAIM_TYPES,
+  const claimSignature = await signTypedMessage(
+    claimCode,
+    "Claim",
+    certificateDomain(chainId, await certificate.getAddress()),
     { tokenId: claimedId, recipient: codeClaimer.address, nonce: 0n, deadline: DEADLINE },
   );
   await gasOf(

@@ -1,7 +1,7 @@
 /**
  * The one error taxonomy of the Hallmark server. Every failure a caller can see is a
  * HallmarkError with a stable `type` slug; the API maps each class to an HTTP status and an
- * RFC 9457 problem document in a single place (server/api/problem.ts). Messages are short and
+ * RFC 9457 problem document in a single place (server/http/problem.ts). Messages are short and
  * safe to show: internal details stay in `cause`, which is logged but never sent.
  */
 export interface HallmarkErrorOptions {
@@ -101,6 +101,15 @@ export class IntegrityError extends HallmarkError {
 export class UnprocessableError extends HallmarkError {
   readonly type: string = "unprocessable";
   readonly retryable = false;
+}
+
+/**
+ * An outside system answered, but not as it must (a chain node's unexpected JSON-RPC error): the
+ * upstream is at fault, not the request. Subclasses narrow the type.
+ */
+export class UpstreamError extends HallmarkError {
+  readonly type: string = "upstream-error";
+  readonly retryable: boolean = false;
 }
 
 /** Something time-limited (an ownership or chip challenge) has expired. */

@@ -11,7 +11,7 @@ import type { Express } from "express";
 import { BrowserProvider, Network } from "ethers";
 import { pino } from "pino";
 import type { Logger } from "pino";
-import { createVerifierHttp } from "./api/app.js";
+import { createVerifierHttp } from "./app.js";
 import { EventStreams } from "./api/routes/events.js";
 import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
 import { CertificateChain } from "./chain/contracts.js";

@@ -5,6 +5,7 @@
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { ethers as ethersLib, Wallet } from "ethers";
+import { garmentsDomain, signTypedMessage } from "../../server/chain/eip712.js";
 import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
 import { buildTwinCollection } from "../../server/issuer/twinCollection.js";
 import type {
@@ -221,23 +222,8 @@ export async function seedDemo(
     deadline: BigInt(Math.floor(Date.now() / 1000) + 7 * 24 * 3600),
     nonce: ethersLib.id("demo-voucher-1"),
   };
-  const domain = {
-    name: "Hallmark Garments",
-    version: "1",
-    chainId: (await ethers.provider.getNetwork()).chainId,
-    verifyingContract: await garments.getAddress(),
-  };
-  const types = {
-    Voucher: [
-      { name: "designId", type: "uint256" },
-      { name: "buyer", type: "address" },
-      { name: "amount", type: "uint32" },
-      { name: "price", type: "uint256" },
-      { name: "deadline", type: "uint64" },
-      { name: "nonce", type: "bytes32" },
-    ],
-  };
-  const signature = await issuerA.signTypedData(domain, types, voucher);
+  const domain = garmentsDomain((await ethers.provider.getNetwork()).chainId, await garments.getAddress());
+  const signature = await signTypedMessage(issuerA, "Voucher", domain, voucher);
   await send(
     garments.connect(bob).redeemVoucher(voucher, issuerA.address, signature, { value: voucher.price }),
   );

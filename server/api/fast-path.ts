@@ -2,8 +2,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { IndexFreshness } from "../verification/freshness.js";
 import type { AnswerCache } from "./answer-cache.js";
 import { answerBytes } from "./answer-cache.js";
-import type { TokenBuckets } from "./middleware/rate-limit.js";
-import { CORS_HEADERS, SECURITY_HEADERS } from "./middleware/security-headers.js";
+import type { TokenBuckets } from "../http/rate-limit.js";
+import { CORS_HEADERS, SECURITY_HEADERS } from "../http/security-headers.js";
 
 /**
  * The two answers a verifier gives most (a certificate, its history), served straight from the

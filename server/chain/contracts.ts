@@ -48,6 +48,8 @@ export interface CertificateChainReader {
   statusOf(tokenId: bigint, block?: BlockTag): Promise<CertificateStatusCode | null>;
   chipOf(tokenId: bigint, block?: BlockTag): Promise<{ chip: string | null; nonce: bigint }>;
   verifyOwnership(tokenId: bigint, challenge: string, signature: string, block?: BlockTag): Promise<boolean>;
+  /** Whether `address` holds code (a contract account, or an EIP-7702 delegated one): its signatures go to EIP-1271. */
+  hasCode(address: string, block?: BlockTag): Promise<boolean>;
   /** Unix ms of the last failed call when it is more recent than the last successful one, else null. */
   failingSince(): number | null;
 }
@@ -117,6 +119,16 @@ export class CertificateChain implements CertificateChainReader {
       if (error instanceof ContractRevert) return false;
       throw error;
     }
+  }
+
+  async hasCode(address: string, block: BlockTag = "latest"): Promise<boolean> {
+    const code = await this.rpc("eth_getCode", [
+      getAddress(address),
+      block === "latest" ? "latest" : toBeHex(block),
+    ]);
+    if (typeof code !== "string" || !isHexString(code))
+      throw this.unavailable("eth_getCode answered a non-hex result");
+    return code !== "0x";
   }
 
   private async call(

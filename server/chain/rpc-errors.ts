@@ -1,4 +1,4 @@
-import { DependencyUnavailableError, HallmarkError } from "../errors.js";
+import { DependencyUnavailableError, HallmarkError, UpstreamError } from "../errors.js";
 import type { HallmarkErrorOptions } from "../errors.js";
 
 /**
@@ -6,9 +6,8 @@ import type { HallmarkErrorOptions } from "../errors.js";
  * Not a transport failure: retrying the same request will not help, except when `code` says
  * the provider is rate limiting (see isRateLimit).
  */
-export class JsonRpcError extends HallmarkError {
-  readonly type = "rpc-error";
-  readonly retryable = false;
+export class JsonRpcError extends UpstreamError {
+  override readonly type = "rpc-error";
   constructor(
     message: string,
     readonly code: number,

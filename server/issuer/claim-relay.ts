@@ -1,6 +1,7 @@
 import type { Signer } from "ethers";
 import type { Logger } from "pino";
 import { ConflictError, HallmarkError, DependencyUnavailableError, NotFoundError, UnprocessableError } from "../errors.js";
+import { requireKeySignatureForm } from "../chain/signature-form.js";
 import type { HallmarkContracts } from "./contracts.js";
 import { TransactionRefusedError } from "./errors.js";
 import type { BrandQueue } from "./jobs/brand-queue.js";
@@ -57,6 +58,8 @@ export class ClaimRelay {
   /** Simulates, then sends claimWithCode; resolves once the transaction is broadcast. */
   async relay(claim: ClaimToRelay): Promise<RelayedClaim> {
     const { tokenId } = claim;
+    // The claim key is a key: a compact signature would only be simulated into a revert.
+    requireKeySignatureForm(claim.signature);
     await this.requireCertificate(tokenId);
     const brandId = brandOfToken(tokenId);
     const signer = this.brandSigner(brandId);

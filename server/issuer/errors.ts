@@ -1,4 +1,4 @@
-import { HallmarkError } from "../errors.js";
+import { UnprocessableError } from "../errors.js";
 import type { HallmarkErrorOptions } from "../errors.js";
 
 /** One problem in one manifest row, located by row (1-based, header excluded), line and field. */
@@ -13,9 +13,8 @@ export interface ManifestProblem {
 }
 
 /** A manifest that cannot be minted: every problem of every row, found before anything was sent. */
-export class ManifestError extends HallmarkError {
-  readonly type = "invalid-manifest";
-  readonly retryable = false;
+export class ManifestError extends UnprocessableError {
+  override readonly type = "invalid-manifest";
 
   constructor(
     readonly problems: readonly ManifestProblem[],
@@ -29,15 +28,13 @@ export class ManifestError extends HallmarkError {
 }
 
 /** The signer cannot act: wrong keystore password, missing role, chain mismatch. */
-export class SignerError extends HallmarkError {
-  readonly type = "signer";
-  readonly retryable = false;
+export class SignerError extends UnprocessableError {
+  override readonly type = "signer";
 }
 
 /** A transaction the chain refused, with the contract's custom error when it could be decoded. */
-export class TransactionRefusedError extends HallmarkError {
-  readonly type = "transaction-refused";
-  readonly retryable = false;
+export class TransactionRefusedError extends UnprocessableError {
+  override readonly type = "transaction-refused";
 
   constructor(
     message: string,

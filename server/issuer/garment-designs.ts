@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { getAddress, hexlify, ZeroAddress } from "ethers";
 import type { Signer } from "ethers";
 import { z } from "zod";
+import { garmentsDomain, signTypedMessage } from "../chain/eip712.js";
 import { InvalidDocumentError } from "../errors.js";
 import type { MetadataStore } from "../ipfs/metadata-store.js";
 import { encodeDocument, publishDocument } from "../metadata/metadata-document.js";
@@ -78,17 +79,6 @@ export async function createGarmentDesign(options: {
   return { designId, metadataDigest: encoded.digest, metadataCid: encoded.cid.toString(), twinCollectionRoot, outcome };
 }
 
-export const VOUCHER_TYPES = {
-  Voucher: [
-    { name: "designId", type: "uint256" },
-    { name: "buyer", type: "address" },
-    { name: "amount", type: "uint32" },
-    { name: "price", type: "uint256" },
-    { name: "deadline", type: "uint64" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
-
 export interface SignedVoucher {
   voucher: { designId: string; buyer: string; amount: number; price: string; deadline: string; nonce: string };
   signer: string;
@@ -97,7 +87,7 @@ export interface SignedVoucher {
   chainId: string;
 }
 
-/** Signs a voucher (EIP-712, domain "Hallmark Garments"/"1") for `buyer`, or for anyone when buyer is the zero address. */
+/** Signs a voucher (EIP-712 Voucher in the garments contract's domain) for `buyer`, or for anyone when buyer is the zero address. */
 export async function signGarmentVoucher(options: {
   contracts: HallmarkContracts;
   signer: Signer;
@@ -119,8 +109,7 @@ export async function signGarmentVoucher(options: {
     deadline: options.deadline,
     nonce: options.nonce ?? hexlify(randomBytes(32)),
   };
-  const domain = { name: "Hallmark Garments", version: "1", chainId, verifyingContract: contract };
-  const signature = await options.signer.signTypedData(domain, VOUCHER_TYPES, voucher);
+  const signature = await signTypedMessage(options.signer, "Voucher", garmentsDomain(chainId, contract), voucher);
   return {
     voucher: {
       designId: voucher.designId.toString(),

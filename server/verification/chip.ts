@@ -1,6 +1,7 @@
 import { getAddress, Signature, verifyMessage } from "ethers";
 import { DependencyUnavailableError, InvalidInputError, NotFoundError } from "../errors.js";
 import type { CertificateChainReader } from "../chain/contracts.js";
+import { requireKeySignatureForm } from "../chain/signature-form.js";
 import type { IndexReader } from "../store/IndexStore.js";
 import type { ChallengeStore } from "./challenge-store.js";
 import type { ChainIdentity } from "./context.js";
@@ -88,9 +89,11 @@ export async function verifyChipProof(
   if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
     throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
   }
+  // A chip is a key: the 65-byte form only, as the contract's claimWithChip takes it.
+  requireKeySignatureForm(proof.signature);
   let signer: string;
   try {
-    Signature.from(proof.signature); // 65-byte r‖s‖v (or 64-byte EIP-2098) only: a chip is an EOA key.
+    Signature.from(proof.signature);
     signer = verifyMessage(peeked.payload.message, proof.signature);
   } catch (cause) {
     throw new InvalidInputError("signature is not a valid secp256k1 signature", { cause });

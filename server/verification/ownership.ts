@@ -4,29 +4,18 @@ import type { IndexReader } from "../store/IndexStore.js";
 import type { ChallengeStore } from "./challenge-store.js";
 import type { ChainIdentity } from "./context.js";
 import type { CertificateChainReader } from "../chain/contracts.js";
+import { certificateDomain, EIP712_DOMAIN_TYPE, OWNERSHIP_PROOF_TYPES } from "../chain/eip712.js";
+import type { CertificateDomain } from "../chain/eip712.js";
+import { CompactSignatureError, requireAccountSignatureForm } from "../chain/signature-form.js";
 import { ForeignChallengeError } from "./proof-errors.js";
 
 /**
  * Ownership proof: the owner signs an EIP-712 OwnershipProof(tokenId, owner, challenge) with the
  * domain of the certificate contract, and the contract's own `verifyOwnership` view decides at
  * the chain head (EOA signatures and EIP-1271 smart wallets alike). The server only issues
- * single-use challenges and asks the chain.
+ * single-use challenges and asks the chain, after refusing the signature forms the contract
+ * would refuse (server/chain/signature-form.ts).
  */
-export const OWNERSHIP_PROOF_TYPES = {
-  OwnershipProof: [
-    { name: "tokenId", type: "uint256" },
-    { name: "owner", type: "address" },
-    { name: "challenge", type: "bytes32" },
-  ],
-} as const;
-
-const EIP712_DOMAIN_TYPE = [
-  { name: "name", type: "string" },
-  { name: "version", type: "string" },
-  { name: "chainId", type: "uint256" },
-  { name: "verifyingContract", type: "address" },
-] as const;
-
 export interface OwnershipChallengePayload {
   tokenId: string;
 }
@@ -39,7 +28,7 @@ export interface OwnershipChallengeView {
   typedData: {
     types: { EIP712Domain: typeof EIP712_DOMAIN_TYPE } & typeof OWNERSHIP_PROOF_TYPES;
     primaryType: "OwnershipProof";
-    domain: { name: "Hallmark Certificate"; version: "1"; chainId: number; verifyingContract: string };
+    domain: CertificateDomain<number>;
     /** `owner` is the owner the index knows; the signer puts its own address (the proof is checked against the owner at the head). */
     message: { tokenId: string; owner: string; challenge: string };
   };
@@ -52,7 +41,7 @@ function typedDataOf(identity: ChainIdentity, tokenId: string, owner: string, ch
   return {
     types: { EIP712Domain: EIP712_DOMAIN_TYPE, ...OWNERSHIP_PROOF_TYPES },
     primaryType: "OwnershipProof",
-    domain: { name: "Hallmark Certificate", version: "1", chainId: identity.chainId, verifyingContract: identity.certificateAddress },
+    domain: certificateDomain(identity.chainId, identity.certificateAddress),
     message: { tokenId, owner, challenge: challengeId },
   };
 }
@@ -100,12 +89,14 @@ export async function verifyOwnershipProof(
     // One block for both reads: the owner named is the one the signature was checked against.
     const block = await chain.headBlock();
     const address = await chain.ownerOf(tokenId, block);
+    if (address !== null) await requireAccountSignatureForm(proof.signature, () => chain.hasCode(address, block));
     const valid = address !== null && (await chain.verifyOwnership(tokenId, challenge.id, proof.signature, block));
     const result: OwnershipProofResult = { tokenId: challenge.payload.tokenId, owner: valid, address, block };
     challenges.consume(challenge.id, result);
     return result;
   } catch (error) {
-    if (error instanceof DependencyUnavailableError) challenges.release(challenge.id);
+    // Nothing was decided: the challenge stays open for a retry (the 65-byte form, or once the chain answers).
+    if (error instanceof DependencyUnavailableError || error instanceof CompactSignatureError) challenges.release(challenge.id);
     else challenges.consume(challenge.id);
     throw error;
   }

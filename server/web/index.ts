@@ -3,17 +3,20 @@ import { fileURLToPath } from "node:url";
 import express, { Router } from "express";
 import type { NextFunction, Request, Response } from "express";
 import { z } from "zod";
-import { BrandId, parseInput, ProveQrRequest, Serial } from "../api/routes/schemas.js";
-import type { V1Dependencies } from "../api/routes/v1-dependencies.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
+import { parseInput } from "../http/input.js";
 import { MAX_PAGE_LIMIT } from "../store/IndexStore.js";
 import { designView } from "../verification/catalogue.js";
 import { resolveCertificate } from "../verification/certificate.js";
 import type { CertificateView } from "../verification/certificate.js";
 import type { VerifiedMetadata } from "../verification/committed-document.js";
 import { verifiedDocument } from "../verification/committed-document.js";
+import type { VerifierContext } from "../verification/context.js";
+import type { IndexFreshness } from "../verification/freshness.js";
+import { BrandId, Serial } from "../verification/id-schemas.js";
 import { parseUint256 } from "../verification/ids.js";
 import { ownershipChallengeState } from "../verification/ownership.js";
+import type { OwnershipChallenges } from "../verification/ownership.js";
 import type { ProvenanceEventView } from "../verification/provenance.js";
 import { provenanceOf } from "../verification/provenance.js";
 import { tokenIdOfSerial } from "../verification/serial.js";
@@ -24,14 +27,23 @@ import { renderClaimPage } from "./pages/claim.js";
 import { renderGarmentPage } from "./pages/garment.js";
 import { renderProvePage, renderUnknownPage, renderVerifyPage } from "./pages/verify.js";
 import { qrSvg } from "./qr.js";
+import { ProveQrRequest } from "./schemas.js";
 import { GARMENT_CSP, sendPage } from "./send-page.js";
 
 export { ChainClaimStateReader } from "./claim-state.js";
 export type { ClaimState, ClaimStateReader } from "./claim-state.js";
 
+/** The verifier's parts the pages read: the same objects the /v1 routes answer from (server/app.ts hands them over). */
+export interface VerifierSources {
+  verifier: VerifierContext;
+  ownershipChallenges: OwnershipChallenges;
+  brandSalts: ReadonlyMap<number, string>;
+  freshness: () => IndexFreshness;
+}
+
 /** What the customer pages need: the verifier's domain (the same functions as /v1) and fresh claim state. */
 export interface WebDependencies {
-  v1: V1Dependencies;
+  v1: VerifierSources;
   /** claimStateOf at the head, for the claim screen's nonce and key. */
   claims: ClaimStateReader;
   /**
@@ -73,7 +85,7 @@ function originOf(request: Request, publicUrl: string | undefined): string {
   return `${request.protocol}://${request.get("host") ?? "localhost"}`;
 }
 
-function allProvenance(deps: V1Dependencies, tokenId: bigint): ProvenanceEventView[] {
+function allProvenance(deps: VerifierSources, tokenId: bigint): ProvenanceEventView[] {
   const items: ProvenanceEventView[] = [];
   let cursor: string | undefined;
   do {

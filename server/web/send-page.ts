@@ -32,11 +32,6 @@ export function sendPage(response: Response, markup: string, status = 200, csp =
   response.type("text/html; charset=utf-8").send(markup);
 }
 
-/** Whether the client would rather read a page than JSON (a browser following a printed QR code). */
-export function prefersHtml(request: Request): boolean {
-  return request.accepts(["application/json", "text/html"]) === "text/html";
-}
-
 /** The Unknown verdict page, in the reader's language: what a browser gets for a link nobody issued. */
 export function sendUnknownPage(request: Request, response: Response, status: 400 | 404, message?: string): void {
   const t = pickLocale(request);

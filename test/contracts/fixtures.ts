@@ -2,6 +2,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import type { BaseContract, ContractTransactionResponse, Signer, TypedDataDomain } from "ethers";
 import { ethers as ethersLib } from "ethers";
 import { network } from "hardhat";
+import { certificateDomain, garmentsDomain as garmentsDomainAt, VOUCHER_TYPES } from "../../server/chain/eip712.js";
+import type { CertificateDomain, GarmentsDomain } from "../../server/chain/eip712.js";
 
 /** One connection per test process; state isolation comes from loadFixture. */
 export const connection = await network.create();
@@ -98,43 +100,13 @@ export async function deployWithCertificate() {
   return { ...fx, input, tokenId };
 }
 
-export async function eip712Domain(contract: BaseContract): Promise<TypedDataDomain> {
+export async function eip712Domain(contract: BaseContract): Promise<CertificateDomain<bigint>> {
   const { chainId } = await ethers.provider.getNetwork();
-  return { name: "Hallmark Certificate", version: "1", chainId, verifyingContract: await contract.getAddress() };
+  return certificateDomain(chainId, await contract.getAddress());
 }
 
-export const CLAIM_TYPES = {
-  Claim: [
-    { name: "tokenId", type: "uint256" },
-    { name: "recipient", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-export const CHIP_CLAIM_TYPES = {
-  ChipClaim: [
-    { name: "tokenId", type: "uint256" },
-    { name: "recipient", type: "address" },
-    { name: "blockNumber", type: "uint256" },
-    { name: "blockHash", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-  ],
-};
-export const PERMIT_TYPES = {
-  Permit: [
-    { name: "spender", type: "address" },
-    { name: "tokenId", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-export const OWNERSHIP_PROOF_TYPES = {
-  OwnershipProof: [
-    { name: "tokenId", type: "uint256" },
-    { name: "owner", type: "address" },
-    { name: "challenge", type: "bytes32" },
-  ],
-};
+// The signed types are the server's one definition (server/chain/eip712.ts), which these tests sign with.
+export { CHIP_CLAIM_TYPES, CLAIM_TYPES, OWNERSHIP_PROOF_TYPES, PERMIT_TYPES, VOUCHER_TYPES } from "../../server/chain/eip712.js";
 
 export async function signTyped(
   signer: Signer,
@@ -201,24 +173,8 @@ export interface Voucher {
   nonce: string;
 }
 
-export const VOUCHER_TYPES = {
-  Voucher: [
-    { name: "designId", type: "uint256" },
-    { name: "buyer", type: "address" },
-    { name: "amount", type: "uint32" },
-    { name: "price", type: "uint256" },
-    { name: "deadline", type: "uint64" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
-
-export async function garmentsDomain(contract: BaseContract, chainId?: bigint): Promise<TypedDataDomain> {
-  return {
-    name: "Hallmark Garments",
-    version: "1",
-    chainId: chainId ?? (await ethers.provider.getNetwork()).chainId,
-    verifyingContract: await contract.getAddress(),
-  };
+export async function garmentsDomain(contract: BaseContract, chainId?: bigint): Promise<GarmentsDomain<bigint>> {
+  return garmentsDomainAt(chainId ?? (await ethers.provider.getNetwork()).chainId, await contract.getAddress());
 }
 
 /**

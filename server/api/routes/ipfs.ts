@@ -6,8 +6,8 @@ import { InvalidInputError } from "../../errors.js";
 import { parseCid } from "../../ipfs/cid.js";
 import { normaliseContentPath } from "../../ipfs/content-path.js";
 import type { MetadataReader } from "../../ipfs/metadata-store.js";
-import { contentTypeFor } from "../content-type.js";
-import { sendProblem } from "../problem.js";
+import { contentTypeFor } from "../../http/content-type.js";
+import { sendProblem } from "../../http/problem.js";
 
 export interface IpfsRouteOptions {
   reader: MetadataReader;

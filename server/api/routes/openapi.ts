@@ -1,12 +1,12 @@
 import { Router } from "express";
-import { buildOpenApiDocument } from "../openapi.js";
 
-export function openApiRouter(): Router {
+/** `GET /openapi.json`: the document of every route group served, assembled by the composition (server/app.ts). */
+export function openApiRouter(document: object): Router {
   const router = Router();
-  const document = JSON.stringify(buildOpenApiDocument());
+  const body = JSON.stringify(document);
   router.get("/openapi.json", (_request, response) => {
     response.setHeader("Cache-Control", "public, max-age=300");
-    response.type("application/json").send(document);
+    response.type("application/json").send(body);
   });
   return router;
 }

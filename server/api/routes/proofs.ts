@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { clientKeyOf } from "../client-key.js";
+import { clientKeyOf } from "../../http/client-key.js";
 import { createChipChallenge, verifyChipProof } from "../../verification/chip.js";
 import { createOwnershipChallenge, ownershipChallengeState, verifyOwnershipProof } from "../../verification/ownership.js";
 import { ChallengeParams, ChallengeRequest, parseInput, ProofRequest } from "./schemas.js";

@@ -1,9 +1,9 @@
 import { Router } from "express";
-import type { Request } from "express";
+import type { Request, Response } from "express";
 import { z } from "zod";
 import { InvalidInputError, NotFoundError } from "../../errors.js";
 import { resolveCertificate } from "../../verification/certificate.js";
-import { prefersHtml, sendUnknownPage } from "../../web/send-page.js";
+import { prefersHtml } from "../../http/prefers-html.js";
 import { brandOfGtin, tokenIdOfSerial } from "../../verification/serial.js";
 import { Gtin, parseInput, ResolverQuery, Serial } from "./schemas.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
@@ -13,9 +13,12 @@ import { sendJson } from "./v1-dependencies.js";
  * GS1 Digital Link resolver (`/01/{gtin}/21/{serial}`, what the QR code on a label encodes). The
  * verification page it sends browsers to is server/web's. A browser (Accept: text/html first) gets a 303 to
  * `/v/{tokenId}`, or the Unknown verdict page for a link that names no certificate; an API client gets
- * the certificate JSON, or a problem+json.
+ * the certificate JSON, or a problem+json. The Unknown page is the pages' own: the composition
+ * (server/app.ts) hands its renderer in, so that this API never imports server/web.
  */
-export function resolverRouter(deps: V1Dependencies): Router {
+export type UnknownPageSender = (request: Request, response: Response, status: 400 | 404) => void;
+
+export function resolverRouter(deps: V1Dependencies, sendUnknownPage: UnknownPageSender): Router {
   const { verifier } = deps;
   const router = Router();
 

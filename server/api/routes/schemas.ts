@@ -1,54 +1,17 @@
 import { z } from "zod";
-import { InvalidInputError } from "../../errors.js";
+import { Bytes32 } from "../../http/schemas.js";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "../../store/IndexStore.js";
 import { parseGtin } from "../../verification/gs1.js";
-import { parseAddress, parseUint256, UINT32_MAX } from "../../verification/ids.js";
+import { Address, BrandId, TokenId } from "../../verification/id-schemas.js";
 
 /**
  * The edge of the API: every path parameter, query and body is parsed here, before any domain
- * function sees it. Malformed input is a 400 problem listing each offending field.
+ * function sees it. Malformed input is a 400 problem listing each offending field. The shared pieces
+ * (parseInput, the identifiers) are re-exported so that a route takes its input from one place.
  */
-
-export const TokenId = z
-  .string()
-  .describe("uint256 token id, decimal (canonical) or 0x-hex")
-  .transform((text, context) => {
-    const value = parseUint256(text);
-    if (value === null) {
-      context.addIssue({ code: "custom", message: "expected a uint256 token id (decimal or 0x-hex)" });
-      return z.NEVER;
-    }
-    return value;
-  });
-
-export const DesignId = TokenId.describe("uint256 design id");
-
-export const BrandId = z
-  .string()
-  .regex(/^[1-9][0-9]{0,9}$/, "expected a brand id (a positive integer)")
-  .transform(Number)
-  .refine((value) => value <= UINT32_MAX, "brand id above 2^32-1")
-  .describe("brand id (uint32, from 1)");
-
-export const Address = z
-  .string()
-  .describe("0x address; mixed case must be a valid EIP-55 checksum")
-  .transform((text, context) => {
-    const address = parseAddress(text);
-    if (address === null) {
-      context.addIssue({ code: "custom", message: "expected a 0x address (40 hex digits, valid checksum when mixed case)" });
-      return z.NEVER;
-    }
-    return address;
-  });
-
-/** Printable, no control characters, as printed on a label. */
-export const Serial = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\x20-\x7e\u00a0-\uffff]+$/u, "serial has control characters")
-  .describe("serial as printed on the piece");
+export { parseInput } from "../../http/input.js";
+export { Bytes32 } from "../../http/schemas.js";
+export { Address, BrandId, DesignId, Serial, TokenId } from "../../verification/id-schemas.js";
 
 export const Gtin = z
   .string()
@@ -62,9 +25,10 @@ export const Gtin = z
     return gtin;
   });
 
-export const Bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 0x-prefixed bytes32").transform((s) => s.toLowerCase());
-
-/** Signatures: 65-byte ECDSA, or longer for EIP-1271 wallets (bounded). */
+/**
+ * Signatures: 65-byte ECDSA from a key, or any form an EIP-1271 wallet takes (bounded). A key's
+ * 64-byte compact form passes here and gets its own 400 (server/chain/signature-form.ts).
+ */
 export const Signature = z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,2048}$/, "expected a 0x-hex signature (64 to 2048 bytes)");
 
 export const Cursor = z.string().min(1).max(512).describe("opaque cursor from a previous page's nextCursor");
@@ -93,26 +57,11 @@ export const ChallengeRequest = z.strictObject({ tokenId: TokenId });
 /** A challenge's id in a path: the bytes32 the challenge answer named (the capability to watch it). */
 export const ChallengeParams = z.object({ challengeId: Bytes32.describe("challengeId from POST /v1/ownership/challenges") });
 
-/** The verification page asks for the QR code of its prove link with the id in the body, not the URL (logs). */
-export const ProveQrRequest = z.strictObject({ challengeId: Bytes32 });
-
 export const ProofRequest = z.strictObject({
   challengeId: Bytes32,
   signature: Signature,
   /** Optional: when given it must be the token the challenge was issued for. */
   tokenId: TokenId.optional(),
-});
-
-/** A signed Claim for the relay (POST /v1/claims): the fields of claimWithCode, as the claim page signs them. */
-export const ClaimRelayRequest = z.strictObject({
-  tokenId: TokenId,
-  recipient: Address.describe("the address the signature names; the contract checks it"),
-  deadline: z
-    .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[0-9]{1,20}$/, "expected unix seconds")])
-    .transform((value) => BigInt(value))
-    .describe("unix seconds (chain time) after which the signature is void"),
-  // The claim key is an EOA: a 65-byte (or EIP-2098 64-byte) ECDSA signature.
-  signature: z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,65}$/, "expected a 0x-hex ECDSA signature (64 or 65 bytes)"),
 });
 
 export const EventsQuery = z.object({
@@ -123,14 +72,3 @@ export const EventsQuery = z.object({
     .optional(),
   after: z.string().regex(/^[0-9]{1,15}$/, "expected an event id").transform(Number).optional(),
 });
-
-/** Parses one part of a request; a failure is a 400 naming each field (`where.field`). */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: "path" | "query" | "body"): z.output<S> {
-  const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
-  if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    path: [where, ...issue.path.map(String)].join("."),
-    message: issue.message,
-  }));
-  throw new InvalidInputError(`Malformed ${where}: ${details.map((d) => d.path).join(", ")}`, { details });
-}

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { problemFor } from "../../api/problem.js";
-import { PROBLEM_TYPE_BASE } from "../../api/problem.js";
+import { problemFor } from "../../http/problem.js";
+import { PROBLEM_TYPE_BASE } from "../../http/problem.js";
 import type { AuditLog } from "../auth/audit-log.js";
 
 /**

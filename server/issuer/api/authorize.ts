@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import { ForbiddenError, HallmarkError } from "../../errors.js";
-import { parseInput } from "../../api/routes/schemas.js";
+import { parseInput } from "../../http/input.js";
 import type { ApiKey, ApiKeyStore } from "../auth/api-keys.js";
 import type { IssuerScope } from "../auth/scopes.js";
 import { auditOf } from "./audit-trail.js";

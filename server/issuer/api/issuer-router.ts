@@ -2,8 +2,8 @@ import { Router } from "express";
 import type { Response } from "express";
 import type { Logger } from "pino";
 import { ContentTooLargeError, InvalidInputError } from "../../errors.js";
-import { jsonBody } from "../../api/middleware/json-body.js";
-import { parseInput } from "../../api/routes/schemas.js";
+import { jsonBody } from "../../http/json-body.js";
+import { parseInput } from "../../http/input.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
 import type { ApiKeyStore } from "../auth/api-keys.js";
 import type { AuditLog } from "../auth/audit-log.js";
@@ -11,6 +11,7 @@ import { acceptedMediaType } from "../media.js";
 import type { IssuerService } from "../service/issuer-service.js";
 import { auditOf, auditProblem, auditTrail } from "./audit-trail.js";
 import { apiKeyOf, authorize } from "./authorize.js";
+import { mintJobAnswer } from "./mint-job-answer.js";
 import { AuditQuery, BrandParams, CertificateParams, ClaimCodesBody, EventBody, IdempotencyKey, MintJobBody, MintJobParams, StatusBody } from "./schemas.js";
 
 /**
@@ -69,7 +70,7 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     const location = `/v1/issuer/brands/${brand}/mint-jobs/${job.id}`;
     response.setHeader("Location", location);
     if (replayed) response.setHeader("Idempotent-Replayed", "true");
-    send(response, { job, location }, replayed ? 200 : 202);
+    send(response, { job: mintJobAnswer(job), location }, replayed ? 200 : 202);
   });
 
   // POST to the collection, not PUT to a name: the server names the file by its CID, and a name in
@@ -111,7 +112,7 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
   router.get("/v1/issuer/brands/:brand/mint-jobs/:id", authorize(deps.keys, "mint-job.read", "mint"), (request, response) => {
     const { brand, id } = parseInput(MintJobParams, request.params, "path");
     auditOf(response).target = id;
-    send(response, { job: deps.service.mintJobs.get(brand, id) });
+    send(response, { job: mintJobAnswer(deps.service.mintJobs.get(brand, id)) });
   });
 
   router.post("/v1/issuer/brands/:brand/claim-codes", authorize(deps.keys, "claim-codes.create", "claim-codes"), body, async (request, response) => {

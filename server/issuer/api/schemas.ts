@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { ISSUER_SCOPES } from "../auth/scopes.js";
-import { Address, BrandId, TokenId } from "../../api/routes/schemas.js";
+import { Address, BrandId, TokenId } from "../../verification/id-schemas.js";
 
 /**
  * The edge of the issuer API: path parameters, headers and bodies, parsed before any workflow
- * runs. The same schemas generate the OpenAPI request descriptions (server/api/openapi.ts).
+ * runs. The same schemas generate the OpenAPI request descriptions (server/issuer/api/openapi.ts).
  */
 export const BrandParams = z.object({ brand: BrandId });
 export const MintJobParams = z.object({ brand: BrandId, id: z.string().regex(/^mj_[0-9a-f]{24}$/, "expected a mint job id (mj_…)").describe("mint job id") });
@@ -71,3 +71,16 @@ export const AuditQuery = z.object({
 });
 
 export const ScopeNames = z.enum(ISSUER_SCOPES);
+
+/** A signed Claim for the relay (POST /v1/claims): the fields of claimWithCode, as the claim page signs them. */
+export const ClaimRelayRequest = z.strictObject({
+  tokenId: TokenId,
+  recipient: Address.describe("the address the signature names; the contract checks it"),
+  deadline: z
+    .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[0-9]{1,20}$/, "expected unix seconds")])
+    .transform((value) => BigInt(value))
+    .describe("unix seconds (chain time) after which the signature is void"),
+  // The claim key is an EOA: a 65-byte ECDSA signature; a 64-byte EIP-2098 one gets its own 400 from the relay.
+  signature: z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,65}$/, "expected a 0x-hex ECDSA signature (64 or 65 bytes)"),
+});
+

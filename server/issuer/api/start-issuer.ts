@@ -5,6 +5,7 @@ import type { BrowserProvider } from "ethers";
 import type { Logger } from "pino";
 import type { Deployments } from "../../chain/deployments.js";
 import type { VerifierConfig } from "../../config.js";
+import { HallmarkError } from "../../errors.js";
 import type { MetadataStore } from "../../ipfs/metadata-store.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
 import { ApiKeyStore } from "../auth/api-keys.js";
@@ -70,7 +71,7 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
         target: `${job.id} (${job.rows} rows)`,
         status: job.status === "succeeded" ? 200 : 500,
         outcome: job.status,
-        detail: job.status === "succeeded" ? `${job.summary?.minted ?? 0} minted, ${job.summary?.alreadyOnChain ?? 0} already on-chain` : (job.error?.type ?? null),
+        detail: job.status === "succeeded" ? `${job.summary?.minted ?? 0} minted, ${job.summary?.alreadyOnChain ?? 0} already on-chain` : failureType(job.error),
       }),
   });
   const relay = new ClaimRelay({ contracts, signerOf: (brandId) => service.signerOf(brandId), queue: service.queue, confirmations: config.issuerConfirmations, logger });
@@ -89,4 +90,10 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
       options.provider.destroy();
     },
   };
+}
+
+/** The audit detail of a failed job: its error's problem type slug, as auditProblem notes refusals. */
+function failureType(error: Error | null): string | null {
+  if (error === null) return null;
+  return error instanceof HallmarkError ? error.type : "internal-error";
 }

@@ -6,8 +6,6 @@ import type { Signer } from "ethers";
 import { CID } from "multiformats/cid";
 import { InvalidInputError, NotFoundError, UnprocessableError } from "../../errors.js";
 import type { MetadataStore } from "../../ipfs/metadata-store.js";
-import { problemFor } from "../../api/problem.js";
-import type { Problem } from "../../api/problem.js";
 import { prepareCertificates } from "../certificate-rows.js";
 import type { SerialVisibility } from "../certificate-rows.js";
 import type { HallmarkContracts } from "../contracts.js";
@@ -79,7 +77,11 @@ export interface MintJobView {
   progress: MintJobProgress;
   summary: { minted: number; alreadyOnChain: number; batches: number; gasUsed: string; directoryCid: string | null; to: string } | null;
   receipt: MintJobReceiptRow[] | null;
-  error: Problem | null;
+  /**
+   * What failed the job: a HallmarkError, or an unexpected failure whose message stays internal.
+   * The issuer API sends it as a problem document (server/issuer/api/mint-job-answer.ts).
+   */
+  error: Error | null;
 }
 
 /** An Idempotency-Key reused with another request body (draft-ietf-httpapi-idempotency-key-header: 422). */
@@ -258,7 +260,7 @@ export class MintJobs {
       view.status = "succeeded";
     } catch (error) {
       view.status = "failed";
-      view.error = problemFor(error).problem;
+      view.error = error instanceof Error ? error : new Error(String(error));
       this.options.logger?.warn({ err: error, job: view.id, brand: view.brand }, "mint job failed");
     } finally {
       view.finishedAt = new Date().toISOString();

@@ -1,6 +1,7 @@
 // The claim screen. The claim code (a one-time private key) arrives in the URL fragment, which
 // never reaches the server. This script signs Claim(tokenId, recipient, nonce, deadline) with it
-// in the browser (ethers, served from this origin) and submits claimWithCode through the
+// in the browser (ethers, served from this origin; the domain and the type come in the page's
+// config, from the server's EIP-712 module) and submits claimWithCode through the
 // connected wallet. Without a wallet it posts the signed claim to the verifier's relay
 // (POST /v1/claims: the brand pays the gas; the signature names the recipient, so the relay cannot
 // redirect it), or shows it for another relayer when this verifier relays none for the brand.
@@ -22,14 +23,6 @@ const ui = {
   copy: $("copy-button"),
 };
 
-const CLAIM_TYPES = {
-  Claim: [
-    { name: "tokenId", type: "uint256" },
-    { name: "recipient", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
 const certificate = new Interface([
   "function claimWithCode(uint256 tokenId, address recipient, uint256 deadline, bytes signature)",
   "error HallmarkNoClaimKey(uint256 tokenId)",
@@ -90,7 +83,7 @@ async function signClaim(recipient) {
   const state = await freshState();
   checkCodeAgainst(state.claimKey);
   const deadline = state.chainTime + VALIDITY_SECONDS;
-  const signature = await codeWallet.signTypedData(config.domain, CLAIM_TYPES, {
+  const signature = await codeWallet.signTypedData(config.domain, config.types, {
     tokenId: BigInt(config.tokenId),
     recipient,
     nonce: BigInt(state.nonce),

@@ -1,3 +1,4 @@
+import { certificateDomain, CLAIM_TYPES } from "../../chain/eip712.js";
 import type { CertificateView } from "../../verification/certificate.js";
 import type { ClaimState } from "../claim-state.js";
 import { html, jsonScript } from "../html.js";
@@ -51,7 +52,9 @@ ${serverMessage === null ? html`<p>${t.claim.intro}</p><noscript><p>${t.claim.no
       tokenId: view.tokenId,
       chainId: data.chainId,
       verifyingContract: data.certificateAddress,
-      domain: { name: "Hallmark Certificate", version: "1", chainId: data.chainId, verifyingContract: data.certificateAddress },
+      // The page signs with the server's one copy of the type (server/chain/eip712.ts), never its own.
+      domain: certificateDomain(data.chainId, data.certificateAddress),
+      types: CLAIM_TYPES,
       claimKey: state.claimKey,
       nonce: state.nonce,
       chainTime: state.chainTime,

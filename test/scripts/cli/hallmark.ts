@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
+import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
 import { readReceipt } from "../../../server/issuer/receipt.js";
 import { makeTempDir } from "../../server/support/temp-dir.js";
 import { generateCatalogue } from "../support/catalogue-fixture.js";
@@ -11,15 +12,6 @@ import type { LocalChain } from "../support/local-chain.js";
 import { runCli } from "../support/run-cli.js";
 
 const PASSWORD = "correct horse battery";
-const CLAIM_TYPES = {
-  Claim: [
-    { name: "tokenId", type: "uint256" },
-    { name: "recipient", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
 describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
   let dir: { path: string; remove: () => Promise<void> };
   let chain: LocalChain;
@@ -193,9 +185,10 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
         const buyerAddress = chain.address("buyer");
         const deadline = BigInt(Math.floor(Date.now() / 1000) + 3_600);
         const { chainId } = await chain.provider.getNetwork();
-        const signature = await new Wallet(code).signTypedData(
-          { name: "Hallmark Certificate", version: "1", chainId, verifyingContract: await certificate.getAddress() },
-          CLAIM_TYPES,
+        const signature = await signTypedMessage(
+          new Wallet(code),
+          "Claim",
+          certificateDomain(chainId, await certificate.getAddress()),
           { tokenId, recipient: buyerAddress, nonce, deadline },
         );
         await (await certificate.connect(buyer).claimWithCode(tokenId, buyerAddress, deadline, signature)).wait();

@@ -4,7 +4,8 @@ import { writeFile } from "node:fs/promises";
 import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
 import { checkDigit } from "../../../server/verification/gs1.js";
-import { CLAIM_TYPES, ethers, networkHelpers } from "../../contracts/fixtures.js";
+import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
+import { ethers, networkHelpers } from "../../contracts/fixtures.js";
 import { buildStack, GS1_PREFIX_A } from "./stack.js";
 import type { Stack } from "./stack.js";
 
@@ -81,6 +82,10 @@ Conventions (all routes):
   \`Hallmark Certificate\` / \`1\` of the certificate contract, checked by the contract's own \`verifyOwnership\` at the head (EOA
   and EIP-1271 wallets). Chip proofs are **EIP-191 personal messages** (what NFC signing chips produce), checked against the chip
   bound at mint (\`chipOf\` at the head). Challenges are random bytes32, single use, valid 5 minutes, kept in memory.
+- A signature made by a key (an EOA owner, a chip, a claim code) must be the 65-byte \`r‖s‖v\` form: the contracts (OpenZeppelin
+  5's ECDSA) refuse the 64-byte EIP-2098 compact form, so the API answers 400 \`compact-signature\` (send the 65-byte form; the
+  challenge stays open) rather than a false "not the owner". An EIP-1271 wallet's signature, of any length, goes to its
+  \`isValidSignature\` as before.
 - \`POST /v1/claims\` relays a claim the customer signed with the claim code (\`{ tokenId, recipient, deadline, signature }\`,
   as the claim page makes it): simulated first, then sent from the brand's issuer key; 202 \`{ txHash }\`. A claim the contract
   refuses is 422 \`transaction-refused\` naming its custom error (nothing is sent), one already in flight 409, and a brand this
@@ -125,8 +130,8 @@ Conventions (all routes):
     await call("Before: in brand custody, unclaimed", "GET", `/v1/certificates/${bag.toString()}`);
     const [, nonce] = await stack.certificate.claimStateOf(bag);
     const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
-    const domain = { name: "Hallmark Certificate", version: "1", chainId: BigInt(stack.deployments.chainId), verifyingContract: stack.deployments.contracts.HallmarkCertificate };
-    const claim = await claimKey.signTypedData(domain, CLAIM_TYPES, { tokenId: bag, recipient: stack.bob.address, nonce, deadline });
+    const domain = certificateDomain(stack.deployments.chainId, stack.deployments.contracts.HallmarkCertificate);
+    const claim = await signTypedMessage(claimKey, "Claim", domain, { tokenId: bag, recipient: stack.bob.address, nonce, deadline });
     await (await stack.certificate.connect(stack.bob).claimWithCode(bag, stack.bob.address, deadline, claim)).wait();
     await stack.sync();
     const claimed = await call("After claimWithCode is indexed: the buyer owns it", "GET", `/v1/certificates/${bag.toString()}`);

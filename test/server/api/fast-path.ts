@@ -4,7 +4,7 @@ import { expect } from "chai";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AnswerCache } from "../../../server/api/answer-cache.js";
 import { hotAnswerFastPath } from "../../../server/api/fast-path.js";
-import { TokenBuckets } from "../../../server/api/middleware/rate-limit.js";
+import { TokenBuckets } from "../../../server/http/rate-limit.js";
 import type { IndexFreshness } from "../../../server/verification/freshness.js";
 import { networkHelpers } from "../../contracts/fixtures.js";
 import { buildStack, getJson } from "./stack.js";

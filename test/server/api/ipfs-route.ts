@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { readdir, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { join } from "node:path";
-import { createApp } from "../../../server/api/app.js";
+import { createApp } from "../../../server/app.js";
 import { EmbeddedMetadataStore } from "../../../server/ipfs/embedded-store.js";
 import { KUBO_CHUNK_SIZE } from "../../../server/ipfs/import-options.js";
 import { deterministicBytes, makeTempDir } from "../support/temp-dir.js";

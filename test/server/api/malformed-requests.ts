@@ -138,7 +138,7 @@ describe("Verifier API: malformed requests", function () {
   }
 
   it("rate-limits a client over its budget with 429 and Retry-After", async function () {
-    const { rateLimit } = await import("../../../server/api/middleware/rate-limit.js");
+    const { rateLimit } = await import("../../../server/http/rate-limit.js");
     let now = 0;
     const limiter = rateLimit({ perMinute: 60, burst: 2, now: () => now });
     const outcomes: unknown[] = [];

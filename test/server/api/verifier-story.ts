@@ -2,7 +2,7 @@
    JSON answers are read as loose objects here: the assertions are the type checks. */
 import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
-import { createApp } from "../../../server/api/app.js";
+import { createApp } from "../../../server/app.js";
 import { EventStreams } from "../../../server/api/routes/events.js";
 import { CertificateChain } from "../../../server/chain/contracts.js";
 import { ChallengeStore } from "../../../server/verification/challenge-store.js";
@@ -11,7 +11,8 @@ import { checkDigit } from "../../../server/verification/gs1.js";
 import { buildTwinCollection } from "../../../server/issuer/twinCollection.js";
 import type { ChipChallengePayload } from "../../../server/verification/chip.js";
 import type { OwnershipChallengePayload, OwnershipProofResult } from "../../../server/verification/ownership.js";
-import { CLAIM_TYPES, ethers, networkHelpers } from "../../contracts/fixtures.js";
+import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
+import { ethers, networkHelpers } from "../../contracts/fixtures.js";
 import { listen } from "../support/http-server.js";
 import { buildStack, getJson, GS1_PREFIX_A, postJson } from "./stack.js";
 import type { Stack } from "./stack.js";
@@ -147,8 +148,8 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
     it("shows the new owner once the indexer has seen claimWithCode, and the claim in the history", async function () {
       const [, nonce] = await stack.certificate.claimStateOf(vaulted);
       const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
-      const domain = { name: "Hallmark Certificate", version: "1", chainId: BigInt(stack.deployments.chainId), verifyingContract: stack.deployments.contracts.HallmarkCertificate };
-      const signature = await claimKey.signTypedData(domain, CLAIM_TYPES, { tokenId: vaulted, recipient: stack.bob.address, nonce, deadline });
+      const domain = certificateDomain(stack.deployments.chainId, stack.deployments.contracts.HallmarkCertificate);
+      const signature = await signTypedMessage(claimKey, "Claim", domain, { tokenId: vaulted, recipient: stack.bob.address, nonce, deadline });
       await (await stack.certificate.connect(stack.bob).claimWithCode(vaulted, stack.bob.address, deadline, signature)).wait();
       await stack.sync();
       const { body } = await getJson<Body>(`${stack.url}/v1/certificates/${vaulted.toString()}`);

@@ -7,6 +7,7 @@
 import type { network } from "hardhat";
 import { ethers as ethersLib } from "ethers";
 import type { Deployments } from "../../../server/chain/deployments.js";
+import { certificateDomain, garmentsDomain, signTypedMessage } from "../../../server/chain/eip712.js";
 
 export type Connection = Awaited<ReturnType<typeof network.create>>;
 type HardhatEthers = Connection["ethers"];
@@ -143,21 +144,8 @@ export async function scriptHistory(s: Stack) {
 
   // Claim by code: bob claims A-2 from the vault.
   const [, claimNonce] = await certificate.claimStateOf(t2);
-  const domain = {
-    name: "Hallmark Certificate",
-    version: "1",
-    chainId: s.chainId,
-    verifyingContract: await certificate.getAddress(),
-  };
-  const claimTypes = {
-    Claim: [
-      { name: "tokenId", type: "uint256" },
-      { name: "recipient", type: "address" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
-  const claimSignature = await claimWallet.signTypedData(domain, claimTypes, {
+  const domain = certificateDomain(s.chainId, await certificate.getAddress());
+  const claimSignature = await signTypedMessage(claimWallet, "Claim", domain, {
     tokenId: t2,
     recipient: s.bob.address,
     nonce: claimNonce,
@@ -208,23 +196,10 @@ export async function scriptHistory(s: Stack) {
     deadline: FAR_DEADLINE,
     nonce: ethersLib.id("v1"),
   };
-  const voucherSignature = await s.issuerA.signTypedData(
-    {
-      name: "Hallmark Garments",
-      version: "1",
-      chainId: s.chainId,
-      verifyingContract: await garments.getAddress(),
-    },
-    {
-      Voucher: [
-        { name: "designId", type: "uint256" },
-        { name: "buyer", type: "address" },
-        { name: "amount", type: "uint32" },
-        { name: "price", type: "uint256" },
-        { name: "deadline", type: "uint64" },
-        { name: "nonce", type: "bytes32" },
-      ],
-    },
+  const voucherSignature = await signTypedMessage(
+    s.issuerA,
+    "Voucher",
+    garmentsDomain(s.chainId, await garments.getAddress()),
     voucher,
   );
   await step(16, () => garments.connect(s.bob).redeemVoucher(voucher, s.issuerA.address, voucherSignature));

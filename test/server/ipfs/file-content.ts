@@ -10,7 +10,7 @@ import { balanced, trickle } from "ipfs-unixfs-importer/layout";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { create as createDigest } from "multiformats/hashes/digest";
-import { createApp } from "../../../server/api/app.js";
+import { createApp } from "../../../server/app.js";
 import { IntegrityError, InvalidInputError } from "../../../server/errors.js";
 import type { BlockSource } from "../../../server/ipfs/block-source.js";
 import { FILE_READ_AHEAD_BLOCKS } from "../../../server/ipfs/file-content.js";

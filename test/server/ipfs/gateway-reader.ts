@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { FsBlockstore } from "blockstore-fs";
 import { CID } from "multiformats/cid";
-import { createApp } from "../../../server/api/app.js";
+import { createApp } from "../../../server/app.js";
 import { DependencyUnavailableError, IntegrityError, NotFoundError } from "../../../server/errors.js";
 import { EmbeddedMetadataStore } from "../../../server/ipfs/embedded-store.js";
 import { GatewayMetadataReader } from "../../../server/ipfs/gateway-reader.js";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { IncomingMessage } from "node:http";
 import { MemoryBlockstore } from "blockstore-core/memory";
 import { CID } from "multiformats/cid";
-import { createApp } from "../../../server/api/app.js";
+import { createApp } from "../../../server/app.js";
 import { IntegrityError, NotFoundError } from "../../../server/errors.js";
 import { createMetadataStore } from "../../../server/ipfs/create-metadata-store.js";
 import { EmbeddedMetadataStore } from "../../../server/ipfs/embedded-store.js";

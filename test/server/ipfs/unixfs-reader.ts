@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { CID } from "multiformats/cid";
-import { createApp } from "../../../server/api/app.js";
+import { createApp } from "../../../server/app.js";
 import { DependencyUnavailableError } from "../../../server/errors.js";
 import type { BlockSource } from "../../../server/ipfs/block-source.js";
 import { EmbeddedMetadataStore } from "../../../server/ipfs/embedded-store.js";

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { CLAIM_TYPES, eip712Domain, ethers, Status } from "../../../contracts/fixtures.js";
+import { signTypedMessage } from "../../../../server/chain/eip712.js";
+import { eip712Domain, ethers, Status } from "../../../contracts/fixtures.js";
 import { buildIssuerStack, manifestRows, PICTURE, SALE_DETAILS, waitForJob } from "./issuer-stack.js";
 import type { IssuerStack } from "./issuer-stack.js";
 
@@ -59,7 +60,7 @@ describe("issuer API: claim codes, provenance events and status changes", functi
       const { code } = answer.body.issued[0];
       const [, nonce] = await stack.certificate.claimStateOf(tokens[0]);
       const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp + 3600);
-      const signature = await new Wallet(code).signTypedData(await eip712Domain(stack.certificate), CLAIM_TYPES, { tokenId: tokens[0], recipient: stack.alice.address, nonce, deadline });
+      const signature = await signTypedMessage(new Wallet(code), "Claim", await eip712Domain(stack.certificate), { tokenId: tokens[0], recipient: stack.alice.address, nonce, deadline });
       await (await stack.certificate.connect(stack.bob).claimWithCode(tokens[0], stack.alice.address, deadline, signature)).wait();
       expect(await stack.certificate.ownerOf(tokens[0])).to.equal(stack.alice.address);
     });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConflictError, ExpiredError, NotFoundError } from "../../../server/errors.js";
-import { clientKeyOf } from "../../../server/api/client-key.js";
+import { clientKeyOf } from "../../../server/http/client-key.js";
 import { ChallengeStore } from "../../../server/verification/challenge-store.js";
 
 describe("ChallengeStore", function () {

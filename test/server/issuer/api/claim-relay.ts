@@ -1,10 +1,11 @@
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { Signature, Wallet } from "ethers";
 import type { HDNodeWallet } from "ethers";
-import { CLAIM_TYPES, eip712Domain, ethers, item, tokenIdOf } from "../../contracts/fixtures.js";
-import { buildIssuerStack } from "../issuer/api/issuer-stack.js";
-import type { IssuerStack } from "../issuer/api/issuer-stack.js";
-import { postJson } from "./stack.js";
+import { signTypedMessage } from "../../../../server/chain/eip712.js";
+import { eip712Domain, ethers, item, tokenIdOf } from "../../../contracts/fixtures.js";
+import { buildIssuerStack } from "./issuer-stack.js";
+import type { IssuerStack } from "./issuer-stack.js";
+import { postJson } from "../../api/stack.js";
 
 interface Problem {
   type: string;
@@ -25,7 +26,7 @@ interface SignedClaim {
  */
 describe("POST /v1/claims (the claim relay)", function () {
   let stack: IssuerStack;
-  const codes = Array.from({ length: 6 }, () => Wallet.createRandom());
+  const codes = Array.from({ length: 7 }, () => Wallet.createRandom());
   const tokens: bigint[] = [];
   let brand2Token: bigint;
   let brand2Code: HDNodeWallet;
@@ -55,7 +56,7 @@ describe("POST /v1/claims (the claim relay)", function () {
   async function sign(tokenId: bigint, code: HDNodeWallet, recipient: string, validFor = 3600): Promise<SignedClaim> {
     const [, nonce] = await stack.certificate.claimStateOf(tokenId);
     const deadline = (await chainTime()) + validFor;
-    const signature = await code.signTypedData(await eip712Domain(stack.certificate), CLAIM_TYPES, { tokenId, recipient, nonce, deadline });
+    const signature = await signTypedMessage(code, "Claim", await eip712Domain(stack.certificate), { tokenId, recipient, nonce, deadline });
     return { tokenId: tokenId.toString(), recipient, deadline, signature };
   }
 
@@ -146,6 +147,39 @@ describe("POST /v1/claims (the claim relay)", function () {
       expect(answers.find((a) => a.status === 409)?.body.type).to.equal("https://hallmark.dev/problems/conflict");
       await stack.sync();
       expect(await stack.certificate.ownerOf(tokens[5])).to.equal(stack.bob.address);
+    });
+  });
+
+  describe("when the signature is in the compact EIP-2098 form (64 bytes)", function () {
+    let claim: SignedClaim;
+    let compact: string;
+
+    before(async function () {
+      claim = await sign(tokens[6], codes[6], stack.bob.address);
+      signatures.push(claim.signature);
+      compact = Signature.from(claim.signature).compactSerialized;
+    });
+
+    it("is refused by the contract, although it is the code's own signature", async function () {
+      await expect(
+        stack.certificate.connect(stack.bob).claimWithCode.staticCall(tokens[6], claim.recipient, claim.deadline, compact),
+      ).to.be.revertedWithCustomError(stack.certificate, "HallmarkInvalidSignature");
+    });
+
+    it("answers 400 compact-signature naming the 65-byte form, and sends no transaction", async function () {
+      const before = await relayerNonce();
+      const answer = await relay<Problem>({ ...claim, signature: compact });
+      expect(answer.status).to.equal(400);
+      expect(answer.body.type).to.equal("https://hallmark.dev/problems/compact-signature");
+      expect(answer.body.detail).to.include("65-byte");
+      expect(await relayerNonce()).to.equal(before);
+    });
+
+    it("relays the same claim in the 65-byte form", async function () {
+      const answer = await relay<{ txHash: string }>(claim);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+      expect((await ethers.provider.waitForTransaction(answer.body.txHash))?.status).to.equal(1);
+      expect(await stack.certificate.ownerOf(tokens[6])).to.equal(stack.bob.address);
     });
   });
 

@@ -1,9 +1,9 @@
 import { Router } from "express";
-import type { ClaimRelay } from "../../issuer/claim-relay.js";
-import { ClaimRelayUnavailableError } from "../../issuer/claim-relay.js";
-import { ClaimRelayRequest, parseInput } from "./schemas.js";
-import type { V1Dependencies } from "./v1-dependencies.js";
-import { sendJson } from "./v1-dependencies.js";
+import { parseInput } from "../../http/input.js";
+import type { IndexFreshness } from "../../verification/freshness.js";
+import type { ClaimRelay } from "../claim-relay.js";
+import { ClaimRelayUnavailableError } from "../claim-relay.js";
+import { ClaimRelayRequest } from "./schemas.js";
 
 /**
  * The claim relay (server/issuer/claim-relay.ts) over HTTP: public, rate-limited by the app's
@@ -11,9 +11,10 @@ import { sendJson } from "./v1-dependencies.js";
  * Malformed → 400, unknown token → 404, a claim already in flight → 409, a claim the contract
  * refuses (used, expired, wrong recipient or code; its custom error named) → 422
  * transaction-refused, a brand this server does not relay for → 422 claim-relay-unavailable.
- * Request bodies are never logged: the signature is the claim.
+ * Request bodies are never logged: the signature is the claim. The body is parsed by the app's
+ * JSON parser (server/app.ts mounts this router after it).
  */
-export function claimsRouter(deps: V1Dependencies, relay: ClaimRelay | undefined): Router {
+export function claimsRouter(relay: ClaimRelay | undefined, freshness: () => IndexFreshness): Router {
   const router = Router();
 
   router.post("/v1/claims", async (request, response) => {
@@ -21,7 +22,7 @@ export function claimsRouter(deps: V1Dependencies, relay: ClaimRelay | undefined
     if (relay === undefined) throw new ClaimRelayUnavailableError("This verifier relays no claims: hand the signed claim to another relayer");
     const relayed = await relay.relay(claim);
     response.setHeader("Cache-Control", "no-store");
-    sendJson(response, deps.freshness(), relayed, 202);
+    response.status(202).json({ ...relayed, index: freshness() });
   });
 
   return router;

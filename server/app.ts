@@ -2,30 +2,43 @@ import type { RequestListener } from "node:http";
 import express from "express";
 import type { Express } from "express";
 import type { Logger } from "pino";
-import type { MetadataReader } from "../ipfs/metadata-store.js";
-import { AnswerCache } from "./answer-cache.js";
-import { jsonBody } from "./middleware/json-body.js";
-import { clientAddress } from "./client-address.js";
-import { clientKeyOf } from "./client-key.js";
-import { hotAnswerFastPath, withFastPath } from "./fast-path.js";
-import { rateLimit, TokenBuckets } from "./middleware/rate-limit.js";
-import { publicCors, securityHeaders } from "./middleware/security-headers.js";
-import { notFoundHandler, problemHandler } from "./problem.js";
-import { catalogueRouter } from "./routes/catalogue.js";
-import { claimsRouter } from "./routes/claims.js";
-import { certificatesRouter } from "./routes/certificates.js";
-import { eventsRouter } from "./routes/events.js";
-import { healthRouter } from "./routes/health.js";
-import { ipfsRouter } from "./routes/ipfs.js";
-import { openApiRouter } from "./routes/openapi.js";
-import { proofsRouter } from "./routes/proofs.js";
-import { resolverRouter } from "./routes/resolver.js";
-import type { V1Dependencies } from "./routes/v1-dependencies.js";
-import { createWebRouter } from "../web/index.js";
-import { issuerRouter } from "../issuer/api/issuer-router.js";
-import type { IssuerApiDependencies } from "../issuer/api/issuer-router.js";
-import type { ClaimRelay } from "../issuer/claim-relay.js";
-import type { WebDependencies } from "../web/index.js";
+import type { MetadataReader } from "./ipfs/metadata-store.js";
+import { AnswerCache } from "./api/answer-cache.js";
+import { hotAnswerFastPath, withFastPath } from "./api/fast-path.js";
+import { verifierOpenApi } from "./api/openapi.js";
+import { catalogueRouter } from "./api/routes/catalogue.js";
+import { certificatesRouter } from "./api/routes/certificates.js";
+import { eventsRouter } from "./api/routes/events.js";
+import { healthRouter } from "./api/routes/health.js";
+import { ipfsRouter } from "./api/routes/ipfs.js";
+import { openApiRouter } from "./api/routes/openapi.js";
+import { proofsRouter } from "./api/routes/proofs.js";
+import { resolverRouter } from "./api/routes/resolver.js";
+import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
+import { clientAddress } from "./http/client-address.js";
+import { clientKeyOf } from "./http/client-key.js";
+import { jsonBody } from "./http/json-body.js";
+import { buildOpenApiDocument as buildDocument } from "./http/openapi.js";
+import { notFoundHandler, problemHandler } from "./http/problem.js";
+import { rateLimit, TokenBuckets } from "./http/rate-limit.js";
+import { publicCors, securityHeaders } from "./http/security-headers.js";
+import { claimsRouter } from "./issuer/api/claims-router.js";
+import { issuerRouter } from "./issuer/api/issuer-router.js";
+import type { IssuerApiDependencies } from "./issuer/api/issuer-router.js";
+import { issuerOpenApi } from "./issuer/api/openapi.js";
+import type { ClaimRelay } from "./issuer/claim-relay.js";
+import { createWebRouter } from "./web/index.js";
+import type { WebDependencies } from "./web/index.js";
+import { webOpenApi } from "./web/openapi.js";
+import { sendUnknownPage } from "./web/send-page.js";
+
+/**
+ * The composition of the HTTP edge: the shared kit (server/http) registered once at the root
+ * (security headers, CORS, rate limit, JSON body, the error handler), then the three route groups
+ * — the verifier (server/api), the issuer (server/issuer/api) and the pages (server/web) — which
+ * never import each other: what one needs of another (the Unknown page for the GS1 resolver, the
+ * verifier's sources for the pages) is handed over here.
+ */
 
 /**
  * Everything the HTTP app depends on, built by the composition root. Add a field per part
@@ -52,6 +65,16 @@ export interface AppDependencies {
   issuer?: IssuerApiDependencies;
   /** Submits customers' signed claims from their brand's issuer key (POST /v1/claims); absent: every claim is refused as unrelayed. */
   claimRelay?: ClaimRelay;
+}
+
+/** The OpenAPI document of every route group (served at /openapi.json). */
+export function buildOpenApiDocument(options: { serverUrl?: string; version?: string } = {}): Record<string, unknown> {
+  return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi], {
+    title: "Hallmark verifier",
+    description:
+      "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json.",
+    ...options,
+  });
 }
 
 /** Builds the verifier's Express app without listening (tests mount it; main serves createVerifierHttp's listener). */
@@ -85,13 +108,13 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     if (deps.issuer !== undefined) app.use(issuerRouter(deps.issuer));
     app.use(jsonBody(deps.maxJsonBodyBytes));
     app.use(healthRouter(v1.freshness));
-    app.use(openApiRouter());
+    app.use(openApiRouter(buildOpenApiDocument()));
     app.use(certificatesRouter(v1, answers));
     app.use(catalogueRouter(v1));
     app.use(proofsRouter(v1));
-    app.use(claimsRouter(v1, deps.claimRelay));
+    app.use(claimsRouter(deps.claimRelay, v1.freshness));
     app.use(eventsRouter(v1.events, v1.freshness));
-    app.use(resolverRouter(v1));
+    app.use(resolverRouter(v1, sendUnknownPage));
     if (deps.web !== undefined) app.use(createWebRouter({ v1, ...deps.web }));
   }
   app.use(ipfsRouter({ reader: deps.ipfs, maxResponseBytes: deps.maxGatewayResponseBytes }));

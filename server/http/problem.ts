@@ -15,6 +15,7 @@ import {
   RateLimitedError,
   UnprocessableError,
   UnsupportedMediaTypeError,
+  UpstreamError,
 } from "../errors.js";
 import type { ProblemDetail } from "../errors.js";
 
@@ -47,12 +48,9 @@ function statusOf(error: HallmarkError): number {
   // A block or document that fails its hash came from a node or gateway that served bad
   // bytes: the upstream is at fault, not the request.
   if (error instanceof IntegrityError) return 502;
+  // E.g. the chain node answered with a JSON-RPC error we did not expect: an upstream fault, not ours.
+  if (error instanceof UpstreamError) return 502;
   if (error instanceof DependencyUnavailableError) return 503;
-  // The chain node answered with a JSON-RPC error we did not expect: an upstream fault, not ours.
-  if (error.type === "rpc-error") return 502;
-  // Issuer workflows (server/issuer): a manifest with row errors, a transaction the contract
-  // refused (its custom error named in the detail), a signer that may not act on that token.
-  if (error.type === "invalid-manifest" || error.type === "transaction-refused" || error.type === "signer") return 422;
   return 500;
 }
 

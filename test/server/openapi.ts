@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { Express } from "express";
-import { buildOpenApiDocument } from "../../../server/api/openapi.js";
-import { buildStack, getJson } from "./stack.js";
-import type { Stack } from "./stack.js";
+import { buildOpenApiDocument } from "../../server/app.js";
+import { buildStack, getJson } from "./api/stack.js";
+import type { Stack } from "./api/stack.js";
 
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
-import { RateLimitedError } from "../../errors.js";
+import { RateLimitedError } from "../errors.js";
 
 /**
  * Per-client token bucket, in process. Each client IP gets `burst` tokens refilled at
  * `perMinute / 60` per second; a request with no token left is refused with 429 and the number
  * of seconds until one is back. Buckets are bounded (LRU), so a flood of addresses costs memory
  * only up to `maxClients`. Behind a proxy, set trust proxy so that the client address is the
- * client's (server/api/client-address.ts); the Express middleware and the fast path share one
+ * client's (server/http/client-address.ts); the Express middleware and the fast path share one
  * set of buckets, so a client has one budget whichever path answers it.
  */
 export interface RateLimitOptions {

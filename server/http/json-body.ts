@@ -1,6 +1,6 @@
 import express from "express";
 import type { RequestHandler } from "express";
-import { ContentTooLargeError, InvalidInputError } from "../../errors.js";
+import { ContentTooLargeError, InvalidInputError } from "../errors.js";
 
 /**
  * JSON bodies, bounded. The parser's own errors are translated into the taxonomy here so that

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { parseAddress, parseUint256, UINT32_MAX } from "./ids.js";
+
+/**
+ * The identifiers of ids.ts as zod schemas, for every edge that parses them: the verifier API,
+ * the issuer API and the pages. A failure names what was expected; the edge turns it into a 400.
+ */
+
+export const TokenId = z
+  .string()
+  .describe("uint256 token id, decimal (canonical) or 0x-hex")
+  .transform((text, context) => {
+    const value = parseUint256(text);
+    if (value === null) {
+      context.addIssue({ code: "custom", message: "expected a uint256 token id (decimal or 0x-hex)" });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+export const DesignId = TokenId.describe("uint256 design id");
+
+export const BrandId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, "expected a brand id (a positive integer)")
+  .transform(Number)
+  .refine((value) => value <= UINT32_MAX, "brand id above 2^32-1")
+  .describe("brand id (uint32, from 1)");
+
+export const Address = z
+  .string()
+  .describe("0x address; mixed case must be a valid EIP-55 checksum")
+  .transform((text, context) => {
+    const address = parseAddress(text);
+    if (address === null) {
+      context.addIssue({
+        code: "custom",
+        message: "expected a 0x address (40 hex digits, valid checksum when mixed case)",
+      });
+      return z.NEVER;
+    }
+    return address;
+  });
+
+/** Printable, no control characters, as printed on a label. */
+export const Serial = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x20-\x7e\u00a0-\uffff]+$/u, "serial has control characters")
+  .describe("serial as printed on the piece");
