@@ -1,5 +1,5 @@
 /**
- * The `indexer` role (HALLMARK_ROLE=indexer): a process that only writes the index and answers
+ * The `indexer` role's composition (HALLMARK_ROLE=indexer; server/main.ts starts it): a process that only writes the index and answers
  * only /healthz and /readyz, for the orchestrator or load balancer that watches it. No public API,
  * no IPFS node, no issuer keys: those belong to `api` processes.
  *
@@ -12,8 +12,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import type { Logger } from "pino";
-import { notFoundHandler, problemHandler } from "./api/problem.js";
-import { sendJson } from "./api/routes/v1-dependencies.js";
+import { notFoundHandler, problemHandler } from "./http/problem.js";
 import type { Deployments } from "./chain/deployments.js";
 import type { Eip1193 } from "./chain/eip1193.js";
 import type { VerifierConfig } from "./config.js";
@@ -153,7 +152,7 @@ export async function startIndexerRole(options: StartIndexerRoleOptions): Promis
       response.json({ status: "ok", role: "indexer", leading: false });
       return;
     }
-    sendJson(response, index, { status: "ok", role: "indexer", leading: true });
+    response.json({ status: "ok", role: "indexer", leading: true, index });
   });
   app.get("/readyz", (_request, response) => {
     response.setHeader("Cache-Control", "no-store");
@@ -171,7 +170,7 @@ export async function startIndexerRole(options: StartIndexerRoleOptions): Promis
         5,
       );
     }
-    sendJson(response, index, { status: "ready", role: "indexer", leading: true });
+    response.json({ status: "ready", role: "indexer", leading: true, index });
   });
   app.use(notFoundHandler);
   app.use(problemHandler(logger));
