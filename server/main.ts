@@ -258,7 +258,10 @@ export interface NodeHandle {
  * Starts what HALLMARK_ROLE asks for, against HALLMARK_RPC_URL and an existing deployment:
  * `server/main.ts` run alone, and every process of `npm run fleet`.
  */
-export async function startNode(config: VerifierConfig, options: { logger?: Logger } = {}): Promise<NodeHandle> {
+export async function startNode(
+  config: VerifierConfig,
+  options: { logger?: Logger; /** Each time an indexer process starts leading. */ onLeading?: () => void } = {},
+): Promise<NodeHandle> {
   const logger = options.logger ?? pino({ level: config.logLevel, name: `hallmark-${config.role}` });
   if (config.role !== "indexer") {
     const verifier = await startVerifier({ config, logger });
@@ -271,6 +274,10 @@ export async function startNode(config: VerifierConfig, options: { logger?: Logg
     deployments: await loadDeployments(config.deploymentsFile),
     openStore: (lease) => openWriterStore(config, lease),
   });
+  if (options.onLeading !== undefined) {
+    indexerRole.onLeading(options.onLeading);
+    if (indexerRole.leading()) options.onLeading();
+  }
   exitOnSignals([{ name: "indexer", run: () => indexerRole.close() }], {
     timeoutMs: 20_000,
     log: { info: (message) => logger.info(message), error: (message, error) => logger.error({ err: error }, message) },
@@ -293,8 +300,9 @@ function httpProvider(config: VerifierConfig): Eip1193 {
 
 // `tsx server/main.ts`: one process of the role HALLMARK_ROLE names, against HALLMARK_RPC_URL and an existing deployment.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  let node: NodeHandle;
   try {
-    await startNode(loadConfig());
+    node = await startNode(loadConfig(), { onLeading: () => process.send?.({ leading: true }) });
   } catch (error) {
     // A configuration or database the operator must fix: the message names it, a stack adds nothing.
     if (error instanceof InvalidInputError || error instanceof DatabaseSetupError) {
@@ -302,5 +310,11 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       process.exit(1);
     }
     throw error;
+  }
+  // Started by a parent over IPC (npm run fleet, the fleet tests and benchmarks): say where we
+  // listen, and stop when the parent goes away, so no process outlives the fleet that started it.
+  if (process.send !== undefined) {
+    process.send({ url: node.url, role: node.role });
+    process.once("disconnect", () => void node.close().finally(() => process.exit(0)));
   }
 }
