@@ -14,7 +14,7 @@ import { createMetadataStore } from "../server/ipfs/create-metadata-store.js";
 import { startVerifier } from "../server/main.js";
 import { exitOnSignals } from "../server/shutdown.js";
 import { demoIssuerKeystores } from "./demo/issuer-keys.js";
-import { DEMO_BRAND_SALTS, seedDemo } from "./demo/seed.js";
+import { DEMO_BRAND_SALTS, DEMO_GS1_PREFIXES, seedDemo } from "./demo/seed.js";
 import { deployHallmark } from "./deploy/deploy-hallmark.js";
 import { writeDeploymentsFile } from "./deploy/deployments-file.js";
 import { startJsonRpcBridge } from "./local/json-rpc-bridge.js";
@@ -31,6 +31,7 @@ if (!localChain) {
   process.env.HALLMARK_CONFIRMATIONS ??= "0";
   process.env.HALLMARK_POLL_INTERVAL_MS ??= "250";
   process.env.HALLMARK_BRAND_SALTS ??= JSON.stringify(DEMO_BRAND_SALTS);
+  process.env.HALLMARK_GS1_PREFIXES ??= JSON.stringify(DEMO_GS1_PREFIXES);
   const config = loadConfig();
 
   const connection = await network.create();

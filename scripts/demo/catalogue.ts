@@ -4,6 +4,7 @@
  */
 import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
 import { publishDocument } from "../../server/metadata/metadata-document.js";
+import { checkDigit } from "../../server/verification/gs1.js";
 import { boxGlb } from "./glb.js";
 
 export interface PublishedDocument {
@@ -11,11 +12,27 @@ export interface PublishedDocument {
   cid: string;
 }
 
+/** `item`: the GS1 item reference of the model, after the brand's company prefix in its GTIN. */
 const MODELS = [
-  { name: "Sac Aurelle 30", reference: "AU-S30", colour: "#7a3b2e", leather: "Calfskin" },
-  { name: "Pochette Lune", reference: "AU-PL1", colour: "#1f3a5f", leather: "Lambskin" },
-  { name: "Cabas Riviera", reference: "AU-CR2", colour: "#c49a3a", leather: "Canvas and calfskin" },
+  { name: "Sac Aurelle 30", reference: "AU-S30", item: "00030", colour: "#7a3b2e", leather: "Calfskin" },
+  { name: "Pochette Lune", reference: "AU-PL1", item: "00041", colour: "#1f3a5f", leather: "Lambskin" },
+  { name: "Cabas Riviera", reference: "AU-CR2", item: "00052", colour: "#c49a3a", leather: "Canvas and calfskin" },
 ];
+
+/** A demo brand as its passports name it, with its 7-digit GS1 company prefix. */
+export interface DemoBrand {
+  name: string;
+  gs1Prefix: string;
+}
+
+/**
+ * The GTIN-14 of the model the demo gives the `index`th piece of a brand (its label's GS1 Digital
+ * Link carries it, its passport commits to it): indicator 0, company prefix, item reference, check digit.
+ */
+export function demoGtin(brand: DemoBrand, index: number): string {
+  const body = `0${brand.gs1Prefix}${MODELS[index % MODELS.length].item}`;
+  return body + String(checkDigit(body));
+}
 
 /** A small SVG picture of a bag, in the model's colour: a real image the page can show. */
 function bagPicture(colour: string, label: string): Uint8Array {
@@ -44,7 +61,7 @@ export class DemoCatalogue {
   }
 
   async certificate(
-    brand: string,
+    brand: DemoBrand,
     serial: string,
     index: number,
     serialHash?: string,
@@ -55,16 +72,17 @@ export class DemoCatalogue {
     const encoded = await publishDocument(this.store, "certificate-metadata", {
       schema: "hallmark.certificate-metadata.v1",
       name: `${model.name} — ${serial}`,
-      description: `Certificate of authenticity for a ${model.name} by ${brand}.`,
+      description: `Certificate of authenticity for a ${model.name} by ${brand.name}.`,
       image,
       attributes: [
         { trait_type: "Model", value: model.name },
         { trait_type: "Leather", value: model.leather },
       ],
       passport: {
-        brand: { name: brand },
+        brand: { name: brand.name },
         productName: model.name,
         model: { name: model.name, reference: model.reference },
+        gtin: demoGtin(brand, index),
         serial: serialHash ? { kind: "salted-hash", serialHash } : { kind: "clear", value: serial },
         materials: [
           { material: model.leather, percentage: 85, part: "main" },

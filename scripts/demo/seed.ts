@@ -13,7 +13,8 @@ import type {
   HallmarkCertificate,
   HallmarkGarments,
 } from "../../types/ethers-contracts/index.js";
-import { DemoCatalogue } from "./catalogue.js";
+import { DemoCatalogue, demoGtin } from "./catalogue.js";
+import type { DemoBrand } from "./catalogue.js";
 
 const ROLE = {
   ISSUER: ethersLib.id("hallmark.role.ISSUER"),
@@ -26,6 +27,18 @@ const Kind = { Sale: 0, AuthenticatedResale: 1, Repair: 2, Inspection: 3 };
 export const DEMO_BRAND_SALTS: Record<string, string> = {
   "1": ethersLib.id("maison-aurelle-demo-salt"),
   "2": ethersLib.id("volta-milano-demo-salt"),
+};
+
+/** The demo brands' names and GS1 company prefixes (what their passports' GTINs start with). */
+export const DEMO_BRANDS: Readonly<Record<1 | 2, DemoBrand>> = {
+  1: { name: "Maison Aurelle", gs1Prefix: "8012345" },
+  2: { name: "Volta Milano", gs1Prefix: "8054321" },
+};
+
+/** HALLMARK_GS1_PREFIXES for the demo: each brand's company prefix. */
+export const DEMO_GS1_PREFIXES: Record<string, number> = {
+  [DEMO_BRANDS[1].gs1Prefix]: 1,
+  [DEMO_BRANDS[2].gs1Prefix]: 2,
 };
 
 export interface DemoClaimCode {
@@ -81,7 +94,7 @@ export async function seedDemo(
       ["bytes32", "string"],
       [DEMO_BRAND_SALTS["1"], serial],
     );
-    const metadata = await catalogue.certificate("Maison Aurelle", serial, i);
+    const metadata = await catalogue.certificate(DEMO_BRANDS[1], serial, i);
     const claimKey = i >= 18 ? Wallet.createRandom() : undefined;
     items.push({
       serial,
@@ -138,6 +151,8 @@ export async function seedDemo(
   await send(certificate.connect(alice).approve(partner.address, resold));
   await send(certificate.connect(partner).authenticatedResale(resold, bob.address, resale.digest, 9));
   highlights.push(`sold, repaired and resold through a partner: token ${resold}`);
+  // Its label's GS1 Digital Link: the GTIN is the one its passport commits to (MA-2024-0001 is piece 0).
+  highlights.push(`its label's GS1 Digital Link: /01/${demoGtin(DEMO_BRANDS[1], 0)}/21/MA-2024-0001`);
 
   await send(certificate.connect(vaultA).transferFrom(vaultA.address, carol.address, stolen));
   await send(certificate.connect(carol).reportStolen(stolen, "taken from a boutique fitting room"));
@@ -160,7 +175,7 @@ export async function seedDemo(
     ["bytes32", "string"],
     [DEMO_BRAND_SALTS["1"], replacementSerial],
   );
-  const replacement = await catalogue.certificate("Maison Aurelle", replacementSerial, 4);
+  const replacement = await catalogue.certificate(DEMO_BRANDS[1], replacementSerial, 4);
   // The owner hands the bag in for a new tag and consents to its certificate being retired.
   await send(certificate.connect(dana).approve(issuerA.address, superseded));
   await send(
@@ -189,7 +204,7 @@ export async function seedDemo(
   const itemsB = [];
   for (let i = 0; i < 8; i++) {
     const serial = `VM-J-${i + 1}`;
-    const metadata = await catalogue.certificate("Volta Milano", serial, i);
+    const metadata = await catalogue.certificate(DEMO_BRANDS[2], serial, i);
     itemsB.push({
       serialHash: ethersLib.solidityPackedKeccak256(["bytes32", "string"], [DEMO_BRAND_SALTS["2"], serial]),
       metadataDigest: metadata.digest,

@@ -16,6 +16,14 @@ export interface CachedAnswer {
   readonly prefix: Buffer;
 }
 
+/**
+ * Cache-Control of every JSON answer of the verifier: a cache may keep it but must ask again before
+ * reusing it. Without it, a shared cache in front of the verifier (Varnish, Fastly: 120 s to an hour
+ * by default for a 200 with no caching headers) would keep serving "genuine" after a stolen report,
+ * or a 404 seen during a rebuild. Immutable content (/ipfs, assets) sets its own.
+ */
+export const ANSWER_CACHE_CONTROL = "no-cache";
+
 /** An answer to send once, not kept. */
 export function uncachedAnswer(body: object): CachedAnswer {
   return { prefix: Buffer.from(JSON.stringify(body).slice(0, -1)) };

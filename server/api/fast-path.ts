@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { IndexFreshness } from "../verification/freshness.js";
 import type { AnswerCache } from "./answer-cache.js";
-import { answerBytes } from "./answer-cache.js";
+import { ANSWER_CACHE_CONTROL, answerBytes } from "./answer-cache.js";
 import type { TokenBuckets } from "../http/rate-limit.js";
 import { CORS_HEADERS, SECURITY_HEADERS } from "../http/security-headers.js";
 
@@ -48,7 +48,7 @@ export function hotAnswerFastPath(options: FastPathOptions): FastPath {
     } catch {
       return false; // The index could not be read: Express answers with the right problem.
     }
-    response.writeHead(200, [...FIXED_HEADERS, "Content-Type", "application/json; charset=utf-8", "Content-Length", String(bytes.length)]);
+    response.writeHead(200, [...FIXED_HEADERS, "Cache-Control", ANSWER_CACHE_CONTROL, "Content-Type", "application/json; charset=utf-8", "Content-Length", String(bytes.length)]);
     response.end(request.method === "HEAD" ? undefined : bytes);
     return true;
   };

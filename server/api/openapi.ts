@@ -75,14 +75,19 @@ const OPERATIONS: readonly Operation[] = [
     operationId: "resolveDigitalLink",
     tags: ["resolver"],
     summary:
-      "GS1 Digital Link: browsers get 303 to /v/{tokenId} (or the Unknown verdict page, 404/400, for a link that names no certificate), API clients the certificate JSON",
+      "GS1 Digital Link: browsers get 303 to /v/{tokenId}?gtin={gtin14} (or the Unknown verdict page, 400/404/422, for a link that names no certificate), API clients the certificate JSON checked against the label's GTIN (digitalLink, flags gtin_mismatch / gtin_unconfirmed). ?brand= names the brand of a GTIN whose company prefix is not configured; it may not contradict a configured prefix (422 gtin-brand-conflict)",
     params: { gtin: Gtin, serial: Serial },
     query: ResolverQuery,
     responses: {
-      "200": ["Certificate", ref("Certificate")],
+      "200": ["Certificate checked against the label's GTIN", ref("DigitalLinkCertificate")],
       "303": ["Redirect to the verification page (Accept: text/html)"],
       ...COMMON,
-      ...problems(404, 422),
+      ...problems(404),
+      "422": [
+        "?brand= names another brand than the GTIN's company prefix (gtin-brand-conflict); no serial salt for the brand",
+        ref("Problem"),
+        "application/problem+json",
+      ],
     },
   },
   {
@@ -181,7 +186,8 @@ const OPERATIONS: readonly Operation[] = [
     path: "/v1/events",
     operationId: "streamEvents",
     tags: ["events"],
-    summary: "Server-sent events of the index's change feed (resume with Last-Event-ID)",
+    summary:
+      "Server-sent events of the index's change feed (resume with Last-Event-ID). ?type= never filters out index.reorg; a Last-Event-ID this feed never gave gets index.reorg with rebuild: true (read everything again)",
     query: EventsQuery,
     responses: { "200": ["text/event-stream", { type: "string" }, "text/event-stream"], ...COMMON },
   },
@@ -249,10 +255,8 @@ const chainEventRef = {
 const flags = {
   type: "array",
   description:
-    "What a buyer must see. metadata_mismatch: the document IPFS returned does not hash to the on-chain digest or is not a valid document (verdict do_not_buy); metadata_unverified: it could not be checked right now (verdict caution). Every other flag means do_not_buy.",
-  items: {
-    enum: ["stolen", "revoked", "superseded", "suspect_issuer", "metadata_mismatch", "metadata_unverified"],
-  },
+    "What a buyer must see. metadata_mismatch: the document IPFS returned does not hash to the on-chain digest or is not a valid document (verdict do_not_buy); metadata_unverified: it could not be checked right now (verdict caution). Digital Link answers only: gtin_mismatch, the label's GTIN is not the passport's (do_not_buy); gtin_unconfirmed, the passport gives no GTIN or was not verified (caution). Every other flag means do_not_buy.",
+  items: { enum: ["stolen", "revoked", "superseded", "suspect_issuer", "metadata_mismatch", "metadata_unverified", "gtin_mismatch", "gtin_unconfirmed"] },
 };
 const verifiedMetadata = {
   type: "object",
@@ -332,6 +336,27 @@ const COMPONENT_SCHEMAS: Record<string, object> = {
       },
       index: ref("IndexFreshness"),
     },
+  },
+  DigitalLinkCertificate: {
+    allOf: [
+      ref("Certificate"),
+      {
+        type: "object",
+        required: ["digitalLink"],
+        properties: {
+          digitalLink: {
+            type: "object",
+            required: ["gtin", "passportGtin", "gtinCheck"],
+            description: "The label's GTIN checked against the one the verified passport commits to (both as GTIN-14)",
+            properties: {
+              gtin: { type: "string", pattern: "^[0-9]{14}$" },
+              passportGtin: { type: ["string", "null"], pattern: "^[0-9]{14}$" },
+              gtinCheck: { enum: ["match", "mismatch", "unconfirmed"], description: "mismatch raises gtin_mismatch, unconfirmed gtin_unconfirmed" },
+            },
+          },
+        },
+      },
+    ],
   },
   ProvenanceEvent: {
     type: "object",

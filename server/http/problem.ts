@@ -96,6 +96,8 @@ export function problemFor(error: unknown, instance?: string): { problem: Proble
 
 export function sendProblem(response: Parameters<RequestHandler>[1], problem: Problem, retryAfterSeconds?: number): void {
   if (retryAfterSeconds !== undefined) response.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  // A refusal is about now too (a 404 during a rebuild, a 503): no cache may replay it.
+  response.setHeader("Cache-Control", "no-cache");
   response.status(problem.status).type("application/problem+json").send(JSON.stringify(problem));
 }
 

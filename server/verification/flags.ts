@@ -14,13 +14,20 @@ export type CertificateFlag =
   /** The document IPFS returned is not the one committed on-chain, or not a valid one: never shown as valid. */
   | "metadata_mismatch"
   /** The document could not be checked (IPFS down, slow, missing, too large): the check is pending, not failed. */
-  | "metadata_unverified";
+  | "metadata_unverified"
+  /**
+   * Digital Link answers only: the GTIN on the label is not the one the certificate's passport commits to
+   * (a real serial copied onto another product's label). See ./digital-link.ts.
+   */
+  | "gtin_mismatch"
+  /** Digital Link answers only: the passport gives no GTIN (or could not be read), so the label's product number is unconfirmed. */
+  | "gtin_unconfirmed";
 
 /** genuine: no flag; caution: the facts hold but a check could not be completed; do_not_buy: a flag that voids it. */
 export type Verdict = "genuine" | "caution" | "do_not_buy";
 
 /** The only flags that leave a verdict at caution: checks that could not be made, as opposed to checks that failed. */
-const CAUTION_FLAGS: ReadonlySet<CertificateFlag> = new Set(["metadata_unverified"]);
+const CAUTION_FLAGS: ReadonlySet<CertificateFlag> = new Set(["metadata_unverified", "gtin_unconfirmed"]);
 
 /**
  * The flag a metadata check raises. Bytes that hash to another digest, or that are not a valid

@@ -20,12 +20,15 @@ export function checkDigit(body: string): number {
 }
 
 /**
- * The brand whose GS1 company prefix starts the GTIN; the longest prefix wins. Prefixes are
- * compared with the GTIN-14 and with its GTIN-13 form (leading indicator 0 dropped), since
- * company prefixes are usually written in GTIN-13 form.
+ * The brand whose GS1 company prefix starts the GTIN; the longest prefix wins. A GTIN-14's first
+ * digit is a packaging indicator, not part of the company prefix, so prefixes are compared with the
+ * GTIN-13 that follows it (the form GS1 allocates prefixes in) and with that GTIN-13 behind a 0
+ * (a prefix written in GTIN-14 form, as in `{"08012345": 1}`). Comparing with the GTIN-14 as it
+ * stands would give `8012345` the case GTIN `80123450000001`, whose company prefix starts `0123…`.
  */
 export function brandForGtin(prefixes: ReadonlyMap<string, number>, gtin14: string): number | null {
-  const forms = gtin14.startsWith("0") ? [gtin14, gtin14.slice(1)] : [gtin14];
+  const gtin13 = gtin14.slice(1);
+  const forms = [gtin13, `0${gtin13}`];
   let best: { length: number; brandId: number } | null = null;
   for (const [prefix, brandId] of prefixes) {
     if (forms.some((form) => form.startsWith(prefix)) && (best === null || prefix.length > best.length)) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseGtin } from "./gs1.js";
 import { parseAddress, parseUint256, UINT32_MAX } from "./ids.js";
 
 /**
@@ -49,3 +50,15 @@ export const Serial = z
   .max(128)
   .regex(/^[\x20-\x7e\u00a0-\uffff]+$/u, "serial has control characters")
   .describe("serial as printed on the piece");
+
+export const Gtin = z
+  .string()
+  .describe("GTIN-8, -12, -13 or -14 with a valid check digit")
+  .transform((text, context) => {
+    const gtin = parseGtin(text);
+    if (gtin === null) {
+      context.addIssue({ code: "custom", message: "expected a GTIN (8, 12, 13 or 14 digits with a valid check digit)" });
+      return z.NEVER;
+    }
+    return gtin;
+  });

@@ -14,6 +14,7 @@ import { verifiedDocument } from "../verification/committed-document.js";
 import type { VerifierContext } from "../verification/context.js";
 import type { IndexFreshness } from "../verification/freshness.js";
 import { BrandId, Serial } from "../verification/id-schemas.js";
+import { withGtinCheck } from "../verification/digital-link.js";
 import { parseUint256 } from "../verification/ids.js";
 import { ownershipChallengeState } from "../verification/ownership.js";
 import type { OwnershipChallenges } from "../verification/ownership.js";
@@ -27,7 +28,7 @@ import { renderClaimPage } from "./pages/claim.js";
 import { renderGarmentPage } from "./pages/garment.js";
 import { renderProvePage, renderUnknownPage, renderVerifyPage } from "./pages/verify.js";
 import { qrSvg } from "./qr.js";
-import { ProveQrRequest } from "./schemas.js";
+import { ProveQrRequest, VerifyPageQuery } from "./schemas.js";
 import { GARMENT_CSP, sendPage } from "./send-page.js";
 
 export { ChainClaimStateReader } from "./claim-state.js";
@@ -150,9 +151,13 @@ export function createWebRouter(deps: WebDependencies): Router {
     "/v/:tokenId",
     handle(async (request, response) => {
       const t = pickLocale(request);
+      const query = VerifyPageQuery.safeParse(request.query);
+      if (!query.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
       const found = await certificateOrUnknown(request, response, t);
       if (found === null) return;
-      const { tokenId, view } = found;
+      const { tokenId } = found;
+      // A page reached from a label answers for that label: its GTIN is checked as the resolver's JSON is.
+      const view = query.data.gtin === undefined ? found.view : withGtinCheck(found.view, query.data.gtin);
       const provenance = allProvenance(v1, tokenId);
       const digests = [...new Set(provenance.filter((e) => e.details !== null && REPORTED_KINDS.has(e.kind)).map((e) => e.details?.digest ?? ""))];
       const details = new Map<string, VerifiedMetadata<"provenance-details">>();

@@ -1,7 +1,7 @@
 import { BrandId, DesignId, Serial, TokenId } from "../verification/id-schemas.js";
 import { problems } from "../http/openapi.js";
 import type { OpenApiPart, Operation } from "../http/openapi.js";
-import { ProveQrRequest } from "./schemas.js";
+import { ProveQrRequest, VerifyPageQuery } from "./schemas.js";
 
 /** The pages' part of the OpenAPI document (assembled by server/app.ts): HTML answers, and the JSON the pages' scripts read. */
 
@@ -14,8 +14,9 @@ const OPERATIONS: readonly Operation[] = [
     operationId: "verificationPage",
     tags: ["pages"],
     summary:
-      "Customer verification page (server/web): verdict, product, passport, history, ownership check, share QR; ?lang=en|fr",
+      "Customer verification page (server/web): verdict, product, passport, history, ownership check, share QR; ?lang=en|fr; ?gtin= (from a Digital Link) checks the label's GTIN against the passport's",
     params: { tokenId: TokenId },
+    query: VerifyPageQuery,
     responses: {
       "200": ["HTML page", { type: "string" }, "text/html"],
       "400": ["HTML page: malformed id", { type: "string" }, "text/html"],

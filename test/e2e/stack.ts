@@ -14,7 +14,7 @@ import { loadConfig } from "../../server/config.js";
 import type { Deployments } from "../../server/chain/deployments.js";
 import { startVerifier } from "../../server/main.js";
 import type { VerifierHandle } from "../../server/main.js";
-import { DEMO_BRAND_SALTS, seedDemo } from "../../scripts/demo/seed.js";
+import { DEMO_BRAND_SALTS, DEMO_GS1_PREFIXES, seedDemo } from "../../scripts/demo/seed.js";
 import type { DemoSummary } from "../../scripts/demo/seed.js";
 import { makeTempDir } from "../server/support/temp-dir.js";
 import { hardhatDevAccount, writeKeystore } from "../../server/issuer/keystore.js";
@@ -85,6 +85,7 @@ export async function startE2eStack(): Promise<E2eStack> {
       HALLMARK_CONFIRMATIONS: "0",
       HALLMARK_POLL_INTERVAL_MS: "100",
       HALLMARK_BRAND_SALTS: JSON.stringify(DEMO_BRAND_SALTS),
+      HALLMARK_GS1_PREFIXES: JSON.stringify(DEMO_GS1_PREFIXES),
       HALLMARK_LOG_LEVEL: "silent",
       HALLMARK_RATE_LIMIT_PER_MINUTE: "100000",
       HALLMARK_ISSUER_KEYSTORES: JSON.stringify({ "1": { keystore, passwordEnv: "E2E_RELAY_PASSWORD" } }),

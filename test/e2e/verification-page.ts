@@ -11,7 +11,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { sha256Hex } from "../../server/ipfs/commitment.js";
 import { issueClaimCodes, readClaimCodes } from "../../server/issuer/claim-codes.js";
 import { connectHallmark } from "../../server/issuer/contracts.js";
-import { DEMO_BRAND_SALTS } from "../../scripts/demo/seed.js";
+import { demoGtin } from "../../scripts/demo/catalogue.js";
+import { DEMO_BRAND_SALTS, DEMO_BRANDS } from "../../scripts/demo/seed.js";
 import { makeTempDir } from "../server/support/temp-dir.js";
 import { qrSvg } from "../../server/web/qr.js";
 import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
@@ -429,16 +430,48 @@ describe("customer verification pages (browser)", function () {
   });
 
   describe("/01/:gtin/21/:serial (GS1 Digital Link)", function () {
-    const GTIN = "08012345000005";
+    /** The GTIN the demo passport of MA-2024-0001 (the resold bag) commits to. */
+    const GTIN = demoGtin(DEMO_BRANDS[1], 0);
 
-    it("takes a browser that scanned a label to the certificate's page", async function () {
-      const page = await open(`/01/${GTIN}/21/MA-2024-0001?brand=1`);
-      expect(new URL(page.url()).pathname).to.equal(`/v/${stack.demo.tokens.resold}`);
+    it("takes a browser that scanned a label to the certificate's page, which confirms the label", async function () {
+      const page = await open(`/01/${GTIN}/21/MA-2024-0001`);
+      const url = new URL(page.url());
+      expect(url.pathname).to.equal(`/v/${stack.demo.tokens.resold}`);
+      expect(url.searchParams.get("gtin")).to.equal(GTIN);
       expect(await verdictOf(page)).to.equal("genuine");
+      expect(await page.locator("[data-flag]").count()).to.equal(0);
+    });
+
+    it("shows 'Label does not match' for a real serial on a label with another GTIN, and says why", async function () {
+      // The issue's counterfeit: GS1's example GTIN (no brand's prefix here) reaching brand 1 with ?brand=1.
+      const page = await open("/01/09506000134352/21/MA-2024-0001?brand=1");
+      expect(await verdictOf(page)).to.equal("label_mismatch");
+      expect(await page.locator("h1").innerText()).to.equal("Label does not match");
+      expect(await page.locator('[data-flag="gtin_mismatch"]').innerText()).to.include(`GTIN 09506000134352`).and.include(`GTIN ${GTIN}`);
+      expect(await seriousAxeViolations(page)).to.deep.equal([]);
+      await withContext({ locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } }, async (fr) => {
+        const frPage = await fr.newPage();
+        await frPage.goto(`${stack.url}/01/09506000134352/21/MA-2024-0001?brand=1`);
+        expect(await frPage.locator("h1").innerText()).to.equal("Étiquette non conforme");
+        expect(await frPage.locator('[data-flag="gtin_mismatch"]').innerText()).to.include("n'est pas celui que la marque a enregistré");
+      });
+    });
+
+    it("shows 'Label does not match' for another model's GTIN of the same brand on this serial", async function () {
+      const page = await open(`/01/${demoGtin(DEMO_BRANDS[1], 1)}/21/MA-2024-0001`);
+      expect(await verdictOf(page)).to.equal("label_mismatch");
+    });
+
+    it("refuses ?brand= naming another brand than the GTIN's prefix with the Unknown verdict (422)", async function () {
+      const page = await context.newPage();
+      const response = await page.goto(`${stack.url}/01/${GTIN}/21/MA-2024-0001?brand=2`);
+      expect(response?.status()).to.equal(422);
+      expect(await verdictOf(page)).to.equal("unknown");
+      expect(await page.locator(".verdict").innerText()).to.include("it names a brand its product number does not belong to");
     });
 
     for (const [name, path] of [
-      ["an unknown serial", `/01/${GTIN}/21/NO-SUCH-SERIAL?brand=1`],
+      ["an unknown serial", `/01/${GTIN}/21/NO-SUCH-SERIAL`],
       ["a GTIN of no configured brand", "/01/09999999000003/21/MA-2024-0001"],
     ]) {
       it(`shows a browser the Unknown verdict with 404 for ${name}, not a problem+json`, async function () {
@@ -459,7 +492,7 @@ describe("customer verification pages (browser)", function () {
     });
 
     it("still answers an API client with a problem+json", async function () {
-      const response = await context.request.get(`${stack.url}/01/${GTIN}/21/NO-SUCH-SERIAL?brand=1`, { headers: { accept: "application/json" } });
+      const response = await context.request.get(`${stack.url}/01/${GTIN}/21/NO-SUCH-SERIAL`, { headers: { accept: "application/json" } });
       expect(response.status()).to.equal(404);
       expect(response.headers()["content-type"]).to.match(/^application\/problem\+json/);
     });

@@ -9,8 +9,12 @@ import { EventsQuery, parseInput } from "./schemas.js";
 /**
  * `GET /v1/events`: the index's change feed as server-sent events (status changes, transfers,
  * issuances, metadata updates, successions, compromises, reorgs). Each event's `id` is the feed
- * id, so a client resumes with `Last-Event-ID` (or `?after=`); `?type=a,b` filters. A first
- * `index` event carries the index's freshness; comments keep idle connections alive.
+ * id, so a client resumes with `Last-Event-ID` (or `?after=`); `?type=a,b` filters, but never out
+ * `index.reorg`: a client told only of status changes must still hear that one it heard was rolled
+ * back or rebuilt away. A resume position this feed never gave (an id above its newest: another or a
+ * recreated index, whose ids are not ours) gets an `index.reorg` with `rebuild: true` and the feed's
+ * newest id, as a rebuild would: what the client holds must be read again. A first `index` event
+ * carries the index's freshness; comments keep idle connections alive.
  */
 export interface EventStreamOptions {
   heartbeatMs?: number;
@@ -64,10 +68,13 @@ export class EventStreams {
     const query = parseInput(EventsQuery, request.query, "query");
     const header = request.get("last-event-id");
     const resumeFrom = header !== undefined && /^[0-9]{1,15}$/.test(header) ? Number(header) : query.after;
+    const newest = this.index.lastEventId();
+    // Ids are never reused within one index (a reset keeps counting), so a larger one is from another.
+    const foreignPosition = resumeFrom !== undefined && resumeFrom > newest;
     const client: Client = {
       response,
-      lastId: resumeFrom ?? this.index.lastEventId(),
-      types: query.type === undefined ? null : new Set(query.type.split(",")),
+      lastId: resumeFrom === undefined || foreignPosition ? newest : resumeFrom,
+      types: query.type === undefined ? null : new Set([...query.type.split(","), "index.reorg"]),
     };
     response.status(200);
     response.setHeader("Content-Type", "text/event-stream; charset=utf-8");
@@ -75,6 +82,10 @@ export class EventStreams {
     response.setHeader("X-Accel-Buffering", "no");
     response.flushHeaders();
     response.write(`retry: 3000\nevent: index\ndata: ${JSON.stringify(freshness)}\n\n`);
+    if (foreignPosition) {
+      const data = { id: newest, type: "index.reorg", block: freshness.block, txHash: null, timestamp: null, rolledBackTo: null, previousBlock: null, rebuild: true, unknownLastEventId: resumeFrom };
+      response.write(`id: ${newest}\nevent: index.reorg\ndata: ${JSON.stringify(data)}\n\n`);
+    }
     this.clients.add(client);
     const drop = (): void => {
       this.clients.delete(client);

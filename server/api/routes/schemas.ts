@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { Bytes32 } from "../../http/schemas.js";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "../../store/IndexStore.js";
-import { parseGtin } from "../../verification/gs1.js";
 import { Address, BrandId, TokenId } from "../../verification/id-schemas.js";
 
 /**
@@ -11,19 +10,8 @@ import { Address, BrandId, TokenId } from "../../verification/id-schemas.js";
  */
 export { parseInput } from "../../http/input.js";
 export { Bytes32 } from "../../http/schemas.js";
-export { Address, BrandId, DesignId, Serial, TokenId } from "../../verification/id-schemas.js";
+export { Address, BrandId, DesignId, Gtin, Serial, TokenId } from "../../verification/id-schemas.js";
 
-export const Gtin = z
-  .string()
-  .describe("GTIN-8, -12, -13 or -14 with a valid check digit")
-  .transform((text, context) => {
-    const gtin = parseGtin(text);
-    if (gtin === null) {
-      context.addIssue({ code: "custom", message: "expected a GTIN (8, 12, 13 or 14 digits with a valid check digit)" });
-      return z.NEVER;
-    }
-    return gtin;
-  });
 
 /**
  * Signatures: 65-byte ECDSA from a key, or any form an EIP-1271 wallet takes (bounded). A key's
@@ -51,6 +39,7 @@ export const CertificateListQuery = PageQuery.extend({
 export const OwnerItemsQuery = PageQuery.extend({ kind: z.enum(["certificate", "garment"]).optional() });
 
 export const ResolverQuery = z.object({ brand: BrandId.optional(), linkType: z.string().max(64).optional() });
+
 
 export const ChallengeRequest = z.strictObject({ tokenId: TokenId });
 

@@ -1,6 +1,6 @@
 import type { Response } from "express";
 import type { CachedAnswer } from "../answer-cache.js";
-import { answerBytes } from "../answer-cache.js";
+import { ANSWER_CACHE_CONTROL, answerBytes } from "../answer-cache.js";
 import type { ChallengeStore } from "../../verification/challenge-store.js";
 import type { ChipChallengePayload } from "../../verification/chip.js";
 import type { VerifierContext } from "../../verification/context.js";
@@ -21,6 +21,7 @@ export interface V1Dependencies {
 
 /** Every JSON answer carries the index's freshness. */
 export function sendJson(response: Response, freshness: IndexFreshness, body: object, status = 200): void {
+  if (!response.hasHeader("Cache-Control")) response.setHeader("Cache-Control", ANSWER_CACHE_CONTROL);
   response.status(status).json({ ...body, index: freshness });
 }
 
@@ -28,6 +29,7 @@ export function sendJson(response: Response, freshness: IndexFreshness, body: ob
 export function sendAnswer(response: Response, answer: CachedAnswer, freshness: IndexFreshness, status = 200): void {
   const bytes = answerBytes(answer, freshness);
   response.status(status);
+  response.setHeader("Cache-Control", ANSWER_CACHE_CONTROL);
   response.setHeader("Content-Type", "application/json; charset=utf-8");
   response.setHeader("Content-Length", bytes.length);
   response.end(bytes);

@@ -14,6 +14,7 @@ export const en = {
     warning: "Cannot be confirmed",
     superseded: "Replaced by a newer certificate",
     mismatch: "Description does not match",
+    label_mismatch: "Label does not match",
     unverified: "Cannot be checked right now",
   },
   verdictHelp: {
@@ -24,7 +25,10 @@ export const en = {
     warning: "Something about this certificate could not be confirmed: read the warnings below before buying.",
     superseded: "This certificate was retired and replaced by a newer one: check the newer certificate.",
     mismatch: "The description served for this certificate is not the one the brand recorded on the chain: it may have been tampered with. Do not buy it; contact the brand.",
+    label_mismatch: "The product number on the label you scanned is not the one the brand recorded for this certificate: the label may have been copied from a genuine piece onto another product. Do not buy it; contact the brand.",
     unverified: "The product description could not be checked against the brand's record on the chain, so this page cannot confirm the piece. Do not rely on it until it is confirmed: try again later.",
+    /** A label this verifier refuses (its GTIN's brand is not the one it names, or no salt for the brand). */
+    unresolvable: "This label cannot be checked here: it names a brand its product number does not belong to, or a brand whose serial numbers this verifier cannot read. Do not rely on it; contact the brand.",
   },
   warnings: {
     heading: "Warnings",
@@ -34,6 +38,8 @@ export const en = {
     metadata_mismatch: "The product description does not match the one the brand recorded on the chain.",
     stolen: "Reported stolen.",
     revoked: "Revoked by the brand.",
+    gtin_mismatch: "The product number on the label (GTIN {gtin}) is not the one the brand recorded for this piece (GTIN {passportGtin}).",
+    gtin_unconfirmed: "The product number on the label (GTIN {gtin}) could not be confirmed: the brand's description of this piece gives none, or could not be checked. Make sure the product matches the description below.",
   },
   seeSuccessor: "See the current certificate",
   reason: "Reason given",

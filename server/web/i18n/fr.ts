@@ -16,6 +16,7 @@ export const fr: Messages = {
     warning: "Non confirmé",
     superseded: "Remplacé par un nouveau certificat",
     mismatch: "Description non conforme",
+    label_mismatch: "Étiquette non conforme",
     unverified: "Vérification impossible pour l'instant",
   },
   verdictHelp: {
@@ -26,7 +27,9 @@ export const fr: Messages = {
     warning: "Un point de ce certificat n'a pas pu être confirmé : lisez les avertissements avant d'acheter.",
     superseded: "Ce certificat a été retiré et remplacé par un nouveau : consultez le nouveau certificat.",
     mismatch: "La description servie pour ce certificat n'est pas celle que la marque a enregistrée sur la chaîne : elle a peut-être été falsifiée. Ne l'achetez pas ; contactez la marque.",
+    label_mismatch: "Le numéro de produit de l'étiquette scannée n'est pas celui que la marque a enregistré pour ce certificat : l'étiquette a peut-être été copiée d'une pièce authentique sur un autre produit. Ne l'achetez pas ; contactez la marque.",
     unverified: "La description du produit n'a pas pu être comparée à l'enregistrement de la marque sur la chaîne : cette page ne peut donc pas confirmer la pièce. Ne vous y fiez pas avant confirmation ; réessayez plus tard.",
+    unresolvable: "Cette étiquette ne peut pas être vérifiée ici : elle désigne une marque à laquelle son numéro de produit n'appartient pas, ou une marque dont ce vérificateur ne sait pas lire les numéros de série. Ne vous y fiez pas ; contactez la marque.",
   },
   warnings: {
     heading: "Avertissements",
@@ -36,6 +39,8 @@ export const fr: Messages = {
     metadata_mismatch: "La description du produit ne correspond pas à celle que la marque a inscrite sur la chaîne.",
     stolen: "Déclaré volé.",
     revoked: "Révoqué par la marque.",
+    gtin_mismatch: "Le numéro de produit de l'étiquette (GTIN {gtin}) n'est pas celui que la marque a enregistré pour cette pièce (GTIN {passportGtin}).",
+    gtin_unconfirmed: "Le numéro de produit de l'étiquette (GTIN {gtin}) n'a pas pu être confirmé : la description de la pièce par la marque n'en donne pas, ou n'a pas pu être vérifiée. Assurez-vous que le produit correspond à la description ci-dessous.",
   },
   seeSuccessor: "Voir le certificat actuel",
   reason: "Motif indiqué",

@@ -6,10 +6,10 @@ import type { Messages } from "../i18n/index.js";
 /**
  * What the customer sees first. Each kind has its own icon shape and its own word, so it reads
  * the same without colour: a circle with a tick, an octagon, a crossed square, a triangle, a
- * diamond with an arrow, a document with a "not equal" sign, a clock, a dashed circle with a
- * question mark.
+ * diamond with an arrow, a document with a "not equal" sign, a tag with a "not equal" sign, a clock,
+ * a dashed circle with a question mark.
  */
-export type VerdictKind = "genuine" | "stolen" | "revoked" | "mismatch" | "warning" | "superseded" | "unverified" | "unknown";
+export type VerdictKind = "genuine" | "stolen" | "revoked" | "mismatch" | "label_mismatch" | "warning" | "superseded" | "unverified" | "unknown";
 
 /**
  * Reasons that say the bytes were read and are not the brand's document (tampered, or not a valid
@@ -34,8 +34,12 @@ export function verdictKindOf(view: CertificateView): VerdictKind {
   if (hasFlag(view, "revoked")) return "revoked";
   const unverified = hasFlag(view, "metadata_unverified") || !view.metadata.verified;
   if (hasFlag(view, "metadata_mismatch") || (unverified && MISMATCH_REASONS.has(view.metadata.reason ?? ""))) return "mismatch";
+  // The label scanned names another product than the certificate's (server/verification/digital-link.ts).
+  if (hasFlag(view, "gtin_mismatch")) return "label_mismatch";
   if (hasFlag(view, "suspect_issuer")) return "warning";
   if (unverified) return "unverified";
+  // The label's product number could not be confirmed: the warning says so.
+  if (hasFlag(view, "gtin_unconfirmed")) return "warning";
   return "genuine";
 }
 
@@ -50,6 +54,8 @@ const ICONS: Record<VerdictKind, string> = {
     '<path d="M24 3L46 43H2z" fill="currentColor"/><path d="M24 16v13" stroke="#fff" stroke-width="5" stroke-linecap="round"/><circle cx="24" cy="36" r="3" fill="#fff"/>',
   mismatch:
     '<path d="M9 3h21l10 10v32H9z" fill="currentColor"/><path d="M16 22h17M16 31h17M29 17l-9 19" stroke="#fff" stroke-width="4" stroke-linecap="round"/>',
+  label_mismatch:
+    '<path d="M4 8h24l16 16-16 16H4z" fill="currentColor"/><path d="M10 19h14M10 28h14M21 14l-8 19" stroke="#fff" stroke-width="4" stroke-linecap="round"/>',
   superseded:
     '<path d="M24 2L46 24 24 46 2 24z" fill="currentColor"/><path d="M14 24h17m-6-7l7 7-7 7" fill="none" stroke="#fff" stroke-width="4.5" stroke-linecap="round" stroke-linejoin="round"/>',
   unverified:

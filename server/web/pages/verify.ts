@@ -1,5 +1,6 @@
 import type { MetadataDocument } from "../../metadata/document-kinds.js";
 import type { CertificateView } from "../../verification/certificate.js";
+import type { DigitalLinkView } from "../../verification/digital-link.js";
 import type { VerifiedMetadata } from "../../verification/committed-document.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
 import type { ProvenanceEventView } from "../../verification/provenance.js";
@@ -15,7 +16,8 @@ type CertificateDocument = MetadataDocument<"certificate-metadata">;
 type ProvenanceDocument = MetadataDocument<"provenance-details">;
 
 export interface VerifyPageData {
-  view: CertificateView;
+  /** With `digitalLink` when the page was reached from a GS1 Digital Link: its flags include the GTIN check. */
+  view: CertificateView & { digitalLink?: DigitalLinkView };
   /** Block at which the current metadata digest was committed. */
   metadataBlock: number;
   provenance: readonly ProvenanceEventView[];
@@ -29,13 +31,13 @@ export interface VerifyPageData {
   proveUrl: string;
 }
 
-function warnings(t: Messages, view: CertificateView): SafeHtml {
+function warnings(t: Messages, view: VerifyPageData["view"]): SafeHtml {
   if (view.flags.length === 0) return html``;
   const reason = view.statusReason === null ? html`` : html`<p class="reason"><span class="label">${t.reason}:</span> ${view.statusReason}</p>`;
   const successor =
     view.successor === null ? html`` : html`<p><a href="/v/${view.successor}">${t.seeSuccessor}</a></p>`;
   return html`<div class="warnings"><h2 class="visually-hidden">${t.warnings.heading}</h2><ul>${view.flags.map(
-    (flag) => html`<li data-flag="${flag}"><span aria-hidden="true">⚠ </span>${t.warnings[flag]}</li>`,
+    (flag) => html`<li data-flag="${flag}"><span aria-hidden="true">⚠ </span>${format(t.warnings[flag], { gtin: view.digitalLink?.gtin ?? "", passportGtin: view.digitalLink?.passportGtin ?? "" })}</li>`,
   )}</ul>${reason}${successor}</div>`;
 }
 

@@ -3,10 +3,9 @@
 import { writeFile } from "node:fs/promises";
 import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
-import { checkDigit } from "../../../server/verification/gs1.js";
 import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
 import { ethers, networkHelpers } from "../../contracts/fixtures.js";
-import { buildStack, GS1_PREFIX_A } from "./stack.js";
+import { buildStack, PASSPORT_GTIN } from "./stack.js";
 import type { Stack } from "./stack.js";
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -70,14 +69,22 @@ Conventions (all routes):
   RPC it reads is down), or the chain RPC is failing for proofs, and in the last two cases \`caughtUp\` is \`false\` as well (what
   the index knows is still served; \`/readyz\` answers 503 meanwhile).
 - A certificate's \`flags\` are what a buyer must see, and \`verdict\` sums them up: \`genuine\` (no flag), \`caution\` (only
-  \`metadata_unverified\`: the document could not be checked right now — IPFS down, slow or missing it) or \`do_not_buy\` (any
-  other flag: \`stolen\`, \`revoked\`, \`superseded\`, \`suspect_issuer\`, or \`metadata_mismatch\`, a document that does not hash to
+  \`metadata_unverified\`: the document could not be checked right now — IPFS down, slow or missing it — or \`gtin_unconfirmed\`,
+  below) or \`do_not_buy\` (any other flag: \`gtin_mismatch\` (below), \`stolen\`, \`revoked\`, \`superseded\`, \`suspect_issuer\`, or \`metadata_mismatch\`, a document that does not hash to
   the on-chain digest or is not a valid document; its \`metadata.reason\` is \`digest_mismatch\` or \`schema_invalid\`; with
   \`digest_mismatch\`, \`metadata.actualDigest\` gives the digest of the bytes IPFS returned). An unverified document is never shown (\`document: null\`).
+- GS1 Digital Link \`/01/{gtin}/21/{serial}\` (GTIN-8/12/13/14 with its check digit, compared as GTIN-14): the GTIN's
+  company prefix (\`HALLMARK_GS1_PREFIXES\`, compared past the GTIN-14's packaging indicator) names the brand; \`?brand=\` may
+  name the brand of a GTIN whose prefix is configured for no brand, never contradict one that is (422
+  \`gtin-brand-conflict\`); a GTIN of no configured prefix without \`?brand=\` is 404. The serial finds the certificate, and
+  the GTIN is then checked against the passport's \`gtin\` in the verified metadata: the answer carries \`digitalLink: { gtin,
+  passportGtin, gtinCheck }\`; \`gtinCheck: mismatch\` adds the flag \`gtin_mismatch\` (verdict \`do_not_buy\`: a real serial on
+  another product's label), \`unconfirmed\` (the passport gives no GTIN, or was not verified) adds \`gtin_unconfirmed\` (verdict
+  at least \`caution\`). Browsers are sent to \`/v/{tokenId}?gtin={gtin14}\`, whose page makes the same check.
 - Errors are RFC 9457 \`application/problem+json\` with a stable \`type\` (\`https://hallmark.dev/problems/<slug>\`): 400 malformed
   ids/addresses/CIDs/cursors/bodies, 404 unknown, 409 challenge replayed, **410 challenge expired** (chosen over 422: the
   challenge existed and is gone), 413 body above 16 KiB, 422 well-formed but inapplicable (challenge of another token, no chip,
-  no serial salt), 429 rate limited and 503 chain down (both with \`Retry-After\`). No stack trace or internal message is sent.
+  no serial salt, \`?brand=\` contradicting a GTIN's prefix), 429 rate limited and 503 chain down (both with \`Retry-After\`). No stack trace or internal message is sent.
 - Ownership proofs are EIP-712 \`OwnershipProof(uint256 tokenId,address owner,bytes32 challenge)\` in the domain
   \`Hallmark Certificate\` / \`1\` of the certificate contract, checked by the contract's own \`verifyOwnership\` at the head (EOA
   and EIP-1271 wallets). Chip proofs are **EIP-191 personal messages** (what NFC signing chips produce), checked against the chip
@@ -90,6 +97,13 @@ Conventions (all routes):
   as the claim page makes it): simulated first, then sent from the brand's issuer key; 202 \`{ txHash }\`. A claim the contract
   refuses is 422 \`transaction-refused\` naming its custom error (nothing is sent), one already in flight 409, and a brand this
   verifier holds no key for 422 \`claim-relay-unavailable\` (hand the signed claim to another relayer).
+- \`GET /v1/events\` streams the index's change feed; resume with \`Last-Event-ID\` (or \`?after=\`). \`index.reorg\` is
+  never filtered out by \`?type=\`: with \`rebuild: true\` (the index was rebuilt) or a \`rolledBackTo\` block, what the client
+  heard may be gone, so it reads again what it holds. Ids keep increasing across rebuilds; a \`Last-Event-ID\` above the
+  feed's newest (another or a recreated index) gets an \`index.reorg\` with \`rebuild: true\`, \`rolledBackTo: null\` and the
+  feed's newest id.
+- JSON answers, problems and pages carry \`Cache-Control: no-cache\`: a cache in front of the verifier must ask again
+  before reusing a verdict (only \`/ipfs\` content, addressed by its hash, is immutable).
 - Lists answer \`{ items, nextCursor }\`; pass \`cursor=<nextCursor>\` for the next page (limit 1..500, default 50).
 - \`GET /openapi.json\` describes every route (a test keeps it in step with the router).
 
@@ -106,17 +120,23 @@ Conventions (all routes):
     for (let i = 1; i <= 3; i++) await stack.issue(`MA-2025-${String(i).padStart(4, "0")}`, stack.vaultA.address);
     const report = await stack.resaleReport("very-good");
     await stack.sync();
-    const gtinBody = `0${GS1_PREFIX_A}00042`;
-    const gtin = gtinBody + String(checkDigit(gtinBody));
+    const gtin = PASSPORT_GTIN;
 
     out.push("## Scene 1 — a customer in a second-hand shop scans the QR code\n");
     out.push("The QR code sewn into the jacket is a GS1 Digital Link. A phone's browser is sent to the verification page:\n");
     const redirect = await call("The browser follows the QR code", "GET", `/01/${gtin}/21/MA-2024-0042`, undefined, { accept: "text/html" });
     expect(redirect.status).to.equal(303);
-    await call("…and lands on the verdict page (minimal; the full page is the web part)", "GET", `/v/${jacket.toString()}`, undefined, { accept: "text/html" });
-    out.push("An app asking for JSON gets the certificate itself: genuine, the model (verified metadata), not stolen.\n");
+    expect(redirect.headers.get("location")).to.equal(`/v/${jacket.toString()}?gtin=${gtin}`);
+    await call("…and lands on the verdict page, which checks the label's GTIN too (minimal; the full page is the web part)", "GET", `/v/${jacket.toString()}?gtin=${gtin}`, undefined, { accept: "text/html" });
+    out.push("An app asking for JSON gets the certificate itself: genuine, the model (verified metadata), not stolen, and the label's GTIN is the one the passport commits to (`digitalLink.gtinCheck: match`).\n");
     const verified = await call("The same link with Accept: application/json", "GET", `/01/${gtin}/21/MA-2024-0042`);
     expect(verified.body.verdict).to.equal("genuine");
+    out.push("A real serial copied onto another product's label (here GS1's example GTIN, whose prefix is no brand's, with `?brand=1` to reach the brand) is not genuine: the passport commits to another GTIN.\n");
+    const copied = await call("A copied serial on a label with another GTIN", "GET", `/01/09506000134352/21/MA-2024-0042?brand=1`);
+    expect(copied.body.verdict).to.equal("do_not_buy");
+    expect(copied.body.flags).to.deep.equal(["gtin_mismatch"]);
+    const conflict = await call("?brand= may not contradict the GTIN's company prefix", "GET", `/01/${gtin}/21/MA-2024-0042?brand=2`);
+    expect(conflict.status).to.equal(422);
 
     out.push("The seller proves from their own wallet that they own the certificate: the app asks for a challenge, the wallet signs the EIP-712 message, the verifier asks the contract at the head.\n");
     const challenge = await call("Ask for an ownership challenge", "POST", "/v1/ownership/challenges", { tokenId: jacket.toString() });

@@ -18,6 +18,8 @@ export const SALT_A = ethersLib.id("api-test-salt-brand-1");
 export const SALT_B = ethersLib.id("api-test-salt-brand-2");
 /** GS1 company prefix of brand 1 (GTIN-13 form). */
 export const GS1_PREFIX_A = "8012345";
+/** The GTIN the example passport (and so every certificate `issue` makes) commits to: a product of brand 1. */
+export const PASSPORT_GTIN = "08012345678907";
 
 export function serialHashOf(serial: string, salt = SALT_A): string {
   return ethersLib.solidityPackedKeccak256(["bytes32", "string"], [salt, serial]);

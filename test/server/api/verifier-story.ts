@@ -7,14 +7,13 @@ import { EventStreams } from "../../../server/api/routes/events.js";
 import { CertificateChain } from "../../../server/chain/contracts.js";
 import { ChallengeStore } from "../../../server/verification/challenge-store.js";
 import { freshnessOf } from "../../../server/verification/freshness.js";
-import { checkDigit } from "../../../server/verification/gs1.js";
 import { buildTwinCollection } from "../../../server/issuer/twinCollection.js";
 import type { ChipChallengePayload } from "../../../server/verification/chip.js";
 import type { OwnershipChallengePayload, OwnershipProofResult } from "../../../server/verification/ownership.js";
 import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
 import { ethers, networkHelpers } from "../../contracts/fixtures.js";
 import { listen } from "../support/http-server.js";
-import { buildStack, getJson, GS1_PREFIX_A, postJson } from "./stack.js";
+import { buildStack, getJson, PASSPORT_GTIN, postJson } from "./stack.js";
 import type { Stack } from "./stack.js";
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -23,11 +22,6 @@ type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 async function signOwnership(signer: { signTypedData: ethersLib.Signer["signTypedData"] }, typedData: Body, owner: string): Promise<string> {
   const { EIP712Domain: _domain, ...types } = typedData.types as Record<string, ethersLib.TypedDataField[]>;
   return signer.signTypedData(typedData.domain as ethersLib.TypedDataDomain, types, { ...typedData.message, owner });
-}
-
-function gtinOf(prefix: string, item: string): string {
-  const body = `0${prefix}${item}`.padEnd(13, "0").slice(0, 13);
-  return body + String(checkDigit(body));
 }
 
 describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", function () {
@@ -80,20 +74,21 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
     });
 
     it("sends a browser following the GS1 Digital Link to the verification page", async function () {
-      const gtin = gtinOf(GS1_PREFIX_A, "00001");
+      const gtin = PASSPORT_GTIN;
       const response = await fetch(`${stack.url}/01/${gtin}/21/MA-0002`, { headers: { accept: "text/html,application/xhtml+xml" }, redirect: "manual" });
       expect(response.status).to.equal(303);
-      expect(response.headers.get("location")).to.equal(`/v/${sold.toString()}`);
-      const page = await fetch(`${stack.url}/v/${sold.toString()}`);
+      expect(response.headers.get("location")).to.equal(`/v/${sold.toString()}?gtin=${gtin}`);
+      const page = await fetch(`${stack.url}${response.headers.get("location")}`);
       expect(page.headers.get("content-type")).to.match(/^text\/html/);
       expect(await page.text()).to.include("Genuine");
     });
 
     it("gives an API client following the GS1 Digital Link the certificate JSON", async function () {
-      const gtin = gtinOf(GS1_PREFIX_A, "00001");
-      const { status, body } = await getJson<Body>(`${stack.url}/01/${gtin}/21/MA-0002`);
+      const { status, body } = await getJson<Body>(`${stack.url}/01/${PASSPORT_GTIN}/21/MA-0002`);
       expect(status).to.equal(200);
       expect(body.tokenId).to.equal(sold.toString());
+      expect(body.verdict).to.equal("genuine");
+      expect(body.digitalLink.gtinCheck).to.equal("match");
     });
   });
 
