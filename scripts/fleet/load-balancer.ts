@@ -56,6 +56,8 @@ export interface NginxOptions {
   upstreams: readonly string[];
   /** Requests per second per client IP across the fleet (burst: the same again). */
   perClientPerSecond: number;
+  /** Where nginx's warnings go (default inherit: the fleet's terminal). */
+  output?: "inherit" | "ignore";
 }
 
 /** The nginx.conf for `options`, every path under `directory`. */
@@ -116,7 +118,7 @@ export async function startLoadBalancer(nginx: string, options: NginxOptions): P
   const configFile = path.join(directory, "nginx.conf");
   await writeFile(configFile, nginxConfig(directory, options));
   const server: ChildProcess = spawn(nginx, ["-p", directory, "-e", "stderr", "-c", configFile], {
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"],
   });
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${options.port}`;
