@@ -62,7 +62,7 @@ describe("the fleet's load balancer (scripts/fleet/load-balancer.ts)", function 
     const response = await fetch(`${balancer.url}/v1/events`);
     const reader = response.body!.getReader();
     const first = await Promise.race([
-      reader.read(),
+      reader.read() as Promise<{ done: boolean; value?: Uint8Array }>,
       new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000)),
     ]);
     expect(first, "the first event arrived while the stream is open").to.not.equal(null);
