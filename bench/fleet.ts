@@ -1,0 +1,441 @@
+/**
+ * Fleet benchmark: `npm run bench:fleet` (hardhat run bench/fleet.ts). Issue #13's performance goals,
+ * on the same data set as bench:api (BENCH_FLEET_CERTIFICATES, default 10,000), in one run:
+ *
+ * 1. catch-up from the start block over loopback JSON-RPC, into sqlite and into PostgreSQL, each by a
+ *    real `indexer` process (server/main.ts, HALLMARK_ROLE=indexer), timed from the moment it leads to
+ *    the moment its /healthz names the head;
+ * 2. the fleet: that PostgreSQL database as primary, a pg_basebackup hot standby, the leading indexer
+ *    and a standby indexer, 4 `api` verifiers reading the standby;
+ * 3. freshness: a steady 2,000 requests/s of mixed reads over the 4 verifiers while a brand admin
+ *    flips certificates between stolen and active (BENCH_FLEET_FLIPS, default 500); for each flip, the
+ *    time from its block being mined to every verifier answering the new status;
+ * 4. throughput of one verifier on PostgreSQL against raw node:http, bench:api's harness;
+ * 5. failover: kill -9 of the leading indexer while blocks keep coming, time to the standby's first
+ *    applied block, over BENCH_FLEET_KILLS (default 10) kills.
+ * Writes docs/benchmarks/fleet.md (BENCH_FLEET_NO_REPORT=1: print only). PostgreSQL from
+ * HALLMARK_TEST_DATABASE_URL (npm run test:services); a database of its own, dropped at the end.
+ */
+import { randomBytes } from "node:crypto";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import hre, { network } from "hardhat";
+import pg from "pg";
+import HallmarkModule from "../ignition/modules/Hallmark.js";
+import { EmbeddedMetadataStore } from "../server/ipfs/embedded-store.js";
+import { prepareFleetDatabase } from "../scripts/fleet/database.js";
+import { startHotStandby } from "../scripts/fleet/hot-standby.js";
+import type { HotStandby } from "../scripts/fleet/hot-standby.js";
+import { spawnNode } from "../scripts/fleet/node-process.js";
+import type { NodeProcess } from "../scripts/fleet/node-process.js";
+import { startJsonRpcBridge } from "../scripts/local/json-rpc-bridge.js";
+import { spawnServer, stopAllServers } from "./api/children.js";
+import { measure } from "./api/load.js";
+import type { LoadResult } from "./api/load.js";
+import { BENCH_SALT, populate } from "./api/population.js";
+import { startSteadyLoad } from "./fleet/steady-load.js";
+
+const ROOT = hre.config.paths.root;
+const OUTPUT = path.join(ROOT, "docs", "benchmarks", "fleet.md");
+const COMMAND = "npm run bench:fleet";
+const CERTIFICATES = Number(process.env.BENCH_FLEET_CERTIFICATES ?? 10_000);
+const FLIPS = Number(process.env.BENCH_FLEET_FLIPS ?? 500);
+const KILLS = Number(process.env.BENCH_FLEET_KILLS ?? 10);
+const VERIFIERS = 4;
+const RATE = 2_000;
+const BRAND_ID = 1;
+const ADMIN_URL =
+  process.env.HALLMARK_TEST_DATABASE_URL ?? "postgres://hallmark:hallmark@127.0.0.1:5432/hallmark_test";
+
+const log = (line: string): void => console.log(`[bench:fleet] ${line}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Health {
+  leading: boolean;
+  block: number | null;
+}
+
+async function healthOf(url: string): Promise<Health | null> {
+  try {
+    const body = (await (await fetch(`${url}/healthz`)).json()) as {
+      leading?: boolean;
+      index?: { block: number };
+    };
+    return { leading: body.leading === true, block: body.index?.block ?? null };
+  } catch {
+    return null;
+  }
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const temp = await mkdtemp(path.join(os.tmpdir(), "hallmark-bench-fleet-"));
+const connection = await network.create({ override: { hardfork: "prague" } });
+const bridge = await startJsonRpcBridge(connection.provider, 0);
+const databaseName = `hallmark_bench_fleet_${randomBytes(4).toString("hex")}`;
+const databaseUrl = (() => {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${databaseName}`;
+  return url.toString();
+})();
+const processes: NodeProcess[] = [];
+let standby: HotStandby | null = null;
+let exitCode = 0;
+try {
+  const { ethers, ignition } = connection;
+
+  // 1. The world: bench:api's population.
+  const [deployer] = await ethers.getSigners();
+  const startBlock = await ethers.provider.getBlockNumber();
+  const deployed = await ignition.deploy(HallmarkModule, {
+    parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
+    displayUi: false,
+  });
+  const { chainId } = await ethers.provider.getNetwork();
+  const seedDir = path.join(temp, "seed");
+  const metadataStore = await EmbeddedMetadataStore.open({ directory: path.join(seedDir, "ipfs") });
+  const sold = Math.round(CERTIFICATES * 0.1);
+  const population = await populate(
+    ethers,
+    {
+      chainId: Number(chainId),
+      startBlock,
+      registry: await deployed.registry.getAddress(),
+      certificate: await deployed.certificate.getAddress(),
+      garments: await deployed.garments.getAddress(),
+    },
+    metadataStore,
+    {
+      certificates: CERTIFICATES,
+      batchSize: 500,
+      sold,
+      repaired: Math.round(sold / 2),
+      resold: Math.round(sold / 4),
+      log,
+    },
+  ).finally(() => metadataStore.close());
+  const { deployments } = population;
+  const deploymentsFile = path.join(temp, "deployments.json");
+  await writeFile(deploymentsFile, JSON.stringify(deployments, null, 2));
+  const head = await ethers.provider.getBlockNumber();
+  const contractLogs = (await connection.provider.request({
+    method: "eth_getLogs",
+    params: [
+      {
+        address: Object.values(deployments.contracts),
+        fromBlock: `0x${startBlock.toString(16)}`,
+        toBlock: `0x${head.toString(16)}`,
+      },
+    ],
+  })) as unknown[];
+  const events = contractLogs.length;
+  log(
+    `population: ${population.tokenIds.length} certificates, ${events} contract events, head block ${head}`,
+  );
+
+  await prepareFleetDatabase(databaseUrl);
+  const common: Record<string, string> = {
+    HALLMARK_RPC_URL: bridge.url,
+    HALLMARK_DEPLOYMENTS: deploymentsFile,
+    HALLMARK_CONFIRMATIONS: "0",
+    HALLMARK_POLL_INTERVAL_MS: "100",
+    HALLMARK_LOG_LEVEL: "warn",
+    HALLMARK_RATE_LIMIT_PER_MINUTE: "100000000",
+    HALLMARK_BRAND_SALTS: JSON.stringify({ [BRAND_ID]: BENCH_SALT }),
+  };
+  const spawnIndexer = async (name: string, env: Record<string, string>): Promise<NodeProcess> => {
+    const child = await spawnNode(name, {
+      env: { ...common, HALLMARK_ROLE: "indexer", HALLMARK_PORT: "0", ...env },
+      output: "inherit",
+    });
+    processes.push(child);
+    return child;
+  };
+
+  // 2. Catch-up, timed from leading to the head, into sqlite then into PostgreSQL.
+  const catchUp = async (
+    name: string,
+    env: Record<string, string>,
+  ): Promise<{ ms: number; perSecond: number; child: NodeProcess }> => {
+    const child = await spawnIndexer(name, env);
+    if (!child.leading()) await child.nextLeading();
+    const started = performance.now();
+    for (;;) {
+      const health = await healthOf(child.url);
+      if (health !== null && health.block !== null && health.block >= head) break;
+      await sleep(20);
+    }
+    const ms = performance.now() - started;
+    return { ms, perSecond: (events * 1000) / ms, child };
+  };
+  const sqlite = await catchUp("indexer (sqlite)", { HALLMARK_DATA_DIR: path.join(temp, "sqlite-indexer") });
+  await sqlite.child.stop();
+  const postgres = await catchUp("indexer 1 (postgres)", {
+    HALLMARK_DATA_DIR: path.join(temp, "indexer-1"),
+    HALLMARK_DATABASE_URL: databaseUrl,
+  });
+  const catchUpLine = `catch-up into postgres: ${postgres.perSecond.toFixed(0)} events/s (sqlite: ${sqlite.perSecond.toFixed(0)} events/s)`;
+  console.log(catchUpLine);
+
+  // 3. The fleet.
+  standby = await startHotStandby({ primaryUrl: databaseUrl });
+  log(`hot standby on port ${standby.port}`);
+  const indexers = [postgres.child];
+  indexers.push(
+    await spawnIndexer("indexer 2 (postgres)", {
+      HALLMARK_DATA_DIR: path.join(temp, "indexer-2"),
+      HALLMARK_DATABASE_URL: databaseUrl,
+    }),
+  );
+  const verifiers: NodeProcess[] = [];
+  for (let i = 0; i < VERIFIERS; i++) {
+    const dataDir = path.join(temp, `verifier-${i + 1}`);
+    await cp(seedDir, dataDir, { recursive: true });
+    const verifier = await spawnNode(`verifier ${i + 1}`, {
+      env: {
+        ...common,
+        HALLMARK_ROLE: "api",
+        HALLMARK_PORT: "0",
+        HALLMARK_DATA_DIR: dataDir,
+        HALLMARK_DATABASE_URL: databaseUrl,
+        HALLMARK_DATABASE_READ_URL: standby.url,
+      },
+    });
+    processes.push(verifier);
+    verifiers.push(verifier);
+  }
+
+  // 4. Freshness under a steady 2,000 requests/s of mixed reads.
+  const ids = population.tokenIds.map(String);
+  const lived = population.livedTokenIds.map(String);
+  const paths = [
+    ...ids.slice(0, 2_000).map((id) => `/v1/certificates/${id}`),
+    ...lived.slice(0, 500).map((id) => `/v1/certificates/${id}/provenance`),
+    `/v1/certificates?brand=${BRAND_ID}&limit=20`,
+  ];
+  const loads = verifiers.map((verifier) => startSteadyLoad(verifier.url, paths, RATE / VERIFIERS));
+  const [, admin] = await ethers.getSigners();
+  const certificate = await ethers.getContractAt(
+    "HallmarkCertificate",
+    deployments.contracts.HallmarkCertificate,
+  );
+  const flipTokens = lived.slice(0, 50);
+  const stolen = new Set<string>();
+  const statusOf = async (url: string, id: string): Promise<string | null> => {
+    try {
+      const response = await fetch(`${url}/v1/certificates/${id}`, {
+        headers: { accept: "application/json" },
+      });
+      if (response.status !== 200) return null;
+      return ((await response.json()) as { status?: string }).status ?? null;
+    } catch {
+      return null;
+    }
+  };
+  const freshness: number[] = [];
+  await sleep(2_000); // The load reaches its rate.
+  for (let flip = 0; flip < FLIPS; flip++) {
+    const id = flipTokens[flip % flipTokens.length];
+    const toStolen = !stolen.has(id);
+    const tx = toStolen
+      ? await certificate.connect(admin).reportStolen(id, "bench")
+      : await certificate.connect(admin).restore(id, "bench");
+    await tx.wait();
+    const mined = performance.now();
+    if (toStolen) stolen.add(id);
+    else stolen.delete(id);
+    const expected = toStolen ? "stolen" : "active";
+    await Promise.all(
+      verifiers.map(async (verifier) => {
+        while ((await statusOf(verifier.url, id)) !== expected) {
+          if (performance.now() - mined > 30_000)
+            throw new Error(`${verifier.name} never answered ${expected} for ${id}`);
+          await sleep(2);
+        }
+      }),
+    );
+    freshness.push(performance.now() - mined);
+  }
+  const loadTotals = await Promise.all(loads.map((load) => load.stop()));
+  const sent = loadTotals.reduce((sum, total) => sum + total.requests, 0);
+  const seconds = Math.max(...loadTotals.map((total) => total.seconds));
+  const non2xx = loadTotals.reduce((sum, total) => sum + total.non2xx + total.errors, 0);
+  const freshnessP99 = percentile(freshness, 99);
+  const freshnessLine = `fleet freshness p99: ${freshnessP99.toFixed(0)} ms over ${freshness.length} flips (${VERIFIERS} verifiers)`;
+  console.log(freshnessLine);
+  log(
+    `freshness p50 ${percentile(freshness, 50).toFixed(0)} ms, max ${Math.max(...freshness).toFixed(0)} ms; ` +
+      `background load ${(sent / seconds).toFixed(0)} requests/s, ${non2xx} non-2xx or errors`,
+  );
+
+  // 5. Throughput: one verifier on PostgreSQL against raw node:http (bench:api's harness).
+  const typical = await (await fetch(`${verifiers[0].url}/v1/certificates/${ids[0]}`)).text();
+  const bodyFile = path.join(temp, "baseline-body.json");
+  await writeFile(bodyFile, typical);
+  const raw = await spawnServer("raw node:http", path.join(ROOT, "bench", "api", "raw-server.ts"), {
+    cwd: ROOT,
+    env: { BENCH_BODY_FILE: bodyFile },
+  });
+  const certificatePaths = ids.map((id) => `/v1/certificates/${id}`);
+  const throughput: LoadResult[] = [];
+  for (const target of [
+    { name: "raw node:http", url: raw.url, paths: ["/"] },
+    { name: "verifier on PostgreSQL", url: verifiers[0].url, paths: certificatePaths },
+  ]) {
+    throughput.push(await measure(target, { connections: 50, durationSeconds: 10, warmupSeconds: 3 }));
+  }
+  await raw.stop();
+  const [rawResult, verifierResult] = throughput;
+  const ratio = verifierResult.requestsPerSecond / rawResult.requestsPerSecond;
+  const throughputLine = `verifier on postgres: ${verifierResult.requestsPerSecond.toFixed(0)} requests/s = ${ratio.toFixed(2)}x raw node:http (${rawResult.requestsPerSecond.toFixed(0)})`;
+  console.log(throughputLine);
+
+  // 6. Failover: kill -9 the leader while blocks keep coming; time to the standby's first applied block.
+  let producing = true;
+  const producer = (async () => {
+    const id = lived[lived.length - 1];
+    let isStolen = false;
+    while (producing) {
+      const tx = isStolen
+        ? await certificate.connect(admin).restore(id, "failover")
+        : await certificate.connect(admin).reportStolen(id, "failover");
+      await tx.wait();
+      isStolen = !isStolen;
+      await sleep(20);
+    }
+  })();
+  const failovers: number[] = [];
+  for (let kill = 0; kill < KILLS; kill++) {
+    const leader = indexers.find((indexer) => indexer.leading());
+    const other = indexers.find((indexer) => indexer !== leader);
+    if (leader === undefined || other === undefined) throw new Error("no leader and standby pair");
+    const blockAtKill = await ethers.provider.getBlockNumber();
+    await leader.kill();
+    const killed = performance.now();
+    for (;;) {
+      const health = await healthOf(other.url);
+      if (health?.leading === true && health.block !== null && health.block > blockAtKill) break;
+      if (performance.now() - killed > 30_000) throw new Error("the standby did not take over within 30 s");
+      await sleep(2);
+    }
+    failovers.push(performance.now() - killed);
+    // The killed leader comes back as the new standby.
+    const index = indexers.indexOf(leader);
+    indexers[index] = await spawnIndexer(`indexer ${index + 1} (postgres)`, {
+      HALLMARK_DATA_DIR: path.join(temp, `indexer-${index + 1}`),
+      HALLMARK_DATABASE_URL: databaseUrl,
+    });
+    await sleep(500);
+  }
+  producing = false;
+  await producer;
+  const failoverMedian = percentile(failovers, 50);
+  const failoverLine = `failover median: ${failoverMedian.toFixed(0)} ms over ${failovers.length} kills (kill -9 of the leader to the standby's first applied block)`;
+  console.log(failoverLine);
+
+  if (process.env.BENCH_FLEET_NO_REPORT !== "1") {
+    await writeFile(
+      OUTPUT,
+      renderReport({
+        catchUpLine,
+        sqlite: sqlite.perSecond,
+        postgres: postgres.perSecond,
+        events,
+        freshnessLine,
+        freshness,
+        load: { perSecond: sent / seconds, non2xx },
+        throughputLine,
+        throughput,
+        failoverLine,
+        failovers,
+      }),
+    );
+    log(`wrote ${path.relative(ROOT, OUTPUT)}`);
+  }
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  await Promise.all(processes.map((child) => child.stop(5_000)));
+  await stopAllServers();
+  await standby?.stop();
+  await dropDatabase().catch((error: unknown) => console.error("dropping the bench database failed", error));
+  await bridge.close();
+  await connection.close();
+  await rm(temp, { recursive: true, force: true });
+}
+process.exit(exitCode);
+
+async function dropDatabase(): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+function renderReport(input: {
+  catchUpLine: string;
+  sqlite: number;
+  postgres: number;
+  events: number;
+  freshnessLine: string;
+  freshness: number[];
+  load: { perSecond: number; non2xx: number };
+  throughputLine: string;
+  throughput: LoadResult[];
+  failoverLine: string;
+  failovers: number[];
+}): string {
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
+  const cpus = os.availableParallelism();
+  const model = os.cpus()[0]?.model ?? "unknown";
+  return `# Fleet benchmark
+
+Measured with \`${COMMAND}\` (bench/fleet.ts) on ${cpus} cores (${model.trim()}), Node ${process.version},
+PostgreSQL on the same machine, ${CERTIFICATES.toLocaleString("en")} certificates (bench:api's data set,
+${input.events.toLocaleString("en")} contract events). Every process is a real \`server/main.ts\` child with its
+role; the chain is the in-process Hardhat chain over loopback JSON-RPC. Figures are from one run; this machine
+is shared, so expect a few percent of noise.
+
+| what | figure | goal |
+| --- | --- | --- |
+| catch-up into PostgreSQL vs sqlite | ${input.postgres.toFixed(0)} vs ${input.sqlite.toFixed(0)} events/s (${(input.postgres / input.sqlite).toFixed(2)}x) | ≥ 0.75x |
+| fleet freshness p99 (4 verifiers on a hot standby, ${input.load.perSecond.toFixed(0)} requests/s of mixed reads) | ${ms(percentile(input.freshness, 99))} over ${input.freshness.length} flips (p50 ${ms(percentile(input.freshness, 50))}, max ${ms(Math.max(...input.freshness))}) | ≤ 150 ms |
+| one verifier on PostgreSQL vs raw node:http, GET /v1/certificates/:id | ${input.throughput[1].requestsPerSecond.toFixed(0)} vs ${input.throughput[0].requestsPerSecond.toFixed(0)} requests/s (${(input.throughput[1].requestsPerSecond / input.throughput[0].requestsPerSecond).toFixed(2)}x) | ≥ 0.5x |
+| failover: kill -9 of the leading indexer to the standby's first applied block | median ${ms(percentile(input.failovers, 50))} over ${input.failovers.length} kills (min ${ms(Math.min(...input.failovers))}, max ${ms(Math.max(...input.failovers))}) | — |
+
+Printed lines:
+
+\`\`\`
+${input.catchUpLine}
+${input.freshnessLine}
+${input.throughputLine}
+${input.failoverLine}
+\`\`\`
+
+## How each figure is taken
+
+- **Catch-up**: an \`indexer\` process indexes the whole history from the start block over loopback JSON-RPC,
+  first into sqlite, then into an empty PostgreSQL database; the clock runs from its "leading" message to the
+  moment its \`/healthz\` names the head block. Events are the deployment's contract logs in that range.
+- **Freshness**: 4 \`api\` verifiers read a \`pg_basebackup\` hot standby; one indexer leads, one stands by. Each
+  verifier receives a steady ${RATE / VERIFIERS} requests/s (autocannon, fixed rate: certificate answers,
+  provenance pages, a brand's list). A brand admin alternately reports a certificate stolen and restores it;
+  for each flip the clock starts when the transaction's block is mined and stops when all 4 verifiers answer
+  the new status (each polled every 2 ms). Background requests answered non-2xx or failed: ${input.load.non2xx}.
+- **Throughput**: bench:api's harness (autocannon, 50 keep-alive connections, 3 s warm-up, 10 s measured) on
+  one verifier of the fleet, random certificate ids, against a raw \`node:http\` server answering a real
+  certificate answer's bytes.
+- **Failover**: while a transaction is mined every ~20 ms, the leading indexer is killed with SIGKILL; the clock
+  stops when the other indexer's \`/healthz\` says it leads and names a block past the head at the kill. The
+  killed one is started again as the next standby. Standbys retry the lock every 250 ms, so about half of that
+  is waiting for the next attempt.
+`;
+}
