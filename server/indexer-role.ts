@@ -18,7 +18,7 @@ import type { Eip1193 } from "./chain/eip1193.js";
 import type { VerifierConfig } from "./config.js";
 import { DependencyUnavailableError } from "./errors.js";
 import { Indexer } from "./indexer/Indexer.js";
-import { acquireWriterLease } from "./indexer/leadership.js";
+import { LeadingIndexer } from "./indexer/leading-indexer.js";
 import type { WriterLease } from "./indexer/leadership.js";
 import type { IndexStore } from "./store/IndexStore.js";
 import { freshnessOf } from "./verification/freshness.js";
@@ -52,89 +52,29 @@ export interface IndexerRoleHandle {
   close(): Promise<void>;
 }
 
-interface Leadership {
-  indexer: Indexer;
-  store: IndexStore;
-  lease: WriterLease | null;
-}
-
 export async function startIndexerRole(options: StartIndexerRoleOptions): Promise<IndexerRoleHandle> {
   const { config, logger } = options;
-  const stopping = new AbortController();
-  let current: Leadership | null = null;
-  const leadingListeners: (() => void)[] = [];
-
-  const lead = async (lease: WriterLease | null): Promise<Leadership> => {
-    const store = await options.openStore(lease);
-    const indexer = new Indexer({
-      provider: options.provider,
-      store,
-      deployments: options.deployments,
-      confirmations: config.confirmations,
-      finalityDepth: config.finalityDepth,
-      maxRange: config.logRange,
-      pollIntervalMs: config.pollIntervalMs,
-      logger,
-    });
-    indexer.start();
-    current = { indexer, store, lease };
-    for (const listener of leadingListeners) listener();
-    return current;
-  };
-  const resign = async (leadership: Leadership): Promise<void> => {
-    current = null;
-    await leadership.indexer.stop();
-    await Promise.resolve(leadership.store.close()).catch((error: unknown) =>
-      logger.warn({ err: error }, "closing the index store failed"),
-    );
-    await leadership.lease?.release();
-  };
-
-  let loop: Promise<void> = Promise.resolve();
-  if (config.databaseUrl === undefined) {
-    await lead(null);
-  } else {
-    const url = config.databaseUrl;
-    const aborted = new Promise<"stopping">((resolve) =>
-      stopping.signal.addEventListener("abort", () => resolve("stopping"), { once: true }),
-    );
-    loop = (async () => {
-      while (!stopping.signal.aborted) {
-        let lease: WriterLease;
-        try {
-          lease = await acquireWriterLease(
-            {
-              url,
-              retryMs: options.leaseRetryMs,
-              onStandby: () => logger.info("another indexer writes the index: standing by"),
-              onConnectionError: (error) =>
-                logger.warn({ err: error }, "index writer lock: connection failed, retrying"),
-            },
-            stopping.signal,
-          );
-        } catch {
-          break; // Only an abort ends the wait.
-        }
-        let leadership: Leadership;
-        try {
-          leadership = await lead(lease);
-        } catch (error) {
-          logger.error({ err: error }, "leading the index failed: releasing the lock");
-          await lease.release();
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
-          continue;
-        }
-        logger.info("this indexer holds the index writer lock: indexing");
-        const outcome = await Promise.race([lease.lost, aborted]);
-        await resign(leadership);
-        if (outcome !== "stopping")
-          logger.warn({ reason: outcome.message }, "lost the index writer lock: standing by");
-      }
-    })();
-  }
+  const leading = new LeadingIndexer({
+    databaseUrl: config.databaseUrl,
+    retryMs: options.leaseRetryMs,
+    logger,
+    openStore: (lease) => options.openStore(lease),
+    createIndexer: (store) =>
+      new Indexer({
+        provider: options.provider,
+        store,
+        deployments: options.deployments,
+        confirmations: config.confirmations,
+        finalityDepth: config.finalityDepth,
+        maxRange: config.logRange,
+        pollIntervalMs: config.pollIntervalMs,
+        logger,
+      }),
+  });
+  await leading.start();
 
   const freshness = (): IndexFreshness | null => {
-    const leadership = current;
+    const leadership = leading.leadership();
     if (leadership === null) return null;
     const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
     return freshnessOf({
@@ -185,9 +125,7 @@ export async function startIndexerRole(options: StartIndexerRoleOptions): Promis
       });
     });
   } catch (error) {
-    stopping.abort(new Error("stopping"));
-    await loop;
-    if (current !== null) await resign(current);
+    await leading.stop();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -200,16 +138,12 @@ export async function startIndexerRole(options: StartIndexerRoleOptions): Promis
     url,
     port,
     server,
-    leading: () => current !== null,
-    indexer: () => current?.indexer ?? null,
-    onLeading: (listener) => {
-      leadingListeners.push(listener);
-    },
+    leading: () => leading.leading(),
+    indexer: () => leading.leadership()?.indexer ?? null,
+    onLeading: (listener) => leading.onLeading(listener),
     close: () =>
       (closing ??= (async () => {
-        stopping.abort(new Error("stopping"));
-        await loop;
-        if (current !== null) await resign(current);
+        await leading.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         logger.info("indexer stopped");
