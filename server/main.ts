@@ -23,6 +23,7 @@ import { loadConfig } from "./config.js";
 import type { VerifierConfig } from "./config.js";
 import { Indexer } from "./indexer/Indexer.js";
 import type { WriterLease } from "./indexer/leadership.js";
+import { LeadingIndexer } from "./indexer/leading-indexer.js";
 import { startIndexerRole } from "./indexer-role.js";
 import { InvalidInputError } from "./errors.js";
 import { DatabaseSetupError } from "./store/postgres/database.js";
@@ -70,8 +71,10 @@ export interface VerifierHandle {
   app: Express;
   server: Server;
   store: IndexStore;
-  /** The indexer (role `all`); null in an `api` process, which never writes the index. */
+  /** The indexer of an `all` process on sqlite; null in an `api` process, which never writes the index. */
   indexer: Indexer | null;
+  /** An `all` process on PostgreSQL: its indexer, which runs while it holds the writer lock. */
+  leadingIndexer: LeadingIndexer | null;
   metadataStore: MetadataStore;
   chain: CertificateChain;
   deployments: Deployments;
@@ -102,24 +105,34 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     throw error;
   }
 
-  // An api process never writes the index: no indexer, not even an idle one.
-  const indexer =
-    config.role === "api"
-      ? null
-      : new Indexer({
-          provider,
-          store,
-          deployments,
-          confirmations: config.confirmations,
-          finalityDepth: config.finalityDepth,
-          maxRange: config.logRange,
-          pollIntervalMs: config.pollIntervalMs,
+  // An api process never writes the index: no indexer, not even an idle one. An all process on
+  // PostgreSQL indexes only while it holds the writer lock (another may lead: it then stands by).
+  const createIndexer = (writeTo: IndexStore) =>
+    new Indexer({
+      provider,
+      store: writeTo,
+      deployments,
+      confirmations: config.confirmations,
+      finalityDepth: config.finalityDepth,
+      maxRange: config.logRange,
+      pollIntervalMs: config.pollIntervalMs,
+      logger,
+    });
+  const indexer = config.role === "all" && config.databaseUrl === undefined ? createIndexer(store) : null;
+  const leadingIndexer =
+    config.role === "all" && config.databaseUrl !== undefined
+      ? new LeadingIndexer({
+          databaseUrl: config.databaseUrl,
           logger,
-        });
+          openStore: (lease) => openWriterStore(config, lease),
+          createIndexer,
+        })
+      : null;
+  const runningIndexer = () => indexer ?? leadingIndexer?.leadership()?.indexer ?? null;
   const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, { timeoutMs: config.rpcTimeoutMs });
   const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
   const freshness = () =>
-    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => indexer?.failingSince() ?? null, staleAfterMs });
+    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => runningIndexer()?.failingSince() ?? null, staleAfterMs });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
   const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
   const v1: V1Dependencies = {
@@ -167,7 +180,10 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     claimRelay: issuer.relay,
   });
 
-  if (options.startIndexer ?? true) indexer?.start();
+  if (options.startIndexer ?? true) {
+    indexer?.start();
+    await leadingIndexer?.start();
+  }
   const server = createServer(listener);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
@@ -183,6 +199,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   } catch (error) {
     events.close();
     await indexer?.stop();
+    await leadingIndexer?.stop();
     await issuer.close();
     store.close();
     if (ownsMetadataStore) await metadataStore.close();
@@ -212,6 +229,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       clearTimeout(timer);
       clearInterval(sweep);
       await indexer?.stop();
+      await leadingIndexer?.stop();
       await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
       store.close();
       if (ownsMetadataStore) await metadataStore.close();
@@ -227,7 +245,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     });
   }
 
-  return { url, port, app, server, store, indexer, metadataStore, chain, deployments, issuer, close };
+  return { url, port, app, server, store, indexer, leadingIndexer, metadataStore, chain, deployments, issuer, close };
 }
 
 /**
