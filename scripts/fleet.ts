@@ -162,7 +162,16 @@ async function startFleet(): Promise<void> {
       },
     });
     children.push(indexer);
-    if (i === 0) await indexer.nextLeading();
+    if (i === 0 && !indexer.leading()) {
+      const led = await Promise.race([
+        indexer.nextLeading().then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 60_000).unref()),
+      ]);
+      if (!led)
+        throw new Error(
+          "the first indexer did not take the index writer lock within 60 s: see its log above",
+        );
+    }
   }
 
   // --- verifiers, each with a copy of the demo's IPFS blocks (a real fleet shares a Kubo node)

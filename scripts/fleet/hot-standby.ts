@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { chmod, chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -159,11 +159,20 @@ export async function startHotStandby(options: { primaryUrl: string; port?: numb
       await chown(path.join(data, "postgresql.conf"), as.uid, as.gid!);
       await chown(path.join(data, "pg_hba.conf"), as.uid, as.gid!);
     }
+    // Its own process group: Ctrl-C in the fleet's terminal must not stop it before the verifiers that read it.
     const started = spawn(path.join(bin, "postgres"), ["-D", data], {
+      detached: true,
       stdio: ["ignore", "ignore", "pipe"],
       ...as,
     });
     server = started;
+    // A fleet that ends without stopping it (an uncaught error, process.exit) still takes it down.
+    const onExit = () => {
+      started.kill("SIGINT");
+      rmSync(directory, { recursive: true, force: true });
+    };
+    process.once("exit", onExit);
+    void new Promise((resolve) => started.once("exit", resolve)).then(() => process.off("exit", onExit));
     let log = "";
     started.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString("utf8")).slice(-4_000)));
     const standbyUrl = new URL(options.primaryUrl);

@@ -117,10 +117,15 @@ export async function startLoadBalancer(nginx: string, options: NginxOptions): P
   await chmod(directory, 0o755);
   const configFile = path.join(directory, "nginx.conf");
   await writeFile(configFile, nginxConfig(directory, options));
+  // Its own process group: the fleet stops it (gracefully) on Ctrl-C, after nothing needs it.
   const server: ChildProcess = spawn(nginx, ["-p", directory, "-e", "stderr", "-c", configFile], {
+    detached: true,
     stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"],
   });
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  const onExit = () => server.kill("SIGQUIT");
+  process.once("exit", onExit);
+  void exited.then(() => process.off("exit", onExit));
   const url = `http://127.0.0.1:${options.port}`;
   const stop = async () => {
     if (server.exitCode === null && server.signalCode === null) {
