@@ -27,7 +27,6 @@ import { LeadingIndexer } from "./indexer/leading-indexer.js";
 import { startIndexerRole } from "./indexer-role.js";
 import { InvalidInputError } from "./errors.js";
 import { DatabaseSetupError } from "./store/postgres/database.js";
-import { createMetadataStore } from "./ipfs/create-metadata-store.js";
 import type { MetadataStore } from "./ipfs/metadata-store.js";
 import type { IndexStore } from "./store/IndexStore.js";
 import { SqliteIndexStore } from "./store/sqlite/SqliteIndexStore.js";
@@ -99,7 +98,9 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const ownsMetadataStore = options.metadataStore === undefined;
   let metadataStore: MetadataStore;
   try {
-    metadataStore = options.metadataStore ?? (await createMetadataStore(config.ipfs));
+    // Loaded here, not at the top: Helia takes seconds to load, and an indexer process never needs it.
+    metadataStore =
+      options.metadataStore ?? (await (await import("./ipfs/create-metadata-store.js")).createMetadataStore(config.ipfs));
   } catch (error) {
     store.close();
     throw error;
@@ -126,6 +127,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
           logger,
           openStore: (lease) => openWriterStore(config, lease),
           createIndexer,
+          poll: options.startIndexer ?? true,
         })
       : null;
   const runningIndexer = () => indexer ?? leadingIndexer?.leadership()?.indexer ?? null;
@@ -180,10 +182,9 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     claimRelay: issuer.relay,
   });
 
-  if (options.startIndexer ?? true) {
-    indexer?.start();
-    await leadingIndexer?.start();
-  }
+  if (options.startIndexer ?? true) indexer?.start();
+  // Without polling (tests drive runOnce), it still takes the lock when free: whenLeading() answers the indexer.
+  await leadingIndexer?.start();
   const server = createServer(listener);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;

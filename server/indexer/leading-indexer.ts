@@ -27,6 +27,8 @@ export interface LeadingIndexerOptions {
   openStore(lease: WriterLease | null): Promise<IndexStore>;
   /** The indexer over that store (not started). */
   createIndexer(store: IndexStore): Indexer;
+  /** Start the indexer's polling loop when leading (default true; tests drive runOnce themselves). */
+  poll?: boolean;
 }
 
 export class LeadingIndexer {
@@ -46,6 +48,13 @@ export class LeadingIndexer {
   /** The running indexer and its store while leading, else null. */
   leadership(): Leadership | null {
     return this.current;
+  }
+
+  /** The leadership, once this process leads (at once when it does). */
+  whenLeading(): Promise<Leadership> {
+    const current = this.current;
+    if (current !== null) return Promise.resolve(current);
+    return new Promise((resolve) => this.onLeading(() => resolve(this.current!)));
   }
 
   /** Called each time this process starts leading. */
@@ -79,7 +88,7 @@ export class LeadingIndexer {
   private async lead(lease: WriterLease | null): Promise<Leadership> {
     const store = await this.options.openStore(lease);
     const indexer = this.options.createIndexer(store);
-    indexer.start();
+    if (this.options.poll ?? true) indexer.start();
     this.current = { indexer, store, lease };
     for (const listener of this.listeners) listener();
     return this.current;

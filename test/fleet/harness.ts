@@ -30,6 +30,8 @@ export interface TestFleet {
 }
 
 export async function startTestFleet(): Promise<TestFleet> {
+  // The shared chain carries every earlier test's blocks: index from here, not from genesis.
+  const startBlock = await ethers.provider.getBlockNumber();
   const fx = await deployHallmark();
   const garments = await ethers.deployContract("HallmarkGarments", [
     await fx.registry.getAddress(),
@@ -44,7 +46,7 @@ export async function startTestFleet(): Promise<TestFleet> {
     deploymentsFile,
     JSON.stringify({
       chainId: Number(chainId),
-      startBlock: 0,
+      startBlock,
       contracts: {
         BrandRegistry: await fx.registry.getAddress(),
         HallmarkCertificate: await fx.certificate.getAddress(),

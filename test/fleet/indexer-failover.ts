@@ -42,10 +42,17 @@ describe("indexer failover (two indexer processes, one database, one chain)", fu
     };
     for (let i = 0; i < 20; i++) await issue();
 
-    // Small ranges: the leader commits many of them, and dies between two.
-    const leader: NodeProcess = await fleet.indexer({ HALLMARK_LOG_RANGE: "2" });
-    if (!leader.leading()) await leader.nextLeading();
-    const standby = await fleet.indexer({ HALLMARK_LOG_RANGE: "2" });
+    // Small ranges: the leader commits many of them, and dies between two. Both start together:
+    // whichever takes the lock first leads.
+    const both = await Promise.all([
+      fleet.indexer({ HALLMARK_LOG_RANGE: "2" }),
+      fleet.indexer({ HALLMARK_LOG_RANGE: "2" }),
+    ]);
+    await Promise.race(
+      both.map((indexer) => (indexer.leading() ? Promise.resolve() : indexer.nextLeading())),
+    );
+    const leader: NodeProcess = both.find((indexer) => indexer.leading())!;
+    const standby: NodeProcess = both.find((indexer) => indexer !== leader)!;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(standby.leading(), "one writer: the second indexer stands by").to.equal(false);
     expect(await indexedBlock(standby.url), "a standby serves no index status").to.equal(null);
