@@ -144,6 +144,8 @@ try {
     HALLMARK_CONFIRMATIONS: "0",
     HALLMARK_POLL_INTERVAL_MS: "100",
     HALLMARK_LOG_LEVEL: "warn",
+    // Every instance names one public address, as behind a load balancer.
+    HALLMARK_PUBLIC_URL: "http://127.0.0.1:8080",
     HALLMARK_RATE_LIMIT_PER_MINUTE: "100000000",
     HALLMARK_BRAND_SALTS: JSON.stringify({ [BRAND_ID]: BENCH_SALT }),
   };
