@@ -19,6 +19,8 @@ import { clientAddress } from "./http/client-address.js";
 import { clientKeyOf } from "./http/client-key.js";
 import { jsonBody } from "./http/json-body.js";
 import { buildOpenApiDocument as buildDocument } from "./http/openapi.js";
+import type { OpenApiPart } from "./http/openapi.js";
+import { Problem } from "./http/problem-document.js";
 import { notFoundHandler, problemHandler } from "./http/problem.js";
 import { rateLimit, TokenBuckets } from "./http/rate-limit.js";
 import { publicCors, securityHeaders } from "./http/security-headers.js";
@@ -31,6 +33,7 @@ import { createWebRouter } from "./web/index.js";
 import type { WebDependencies } from "./web/index.js";
 import { webOpenApi } from "./web/openapi.js";
 import { sendUnknownPage } from "./web/send-page.js";
+import { IndexFreshness } from "./verification/answers/freshness.js";
 
 /**
  * The composition of the HTTP edge: the shared kit (server/http) registered once at the root
@@ -67,9 +70,15 @@ export interface AppDependencies {
   claimRelay?: ClaimRelay;
 }
 
+/** Every problem carries the index's freshness too (the extension problemHandler adds below). */
+const problemsWithFreshness: OpenApiPart = {
+  operations: [],
+  schemas: { Problem: Problem.extend({ index: IndexFreshness.optional() }) },
+};
+
 /** The OpenAPI document of every route group (served at /openapi.json). */
 export function buildOpenApiDocument(options: { serverUrl?: string; version?: string } = {}): Record<string, unknown> {
-  return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi], {
+  return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi, problemsWithFreshness], {
     title: "Hallmark verifier",
     description:
       "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json.",

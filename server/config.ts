@@ -50,6 +50,11 @@ const optionalText = z
   .optional()
   .transform((text) => (text === undefined || text.trim() === "" ? undefined : text.trim()));
 
+const postgresUrl = optionalText.refine(
+  (url) => url === undefined || /^postgres(ql)?:\/\/./.test(url),
+  "expected a postgres:// URL",
+);
+
 /**
  * What one process does (docs/scaling.md): `all` indexes and answers (one machine, the default);
  * `indexer` only writes the index (one leader at a time, the others stand by) and answers only
@@ -81,9 +86,9 @@ const Env = z.object({
   HALLMARK_ISSUER_MAX_MEDIA_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   HALLMARK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   HALLMARK_ROLE: z.enum(["all", "indexer", "api"]).default("all"),
-  // Checked by openDatabase at start (it names the variable); here only "set or not".
-  HALLMARK_DATABASE_URL: optionalText,
-  HALLMARK_DATABASE_READ_URL: optionalText,
+  // Reachability is checked by openDatabase at start (it names the variable); here the form.
+  HALLMARK_DATABASE_URL: postgresUrl,
+  HALLMARK_DATABASE_READ_URL: postgresUrl,
 })
   .superRefine(refineIpfsEnv)
   .superRefine((env, context) => {
@@ -151,7 +156,11 @@ export interface VerifierConfig {
   publicUrl?: string;
   /** What this process does (HALLMARK_ROLE, default all). */
   role: VerifierRole;
-  /** PostgreSQL for the index and shared state (HALLMARK_DATABASE_URL); undefined: sqlite files under dataDir. */
+  /**
+   * PostgreSQL shared by every process of a deployment (HALLMARK_DATABASE_URL): the index, challenges,
+   * claim relay locks, issuer API keys and audit, mint jobs. Undefined: the sqlite files under dataDir
+   * and this process's memory, as a single machine needs.
+   */
   databaseUrl?: string;
   /** A streaming hot standby that `api` processes read the index from (HALLMARK_DATABASE_READ_URL). */
   databaseReadUrl?: string;

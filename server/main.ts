@@ -20,25 +20,34 @@ import { loadDeployments } from "./chain/deployments.js";
 import type { Eip1193 } from "./chain/eip1193.js";
 import { HttpJsonRpcProvider } from "./chain/http.js";
 import { loadConfig } from "./config.js";
+import { InvalidInputError } from "./errors.js";
 import type { VerifierConfig } from "./config.js";
 import { Indexer } from "./indexer/Indexer.js";
 import type { WriterLease } from "./indexer/leadership.js";
 import { LeadingIndexer } from "./indexer/leading-indexer.js";
 import { startIndexerRole } from "./indexer-role.js";
-import { InvalidInputError } from "./errors.js";
-import { DatabaseSetupError } from "./store/postgres/database.js";
 import type { MetadataStore } from "./ipfs/metadata-store.js";
 import type { IndexStore } from "./store/IndexStore.js";
 import { SqliteIndexStore } from "./store/sqlite/SqliteIndexStore.js";
-import { ChallengeStore } from "./verification/challenge-store.js";
+import { MemoryChallengeStore } from "./verification/memory-challenge-store.js";
+import type { ChallengeStore } from "./verification/challenge-store.js";
 import type { ChipChallengePayload } from "./verification/chip.js";
 import { DocumentCache } from "./verification/committed-document.js";
 import { freshnessOf } from "./verification/freshness.js";
 import { ChainClaimStateReader } from "./web/claim-state.js";
 import { startIssuer } from "./issuer/api/start-issuer.js";
+import { openSqliteIssuerDatabase } from "./issuer/auth/issuer-database.js";
+import type { IssuerDatabase } from "./issuer/auth/issuer-database.js";
+import type { ClaimRelayLocks } from "./issuer/claim-relay-locks.js";
+import type { MintJobRecords } from "./issuer/jobs/mint-job-records.js";
+import { PostgresChallengeStore } from "./store/postgres/challenge-store.js";
+import { PostgresClaimRelayLocks } from "./store/postgres/claim-relay-locks.js";
+import { DatabaseSetupError, migrate, openDatabase, requireSchemaVersion } from "./store/postgres/database.js";
+import { postgresIssuerDatabase } from "./store/postgres/issuer-records.js";
+import { PostgresMintJobRecords } from "./store/postgres/mint-job-records.js";
 import { exitOnSignals } from "./shutdown.js";
 import type { IssuerHandle } from "./issuer/api/start-issuer.js";
-import type { OwnershipChallengePayload, OwnershipProofResult } from "./verification/ownership.js";
+import type { OwnershipChallengePayload, OwnershipChallenges, OwnershipProofResult } from "./verification/ownership.js";
 
 export interface StartVerifierOptions {
   config: VerifierConfig;
@@ -94,7 +103,15 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const deployments = options.deployments ?? (await loadDeployments(config.deploymentsFile));
   const provider = options.provider ?? httpProvider(config);
 
-  const store = await openIndexStore(config, options.indexLocation);
+  const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
+  const shared = await openSharedState(config, { challengeTtlMs, issuerDatabaseLocation: options.issuerDatabaseLocation, logger });
+  let store: IndexStore;
+  try {
+    store = await openIndexStore(config, options.indexLocation);
+  } catch (error) {
+    await shared.close();
+    throw error;
+  }
   const ownsMetadataStore = options.metadataStore === undefined;
   let metadataStore: MetadataStore;
   try {
@@ -103,6 +120,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       options.metadataStore ?? (await (await import("./ipfs/create-metadata-store.js")).createMetadataStore(config.ipfs));
   } catch (error) {
     store.close();
+    await shared.close();
     throw error;
   }
 
@@ -119,9 +137,9 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       pollIntervalMs: config.pollIntervalMs,
       logger,
     });
-  const indexer = config.role === "all" && config.databaseUrl === undefined ? createIndexer(store) : null;
+  const indexer = config.role === "all" && !indexInDatabase(config) ? createIndexer(store) : null;
   const leadingIndexer =
-    config.role === "all" && config.databaseUrl !== undefined
+    config.role === "all" && indexInDatabase(config) && config.databaseUrl !== undefined
       ? new LeadingIndexer({
           databaseUrl: config.databaseUrl,
           logger,
@@ -136,7 +154,6 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const freshness = () =>
     freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => runningIndexer()?.failingSince() ?? null, staleAfterMs });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
-  const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
   const v1: V1Dependencies = {
     verifier: {
       index: store,
@@ -144,8 +161,8 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       chain,
       identity: { chainId: deployments.chainId, certificateAddress: deployments.contracts.HallmarkCertificate },
     },
-    ownershipChallenges: new ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({ ttlMs: challengeTtlMs }),
-    chipChallenges: new ChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
+    ownershipChallenges: shared.ownershipChallenges,
+    chipChallenges: shared.chipChallenges,
     brandSalts: config.brandSalts,
     gs1Prefixes: config.gs1Prefixes,
     freshness,
@@ -158,13 +175,16 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       deployments,
       provider: ethersProviderOf(provider, deployments.chainId, config.pollIntervalMs),
       metadataStore,
-      databaseLocation: options.issuerDatabaseLocation ?? config.issuerDatabaseFile,
+      database: shared.issuerDatabase,
+      claimLocks: shared.claimLocks,
+      mintJobRecords: shared.mintJobRecords,
       publicUrl: config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
       logger,
       freshness,
     });
   } catch (error) {
     store.close();
+    await shared.close();
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
   }
@@ -203,6 +223,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     await leadingIndexer?.stop();
     await issuer.close();
     store.close();
+    await shared.close();
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
   }
@@ -233,6 +254,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       await leadingIndexer?.stop();
       await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
       store.close();
+      await shared.close();
       if (ownsMetadataStore) await metadataStore.close();
       logger.info("verifier stopped");
     })();
@@ -250,11 +272,20 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
 }
 
 /**
+ * Whether the index lives in PostgreSQL. Until the PostgreSQL index store (branch async) is merged,
+ * an `all` process keeps its index in sqlite even with HALLMARK_DATABASE_URL (which then holds the
+ * shared state only); `indexer` and `api` processes need it in the database.
+ */
+function indexInDatabase(config: VerifierConfig): boolean {
+  return config.databaseUrl !== undefined && config.role !== "all";
+}
+
+/**
  * The index an answering process reads. sqlite without a database; with one, the PostgreSQL index
  * store (branch async), read from HALLMARK_DATABASE_READ_URL when set.
  */
 function openIndexStore(config: VerifierConfig, location?: string): Promise<IndexStore> {
-  if (config.databaseUrl === undefined || config.role === "all") return Promise.resolve(SqliteIndexStore.open(location ?? config.indexFile));
+  if (!indexInDatabase(config)) return Promise.resolve(SqliteIndexStore.open(location ?? config.indexFile));
   throw new DatabaseSetupError("HALLMARK_ROLE=api needs the PostgreSQL index store, which this build does not have yet");
 }
 
@@ -304,6 +335,63 @@ export async function startNode(
   return { url: indexerRole.url, role: "indexer", close: () => indexerRole.close() };
 }
 
+/**
+ * What the verifiers of one deployment must agree on besides the index: challenges, claim relay
+ * locks, issuer API keys and audit, mint jobs. With HALLMARK_DATABASE_URL they live in PostgreSQL
+ * (migrated at start), so any verifier answers for any other; without it, in this process's memory
+ * and in issuer.sqlite, exactly as one machine needs. Rate budgets stay per process either way
+ * (docs/scaling.md says why).
+ */
+interface SharedState {
+  ownershipChallenges: OwnershipChallenges;
+  chipChallenges: ChallengeStore<ChipChallengePayload>;
+  /** Closed by the issuer (startIssuer owns it). */
+  issuerDatabase: IssuerDatabase;
+  claimLocks?: ClaimRelayLocks;
+  mintJobRecords?: MintJobRecords;
+  /** Ends the database pool, if any. Idempotent. */
+  close(): Promise<void>;
+}
+
+async function openSharedState(
+  config: VerifierConfig,
+  options: { challengeTtlMs: number; issuerDatabaseLocation?: string; logger: Logger },
+): Promise<SharedState> {
+  const { challengeTtlMs, logger } = options;
+  if (config.databaseUrl === undefined) {
+    return {
+      ownershipChallenges: new MemoryChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({ ttlMs: challengeTtlMs }),
+      chipChallenges: new MemoryChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
+      issuerDatabase: openSqliteIssuerDatabase(options.issuerDatabaseLocation ?? config.issuerDatabaseFile),
+      close: () => Promise.resolve(),
+    };
+  }
+  const pool = await openDatabase(config.databaseUrl, {
+    variable: "HALLMARK_DATABASE_URL",
+    onIdleError: (error) => logger.warn({ err: error }, "a PostgreSQL connection dropped (it is replaced on the next query)"),
+  });
+  try {
+    // An api process does not guess: it refuses a schema that is not this build's (npm run db:migrate).
+    if (config.role === "api") await requireSchemaVersion(pool);
+    else {
+      const applied = await migrate(pool);
+      if (applied.length > 0) logger.info({ applied }, "database migrated");
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  let ended: Promise<void> | null = null;
+  return {
+    ownershipChallenges: new PostgresChallengeStore<OwnershipChallengePayload, OwnershipProofResult>(pool, { kind: "ownership", ttlMs: challengeTtlMs }),
+    chipChallenges: new PostgresChallengeStore<ChipChallengePayload>(pool, { kind: "chip", ttlMs: challengeTtlMs }),
+    issuerDatabase: postgresIssuerDatabase(pool),
+    claimLocks: new PostgresClaimRelayLocks(pool),
+    mintJobRecords: new PostgresMintJobRecords(pool),
+    close: () => (ended ??= pool.end()),
+  };
+}
+
 /** ethers over the same EIP-1193 chain, for the issuer's signers (no call cache: nonces must be fresh). */
 function ethersProviderOf(provider: Eip1193, chainId: number, pollingInterval: number): BrowserProvider {
   const eip1193 = { request: (args: { method: string; params?: unknown[] | Record<string, unknown> }) => provider.request({ method: args.method, params: args.params as unknown[] | undefined }) };
@@ -325,7 +413,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   } catch (error) {
     // A configuration or database the operator must fix: the message names it, a stack adds nothing.
     if (error instanceof InvalidInputError || error instanceof DatabaseSetupError) {
-      console.error(`hallmark: ${error.message}`);
+      console.error(error.message);
       process.exit(1);
     }
     throw error;

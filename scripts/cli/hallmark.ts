@@ -26,8 +26,10 @@ import type { ProvenanceEventKindName } from "../../server/issuer/provenance-eve
 import { readReceipt } from "../../server/issuer/receipt.js";
 import type { CallOutcome } from "../../server/issuer/transactions.js";
 import { brandOfToken } from "../../server/issuer/serials.js";
-import { ApiKeyStore } from "../../server/issuer/auth/api-keys.js";
-import { issuerDatabasePath, openIssuerDatabase } from "../../server/issuer/auth/issuer-database.js";
+import type { ApiKeyStore } from "../../server/issuer/auth/api-keys.js";
+import { issuerDatabasePath, openSqliteIssuerDatabase } from "../../server/issuer/auth/issuer-database.js";
+import { openDatabase, requireSchemaVersion } from "../../server/store/postgres/database.js";
+import { postgresIssuerDatabase } from "../../server/store/postgres/issuer-records.js";
 import { ISSUER_SCOPES, parseScopes } from "../../server/issuer/auth/scopes.js";
 import { createProgress } from "./progress.js";
 import { CliRuntime, describeEstimate } from "./runtime.js";
@@ -390,16 +392,29 @@ function tokenArgOrZero(value: string): bigint {
 
 // -------------------------------------------------------------------------------------- api-key
 /** The issuer database the verifier reads keys from: <HALLMARK_DATA_DIR>/issuer.sqlite. */
-function withApiKeys<T>(command: Command, use: (keys: ApiKeyStore) => T): T {
-  const db = openIssuerDatabase(issuerDatabasePath(rt(command).dataDir));
+async function withApiKeys<T>(command: Command, use: (keys: ApiKeyStore) => Promise<T>): Promise<T> {
+  const url = rt(command).databaseUrl;
+  if (url !== undefined) {
+    // The fleet's keys: every verifier on this database accepts the key at once.
+    const pool = await openDatabase(url, { variable: "HALLMARK_DATABASE_URL", max: 1 });
+    try {
+      await requireSchemaVersion(pool);
+      return await use(postgresIssuerDatabase(pool).keys);
+    } finally {
+      await pool.end();
+    }
+  }
+  const database = openSqliteIssuerDatabase(issuerDatabasePath(rt(command).dataDir));
   try {
-    return use(new ApiKeyStore(db));
+    return await use(database.keys);
   } finally {
-    db.close();
+    await database.close();
   }
 }
 
-const apiKey = program.command("api-key").description("issuer API keys (stored hashed in <data dir>/issuer.sqlite)");
+const apiKey = program
+  .command("api-key")
+  .description("issuer API keys (stored hashed in <data dir>/issuer.sqlite, or in HALLMARK_DATABASE_URL when set)");
 apiKey
   .command("create")
   .description("create a key for one brand and some actions; the key is printed once and cannot be shown again")
@@ -412,8 +427,8 @@ apiKey
     }
   })
   .option("--label <text>", "who or what uses it (shown by list)", "")
-  .action((opts: { brand: number; scopes: ReturnType<typeof parseScopes>; label: string }, command: Command) => {
-    const created = withApiKeys(command, (keys) => keys.create({ brandId: opts.brand, scopes: opts.scopes, label: opts.label }));
+  .action(async (opts: { brand: number; scopes: ReturnType<typeof parseScopes>; label: string }, command: Command) => {
+    const created = await withApiKeys(command, (keys) => keys.create({ brandId: opts.brand, scopes: opts.scopes, label: opts.label }));
     log(`API key ${created.id} created for brand ${created.brandId} (${created.scopes.join(", ")}); store it now, it is not shown again`);
     out(created);
   });
@@ -421,8 +436,8 @@ apiKey
   .command("revoke")
   .description("revoke a key at once (its next call gets 401)")
   .argument("<id>", "key id (the 16 hex digits after hmk_)")
-  .action((id: string, _opts, command: Command) => {
-    const revoked = withApiKeys(command, (keys) => keys.revoke(id));
+  .action(async (id: string, _opts, command: Command) => {
+    const revoked = await withApiKeys(command, (keys) => keys.revoke(id));
     log(`API key ${revoked.id} revoked`);
     out(revoked);
   });
@@ -430,8 +445,8 @@ apiKey
   .command("list")
   .description("keys (ids, brands, scopes, labels; never secrets)")
   .option("--brand <id>", "only this brand's", brandIdArg)
-  .action((opts: { brand?: number }, command: Command) => {
-    out(withApiKeys(command, (keys) => keys.list(opts.brand)));
+  .action(async (opts: { brand?: number }, command: Command) => {
+    out(await withApiKeys(command, (keys) => keys.list(opts.brand)));
   });
 
 // ------------------------------------------------------------------------------------ serial id

@@ -52,6 +52,12 @@ export class CliRuntime {
     return path.resolve(this.env.HALLMARK_BRAND_SALTS_FILE ?? path.join(this.dataDir, "brand-salts.json"));
   }
 
+  /** The fleet's PostgreSQL (HALLMARK_DATABASE_URL), where API keys live when it is set. */
+  get databaseUrl(): string | undefined {
+    const url = this.env.HALLMARK_DATABASE_URL;
+    return url === undefined || url.trim() === "" ? undefined : url;
+  }
+
   get publicUrl(): string {
     return this.env.HALLMARK_PUBLIC_URL ?? "http://127.0.0.1:8080";
   }

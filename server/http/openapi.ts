@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { Problem } from "./problem-document.js";
 
 /**
  * The pieces of an OpenAPI 3.1 document that every route group shares: the shape of an operation,
- * request descriptions generated from the very zod schemas the routes parse with (so they cannot
+ * request descriptions generated from the very zod schemas the routes parse with, response
+ * descriptions generated from the zod schemas the answers' types are derived from (so neither can
  * drift), the problem responses, and the assembly of the groups' parts into one document. Each
  * route group describes its own operations (server/api/openapi.ts, server/issuer/api/openapi.ts,
  * server/web/openapi.ts); server/app.ts assembles them.
@@ -22,8 +24,12 @@ export interface Operation {
   body?: z.ZodType;
   /** A raw request body (a file) of one of these media types, instead of a JSON body. */
   rawBody?: { mediaTypes: readonly string[]; description: string };
-  /** Status → [description, schema ref or inline schema, media type]. */
-  responses: Record<string, [string, object?, string?]>;
+  /**
+   * Status → [description, schema, media type (default application/json)]. A zod schema must be a
+   * component of some part (it is referred to by name); a plain object is a JSON Schema as is
+   * (a $ref to a component, a binary or text body).
+   */
+  responses: Record<string, [string, (z.ZodType | object)?, string?]>;
   /** The security scheme the operation needs (a name from some part's securitySchemes). */
   security?: string;
   headers?: { name: string; required: boolean; description: string }[];
@@ -32,23 +38,16 @@ export interface Operation {
 /** What one route group contributes to the document. */
 export interface OpenApiPart {
   operations: readonly Operation[];
-  /** Component schemas its operations refer to. */
-  schemas?: Record<string, object>;
+  /**
+   * Component schemas by name, generated with zod's JSON Schema output: a registered schema found
+   * inside another one becomes a $ref. Two parts may name the same schema object, never two schemas
+   * with one name. `Problem` (./problem-document.ts) is there unless a part gives its own.
+   */
+  schemas?: Record<string, z.ZodType>;
   securitySchemes?: Record<string, object>;
 }
 
 export const ref = (name: string): object => ({ $ref: `#/components/schemas/${name}` });
-
-/** A page of `item`s with the cursor of the next one, as every list answer is. */
-export const list = (item: string): object => ({
-  type: "object",
-  required: ["items", "nextCursor", "index"],
-  properties: {
-    items: { type: "array", items: ref(item) },
-    nextCursor: { type: ["string", "null"] },
-    index: ref("IndexFreshness"),
-  },
-});
 
 export const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
@@ -85,41 +84,53 @@ export function shapeOf(schema: z.ZodObject): Record<string, z.ZodType> {
   return schema.shape;
 }
 
-export const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" };
-export const nullableAddress = { type: ["string", "null"], pattern: "^0x[0-9a-fA-F]{40}$" };
-export const decimal = { type: "string", pattern: "^[0-9]+$" };
+const COMPONENTS_URI = "#/components/schemas/";
 
-/** The schemas every part refers to: the index's freshness that every answer carries, and the problem document. */
-const SHARED_SCHEMAS: Record<string, object> = {
-  IndexFreshness: {
-    type: "object",
-    required: ["block", "caughtUp"],
-    description: "How fresh the answer is: carried by every answer (problems too)",
-    properties: {
-      block: { type: "integer" },
-      caughtUp: { type: "boolean" },
-      head: { type: ["integer", "null"] },
-      stale: { const: true },
-      rebuilding: { const: true },
-    },
-  },
-  Problem: {
-    type: "object",
-    required: ["type", "title", "status"],
-    properties: {
-      type: { type: "string", format: "uri" },
-      title: { type: "string" },
-      status: { type: "integer" },
-      detail: { type: "string" },
-      instance: { type: "string" },
-      errors: {
-        type: "array",
-        items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
-      },
-      index: ref("IndexFreshness"),
-    },
-  },
-};
+/** The component schemas of every part, named; a name given to two different schemas is a mistake. */
+function componentsOf(parts: readonly OpenApiPart[]): Map<string, z.ZodType> {
+  const components = new Map<string, z.ZodType>([["Problem", Problem]]);
+  const given = new Set<string>();
+  for (const [name, schema] of parts.flatMap((part) => Object.entries(part.schemas ?? {}))) {
+    if (given.has(name) && components.get(name) !== schema)
+      throw new Error(`Two schemas are named ${name} in the OpenAPI document`);
+    components.set(name, schema);
+    given.add(name);
+  }
+  return components;
+}
+
+/** JSON Schemas (draft 2020-12, OpenAPI 3.1's dialect) of what the server sends, referring to each other by name. */
+function componentSchemas(components: ReadonlyMap<string, z.ZodType>): Record<string, object> {
+  const registry = z.registry<{ id: string }>();
+  for (const [name, schema] of components) registry.add(schema, { id: name });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: "draft-2020-12",
+    // What leaves the server is the schemas' output: objects have no other members (additionalProperties: false).
+    io: "output",
+    unrepresentable: "any",
+    uri: (id) => COMPONENTS_URI + id,
+    override: ({ jsonSchema }) => tidy(jsonSchema as Record<string, unknown>),
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([name, json]) => {
+      const { $schema: _schema, $id: _id, ...schema } = json as Record<string, unknown>;
+      return [name, schema];
+    }),
+  );
+}
+
+/**
+ * Drops what zod writes that says nothing to a reader: the bounds of a safe integer (JSON numbers
+ * are not bounded by JavaScript's), and the regular expression beside `format: date-time`, which
+ * names the same rule (a validator checks the format).
+ */
+function tidy(json: Record<string, unknown>): void {
+  if (json.type === "integer") {
+    if (json.minimum === Number.MIN_SAFE_INTEGER) delete json.minimum;
+    if (json.maximum === Number.MAX_SAFE_INTEGER) delete json.maximum;
+  }
+  if (json.format === "date-time") delete json.pattern;
+}
 
 function jsonSchemaOf(schema: z.ZodType): object {
   const json = z.toJSONSchema(schema, {
@@ -131,7 +142,7 @@ function jsonSchemaOf(schema: z.ZodType): object {
   return json;
 }
 
-function pathItem(op: Operation): object {
+function pathItem(op: Operation, names: ReadonlyMap<z.ZodType, string>): object {
   const parameters: object[] = [];
   for (const [name, schema] of Object.entries(op.params ?? {})) {
     parameters.push({
@@ -165,7 +176,12 @@ function pathItem(op: Operation): object {
       status,
       schema === undefined
         ? { description }
-        : { description, content: { [mediaType ?? "application/json"]: { schema } } },
+        : {
+            description,
+            content: {
+              [mediaType ?? "application/json"]: { schema: responseSchema(op, status, schema, names) },
+            },
+          },
     ]),
   );
   return {
@@ -194,6 +210,19 @@ function pathItem(op: Operation): object {
   };
 }
 
+function responseSchema(
+  op: Operation,
+  status: string,
+  schema: z.ZodType | object,
+  names: ReadonlyMap<z.ZodType, string>,
+): object {
+  if (!(schema instanceof z.ZodType)) return schema;
+  const name = names.get(schema);
+  if (name === undefined)
+    throw new Error(`The ${status} answer of ${op.operationId} is not a component schema of any part`);
+  return ref(name);
+}
+
 export interface OpenApiInfo {
   title: string;
   description: string;
@@ -206,10 +235,12 @@ export function buildOpenApiDocument(
   parts: readonly OpenApiPart[],
   info: OpenApiInfo,
 ): Record<string, unknown> {
+  const components = componentsOf(parts);
+  const names = new Map([...components].map(([name, schema]) => [schema, name]));
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of parts.flatMap((part) => part.operations)) {
     paths[op.path] ??= {};
-    paths[op.path][op.method] = pathItem(op);
+    paths[op.path][op.method] = pathItem(op, names);
   }
   return {
     openapi: "3.1.0",
@@ -222,7 +253,7 @@ export function buildOpenApiDocument(
     servers: [{ url: info.serverUrl ?? "http://127.0.0.1:8080" }],
     paths,
     components: {
-      schemas: { ...SHARED_SCHEMAS, ...mergeOf(parts.map((part) => part.schemas)) },
+      schemas: componentSchemas(components),
       securitySchemes: mergeOf(parts.map((part) => part.securitySchemes)),
     },
   };

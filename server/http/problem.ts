@@ -17,20 +17,13 @@ import {
   UnsupportedMediaTypeError,
   UpstreamError,
 } from "../errors.js";
-import type { ProblemDetail } from "../errors.js";
+import type { Problem } from "./problem-document.js";
 
 /** Prefix of every problem `type`; the slug after it is the stable part clients switch on. */
 export const PROBLEM_TYPE_BASE = "https://hallmark.dev/problems/";
 
-/** RFC 9457 problem details, with `errors` listing offending fields when there are any. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: readonly ProblemDetail[];
-}
+/** RFC 9457 problem details (its schema, which the OpenAPI document is generated from: ./problem-document.ts). */
+export type { Problem } from "./problem-document.js";
 
 /** The one mapping from error classes to HTTP statuses. */
 function statusOf(error: HallmarkError): number {

@@ -2,6 +2,8 @@ import type { Signer } from "ethers";
 import type { Logger } from "pino";
 import { ConflictError, HallmarkError, DependencyUnavailableError, NotFoundError, UnprocessableError } from "../errors.js";
 import { requireKeySignatureForm } from "../chain/signature-form.js";
+import { MemoryClaimRelayLocks } from "./claim-relay-locks.js";
+import type { ClaimRelayLocks } from "./claim-relay-locks.js";
 import type { HallmarkContracts } from "./contracts.js";
 import { TransactionRefusedError } from "./errors.js";
 import type { BrandQueue } from "./jobs/brand-queue.js";
@@ -47,13 +49,17 @@ export interface ClaimRelayOptions {
   queue: BrandQueue;
   confirmations?: number;
   logger?: Logger;
+  /** Which tokens have a relayed claim in flight; default this process's memory, PostgreSQL in a fleet. */
+  locks?: ClaimRelayLocks;
 }
 
 export class ClaimRelay {
   /** Tokens with a relayed claim being simulated, sent or confirmed. */
-  private readonly inFlight = new Set<bigint>();
+  private readonly inFlight: ClaimRelayLocks;
 
-  constructor(private readonly options: ClaimRelayOptions) {}
+  constructor(private readonly options: ClaimRelayOptions) {
+    this.inFlight = options.locks ?? new MemoryClaimRelayLocks();
+  }
 
   /** Simulates, then sends claimWithCode; resolves once the transaction is broadcast. */
   async relay(claim: ClaimToRelay): Promise<RelayedClaim> {
@@ -65,8 +71,8 @@ export class ClaimRelay {
     const signer = this.brandSigner(brandId);
     // Two submissions of one signed claim would both pass the simulation while the first is pending;
     // the second would then burn gas on a revert.
-    if (this.inFlight.has(tokenId)) throw new ConflictError(`A claim for certificate ${tokenId.toString()} is already being relayed`);
-    this.inFlight.add(tokenId);
+    const lock = await this.inFlight.acquire(tokenId);
+    if (lock === null) throw new ConflictError(`A claim for certificate ${tokenId.toString()} is already being relayed`);
     const writer = this.options.contracts.certificate.connect(signer);
     const args = [tokenId, claim.recipient, claim.deadline, claim.signature] as const;
     return new Promise<RelayedClaim>((resolve, reject) => {
@@ -91,10 +97,12 @@ export class ClaimRelay {
         const mined = await response.wait(this.options.confirmations ?? 1);
         if (mined === null || mined.status !== 1) throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
       });
+      const release = () =>
+        lock.release().catch((error: unknown) => this.options.logger?.warn({ err: error, tokenId: tokenId.toString() }, "claim relay lock not released (it expires)"));
       task.then(
-        () => this.inFlight.delete(tokenId),
+        () => void release(),
         (error: unknown) => {
-          this.inFlight.delete(tokenId);
+          void release();
           reject(error instanceof Error ? error : new Error(String(error))); // no-op once broadcast
           if (broadcast || !(error instanceof HallmarkError)) this.options.logger?.warn({ tokenId: tokenId.toString(), code: codeOf(error) }, "relayed claim failed");
         },

@@ -1,31 +1,15 @@
 import { NotFoundError } from "../errors.js";
 import type { IndexReader, Page, PageRequest } from "../store/IndexStore.js";
-import type { BrandRecord, DesignRecord, GarmentBalance, IssuerCompromise, RoleGrant } from "../store/model.js";
-import type { VerifiedMetadata } from "./committed-document.js";
+import type { BrandRecord, DesignRecord, IssuerCompromise, RoleGrant } from "../store/model.js";
 import { verifiedDocument } from "./committed-document.js";
 import type { DocumentSource } from "./committed-document.js";
-import type { CertificateSummary } from "./certificate.js";
 import { chainEventRef, summarise } from "./certificate.js";
-import type { ChainEventRef } from "./certificate.js";
+import type { BrandSummary, BrandView, DesignView, OwnerItemView } from "./answers/catalogue.js";
 
 /** Brands, garments and holdings as the API shows them. */
 
-export interface BrandSummary {
-  id: number;
-  name: string;
-  metadataURI: string;
-  vault: string;
-  royalty: { receiver: string | null; bps: number };
-  paused: boolean;
-  pausedReason: string | null;
-  certificateCount: number;
-  registered: ChainEventRef;
-}
-
-export interface BrandView extends BrandSummary {
-  roles: { role: string; account: string; grantedAt: ChainEventRef }[];
-  compromises: { issuer: string; fromBlock: number; declaredBy: string; declared: ChainEventRef }[];
-}
+/** The answers' shapes are their schemas' (./answers/catalogue.ts), which the OpenAPI document is generated from. */
+export type { BrandSummary, BrandView, DesignView, OwnerItemView } from "./answers/catalogue.js";
 
 export function brandSummary(brand: BrandRecord): BrandSummary {
   return {
@@ -63,20 +47,6 @@ export function brandView(index: IndexReader, brandId: number): BrandView {
   return { ...brandSummary(brand), roles, compromises };
 }
 
-export interface DesignView {
-  designId: string;
-  brand: { id: number; name: string | null };
-  creator: string;
-  edition: { cap: number | null; minted: number; burned: number; closesAt: string | null; soldOut: boolean };
-  locked: boolean;
-  redeemable: boolean;
-  /** The design's own EIP-2981 royalty, or the brand's default when the design sets none. */
-  royalty: { receiver: string | null; bps: number; source: "design" | "brand" };
-  twin: { collectionRoot: string; claims: number } | null;
-  created: ChainEventRef;
-  metadata: VerifiedMetadata<"garment-metadata">;
-}
-
 export async function designView(index: IndexReader, documents: DocumentSource, designId: bigint): Promise<DesignView> {
   const design: DesignRecord | null = index.getDesign(designId.toString());
   if (design === null) throw new NotFoundError(`No garment design ${designId.toString()}`);
@@ -104,10 +74,6 @@ export async function designView(index: IndexReader, documents: DocumentSource, 
     metadata: await verifiedDocument(documents, "garment-metadata", design.metadataDigest),
   };
 }
-
-export type OwnerItemView =
-  | { kind: "certificate"; certificate: CertificateSummary }
-  | { kind: "garment"; garment: Omit<GarmentBalance, "updatedAtBlock"> };
 
 export function ownerItems(index: IndexReader, owner: string, request: PageRequest & { kind?: "certificate" | "garment" }): Page<OwnerItemView> {
   const page = index.listOwnerItems(owner, request);

@@ -1,53 +1,17 @@
 import { NotFoundError } from "../errors.js";
 import { digestToCid } from "../ipfs/commitment.js";
 import type { IndexReader } from "../store/IndexStore.js";
-import type { CertificateRecord, CertificateStatus, ChainRef, IssuerCompromise, ProvenanceEntry } from "../store/model.js";
+import type { CertificateRecord, ChainRef, IssuerCompromise, ProvenanceEntry } from "../store/model.js";
 import { MAX_PAGE_LIMIT } from "../store/IndexStore.js";
-import type { VerifiedMetadata } from "./committed-document.js";
 import { verifiedDocument } from "./committed-document.js";
 import type { DocumentSource } from "./committed-document.js";
-import type { CertificateFlag, Verdict } from "./flags.js";
 import { flagsOf, isSuspect, metadataFlagOf, verdictOf } from "./flags.js";
+import type { CertificateSummary, CertificateView, TwinView } from "./answers/certificate.js";
+import type { ChainEventRef } from "./answers/chain-values.js";
 
-export type Custody = "owner" | "brand_vault_unclaimed";
-
-export interface ChainEventRef {
-  block: number;
-  /** ISO 8601 block time. */
-  time: string;
-  txHash: string;
-}
-
-export interface CertificateSummary {
-  tokenId: string;
-  brand: { id: number; name: string | null };
-  status: CertificateStatus;
-  statusReason: string | null;
-  /** Current owner; when it is the brand's vault the piece is in brand custody, unclaimed. */
-  owner: string;
-  custody: Custody;
-  chip: { bound: boolean; address: string | null };
-  successor: string | null;
-  predecessor: string | null;
-  issuer: string;
-  issued: ChainEventRef;
-  /** Flags from indexed facts; lists do not read IPFS, so they never carry metadata_mismatch or metadata_unverified. */
-  flags: CertificateFlag[];
-}
-
-/** A digital twin (garment edition) claimed with this certificate: the link seen from the physical side. */
-export interface TwinView {
-  designId: string;
-  /** Who claimed it (the certificate's owner then). */
-  claimant: string;
-  claimed: ChainEventRef;
-}
-
-export interface CertificateView extends CertificateSummary {
-  metadata: VerifiedMetadata<"certificate-metadata">;
-  twins: TwinView[];
-  verdict: Verdict;
-}
+/** The answers' shapes are their schemas' (./answers/certificate.ts), which the OpenAPI document is generated from. */
+export type { ChainEventRef } from "./answers/chain-values.js";
+export type { CertificateSummary, CertificateView, Custody, TwinView } from "./answers/certificate.js";
 
 export function chainEventRef(ref: ChainRef): ChainEventRef {
   return { block: ref.blockNumber, time: new Date(ref.timestamp * 1000).toISOString(), txHash: ref.txHash };

@@ -3,6 +3,7 @@ import { DependencyUnavailableError, InvalidInputError, NotFoundError } from "..
 import type { CertificateChainReader } from "../chain/contracts.js";
 import { requireKeySignatureForm } from "../chain/signature-form.js";
 import type { IndexReader } from "../store/IndexStore.js";
+import type { ChipChallengeView, ChipProofResult } from "./answers/chip.js";
 import type { ChallengeStore } from "./challenge-store.js";
 import type { ChainIdentity } from "./context.js";
 import { sameAddress } from "./ids.js";
@@ -25,16 +26,8 @@ export interface ChipChallengePayload {
   message: string;
 }
 
-export interface ChipChallengeView {
-  challengeId: string;
-  tokenId: string;
-  expiresAt: string;
-  scheme: typeof CHIP_SIGNATURE_SCHEME;
-  /** The exact text the chip signs (EIP-191: "\x19Ethereum Signed Message:\n" + length + text). */
-  message: string;
-  /** The chip key the index knows for the certificate. */
-  chip: string;
-}
+/** The answers' shapes are their schemas' (./answers/chip.ts), which the OpenAPI document is generated from. */
+export type { ChipChallengeView, ChipProofResult } from "./answers/chip.js";
 
 export function chipMessage(identity: ChainIdentity, tokenId: string, challenge: string): string {
   return [
@@ -46,21 +39,20 @@ export function chipMessage(identity: ChainIdentity, tokenId: string, challenge:
   ].join("\n");
 }
 
-export function createChipChallenge(
+export async function createChipChallenge(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: ChallengeStore<ChipChallengePayload>,
   tokenId: bigint,
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
-): ChipChallengeView {
+): Promise<ChipChallengeView> {
   const certificate = index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   if (certificate.chip === null) throw new NoChipError(`Certificate ${certificate.tokenId} has no NFC chip bound`);
-  // The message embeds the challenge, which is only known once issued: issue, then fill it in.
-  const challenge = challenges.issue({ tokenId: certificate.tokenId, message: "" }, client);
-  const message = chipMessage(identity, certificate.tokenId, challenge.id);
-  challenge.payload.message = message;
+  // The message embeds the challenge, whose id the store draws.
+  const challenge = await challenges.issue((id) => ({ tokenId: certificate.tokenId, message: chipMessage(identity, certificate.tokenId, id) }), client);
+  const { message } = challenge.payload;
   return {
     challengeId: challenge.id,
     tokenId: certificate.tokenId,
@@ -71,21 +63,12 @@ export function createChipChallenge(
   };
 }
 
-export interface ChipProofResult {
-  tokenId: string;
-  /** The signature comes from the chip bound to the certificate (as the chain says at `block`). */
-  authentic: boolean;
-  chip: string | null;
-  signer: string;
-  block: number;
-}
-
 export async function verifyChipProof(
   chain: CertificateChainReader,
   challenges: ChallengeStore<ChipChallengePayload>,
   proof: { challengeId: string; signature: string; tokenId?: bigint },
 ): Promise<ChipProofResult> {
-  const peeked = challenges.peek(proof.challengeId);
+  const peeked = await challenges.peek(proof.challengeId);
   if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
     throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
   }
@@ -98,15 +81,15 @@ export async function verifyChipProof(
   } catch (cause) {
     throw new InvalidInputError("signature is not a valid secp256k1 signature", { cause });
   }
-  const challenge = challenges.take(proof.challengeId);
+  const challenge = await challenges.take(proof.challengeId);
   try {
     const block = await chain.headBlock();
     const { chip } = await chain.chipOf(BigInt(challenge.payload.tokenId), block);
-    challenges.consume(challenge.id);
+    await challenges.consume(challenge.id);
     return { tokenId: challenge.payload.tokenId, authentic: sameAddress(chip, signer), chip, signer, block };
   } catch (error) {
-    if (error instanceof DependencyUnavailableError) challenges.release(challenge.id);
-    else challenges.consume(challenge.id);
+    if (error instanceof DependencyUnavailableError) await challenges.release(challenge.id);
+    else await challenges.consume(challenge.id);
     throw error;
   }
 }

@@ -9,9 +9,10 @@ import { digestToCid } from "../ipfs/commitment.js";
 import type { MetadataReader } from "../ipfs/metadata-store.js";
 import type { MetadataDocument, MetadataKind } from "../metadata/document-kinds.js";
 import { readCommittedDocument } from "../metadata/metadata-document.js";
+import type { UnverifiedReason } from "./answers/verified-metadata.js";
 
-/** Why a committed document could not be shown as verified. */
-export type UnverifiedReason = "digest_mismatch" | "not_found" | "ipfs_unavailable" | "schema_invalid" | "too_large" | "unreadable";
+/** Why a committed document could not be shown as verified (its schema: ./answers/verified-metadata.ts). */
+export type { UnverifiedReason } from "./answers/verified-metadata.js";
 
 export interface VerifiedMetadata<K extends MetadataKind> {
   cid: string;

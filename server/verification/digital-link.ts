@@ -1,5 +1,6 @@
 import { NotFoundError, UnprocessableError } from "../errors.js";
 import type { IndexReader } from "../store/IndexStore.js";
+import type { DigitalLinkAnswer, GtinCheck } from "./answers/digital-link.js";
 import type { CertificateView } from "./certificate.js";
 import { resolveCertificate } from "./certificate.js";
 import type { DocumentSource } from "./committed-document.js";
@@ -24,20 +25,8 @@ import { tokenIdOfSerial } from "./serial.js";
  *   `gtin_unconfirmed`, verdict at least caution (the label's product number could not be confirmed).
  */
 
-export type GtinCheck = "match" | "mismatch" | "unconfirmed";
-
-/** What the answer to a Digital Link says about the label's GTIN. */
-export interface DigitalLinkView {
-  /** The link's GTIN as GTIN-14. */
-  gtin: string;
-  /** The GTIN the verified passport commits to, as GTIN-14; null when it gives none or was not verified. */
-  passportGtin: string | null;
-  gtinCheck: GtinCheck;
-}
-
-export interface DigitalLinkAnswer extends CertificateView {
-  digitalLink: DigitalLinkView;
-}
+/** The answers' shapes are their schemas' (./answers/digital-link.ts), which the OpenAPI document is generated from. */
+export type { DigitalLinkAnswer, DigitalLinkView, GtinCheck } from "./answers/digital-link.js";
 
 /** `?brand=` names a brand other than the one the GTIN's company prefix belongs to. */
 export class GtinBrandConflictError extends UnprocessableError {

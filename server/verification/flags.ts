@@ -1,30 +1,14 @@
 import type { CertificateRecord, IssuerCompromise, ProvenanceEntry } from "../store/model.js";
 import type { VerifiedMetadata } from "./committed-document.js";
 import { sameAddress } from "./ids.js";
+import type { CertificateFlag, Verdict } from "./answers/flags.js";
 
 /**
  * What a buyer must see before trusting a certificate. Each flag is derived from indexed facts
  * and is tested one by one (test/server/api): a flag that is computed but never shown is a bug.
+ * The flags and verdicts, each explained: ./answers/flags.ts (their schemas, which the OpenAPI document is generated from).
  */
-export type CertificateFlag =
-  | "stolen"
-  | "revoked"
-  | "superseded"
-  | "suspect_issuer"
-  /** The document IPFS returned is not the one committed on-chain, or not a valid one: never shown as valid. */
-  | "metadata_mismatch"
-  /** The document could not be checked (IPFS down, slow, missing, too large): the check is pending, not failed. */
-  | "metadata_unverified"
-  /**
-   * Digital Link answers only: the GTIN on the label is not the one the certificate's passport commits to
-   * (a real serial copied onto another product's label). See ./digital-link.ts.
-   */
-  | "gtin_mismatch"
-  /** Digital Link answers only: the passport gives no GTIN (or could not be read), so the label's product number is unconfirmed. */
-  | "gtin_unconfirmed";
-
-/** genuine: no flag; caution: the facts hold but a check could not be completed; do_not_buy: a flag that voids it. */
-export type Verdict = "genuine" | "caution" | "do_not_buy";
+export type { CertificateFlag, Verdict } from "./answers/flags.js";
 
 /** The only flags that leave a verdict at caution: checks that could not be made, as opposed to checks that failed. */
 const CAUTION_FLAGS: ReadonlySet<CertificateFlag> = new Set(["metadata_unverified", "gtin_unconfirmed"]);

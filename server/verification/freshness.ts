@@ -1,23 +1,8 @@
 import type { IndexReader } from "../store/IndexStore.js";
+import type { IndexFreshness } from "./answers/freshness.js";
 
-/**
- * How fresh an answer is: part of every response. `stale` appears when the index may be behind
- * the chain without knowing it: the indexer has not polled successfully for a while, or its
- * last poll failed, or the chain RPC is failing right now for a proof. What the index knows is still served, marked so.
- */
-export interface IndexFreshness {
-  /** Highest block fully indexed. */
-  block: number;
-  caughtUp: boolean;
-  /** Chain head as last seen, null before the first poll. */
-  head: number | null;
-  stale?: true;
-  /**
-   * The indexer is rebuilding the index (a reorg it could not roll back): the answer comes from
-   * the last complete index, as of `block`, which may be on the abandoned fork. Always stale.
-   */
-  rebuilding?: true;
-}
+/** How fresh an answer is: part of every response (its schema: ./answers/freshness.ts). */
+export type { IndexFreshness } from "./answers/freshness.js";
 
 export interface FreshnessSource {
   index: IndexReader;

@@ -1,11 +1,11 @@
 import { ZeroAddress } from "ethers";
 import { DependencyUnavailableError, NotFoundError } from "../errors.js";
 import type { IndexReader } from "../store/IndexStore.js";
+import type { OwnershipChallengeState, OwnershipChallengeView, OwnershipProofResult } from "./answers/ownership.js";
 import type { ChallengeStore } from "./challenge-store.js";
 import type { ChainIdentity } from "./context.js";
 import type { CertificateChainReader } from "../chain/contracts.js";
 import { certificateDomain, EIP712_DOMAIN_TYPE, OWNERSHIP_PROOF_TYPES } from "../chain/eip712.js";
-import type { CertificateDomain } from "../chain/eip712.js";
 import { CompactSignatureError, requireAccountSignatureForm } from "../chain/signature-form.js";
 import { ForeignChallengeError } from "./proof-errors.js";
 
@@ -20,19 +20,8 @@ export interface OwnershipChallengePayload {
   tokenId: string;
 }
 
-export interface OwnershipChallengeView {
-  challengeId: string;
-  tokenId: string;
-  expiresAt: string;
-  /** Ready for eth_signTypedData_v4 (ethers' signTypedData takes `types` without EIP712Domain). */
-  typedData: {
-    types: { EIP712Domain: typeof EIP712_DOMAIN_TYPE } & typeof OWNERSHIP_PROOF_TYPES;
-    primaryType: "OwnershipProof";
-    domain: CertificateDomain<number>;
-    /** `owner` is the owner the index knows; the signer puts its own address (the proof is checked against the owner at the head). */
-    message: { tokenId: string; owner: string; challenge: string };
-  };
-}
+/** The answers' shapes are their schemas' (./answers/ownership.ts), which the OpenAPI document is generated from. */
+export type { OwnershipChallengeState, OwnershipChallengeView, OwnershipProofResult } from "./answers/ownership.js";
 
 /** The store of ownership challenges: each keeps the result of its proof for a watching device. */
 export type OwnershipChallenges = ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>;
@@ -46,17 +35,17 @@ function typedDataOf(identity: ChainIdentity, tokenId: string, owner: string, ch
   };
 }
 
-export function createOwnershipChallenge(
+export async function createOwnershipChallenge(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: OwnershipChallenges,
   tokenId: bigint,
   /** Who asks (clientKeyOf): each client holds a bounded share of the open challenges. */
   client?: string,
-): OwnershipChallengeView {
+): Promise<OwnershipChallengeView> {
   const certificate = index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
-  const challenge = challenges.issue({ tokenId: certificate.tokenId }, client);
+  const challenge = await challenges.issue(() => ({ tokenId: certificate.tokenId }), client);
   return {
     challengeId: challenge.id,
     tokenId: certificate.tokenId,
@@ -65,25 +54,16 @@ export function createOwnershipChallenge(
   };
 }
 
-export interface OwnershipProofResult {
-  tokenId: string;
-  /** Whether the signature is the current owner's, at `block`. */
-  owner: boolean;
-  /** The owner at the head (null when the certificate no longer exists there). */
-  address: string | null;
-  block: number;
-}
-
 export async function verifyOwnershipProof(
   chain: CertificateChainReader,
   challenges: OwnershipChallenges,
   proof: { challengeId: string; signature: string; tokenId?: bigint },
 ): Promise<OwnershipProofResult> {
-  const peeked = challenges.peek(proof.challengeId);
+  const peeked = await challenges.peek(proof.challengeId);
   if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
     throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
   }
-  const challenge = challenges.take(proof.challengeId);
+  const challenge = await challenges.take(proof.challengeId);
   const tokenId = BigInt(challenge.payload.tokenId);
   try {
     // One block for both reads: the owner named is the one the signature was checked against.
@@ -92,12 +72,12 @@ export async function verifyOwnershipProof(
     if (address !== null) await requireAccountSignatureForm(proof.signature, () => chain.hasCode(address, block));
     const valid = address !== null && (await chain.verifyOwnership(tokenId, challenge.id, proof.signature, block));
     const result: OwnershipProofResult = { tokenId: challenge.payload.tokenId, owner: valid, address, block };
-    challenges.consume(challenge.id, result);
+    await challenges.consume(challenge.id, result);
     return result;
   } catch (error) {
     // Nothing was decided: the challenge stays open for a retry (the 65-byte form, or once the chain answers).
-    if (error instanceof DependencyUnavailableError || error instanceof CompactSignatureError) challenges.release(challenge.id);
-    else challenges.consume(challenge.id);
+    if (error instanceof DependencyUnavailableError || error instanceof CompactSignatureError) await challenges.release(challenge.id);
+    else await challenges.consume(challenge.id);
     throw error;
   }
 }
@@ -115,18 +95,13 @@ export async function verifyOwnershipProof(
  * when `owner` is true; a public fact on-chain otherwise). It lives in the challenge's bounded
  * entry and expires with it.
  */
-export type OwnershipChallengeState =
-  | ({ state: "pending"; challengeId: string; expiresAt: string } & Pick<OwnershipChallengeView, "tokenId" | "typedData">)
-  | ({ state: "proven"; challengeId: string; expiresAt: string } & OwnershipProofResult)
-  | { state: "failed" | "expired"; challengeId: string; tokenId: string; expiresAt: string };
-
-export function ownershipChallengeState(
+export async function ownershipChallengeState(
   index: IndexReader,
   identity: ChainIdentity,
   challenges: OwnershipChallenges,
   challengeId: string,
-): OwnershipChallengeState {
-  const status = challenges.stateOf(challengeId);
+): Promise<OwnershipChallengeState> {
+  const status = await challenges.stateOf(challengeId);
   const { id, payload } = status.challenge;
   const base = { challengeId: id, tokenId: payload.tokenId, expiresAt: new Date(status.challenge.expiresAt).toISOString() };
   switch (status.state) {

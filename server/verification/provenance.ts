@@ -1,29 +1,11 @@
 import { NotFoundError } from "../errors.js";
 import { digestToCid } from "../ipfs/commitment.js";
 import type { IndexReader, Page, PageRequest } from "../store/IndexStore.js";
-import type { ProvenanceKind, RoleName } from "../store/model.js";
+import type { ProvenanceEventView } from "./answers/provenance.js";
 import { compromiseCovering } from "./flags.js";
 
-export interface ProvenanceEventView {
-  kind: ProvenanceKind;
-  actor: string | null;
-  /** Roles the actor held for the brand at that block; empty for an owner acting as such. */
-  actorRoles: RoleName[];
-  from: string | null;
-  to: string | null;
-  /** The details document (a report, a repair note) or the metadata committed, by digest and CID. */
-  details: { digest: string; cid: string } | null;
-  conditionGrade: number | null;
-  reason: string | null;
-  relatedTokenId: string | null;
-  /** Recorded by a key declared compromised at that block. */
-  suspect: boolean;
-  block: number;
-  logIndex: number;
-  /** ISO 8601 block time. */
-  time: string;
-  txHash: string;
-}
+/** The answer's shape is its schema's (./answers/provenance.ts), which the OpenAPI document is generated from. */
+export type { ProvenanceEventView } from "./answers/provenance.js";
 
 /** The life of a certificate in chain order, a page at a time. */
 export function provenanceOf(index: IndexReader, tokenId: bigint, page: PageRequest): Page<ProvenanceEventView> {

@@ -1,16 +1,22 @@
+import { z } from "zod";
 import { getAddress, Interface, isHexString, ZeroAddress } from "ethers";
 import { DependencyUnavailableError } from "../errors.js";
 import type { Eip1193 } from "../chain/eip1193.js";
+import { AddressString, BlockNumber, DecimalString } from "../verification/answers/chain-values.js";
 
 /** What the claim page needs to sign a Claim: the key the code must match and the nonce it signs over. */
-export interface ClaimState {
+export const ClaimState = z.object({
   /** Address of the current one-time claim key, or null when none (used, withdrawn, never set). */
-  claimKey: string | null;
-  nonce: string;
+  claimKey: AddressString.nullable(),
+  nonce: DecimalString,
   /** Unix seconds of the head block: deadlines are counted from the chain's clock, not the phone's. */
-  chainTime: number;
-  block: number;
-}
+  chainTime: z.int().nonnegative(),
+  block: BlockNumber,
+});
+export type ClaimState = z.output<typeof ClaimState>;
+
+/** GET /claim/{tokenId}/state: the claim state of a certificate (its schema is the OpenAPI document's). */
+export const ClaimStateAnswer = ClaimState.extend({ tokenId: DecimalString });
 
 export interface ClaimStateReader {
   claimStateOf(tokenId: bigint): Promise<ClaimState>;

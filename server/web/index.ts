@@ -208,7 +208,7 @@ export function createWebRouter(deps: WebDependencies): Router {
       const tokenId = parseUint256(String(request.params.tokenId));
       if (tokenId === null) throw new InvalidInputError(`Malformed path ${request.path}`);
       const { challengeId } = parseInput(ProveQrRequest, request.body, "body");
-      const state = ownershipChallengeState(verifier.index, verifier.identity, v1.ownershipChallenges, challengeId);
+      const state = await ownershipChallengeState(verifier.index, verifier.identity, v1.ownershipChallenges, challengeId);
       if (state.tokenId !== tokenId.toString()) throw new NotFoundError("No such challenge for this certificate");
       if (state.state !== "pending") throw new ConflictError(`This challenge is ${state.state}: ask for a new one`);
       const link = `${originOf(request, deps.publicUrl)}/v/${state.tokenId}/prove#challenge=${state.challengeId}`;

@@ -1,6 +1,7 @@
 import { BrandId, DesignId, Serial, TokenId } from "../verification/id-schemas.js";
 import { problems } from "../http/openapi.js";
 import type { OpenApiPart, Operation } from "../http/openapi.js";
+import { ClaimStateAnswer } from "./claim-state.js";
 import { ProveQrRequest, VerifyPageQuery } from "./schemas.js";
 
 /** The pages' part of the OpenAPI document (assembled by server/app.ts): HTML answers, and the JSON the pages' scripts read. */
@@ -106,24 +107,11 @@ const OPERATIONS: readonly Operation[] = [
       "claimStateOf at the head: the claim key (null when used or withdrawn), its nonce, and the head's time",
     params: { tokenId: TokenId },
     responses: {
-      "200": [
-        "Claim state",
-        {
-          type: "object",
-          required: ["tokenId", "claimKey", "nonce", "chainTime", "block"],
-          properties: {
-            tokenId: { type: "string" },
-            claimKey: { type: ["string", "null"] },
-            nonce: { type: "string" },
-            chainTime: { type: "integer" },
-            block: { type: "integer" },
-          },
-        },
-      ],
+      "200": ["Claim state", ClaimStateAnswer],
       ...COMMON,
       ...problems(404, 503),
     },
   },
 ];
 
-export const webOpenApi: OpenApiPart = { operations: OPERATIONS };
+export const webOpenApi: OpenApiPart = { operations: OPERATIONS, schemas: { ClaimState: ClaimStateAnswer } };

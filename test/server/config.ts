@@ -41,6 +41,21 @@ describe("loadConfig", function () {
     });
   });
 
+  describe("shared database", function () {
+    it("keeps shared state in memory and issuer.sqlite when HALLMARK_DATABASE_URL is unset or empty", function () {
+      expect(loadConfig({}).databaseUrl).to.equal(undefined);
+      expect(loadConfig({ HALLMARK_DATABASE_URL: " " }).databaseUrl).to.equal(undefined);
+    });
+
+    it("reads HALLMARK_DATABASE_URL and refuses what is not a postgres:// URL, naming the variable", function () {
+      const url = "postgres://hallmark:secret@db.internal:5432/hallmark";
+      expect(loadConfig({ HALLMARK_DATABASE_URL: url }).databaseUrl).to.equal(url);
+      expect(loadConfig({ HALLMARK_DATABASE_URL: "postgresql://db/hallmark" }).databaseUrl).to.equal("postgresql://db/hallmark");
+      const refused = refusal(() => loadConfig({ HALLMARK_DATABASE_URL: "mysql://db/hallmark" }));
+      expect(refused.message).to.equal("Invalid configuration: HALLMARK_DATABASE_URL (expected a postgres:// URL)");
+    });
+  });
+
   describe("answer cache", function () {
     it("keeps 64 MiB of answers by default, HALLMARK_ANSWER_CACHE_MB otherwise, and 0 turns it off", function () {
       expect(loadConfig({}).answerCacheBytes).to.equal(64 * 1024 * 1024);

@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import type { Express } from "express";
+import { Wallet } from "ethers";
 import { buildOpenApiDocument } from "../../server/app.js";
 import { buildStack, getJson } from "./api/stack.js";
+import { OpenApiResponses } from "./support/openapi-responses.js";
 import type { Stack } from "./api/stack.js";
 
 interface Layer {
@@ -18,7 +20,8 @@ function expressRoutes(app: Express): Set<string> {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
         for (const path of paths) {
           for (const method of Object.keys(layer.route.methods).filter((m) => m !== "_all")) {
-            for (const openApiPath of toOpenApiPaths(path)) routes.add(`${method.toUpperCase()} ${openApiPath}`);
+            for (const openApiPath of toOpenApiPaths(path))
+              routes.add(`${method.toUpperCase()} ${openApiPath}`);
           }
         }
       } else if (layer.handle?.stack !== undefined) {
@@ -60,12 +63,21 @@ describe("OpenAPI document", function () {
     const served = expressRoutes(stack.verifier.app);
     const described = documentRoutes(buildOpenApiDocument());
     expect(served.size).to.be.at.least(19);
-    expect([...served].filter((route) => !described.has(route)), "served but not in /openapi.json").to.deep.equal([]);
-    expect([...described].filter((route) => !served.has(route)), "in /openapi.json but not served").to.deep.equal([]);
+    expect(
+      [...served].filter((route) => !described.has(route)),
+      "served but not in /openapi.json",
+    ).to.deep.equal([]);
+    expect(
+      [...described].filter((route) => !served.has(route)),
+      "in /openapi.json but not served",
+    ).to.deep.equal([]);
   });
 
   it("is served at /openapi.json as OpenAPI 3.1 with request schemas from the zod validators", async function () {
-    const { status, body } = await getJson<{ openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; schema: object }[] }>> }>(`${stack.url}/openapi.json`);
+    const { status, body } = await getJson<{
+      openapi: string;
+      paths: Record<string, Record<string, { parameters?: { name: string; schema: object }[] }>>;
+    }>(`${stack.url}/openapi.json`);
     expect(status).to.equal(200);
     expect(body.openapi).to.equal("3.1.0");
     const list = body.paths["/v1/certificates"].get.parameters?.map((p) => p.name);
@@ -74,8 +86,148 @@ describe("OpenAPI document", function () {
   });
 
   it("documents every problem status a route can answer with the Problem schema", function () {
-    const document = buildOpenApiDocument() as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>> };
+    const document = buildOpenApiDocument() as {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
+      >;
+    };
     const proofs = document.paths["/v1/ownership/proofs"].post.responses;
-    for (const status of ["400", "404", "409", "410", "422", "503"]) expect(proofs[status].content).to.have.property("application/problem+json");
+    for (const status of ["400", "404", "409", "410", "422", "503"])
+      expect(proofs[status].content).to.have.property("application/problem+json");
+  });
+
+  it("describes the claim state the claim page reads (getJson checks every answer against the document)", async function () {
+    const claimKey = Wallet.createRandom();
+    const tokenId = await stack.issue("OA-0001", stack.vaultA.address, { claimKey: claimKey.address });
+    await stack.sync();
+    const { status, body } = await getJson<{ tokenId: string; claimKey: string; nonce: string }>(
+      `${stack.url}/claim/${tokenId.toString()}/state`,
+    );
+    expect(status).to.equal(200);
+    expect(body).to.include({ tokenId: tokenId.toString(), claimKey: claimKey.address });
+  });
+
+  describe("response schemas", function () {
+    type Responses = Record<string, { description: string; content?: Record<string, { schema?: object }> }>;
+    const document = (): {
+      paths: Record<string, Record<string, { operationId: string; responses: Responses }>>;
+    } => buildOpenApiDocument() as never;
+
+    it("gives every JSON response of every operation a schema", function () {
+      const missing: string[] = [];
+      let checked = 0;
+      for (const [path, item] of Object.entries(document().paths)) {
+        for (const [method, operation] of Object.entries(item)) {
+          for (const [status, response] of Object.entries(operation.responses)) {
+            for (const [mediaType, content] of Object.entries(response.content ?? {})) {
+              if (!mediaType.endsWith("json")) continue;
+              checked++;
+              if (content.schema === undefined || Object.keys(content.schema).length === 0)
+                missing.push(`${method.toUpperCase()} ${path} ${status} ${mediaType}`);
+            }
+          }
+        }
+      }
+      expect(checked).to.be.at.least(100);
+      expect(missing).to.deep.equal([]);
+    });
+
+    it("names the answers' components, generated from the zod schemas, with $refs between them", function () {
+      const built = buildOpenApiDocument() as {
+        components: {
+          schemas: Record<
+            string,
+            { required?: string[]; properties?: Record<string, object>; additionalProperties?: unknown }
+          >;
+        };
+      };
+      const { Certificate, ProvenancePage } = built.components.schemas;
+      expect(Certificate.required).to.include.members([
+        "tokenId",
+        "flags",
+        "verdict",
+        "metadata",
+        "twins",
+        "index",
+      ]);
+      expect(Certificate.properties?.index).to.deep.equal({ $ref: "#/components/schemas/IndexFreshness" });
+      expect(Certificate.additionalProperties, "an answer has no members its schema does not name").to.equal(
+        false,
+      );
+      expect(ProvenancePage.properties?.items).to.deep.equal({
+        type: "array",
+        items: { $ref: "#/components/schemas/ProvenanceEvent" },
+      });
+    });
+
+    describe("the validator the API walkthrough checks answers with", function () {
+      const validator = new OpenApiResponses(buildOpenApiDocument());
+      const certificate = {
+        tokenId: "1",
+        brand: { id: 1, name: "Maison Aurelle" },
+        status: "active",
+        statusReason: null,
+        owner: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        custody: "owner",
+        chip: { bound: false, address: null },
+        successor: null,
+        predecessor: null,
+        issuer: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+        issued: { block: 12, time: "2026-03-01T10:00:00.000Z", txHash: `0x${"ab".repeat(32)}` },
+        flags: [],
+        metadata: {
+          cid: "bafkrei",
+          digest: `0x${"cd".repeat(32)}`,
+          verified: false,
+          reason: "ipfs_unavailable",
+          document: null,
+        },
+        twins: [],
+        verdict: "genuine",
+        index: { block: 12, caughtUp: true, head: 12 },
+      };
+      const check = (body: unknown, status = 200, type = "application/json; charset=utf-8"): string[] =>
+        validator.problems("GET", "/v1/certificates/1?x=1", status, type, JSON.stringify(body));
+
+      it("accepts a certificate answer of the documented shape", function () {
+        expect(check(certificate)).to.deep.equal([]);
+      });
+
+      it("rejects an answer with a flag the document does not name, naming the request, the status and the member", function () {
+        const [problem] = check({ ...certificate, flags: ["counterfeit"] });
+        expect(problem).to.match(
+          /^GET \/v1\/certificates\/1\?x=1 → 200: \/flags\/0 must be equal to one of the allowed values/,
+        );
+      });
+
+      it("rejects an answer without the index's freshness, or with a member the document does not name", function () {
+        const { index: _index, ...withoutIndex } = certificate;
+        expect(check(withoutIndex).join("\n")).to.include("must have required property 'index'");
+        expect(check({ ...certificate, price: 100 }).join("\n")).to.include(
+          "must NOT have additional properties",
+        );
+      });
+
+      it("rejects an undocumented status, an undocumented media type, and a problem that is no problem document", function () {
+        expect(check(certificate, 418)).to.deep.equal([
+          "GET /v1/certificates/1?x=1 → 418: status 418 is not documented for GET /v1/certificates/{tokenId}",
+        ]);
+        expect(check(certificate, 200, "text/plain")[0]).to.include("text/plain is not documented");
+        expect(check({ title: "Not found" }, 404, "application/problem+json").join("\n")).to.include(
+          "must have required property 'type'",
+        );
+      });
+
+      it("rejects a malformed time and a malformed address (formats and patterns are checked)", function () {
+        const problems = check({
+          ...certificate,
+          owner: "0x1234",
+          issued: { ...certificate.issued, time: "yesterday" },
+        }).join("\n");
+        expect(problems).to.include("/owner must match pattern");
+        expect(problems).to.include("/issued/time must match format");
+      });
+    });
   });
 });

@@ -21,16 +21,16 @@ export function proofsRouter(deps: V1Dependencies): Router {
   const { verifier } = deps;
   const router = Router();
 
-  router.post("/v1/ownership/challenges", (request, response) => {
+  router.post("/v1/ownership/challenges", async (request, response) => {
     const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
-    const view = createOwnershipChallenge(verifier.index, verifier.identity, deps.ownershipChallenges, tokenId, clientKeyOf(request.ip));
+    const view = await createOwnershipChallenge(verifier.index, verifier.identity, deps.ownershipChallenges, tokenId, clientKeyOf(request.ip));
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), view, 201);
   });
 
-  router.get("/v1/ownership/challenges/:challengeId", (request, response) => {
+  router.get("/v1/ownership/challenges/:challengeId", async (request, response) => {
     const { challengeId } = parseInput(ChallengeParams, request.params, "path");
-    const state = ownershipChallengeState(verifier.index, verifier.identity, deps.ownershipChallenges, challengeId);
+    const state = await ownershipChallengeState(verifier.index, verifier.identity, deps.ownershipChallenges, challengeId);
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), state);
   });
@@ -42,9 +42,9 @@ export function proofsRouter(deps: V1Dependencies): Router {
     sendJson(response, deps.freshness(), result);
   });
 
-  router.post("/v1/chip/challenges", (request, response) => {
+  router.post("/v1/chip/challenges", async (request, response) => {
     const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
-    const view = createChipChallenge(verifier.index, verifier.identity, deps.chipChallenges, tokenId, clientKeyOf(request.ip));
+    const view = await createChipChallenge(verifier.index, verifier.identity, deps.chipChallenges, tokenId, clientKeyOf(request.ip));
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), view, 201);
   });

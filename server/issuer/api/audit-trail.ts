@@ -31,11 +31,9 @@ export function auditTrail(audit: AuditLog, logger?: Logger): RequestHandler {
       written = true;
       const status = response.statusCode;
       const outcome = !response.writableFinished ? "aborted" : status >= 500 ? "failed" : status >= 400 ? "refused" : "ok";
-      try {
-        audit.record({ ...context, status, outcome });
-      } catch (error) {
+      audit.record({ ...context, status, outcome }).catch((error: unknown) => {
         logger?.error({ err: error, action: context.action, keyId: context.keyId }, "audit write failed");
-      }
+      });
       // The key's id only: a full key never reaches a log line.
       logger?.info({ keyId: context.keyId, brand: context.brandId, action: context.action, target: context.target, status }, "issuer call");
     };

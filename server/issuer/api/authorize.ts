@@ -14,14 +14,14 @@ import { BrandParams } from "./schemas.js";
  */
 export function authorize(keys: ApiKeyStore, action: string, scope: IssuerScope | "any", options: { brandInPath?: boolean } = {}): RequestHandler {
   const brandInPath = options.brandInPath ?? true;
-  return (request, response, next) => {
+  return async (request, response, next) => {
     const audit = auditOf(response);
     audit.action = action;
     const pathBrand = brandInPath ? Number(request.params.brand) : NaN;
     if (Number.isSafeInteger(pathBrand) && pathBrand > 0) audit.brandId = pathBrand;
     let key: ApiKey;
     try {
-      key = keys.authenticate(request.get("authorization"));
+      key = await keys.authenticate(request.get("authorization"));
     } catch (error) {
       if (error instanceof HallmarkError && "keyId" in error && typeof error.keyId === "string") audit.keyId = error.keyId;
       throw error;
@@ -37,7 +37,11 @@ export function authorize(keys: ApiKeyStore, action: string, scope: IssuerScope 
     // Only a call that was not refused counts as a use: a refusal writes nothing but its audit row,
     // including a 403 the workflow gives later (a token of another brand on the key's own route).
     response.once("finish", () => {
-      if (response.statusCode !== 401 && response.statusCode !== 403) keys.markUsed(key);
+      if (response.statusCode !== 401 && response.statusCode !== 403) {
+        // The last use is a hint for operators (api-key list); the call's audit row is the record,
+        // so a lost update (the database restarting) is not worth failing anything for.
+        keys.markUsed(key).catch(() => undefined);
+      }
     });
     response.locals.apiKey = key;
     next();

@@ -109,10 +109,10 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     send(response, { cid: media.cid.toString(), uri, size: media.size, contentType: mediaType }, media.alreadyPinned ? 200 : 201);
   });
 
-  router.get("/v1/issuer/brands/:brand/mint-jobs/:id", authorize(deps.keys, "mint-job.read", "mint"), (request, response) => {
+  router.get("/v1/issuer/brands/:brand/mint-jobs/:id", authorize(deps.keys, "mint-job.read", "mint"), async (request, response) => {
     const { brand, id } = parseInput(MintJobParams, request.params, "path");
     auditOf(response).target = id;
-    send(response, { job: mintJobAnswer(deps.service.mintJobs.get(brand, id)) });
+    send(response, { job: mintJobAnswer(await deps.service.mintJobs.get(brand, id)) });
   });
 
   router.post("/v1/issuer/brands/:brand/claim-codes", authorize(deps.keys, "claim-codes.create", "claim-codes"), body, async (request, response) => {
@@ -141,10 +141,10 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     send(response, { tokenId: tokenId.toString(), action: input.action, ...result });
   });
 
-  router.get("/v1/issuer/audit", authorize(deps.keys, "audit.read", "any", { brandInPath: false }), (request, response) => {
+  router.get("/v1/issuer/audit", authorize(deps.keys, "audit.read", "any", { brandInPath: false }), async (request, response) => {
     const query = parseInput(AuditQuery, request.query, "query");
     const key = apiKeyOf(response.locals);
-    const items = deps.audit.list(key.brandId, query);
+    const items = await deps.audit.list(key.brandId, query);
     send(response, { brand: key.brandId, items, nextBefore: items.length === (query.limit ?? 50) ? items[items.length - 1].id : null });
   });
 

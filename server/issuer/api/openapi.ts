@@ -1,4 +1,6 @@
-import { address, decimal, problem, problems, ref, shapeOf } from "../../http/openapi.js";
+import type { z } from "zod";
+import { problem, problems, ref, shapeOf } from "../../http/openapi.js";
+import { IndexFreshness } from "../../verification/answers/freshness.js";
 import type { OpenApiPart, Operation } from "../../http/openapi.js";
 import { MEDIA_TYPE_NAMES } from "../media.js";
 import {
@@ -12,6 +14,17 @@ import {
   MintJobParams,
   StatusBody,
 } from "./schemas.js";
+import {
+  AuditEntryAnswer,
+  AuditPage,
+  ChainWrite,
+  ClaimCodesAnswer,
+  MediaAnswer,
+  MintJobAnswer,
+  RecordedEvent,
+  RelayedClaim,
+  StatusChanged,
+} from "./answers.js";
 
 /**
  * The issuer's part of the OpenAPI document (assembled by server/app.ts): the claim relay and the
@@ -39,7 +52,7 @@ const OPERATIONS: readonly Operation[] = [
       "Submits a claim signed with a claim code (claimWithCode) from the brand's issuer key, after a free simulation; 202 once broadcast",
     body: ClaimRelayRequest,
     responses: {
-      "202": ["Broadcast; the certificate moves when it is mined", ref("RelayedClaim")],
+      "202": ["Broadcast; the certificate moves when it is mined", RelayedClaim],
       ...COMMON,
       ...problems(404, 413),
       "409": [
@@ -73,8 +86,8 @@ const OPERATIONS: readonly Operation[] = [
       },
     ],
     responses: {
-      "202": ["Job queued", ref("MintJobAnswer")],
-      "200": ["Same Idempotency-Key: the existing job", ref("MintJobAnswer")],
+      "202": ["Job queued", MintJobAnswer],
+      "200": ["Same Idempotency-Key: the existing job", MintJobAnswer],
       ...ISSUER_PROBLEMS,
       ...problems(413, 422),
     },
@@ -93,8 +106,8 @@ const OPERATIONS: readonly Operation[] = [
       description: "the file's bytes; Content-Type must be its type, and its bytes must match it",
     },
     responses: {
-      "201": ["Stored and pinned", ref("MediaAnswer")],
-      "200": ["The same bytes were already pinned: the same answer", ref("MediaAnswer")],
+      "201": ["Stored and pinned", MediaAnswer],
+      "200": ["The same bytes were already pinned: the same answer", MediaAnswer],
       ...ISSUER_PROBLEMS,
       "413": [
         "File above the media limit (HALLMARK_ISSUER_MAX_MEDIA_BYTES, default 64 MiB); nothing pinned",
@@ -122,7 +135,7 @@ const OPERATIONS: readonly Operation[] = [
     summary:
       "A mint job: status, progress by stage (validation, IPFS, chain), receipt rows when done, the problem when failed. Scope: mint",
     params: shapeOf(MintJobParams),
-    responses: { "200": ["Job", ref("MintJobAnswer")], ...ISSUER_PROBLEMS, ...problems(404) },
+    responses: { "200": ["Job", MintJobAnswer], ...ISSUER_PROBLEMS, ...problems(404) },
   },
   {
     method: "post",
@@ -137,7 +150,7 @@ const OPERATIONS: readonly Operation[] = [
     responses: {
       "201": [
         "Codes, shown once (failed: tokens whose key could not be set after others were)",
-        ref("ClaimCodesAnswer"),
+        ClaimCodesAnswer,
       ],
       ...ISSUER_PROBLEMS,
       ...problems(413, 422),
@@ -153,7 +166,7 @@ const OPERATIONS: readonly Operation[] = [
       "Publish a provenance-details document to IPFS and record the event on-chain (resale moves the certificate). Scope: events",
     params: brandPath,
     body: EventBody,
-    responses: { "201": ["Recorded", ref("ChainWrite")], ...ISSUER_PROBLEMS, ...problems(413, 422) },
+    responses: { "201": ["Recorded", RecordedEvent], ...ISSUER_PROBLEMS, ...problems(413, 422) },
   },
   {
     method: "post",
@@ -164,7 +177,7 @@ const OPERATIONS: readonly Operation[] = [
     summary: "Report stolen, revoke or restore a certificate, with a public reason. Scope: status",
     params: shapeOf(CertificateParams),
     body: StatusBody,
-    responses: { "200": ["Changed", ref("ChainWrite")], ...ISSUER_PROBLEMS, ...problems(413, 422) },
+    responses: { "200": ["Changed", StatusChanged], ...ISSUER_PROBLEMS, ...problems(413, 422) },
   },
   {
     method: "get",
@@ -176,136 +189,26 @@ const OPERATIONS: readonly Operation[] = [
     query: AuditQuery,
     responses: {
       "200": [
-        "Audit entries",
-        {
-          type: "object",
-          properties: {
-            brand: { type: "integer" },
-            items: { type: "array", items: ref("AuditEntry") },
-            nextBefore: { type: ["integer", "null"] },
-          },
-        },
+        "Audit entries, newest first (nextBefore: the id to pass as ?before= for older ones)",
+        AuditPage,
       ],
       ...problems(400, 401, 429),
     },
   },
 ];
 
-const COMPONENT_SCHEMAS: Record<string, object> = {
-  RelayedClaim: {
-    type: "object",
-    required: ["txHash", "index"],
-    properties: { txHash: { type: "string", pattern: "^0x[0-9a-f]{64}$" }, index: ref("IndexFreshness") },
-  },
-  MintJobAnswer: {
-    type: "object",
-    required: ["job"],
-    properties: {
-      location: { type: "string" },
-      job: {
-        type: "object",
-        required: ["id", "brand", "status", "rows", "progress"],
-        properties: {
-          id: { type: "string" },
-          brand: { type: "integer" },
-          status: { enum: ["queued", "running", "succeeded", "failed"] },
-          idempotencyKey: { type: "string" },
-          createdBy: { type: "string", description: "API key id" },
-          createdAt: { type: "string" },
-          startedAt: { type: ["string", "null"] },
-          finishedAt: { type: ["string", "null"] },
-          rows: { type: "integer" },
-          progress: {
-            type: "object",
-            properties: {
-              validation: { type: "object" },
-              ipfs: { type: "object" },
-              chain: { type: "object" },
-            },
-          },
-          summary: { type: ["object", "null"] },
-          receipt: {
-            type: ["array", "null"],
-            items: {
-              type: "object",
-              properties: {
-                row: { type: "integer" },
-                serial: { type: "string" },
-                tokenId: decimal,
-                metadataCid: { type: "string" },
-                txHash: { type: "string" },
-                block: { type: "integer" },
-                source: { enum: ["minted", "found"] },
-              },
-            },
-          },
-          error: { oneOf: [ref("Problem"), { type: "null" }] },
-        },
-      },
-    },
-  },
-  ClaimCodesAnswer: {
-    type: "object",
-    properties: {
-      issued: {
-        type: "array",
-        items: {
-          type: "object",
-          properties: {
-            tokenId: decimal,
-            code: { type: "string", description: "the secret (a private key): shown once" },
-            claimKey: address,
-            claimUrl: { type: "string" },
-            txHash: { type: "string" },
-          },
-        },
-      },
-      skipped: {
-        type: "array",
-        items: { type: "object", properties: { tokenId: decimal, reason: { type: "string" } } },
-      },
-      failed: {
-        type: "array",
-        items: { type: "object", properties: { tokenId: decimal, reason: { type: "string" } } },
-      },
-    },
-  },
-  ChainWrite: {
-    type: "object",
-    required: ["tokenId", "txHash", "block"],
-    properties: {
-      tokenId: decimal,
-      txHash: { type: "string" },
-      block: { type: "integer" },
-      detailsDigest: { type: "string" },
-      detailsCid: { type: "string" },
-    },
-  },
-  MediaAnswer: {
-    type: "object",
-    required: ["cid", "uri", "size", "contentType"],
-    properties: {
-      cid: { type: "string" },
-      uri: { type: "string", description: "ipfs://<cid>, for a manifest row's images column" },
-      size: { type: "integer" },
-      contentType: { type: "string" },
-      index: ref("IndexFreshness"),
-    },
-  },
-  AuditEntry: {
-    type: "object",
-    properties: {
-      id: { type: "integer" },
-      at: { type: "string" },
-      keyId: { type: ["string", "null"] },
-      brandId: { type: ["integer", "null"] },
-      action: { type: "string" },
-      target: { type: ["string", "null"] },
-      status: { type: "integer" },
-      outcome: { type: "string" },
-      detail: { type: ["string", "null"] },
-    },
-  },
+/** The document's components: what the issuer API sends, generated from the zod schemas of ./answers.ts. */
+const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
+  IndexFreshness,
+  RelayedClaim,
+  MintJobAnswer,
+  MediaAnswer,
+  ClaimCodesAnswer,
+  ChainWrite,
+  RecordedEvent,
+  StatusChanged,
+  AuditEntry: AuditEntryAnswer,
+  AuditPage,
 };
 
 export const issuerOpenApi: OpenApiPart = {

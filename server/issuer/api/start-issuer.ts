@@ -1,6 +1,5 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import type { DatabaseSync } from "node:sqlite";
 import type { BrowserProvider } from "ethers";
 import type { Logger } from "pino";
 import type { Deployments } from "../../chain/deployments.js";
@@ -8,10 +7,12 @@ import type { VerifierConfig } from "../../config.js";
 import { HallmarkError } from "../../errors.js";
 import type { MetadataStore } from "../../ipfs/metadata-store.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
-import { ApiKeyStore } from "../auth/api-keys.js";
-import { AuditLog } from "../auth/audit-log.js";
-import { openIssuerDatabase } from "../auth/issuer-database.js";
+import type { ApiKeyStore } from "../auth/api-keys.js";
+import type { AuditLog } from "../auth/audit-log.js";
+import type { IssuerDatabase } from "../auth/issuer-database.js";
 import { ClaimRelay } from "../claim-relay.js";
+import type { ClaimRelayLocks } from "../claim-relay-locks.js";
+import type { MintJobRecords } from "../jobs/mint-job-records.js";
 import { connectHallmark } from "../contracts.js";
 import { loadBrandSigners } from "../service/brand-signers.js";
 import { IssuerService } from "../service/issuer-service.js";
@@ -27,7 +28,12 @@ export interface StartIssuerOptions {
   deployments: Deployments;
   provider: BrowserProvider;
   metadataStore: MetadataStore;
-  databaseLocation: string;
+  /** API keys and the audit trail (issuer.sqlite, or PostgreSQL in a fleet); closed by close(). */
+  database: IssuerDatabase;
+  /** The claim relay's in-flight locks; default this process's memory. */
+  claimLocks?: ClaimRelayLocks;
+  /** Mint jobs and their Idempotency-Keys; default this process's memory. */
+  mintJobRecords?: MintJobRecords;
   publicUrl: string;
   logger?: Logger;
   freshness?: () => IndexFreshness;
@@ -50,9 +56,8 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
   // Jobs do not survive a restart; their scratch files (uploaded pictures, receipts) go too.
   await rm(workDir, { recursive: true, force: true });
   const signers = await loadBrandSigners(config.issuerKeystores, options.provider, logger);
-  const db: DatabaseSync = openIssuerDatabase(options.databaseLocation);
-  const keys = new ApiKeyStore(db);
-  const audit = new AuditLog(db);
+  const { database } = options;
+  const { keys, audit } = database;
   const contracts = connectHallmark(options.deployments, options.provider);
   const service = new IssuerService({
     contracts,
@@ -63,8 +68,9 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
     workDir,
     confirmations: config.issuerConfirmations,
     logger,
+    mintJobRecords: options.mintJobRecords,
     onMintJobFinished: (job) =>
-      audit.record({
+      void audit.record({
         keyId: job.createdBy,
         brandId: job.brand,
         action: "mint-job.finish",
@@ -72,9 +78,9 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
         status: job.status === "succeeded" ? 200 : 500,
         outcome: job.status,
         detail: job.status === "succeeded" ? `${job.summary?.minted ?? 0} minted, ${job.summary?.alreadyOnChain ?? 0} already on-chain` : failureType(job.error),
-      }),
+      }).catch((error: unknown) => logger?.error({ err: error, job: job.id }, "audit write failed")),
   });
-  const relay = new ClaimRelay({ contracts, signerOf: (brandId) => service.signerOf(brandId), queue: service.queue, confirmations: config.issuerConfirmations, logger });
+  const relay = new ClaimRelay({ contracts, signerOf: (brandId) => service.signerOf(brandId), queue: service.queue, confirmations: config.issuerConfirmations, logger, locks: options.claimLocks });
   let closed = false;
   return {
     api: { service, keys, audit, maxBodyBytes: config.issuerMaxBodyBytes, maxMediaBytes: config.issuerMaxMediaBytes, logger, freshness: options.freshness },
@@ -86,7 +92,7 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
       if (closed) return;
       closed = true;
       await service.close();
-      db.close();
+      await database.close();
       options.provider.destroy();
     },
   };

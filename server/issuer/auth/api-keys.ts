@@ -1,5 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { DatabaseSync } from "node:sqlite";
 import { AuthenticationError, NotFoundError } from "../../errors.js";
 import { isIssuerScope } from "./scopes.js";
 import type { IssuerScope } from "./scopes.js";
@@ -27,22 +26,41 @@ export interface CreatedApiKey extends ApiKey {
 const KEY_FORMAT = /^hmk_([0-9a-f]{16})_([0-9a-f]{64})$/;
 const REALM = 'Bearer realm="hallmark-issuer"';
 
-interface KeyRow {
+/** A key as stored: what ApiKeyRecords keep (sqlite issuer.sqlite, or PostgreSQL in a fleet). */
+export interface ApiKeyRecord {
   id: string;
   brand_id: number;
+  /** Comma-separated. */
   scopes: string;
   label: string;
   secret_sha256: string;
+  /** ISO 8601 times. */
   created_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
+}
+
+/**
+ * Where keys are kept: `<data dir>/issuer.sqlite` on one machine (SqliteApiKeyRecords), PostgreSQL
+ * when a database is configured (server/store/postgres/issuer-records.ts), so that a key made by
+ * the CLI or on one verifier works on every verifier. The rules (format, hashing, constant-time
+ * comparison, revocation) are ApiKeyStore's, written once above either.
+ */
+export interface ApiKeyRecords {
+  insert(record: ApiKeyRecord): Promise<void>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Oldest first (created_at, then id); every brand's when `brandId` is undefined. */
+  list(brandId?: number): Promise<ApiKeyRecord[]>;
+  /** Sets revoked_at unless it is set already. */
+  revoke(id: string, at: string): Promise<void>;
+  markUsed(id: string, at: string): Promise<void>;
 }
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-function toApiKey(row: KeyRow): ApiKey {
+function toApiKey(row: ApiKeyRecord): ApiKey {
   return {
     id: row.id,
     brandId: Number(row.brand_id),
@@ -56,38 +74,54 @@ function toApiKey(row: KeyRow): ApiKey {
 
 export class ApiKeyStore {
   constructor(
-    private readonly db: DatabaseSync,
+    private readonly records: ApiKeyRecords,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  create(options: { brandId: number; scopes: readonly IssuerScope[]; label?: string }): CreatedApiKey {
-    if (!Number.isInteger(options.brandId) || options.brandId < 1 || options.brandId > 0xffffffff) throw new RangeError("A brand id is 1..2^32-1");
+  async create(options: {
+    brandId: number;
+    scopes: readonly IssuerScope[];
+    label?: string;
+  }): Promise<CreatedApiKey> {
+    if (!Number.isInteger(options.brandId) || options.brandId < 1 || options.brandId > 0xffffffff)
+      throw new RangeError("A brand id is 1..2^32-1");
     if (options.scopes.length === 0) throw new RangeError("A key needs at least one scope");
     const id = randomBytes(8).toString("hex");
     const secret = randomBytes(32).toString("hex");
     const createdAt = this.now().toISOString();
     const scopes = [...new Set(options.scopes)];
-    this.db
-      .prepare("INSERT INTO api_keys (id, brand_id, scopes, label, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(id, options.brandId, scopes.join(","), options.label ?? "", sha256Hex(secret), createdAt);
-    return { id, brandId: options.brandId, scopes, label: options.label ?? "", createdAt, revokedAt: null, lastUsedAt: null, key: `hmk_${id}_${secret}` };
+    await this.records.insert({
+      id,
+      brand_id: options.brandId,
+      scopes: scopes.join(","),
+      label: options.label ?? "",
+      secret_sha256: sha256Hex(secret),
+      created_at: createdAt,
+      revoked_at: null,
+      last_used_at: null,
+    });
+    return {
+      id,
+      brandId: options.brandId,
+      scopes,
+      label: options.label ?? "",
+      createdAt,
+      revokedAt: null,
+      lastUsedAt: null,
+      key: `hmk_${id}_${secret}`,
+    };
   }
 
   /** Revokes a key at once (the next request with it gets 401). Idempotent. */
-  revoke(id: string): ApiKey {
-    const row = this.row(id);
+  async revoke(id: string): Promise<ApiKey> {
+    const row = await this.records.get(id);
     if (row === undefined) throw new NotFoundError(`No API key ${id}`);
-    if (row.revoked_at === null) this.db.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?").run(this.now().toISOString(), id);
-    return toApiKey(this.row(id)!);
+    if (row.revoked_at === null) await this.records.revoke(id, this.now().toISOString());
+    return toApiKey((await this.records.get(id))!);
   }
 
-  list(brandId?: number): ApiKey[] {
-    const rows = (
-      brandId === undefined
-        ? this.db.prepare("SELECT * FROM api_keys ORDER BY created_at, id").all()
-        : this.db.prepare("SELECT * FROM api_keys WHERE brand_id = ? ORDER BY created_at, id").all(brandId)
-    ) as unknown as KeyRow[];
-    return rows.map(toApiKey);
+  async list(brandId?: number): Promise<ApiKey[]> {
+    return (await this.records.list(brandId)).map(toApiKey);
   }
 
   /**
@@ -96,34 +130,41 @@ export class ApiKeyStore {
    * id so the audit can say who tried. Writes nothing: a key is only marked used (`markUsed`) once
    * the call it presents has passed the brand and scope checks and was not refused.
    */
-  authenticate(authorization: string | undefined): ApiKey {
+  async authenticate(authorization: string | undefined): Promise<ApiKey> {
     if (authorization === undefined || authorization.trim() === "") {
       throw new AuthenticationError("An issuer API key is required: Authorization: Bearer hmk_…", REALM);
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
     const parsed = match === null ? null : KEY_FORMAT.exec(match[1]);
     if (parsed === null) {
-      throw new AuthenticationError("The Authorization header is not Bearer hmk_<id>_<secret>", `${REALM}, error="invalid_request"`);
+      throw new AuthenticationError(
+        "The Authorization header is not Bearer hmk_<id>_<secret>",
+        `${REALM}, error="invalid_request"`,
+      );
     }
     const [, id, secret] = parsed;
-    const row = this.row(id);
+    const row = await this.records.get(id);
     // Hash and compare even for an unknown id, so timing does not tell which ids exist.
     const expected = Buffer.from(row?.secret_sha256 ?? "0".repeat(64), "hex");
     const presented = Buffer.from(sha256Hex(secret), "hex");
     const matches = timingSafeEqual(expected, presented) && row !== undefined;
-    if (!matches) throw Object.assign(new AuthenticationError("Unknown or wrong API key", `${REALM}, error="invalid_token"`), { keyId: id });
-    if (row.revoked_at !== null) throw Object.assign(new AuthenticationError("This API key was revoked", `${REALM}, error="invalid_token"`), { keyId: id });
+    if (!matches)
+      throw Object.assign(
+        new AuthenticationError("Unknown or wrong API key", `${REALM}, error="invalid_token"`),
+        { keyId: id },
+      );
+    if (row.revoked_at !== null)
+      throw Object.assign(
+        new AuthenticationError("This API key was revoked", `${REALM}, error="invalid_token"`),
+        { keyId: id },
+      );
     return toApiKey(row);
   }
 
   /** Records that a call used the key (an authorized one, never a refused one). */
-  markUsed(key: ApiKey): ApiKey {
+  async markUsed(key: ApiKey): Promise<ApiKey> {
     const usedAt = this.now().toISOString();
-    this.db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").run(usedAt, key.id);
+    await this.records.markUsed(key.id, usedAt);
     return { ...key, lastUsedAt: usedAt };
-  }
-
-  private row(id: string): KeyRow | undefined {
-    return this.db.prepare("SELECT * FROM api_keys WHERE id = ?").get(id) as unknown as KeyRow | undefined;
   }
 }

@@ -1,5 +1,3 @@
-import type { DatabaseSync } from "node:sqlite";
-
 /**
  * Who did what, when, with what outcome: one row per issuer API call, refusals included. Keys
  * appear by id only; claim codes, key secrets and request bodies never do.
@@ -24,51 +22,20 @@ export interface AuditEntry {
 
 export type NewAuditEntry = Omit<AuditEntry, "id" | "at">;
 
-interface AuditRow {
-  id: number;
-  at: string;
-  key_id: string | null;
-  brand_id: number | null;
-  action: string;
-  target: string | null;
-  status: number;
-  outcome: string;
-  detail: string | null;
+/**
+ * Where the audit trail is kept: `<data dir>/issuer.sqlite` on one machine (SqliteAuditLog),
+ * PostgreSQL when a database is configured (server/store/postgres/issuer-records.ts), so every
+ * verifier writes to one trail and a brand reads it whole from any of them.
+ */
+export interface AuditLog {
+  record(entry: NewAuditEntry): Promise<void>;
+  /** A brand's entries, newest first; `before` is the id of the last entry of the previous page. */
+  list(brandId: number, options?: { limit?: number; before?: number }): Promise<AuditEntry[]>;
+  /** Every entry (operators, tests). */
+  count(): Promise<number>;
 }
 
-export class AuditLog {
-  constructor(
-    private readonly db: DatabaseSync,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  record(entry: NewAuditEntry): void {
-    this.db
-      .prepare("INSERT INTO audit (at, key_id, brand_id, action, target, status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .run(this.now().toISOString(), entry.keyId, entry.brandId, entry.action, entry.target, entry.status, entry.outcome, entry.detail);
-  }
-
-  /** A brand's entries, newest first; `before` is the id of the last entry of the previous page. */
-  list(brandId: number, options: { limit?: number; before?: number } = {}): AuditEntry[] {
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-    const rows = this.db
-      .prepare("SELECT * FROM audit WHERE brand_id = ? AND id < ? ORDER BY id DESC LIMIT ?")
-      .all(brandId, options.before ?? Number.MAX_SAFE_INTEGER, limit) as unknown as AuditRow[];
-    return rows.map((row) => ({
-      id: Number(row.id),
-      at: row.at,
-      keyId: row.key_id,
-      brandId: row.brand_id === null ? null : Number(row.brand_id),
-      action: row.action,
-      target: row.target,
-      status: Number(row.status),
-      outcome: row.outcome,
-      detail: row.detail,
-    }));
-  }
-
-  /** Every entry (operators, tests). */
-  count(): number {
-    return Number((this.db.prepare("SELECT COUNT(*) AS n FROM audit").get() as { n: number }).n);
-  }
+/** A page's size: 50 unless asked, 1 to 500. */
+export function auditPageSize(limit: number | undefined): number {
+  return Math.min(Math.max(limit ?? 50, 1), 500);
 }

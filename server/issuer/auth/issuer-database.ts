@@ -1,12 +1,16 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { ApiKeyStore } from "./api-keys.js";
+import type { AuditLog } from "./audit-log.js";
+import { SqliteApiKeyRecords, SqliteAuditLog } from "./sqlite-issuer-records.js";
 
 /**
  * The issuer's own small database (`<data dir>/issuer.sqlite`): API keys (hashed) and the audit
  * trail of every issuer API call. It is not the index: the indexer alone writes the index, and
  * the issuer writes only here (and to the chain and IPFS). The CLI (`hallmark api-key …`) and the
- * server open the same file; WAL lets the server read keys the CLI has just created.
+ * server open the same file; WAL lets the server read keys the CLI has just created. With
+ * HALLMARK_DATABASE_URL set, both use PostgreSQL instead (server/store/postgres/issuer-records.ts).
  */
 export const ISSUER_DATABASE_FILE = "issuer.sqlite";
 
@@ -47,4 +51,25 @@ export function openIssuerDatabase(location: string): DatabaseSync {
   db.exec("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000");
   db.exec(SCHEMA);
   return db;
+}
+
+/** The issuer's keys and audit trail, wherever they are kept (issuer.sqlite, or PostgreSQL in a fleet). */
+export interface IssuerDatabase {
+  keys: ApiKeyStore;
+  audit: AuditLog;
+  /** Closes what this handle opened (not a pool it was given). */
+  close(): Promise<void>;
+}
+
+/** The default: `<data dir>/issuer.sqlite`, shared by the CLI and the server on one machine. */
+export function openSqliteIssuerDatabase(location: string): IssuerDatabase {
+  const db = openIssuerDatabase(location);
+  return {
+    keys: new ApiKeyStore(new SqliteApiKeyRecords(db)),
+    audit: new SqliteAuditLog(db),
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
+  };
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { Signer } from "ethers";
 import { CID } from "multiformats/cid";
-import { InvalidInputError, NotFoundError, UnprocessableError } from "../../errors.js";
+import { ConflictError, DependencyUnavailableError, InvalidInputError, NotFoundError, UnprocessableError } from "../../errors.js";
 import type { MetadataStore } from "../../ipfs/metadata-store.js";
 import { prepareCertificates } from "../certificate-rows.js";
 import type { SerialVisibility } from "../certificate-rows.js";
@@ -15,6 +15,8 @@ import { mintCertificates } from "../mint-certificates.js";
 import type { MintProgress } from "../mint-certificates.js";
 import { readReceipt } from "../receipt.js";
 import type { BrandQueue } from "./brand-queue.js";
+import { isFinished, MemoryMintJobRecords } from "./mint-job-records.js";
+import type { MintJobRecords } from "./mint-job-records.js";
 
 /**
  * Mint jobs of the issuer API: a manifest (JSON rows; pictures named by path with the media
@@ -22,9 +24,11 @@ import type { BrandQueue } from "./brand-queue.js";
  * validated when the job is created (every row error at once, nothing queued), then minted in
  * the background by the same `mintCertificates` the CLI runs, one job at a time per brand.
  *
- * Jobs live in memory and do not survive a restart. They need not: minting resumes from the
- * chain, so creating the job again (a new Idempotency-Key after a restart) finds what was minted
- * and mints only the rest. Within a process, the same Idempotency-Key returns the same job.
+ * A job runs in the process that created it and does not survive its restart. It need not:
+ * minting resumes from the chain, so creating the job again (a new Idempotency-Key) finds what was
+ * minted and mints only the rest. Jobs and their Idempotency-Keys are kept in MintJobRecords: in
+ * memory by default, in PostgreSQL in a fleet, where the same key returns the same job from any
+ * verifier and a job whose verifier died reads as failed once it stops being touched.
  */
 export type MintJobStatus = "queued" | "running" | "succeeded" | "failed";
 
@@ -106,60 +110,119 @@ export interface MintJobsOptions {
   contextOf(brandId: number): MintJobContext;
   /** Called when a job ends (audit). */
   onFinished?(job: MintJobView): void;
+  /** Where jobs and Idempotency-Keys are kept; default this process's memory. */
+  records?: MintJobRecords;
+  /** How often an unfinished job is touched, and how long untouched before others call it dead (default 30 s, 2 min). */
+  heartbeatMs?: number;
+  staleAfterMs?: number;
 }
 
 interface JobState {
   view: MintJobView;
   requestHash: string;
   serialsByRow: Map<string, number>;
+  /** Saves in order: a later view never lands before an earlier one. */
+  saving: Promise<void>;
+  savedAt: number;
 }
 
-const MAX_KEPT_JOBS = 1_000;
+/** Progress is saved at most this often; status changes at once. */
+const PROGRESS_SAVE_MS = 1_000;
+/** How long a request waits for another verifier to finish creating the job of its key. */
+const CREATION_WAIT_MS = 60_000;
 
 export class MintJobs {
-  private readonly jobs = new Map<string, JobState>();
-  private readonly byIdempotencyKey = new Map<string, Promise<JobState>>();
+  /** Jobs running (or queued) in this process: their live views. */
+  private readonly running = new Map<string, JobState>();
+  /** Jobs being validated in this process, by brand and Idempotency-Key. */
+  private readonly creating = new Map<string, Promise<JobState>>();
   private readonly abort = new AbortController();
+  private readonly records: MintJobRecords;
+  private readonly heartbeat: NodeJS.Timeout;
 
-  constructor(private readonly options: MintJobsOptions) {}
+  constructor(private readonly options: MintJobsOptions) {
+    this.records = options.records ?? new MemoryMintJobRecords();
+    this.heartbeat = setInterval(() => {
+      for (const state of this.running.values()) void this.save(state);
+    }, options.heartbeatMs ?? 30_000);
+    this.heartbeat.unref();
+  }
 
   /** The job of this Idempotency-Key if there is one (`replayed`), else a new validated, queued job. */
   async create(request: MintJobRequest): Promise<{ job: MintJobView; replayed: boolean }> {
     const requestHash = hashRequest(request);
     const key = `${request.brandId}\u0000${request.idempotencyKey}`;
-    const existing = this.byIdempotencyKey.get(key);
-    if (existing !== undefined) {
-      const state = await existing;
-      if (state.requestHash !== requestHash) {
-        throw new IdempotencyKeyReusedError(`Idempotency-Key ${request.idempotencyKey} was used for another request body (job ${state.view.id})`);
+    const reused = (jobId: string | null) =>
+      new IdempotencyKeyReusedError(
+        `Idempotency-Key ${request.idempotencyKey} was used for another request body${jobId === null ? "" : ` (job ${jobId})`}`,
+      );
+    const deadline = Date.now() + CREATION_WAIT_MS;
+    for (;;) {
+      const existing = this.creating.get(key);
+      if (existing !== undefined) {
+        const state = await existing;
+        if (state.requestHash !== requestHash) throw reused(state.view.id);
+        return { job: state.view, replayed: true };
       }
-      return { job: state.view, replayed: true };
+      const claim = await this.records.claim(request.brandId, request.idempotencyKey, requestHash);
+      if (claim.claimed) break;
+      if (claim.requestHash !== requestHash) throw reused(claim.jobId);
+      if (claim.jobId !== null) return { job: await this.get(request.brandId, claim.jobId), replayed: true };
+      // Another verifier is validating this very request: wait for its job.
+      if (Date.now() > deadline) throw new ConflictError(`A mint job for Idempotency-Key ${request.idempotencyKey} is still being created: retry later`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const creating = this.validateAndQueue(request, requestHash);
-    this.byIdempotencyKey.set(key, creating);
+    this.creating.set(key, creating);
     try {
       return { job: (await creating).view, replayed: false };
     } catch (error) {
       // A refused request created nothing: the client fixes it and may reuse the key.
-      this.byIdempotencyKey.delete(key);
+      await this.records.unclaim(request.brandId, request.idempotencyKey);
       throw error;
+    } finally {
+      this.creating.delete(key);
     }
   }
 
-  get(brandId: number, id: string): MintJobView {
-    const state = this.jobs.get(id);
-    if (state === undefined || state.view.brand !== brandId) throw new NotFoundError(`No mint job ${id} for brand ${brandId}`);
-    return state.view;
+  /** A job of this brand: live if it runs here, else as its verifier last saved it. */
+  async get(brandId: number, id: string): Promise<MintJobView> {
+    const state = this.running.get(id);
+    if (state !== undefined && state.view.brand === brandId) return state.view;
+    const stored = await this.records.get(brandId, id);
+    if (stored === null) throw new NotFoundError(`No mint job ${id} for brand ${brandId}`);
+    const { view } = stored;
+    if (!isFinished(view) && Date.now() - stored.updatedAt > (this.options.staleAfterMs ?? 120_000)) {
+      // Its verifier stopped touching it: it died or was stopped. Say so rather than "running" for ever.
+      const stopped = new DependencyUnavailableError(
+        "The verifier running this job stopped before it finished: create it again with a new Idempotency-Key (minting resumes from the chain)",
+        0,
+      );
+      return { ...view, status: "failed", error: stopped };
+    }
+    return view;
   }
 
-  /** Jobs held in memory (all brands). */
-  get size(): number {
-    return this.jobs.size;
+  /** Jobs kept (all brands). */
+  count(): Promise<number> {
+    return this.records.count();
   }
 
   /** Stops running jobs at their next batch (shutdown); what was confirmed stays minted. */
   cancelAll(): void {
+    clearInterval(this.heartbeat);
     this.abort.abort(new Error("The issuer is shutting down"));
+  }
+
+  /** Queues a save of the job's view as it is now (a copy: the view moves on while it is written). */
+  private save(state: JobState): Promise<void> {
+    // A deep copy of the progress; the error keeps its class (structuredClone would make it a plain Error).
+    const snapshot: MintJobView = { ...structuredClone({ ...state.view, error: null }), error: state.view.error };
+    state.savedAt = Date.now();
+    state.saving = state.saving
+      .then(() => this.records.save(snapshot))
+      .catch((error: unknown) => this.options.logger?.warn({ err: error, job: snapshot.id }, "mint job not saved"));
+    return state.saving;
   }
 
   private async validateAndQueue(request: MintJobRequest, requestHash: string): Promise<JobState> {
@@ -199,8 +262,15 @@ export class MintJobs {
         receipt: null,
         error: null,
       };
-      const state: JobState = { view, requestHash, serialsByRow: new Map(prepared.certificates.map((c) => [c.serial, c.row])) };
-      this.keep(state);
+      const state: JobState = {
+        view,
+        requestHash,
+        serialsByRow: new Map(prepared.certificates.map((c) => [c.serial, c.row])),
+        saving: Promise.resolve(),
+        savedAt: 0,
+      };
+      this.running.set(id, state);
+      await this.save(state);
       void this.options.queue.run(request.brandId, () => this.execute(state, rows, request, mediaRoot, jobDir));
       return state;
     } catch (error) {
@@ -219,6 +289,7 @@ export class MintJobs {
     const { view } = state;
     view.status = "running";
     view.startedAt = new Date().toISOString();
+    void this.save(state);
     const receiptFile = path.join(jobDir, "receipt.jsonl");
     try {
       const context = this.options.contextOf(request.brandId);
@@ -235,7 +306,10 @@ export class MintJobs {
         receiptFile,
         confirmations: this.options.confirmations,
         signal: this.abort.signal,
-        onProgress: (progress) => this.track(view, progress),
+        onProgress: (progress) => {
+          this.track(view, progress);
+          if (Date.now() - state.savedAt >= PROGRESS_SAVE_MS) void this.save(state);
+        },
       });
       const receipt = await readReceipt(receiptFile);
       view.receipt = [...receipt.values()]
@@ -265,6 +339,8 @@ export class MintJobs {
     } finally {
       view.finishedAt = new Date().toISOString();
       await rm(jobDir, { recursive: true, force: true }).catch(() => undefined);
+      await this.save(state);
+      this.running.delete(view.id);
       this.options.onFinished?.(view);
     }
   }
@@ -331,19 +407,6 @@ export class MintJobs {
       }
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, bytes);
-    }
-  }
-
-  private keep(state: JobState): void {
-    this.jobs.set(state.view.id, state);
-    if (this.jobs.size <= MAX_KEPT_JOBS) return;
-    // Forget the oldest finished job (and its idempotency key): memory stays bounded.
-    for (const [id, old] of this.jobs) {
-      if (old.view.status === "succeeded" || old.view.status === "failed") {
-        this.jobs.delete(id);
-        this.byIdempotencyKey.delete(`${old.view.brand}\u0000${old.view.idempotencyKey}`);
-        break;
-      }
     }
   }
 }

@@ -17,6 +17,7 @@ import type { CallOutcome } from "../transactions.js";
 import { importMedia } from "../media.js";
 import type { ImportedMedia } from "../media.js";
 import { BrandQueue } from "../jobs/brand-queue.js";
+import type { MintJobRecords } from "../jobs/mint-job-records.js";
 import { MintJobs } from "../jobs/mint-jobs.js";
 import type { MintJobContext, MintJobView } from "../jobs/mint-jobs.js";
 
@@ -38,6 +39,8 @@ export interface IssuerServiceOptions {
   confirmations?: number;
   logger?: Logger;
   onMintJobFinished?(job: MintJobView): void;
+  /** Where mint jobs and their Idempotency-Keys are kept; default this process's memory. */
+  mintJobRecords?: MintJobRecords;
 }
 
 export interface IssuedClaimCode {
@@ -70,6 +73,7 @@ export class IssuerService {
       logger: options.logger,
       contextOf: (brandId) => this.mintContext(brandId),
       onFinished: (job) => options.onMintJobFinished?.(job),
+      records: options.mintJobRecords,
     });
   }
 

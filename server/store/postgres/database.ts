@@ -12,6 +12,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { DependencyUnavailableError } from "../../errors.js";
 
 /**
  * A database that cannot be used as configured: a bad URL, an unreachable server, a schema at
@@ -67,13 +68,61 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions): P
   });
   // Without a listener, an idle connection dropped by a server restart would crash the process.
   pool.on("error", (error) => options.onIdleError?.(error));
+  answerOutagesAs503(pool);
   try {
     await pool.query("SELECT 1");
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new DatabaseSetupError(`${variable} ${describeConnectError(error, parsed)}`, { cause: error });
+    const cause = error instanceof DependencyUnavailableError ? error.cause : error;
+    throw new DatabaseSetupError(`${variable} ${describeConnectError(cause, parsed)}`);
   }
   return pool;
+}
+
+/**
+ * The database going away while serving (a restart, a failover, a network cut) is an outage the
+ * caller may retry, not a bug: queries and checkouts that fail for it reject with
+ * DependencyUnavailableError (503 with Retry-After), and the pool reconnects by itself once the
+ * server answers again. Errors of the statement itself (a constraint, a syntax error) pass as they are.
+ */
+function answerOutagesAs503(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown> | undefined;
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => Promise<pg.PoolClient> | undefined;
+  // The callback forms (pg's own query calls connect with one) pass through untouched.
+  (pool as { query: unknown }).query = (...args: unknown[]) =>
+    typeof args.at(-1) === "function" ? query(...args) : query(...args)!.catch(rethrowOutage);
+  (pool as { connect: unknown }).connect = (...args: unknown[]) =>
+    args.length > 0 ? connect(...args) : connect()!.catch(rethrowOutage);
+}
+
+/** SQLSTATE classes and socket errors that mean "the database is not there right now". */
+const OUTAGE_SQLSTATE = /^(08|57P0[1-3]|3D000|53300)/;
+const OUTAGE_SOCKET = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+export function isDatabaseOutage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && (OUTAGE_SQLSTATE.test(code) || OUTAGE_SOCKET.has(code))) return true;
+  const message = error instanceof Error ? error.message : "";
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  );
+}
+
+/** Rethrows a database outage as DependencyUnavailableError (503), anything else unchanged. */
+export function rethrowOutage(error: unknown): never {
+  if (isDatabaseOutage(error))
+    throw new DependencyUnavailableError("The shared database is unavailable: retry shortly", 2, {
+      cause: error,
+    });
+  throw error;
 }
 
 /** "unreachable: ECONNREFUSED 127.0.0.1:5432", "refused the connection: password authentication failed …". */

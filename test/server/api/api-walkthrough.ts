@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
 import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
 import { ethers, networkHelpers } from "../../contracts/fixtures.js";
+import { OpenApiResponses } from "../support/openapi-responses.js";
 import { buildStack, PASSPORT_GTIN } from "./stack.js";
 import type { Stack } from "./stack.js";
 
@@ -13,11 +14,16 @@ type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 /**
  * Runs each scene of the design brief §1 against the real stack and, with
  * HALLMARK_CAPTURE_API_DOC=1, writes every request and answer to docs/api.md, so that the
- * document shows real answers. Without the variable the scenes still run as a test.
+ * document shows real answers. Without the variable the scenes still run as a test. Every answer
+ * captured is checked against the OpenAPI document the server serves (status, media type, and the
+ * body against its schema): the document describes what the server really sends.
  */
 describe("API walkthrough (docs/api.md)", function () {
   let stack: Stack;
   const out: string[] = [];
+  let described: OpenApiResponses;
+  /** Every way a captured answer departs from /openapi.json (asserted empty at the end). */
+  const departures: string[] = [];
   const host = "http://127.0.0.1:8080";
 
   function shorten(value: unknown, depth = 0): unknown {
@@ -35,6 +41,7 @@ describe("API walkthrough (docs/api.md)", function () {
     });
     const text = await response.text();
     const type = response.headers.get("content-type") ?? "";
+    departures.push(...described.problems(method, path, response.status, type, text));
     const parsed = type.includes("json") && text !== "" ? (JSON.parse(text) as Body) : {};
     out.push(`#### ${title}\n`);
     const accept = headers.accept === undefined ? "" : ` -H 'Accept: ${headers.accept}'`;
@@ -48,6 +55,7 @@ describe("API walkthrough (docs/api.md)", function () {
 
   before(async function () {
     stack = await buildStack();
+    described = new OpenApiResponses((await (await fetch(`${stack.url}/openapi.json`)).json()) as Record<string, unknown>);
   });
 
   after(async function () {
@@ -88,7 +96,8 @@ Conventions (all routes):
 - Ownership proofs are EIP-712 \`OwnershipProof(uint256 tokenId,address owner,bytes32 challenge)\` in the domain
   \`Hallmark Certificate\` / \`1\` of the certificate contract, checked by the contract's own \`verifyOwnership\` at the head (EOA
   and EIP-1271 wallets). Chip proofs are **EIP-191 personal messages** (what NFC signing chips produce), checked against the chip
-  bound at mint (\`chipOf\` at the head). Challenges are random bytes32, single use, valid 5 minutes, kept in memory.
+  bound at mint (\`chipOf\` at the head). Challenges are random bytes32, single use, valid 5 minutes, kept in memory (in the shared database when
+  \`HALLMARK_DATABASE_URL\` is set, so any verifier of a fleet answers them).
 - A signature made by a key (an EOA owner, a chip, a claim code) must be the 65-byte \`r‖s‖v\` form: the contracts (OpenZeppelin
   5's ECDSA) refuse the 64-byte EIP-2098 compact form, so the API answers 400 \`compact-signature\` (send the 65-byte form; the
   challenge stays open) rather than a false "not the owner". An EIP-1271 wallet's signature, of any length, goes to its
@@ -211,5 +220,6 @@ Conventions (all routes):
     await call("A chip challenge for a piece without a chip", "POST", "/v1/chip/challenges", { tokenId: jacket.toString() });
     await call("Readiness", "GET", "/readyz");
     void ethers;
+    expect(departures, "captured answers that /openapi.json does not describe").to.deep.equal([]);
   });
 });

@@ -8,6 +8,8 @@ import { startVerifier } from "../../../server/main.js";
 import type { VerifierHandle } from "../../../server/main.js";
 import { connection, deployHallmark, ethers, tokenIdOf } from "../../contracts/fixtures.js";
 import { makeTempDir } from "../support/temp-dir.js";
+import { OpenApiResponses } from "../support/openapi-responses.js";
+import { buildOpenApiDocument } from "../../../server/app.js";
 
 /**
  * The real verifier stack in-process for API tests: the EDR chain with the contracts deployed
@@ -121,9 +123,15 @@ export interface JsonAnswer<T = Record<string, unknown>> {
   body: T;
 }
 
+/** The document the app serves, to check every answer these tests read against it. */
+let described: OpenApiResponses | undefined;
+
+/** An answer as JSON, checked against /openapi.json first (a departure fails the test that read it). */
 export async function getJson<T = Record<string, unknown>>(url: string, init: RequestInit = {}): Promise<JsonAnswer<T>> {
   const response = await fetch(url, { ...init, headers: { accept: "application/json", ...(init.headers ?? {}) }, redirect: "manual" });
   const text = await response.text();
+  described ??= new OpenApiResponses(buildOpenApiDocument());
+  described.assertConforms(init.method ?? "GET", url, response.status, response.headers.get("content-type"), text);
   return { status: response.status, headers: response.headers, body: (text === "" ? {} : JSON.parse(text)) as T };
 }
 

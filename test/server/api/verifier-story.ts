@@ -5,7 +5,7 @@ import { ethers as ethersLib } from "ethers";
 import { createApp } from "../../../server/app.js";
 import { EventStreams } from "../../../server/api/routes/events.js";
 import { CertificateChain } from "../../../server/chain/contracts.js";
-import { ChallengeStore } from "../../../server/verification/challenge-store.js";
+import { MemoryChallengeStore } from "../../../server/verification/memory-challenge-store.js";
 import { freshnessOf } from "../../../server/verification/freshness.js";
 import { buildTwinCollection } from "../../../server/issuer/twinCollection.js";
 import type { ChipChallengePayload } from "../../../server/verification/chip.js";
@@ -379,8 +379,8 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
         ipfs: stack.metadataStore,
         v1: {
           verifier: { index: store, documents: { reader: stack.metadataStore }, chain, identity: { chainId: stack.deployments.chainId, certificateAddress: stack.deployments.contracts.HallmarkCertificate } },
-          ownershipChallenges: new ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>(),
-          chipChallenges: new ChallengeStore<ChipChallengePayload>(),
+          ownershipChallenges: new MemoryChallengeStore<OwnershipChallengePayload, OwnershipProofResult>(),
+          chipChallenges: new MemoryChallengeStore<ChipChallengePayload>(),
           brandSalts: new Map(),
           gs1Prefixes: new Map(),
           freshness,

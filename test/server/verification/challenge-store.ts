@@ -1,128 +1,96 @@
 import { expect } from "chai";
-import { ConflictError, ExpiredError, NotFoundError } from "../../../server/errors.js";
-import { clientKeyOf } from "../../../server/http/client-key.js";
-import { ChallengeStore } from "../../../server/verification/challenge-store.js";
+import { ConflictError } from "../../../server/errors.js";
+import { PostgresChallengeStore } from "../../../server/store/postgres/challenge-store.js";
+import { openDatabase } from "../../../server/store/postgres/database.js";
+import { MemoryChallengeStore } from "../../../server/verification/memory-challenge-store.js";
+import { createThrowawayDatabase } from "../store/postgres/throwaway-database.js";
+import type { ThrowawayDatabase } from "../store/postgres/throwaway-database.js";
+import { shouldBehaveLikeAChallengeStore } from "./challenge-store.behavior.js";
 
 describe("ChallengeStore", function () {
-  let now: number;
-  let store: ChallengeStore<{ tokenId: string }>;
-
-  beforeEach(function () {
-    now = 1_000_000;
-    store = new ChallengeStore({ ttlMs: 60_000, maxEntries: 3, now: () => now });
+  describe("MemoryChallengeStore", function () {
+    shouldBehaveLikeAChallengeStore((options) => Promise.resolve(new MemoryChallengeStore(options)));
   });
 
-  it("issues random bytes32 challenges that expire after the TTL", function () {
-    const challenge = store.issue({ tokenId: "1" });
-    expect(challenge.id).to.match(/^0x[0-9a-f]{64}$/);
-    expect(challenge.expiresAt).to.equal(now + 60_000);
-    expect(store.issue({ tokenId: "1" }).id).to.not.equal(challenge.id);
-  });
+  describe("PostgresChallengeStore", function () {
+    let database: ThrowawayDatabase;
+    let kinds = 0;
 
-  it("refuses an expired challenge with ExpiredError (HTTP 410)", function () {
-    const challenge = store.issue({ tokenId: "1" });
-    now += 60_001;
-    expect(() => store.take(challenge.id)).to.throw(ExpiredError);
-  });
-
-  it("refuses a used challenge with ConflictError (HTTP 409), also while in use", function () {
-    const challenge = store.issue({ tokenId: "1" });
-    store.take(challenge.id);
-    expect(() => store.take(challenge.id)).to.throw(ConflictError);
-    store.consume(challenge.id);
-    expect(() => store.take(challenge.id)).to.throw(ConflictError);
-  });
-
-  it("gives a released challenge back (the chain was down)", function () {
-    const challenge = store.issue({ tokenId: "1" });
-    store.take(challenge.id);
-    store.release(challenge.id);
-    expect(store.take(challenge.id).payload.tokenId).to.equal("1");
-  });
-
-  it("refuses an unknown challenge with NotFoundError (HTTP 404)", function () {
-    expect(() => store.take("0x" + "00".repeat(32))).to.throw(NotFoundError);
-  });
-
-  it("lets the state be read without taking it: open, then used with its outcome, then expired", function () {
-    const outcomes = new ChallengeStore<{ tokenId: string }, { owner: boolean }>({ ttlMs: 60_000, now: () => now });
-    const challenge = outcomes.issue({ tokenId: "1" });
-    expect(outcomes.stateOf(challenge.id).state).to.equal("open");
-    expect(outcomes.stateOf(challenge.id).state).to.equal("open");
-    outcomes.take(challenge.id);
-    expect(outcomes.stateOf(challenge.id).state).to.equal("open");
-    outcomes.consume(challenge.id, { owner: true });
-    expect(outcomes.stateOf(challenge.id)).to.deep.include({ state: "used", outcome: { owner: true } });
-    now += 60_001;
-    expect(outcomes.stateOf(challenge.id)).to.deep.equal({ state: "expired", challenge: { ...challenge } });
-    expect(() => outcomes.stateOf("0x" + "00".repeat(32))).to.throw(NotFoundError);
-  });
-
-  it("keeps at most maxEntries, dropping expired then oldest", function () {
-    const first = store.issue({ tokenId: "1" });
-    store.issue({ tokenId: "2" });
-    store.issue({ tokenId: "3" });
-    store.issue({ tokenId: "4" });
-    expect(store.size).to.equal(3);
-    expect(() => store.take(first.id)).to.throw(NotFoundError);
-  });
-
-  describe("per client", function () {
-    let shared: ChallengeStore<{ tokenId: string }>;
-
-    beforeEach(function () {
-      shared = new ChallengeStore({ ttlMs: 60_000, maxEntries: 10, maxPerClient: 3, now: () => now });
+    before(async function () {
+      database = await createThrowawayDatabase();
+    });
+    after(async function () {
+      await database?.drop();
     });
 
-    it("does not let one client asking in a loop evict another client's open challenge", function () {
-      const buyer = shared.issue({ tokenId: "1" }, "198.51.100.7");
-      for (let i = 0; i < 1_000; i++) shared.issue({ tokenId: "2" }, "203.0.113.9");
-      expect(shared.take(buyer.id).payload.tokenId).to.equal("1");
-      expect(shared.size).to.equal(4);
+    // Each store gets a kind of its own: the tests never see each other's rows.
+    shouldBehaveLikeAChallengeStore((options) =>
+      Promise.resolve(new PostgresChallengeStore(database.pool, { ...options, kind: `test-${++kinds}` })),
+    );
+
+    it("keeps ownership and chip challenges apart (an id of one kind is unknown to the other)", async function () {
+      const ownership = new PostgresChallengeStore<{ tokenId: string }>(database.pool, {
+        kind: "ownership-apart",
+      });
+      const chip = new PostgresChallengeStore<{ tokenId: string }>(database.pool, { kind: "chip-apart" });
+      const challenge = await ownership.issue(() => ({ tokenId: "1" }));
+      expect(await chip.stateOf(challenge.id).catch((error: unknown) => error)).to.have.property(
+        "type",
+        "not-found",
+      );
     });
 
-    it("replaces a client's own oldest challenge once it holds its limit", function () {
-      const [first, second, third] = [1, 2, 3].map((n) => shared.issue({ tokenId: String(n) }, "198.51.100.7"));
-      const fourth = shared.issue({ tokenId: "4" }, "198.51.100.7");
-      expect(() => shared.take(first.id)).to.throw(NotFoundError);
-      for (const kept of [second, third, fourth]) expect(shared.peek(kept.id).id).to.equal(kept.id);
+    it("shares a challenge between two verifiers: issued on one, taken once across both", async function () {
+      // Instance B has a pool of its own: what they share is the database.
+      const poolB = await openDatabase(database.url, { variable: "HALLMARK_TEST_DATABASE_URL" });
+      try {
+        const onA = new PostgresChallengeStore<{ tokenId: string }, { owner: boolean }>(database.pool, {
+          kind: "fleet",
+        });
+        const onB = new PostgresChallengeStore<{ tokenId: string }, { owner: boolean }>(poolB, {
+          kind: "fleet",
+        });
+        const challenge = await onA.issue(() => ({ tokenId: "42" }));
+        expect(await onB.peek(challenge.id)).to.deep.equal(challenge);
+        const takes = await Promise.allSettled([onA.take(challenge.id), onB.take(challenge.id)]);
+        expect(takes.filter((t) => t.status === "fulfilled")).to.have.length(1);
+        const lost = takes.find((t) => t.status === "rejected");
+        expect(lost?.reason).to.be.instanceOf(ConflictError);
+        await onB.consume(challenge.id, { owner: true });
+        expect(await onA.stateOf(challenge.id)).to.deep.include({ state: "used", outcome: { owner: true } });
+      } finally {
+        await poolB.end();
+      }
     });
 
-    it("drops a client's expired challenges before its live ones", function () {
-      const old = shared.issue({ tokenId: "1" }, "198.51.100.7");
-      now += 60_001;
-      const live = [2, 3].map((n) => shared.issue({ tokenId: String(n) }, "198.51.100.7"));
-      shared.issue({ tokenId: "4" }, "198.51.100.7");
-      expect(() => shared.take(old.id)).to.throw(NotFoundError);
-      for (const kept of live) expect(shared.peek(kept.id).id).to.equal(kept.id);
+    it("opens again a challenge whose verifier died mid-proof, once the take is abandoned", async function () {
+      let now = 1_000_000_000;
+      const store = new PostgresChallengeStore<{ tokenId: string }>(database.pool, {
+        kind: "abandoned",
+        ttlMs: 300_000,
+        abandonedAfterMs: 60_000,
+        now: () => now,
+      });
+      const challenge = await store.issue(() => ({ tokenId: "1" }));
+      await store.take(challenge.id); // the verifier is killed here: no consume, no release
+      now += 60_000;
+      expect(await store.take(challenge.id).catch((error: unknown) => error)).to.be.instanceOf(ConflictError);
+      now += 1;
+      expect((await store.stateOf(challenge.id)).state).to.equal("open");
+      expect((await store.take(challenge.id)).id).to.equal(challenge.id);
+      expect(await store.take(challenge.id).catch((error: unknown) => error)).to.be.instanceOf(ConflictError);
     });
 
-    it("when full with many clients, evicts from the one holding the most", function () {
-      const buyers = [1, 2, 3, 4].map((n) => shared.issue({ tokenId: String(n) }, `198.51.100.${n}`));
-      for (let n = 1; n <= 2; n++) for (let i = 0; i < 3; i++) shared.issue({ tokenId: "9" }, `203.0.113.${n}`);
-      expect(shared.size).to.equal(10);
-      shared.issue({ tokenId: "5" }, "198.51.100.5");
-      expect(shared.size).to.equal(10);
-      for (const buyer of buyers) expect(shared.peek(buyer.id).id).to.equal(buyer.id);
+    it("uses the database's clock when no clock is given", async function () {
+      const store = new PostgresChallengeStore<{ tokenId: string }>(database.pool, {
+        kind: "clock",
+        ttlMs: 1_000,
+      });
+      const before = Date.now();
+      const challenge = await store.issue(() => ({ tokenId: "1" }));
+      // The database runs on this machine: its clock and the test's agree within a second.
+      expect(Math.abs(challenge.issuedAt - before)).to.be.below(1_000);
+      expect(challenge.expiresAt - challenge.issuedAt).to.equal(1_000);
     });
-  });
-});
-
-describe("clientKeyOf", function () {
-  it("counts an IPv4 address (also IPv4-mapped) as itself", function () {
-    expect(clientKeyOf("203.0.113.9")).to.equal("203.0.113.9");
-    expect(clientKeyOf("::ffff:203.0.113.9")).to.equal("203.0.113.9");
-  });
-
-  it("counts every address of an IPv6 /64 as one client", function () {
-    expect(clientKeyOf("2001:db8:1:2::1")).to.equal("2001:db8:1:2::/64");
-    expect(clientKeyOf("2001:0db8:0001:0002:aaaa:bbbb:cccc:dddd")).to.equal("2001:db8:1:2::/64");
-    expect(clientKeyOf("2001:db8::1")).to.equal("2001:db8:0:0::/64");
-    expect(clientKeyOf("fe80::1%eth0")).to.equal("fe80:0:0:0::/64");
-    expect(clientKeyOf("::1")).to.equal("0:0:0:0::/64");
-  });
-
-  it("has a key for a request without an address", function () {
-    expect(clientKeyOf(undefined)).to.equal("unknown");
   });
 });

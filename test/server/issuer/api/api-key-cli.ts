@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { ApiKeyStore } from "../../../../server/issuer/auth/api-keys.js";
-import { issuerDatabasePath, openIssuerDatabase } from "../../../../server/issuer/auth/issuer-database.js";
+import { issuerDatabasePath, openSqliteIssuerDatabase } from "../../../../server/issuer/auth/issuer-database.js";
 import { runCli } from "../../../scripts/support/run-cli.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
@@ -17,14 +16,14 @@ describe("hallmark api-key", function () {
     await dir?.remove();
   });
 
-  function authenticate(key: string): string {
-    const db = openIssuerDatabase(issuerDatabasePath(dir.path));
+  async function authenticate(key: string): Promise<string> {
+    const database = openSqliteIssuerDatabase(issuerDatabasePath(dir.path));
     try {
-      return new ApiKeyStore(db).authenticate(`Bearer ${key}`).id;
+      return (await database.keys.authenticate(`Bearer ${key}`)).id;
     } catch (error) {
       return (error as Error).message;
     } finally {
-      db.close();
+      await database.close();
     }
   }
 
@@ -39,7 +38,7 @@ describe("hallmark api-key", function () {
       expect(created.scopes).to.deep.equal(["mint", "events"]);
       expect(created.key).to.match(new RegExp(`^hmk_${created.id}_[0-9a-f]{64}$`));
       expect(result.stderr).to.include(created.id).and.not.include(created.key);
-      expect(authenticate(created.key)).to.equal(created.id);
+      expect(await authenticate(created.key)).to.equal(created.id);
     });
 
     describe("when a scope is unknown", function () {
@@ -66,7 +65,7 @@ describe("hallmark api-key", function () {
       const result = await runCli(["api-key", "revoke", created.id], env);
       expect(result.code, result.stderr).to.equal(0);
       expect((JSON.parse(result.stdout) as { revokedAt: string | null }).revokedAt).to.be.a("string");
-      expect(authenticate(created.key)).to.equal("This API key was revoked");
+      expect(await authenticate(created.key)).to.equal("This API key was revoked");
     });
 
     describe("when the id is unknown", function () {

@@ -46,7 +46,7 @@ describe("issuer API: authentication and authorization", function () {
   ];
 
   /** When each key was last used, by id: a refused call must not touch it. */
-  const lastUses = (): Record<string, string | null> => Object.fromEntries(stack.issuer.keys.list().map((key) => [key.id, key.lastUsedAt]));
+  const lastUses = async (): Promise<Record<string, string | null>> => Object.fromEntries((await stack.issuer.keys.list()).map((key) => [key.id, key.lastUsedAt]));
 
   /**
    * Sends the request and checks that it wrote nothing but one audit row: no transaction, no job,
@@ -59,18 +59,18 @@ describe("issuer API: authentication and authorization", function () {
     options: { keyAuthorized?: boolean } = {},
   ): Promise<{ status: number; body: Problem; headers: Headers; audit: { keyId: string | null; outcome: string; status: number } }> {
     const block = await ethers.provider.getBlockNumber();
-    const jobs = stack.issuer.service.mintJobs.size;
-    const auditBefore = stack.issuer.audit.count();
-    const usesBefore = lastUses();
+    const jobs = (await stack.issuer.service.mintJobs.count());
+    const auditBefore = (await stack.issuer.audit.count());
+    const usesBefore = (await lastUses());
     const answer = await stack.call<Problem>(request.method, request.route, { ...auth, body: request.body, headers: request.headers });
     await stack.issuer.service.queue.idle();
     expect(await ethers.provider.getBlockNumber(), "no transaction").to.equal(block);
-    expect(stack.issuer.service.mintJobs.size, "no job").to.equal(jobs);
+    expect((await stack.issuer.service.mintJobs.count()), "no job").to.equal(jobs);
     expect(await stack.certificate.statusOf(tokenId), "status untouched").to.equal(0n);
     expect((await stack.certificate.claimStateOf(tokenId))[0], "no claim key").to.equal(ethers.ZeroAddress);
-    expect(stack.issuer.audit.count(), "one audit row").to.equal(auditBefore + 1);
-    if (!options.keyAuthorized) expect(lastUses(), "no key marked used").to.deep.equal(usesBefore);
-    const [row] = stack.issuer.audit.list(1, { limit: 1 }).concat(stack.issuer.audit.list(2, { limit: 1 })).sort((a, b) => b.id - a.id);
+    expect((await stack.issuer.audit.count()), "one audit row").to.equal(auditBefore + 1);
+    if (!options.keyAuthorized) expect((await lastUses()), "no key marked used").to.deep.equal(usesBefore);
+    const [row] = (await stack.issuer.audit.list(1, { limit: 1 })).concat(await stack.issuer.audit.list(2, { limit: 1 })).sort((a, b) => b.id - a.id);
     return { ...answer, audit: row };
   }
 
@@ -106,7 +106,7 @@ describe("issuer API: authentication and authorization", function () {
     });
 
     it("refuses a known key id with a wrong secret with 401", async function () {
-      const key = stack.createKey(1, ["mint", "claim-codes", "events", "status"]);
+      const key = await stack.createKey(1, ["mint", "claim-codes", "events", "status"]);
       const wrong = key.slice(0, -4) + (key.endsWith("0000") ? "1111" : "0000");
       for (const request of actions()) {
         const { status, body } = await refused(request, { key: wrong });
@@ -118,10 +118,10 @@ describe("issuer API: authentication and authorization", function () {
 
   describe("when the key was revoked", function () {
     it("refuses every action with 401 from the moment of revocation", async function () {
-      const key = stack.createKey(1, ["mint", "claim-codes", "events", "status"]);
+      const key = await stack.createKey(1, ["mint", "claim-codes", "events", "status"]);
       const id = key.split("_")[1];
       expect((await stack.call("GET", "/v1/issuer/audit", { key })).status).to.equal(200);
-      stack.issuer.keys.revoke(id);
+      await stack.issuer.keys.revoke(id);
       for (const request of actions()) {
         const { status, body, audit } = await refused(request, { key });
         expect(status, request.name).to.equal(401);
@@ -133,7 +133,7 @@ describe("issuer API: authentication and authorization", function () {
 
   describe("when the key is another brand's", function () {
     it("refuses every brand-1 action of a brand-2 key with 403", async function () {
-      const key = stack.createKey(2, ["mint", "claim-codes", "events", "status"]);
+      const key = await stack.createKey(2, ["mint", "claim-codes", "events", "status"]);
       for (const request of actions()) {
         const { status, body, audit } = await refused(request, { key });
         expect(status, request.name).to.equal(403);
@@ -141,11 +141,11 @@ describe("issuer API: authentication and authorization", function () {
         expect(body.detail).to.equal("This API key acts for brand 2, not brand 1");
         expect(audit).to.include({ keyId: key.split("_")[1], outcome: "refused", status: 403 });
       }
-      expect(lastUses()[key.split("_")[1]], "never used").to.equal(null);
+      expect((await lastUses())[key.split("_")[1]], "never used").to.equal(null);
     });
 
     it("refuses a token of another brand named on the key's own brand route with 403", async function () {
-      const key = stack.createKey(1, ["events"]);
+      const key = await stack.createKey(1, ["events"]);
       const foreign = (2n << 224n) | 5n;
       const { status, body } = await refused({ ...actions()[2], body: { tokenId: foreign.toString(), kind: "sale", details: SALE_DETAILS } }, { key });
       expect(status).to.equal(403);
@@ -157,7 +157,7 @@ describe("issuer API: authentication and authorization", function () {
     for (const request of actions()) {
       it(`refuses the ${request.name} with 403 naming the "${request.scope}" scope`, async function () {
         const others = (["mint", "claim-codes", "events", "status"] as const).filter((scope) => scope !== request.scope);
-        const { status, body } = await refused(request, { key: stack.createKey(1, [...others]) });
+        const { status, body } = await refused(request, { key: await stack.createKey(1, [...others]) });
         expect(status).to.equal(403);
         expect(body.detail).to.equal(`This API key lacks the "${request.scope}" scope`);
       });
@@ -166,7 +166,7 @@ describe("issuer API: authentication and authorization", function () {
 
   describe("when the brand has no issuer key on this server", function () {
     it("answers 503 with Retry-After and a problem naming the setting, writing nothing", async function () {
-      const key = stack.createKey(2, ["mint"]);
+      const key = await stack.createKey(2, ["mint"]);
       const { status, body, headers } = await refused(
         { ...actions()[0], route: "/v1/issuer/brands/2/mint-jobs" },
         { key },
@@ -181,7 +181,7 @@ describe("issuer API: authentication and authorization", function () {
 
   describe("GET /v1/issuer/audit", function () {
     it("lists only the key's brand's entries, with key ids and never a secret", async function () {
-      const key = stack.createKey(1, ["status"]);
+      const key = await stack.createKey(1, ["status"]);
       const { status, body } = await stack.call<{ brand: number; items: { brandId: number; keyId: string | null; action: string }[] }>("GET", "/v1/issuer/audit?limit=500", { key });
       expect(status).to.equal(200);
       expect(body.brand).to.equal(1);
@@ -189,7 +189,7 @@ describe("issuer API: authentication and authorization", function () {
       expect(body.items.every((entry) => entry.brandId === 1)).to.equal(true);
       expect(body.items.map((entry) => entry.action)).to.include.members(["mint-job.create", "claim-codes.create", "event.record", "status.change"]);
       expect(JSON.stringify(body)).to.not.include(key.split("_")[2]);
-      expect(lastUses()[key.split("_")[1]], "an authorized call marks the key used").to.be.a("string");
+      expect((await lastUses())[key.split("_")[1]], "an authorized call marks the key used").to.be.a("string");
     });
 
     it("refuses a call without a key with 401", async function () {
@@ -198,9 +198,9 @@ describe("issuer API: authentication and authorization", function () {
   });
 
   describe("logs", function () {
-    it("name keys by id and never carry a key's secret", function () {
+    it("name keys by id and never carry a key's secret", async function () {
       const logs = stack.logLines.join("");
-      const ids = stack.issuer.keys.list().map((key) => key.id);
+      const ids = (await stack.issuer.keys.list()).map((key) => key.id);
       expect(ids.some((id) => logs.includes(`"keyId":"${id}"`))).to.equal(true);
       expect(logs).to.not.match(/hmk_[0-9a-f]{16}_[0-9a-f]{64}/);
       expect(stack.createdKeys.length).to.be.above(5);

@@ -96,8 +96,8 @@ export async function buildIssuerStack() {
 
   /** Every full key created, to check that none reaches a log line. */
   const createdKeys: string[] = [];
-  function createKey(brandId: number, scopes: IssuerScope[]): string {
-    const { key } = issuer.keys.create({ brandId, scopes, label: "test" });
+  async function createKey(brandId: number, scopes: IssuerScope[]): Promise<string> {
+    const { key } = await issuer.keys.create({ brandId, scopes, label: "test" });
     createdKeys.push(key);
     return key;
   }

@@ -57,7 +57,7 @@ describe("issuer API: media uploads", function () {
 
   before(async function () {
     stack = await buildIssuerStack();
-    key = stack.createKey(1, ["mint"]);
+    key = await stack.createKey(1, ["mint"]);
   });
 
   after(async function () {
@@ -96,8 +96,8 @@ describe("issuer API: media uploads", function () {
       expect(body.size).to.equal(bytes.length);
     });
 
-    it("writes an audit row naming the CID", function () {
-      const [row] = stack.issuer.audit.list(1, { limit: 1 });
+    it("writes an audit row naming the CID", async function () {
+      const [row] = await stack.issuer.audit.list(1, { limit: 1 });
       expect(row).to.include({ action: "media.upload", outcome: "ok", keyId: key.split("_")[1] });
       expect(row.target).to.match(/^bafy\w+ \(716800 bytes, image\/png\)$/);
     });
@@ -114,7 +114,7 @@ describe("issuer API: media uploads", function () {
           expect(headers.get("content-type")).to.match(/^application\/problem\+json/);
           expect(body.type).to.equal(`${PROBLEMS}content-too-large`);
           expect(await stack.metadataStore.isPinned(await cidOf(bytes))).to.equal(false);
-          expect(stack.issuer.audit.list(1, { limit: 1 })[0]).to.include({ action: "media.upload", outcome: "refused", status: 413 });
+          expect((await stack.issuer.audit.list(1, { limit: 1 }))[0]).to.include({ action: "media.upload", outcome: "refused", status: 413 });
         });
       }
     });
@@ -139,16 +139,16 @@ describe("issuer API: media uploads", function () {
 
     describe("when the key may not upload", function () {
       const bytes = largePng(2_000, 99);
-      const cases: [string, () => { key?: string; authorization?: string }, number][] = [
-        ["no key", () => ({}), 401],
-        ["a wrong secret", () => ({ authorization: `Bearer ${key.slice(0, -4)}${key.endsWith("0000") ? "1111" : "0000"}` }), 401],
-        ["another brand's key", () => ({ key: stack.createKey(2, ["mint"]) }), 403],
-        ["a key without the mint scope", () => ({ key: stack.createKey(1, ["events", "status", "claim-codes"]) }), 403],
+      const cases: [string, () => Promise<{ key?: string; authorization?: string }>, number][] = [
+        ["no key", () => Promise.resolve({}), 401],
+        ["a wrong secret", () => Promise.resolve({ authorization: `Bearer ${key.slice(0, -4)}${key.endsWith("0000") ? "1111" : "0000"}` }), 401],
+        ["another brand's key", async () => ({ key: await stack.createKey(2, ["mint"]) }), 403],
+        ["a key without the mint scope", async () => ({ key: await stack.createKey(1, ["events", "status", "claim-codes"]) }), 403],
       ];
       for (const [name, auth, expected] of cases) {
         it(`refuses ${name} with ${expected}, storing nothing and writing one audit row`, async function () {
-          const before = stack.issuer.audit.count();
-          const { authorization, key: callerKey } = auth();
+          const before = (await stack.issuer.audit.count());
+          const { authorization, key: callerKey } = await auth();
           const headers: Record<string, string> = { "content-type": "image/png" };
           if (authorization !== undefined) headers.authorization = authorization;
           else if (callerKey !== undefined) headers.authorization = `Bearer ${callerKey}`;
@@ -160,8 +160,8 @@ describe("issuer API: media uploads", function () {
           let held = true;
           await stack.metadataStore.stat(cid).catch(() => (held = false));
           expect(held, "no block stored").to.equal(false);
-          expect(stack.issuer.audit.count()).to.equal(before + 1);
-          const [row] = stack.issuer.audit.list(1, { limit: 1 }).concat(stack.issuer.audit.list(2, { limit: 1 })).sort((a, b) => b.id - a.id);
+          expect((await stack.issuer.audit.count())).to.equal(before + 1);
+          const [row] = (await stack.issuer.audit.list(1, { limit: 1 })).concat(await stack.issuer.audit.list(2, { limit: 1 })).sort((a, b) => b.id - a.id);
           expect(row).to.include({ action: "media.upload", outcome: "refused", status: expected });
         });
       }
@@ -195,7 +195,7 @@ describe("issuer API: media uploads", function () {
       const upload = await stack.upload<MediaAnswer>(ROUTE, PNG, { key, contentType: "image/png" });
       rows[0].images = upload.body.uri;
       rows[2].images = upload.body.uri;
-      const jobs = stack.issuer.service.mintJobs.size;
+      const jobs = (await stack.issuer.service.mintJobs.count());
       const block = await ethers.provider.getBlockNumber();
       const { status, body } = await stack.call<Problem>("POST", "/v1/issuer/brands/1/mint-jobs", { key, body: { rows }, headers: { "idempotency-key": "media-missing-0001" } });
       expect(status).to.equal(422);
@@ -203,7 +203,7 @@ describe("issuer API: media uploads", function () {
       expect(body.errors).to.have.length(1);
       expect(body.errors![0].path).to.equal("row 2.images");
       expect(body.errors![0].message).to.include("is not on this verifier's IPFS store");
-      expect(stack.issuer.service.mintJobs.size).to.equal(jobs);
+      expect((await stack.issuer.service.mintJobs.count())).to.equal(jobs);
       expect(await ethers.provider.getBlockNumber()).to.equal(block);
     });
 

@@ -28,7 +28,7 @@ describe("issuer API: mint jobs", function () {
 
   before(async function () {
     stack = await buildIssuerStack();
-    key = stack.createKey(1, ["mint"]);
+    key = await stack.createKey(1, ["mint"]);
   });
 
   after(async function () {
@@ -114,14 +114,14 @@ describe("issuer API: mint jobs", function () {
       rows[2] = { ...rows[2], materials: "Calfskin" };
       rows[3] = { ...rows[3], serial: "BAD-0001" };
       const block = await ethers.provider.getBlockNumber();
-      const jobs = stack.issuer.service.mintJobs.size;
+      const jobs = (await stack.issuer.service.mintJobs.count());
       const { status, body } = await stack.call<Problem>("POST", "/v1/issuer/brands/1/mint-jobs", { key, body: { rows, media: [PICTURE] }, headers: { "idempotency-key": "bad-manifest-0001" } });
       expect(status).to.equal(422);
       expect(body.type).to.equal("https://hallmark.dev/problems/invalid-manifest");
       const paths = body.errors!.map((e) => e.path);
       expect(paths).to.include.members(["row 2.serial", "row 3.materials", "row 4.serial"]);
       expect(body.errors!.find((e) => e.path === "row 4.serial")!.message).to.equal("duplicates row 1");
-      expect(stack.issuer.service.mintJobs.size).to.equal(jobs);
+      expect((await stack.issuer.service.mintJobs.count())).to.equal(jobs);
       expect(await ethers.provider.getBlockNumber()).to.equal(block);
     });
 

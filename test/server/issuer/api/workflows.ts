@@ -24,7 +24,7 @@ describe("issuer API: claim codes, provenance events and status changes", functi
 
   before(async function () {
     stack = await buildIssuerStack();
-    all = stack.createKey(1, ["mint", "claim-codes", "events", "status"]);
+    all = await stack.createKey(1, ["mint", "claim-codes", "events", "status"]);
     const created = await stack.call<{ location: string }>("POST", "/v1/issuer/brands/1/mint-jobs", {
       key: all,
       body: { rows: manifestRows(4, "WF"), media: [PICTURE] },
@@ -42,7 +42,7 @@ describe("issuer API: claim codes, provenance events and status changes", functi
     let answer: { status: number; body: ClaimCodesAnswer };
 
     before(async function () {
-      answer = await stack.call<ClaimCodesAnswer>("POST", "/v1/issuer/brands/1/claim-codes", { key: stack.createKey(1, ["claim-codes"]), body: { tokenIds: [tokens[0].toString(), tokens[1].toString()] } });
+      answer = await stack.call<ClaimCodesAnswer>("POST", "/v1/issuer/brands/1/claim-codes", { key: await stack.createKey(1, ["claim-codes"]), body: { tokenIds: [tokens[0].toString(), tokens[1].toString()] } });
     });
 
     it("sets a claim key per certificate and returns each code once, with its claim URL", async function () {
@@ -65,8 +65,8 @@ describe("issuer API: claim codes, provenance events and status changes", functi
       expect(await stack.certificate.ownerOf(tokens[0])).to.equal(stack.alice.address);
     });
 
-    it("stores and logs no code: neither the audit trail nor any log line holds one", function () {
-      const audit = JSON.stringify(stack.issuer.audit.list(1, { limit: 500 }));
+    it("stores and logs no code: neither the audit trail nor any log line holds one", async function () {
+      const audit = JSON.stringify(await stack.issuer.audit.list(1, { limit: 500 }));
       const logs = stack.logLines.join("");
       for (const { code } of answer.body.issued) {
         expect(audit).to.not.include(code.slice(2));
@@ -76,7 +76,7 @@ describe("issuer API: claim codes, provenance events and status changes", functi
 
     describe("when a certificate has a code already", function () {
       it("skips it (a code is shown once) unless rotate is set", async function () {
-        const key = stack.createKey(1, ["claim-codes"]);
+        const key = await stack.createKey(1, ["claim-codes"]);
         const again = await stack.call<ClaimCodesAnswer>("POST", "/v1/issuer/brands/1/claim-codes", { key, body: { tokenIds: [tokens[1].toString()] } });
         expect(again.status).to.equal(201);
         expect(again.body.issued).to.deep.equal([]);
@@ -103,7 +103,7 @@ describe("issuer API: claim codes, provenance events and status changes", functi
   describe("POST /v1/issuer/brands/:brand/events", function () {
     it("publishes the details and records a sale that /provenance then shows", async function () {
       const { status, body } = await stack.call<{ txHash: string; detailsDigest: string; detailsCid: string }>("POST", "/v1/issuer/brands/1/events", {
-        key: stack.createKey(1, ["events"]),
+        key: await stack.createKey(1, ["events"]),
         body: { tokenId: tokens[2].toString(), kind: "sale", details: SALE_DETAILS },
       });
       expect(status).to.equal(201);
@@ -140,7 +140,7 @@ describe("issuer API: claim codes, provenance events and status changes", functi
 
   describe("POST /v1/issuer/brands/:brand/certificates/:tokenId/status", function () {
     it("reports a certificate stolen, then restores it, with the reasons on-chain and in the index", async function () {
-      const key = stack.createKey(1, ["status"]);
+      const key = await stack.createKey(1, ["status"]);
       const stolen = await stack.call<{ action: string; txHash: string }>("POST", `/v1/issuer/brands/1/certificates/${tokens[3]}/status`, { key, body: { action: "stolen", reason: "Boutique break-in" } });
       expect(stolen.status).to.equal(200);
       expect(stolen.body.action).to.equal("stolen");

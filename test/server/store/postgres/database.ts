@@ -12,7 +12,9 @@ import {
   schemaVersion,
 } from "../../../../server/store/postgres/database.js";
 import { makeTempDir } from "../../support/temp-dir.js";
-import { createThrowawayDatabase } from "./throwaway-database.js";
+import pg from "pg";
+import { DependencyUnavailableError } from "../../../../server/errors.js";
+import { createThrowawayDatabase, TEST_DATABASE_URL } from "./throwaway-database.js";
 import type { ThrowawayDatabase } from "./throwaway-database.js";
 
 const VARIABLE = "HALLMARK_DATABASE_URL";
@@ -54,6 +56,31 @@ describe("PostgreSQL database (server/store/postgres/database.ts)", function () 
         );
         expect(error.message).not.to.include("wrong-password");
       } finally {
+        await database.drop();
+      }
+    });
+  });
+
+  describe("an outage while serving", function () {
+    it("rejects with DependencyUnavailableError (503, retry) when the database goes away, and passes statement errors as they are", async function () {
+      const database = await createThrowawayDatabase({ migrated: false });
+      const pool = await openDatabase(database.url, { variable: VARIABLE, onIdleError: () => undefined });
+      try {
+        const statement = await pool.query("SELECT * FROM no_such_table").catch((error: unknown) => error);
+        expect(statement).to.not.be.instanceOf(DependencyUnavailableError);
+        // What a restart or failover does to open connections: the server terminates them.
+        const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await admin.connect();
+        await admin.query(`DROP DATABASE ${new URL(database.url).pathname.slice(1)} WITH (FORCE)`);
+        await admin.end();
+        const outage = await pool.query("SELECT 1").catch((error: unknown) => error);
+        expect(outage).to.be.instanceOf(DependencyUnavailableError);
+        expect(outage).to.include({
+          retryable: true,
+          message: "The shared database is unavailable: retry shortly",
+        });
+      } finally {
+        await pool.end();
         await database.drop();
       }
     });

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { BrandSummary, BrandView, DesignView, OwnerItemView } from "../verification/answers/catalogue.js";
+import { CertificateSummary, CertificateView } from "../verification/answers/certificate.js";
+import { AddressString, Bytes32Hex, DecimalString } from "../verification/answers/chain-values.js";
+import { ChipChallengeView, ChipProofResult } from "../verification/answers/chip.js";
+import { DigitalLinkAnswer } from "../verification/answers/digital-link.js";
+import { IndexFreshness } from "../verification/answers/freshness.js";
+import {
+  OwnershipChallengeState,
+  OwnershipChallengeView,
+  OwnershipProofResult,
+} from "../verification/answers/ownership.js";
+import { ProvenanceEventView } from "../verification/answers/provenance.js";
+
+/**
+ * What the verifier's routes send: the answers of server/verification with the index's freshness
+ * every answer carries (sendJson adds it), and the pages of the lists. server/api/openapi.ts names
+ * them as the document's components; the API walkthrough checks real answers against them.
+ */
+
+function withIndex<Shape extends z.ZodRawShape>(answer: z.ZodObject<Shape>) {
+  return answer.extend({ index: IndexFreshness });
+}
+
+/** A page of `item`s with the cursor of the next one (null on the last page), as every list answer is. */
+function pageOf<Item extends z.ZodType>(item: Item) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable(), index: IndexFreshness });
+}
+
+export const Certificate = withIndex(CertificateView);
+export const DigitalLinkCertificate = withIndex(DigitalLinkAnswer);
+
+/** A row of GET /v1/certificates: the summary and its metadata's address, without reading IPFS. */
+export const CertificateListItem = CertificateSummary.extend({
+  metadata: z.object({ cid: z.string(), digest: Bytes32Hex }),
+});
+export const CertificatePage = pageOf(CertificateListItem);
+export const ProvenancePage = pageOf(ProvenanceEventView).extend({ tokenId: DecimalString });
+export const OwnerItemPage = pageOf(OwnerItemView).extend({ owner: AddressString });
+export const BrandPage = pageOf(BrandSummary);
+
+export const Brand = withIndex(BrandView);
+export const Design = withIndex(DesignView);
+
+export const OwnershipChallenge = withIndex(OwnershipChallengeView);
+export const OwnershipProof = withIndex(OwnershipProofResult);
+const [pending, proven, closed] = OwnershipChallengeState.options;
+export const OwnershipChallengeWatch = z
+  .discriminatedUnion("state", [withIndex(pending), withIndex(proven), withIndex(closed)])
+  .describe(OwnershipChallengeState.description ?? "");
+export const ChipChallenge = withIndex(ChipChallengeView);
+export const ChipProof = withIndex(ChipProofResult);
+
+export const Health = z.object({ status: z.enum(["ok", "ready"]), index: IndexFreshness });

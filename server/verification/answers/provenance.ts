@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { AddressString, BlockNumber, Bytes32Hex, DecimalString, IsoTime } from "./chain-values.js";
+
+/** One event of a certificate's life as the verifier answers it (built by ../provenance.ts). */
+
+export const ProvenanceKind = z.enum([
+  "issued",
+  "transfer",
+  "claimed_with_code",
+  "claimed_with_chip",
+  "sale",
+  "authenticated_resale",
+  "repair",
+  "inspection",
+  "stolen",
+  "revoked",
+  "restored",
+  "metadata_updated",
+  "succeeded",
+]);
+
+/** A per-brand role by name, or the raw bytes32 of a role this version does not know. */
+export const RoleName = z.union([
+  z.enum(["BRAND_ADMIN", "ISSUER", "RESALE_PARTNER", "REPAIRER"]),
+  z.templateLiteral(["0x", z.string()]),
+]);
+
+export const ProvenanceEventView = z.object({
+  kind: ProvenanceKind,
+  actor: AddressString.nullable(),
+  /** Roles the actor held for the brand at that block; empty for an owner acting as such. */
+  actorRoles: z.array(RoleName),
+  from: AddressString.nullable(),
+  to: AddressString.nullable(),
+  /** The details document (a report, a repair note) or the metadata committed, by digest and CID. */
+  details: z.object({ digest: Bytes32Hex, cid: z.string() }).nullable(),
+  conditionGrade: z.int().nullable(),
+  reason: z.string().nullable(),
+  relatedTokenId: DecimalString.nullable(),
+  /** Recorded by a key declared compromised at that block. */
+  suspect: z.boolean(),
+  block: BlockNumber,
+  logIndex: z.int().nonnegative(),
+  /** ISO 8601 block time. */
+  time: IsoTime,
+  txHash: Bytes32Hex,
+});
+export type ProvenanceEventView = z.output<typeof ProvenanceEventView>;
