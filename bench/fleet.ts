@@ -401,8 +401,8 @@ function renderReport(input: {
   return `# Fleet benchmark
 
 Measured with \`${COMMAND}\` (bench/fleet.ts) on ${cpus} cores (${model.trim()}), Node ${process.version},
-PostgreSQL on the same machine, ${CERTIFICATES.toLocaleString("en")} certificates (bench:api's data set,
-${input.events.toLocaleString("en")} contract events). Every process is a real \`server/main.ts\` child with its
+PostgreSQL on the same machine, ${CERTIFICATES.toLocaleString("en")} certificates (bench:api's population${CERTIFICATES === 10_000 ? "" : ", resized with BENCH_FLEET_CERTIFICATES"};
+${input.events.toLocaleString("en")} contract events), load average ${os.loadavg()[0].toFixed(1)} when the report was written. Every process is a real \`server/main.ts\` child with its
 role; the chain is the in-process Hardhat chain over loopback JSON-RPC. Figures are from one run; this machine
 is shared, so expect a few percent of noise.
 
@@ -435,9 +435,19 @@ ${input.failoverLine}
 - **Throughput**: bench:api's harness (autocannon, 50 keep-alive connections, 3 s warm-up, 10 s measured) on
   one verifier of the fleet, random certificate ids, against a raw \`node:http\` server answering a real
   certificate answer's bytes.
+- **Background load**: asked for ${RATE} requests/s; the table gives the rate the machine sustained (the load
+  generator shares the cores with the fleet, PostgreSQL twice and the chain).
 - **Failover**: while a transaction is mined every ~20 ms, the leading indexer is killed with SIGKILL; the clock
   stops when the other indexer's \`/healthz\` says it leads and names a block past the head at the kill. The
   killed one is started again as the next standby. Standbys retry the lock every 250 ms, so about half of that
   is waiting for the next attempt.
+
+## What bounds the freshness figure
+
+From a block to every verifier's new answer: the indexer's next poll (HALLMARK_POLL_INTERVAL_MS, 100 ms
+here: 50 ms on average), the range's transaction and NOTIFY, the standby's replay of that commit, each
+verifier's re-read of the standby's status row (it polls the standby every 5 ms after a notification until
+the commit is there), and the answer cache's invalidation. On a loaded 2-core machine each of these waits
+for a core behind everything else that runs; the p99 is the sum of those queues.
 `;
 }
