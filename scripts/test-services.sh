@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up what the test suite needs beyond Node and npm, on a Debian machine, then says what it did:
 #   - Chromium (Debian's package) for the browser tests (test/e2e);
+#   - nginx (Debian's nginx-light) for the fleet's load balancer and its test (npm run fleet);
 #   - a PostgreSQL server with a test role and database for the PostgreSQL store and fleet tests.
 # Idempotent: on a machine that has everything it changes nothing. Where it may not install (not
 # root and no password-less sudo, or no apt-get), it stops at once with the exact command to run.
@@ -49,6 +50,10 @@ if [ ! -x "$CHROMIUM" ]; then
   apt_install chromium
 fi
 
+# --- nginx ---------------------------------------------------------------------------------------
+# Only the binary: the fleet runs its own nginx with a generated configuration, never the service.
+if [ ! -x /usr/sbin/nginx ]; then apt_install nginx-light; fi
+
 # --- PostgreSQL -----------------------------------------------------------------------------------
 if [ -z "${HALLMARK_TEST_DATABASE_URL:-}" ]; then
   if ! command -v pg_lsclusters >/dev/null; then apt_install postgresql; fi
@@ -86,7 +91,7 @@ if [ -z "${HALLMARK_TEST_DATABASE_URL:-}" ]; then
 fi
 
 if [ ${#did[@]} -eq 0 ]; then
-  echo "test-services: Chromium and PostgreSQL were already there; nothing changed."
+  echo "test-services: Chromium, nginx and PostgreSQL were already there; nothing changed."
 else
   summary=$(printf '%s, ' "${did[@]}")
   echo "test-services: ${summary%, }."

@@ -44,6 +44,24 @@ const IssuerKeystores = z.record(
   z.object({ keystore: z.string().min(1), passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name") }).strict(),
 );
 
+/** Unset and empty both mean "not configured" (an `.env` line `X=` should not count as a value). */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((text) => (text === undefined || text.trim() === "" ? undefined : text.trim()));
+
+const postgresUrl = optionalText.refine(
+  (url) => url === undefined || /^postgres(ql)?:\/\/./.test(url),
+  "expected a postgres:// URL",
+);
+
+/**
+ * What one process does (docs/scaling.md): `all` indexes and answers (one machine, the default);
+ * `indexer` only writes the index (one leader at a time, the others stand by) and answers only
+ * /healthz and /readyz; `api` only answers, from the index in PostgreSQL, and never writes it.
+ */
+export type VerifierRole = "all" | "indexer" | "api";
+
 const Env = z.object({
   HALLMARK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HALLMARK_HOST: z.string().min(1).default("127.0.0.1"),
@@ -67,12 +85,30 @@ const Env = z.object({
   HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   HALLMARK_ISSUER_MAX_MEDIA_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   HALLMARK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  HALLMARK_DATABASE_URL: z
-    .string()
-    .optional()
-    .transform((url) => (url === undefined || url.trim() === "" ? undefined : url.trim()))
-    .refine((url) => url === undefined || /^postgres(ql)?:\/\/./.test(url), "expected a postgres:// URL"),
-}).superRefine(refineIpfsEnv);
+  HALLMARK_ROLE: z.enum(["all", "indexer", "api"]).default("all"),
+  // Reachability is checked by openDatabase at start (it names the variable); here the form.
+  HALLMARK_DATABASE_URL: postgresUrl,
+  HALLMARK_DATABASE_READ_URL: postgresUrl,
+})
+  .superRefine(refineIpfsEnv)
+  .superRefine((env, context) => {
+    // An api process never writes the index: without a shared database it would serve nothing.
+    if (env.HALLMARK_ROLE === "api" && env.HALLMARK_DATABASE_URL === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["HALLMARK_ROLE"],
+        message:
+          "HALLMARK_ROLE=api reads the index an indexer writes into PostgreSQL: set HALLMARK_DATABASE_URL (or use HALLMARK_ROLE=all for one process on sqlite)",
+      });
+    }
+    if (env.HALLMARK_DATABASE_READ_URL !== undefined && env.HALLMARK_DATABASE_URL === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["HALLMARK_DATABASE_READ_URL"],
+        message: "a read replica needs its primary: set HALLMARK_DATABASE_URL too",
+      });
+    }
+  });
 
 /** A brand's issuer keystore; the password is read from `passwordEnv` when the key is loaded. */
 export interface IssuerKeystoreSetting {
@@ -118,12 +154,16 @@ export interface VerifierConfig {
   issuerDatabaseFile: string;
   /** The verifier's public address, for claim URLs (default http://host:port). */
   publicUrl?: string;
+  /** What this process does (HALLMARK_ROLE, default all). */
+  role: VerifierRole;
   /**
-   * PostgreSQL shared by every verifier of a deployment (HALLMARK_DATABASE_URL): the index,
-   * challenges, claim relay locks, issuer API keys and audit, mint jobs. Undefined: the index in the
-   * sqlite file, the rest in memory and in issuer.sqlite, as a single machine needs.
+   * PostgreSQL shared by every process of a deployment (HALLMARK_DATABASE_URL): the index, challenges,
+   * claim relay locks, issuer API keys and audit, mint jobs. Undefined: the sqlite files under dataDir
+   * and this process's memory, as a single machine needs.
    */
   databaseUrl?: string;
+  /** A streaming hot standby that `api` processes read the index from (HALLMARK_DATABASE_READ_URL). */
+  databaseReadUrl?: string;
 }
 
 /** Parses the environment into settings; throws InvalidInputError naming each bad variable. */
@@ -167,5 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     issuerMaxMediaBytes: e.HALLMARK_ISSUER_MAX_MEDIA_BYTES,
     issuerDatabaseFile: path.join(dataDir, "issuer.sqlite"),
     publicUrl: e.HALLMARK_PUBLIC_URL,
+    role: e.HALLMARK_ROLE,
+    databaseReadUrl: e.HALLMARK_DATABASE_READ_URL,
   };
 }

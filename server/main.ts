@@ -23,7 +23,9 @@ import { loadConfig } from "./config.js";
 import { InvalidInputError } from "./errors.js";
 import type { VerifierConfig } from "./config.js";
 import { Indexer } from "./indexer/Indexer.js";
-import { createMetadataStore } from "./ipfs/create-metadata-store.js";
+import type { WriterLease } from "./indexer/leadership.js";
+import { LeadingIndexer } from "./indexer/leading-indexer.js";
+import { startIndexerRole } from "./indexer-role.js";
 import type { MetadataStore } from "./ipfs/metadata-store.js";
 import type { IndexStore } from "./store/IndexStore.js";
 import { PostgresIndexStore } from "./store/postgres/PostgresIndexStore.js";
@@ -41,7 +43,7 @@ import type { ClaimRelayLocks } from "./issuer/claim-relay-locks.js";
 import type { MintJobRecords } from "./issuer/jobs/mint-job-records.js";
 import { PostgresChallengeStore } from "./store/postgres/challenge-store.js";
 import { PostgresClaimRelayLocks } from "./store/postgres/claim-relay-locks.js";
-import { DatabaseSetupError, migrate, openDatabase } from "./store/postgres/database.js";
+import { DatabaseSetupError, migrate, openDatabase, requireSchemaVersion } from "./store/postgres/database.js";
 import { postgresIssuerDatabase } from "./store/postgres/issuer-records.js";
 import { PostgresMintJobRecords } from "./store/postgres/mint-job-records.js";
 import { exitOnSignals } from "./shutdown.js";
@@ -78,7 +80,10 @@ export interface VerifierHandle {
   app: Express;
   server: Server;
   store: IndexStore;
-  indexer: Indexer;
+  /** The indexer of an `all` process on sqlite; null in an `api` process, which never writes the index. */
+  indexer: Indexer | null;
+  /** An `all` process on PostgreSQL: its indexer, which runs while it holds the writer lock. */
+  leadingIndexer: LeadingIndexer | null;
   metadataStore: MetadataStore;
   chain: CertificateChain;
   deployments: Deployments;
@@ -87,8 +92,14 @@ export interface VerifierHandle {
   close(): Promise<void>;
 }
 
+/**
+ * A verifier that answers: role `all` (it indexes too, the one-machine default) or `api` (it only
+ * reads the index an `indexer` process writes into PostgreSQL). The `indexer` role has its own
+ * composition (startIndexerRole: no public API); startNode picks by role.
+ */
 export async function startVerifier(options: StartVerifierOptions): Promise<VerifierHandle> {
   const { config } = options;
+  if (config.role === "indexer") throw new Error("HALLMARK_ROLE=indexer serves no API: start it with startNode");
   const logger = options.logger ?? pino({ level: config.logLevel, name: "hallmark-verifier" });
   const deployments = options.deployments ?? (await loadDeployments(config.deploymentsFile));
   const provider = options.provider ?? httpProvider(config);
@@ -97,12 +108,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const shared = await openSharedState(config, { challengeTtlMs, issuerDatabaseLocation: options.issuerDatabaseLocation, logger });
   let store: IndexStore;
   try {
-    // HALLMARK_DATABASE_URL: the index in PostgreSQL (migrated first: this process writes it);
-    // unset, the sqlite file exactly as before.
-    store =
-      config.databaseUrl !== undefined
-        ? await PostgresIndexStore.connect(config.databaseUrl, { variable: "HALLMARK_DATABASE_URL", migrate: true })
-        : SqliteIndexStore.open(options.indexLocation ?? config.indexFile);
+    store = await openIndexStore(config, options.indexLocation);
   } catch (error) {
     await shared.close();
     throw error;
@@ -110,27 +116,44 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const ownsMetadataStore = options.metadataStore === undefined;
   let metadataStore: MetadataStore;
   try {
-    metadataStore = options.metadataStore ?? (await createMetadataStore(config.ipfs));
+    // Loaded here, not at the top: Helia takes seconds to load, and an indexer process never needs it.
+    metadataStore =
+      options.metadataStore ?? (await (await import("./ipfs/create-metadata-store.js")).createMetadataStore(config.ipfs));
   } catch (error) {
     await store.close();
     await shared.close();
     throw error;
   }
 
-  const indexer = new Indexer({
-    provider,
-    store,
-    deployments,
-    confirmations: config.confirmations,
-    finalityDepth: config.finalityDepth,
-    maxRange: config.logRange,
-    pollIntervalMs: config.pollIntervalMs,
-    logger,
-  });
+  // An api process never writes the index: no indexer, not even an idle one. An all process on
+  // PostgreSQL indexes only while it holds the writer lock (another may lead: it then stands by).
+  const createIndexer = (writeTo: IndexStore) =>
+    new Indexer({
+      provider,
+      store: writeTo,
+      deployments,
+      confirmations: config.confirmations,
+      finalityDepth: config.finalityDepth,
+      maxRange: config.logRange,
+      pollIntervalMs: config.pollIntervalMs,
+      logger,
+    });
+  const indexer = config.role === "all" && !indexInDatabase(config) ? createIndexer(store) : null;
+  const leadingIndexer =
+    config.role === "all" && indexInDatabase(config) && config.databaseUrl !== undefined
+      ? new LeadingIndexer({
+          databaseUrl: config.databaseUrl,
+          logger,
+          openStore: (lease) => openWriterStore(config, lease),
+          createIndexer,
+          poll: options.startIndexer ?? true,
+        })
+      : null;
+  const runningIndexer = () => indexer ?? leadingIndexer?.leadership()?.indexer ?? null;
   const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, { timeoutMs: config.rpcTimeoutMs });
   const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
   const freshness = () =>
-    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => indexer.failingSince(), staleAfterMs });
+    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => runningIndexer()?.failingSince() ?? null, staleAfterMs });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
   const v1: V1Dependencies = {
     verifier: {
@@ -180,7 +203,9 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     claimRelay: issuer.relay,
   });
 
-  if (options.startIndexer ?? true) indexer.start();
+  if (options.startIndexer ?? true) indexer?.start();
+  // Without polling (tests drive runOnce), it still takes the lock when free: whenLeading() answers the indexer.
+  await leadingIndexer?.start();
   const server = createServer(listener);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
@@ -195,7 +220,8 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     });
   } catch (error) {
     events.close();
-    await indexer.stop();
+    await indexer?.stop();
+    await leadingIndexer?.stop();
     await issuer.close();
     await store.close();
     await shared.close();
@@ -205,7 +231,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, chainId: deployments.chainId, ipfs: config.ipfs.mode }, "verifier listening");
+  logger.info({ url, role: config.role, chainId: deployments.chainId, ipfs: config.ipfs.mode }, "verifier listening");
   if (config.publicUrl === undefined) logger.warn("HALLMARK_PUBLIC_URL is not set: share links and QR codes use each request's Host header");
 
   let closing: Promise<void> | null = null;
@@ -225,7 +251,8 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       await drained;
       clearTimeout(timer);
       clearInterval(sweep);
-      await indexer.stop();
+      await indexer?.stop();
+      await leadingIndexer?.stop();
       await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
       await store.close();
       await shared.close();
@@ -242,7 +269,71 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     });
   }
 
-  return { url, port, app, server, store, indexer, metadataStore, chain, deployments, issuer, close };
+  return { url, port, app, server, store, indexer, leadingIndexer, metadataStore, chain, deployments, issuer, close };
+}
+
+/**
+ * Whether the index lives in PostgreSQL. Until the PostgreSQL index store (branch async) is merged,
+ * an `all` process keeps its index in sqlite even with HALLMARK_DATABASE_URL (which then holds the
+ * shared state only); `indexer` and `api` processes need it in the database.
+ */
+function indexInDatabase(config: VerifierConfig): boolean {
+  return config.databaseUrl !== undefined && config.role !== "all";
+}
+
+/**
+ * The index an answering process reads. sqlite without a database; with one, the PostgreSQL index
+ * store (branch async), read from HALLMARK_DATABASE_READ_URL when set.
+ */
+function openIndexStore(config: VerifierConfig, location?: string): Promise<IndexStore> {
+  if (!indexInDatabase(config)) return Promise.resolve(SqliteIndexStore.open(location ?? config.indexFile));
+  throw new DatabaseSetupError("HALLMARK_ROLE=api needs the PostgreSQL index store, which this build does not have yet");
+}
+
+/**
+ * The index a leading `indexer` process writes: sqlite without a database; with one, the
+ * PostgreSQL index store writing through the lease's connection (branch async).
+ */
+function openWriterStore(config: VerifierConfig, lease: WriterLease | null): Promise<IndexStore> {
+  if (lease === null) return Promise.resolve(SqliteIndexStore.open(config.indexFile));
+  throw new DatabaseSetupError("HALLMARK_ROLE=indexer with HALLMARK_DATABASE_URL needs the PostgreSQL index store, which this build does not have yet");
+}
+
+export interface NodeHandle {
+  url: string;
+  role: VerifierConfig["role"];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts what HALLMARK_ROLE asks for, against HALLMARK_RPC_URL and an existing deployment:
+ * `server/main.ts` run alone, and every process of `npm run fleet`.
+ */
+export async function startNode(
+  config: VerifierConfig,
+  options: { logger?: Logger; /** Each time an indexer process starts leading. */ onLeading?: () => void } = {},
+): Promise<NodeHandle> {
+  const logger = options.logger ?? pino({ level: config.logLevel, name: `hallmark-${config.role}` });
+  if (config.role !== "indexer") {
+    const verifier = await startVerifier({ config, logger });
+    return { url: verifier.url, role: config.role, close: () => verifier.close() };
+  }
+  const indexerRole = await startIndexerRole({
+    config,
+    logger,
+    provider: httpProvider(config),
+    deployments: await loadDeployments(config.deploymentsFile),
+    openStore: (lease) => openWriterStore(config, lease),
+  });
+  if (options.onLeading !== undefined) {
+    indexerRole.onLeading(options.onLeading);
+    if (indexerRole.leading()) options.onLeading();
+  }
+  exitOnSignals([{ name: "indexer", run: () => indexerRole.close() }], {
+    timeoutMs: 20_000,
+    log: { info: (message) => logger.info(message), error: (message, error) => logger.error({ err: error }, message) },
+  });
+  return { url: indexerRole.url, role: "indexer", close: () => indexerRole.close() };
 }
 
 /**
@@ -281,8 +372,12 @@ async function openSharedState(
     onIdleError: (error) => logger.warn({ err: error }, "a PostgreSQL connection dropped (it is replaced on the next query)"),
   });
   try {
-    const applied = await migrate(pool);
-    if (applied.length > 0) logger.info({ applied }, "database migrated");
+    // An api process does not guess: it refuses a schema that is not this build's (npm run db:migrate).
+    if (config.role === "api") await requireSchemaVersion(pool);
+    else {
+      const applied = await migrate(pool);
+      if (applied.length > 0) logger.info({ applied }, "database migrated");
+    }
   } catch (error) {
     await pool.end();
     throw error;
@@ -311,14 +406,23 @@ function httpProvider(config: VerifierConfig): Eip1193 {
   return new HttpJsonRpcProvider(config.rpcUrl, { timeoutMs: config.rpcTimeoutMs });
 }
 
-// `tsx server/main.ts`: the verifier alone, against HALLMARK_RPC_URL and an existing deployment.
+// `tsx server/main.ts`: one process of the role HALLMARK_ROLE names, against HALLMARK_RPC_URL and an existing deployment.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  let node: NodeHandle;
   try {
-    await startVerifier({ config: loadConfig() });
+    node = await startNode(loadConfig(), { onLeading: () => process.send?.({ leading: true }) });
   } catch (error) {
-    // A setting or a database that cannot work: the message names the variable or the command to run.
-    if (!(error instanceof DatabaseSetupError || error instanceof InvalidInputError)) throw error;
-    console.error(error.message);
-    process.exitCode = 1;
+    // A configuration or database the operator must fix: the message names it, a stack adds nothing.
+    if (error instanceof InvalidInputError || error instanceof DatabaseSetupError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  // Started by a parent over IPC (npm run fleet, the fleet tests and benchmarks): say where we
+  // listen, and stop when the parent goes away, so no process outlives the fleet that started it.
+  if (process.send !== undefined) {
+    process.send({ url: node.url, role: node.role });
+    process.once("disconnect", () => void node.close().finally(() => process.exit(0)));
   }
 }

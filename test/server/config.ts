@@ -108,4 +108,44 @@ describe("loadConfig", function () {
       expect(refusal(() => ipfsConfigFromEnv({ HALLMARK_IPFS: "kubo" })).message).to.match(/HALLMARK_IPFS\b/);
     });
   });
+
+  describe("role and database", function () {
+    it("runs everything in one process on sqlite by default", function () {
+      const config = loadConfig({});
+      expect(config).to.deep.include({ role: "all", databaseUrl: undefined, databaseReadUrl: undefined });
+    });
+
+    it("reads HALLMARK_ROLE, HALLMARK_DATABASE_URL and HALLMARK_DATABASE_READ_URL", function () {
+      const config = loadConfig({
+        HALLMARK_ROLE: "api",
+        HALLMARK_DATABASE_URL: "postgres://h:h@db.example/hallmark",
+        HALLMARK_DATABASE_READ_URL: "postgres://h:h@replica.example/hallmark",
+      });
+      expect(config).to.deep.include({
+        role: "api",
+        databaseUrl: "postgres://h:h@db.example/hallmark",
+        databaseReadUrl: "postgres://h:h@replica.example/hallmark",
+      });
+      expect(loadConfig({ HALLMARK_ROLE: "indexer" }).role).to.equal("indexer");
+    });
+
+    it("takes an empty database URL for an unset one", function () {
+      expect(loadConfig({ HALLMARK_DATABASE_URL: " " }).databaseUrl).to.equal(undefined);
+    });
+
+    it("refuses an unknown role, naming the variable", function () {
+      expect(refusal(() => loadConfig({ HALLMARK_ROLE: "reader" })).message).to.match(/HALLMARK_ROLE/);
+    });
+
+    it("refuses an api process without a database, saying which variable to set", function () {
+      const message = refusal(() => loadConfig({ HALLMARK_ROLE: "api" })).message;
+      expect(message).to.match(/HALLMARK_ROLE/);
+      expect(message).to.match(/set HALLMARK_DATABASE_URL/);
+    });
+
+    it("refuses a read replica without its primary", function () {
+      const message = refusal(() => loadConfig({ HALLMARK_DATABASE_READ_URL: "postgres://replica.example/h" })).message;
+      expect(message).to.match(/HALLMARK_DATABASE_READ_URL/);
+    });
+  });
 });

@@ -100,7 +100,7 @@ describe("startVerifier", function () {
     });
 
     it("passes the configured finality depth and log range to the indexer", function () {
-      expect(verifier!.indexer.settings).to.deep.include({ confirmations: 0, finalityDepth: 7, maxRange: 50, pollIntervalMs: 100 });
+      expect(verifier!.indexer!.settings).to.deep.include({ confirmations: 0, finalityDepth: 7, maxRange: 50, pollIntervalMs: 100 });
     });
 
     it("finishes the request in flight, ends event streams with a shutdown event, then closes the index and stops Helia", async function () {

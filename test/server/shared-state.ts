@@ -66,7 +66,7 @@ describe("two verifiers sharing HALLMARK_DATABASE_URL", function () {
     sold = await stack.issue("FLEET-0001", stack.alice.address);
     await stack.sync();
     for (let i = 0; i < 5; i++) {
-      const result = await verifierB.indexer.runOnce();
+      const result = await verifierB.indexer!.runOnce();
       if (result.toBlock >= result.headBlock) break;
     }
   });

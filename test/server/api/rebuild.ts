@@ -81,7 +81,7 @@ describe("Verifier API during an index rebuild (a reorg deeper than the kept his
     await mine(5);
 
     provider.delayMs = 15;
-    const rebuilds = stack.verifier.indexer.stats.rebuilds;
+    const rebuilds = stack.verifier.indexer!.stats.rebuilds;
     let done = false;
     const rebuild = stack.sync().finally(() => {
       done = true;
@@ -96,7 +96,7 @@ describe("Verifier API during an index rebuild (a reorg deeper than the kept his
     await rebuild;
     provider.delayMs = 0;
 
-    expect(stack.verifier.indexer.stats.rebuilds).to.equal(rebuilds + 1);
+    expect(stack.verifier.indexer!.stats.rebuilds).to.equal(rebuilds + 1);
     expect(answers.filter((a) => a.status !== 200).map((a) => `${a.tokenId}: ${a.status}`)).to.deep.equal([]);
     const during = answers.filter((a) => a.body.index.rebuilding === true);
     expect(during.length).to.be.greaterThan(certificates.length);

@@ -81,12 +81,12 @@ describe("when the RPC endpoint the indexer polls goes down", function () {
     expect(before.body.index.stale).to.equal(undefined);
     expect((await getJson(`${stack.url}/readyz`)).status).to.equal(200);
 
-    stack.verifier.indexer.start(); // polls every second (HALLMARK_POLL_INTERVAL_MS default)
+    stack.verifier.indexer!.start(); // polls every second (HALLMARK_POLL_INTERVAL_MS default)
     await rpc.kill();
     const killed = Date.now();
     await eventually(async () => (await getJson(`${stack.url}/readyz`)).status === 503, 5_000);
     expect(Date.now() - killed).to.be.below(5_000);
-    expect(stack.verifier.indexer.failingSince()).to.be.a("number");
+    expect(stack.verifier.indexer!.failingSince()).to.be.a("number");
 
     const ready = await getJson(`${stack.url}/readyz`);
     expect(ready.headers.get("content-type")).to.match(/^application\/problem\+json/);
@@ -101,7 +101,7 @@ describe("when the RPC endpoint the indexer polls goes down", function () {
     await rpc.revive();
     // The retry after one failure waits two poll intervals.
     await eventually(async () => (await getJson(`${stack.url}/readyz`)).status === 200, 8_000);
-    expect(stack.verifier.indexer.failingSince()).to.equal(null);
+    expect(stack.verifier.indexer!.failingSince()).to.equal(null);
     const recovered = await getJson<IndexBody>(`${stack.url}/v1/certificates/${tokenId.toString()}`);
     expect(recovered.body.index.caughtUp).to.equal(true);
     expect(recovered.body.index.stale).to.equal(undefined);

@@ -129,7 +129,8 @@ export async function buildStack(
   async function sync(): Promise<void> {
     for (const handle of mirror === null ? [verifier] : [verifier, mirror]) {
       for (let i = 0; i < 5; i++) {
-        const result = await handle.indexer.runOnce();
+        const indexer = handle.indexer ?? (await handle.leadingIndexer!.whenLeading()).indexer;
+        const result = await indexer.runOnce();
         if (result.toBlock >= result.headBlock) break;
       }
     }

@@ -89,7 +89,7 @@ export async function buildIssuerStack() {
   /** Lets the indexer catch up with the chain. */
   async function sync(): Promise<void> {
     for (let i = 0; i < 5; i++) {
-      const result = await verifier.indexer.runOnce();
+      const result = await verifier.indexer!.runOnce();
       if (result.toBlock >= result.headBlock) return;
     }
   }
