@@ -44,6 +44,7 @@ import type { MintJobRecords } from "./issuer/jobs/mint-job-records.js";
 import { PostgresChallengeStore } from "./store/postgres/challenge-store.js";
 import { PostgresClaimRelayLocks } from "./store/postgres/claim-relay-locks.js";
 import { DatabaseSetupError, migrate, openDatabase, requireSchemaVersion } from "./store/postgres/database.js";
+import { prepareSchema } from "./store/postgres/migrations.js";
 import { postgresIssuerDatabase } from "./store/postgres/issuer-records.js";
 import { PostgresMintJobRecords } from "./store/postgres/mint-job-records.js";
 import { exitOnSignals } from "./shutdown.js";
@@ -140,7 +141,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     });
   const indexer = config.role === "all" && !indexInDatabase(config) ? createIndexer(store) : null;
   const leadingIndexer =
-    config.role === "all" && indexInDatabase(config) && config.databaseUrl !== undefined
+    config.role === "all" && indexInDatabase(config)
       ? new LeadingIndexer({
           databaseUrl: config.databaseUrl,
           logger,
@@ -273,30 +274,62 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
 }
 
 /**
- * Whether the index lives in PostgreSQL. Until the PostgreSQL index store (branch async) is merged,
- * an `all` process keeps its index in sqlite even with HALLMARK_DATABASE_URL (which then holds the
- * shared state only); `indexer` and `api` processes need it in the database.
+ * Whether the index lives in PostgreSQL: whenever a database is configured (HALLMARK_DATABASE_URL),
+ * for every role. Then one process at a time writes it (the writer lease), the rest read it.
  */
-function indexInDatabase(config: VerifierConfig): boolean {
-  return config.databaseUrl !== undefined && config.role !== "all";
+function indexInDatabase(config: VerifierConfig): config is VerifierConfig & { databaseUrl: string } {
+  return config.databaseUrl !== undefined;
 }
 
 /**
- * The index an answering process reads. sqlite without a database; with one, the PostgreSQL index
- * store (branch async), read from HALLMARK_DATABASE_READ_URL when set.
+ * The index an answering process reads: the sqlite file without a database. With one, the
+ * PostgreSQL index store, read from HALLMARK_DATABASE_READ_URL when set (a hot standby; the view
+ * then LISTENs on the primary and polls the standby until it has replayed each commit). An `all`
+ * process migrates the schema; an `api` process refuses one that is not this build's. This store
+ * never writes: an `all` process writes through openWriterStore while it holds the lease.
  */
-function openIndexStore(config: VerifierConfig, location?: string): Promise<IndexStore> {
-  if (!indexInDatabase(config)) return Promise.resolve(SqliteIndexStore.open(location ?? config.indexFile));
-  throw new DatabaseSetupError("HALLMARK_ROLE=api needs the PostgreSQL index store, which this build does not have yet");
+async function openIndexStore(config: VerifierConfig, location?: string): Promise<IndexStore> {
+  if (!indexInDatabase(config)) return SqliteIndexStore.open(location ?? config.indexFile);
+  const primary = await openDatabase(config.databaseUrl, { variable: "HALLMARK_DATABASE_URL" });
+  try {
+    await prepareSchema(primary, { migrate: config.role === "all" });
+    if (config.databaseReadUrl === undefined) {
+      return await PostgresIndexStore.open({ pool: primary, ownsPool: true, readOnly: true });
+    }
+    const replica = await openDatabase(config.databaseReadUrl, { variable: "HALLMARK_DATABASE_READ_URL" });
+    try {
+      return await PostgresIndexStore.open({
+        pool: replica,
+        ownsPool: true,
+        readOnly: true,
+        listenPool: primary,
+        ownsListenPool: true,
+      });
+    } catch (error) {
+      await replica.end().catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    await primary.end().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
- * The index a leading `indexer` process writes: sqlite without a database; with one, the
- * PostgreSQL index store writing through the lease's connection (branch async).
+ * The index a leading indexer writes: the sqlite file without a database; with one, the PostgreSQL
+ * index store writing through the lease's connection only (migrated first), so a process that lost
+ * the lock cannot write.
  */
-function openWriterStore(config: VerifierConfig, lease: WriterLease | null): Promise<IndexStore> {
-  if (lease === null) return Promise.resolve(SqliteIndexStore.open(config.indexFile));
-  throw new DatabaseSetupError("HALLMARK_ROLE=indexer with HALLMARK_DATABASE_URL needs the PostgreSQL index store, which this build does not have yet");
+async function openWriterStore(config: VerifierConfig, lease: WriterLease | null): Promise<IndexStore> {
+  if (lease === null || !indexInDatabase(config)) return SqliteIndexStore.open(config.indexFile);
+  const pool = await openDatabase(config.databaseUrl, { variable: "HALLMARK_DATABASE_URL", max: 4 });
+  try {
+    await prepareSchema(pool, { migrate: true });
+    return await PostgresIndexStore.open({ pool, ownsPool: true, writer: lease.client });
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
 }
 
 export interface NodeHandle {

@@ -81,6 +81,18 @@ export interface PostgresIndexStoreOptions {
   readOnly?: boolean;
   /** The safety-net poll of the served index's meta (default 1,000 ms). */
   pollMs?: number;
+  /**
+   * The index writer's leased connection (server/indexer/leadership.ts): every write goes through
+   * it, never through `pool`, so a process that lost the lock cannot write.
+   */
+  writer?: pg.ClientBase;
+  /**
+   * Where to LISTEN for the writer's notifications when `pool` is a hot standby (which cannot
+   * LISTEN): the primary. On a notification the view polls the standby until it has replayed it.
+   */
+  listenPool?: pg.Pool;
+  /** End `listenPool` on close. */
+  ownsListenPool?: boolean;
 }
 
 interface View {
@@ -106,7 +118,7 @@ export class PostgresIndexStore implements IndexStore {
   readonly writeStats = { ranges: 0, reruns: 0, missed: new Map<string, number>() };
 
   private constructor(private readonly options: PostgresIndexStoreOptions) {
-    this.conn = new PostgresConnection(options.pool);
+    this.conn = new PostgresConnection(options.pool, options.writer);
     this.served = new PostgresReads(this.conn, SERVED_SCHEMA);
     this.rebuild = new PostgresReads(this.conn, REBUILD_SCHEMA);
   }
@@ -165,6 +177,7 @@ export class PostgresIndexStore implements IndexStore {
     }
     this.conn.close();
     if (this.options.ownsPool) await this.options.pool.end();
+    if (this.options.ownsListenPool) await this.options.listenPool?.end();
   }
 
   /** Schema version the database is at. */
@@ -174,8 +187,8 @@ export class PostgresIndexStore implements IndexStore {
 
   private async listen(): Promise<void> {
     if (this.closed || this.listenClient !== null) return;
-    const client = await this.options.pool.connect();
-    client.on("notification", () => void this.refresh().catch(() => undefined));
+    const client = await (this.options.listenPool ?? this.options.pool).connect();
+    client.on("notification", () => void this.refreshAfterNotification().catch(() => undefined));
     client.on("error", () => {
       // The database went away: the poll listens again once it is back.
       if (this.listenClient === client) this.listenClient = null;
@@ -183,6 +196,21 @@ export class PostgresIndexStore implements IndexStore {
     });
     await client.query(`LISTEN ${INDEX_CHANNEL}`);
     this.listenClient = client;
+  }
+
+  /**
+   * A commit was notified. Read from the primary, the view sees it at once; read from a hot standby,
+   * the standby may not have replayed it yet: poll it briefly until the meta changes (bounded; the
+   * 1 s poll covers the rest).
+   */
+  private async refreshAfterNotification(): Promise<void> {
+    const before = this.view?.signature;
+    await this.refresh();
+    if (this.options.listenPool === undefined) return;
+    for (let attempt = 0; attempt < 200 && !this.closed && this.view?.signature === before; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await this.refresh();
+    }
   }
 
   /** Reads the served index's meta into the view; tells subscribers when it changed. */
@@ -210,7 +238,7 @@ export class PostgresIndexStore implements IndexStore {
     }
   }
 
-  private static async notifyReaders(db: pg.PoolClient): Promise<void> {
+  private static async notifyReaders(db: pg.ClientBase): Promise<void> {
     await db.query(`SELECT pg_notify('${INDEX_CHANNEL}', '')`);
   }
 

@@ -35,7 +35,16 @@ export function unavailable(error: unknown): DependencyUnavailableError {
 export class PostgresConnection {
   private writerClient: pg.PoolClient | null = null;
 
-  constructor(readonly pool: pg.Pool) {}
+  /**
+   * `leased`: the connection that holds the index writer lock (server/indexer/leadership.ts). Every
+   * write goes through it and it is never replaced: once it breaks the lock is gone, another
+   * process may be writing, and this one must not write at all (its writes fail until the indexer
+   * role notices and stands by). It belongs to the lease, which closes it.
+   */
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly leased?: pg.ClientBase,
+  ) {}
 
   /** A read on the pool; an unreachable database is a DependencyUnavailableError. */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -50,7 +59,8 @@ export class PostgresConnection {
   }
 
   /** The writer's connection (taken on first use; a broken one is replaced on the next write). */
-  async writer(): Promise<pg.PoolClient> {
+  async writer(): Promise<pg.ClientBase> {
+    if (this.leased !== undefined) return this.leased;
     if (this.writerClient === null) {
       const client = await this.pool.connect();
       client.on("error", () => {
@@ -64,9 +74,13 @@ export class PostgresConnection {
   }
 
   /** Runs `fn` in one transaction on the writer's connection. */
-  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
     const client = await this.writer();
-    await client.query("BEGIN");
+    try {
+      await client.query("BEGIN");
+    } catch (error) {
+      throw isUnavailable(error) || this.leased !== undefined ? unavailable(error) : error;
+    }
     try {
       const result = await fn(client);
       await client.query("COMMIT");

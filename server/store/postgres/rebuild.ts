@@ -10,13 +10,13 @@ import { ALL_TABLES, REBUILD_SCHEMA, SERVED_SCHEMA, TABLES } from "./schema.js";
 import { checkpointOf, contentVersionOf, identityOf, readMeta, setMeta } from "./status.js";
 import { appendReorgEvent } from "./writes.js";
 
-export async function dropShadow(db: pg.PoolClient): Promise<void> {
+export async function dropShadow(db: pg.ClientBase): Promise<void> {
   await db.query(`DROP SCHEMA IF EXISTS ${REBUILD_SCHEMA} CASCADE`);
   await setMeta(db, SERVED_SCHEMA, { rebuilding: null });
 }
 
 /** Creates an empty index beside the served one, with its identity, head and a rebuild feed entry. Inside a transaction. */
-export async function createShadow(db: pg.PoolClient): Promise<void> {
+export async function createShadow(db: pg.ClientBase): Promise<void> {
   await db.query(`DROP SCHEMA IF EXISTS ${REBUILD_SCHEMA} CASCADE`);
   await db.query(`CREATE SCHEMA ${REBUILD_SCHEMA}`);
   for (const table of ALL_TABLES)
@@ -47,7 +47,7 @@ export async function createShadow(db: pg.PoolClient): Promise<void> {
 }
 
 /** Makes the rebuilt index the served one (its content version past the old one's). Inside a transaction. */
-export async function promoteShadow(db: pg.PoolClient): Promise<void> {
+export async function promoteShadow(db: pg.ClientBase): Promise<void> {
   const served = await readMeta(db, SERVED_SCHEMA);
   await setMeta(db, REBUILD_SCHEMA, {
     content_version: String(contentVersionOf(served) + 1),
@@ -58,7 +58,7 @@ export async function promoteShadow(db: pg.PoolClient): Promise<void> {
   await db.query(`DROP SCHEMA ${SERVED_SCHEMA}_old CASCADE`);
 }
 
-export async function shadowExists(db: pg.Pool | pg.PoolClient): Promise<boolean> {
+export async function shadowExists(db: pg.Pool | pg.ClientBase): Promise<boolean> {
   const { rows } = await db.query<{ present: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS present`,
     [REBUILD_SCHEMA],

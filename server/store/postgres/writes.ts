@@ -552,7 +552,7 @@ export async function appendReorgEvent(
 }
 
 /** Deletes every indexed record and the indexed meta keys; the identity and the id sequences stay. */
-export async function wipe(db: pg.PoolClient, schema: string): Promise<void> {
+export async function wipe(db: pg.ClientBase, schema: string): Promise<void> {
   await db.query(`TRUNCATE ${DATA_TABLES.map((t) => `${schema}.${t}`).join(", ")}`);
   await setMeta(db, schema, Object.fromEntries(INDEXED_META_KEYS.map((k) => [k, null])));
 }
