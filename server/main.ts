@@ -150,11 +150,10 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
           poll: options.startIndexer ?? true,
         })
       : null;
-  const runningIndexer = () => indexer ?? leadingIndexer?.leadership()?.indexer ?? null;
   const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, { timeoutMs: config.rpcTimeoutMs });
   const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
   const freshness = () =>
-    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => runningIndexer()?.failingSince() ?? null, staleAfterMs });
+    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => indexer?.failingSince() ?? leadingIndexer?.failingSince() ?? null, staleAfterMs });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
   const v1: V1Dependencies = {
     verifier: {

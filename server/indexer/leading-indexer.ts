@@ -37,6 +37,8 @@ export class LeadingIndexer {
   private readonly stopping = new AbortController();
   private loop: Promise<void> = Promise.resolve();
   private stopped: Promise<void> | null = null;
+  /** Since when this process lost the lease to a dead connection or cannot reach the database to ask for it. */
+  private lostSince: number | null = null;
 
   constructor(private readonly options: LeadingIndexerOptions) {}
 
@@ -48,6 +50,16 @@ export class LeadingIndexer {
   /** The running indexer and its store while leading, else null. */
   leadership(): Leadership | null {
     return this.current;
+  }
+
+  /**
+   * Unix ms since which this process cannot index, or null: while leading, its indexer's failing
+   * polls; otherwise since it lost the lease to a dead connection or could not reach the database
+   * to ask for it, until it leads again or sees another process lead (a standby whose database
+   * answers is not failing: another process writes). Freshness marks answers stale by it.
+   */
+  failingSince(): number | null {
+    return this.current !== null ? this.current.indexer.failingSince() : this.lostSince;
   }
 
   /** The leadership, once this process leads (at once when it does). */
@@ -90,6 +102,7 @@ export class LeadingIndexer {
     const indexer = this.options.createIndexer(store);
     if (this.options.poll ?? true) indexer.start();
     this.current = { indexer, store, lease };
+    this.lostSince = null;
     for (const listener of this.listeners) listener();
     return this.current;
   }
@@ -116,9 +129,14 @@ export class LeadingIndexer {
           {
             url,
             retryMs: this.options.retryMs,
-            onStandby: () => logger?.info("another indexer writes the index: standing by"),
-            onConnectionError: (error) =>
-              logger?.warn({ err: error }, "index writer lock: connection failed, retrying"),
+            onStandby: () => {
+              this.lostSince = null;
+              logger?.info("another indexer writes the index: standing by");
+            },
+            onConnectionError: (error) => {
+              this.lostSince ??= Date.now();
+              logger?.warn({ err: error }, "index writer lock: connection failed, retrying");
+            },
           },
           signal,
         );
@@ -136,6 +154,7 @@ export class LeadingIndexer {
       }
       logger?.info("this process holds the index writer lock: indexing");
       const outcome = await Promise.race([lease.lost, aborted]);
+      if (outcome !== "stopping") this.lostSince ??= Date.now();
       await this.resign(leadership);
       if (outcome !== "stopping")
         logger?.warn({ reason: outcome.message }, "lost the index writer lock: standing by");
