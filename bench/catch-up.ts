@@ -114,7 +114,7 @@ async function sqliteRun(temp: string, url: string, deployments: Deployments): P
   try {
     return await catchUp(store, url, deployments);
   } finally {
-    store.close();
+    await store.close();
     await rm(file, { force: true });
   }
 }
@@ -130,7 +130,14 @@ async function postgresRun(url: string, deployments: Deployments): Promise<Run> 
       migrate: true,
     });
     try {
-      return await catchUp(store, url, deployments);
+      const run = await catchUp(store, url, deployments);
+      const { ms, reruns } = store.writeStats;
+      log(
+        `  postgres applyBlockRange: ${Object.entries(ms)
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join(", ")} ms; ${reruns} re-runs`,
+      );
+      return run;
     } finally {
       await store.close();
     }
