@@ -316,10 +316,13 @@ export class RangeRun {
         );
       }
       if (now.length > 0) {
-        const cols = Object.keys(spec.columns);
+        const cols = Object.keys(spec.columns).join(", ");
+        // The rows as one JSON document, not one array per column: JSON.stringify is native, where
+        // the driver escapes each column's array element by element in JavaScript (the flush's
+        // largest cost on a catch-up's thousands of 22-column certificate rows).
         await db.query(
-          `INSERT INTO ${schema}.${table} (${cols.join(", ")}) SELECT * FROM unnest(${cols.map((c, i) => `$${i + 1}::${spec.columns[c]}[]`).join(", ")})`,
-          cols.map((c) => now.map((row) => row[c] ?? null)),
+          `INSERT INTO ${schema}.${table} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${schema}.${table}, $1::json)`,
+          [JSON.stringify(now)],
         );
       }
     }
