@@ -131,11 +131,11 @@ async function postgresRun(url: string, deployments: Deployments): Promise<Run> 
     });
     try {
       const run = await catchUp(store, url, deployments);
-      const { ms, reruns } = store.writeStats;
+      const { ms, reruns, flushMs } = store.writeStats;
+      const list = (entries: [string, number][]): string =>
+        entries.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ");
       log(
-        `  postgres applyBlockRange: ${Object.entries(ms)
-          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
-          .join(", ")} ms; ${reruns} re-runs`,
+        `  postgres applyBlockRange: ${list(Object.entries(ms))} ms (flush statements: ${list([...flushMs])} ms); ${reruns} re-runs`,
       );
       return run;
     } finally {

@@ -120,6 +120,8 @@ export class PostgresIndexStore implements IndexStore {
     missed: new Map<string, number>(),
     /** Wall ms per phase of applyBlockRange: loading the working set, the handlers, the flush transaction, the view refresh. */
     ms: { load: 0, handlers: 0, flush: 0, refresh: 0 },
+    /** Wall ms of the flush's statements, per table. */
+    flushMs: new Map<string, number>(),
   };
 
   private constructor(private readonly options: PostgresIndexStoreOptions) {
@@ -480,7 +482,7 @@ export class PostgresIndexStore implements IndexStore {
       // back to the surviving checkpoint and the same blocks are applied again to the same rows. Hot
       // standbys are sent only WAL the primary has flushed, so they never hold a range it lost.
       await db.query("SET LOCAL synchronous_commit = off");
-      await run.flush(db, schema);
+      await run.flush(db, schema, this.writeStats.flushMs);
       await storeBlocks(db, schema, [...range.blocks, range.toBlockHeader]);
       const entries: Record<string, string> = { checkpoint };
       if (!range.reversible) entries.final_block = String(range.toBlock);

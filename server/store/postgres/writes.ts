@@ -296,7 +296,13 @@ export class RangeRun {
    * changed or went, inserts of the rows as they are now, one statement per table and kind, the
    * journal in one statement, the sequences moved past the ids assigned.
    */
-  async flush(db: Queryable, schema: string): Promise<void> {
+  async flush(db: Queryable, schema: string, timings?: Map<string, number>): Promise<void> {
+    let mark = performance.now();
+    const lap = (what: string): void => {
+      const now = performance.now();
+      timings?.set(what, (timings.get(what) ?? 0) + now - mark);
+      mark = now;
+    };
     for (const [table, rows] of this.working) {
       if (rows.size === 0) continue;
       const spec = TABLES[table];
@@ -325,6 +331,7 @@ export class RangeRun {
           [JSON.stringify(now)],
         );
       }
+      lap(table);
     }
     if (this.journal.length > 0) {
       await db.query(
@@ -336,6 +343,7 @@ export class RangeRun {
           this.journal.map((e) => (e.before === null ? null : JSON.stringify(e.before))),
         ],
       );
+      lap("undo_log");
     }
     const moved = [...this.lastIds].filter(([table, id]) => id !== this.set.lastIds.get(table));
     if (moved.length > 0)
