@@ -1,23 +1,23 @@
 /**
- * Catch-up benchmark: `npm run bench:catch-up` (hardhat run bench/catch-up.ts). Issue #13's first performance goal,
- * in process: indexer catch-up into PostgreSQL against sqlite, in the same run (bench:fleet times it by real processes).
+ * Catch-up only: `npm run bench:catch-up` (hardhat run bench/catch-up.ts). A quicker, steadier
+ * measurement of issue #13's first goal than bench:fleet's single pair of runs: the same data set
+ * (bench/api/population.ts) on a fresh in-process chain, then catch-up from the start block over
+ * loopback JSON-RPC into a fresh sqlite file and into a fresh PostgreSQL database, ALTERNATING
+ * (sqlite, postgres, sqlite, postgres, ...) after one unmeasured warm-up of each, and the median
+ * of each store's runs compared. Alternating runs share the machine's noise (the 2 cores are
+ * shared with other work), so the ratio of the medians is what to read.
  *
- * 1. The same data set as `bench:api` (bench/api/population.ts): a fresh in-process chain, 10,000
- *    certificates minted in batches of 500, then sales, repairs and resales.
- * 2. Catch-up from the start block over JSON-RPC on loopback HTTP: once unmeasured (warm-up), then
- *    measured twice in a row: into a fresh sqlite
- *    file, then into a fresh PostgreSQL database (created from BENCH_FLEET_DATABASE_URL, default the
- *    test role's `postgres://hallmark:hallmark@127.0.0.1:5432/hallmark_test`, and dropped after).
- *    Events applied per second of wall time; the two indexes are compared row count by row count.
- * 3. Prints `catch-up into postgres: N events/s (sqlite: M events/s)` and writes docs/benchmarks/catch-up.md.
+ * Also prints where each store's time went: per store method (applyBlockRange, checkpoint,
+ * setHead, ...; the rest of the wall time is the indexer's JSON-RPC reads and decoding).
  *
- * Knobs: BENCH_API_CERTIFICATES (default 10000), BENCH_FLEET_NO_REPORT=1 (print only).
+ * Knobs: BENCH_API_CERTIFICATES (default 10000), BENCH_CATCH_UP_RUNS (default 3 per store),
+ * BENCH_FLEET_DATABASE_URL (default the test role's database; a throwaway database is created per run).
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import hre, { network } from "hardhat";
+import { network } from "hardhat";
 import pg from "pg";
 import HallmarkModule from "../ignition/modules/Hallmark.js";
 import type { Deployments } from "../server/chain/deployments.js";
@@ -30,29 +30,49 @@ import { SqliteIndexStore } from "../server/store/sqlite/SqliteIndexStore.js";
 import { startJsonRpcBridge } from "../scripts/local/json-rpc-bridge.js";
 import { populate } from "./api/population.js";
 
-const ROOT = hre.config.paths.root;
-const OUTPUT = path.join(ROOT, "docs", "benchmarks", "catch-up.md");
 const CERTIFICATES = Number(process.env.BENCH_API_CERTIFICATES ?? 10_000);
+const RUNS = Math.max(1, Number(process.env.BENCH_CATCH_UP_RUNS ?? 3));
 const DATABASE_URL =
   process.env.BENCH_FLEET_DATABASE_URL ?? "postgres://hallmark:hallmark@127.0.0.1:5432/hallmark_test";
 const log = (line: string): void => console.log(`[bench:catch-up] ${line}`);
 
-interface CatchUp {
+type CountingStore = IndexStore & { counts(): Promise<Record<string, number>> };
+
+interface Run {
   events: number;
   ranges: number;
   wallMs: number;
   eventsPerSecond: number;
+  /** Wall ms inside each store method (awaited by the indexer, so these add up with the RPC reads). */
+  inStore: Record<string, number>;
   counts: Record<string, number>;
 }
 
-async function catchUp(
-  store: IndexStore & { counts(): Promise<Record<string, number>> },
-  url: string,
-  deployments: Deployments,
-): Promise<CatchUp> {
+/** The store with each method's time summed (a Proxy: the indexer calls the methods one at a time). */
+function timed<T extends object>(store: T, into: Record<string, number>): T {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== "function" || typeof property !== "string") return value;
+      return (...args: unknown[]) => {
+        const started = performance.now();
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        const add = (): void => {
+          into[property] = (into[property] ?? 0) + performance.now() - started;
+        };
+        if (result instanceof Promise) return result.finally(add);
+        add();
+        return result;
+      };
+    },
+  });
+}
+
+async function catchUp(store: CountingStore, url: string, deployments: Deployments): Promise<Run> {
+  const inStore: Record<string, number> = {};
   const indexer = new Indexer({
     provider: new HttpJsonRpcProvider(url, { timeoutMs: 30_000 }),
-    store,
+    store: timed(store, inStore),
     deployments,
     confirmations: 0,
   });
@@ -67,13 +87,12 @@ async function catchUp(
     ranges: indexer.stats.rangesApplied,
     wallMs,
     eventsPerSecond: (indexer.stats.eventsApplied * 1000) / wallMs,
+    inStore,
     counts: await store.counts(),
   };
 }
 
-/** A database of its own for the run (CREATEDB), dropped afterwards. */
-async function throwawayDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `hallmark_bench_${randomBytes(4).toString("hex")}`;
+async function adminQuery(sql: string): Promise<void> {
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   try {
     await admin.connect();
@@ -82,22 +101,66 @@ async function throwawayDatabase(): Promise<{ url: string; drop: () => Promise<v
       cause: error,
     });
   }
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
 }
 
-const temp = await mkdtemp(path.join(os.tmpdir(), "hallmark-bench-fleet-"));
+async function sqliteRun(temp: string, url: string, deployments: Deployments): Promise<Run> {
+  const file = path.join(temp, `index-${randomBytes(4).toString("hex")}.sqlite`);
+  const store = SqliteIndexStore.open(file);
+  try {
+    return await catchUp(store, url, deployments);
+  } finally {
+    await store.close();
+    await rm(file, { force: true });
+  }
+}
+
+async function postgresRun(url: string, deployments: Deployments): Promise<Run> {
+  const name = `hallmark_bench_${randomBytes(4).toString("hex")}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const databaseUrl = new URL(DATABASE_URL);
+  databaseUrl.pathname = `/${name}`;
+  try {
+    const store = await PostgresIndexStore.connect(databaseUrl.toString(), {
+      variable: "BENCH_FLEET_DATABASE_URL",
+      migrate: true,
+    });
+    try {
+      const run = await catchUp(store, url, deployments);
+      const { ms, reruns, flushMs } = store.writeStats;
+      const list = (entries: [string, number][]): string =>
+        entries.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ");
+      log(
+        `  postgres applyBlockRange: ${list(Object.entries(ms))} ms (flush statements: ${list([...flushMs])} ms); ${reruns} re-runs`,
+      );
+      return run;
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const describe = (run: Run): string =>
+  `${run.events} events in ${run.wallMs.toFixed(0)} ms (${run.ranges} ranges, ${run.eventsPerSecond.toFixed(0)}/s); in store: ${Object.entries(
+    run.inStore,
+  )
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(", ")}`;
+
+const temp = await mkdtemp(path.join(os.tmpdir(), "hallmark-bench-catch-up-"));
 const connection = await network.create({ override: { hardfork: "prague" } });
 const bridge = await startJsonRpcBridge(connection.provider, 0);
 let exitCode = 0;
@@ -136,73 +199,28 @@ try {
     `population: ${population.tokenIds.length} certificates, ${population.transactions} transactions, head block ${population.headBlock}`,
   );
 
-  // A warm-up catch-up first (not measured): the first one pays for the JIT, and it must not be sqlite's alone.
-  const warmStore = SqliteIndexStore.open(":memory:");
-  await catchUp(warmStore, bridge.url, deployments).finally(() => warmStore.close());
-  const sqliteStore = SqliteIndexStore.open(path.join(temp, "index.sqlite"));
-  const sqlite = await catchUp(sqliteStore, bridge.url, deployments).finally(() => sqliteStore.close());
-  log(
-    `catch-up into sqlite: ${sqlite.events} events in ${sqlite.wallMs.toFixed(0)} ms (${sqlite.ranges} ranges)`,
-  );
-
-  const database = await throwawayDatabase();
-  let postgres: CatchUp;
-  try {
-    const store = await PostgresIndexStore.connect(database.url, {
-      variable: "BENCH_FLEET_DATABASE_URL",
-      migrate: true,
-    });
-    postgres = await catchUp(store, bridge.url, deployments).finally(() => store.close());
-    log(
-      `postgres working set: ${store.writeStats.ranges} ranges, ${store.writeStats.reruns} re-runs ${JSON.stringify([...store.writeStats.missed])}`,
-    );
-  } finally {
-    await database.drop();
+  log(`warm-up sqlite: ${describe(await sqliteRun(temp, bridge.url, deployments))}`);
+  log(`warm-up postgres: ${describe(await postgresRun(bridge.url, deployments))}`);
+  const sqlite: Run[] = [];
+  const postgres: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    sqlite.push(await sqliteRun(temp, bridge.url, deployments));
+    log(`sqlite #${i + 1}: ${describe(sqlite[i])}`);
+    postgres.push(await postgresRun(bridge.url, deployments));
+    log(`postgres #${i + 1}: ${describe(postgres[i])}`);
+    if (JSON.stringify(postgres[i].counts) !== JSON.stringify(sqlite[i].counts))
+      throw new Error(
+        `the two indexes differ: ${JSON.stringify({ sqlite: sqlite[i].counts, postgres: postgres[i].counts })}`,
+      );
   }
-  log(
-    `catch-up into postgres: ${postgres.events} events in ${postgres.wallMs.toFixed(0)} ms (${postgres.ranges} ranges)`,
+  const sqliteRate = median(sqlite.map((r) => r.eventsPerSecond));
+  const postgresRate = median(postgres.map((r) => r.eventsPerSecond));
+  console.log(
+    `catch-up into postgres: ${postgresRate.toFixed(0)} events/s (sqlite: ${sqliteRate.toFixed(0)} events/s)`,
   );
-  if (JSON.stringify(postgres.counts) !== JSON.stringify(sqlite.counts))
-    throw new Error(
-      `the two indexes differ: ${JSON.stringify({ sqlite: sqlite.counts, postgres: postgres.counts })}`,
-    );
-
-  const ratio = postgres.eventsPerSecond / sqlite.eventsPerSecond;
-  const line = `catch-up into postgres: ${postgres.eventsPerSecond.toFixed(0)} events/s (sqlite: ${sqlite.eventsPerSecond.toFixed(0)} events/s)`;
-  console.log(line);
-  if (process.env.BENCH_FLEET_NO_REPORT !== "1") {
-    const cpus = os.cpus();
-    await writeFile(
-      OUTPUT,
-      `# Catch-up benchmark (issue #13)
-
-Measured by \`npm run bench:catch-up\` (bench/catch-up.ts) on ${os.availableParallelism()} CPUs (${cpus[0]?.model.trim() ?? "unknown"}),
-Node ${process.version}, PostgreSQL on loopback, on ${new Date().toISOString().slice(0, 10)}. The machine is shared: figures vary by
-run; compare the two stores within one run.
-
-## Indexer catch-up into PostgreSQL
-
-The \`bench:api\` data set (${population.tokenIds.length} certificates, ${population.transactions} transactions, ${postgres.events} events),
-indexed from the start block over JSON-RPC on loopback HTTP, once into a fresh sqlite file and once into a fresh
-PostgreSQL database, in the same run, after one unmeasured warm-up catch-up (the JIT's cost falls on neither).
-Both indexes hold the same rows (compared table by table). The local chain's ranges are final (no reorg
-journal); the range size is the indexer's default (2,000 blocks).
-
-| store | events | wall time | events/s |
-| --- | ---: | ---: | ---: |
-| sqlite | ${sqlite.events} | ${sqlite.wallMs.toFixed(0)} ms | ${sqlite.eventsPerSecond.toFixed(0)} |
-| PostgreSQL | ${postgres.events} | ${postgres.wallMs.toFixed(0)} ms | ${postgres.eventsPerSecond.toFixed(0)} |
-
-\`${line}\`: ${ratio.toFixed(2)}x (goal: at least 0.75x), ${ratio >= 0.75 ? "met" : "NOT met"}.
-
-How: the handlers run synchronously against a working set the store loads before each range from the keys
-the indexer takes from the decoded logs (token, brand and design ids, role pairs, balances), a handful of
-queries; the range's rows, journal before-images, kept headers and checkpoint are then written in one
-transaction of multi-row \`INSERT ... SELECT * FROM unnest(...)\` statements.
-`,
-    );
-    log(`wrote ${path.relative(ROOT, OUTPUT)}`);
-  }
+  log(
+    `ratio ${(postgresRate / sqliteRate).toFixed(2)}x (medians of ${RUNS} alternating runs each; goal 0.75x)`,
+  );
 } catch (error) {
   exitCode = 1;
   console.error("[bench:catch-up] failed:", error);

@@ -78,6 +78,19 @@ export interface RunResult {
   events: number;
 }
 
+/** What a range reads from the chain before it is applied. */
+interface RangeReads {
+  logs: ChainLog[];
+  headers: Map<number, BlockHeader>;
+}
+
+/** The next range's reads, started while the current range is being applied. */
+interface ReadAhead {
+  from: number;
+  to: number;
+  reads: Promise<RangeReads>;
+}
+
 /** A log whose block hash does not match the block's header: the chain moved under us. */
 class ChainMovedError extends Error {}
 
@@ -269,14 +282,29 @@ export class Indexer {
       const target = head - this.confirmations;
       const firstBlock = await this.nextBlock();
       let chainMoves = 0;
+      const ahead: { next: ReadAhead | null } = { next: null };
       while (!this.stopping) {
         const from = await this.nextBlock();
         if (from > target) break;
         const to = Math.min(target, from + this.rangeSize - 1);
+        // Reads started during the previous range's apply serve only the very range they read; they
+        // are checked against the checkpoint and the headers exactly as reads made now would be.
+        const next = ahead.next;
+        const prefetched = next !== null && next.from === from && next.to === to ? next.reads : null;
+        ahead.next = null;
+        const readAhead = (): void => {
+          const nextFrom = to + 1;
+          if (nextFrom > target || this.stopping) return;
+          const nextTo = Math.min(target, nextFrom + this.rangeSize - 1);
+          const reads = this.readRange(nextFrom, nextTo);
+          reads.catch(() => undefined); // Awaited (and its failure handled) by the range that uses it, if any.
+          ahead.next = { from: nextFrom, to: nextTo, reads };
+        };
         try {
-          events += await this.indexRange(from, to, head);
+          events += await this.indexRange(from, to, head, prefetched, readAhead);
           ranges += 1;
         } catch (error) {
+          ahead.next = null;
           if (error instanceof LogRangeTooLargeError) {
             this.stats.rangeSplits += 1;
             this.successesSinceSplit = 0;
@@ -413,14 +441,30 @@ export class Indexer {
     }
   }
 
-  private async indexRange(from: number, to: number, head: number): Promise<number> {
+  /** A range's logs (in chain order) and the headers of the blocks they and the range's ends are in. */
+  private async readRange(from: number, to: number): Promise<RangeReads> {
     const logs = await this.withRetry(() =>
       this.reader.getLogs({ address: this.addresses, fromBlock: from, toBlock: to }),
     );
-    this.stats.logsRead += logs.length;
     logs.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
     const numbers = [...new Set([from, ...logs.map((l) => l.blockNumber), to])];
-    const headers = await this.headers(numbers);
+    return { logs, headers: await this.headers(numbers) };
+  }
+
+  /**
+   * Reads (or takes the reads made ahead), checks and applies one range. `readAhead` starts the
+   * next range's reads once this one's are done, so the JSON-RPC round trips overlap the store's
+   * write of this range (during a catch-up, the two largest costs).
+   */
+  private async indexRange(
+    from: number,
+    to: number,
+    head: number,
+    prefetched: Promise<RangeReads> | null,
+    readAhead: () => void,
+  ): Promise<number> {
+    const { logs, headers } = await (prefetched ?? this.readRange(from, to));
+    this.stats.logsRead += logs.length;
     const checkpoint = await this.store.checkpoint();
     const first = headers.get(from)!;
     if (checkpoint !== null && first.parentHash !== checkpoint.blockHash) {
@@ -438,6 +482,7 @@ export class Indexer {
       logs.length === 0 ? [] : [...new Set(logs.map((l) => l.blockNumber))].map((n) => headers.get(n)!);
     const reversible = this.finalityDepth > 0 && to > head - this.finalityDepth;
     const events = this.decode(logs);
+    readAhead();
     await this.store.applyBlockRange(
       {
         fromBlock: from,

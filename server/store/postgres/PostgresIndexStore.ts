@@ -73,6 +73,9 @@ export { ReorgTooDeepError };
 /** The channel the writer notifies after each commit; readers LISTEN on it (on the primary). */
 export const INDEX_CHANNEL = "hallmark_index";
 
+/** Rows the writer keeps across ranges at most (about a kilobyte each). */
+const WORKING_SET_ROWS = 200_000;
+
 export interface PostgresIndexStoreOptions {
   pool: pg.Pool;
   /** End the pool on close (a store opened from a URL owns its pool). */
@@ -114,8 +117,24 @@ export class PostgresIndexStore implements IndexStore {
   private refreshes = 0;
   private appliedRefresh = 0;
   private closed = false;
+  /**
+   * The writer's working set, kept from one range to the next (rows it loaded and wrote), with the
+   * checkpoint its last commit wrote. Dropped on rollback, reset, identity change and rebuild, and
+   * whenever the stored checkpoint is not the one it wrote (another writer was here), so it never
+   * answers for rows it did not see written. Bounded: past WORKING_SET_ROWS it is dropped and the
+   * next range loads what it needs.
+   */
+  private workingSet: { set: WorkingSet; checkpoint: string } | null = null;
   /** Ranges applied and the re-runs a working set miss cost them (the keys hint's misses). */
-  readonly writeStats = { ranges: 0, reruns: 0, missed: new Map<string, number>() };
+  readonly writeStats = {
+    ranges: 0,
+    reruns: 0,
+    missed: new Map<string, number>(),
+    /** Wall ms per phase of applyBlockRange: loading the working set, the handlers, the flush transaction, the view refresh. */
+    ms: { load: 0, handlers: 0, flush: 0, refresh: 0 },
+    /** Wall ms of the flush's statements, per table. */
+    flushMs: new Map<string, number>(),
+  };
 
   private constructor(private readonly options: PostgresIndexStoreOptions) {
     this.conn = new PostgresConnection(options.pool, options.writer);
@@ -341,6 +360,7 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async ensureIdentity(identity: IndexIdentity): Promise<{ rebuilt: boolean }> {
+    this.workingSet = null;
     const normalized = normalizeIdentity(identity);
     const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
     const current = identityOf(meta);
@@ -362,6 +382,7 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async reset(): Promise<void> {
+    this.workingSet = null;
     const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
     await this.conn.transaction(async (db) => {
       await dropShadow(db);
@@ -381,6 +402,7 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async beginRebuild(): Promise<void> {
+    this.workingSet = null;
     await this.conn.transaction(async (db) => {
       await createShadow(db);
       await PostgresIndexStore.notifyReaders(db);
@@ -390,6 +412,7 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async completeRebuild(): Promise<void> {
+    this.workingSet = null;
     if (!this.building) return;
     await this.conn.transaction(async (db) => {
       await promoteShadow(db);
@@ -424,12 +447,29 @@ export class PostgresIndexStore implements IndexStore {
   async applyBlockRange(range: ApplyRange, write: (tx: IndexWriteTx) => void): Promise<void> {
     const schema = this.writerSchema;
     const pool = this.options.pool;
-    const set = new WorkingSet(schema);
-    const [meta] = await Promise.all([
-      readMeta(pool, schema),
-      set.load(pool, range.keys ?? { tokenIds: [], brandIds: [], designIds: [], roles: [], balances: [] }),
-    ]);
+    const ms = this.writeStats.ms;
+    let mark = performance.now();
+    const lap = (phase: keyof typeof ms): void => {
+      const now = performance.now();
+      ms[phase] += now - mark;
+      mark = now;
+    };
+    const meta = await readMeta(pool, schema);
     const previous = checkpointOf(meta);
+    const kept = this.workingSet;
+    this.workingSet = null; // Until this range commits.
+    let set: WorkingSet;
+    if (kept !== null && kept.set.schema === schema && kept.checkpoint === (meta.get("checkpoint") ?? "")) {
+      set = kept.set;
+    } else {
+      set = new WorkingSet(schema);
+      // Nothing indexed yet: the tables holding no row need no loading at all.
+      if (previous === null) await set.markEmptyTables(pool);
+    }
+    await set.load(
+      pool,
+      range.keys ?? { tokenIds: [], brandIds: [], designIds: [], roles: [], balances: [] },
+    );
     if (previous !== null && range.fromBlock !== previous.blockNumber + 1) {
       throw new Error(
         `range ${range.fromBlock}..${range.toBlock} does not follow checkpoint ${previous.blockNumber}`,
@@ -438,6 +478,7 @@ export class PostgresIndexStore implements IndexStore {
     if (range.toBlock < range.fromBlock || range.toBlockHeader.number !== range.toBlock) {
       throw new Error(`invalid range ${range.fromBlock}..${range.toBlock}`);
     }
+    lap("load");
     let run: RangeRun;
     for (;;) {
       run = new RangeRun(set, range.reversible, range.fromBlock);
@@ -448,32 +489,47 @@ export class PostgresIndexStore implements IndexStore {
         if (!(error instanceof WorkingSetMiss)) throw error;
         this.writeStats.reruns += 1;
         this.writeStats.missed.set(error.table, (this.writeStats.missed.get(error.table) ?? 0) + 1);
+        lap("handlers");
         await set.loadMiss(pool, error);
+        lap("load");
       }
     }
+    lap("handlers");
     this.writeStats.ranges += 1;
     const served = schema === SERVED_SCHEMA;
+    const checkpoint = JSON.stringify({
+      blockNumber: range.toBlock,
+      blockHash: range.toBlockHeader.hash.toLowerCase(),
+    });
     await this.conn.transaction(async (db) => {
-      await run.flush(db, schema);
+      // The commit does not wait for the WAL to reach the disk. The index is derived from the chain
+      // and the checkpoint commits atomically with the range's rows: a crash of the database can
+      // lose the last ranges acknowledged, but then it loses their checkpoint with them, and the
+      // indexer applies them again from the checkpoint that survived; nothing lost, nothing twice.
+      // A reader notified of such a range may have answered from it; after the crash the status goes
+      // back to the surviving checkpoint and the same blocks are applied again to the same rows. Hot
+      // standbys are sent only WAL the primary has flushed, so they never hold a range it lost.
+      await db.query("SET LOCAL synchronous_commit = off");
+      await run.flush(db, schema, this.writeStats.flushMs);
       await storeBlocks(db, schema, [...range.blocks, range.toBlockHeader]);
-      const entries: Record<string, string> = {
-        checkpoint: JSON.stringify({
-          blockNumber: range.toBlock,
-          blockHash: range.toBlockHeader.hash.toLowerCase(),
-        }),
-      };
+      const entries: Record<string, string> = { checkpoint };
       if (!range.reversible) entries.final_block = String(range.toBlock);
       // Rows written into a rebuild are not served yet: its version moves at the swap.
       if (run.rowsChanged && served) entries.content_version = String(contentVersionOf(meta) + 1);
       await setMeta(db, schema, entries);
       if (served) await PostgresIndexStore.notifyReaders(db);
     });
+    run.adopt();
+    if (set.size() <= WORKING_SET_ROWS) this.workingSet = { set, checkpoint };
+    lap("flush");
     // This process's view and subscribers now; other processes' on the notification.
     await this.refresh();
     if (!served) this.tell();
+    lap("refresh");
   }
 
   async rollbackTo(blockNumber: number): Promise<void> {
+    this.workingSet = null;
     const schema = this.writerSchema;
     const meta = await readMeta(this.options.pool, schema);
     const finalBlock = finalBlockOf(meta);

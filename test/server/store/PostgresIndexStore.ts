@@ -47,5 +47,31 @@ describe("PostgresIndexStore", function () {
     });
   });
 
+  describe("applyBlockRange", function () {
+    describe("when another writer applied a range since this one's last", function () {
+      it("reads the rows as the other writer left them, not as it last wrote them", async function () {
+        // The writer keeps its working set from range to range; a checkpoint it did not write means
+        // rows it did not see written (a failover's new leader), so the set must be dropped.
+        const first = await openEmpty();
+        const second = await PostgresIndexStore.open({ pool: database.pool, pollMs: 60_000 });
+        try {
+          await first.ensureIdentity(IDENTITY);
+          await first.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+          await second.applyBlockRange(range(2, 2), (tx) => tx.updateBrand(1, { name: "Maison B" }));
+          let seen: string | undefined;
+          await first.applyBlockRange(range(3, 3), (tx) => {
+            seen = tx.getBrand(1)?.name;
+            tx.updateBrand(1, { metadataURI: "ipfs://c" });
+          });
+          expect(seen).to.equal("Maison B");
+          expect(await first.getBrand(1)).to.include({ name: "Maison B", metadataURI: "ipfs://c" });
+        } finally {
+          await second.close();
+          await first.close();
+        }
+      });
+    });
+  });
+
   shouldBehaveLikeIndexStore(openEmpty);
 });
