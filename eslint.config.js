@@ -26,19 +26,42 @@ const LAYERS = [
     message: "server/http is the shared HTTP kit: it imports nothing of the server but errors.ts.",
     // Anything that climbs to server/ and is not errors.ts; bare packages other than express, zod and node: (types aside).
     patterns: (depth) => [
-      { regex: `^${up(depth)}(?!errors\\.js$)`, message: "server/http imports only server/errors.ts from the server." },
-      { regex: "^(?!node:|express$|zod$|\\.\\.?/)", allowTypeImports: true, message: "server/http imports only express, zod and node built-ins." },
+      {
+        regex: `^${up(depth)}(?!errors\\.js$)`,
+        message: "server/http imports only server/errors.ts from the server.",
+      },
+      {
+        regex: "^(?!node:|express$|zod$|\\.\\.?/)",
+        allowTypeImports: true,
+        message: "server/http imports only express, zod and node built-ins.",
+      },
     ],
   },
-  { folder: "api", forbid: ["issuer", "web"], message: "server/api (the verifier's routes) never imports its siblings server/issuer or server/web: server/app.ts composes them." },
-  { folder: "web", forbid: ["api", "issuer"], message: "server/web (the pages) never imports its siblings server/api or server/issuer: server/app.ts composes them." },
-  { folder: "issuer/api", forbid: ["api", "web"], message: "server/issuer/api never imports its siblings server/api or server/web: server/app.ts composes them." },
+  {
+    folder: "api",
+    forbid: ["issuer", "web"],
+    message:
+      "server/api (the verifier's routes) never imports its siblings server/issuer or server/web: server/app.ts composes them.",
+  },
+  {
+    folder: "web",
+    forbid: ["api", "issuer"],
+    message:
+      "server/web (the pages) never imports its siblings server/api or server/issuer: server/app.ts composes them.",
+  },
+  {
+    folder: "issuer/api",
+    forbid: ["api", "web"],
+    message:
+      "server/issuer/api never imports its siblings server/api or server/web: server/app.ts composes them.",
+  },
   {
     folder: "issuer",
     except: ["api"],
     forbid: ["api", "web", "http", "issuer/api"],
     forbidOwn: ["api"],
-    message: "The issuer's workflows are shared by the CLI and the issuer API: no HTTP (server/http, server/api, server/web, server/issuer/api, express).",
+    message:
+      "The issuer's workflows are shared by the CLI and the issuer API: no HTTP (server/http, server/api, server/web, server/issuer/api, express).",
     packages: ["express"],
   },
   ...["chain", "ipfs", "metadata", "indexer", "store", "verification"].map((folder) => ({
@@ -54,9 +77,15 @@ function layerConfigs() {
     return Array.from({ length: MAX_DEPTH }, (_, extra) => {
       const depth = segments + extra;
       const patterns = layer.patterns?.(depth) ?? [];
-      for (const target of layer.forbid ?? []) patterns.push({ regex: serverImport(depth, target), message: layer.message });
-      for (const sub of layer.forbidOwn ?? []) patterns.push({ regex: `^${extra === 0 ? "\\./" : up(extra)}${sub}(?:/|\\.js$|$)`, message: layer.message });
-      for (const name of layer.packages ?? []) patterns.push({ regex: `^${name}(?:/|$)`, message: layer.message });
+      for (const target of layer.forbid ?? [])
+        patterns.push({ regex: serverImport(depth, target), message: layer.message });
+      for (const sub of layer.forbidOwn ?? [])
+        patterns.push({
+          regex: `^${extra === 0 ? "\\./" : up(extra)}${sub}(?:/|\\.js$|$)`,
+          message: layer.message,
+        });
+      for (const name of layer.packages ?? [])
+        patterns.push({ regex: `^${name}(?:/|$)`, message: layer.message });
       return {
         files: [`server/${layer.folder}/${"*/".repeat(extra)}*.ts`],
         ignores: (layer.except ?? []).map((sub) => `server/${layer.folder}/${sub}/**`),
@@ -67,12 +96,26 @@ function layerConfigs() {
 }
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "types/", "dist/", ".hallmark/", "ignition/deployments/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "cache/",
+      "coverage/",
+      "types/",
+      "dist/",
+      ".hallmark/",
+      "ignition/deployments/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js", "scripts/cli/bin.js"] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ["eslint.config.js", "scripts/cli/bin.js"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",

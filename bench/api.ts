@@ -197,25 +197,26 @@ try {
   const profileDir = process.env.BENCH_API_CPU_PROF;
   if (profileDir !== undefined && profileDir !== "")
     await mkdir(path.resolve(profileDir), { recursive: true });
-  const spawnVerifier = (extraEnv: Record<string, string> = {}) => spawnServer("verifier", path.join(ROOT, "bench", "api", "verifier-child.ts"), {
-    cwd: ROOT,
-    env: {
-      ...extraEnv,
-      HALLMARK_DATA_DIR: temp,
-      HALLMARK_PORT: "0",
-      HALLMARK_HOST: "127.0.0.1",
-      HALLMARK_RPC_URL: bridge.url,
-      HALLMARK_IPFS: "embedded",
-      HALLMARK_BRAND_SALTS: JSON.stringify({ "1": BENCH_SALT }),
-      HALLMARK_CONFIRMATIONS: "0",
-      HALLMARK_POLL_INTERVAL_MS: "1000",
-      // The per-client limit (default 600/min) would answer 429 to a load generator on one address.
-      HALLMARK_RATE_LIMIT_PER_MINUTE: "1000000000",
-      HALLMARK_LOG_LEVEL: "warn",
-      BENCH_START_INDEXER: "1",
-    },
-    execArgv: profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [],
-  });
+  const spawnVerifier = (extraEnv: Record<string, string> = {}) =>
+    spawnServer("verifier", path.join(ROOT, "bench", "api", "verifier-child.ts"), {
+      cwd: ROOT,
+      env: {
+        ...extraEnv,
+        HALLMARK_DATA_DIR: temp,
+        HALLMARK_PORT: "0",
+        HALLMARK_HOST: "127.0.0.1",
+        HALLMARK_RPC_URL: bridge.url,
+        HALLMARK_IPFS: "embedded",
+        HALLMARK_BRAND_SALTS: JSON.stringify({ "1": BENCH_SALT }),
+        HALLMARK_CONFIRMATIONS: "0",
+        HALLMARK_POLL_INTERVAL_MS: "1000",
+        // The per-client limit (default 600/min) would answer 429 to a load generator on one address.
+        HALLMARK_RATE_LIMIT_PER_MINUTE: "1000000000",
+        HALLMARK_LOG_LEVEL: "warn",
+        BENCH_START_INDEXER: "1",
+      },
+      execArgv: profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [],
+    });
   let verifier = await spawnVerifier();
   log(`verifier child pid ${verifier.pid} on ${verifier.url}`);
 
@@ -271,7 +272,8 @@ try {
         while (next < certificateIds.length) {
           const id = certificateIds[next++];
           const answer = await getJson(`${url}/v1/certificates/${id}`);
-          if (answer.status !== 200 || (answer.body.metadata as { verified?: boolean }).verified !== true) bad += 1;
+          if (answer.status !== 200 || (answer.body.metadata as { verified?: boolean }).verified !== true)
+            bad += 1;
         }
       }),
     );
@@ -290,7 +292,9 @@ try {
   const withoutAnswerCache = async (): Promise<string> => {
     await verifier.stop();
     verifier = await spawnVerifier({ HALLMARK_ANSWER_CACHE_MB: "0" });
-    log(`verifier child without answer cache, pid ${verifier.pid}; cold pass ${(await coldPass(verifier.url)).toFixed(1)} s`);
+    log(
+      `verifier child without answer cache, pid ${verifier.pid}; cold pass ${(await coldPass(verifier.url)).toFixed(1)} s`,
+    );
     return verifier.url;
   };
   const targets: { name: string; url: string | (() => Promise<string>); paths: string[] }[] = [
@@ -298,7 +302,11 @@ try {
     { name: "GET /v1/certificates/:id", url: verifier.url, paths: certificatePaths },
     { name: "GET /v1/certificates/:id/provenance", url: verifier.url, paths: provenancePaths },
     { name: `GET /v1/certificates/:id ${CACHE_OFF}`, url: withoutAnswerCache, paths: certificatePaths },
-    { name: `GET /v1/certificates/:id/provenance ${CACHE_OFF}`, url: () => Promise.resolve(verifier.url), paths: provenancePaths },
+    {
+      name: `GET /v1/certificates/:id/provenance ${CACHE_OFF}`,
+      url: () => Promise.resolve(verifier.url),
+      paths: provenancePaths,
+    },
     { name: "raw node:http baseline (after)", url: raw.url, paths: ["/"] },
   ];
   for (const spec of targets) {

@@ -50,34 +50,74 @@ try {
   const documents = Array.from({ length: DOCUMENTS }, (_, i) => randomBytes(DOCUMENT_BYTES, i + 1));
   const model = randomBytes(MODEL_BYTES, 7);
 
-  record("sha256 (node:crypto), 1 KiB documents", DOCUMENTS, DOCUMENTS * DOCUMENT_BYTES, await time(() => {
-    for (const document of documents) createHash("sha256").update(document).digest();
-  }));
-  record("CID computation (memory), 1 KiB documents", DOCUMENTS, DOCUMENTS * DOCUMENT_BYTES, await time(async () => {
-    const blocks = new MemoryBlockstore();
-    for (const document of documents) await importFile(document, blocks);
-  }));
+  record(
+    "sha256 (node:crypto), 1 KiB documents",
+    DOCUMENTS,
+    DOCUMENTS * DOCUMENT_BYTES,
+    await time(() => {
+      for (const document of documents) createHash("sha256").update(document).digest();
+    }),
+  );
+  record(
+    "CID computation (memory), 1 KiB documents",
+    DOCUMENTS,
+    DOCUMENTS * DOCUMENT_BYTES,
+    await time(async () => {
+      const blocks = new MemoryBlockstore();
+      for (const document of documents) await importFile(document, blocks);
+    }),
+  );
   const cids: CID[] = [];
-  record("add (embedded, on disk), 1 KiB documents", DOCUMENTS, DOCUMENTS * DOCUMENT_BYTES, await time(async () => {
-    for (const document of documents) cids.push(await store.addBytes(document));
-  }));
-  record("verified get (embedded), 1 KiB documents", DOCUMENTS, DOCUMENTS * DOCUMENT_BYTES, await time(async () => {
-    for (const cid of cids) await store.get(cid);
-  }));
+  record(
+    "add (embedded, on disk), 1 KiB documents",
+    DOCUMENTS,
+    DOCUMENTS * DOCUMENT_BYTES,
+    await time(async () => {
+      for (const document of documents) cids.push(await store.addBytes(document));
+    }),
+  );
+  record(
+    "verified get (embedded), 1 KiB documents",
+    DOCUMENTS,
+    DOCUMENTS * DOCUMENT_BYTES,
+    await time(async () => {
+      for (const cid of cids) await store.get(cid);
+    }),
+  );
 
-  record("sha256 (node:crypto), 20 MiB model", MODEL_ROUNDS, MODEL_ROUNDS * MODEL_BYTES, await time(() => {
-    for (let i = 0; i < MODEL_ROUNDS; i++) createHash("sha256").update(model).digest();
-  }));
-  record("CID computation (memory), 20 MiB model", MODEL_ROUNDS, MODEL_ROUNDS * MODEL_BYTES, await time(async () => {
-    for (let i = 0; i < MODEL_ROUNDS; i++) await importFile(model, new MemoryBlockstore());
-  }));
+  record(
+    "sha256 (node:crypto), 20 MiB model",
+    MODEL_ROUNDS,
+    MODEL_ROUNDS * MODEL_BYTES,
+    await time(() => {
+      for (let i = 0; i < MODEL_ROUNDS; i++) createHash("sha256").update(model).digest();
+    }),
+  );
+  record(
+    "CID computation (memory), 20 MiB model",
+    MODEL_ROUNDS,
+    MODEL_ROUNDS * MODEL_BYTES,
+    await time(async () => {
+      for (let i = 0; i < MODEL_ROUNDS; i++) await importFile(model, new MemoryBlockstore());
+    }),
+  );
   let modelCid: CID | undefined;
-  record("add (embedded, on disk), 20 MiB model", MODEL_ROUNDS, MODEL_ROUNDS * MODEL_BYTES, await time(async () => {
-    for (let i = 0; i < MODEL_ROUNDS; i++) modelCid = await store.addFile(model);
-  }));
-  record("verified get (embedded), 20 MiB model", MODEL_ROUNDS, MODEL_ROUNDS * MODEL_BYTES, await time(async () => {
-    for (let i = 0; i < MODEL_ROUNDS; i++) await store.get(modelCid!, { maxBytes: MODEL_BYTES });
-  }));
+  record(
+    "add (embedded, on disk), 20 MiB model",
+    MODEL_ROUNDS,
+    MODEL_ROUNDS * MODEL_BYTES,
+    await time(async () => {
+      for (let i = 0; i < MODEL_ROUNDS; i++) modelCid = await store.addFile(model);
+    }),
+  );
+  record(
+    "verified get (embedded), 20 MiB model",
+    MODEL_ROUNDS,
+    MODEL_ROUNDS * MODEL_BYTES,
+    await time(async () => {
+      for (let i = 0; i < MODEL_ROUNDS; i++) await store.get(modelCid!, { maxBytes: MODEL_BYTES });
+    }),
+  );
 } finally {
   await store.close();
   await rm(directory, { recursive: true, force: true });
@@ -89,5 +129,7 @@ console.log("| --- | ---: | ---: | ---: |");
 for (const row of rows) {
   const perSecond = row.items / row.seconds;
   const mibPerSecond = row.bytes / 1_048_576 / row.seconds;
-  console.log(`| ${row.operation} | ${row.items} | ${perSecond.toFixed(perSecond < 100 ? 2 : 0)} | ${mibPerSecond.toFixed(1)} |`);
+  console.log(
+    `| ${row.operation} | ${row.items} | ${perSecond.toFixed(perSecond < 100 ? 2 : 0)} | ${mibPerSecond.toFixed(1)} |`,
+  );
 }

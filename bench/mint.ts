@@ -42,7 +42,8 @@ try {
   });
   const wallMs = performance.now() - started;
   const receipt = await readReceipt(receiptFile);
-  if (summary.minted !== COUNT || receipt.size !== COUNT) throw new Error(`minted ${summary.minted}, receipt ${receipt.size}`);
+  if (summary.minted !== COUNT || receipt.size !== COUNT)
+    throw new Error(`minted ${summary.minted}, receipt ${receipt.size}`);
   const { certificate } = chain.contracts;
   const issued = (await certificate.queryFilter(certificate.filters.CertificateIssued())).length;
 

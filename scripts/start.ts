@@ -64,7 +64,10 @@ if (!localChain) {
       ? config.issuerKeystores
       : await demoIssuerKeystores(
           config.dataDir,
-          summary.issuers.map((issuer) => ({ ...issuer, devAccountIndex: signers.findIndex((signer) => signer.address === issuer.address) })),
+          summary.issuers.map((issuer) => ({
+            ...issuer,
+            devAccountIndex: signers.findIndex((signer) => signer.address === issuer.address),
+          })),
         );
   const verifier = await startVerifier({
     config: { ...config, issuerKeystores },
@@ -83,7 +86,10 @@ if (!localChain) {
     ],
     {
       timeoutMs: SHUTDOWN_LIMIT_MS,
-      log: { info: (message) => console.log(message), error: (message, error) => console.error(message, error ?? "") },
+      log: {
+        info: (message) => console.log(message),
+        error: (message, error) => console.error(message, error ?? ""),
+      },
     },
   );
 

@@ -77,7 +77,9 @@ const problemsWithFreshness: OpenApiPart = {
 };
 
 /** The OpenAPI document of every route group (served at /openapi.json). */
-export function buildOpenApiDocument(options: { serverUrl?: string; version?: string } = {}): Record<string, unknown> {
+export function buildOpenApiDocument(
+  options: { serverUrl?: string; version?: string } = {},
+): Record<string, unknown> {
   return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi, problemsWithFreshness], {
     title: "Hallmark verifier",
     description:
@@ -99,7 +101,8 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
   const app = express();
   const trustProxy = deps.trustProxy ?? false;
   // Rate budgets per IPv4 address or IPv6 /64 (one home or host holds a whole /64).
-  const clientOf = (request: Parameters<RequestListener>[0]): string => clientKeyOf(clientAddress(request, trustProxy));
+  const clientOf = (request: Parameters<RequestListener>[0]): string =>
+    clientKeyOf(clientAddress(request, trustProxy));
   const buckets = new TokenBuckets({ perMinute: deps.rateLimitPerMinute ?? 600 });
   app.disable("x-powered-by");
   app.set("etag", false); // ETags are CIDs, set by the routes; Express's weak hashes would clash.
@@ -110,9 +113,19 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
   let listener: RequestListener = app;
   if (deps.v1 !== undefined) {
     const v1 = deps.v1;
-    const answers = new AnswerCache({ version: () => v1.verifier.index.contentVersion(), maxBytes: deps.answerCacheBytes });
+    const answers = new AnswerCache({
+      version: () => v1.verifier.index.contentVersion(),
+      maxBytes: deps.answerCacheBytes,
+    });
     listener = withFastPath(hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf }), app);
-    app.use(rateLimit({ perMinute: deps.rateLimitPerMinute ?? 600, exempt: ["/healthz", "/readyz"], buckets, clientOf }));
+    app.use(
+      rateLimit({
+        perMinute: deps.rateLimitPerMinute ?? 600,
+        exempt: ["/healthz", "/readyz"],
+        buckets,
+        clientOf,
+      }),
+    );
     // Before the 16 KiB body parser: the issuer API authenticates first, then parses its own larger bodies.
     if (deps.issuer !== undefined) app.use(issuerRouter(deps.issuer));
     app.use(jsonBody(deps.maxJsonBodyBytes));
@@ -128,6 +141,8 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
   }
   app.use(ipfsRouter({ reader: deps.ipfs, maxResponseBytes: deps.maxGatewayResponseBytes }));
   app.use(notFoundHandler);
-  app.use(problemHandler(deps.logger, deps.v1 === undefined ? undefined : () => ({ index: deps.v1?.freshness() })));
+  app.use(
+    problemHandler(deps.logger, deps.v1 === undefined ? undefined : () => ({ index: deps.v1?.freshness() })),
+  );
   return { app, listener };
 }

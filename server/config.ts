@@ -17,7 +17,10 @@ const BrandIdKey = z.string().regex(/^[1-9][0-9]{0,9}$/, "expected a brand id (1
 /** `{"1": "0x…", "2": "0x…"}`: the salt each brand hashes its serials with. */
 const BrandSalts = z.record(BrandIdKey, Bytes32);
 /** `{"08012345": 1}`: GS1 company prefix (the GTIN's leading digits, without the check digit) → brand id. */
-const Gs1Prefixes = z.record(z.string().regex(/^[0-9]{4,13}$/, "expected 4-13 digits"), z.coerce.number().int().min(1).max(0xffffffff));
+const Gs1Prefixes = z.record(
+  z.string().regex(/^[0-9]{4,13}$/, "expected 4-13 digits"),
+  z.coerce.number().int().min(1).max(0xffffffff),
+);
 
 function jsonObject(name: string) {
   return z
@@ -41,7 +44,12 @@ function jsonObject(name: string) {
  */
 const IssuerKeystores = z.record(
   BrandIdKey,
-  z.object({ keystore: z.string().min(1), passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name") }).strict(),
+  z
+    .object({
+      keystore: z.string().min(1),
+      passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name"),
+    })
+    .strict(),
 );
 
 /** Unset and empty both mean "not configured" (an `.env` line `X=` should not count as a value). */
@@ -62,34 +70,48 @@ const postgresUrl = optionalText.refine(
  */
 export type VerifierRole = "all" | "indexer" | "api";
 
-const Env = z.object({
-  HALLMARK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HALLMARK_HOST: z.string().min(1).default("127.0.0.1"),
-  HALLMARK_DATA_DIR: z.string().min(1).default(".hallmark"),
-  HALLMARK_RPC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  HALLMARK_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
-  HALLMARK_DEPLOYMENTS: z.string().min(1).optional(),
-  ...IPFS_ENV,
-  HALLMARK_BRAND_SALTS: jsonObject("HALLMARK_BRAND_SALTS").pipe(BrandSalts),
-  HALLMARK_GS1_PREFIXES: jsonObject("HALLMARK_GS1_PREFIXES").pipe(Gs1Prefixes),
-  HALLMARK_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(2),
-  HALLMARK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
-  HALLMARK_FINALITY_DEPTH: INDEXER_ENV.HALLMARK_FINALITY_DEPTH,
-  HALLMARK_LOG_RANGE: INDEXER_ENV.HALLMARK_LOG_RANGE,
-  HALLMARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
-  HALLMARK_ANSWER_CACHE_MB: z.coerce.number().min(0).max(16_384).default(64),
-  HALLMARK_TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((value) => value === "true"),
-  HALLMARK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  HALLMARK_ISSUER_KEYSTORES: jsonObject("HALLMARK_ISSUER_KEYSTORES").pipe(IssuerKeystores),
-  HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
-  HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
-  HALLMARK_ISSUER_MAX_MEDIA_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
-  HALLMARK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  HALLMARK_ROLE: z.enum(["all", "indexer", "api"]).default("all"),
-  // Reachability is checked by openDatabase at start (it names the variable); here the form.
-  HALLMARK_DATABASE_URL: postgresUrl,
-  HALLMARK_DATABASE_READ_URL: postgresUrl,
-})
+const Env = z
+  .object({
+    HALLMARK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HALLMARK_HOST: z.string().min(1).default("127.0.0.1"),
+    HALLMARK_DATA_DIR: z.string().min(1).default(".hallmark"),
+    HALLMARK_RPC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    HALLMARK_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+    HALLMARK_DEPLOYMENTS: z.string().min(1).optional(),
+    ...IPFS_ENV,
+    HALLMARK_BRAND_SALTS: jsonObject("HALLMARK_BRAND_SALTS").pipe(BrandSalts),
+    HALLMARK_GS1_PREFIXES: jsonObject("HALLMARK_GS1_PREFIXES").pipe(Gs1Prefixes),
+    HALLMARK_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(2),
+    HALLMARK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+    HALLMARK_FINALITY_DEPTH: INDEXER_ENV.HALLMARK_FINALITY_DEPTH,
+    HALLMARK_LOG_RANGE: INDEXER_ENV.HALLMARK_LOG_RANGE,
+    HALLMARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    HALLMARK_ANSWER_CACHE_MB: z.coerce.number().min(0).max(16_384).default(64),
+    HALLMARK_TRUST_PROXY: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((value) => value === "true"),
+    HALLMARK_LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+    HALLMARK_ISSUER_KEYSTORES: jsonObject("HALLMARK_ISSUER_KEYSTORES").pipe(IssuerKeystores),
+    HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
+    HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(32 * 1024 * 1024),
+    HALLMARK_ISSUER_MAX_MEDIA_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
+    HALLMARK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    HALLMARK_ROLE: z.enum(["all", "indexer", "api"]).default("all"),
+    // Reachability is checked by openDatabase at start (it names the variable); here the form.
+    HALLMARK_DATABASE_URL: postgresUrl,
+    HALLMARK_DATABASE_READ_URL: postgresUrl,
+  })
   .superRefine(refineIpfsEnv)
   .superRefine((env, context) => {
     // An api process never writes the index: without a shared database it would serve nothing.
@@ -170,8 +192,14 @@ export interface VerifierConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig {
   const result = Env.safeParse(env);
   if (!result.success) {
-    const details = result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
-    throw new InvalidInputError(`Invalid configuration: ${details.map((d) => `${d.path} (${d.message})`).join(", ")}`, { details });
+    const details = result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
+    throw new InvalidInputError(
+      `Invalid configuration: ${details.map((d) => `${d.path} (${d.message})`).join(", ")}`,
+      { details },
+    );
   }
   const e = result.data;
   const dataDir = path.resolve(e.HALLMARK_DATA_DIR);
@@ -186,7 +214,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     indexFile: path.join(dataDir, "index.sqlite"),
     databaseUrl: e.HALLMARK_DATABASE_URL,
     ipfs,
-    brandSalts: new Map(Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, salt]) => [Number(brand), salt.toLowerCase()])),
+    brandSalts: new Map(
+      Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, salt]) => [Number(brand), salt.toLowerCase()]),
+    ),
     gs1Prefixes: new Map(Object.entries(e.HALLMARK_GS1_PREFIXES)),
     confirmations: e.HALLMARK_CONFIRMATIONS,
     finalityDepth: e.HALLMARK_FINALITY_DEPTH,
@@ -199,7 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     issuerKeystores: new Map(
       Object.entries(e.HALLMARK_ISSUER_KEYSTORES).map(([brand, setting]) => [
         Number(brand),
-        { keystore: path.resolve(setting.keystore), passwordEnv: setting.passwordEnv, password: () => env[setting.passwordEnv] },
+        {
+          keystore: path.resolve(setting.keystore),
+          passwordEnv: setting.passwordEnv,
+          password: () => env[setting.passwordEnv],
+        },
       ]),
     ),
     issuerConfirmations: e.HALLMARK_ISSUER_CONFIRMATIONS,

@@ -43,13 +43,22 @@ import type { ClaimRelayLocks } from "./issuer/claim-relay-locks.js";
 import type { MintJobRecords } from "./issuer/jobs/mint-job-records.js";
 import { PostgresChallengeStore } from "./store/postgres/challenge-store.js";
 import { PostgresClaimRelayLocks } from "./store/postgres/claim-relay-locks.js";
-import { DatabaseSetupError, migrate, openDatabase, requireSchemaVersion } from "./store/postgres/database.js";
+import {
+  DatabaseSetupError,
+  migrate,
+  openDatabase,
+  requireSchemaVersion,
+} from "./store/postgres/database.js";
 import { prepareSchema } from "./store/postgres/migrations.js";
 import { postgresIssuerDatabase } from "./store/postgres/issuer-records.js";
 import { PostgresMintJobRecords } from "./store/postgres/mint-job-records.js";
 import { exitOnSignals } from "./shutdown.js";
 import type { IssuerHandle } from "./issuer/api/start-issuer.js";
-import type { OwnershipChallengePayload, OwnershipChallenges, OwnershipProofResult } from "./verification/ownership.js";
+import type {
+  OwnershipChallengePayload,
+  OwnershipChallenges,
+  OwnershipProofResult,
+} from "./verification/ownership.js";
 
 export interface StartVerifierOptions {
   config: VerifierConfig;
@@ -100,13 +109,18 @@ export interface VerifierHandle {
  */
 export async function startVerifier(options: StartVerifierOptions): Promise<VerifierHandle> {
   const { config } = options;
-  if (config.role === "indexer") throw new Error("HALLMARK_ROLE=indexer serves no API: start it with startNode");
+  if (config.role === "indexer")
+    throw new Error("HALLMARK_ROLE=indexer serves no API: start it with startNode");
   const logger = options.logger ?? pino({ level: config.logLevel, name: "hallmark-verifier" });
   const deployments = options.deployments ?? (await loadDeployments(config.deploymentsFile));
   const provider = options.provider ?? httpProvider(config);
 
   const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
-  const shared = await openSharedState(config, { challengeTtlMs, issuerDatabaseLocation: options.issuerDatabaseLocation, logger });
+  const shared = await openSharedState(config, {
+    challengeTtlMs,
+    issuerDatabaseLocation: options.issuerDatabaseLocation,
+    logger,
+  });
   let store: IndexStore;
   try {
     store = await openIndexStore(config, options.indexLocation);
@@ -119,7 +133,8 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   try {
     // Loaded here, not at the top: Helia takes seconds to load, and an indexer process never needs it.
     metadataStore =
-      options.metadataStore ?? (await (await import("./ipfs/create-metadata-store.js")).createMetadataStore(config.ipfs));
+      options.metadataStore ??
+      (await (await import("./ipfs/create-metadata-store.js")).createMetadataStore(config.ipfs));
   } catch (error) {
     await store.close();
     await shared.close();
@@ -150,17 +165,31 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
           poll: options.startIndexer ?? true,
         })
       : null;
-  const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, { timeoutMs: config.rpcTimeoutMs });
+  const chain = new CertificateChain(provider, deployments.contracts.HallmarkCertificate, {
+    timeoutMs: config.rpcTimeoutMs,
+  });
   const staleAfterMs = Math.max(30_000, 10 * config.pollIntervalMs);
   const freshness = () =>
-    freshnessOf({ index: store, chainFailingSince: () => chain.failingSince(), indexerFailingSince: () => indexer?.failingSince() ?? leadingIndexer?.failingSince() ?? null, staleAfterMs });
+    freshnessOf({
+      index: store,
+      chainFailingSince: () => chain.failingSince(),
+      indexerFailingSince: () => indexer?.failingSince() ?? leadingIndexer?.failingSince() ?? null,
+      staleAfterMs,
+    });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
   const v1: V1Dependencies = {
     verifier: {
       index: store,
-      documents: { reader: metadataStore, cache: new DocumentCache(), timeoutMs: Math.min(config.ipfs.readTimeoutMs, 3_000) },
+      documents: {
+        reader: metadataStore,
+        cache: new DocumentCache(),
+        timeoutMs: Math.min(config.ipfs.readTimeoutMs, 3_000),
+      },
       chain,
-      identity: { chainId: deployments.chainId, certificateAddress: deployments.contracts.HallmarkCertificate },
+      identity: {
+        chainId: deployments.chainId,
+        certificateAddress: deployments.contracts.HallmarkCertificate,
+      },
     },
     ownershipChallenges: shared.ownershipChallenges,
     chipChallenges: shared.chipChallenges,
@@ -179,7 +208,9 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       database: shared.issuerDatabase,
       claimLocks: shared.claimLocks,
       mintJobRecords: shared.mintJobRecords,
-      publicUrl: config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
+      publicUrl:
+        config.publicUrl ??
+        `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
       logger,
       freshness,
     });
@@ -198,7 +229,14 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     trustProxy: config.trustProxy,
     maxGatewayResponseBytes: config.ipfs.maxGatewayResponseBytes,
     // The share QR codes name the configured public address, never the request's Host header.
-    web: { claims: new ChainClaimStateReader(provider, deployments.contracts.HallmarkCertificate, config.rpcTimeoutMs), publicUrl: config.publicUrl },
+    web: {
+      claims: new ChainClaimStateReader(
+        provider,
+        deployments.contracts.HallmarkCertificate,
+        config.rpcTimeoutMs,
+      ),
+      publicUrl: config.publicUrl,
+    },
     issuer: issuer.api,
     claimRelay: issuer.relay,
   });
@@ -231,8 +269,12 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, role: config.role, chainId: deployments.chainId, ipfs: config.ipfs.mode }, "verifier listening");
-  if (config.publicUrl === undefined) logger.warn("HALLMARK_PUBLIC_URL is not set: share links and QR codes use each request's Host header");
+  logger.info(
+    { url, role: config.role, chainId: deployments.chainId, ipfs: config.ipfs.mode },
+    "verifier listening",
+  );
+  if (config.publicUrl === undefined)
+    logger.warn("HALLMARK_PUBLIC_URL is not set: share links and QR codes use each request's Host header");
 
   let closing: Promise<void> | null = null;
   let removeSignalHandlers = (): void => undefined;
@@ -265,11 +307,27 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     // Past the drain limit connections are cut; 10 s more closes the rest or exits with 1 anyway.
     removeSignalHandlers = exitOnSignals([{ name: "verifier", run: close }], {
       timeoutMs: drainTimeoutMs + 10_000,
-      log: { info: (message) => logger.info(message), error: (message, error) => logger.error({ err: error }, message) },
+      log: {
+        info: (message) => logger.info(message),
+        error: (message, error) => logger.error({ err: error }, message),
+      },
     });
   }
 
-  return { url, port, app, server, store, indexer, leadingIndexer, metadataStore, chain, deployments, issuer, close };
+  return {
+    url,
+    port,
+    app,
+    server,
+    store,
+    indexer,
+    leadingIndexer,
+    metadataStore,
+    chain,
+    deployments,
+    issuer,
+    close,
+  };
 }
 
 /**
@@ -343,7 +401,10 @@ export interface NodeHandle {
  */
 export async function startNode(
   config: VerifierConfig,
-  options: { logger?: Logger; /** Each time an indexer process starts leading. */ onLeading?: () => void } = {},
+  options: {
+    logger?: Logger;
+    /** Each time an indexer process starts leading. */ onLeading?: () => void;
+  } = {},
 ): Promise<NodeHandle> {
   const logger = options.logger ?? pino({ level: config.logLevel, name: `hallmark-${config.role}` });
   if (config.role !== "indexer") {
@@ -363,7 +424,10 @@ export async function startNode(
   }
   exitOnSignals([{ name: "indexer", run: () => indexerRole.close() }], {
     timeoutMs: 20_000,
-    log: { info: (message) => logger.info(message), error: (message, error) => logger.error({ err: error }, message) },
+    log: {
+      info: (message) => logger.info(message),
+      error: (message, error) => logger.error({ err: error }, message),
+    },
   });
   return { url: indexerRole.url, role: "indexer", close: () => indexerRole.close() };
 }
@@ -393,7 +457,9 @@ async function openSharedState(
   const { challengeTtlMs, logger } = options;
   if (config.databaseUrl === undefined) {
     return {
-      ownershipChallenges: new MemoryChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({ ttlMs: challengeTtlMs }),
+      ownershipChallenges: new MemoryChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({
+        ttlMs: challengeTtlMs,
+      }),
       chipChallenges: new MemoryChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
       issuerDatabase: openSqliteIssuerDatabase(options.issuerDatabaseLocation ?? config.issuerDatabaseFile),
       close: () => Promise.resolve(),
@@ -401,7 +467,8 @@ async function openSharedState(
   }
   const pool = await openDatabase(config.databaseUrl, {
     variable: "HALLMARK_DATABASE_URL",
-    onIdleError: (error) => logger.warn({ err: error }, "a PostgreSQL connection dropped (it is replaced on the next query)"),
+    onIdleError: (error) =>
+      logger.warn({ err: error }, "a PostgreSQL connection dropped (it is replaced on the next query)"),
   });
   try {
     // An api process does not guess: it refuses a schema that is not this build's (npm run db:migrate).
@@ -416,8 +483,14 @@ async function openSharedState(
   }
   let ended: Promise<void> | null = null;
   return {
-    ownershipChallenges: new PostgresChallengeStore<OwnershipChallengePayload, OwnershipProofResult>(pool, { kind: "ownership", ttlMs: challengeTtlMs }),
-    chipChallenges: new PostgresChallengeStore<ChipChallengePayload>(pool, { kind: "chip", ttlMs: challengeTtlMs }),
+    ownershipChallenges: new PostgresChallengeStore<OwnershipChallengePayload, OwnershipProofResult>(pool, {
+      kind: "ownership",
+      ttlMs: challengeTtlMs,
+    }),
+    chipChallenges: new PostgresChallengeStore<ChipChallengePayload>(pool, {
+      kind: "chip",
+      ttlMs: challengeTtlMs,
+    }),
     issuerDatabase: postgresIssuerDatabase(pool),
     claimLocks: new PostgresClaimRelayLocks(pool),
     mintJobRecords: new PostgresMintJobRecords(pool),
@@ -427,13 +500,22 @@ async function openSharedState(
 
 /** ethers over the same EIP-1193 chain, for the issuer's signers (no call cache: nonces must be fresh). */
 function ethersProviderOf(provider: Eip1193, chainId: number, pollingInterval: number): BrowserProvider {
-  const eip1193 = { request: (args: { method: string; params?: unknown[] | Record<string, unknown> }) => provider.request({ method: args.method, params: args.params as unknown[] | undefined }) };
-  return new BrowserProvider(eip1193, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1, pollingInterval });
+  const eip1193 = {
+    request: (args: { method: string; params?: unknown[] | Record<string, unknown> }) =>
+      provider.request({ method: args.method, params: args.params as unknown[] | undefined }),
+  };
+  return new BrowserProvider(eip1193, Network.from(chainId), {
+    staticNetwork: true,
+    cacheTimeout: -1,
+    pollingInterval,
+  });
 }
 
 function httpProvider(config: VerifierConfig): Eip1193 {
   if (config.rpcUrl === undefined) {
-    throw new Error("HALLMARK_RPC_URL is not set and no provider was given (npm start passes the local chain's)");
+    throw new Error(
+      "HALLMARK_RPC_URL is not set and no provider was given (npm start passes the local chain's)",
+    );
   }
   return new HttpJsonRpcProvider(config.rpcUrl, { timeoutMs: config.rpcTimeoutMs });
 }

@@ -42,7 +42,10 @@ export async function runShutdownSteps(steps: readonly ShutdownStep[], log: Shut
  * Shuts down with a hard limit, then exits: 0 when every step succeeded, 1 when one failed or
  * the limit passed first. Resolves once exit has been called (tests pass their own exit).
  */
-export async function shutdownAndExit(steps: readonly ShutdownStep[], options: ShutdownOptions): Promise<void> {
+export async function shutdownAndExit(
+  steps: readonly ShutdownStep[],
+  options: ShutdownOptions,
+): Promise<void> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let exited = false;
   const exitOnce = (code: number): void => {

@@ -46,14 +46,18 @@ contract HallmarkCertificate is
     /// @notice Highest condition grade; 0 means not graded.
     uint8 public constant MAX_CONDITION_GRADE = 10;
 
-    bytes32 public constant CLAIM_TYPEHASH =
-        keccak256("Claim(uint256 tokenId,address recipient,uint256 nonce,uint256 deadline)");
-    bytes32 public constant CHIP_CLAIM_TYPEHASH =
-        keccak256("ChipClaim(uint256 tokenId,address recipient,uint256 blockNumber,bytes32 blockHash,uint256 nonce)");
-    bytes32 public constant PERMIT_TYPEHASH =
-        keccak256("Permit(address spender,uint256 tokenId,uint256 nonce,uint256 deadline)");
-    bytes32 public constant OWNERSHIP_PROOF_TYPEHASH =
-        keccak256("OwnershipProof(uint256 tokenId,address owner,bytes32 challenge)");
+    bytes32 public constant CLAIM_TYPEHASH = keccak256(
+        "Claim(uint256 tokenId,address recipient,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 public constant CHIP_CLAIM_TYPEHASH = keccak256(
+        "ChipClaim(uint256 tokenId,address recipient,uint256 blockNumber,bytes32 blockHash,uint256 nonce)"
+    );
+    bytes32 public constant PERMIT_TYPEHASH = keccak256(
+        "Permit(address spender,uint256 tokenId,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 public constant OWNERSHIP_PROOF_TYPEHASH = keccak256(
+        "OwnershipProof(uint256 tokenId,address owner,bytes32 challenge)"
+    );
 
     bytes32 public constant TRAIT_STATUS = "status";
     bytes32 public constant TRAIT_CHIP = "chip";
@@ -164,7 +168,8 @@ contract HallmarkCertificate is
         uint256 existing = _successor[predecessorId];
         if (existing != 0) revert HallmarkAlreadySucceeded(predecessorId, existing);
         Status current = _status[predecessorId];
-        if (current != Status.Active) revert HallmarkInvalidStatusChange(predecessorId, current, Status.Revoked);
+        if (current != Status.Active)
+            revert HallmarkInvalidStatusChange(predecessorId, current, Status.Revoked);
 
         successorId = _issue(brandId, owner, item);
         _successor[predecessorId] = successorId;
@@ -282,7 +287,14 @@ contract HallmarkCertificate is
         uint64 nonce = chip.nonce;
         bytes32 digest = _hashTypedDataV4(
             keccak256(
-                abi.encode(CHIP_CLAIM_TYPEHASH, tokenId, recipient, blockNumber, blockhash(blockNumber), nonce)
+                abi.encode(
+                    CHIP_CLAIM_TYPEHASH,
+                    tokenId,
+                    recipient,
+                    blockNumber,
+                    blockhash(blockNumber),
+                    nonce
+                )
             )
         );
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, chipSignature);
@@ -300,7 +312,8 @@ contract HallmarkCertificate is
         bytes32 digest = _hashTypedDataV4(
             keccak256(abi.encode(PERMIT_TYPEHASH, spender, tokenId, _useNonce(owner), deadline))
         );
-        if (!SignatureChecker.isValidSignatureNow(owner, digest, signature)) revert HallmarkInvalidSignature(tokenId);
+        if (!SignatureChecker.isValidSignatureNow(owner, digest, signature))
+            revert HallmarkInvalidSignature(tokenId);
         _approve(spender, tokenId, address(0));
     }
 
@@ -312,7 +325,9 @@ contract HallmarkCertificate is
     ) external view returns (bool) {
         address owner = _ownerOf(tokenId);
         if (owner == address(0)) return false;
-        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(OWNERSHIP_PROOF_TYPEHASH, tokenId, owner, challenge)));
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(OWNERSHIP_PROOF_TYPEHASH, tokenId, owner, challenge))
+        );
         return SignatureChecker.isValidSignatureNow(owner, digest, signature);
     }
 
@@ -362,7 +377,8 @@ contract HallmarkCertificate is
         _requireOwned(tokenId);
         uint32 brandId = _brandOf(tokenId);
         _requireBrandNotPaused(brandId);
-        if (!_mayRecord(brandId, kind, _msgSender())) revert HallmarkUnauthorizedProvenance(tokenId, kind, _msgSender());
+        if (!_mayRecord(brandId, kind, _msgSender()))
+            revert HallmarkUnauthorizedProvenance(tokenId, kind, _msgSender());
         _recordProvenance(tokenId, kind, detailsDigest, conditionGrade);
     }
 
@@ -510,8 +526,13 @@ contract HallmarkCertificate is
         return super._update(to, tokenId, auth);
     }
 
-    function _issue(uint32 brandId, address to, CertificateInput calldata item) private returns (uint256 tokenId) {
-        if (item.serialHash == bytes32(0) || item.metadataDigest == bytes32(0)) revert HallmarkInvalidCommitment();
+    function _issue(
+        uint32 brandId,
+        address to,
+        CertificateInput calldata item
+    ) private returns (uint256 tokenId) {
+        if (item.serialHash == bytes32(0) || item.metadataDigest == bytes32(0))
+            revert HallmarkInvalidCommitment();
         if (to == address(0)) revert HallmarkInvalidRecipient(to);
         tokenId = tokenIdOf(brandId, item.serialHash);
         if (_ownerOf(tokenId) != address(0)) revert HallmarkDuplicateCertificate(tokenId);
@@ -551,7 +572,8 @@ contract HallmarkCertificate is
                 _hasBrandRole(brandId, BrandRoles.ISSUER, actor) ||
                 _hasBrandRole(brandId, BrandRoles.BRAND_ADMIN, actor);
         }
-        if (kind == ProvenanceKind.AuthenticatedResale) return _hasBrandRole(brandId, BrandRoles.RESALE_PARTNER, actor);
+        if (kind == ProvenanceKind.AuthenticatedResale)
+            return _hasBrandRole(brandId, BrandRoles.RESALE_PARTNER, actor);
         if (kind == ProvenanceKind.Repair) return _hasBrandRole(brandId, BrandRoles.REPAIRER, actor);
         // Inspection
         return

@@ -35,10 +35,9 @@ contract HallmarkGarments is
 {
     using Strings for uint256;
 
-    bytes32 public constant VOUCHER_TYPEHASH =
-        keccak256(
-            "Voucher(uint256 designId,address buyer,uint32 amount,uint256 price,uint64 deadline,bytes32 nonce)"
-        );
+    bytes32 public constant VOUCHER_TYPEHASH = keccak256(
+        "Voucher(uint256 designId,address buyer,uint32 amount,uint256 price,uint64 deadline,bytes32 nonce)"
+    );
     bytes32 public constant TRAIT_MINTED = "minted";
     bytes32 public constant TRAIT_REDEEMED = "redeemed";
     bytes32 public constant TRAIT_LOCKED = "locked";
@@ -163,12 +162,23 @@ contract HallmarkGarments is
         _voucherUsed[voucherHash] = true;
         _proceeds[d.brandId] += msg.value;
         _reserve(voucher.designId, d, voucher.amount);
-        emit VoucherRedeemed(voucher.designId, _msgSender(), signer, voucherHash, voucher.amount, voucher.price);
+        emit VoucherRedeemed(
+            voucher.designId,
+            _msgSender(),
+            signer,
+            voucherHash,
+            voucher.amount,
+            voucher.price
+        );
         _mint(_msgSender(), voucher.designId, voucher.amount, "");
     }
 
     /// @inheritdoc IHallmarkGarments
-    function claimTwin(uint256 designId, uint256 certificateId, bytes32[] calldata proof) external nonReentrant {
+    function claimTwin(
+        uint256 designId,
+        uint256 certificateId,
+        bytes32[] calldata proof
+    ) external nonReentrant {
         Design storage d = _design(designId);
         if (d.twinCollectionRoot == bytes32(0)) revert HallmarkNotATwin(designId);
         if (_twinClaimed[designId][certificateId]) revert HallmarkTwinAlreadyClaimed(designId, certificateId);
@@ -195,7 +205,11 @@ contract HallmarkGarments is
     }
 
     /// @inheritdoc IHallmarkGarments
-    function redeemForPhysical(uint256 designId, uint256 amount, bytes32 requestDigest) external nonReentrant {
+    function redeemForPhysical(
+        uint256 designId,
+        uint256 amount,
+        bytes32 requestDigest
+    ) external nonReentrant {
         Design storage d = _design(designId);
         if (!d.redeemable) revert HallmarkNotRedeemable(designId);
         if (amount == 0) revert HallmarkInvalidAmount();
@@ -252,7 +266,10 @@ contract HallmarkGarments is
 
     /// @inheritdoc IHallmarkGarments
     function hashVoucher(Voucher calldata v) public pure returns (bytes32) {
-        return keccak256(abi.encode(VOUCHER_TYPEHASH, v.designId, v.buyer, v.amount, v.price, v.deadline, v.nonce));
+        return
+            keccak256(
+                abi.encode(VOUCHER_TYPEHASH, v.designId, v.buyer, v.amount, v.price, v.deadline, v.nonce)
+            );
     }
 
     /// @inheritdoc IHallmarkGarments
@@ -352,9 +369,14 @@ contract HallmarkGarments is
 
     /// @dev Counts `amount` against the cap and the closing time before anything is minted.
     function _reserve(uint256 designId, Design storage d, uint256 amount) private {
-        if (d.closesAt != 0 && block.timestamp > d.closesAt) revert HallmarkEditionClosed(designId, d.closesAt);
+        if (d.closesAt != 0 && block.timestamp > d.closesAt)
+            revert HallmarkEditionClosed(designId, d.closesAt);
         uint256 minted = d.minted;
-        if (amount == 0 || minted + amount > type(uint32).max || (d.maxSupply != 0 && minted + amount > d.maxSupply)) {
+        if (
+            amount == 0 ||
+            minted + amount > type(uint32).max ||
+            (d.maxSupply != 0 && minted + amount > d.maxSupply)
+        ) {
             revert HallmarkEditionSoldOut(designId, minted, amount, d.maxSupply);
         }
         d.minted = uint32(minted + amount);

@@ -36,7 +36,13 @@ interface IBrandRegistry {
     error HallmarkCompromiseInFuture(uint64 fromBlock, uint256 currentBlock);
 
     /// @notice A brand was registered by the group admin.
-    event BrandRegistered(uint32 indexed brandId, string name, string metadataURI, address indexed admin, address vault);
+    event BrandRegistered(
+        uint32 indexed brandId,
+        string name,
+        string metadataURI,
+        address indexed admin,
+        address vault
+    );
     /// @notice A brand's name or metadata URI changed.
     event BrandUpdated(uint32 indexed brandId, string name, string metadataURI);
     /// @notice A brand's custody vault (where certificates of unclaimed items are held) changed.
@@ -44,9 +50,19 @@ interface IBrandRegistry {
     /// @notice A brand's default royalty (EIP-2981) changed.
     event BrandRoyaltyChanged(uint32 indexed brandId, address indexed receiver, uint96 royaltyBps);
     /// @notice `account` was granted `role` for `brandId` by `sender`.
-    event BrandRoleGranted(uint32 indexed brandId, bytes32 indexed role, address indexed account, address sender);
+    event BrandRoleGranted(
+        uint32 indexed brandId,
+        bytes32 indexed role,
+        address indexed account,
+        address sender
+    );
     /// @notice `account` lost `role` for `brandId`; `sender` is who revoked it (the account itself on renounce).
-    event BrandRoleRevoked(uint32 indexed brandId, bytes32 indexed role, address indexed account, address sender);
+    event BrandRoleRevoked(
+        uint32 indexed brandId,
+        bytes32 indexed role,
+        address indexed account,
+        address sender
+    );
     /// @notice A brand was paused, e.g. after a key compromise.
     event BrandPaused(uint32 indexed brandId, address indexed sender, string reason);
     /// @notice A brand was unpaused.

@@ -104,7 +104,11 @@ interface IHallmarkCertificate {
     event TwinContractSet(address indexed twinContract, address indexed by);
 
     /// @notice Issues one certificate to `to` (an owner or the brand's vault). Issuer of the brand only.
-    function issue(uint32 brandId, address to, CertificateInput calldata item) external returns (uint256 tokenId);
+    function issue(
+        uint32 brandId,
+        address to,
+        CertificateInput calldata item
+    ) external returns (uint256 tokenId);
 
     /// @notice Issues a batch of certificates to `to` in one transaction. Issuer of the brand only.
     function issueBatch(uint32 brandId, address to, CertificateInput[] calldata items) external;
@@ -125,7 +129,12 @@ interface IHallmarkCertificate {
 
     /// @notice Transfers the certificate to `recipient` with a signature of the claim key over
     /// Claim(tokenId, recipient, nonce, deadline). Anyone may submit it; the code then stops working.
-    function claimWithCode(uint256 tokenId, address recipient, uint256 deadline, bytes calldata signature) external;
+    function claimWithCode(
+        uint256 tokenId,
+        address recipient,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
 
     /// @notice Enables or disables chip claims. Owner or approved only; reset on every transfer.
     function setChipClaimsEnabled(uint256 tokenId, bool enabled) external;
@@ -162,7 +171,12 @@ interface IHallmarkCertificate {
 
     /// @notice A resale partner holding or approved for the certificate records an authenticated resale with
     /// its inspection report and moves the certificate to the buyer.
-    function authenticatedResale(uint256 tokenId, address buyer, bytes32 reportDigest, uint8 conditionGrade) external;
+    function authenticatedResale(
+        uint256 tokenId,
+        address buyer,
+        bytes32 reportDigest,
+        uint8 conditionGrade
+    ) external;
 
     /// @notice Sets the token URI base for a brand's certificates. Brand admin.
     function setTokenURIBase(uint32 brandId, string calldata base) external;
@@ -177,7 +191,11 @@ interface IHallmarkCertificate {
 
     /// @notice Whether `signature` is the current owner's EIP-712 signature of OwnershipProof(tokenId, owner,
     /// challenge); EIP-1271 wallets are accepted.
-    function verifyOwnership(uint256 tokenId, bytes32 challenge, bytes calldata signature) external view returns (bool);
+    function verifyOwnership(
+        uint256 tokenId,
+        bytes32 challenge,
+        bytes calldata signature
+    ) external view returns (bool);
 
     /// @notice The token id for a (brand, serial hash) pair.
     function tokenIdOf(uint32 brandId, bytes32 serialHash) external pure returns (uint256);

@@ -103,7 +103,12 @@ interface IHallmarkGarments {
     /// @notice A design's EIP-2981 royalty was set (zero receiver: the brand's default applies).
     event DesignRoyaltySet(uint256 indexed designId, address receiver, uint96 royaltyBps);
     /// @notice Editions were minted directly by an issuer.
-    event EditionsMinted(uint256 indexed designId, address indexed to, uint256 amount, address indexed issuer);
+    event EditionsMinted(
+        uint256 indexed designId,
+        address indexed to,
+        uint256 amount,
+        address indexed issuer
+    );
     /// @notice A voucher was redeemed.
     event VoucherRedeemed(
         uint256 indexed designId,
@@ -132,10 +137,18 @@ interface IHallmarkGarments {
     function createDesign(uint32 brandId, DesignInput calldata input) external returns (uint256 designId);
 
     /// @notice Mints editions to several recipients. Issuer of the design's brand only.
-    function mintEditions(uint256 designId, address[] calldata recipients, uint256[] calldata amounts) external;
+    function mintEditions(
+        uint256 designId,
+        address[] calldata recipients,
+        uint256[] calldata amounts
+    ) external;
 
     /// @notice Redeems a voucher signed by `signer`, an issuer of the design's brand, paying its price.
-    function redeemVoucher(Voucher calldata voucher, address signer, bytes calldata signature) external payable;
+    function redeemVoucher(
+        Voucher calldata voucher,
+        address signer,
+        bytes calldata signature
+    ) external payable;
 
     /// @notice The owner of an Active certificate in the design's twin collection claims one twin.
     function claimTwin(uint256 designId, uint256 certificateId, bytes32[] calldata proof) external;

@@ -15,7 +15,10 @@ contract SmartWallet is IERC1271, IERC721Receiver {
 
     function isValidSignature(bytes32 digest, bytes calldata signature) external view returns (bytes4) {
         (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
-        return err == ECDSA.RecoverError.NoError && signer == owner ? IERC1271.isValidSignature.selector : bytes4(0);
+        return
+            err == ECDSA.RecoverError.NoError && signer == owner
+                ? IERC1271.isValidSignature.selector
+                : bytes4(0);
     }
 
     function execute(address target, bytes calldata data) external returns (bytes memory) {

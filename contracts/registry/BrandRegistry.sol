@@ -24,7 +24,10 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
 
     /// @param adminDelay Seconds a new group admin must wait before accepting the role.
     /// @param groupAdmin The first group admin.
-    constructor(uint48 adminDelay, address groupAdmin) AccessControlDefaultAdminRules(adminDelay, groupAdmin) {}
+    constructor(
+        uint48 adminDelay,
+        address groupAdmin
+    ) AccessControlDefaultAdminRules(adminDelay, groupAdmin) {}
 
     modifier onlyGroupAdmin() {
         _checkRole(DEFAULT_ADMIN_ROLE);
@@ -34,7 +37,10 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
     /// @dev The brand's admins or the group admin, on an existing brand.
     modifier onlyBrandManager(uint32 brandId) {
         _requireBrand(brandId);
-        if (!_brandRoles[brandId][BRAND_ADMIN_ROLE][_msgSender()] && !hasRole(DEFAULT_ADMIN_ROLE, _msgSender())) {
+        if (
+            !_brandRoles[brandId][BRAND_ADMIN_ROLE][_msgSender()] &&
+            !hasRole(DEFAULT_ADMIN_ROLE, _msgSender())
+        ) {
             revert HallmarkMissingBrandRole(brandId, BRAND_ADMIN_ROLE, _msgSender());
         }
         _;

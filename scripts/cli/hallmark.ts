@@ -9,7 +9,13 @@ import path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { getAddress, isAddress } from "ethers";
 import { HallmarkError } from "../../server/errors.js";
-import { addBrand, generateBrandSalt, loadBrandSalts, saveBrandSalt, setBrandRole } from "../../server/issuer/brands.js";
+import {
+  addBrand,
+  generateBrandSalt,
+  loadBrandSalts,
+  saveBrandSalt,
+  setBrandRole,
+} from "../../server/issuer/brands.js";
 import { certificateTokenId } from "../../server/issuer/serials.js";
 import { changeCertificateStatus, STATUS_ACTIONS } from "../../server/issuer/certificate-status.js";
 import type { StatusAction } from "../../server/issuer/certificate-status.js";
@@ -39,7 +45,8 @@ class UsageError extends Error {}
 
 function brandIdArg(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) throw new InvalidArgumentError("a brand id (1..2^32-1)");
+  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff)
+    throw new InvalidArgumentError("a brand id (1..2^32-1)");
   return n;
 }
 
@@ -68,7 +75,9 @@ async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(file, "utf8"));
   } catch (cause) {
-    throw new UsageError(`${file} cannot be read as JSON: ${cause instanceof Error ? cause.message : String(cause)}`);
+    throw new UsageError(
+      `${file} cannot be read as JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }
 
@@ -88,18 +97,35 @@ function reportOutcome(action: string, outcome: CallOutcome, extra: Record<strin
     out({ dryRun: true, action, ...outcome.estimate, ...extra });
   } else {
     log(`${action}: tx ${outcome.transaction.hash} confirmed in block ${outcome.transaction.block}`);
-    out({ action, txHash: outcome.transaction.hash, block: outcome.transaction.block, gasUsed: outcome.transaction.gasUsed, ...extra });
+    out({
+      action,
+      txHash: outcome.transaction.hash,
+      block: outcome.transaction.block,
+      gasUsed: outcome.transaction.gasUsed,
+      ...extra,
+    });
   }
 }
 
 const program = new Command();
 program
   .name("hallmark")
-  .description("Hallmark brand toolkit: mint certificates from a catalogue, claim codes, provenance, garments")
+  .description(
+    "Hallmark brand toolkit: mint certificates from a catalogue, claim codes, provenance, garments",
+  )
   .option("--rpc-url <url>", "JSON-RPC endpoint (HALLMARK_RPC_URL, default http://127.0.0.1:8545)")
-  .option("--deployments <file>", "deployments file (HALLMARK_DEPLOYMENTS, default .hallmark/deployments.json)")
-  .option("--keystore <file>", "encrypted JSON keystore (HALLMARK_KEYSTORE); its password comes from HALLMARK_KEYSTORE_PASSWORD or a prompt")
-  .option("--signer-module <file>", "signer hook module instead of a keystore (HALLMARK_SIGNER_MODULE); see docs/brands.md")
+  .option(
+    "--deployments <file>",
+    "deployments file (HALLMARK_DEPLOYMENTS, default .hallmark/deployments.json)",
+  )
+  .option(
+    "--keystore <file>",
+    "encrypted JSON keystore (HALLMARK_KEYSTORE); its password comes from HALLMARK_KEYSTORE_PASSWORD or a prompt",
+  )
+  .option(
+    "--signer-module <file>",
+    "signer hook module instead of a keystore (HALLMARK_SIGNER_MODULE); see docs/brands.md",
+  )
   .showHelpAfterError();
 
 let runtime: CliRuntime | undefined;
@@ -121,7 +147,9 @@ keystore
   });
 keystore
   .command("import-dev")
-  .description("store Hardhat dev account N (the well-known test mnemonic) for the local chain only (chain id 31337)")
+  .description(
+    "store Hardhat dev account N (the well-known test mnemonic) for the local chain only (chain id 31337)",
+  )
   .requiredOption("--index <n>", "account index", intArg)
   .action(async (opts: { index: number }, command: Command) => {
     const r = rt(command);
@@ -150,26 +178,44 @@ brand
   .option("--royalty-bps <n>", "royalty in basis points", intArg, 0)
   .option("--metadata-uri <uri>", "brand metadata URI", "")
   .option("--dry-run", "estimate gas and cost without sending")
-  .action(async (opts: { name: string; admin: string; vault: string; royaltyReceiver?: string; royaltyBps: number; metadataUri: string; dryRun?: boolean }, command: Command) => {
-    const r = rt(command);
-    const signer = await r.signer();
-    const result = await addBrand({
-      contracts: await r.contracts(),
-      signer,
-      name: opts.name,
-      metadataURI: opts.metadataUri,
-      admin: opts.admin,
-      vault: opts.vault,
-      royaltyReceiver: opts.royaltyReceiver,
-      royaltyBps: opts.royaltyBps,
-      dryRun: opts.dryRun,
-    });
-    if (result.brandId !== undefined) {
-      await saveBrandSalt(r.saltsFile, result.brandId, generateBrandSalt());
-      log(`brand ${result.brandId} registered; its serial salt is in ${r.saltsFile} (keep it secret, give it to your verifier)`);
-    }
-    reportOutcome("registerBrand", result.outcome, { brandId: result.brandId, saltsFile: result.brandId !== undefined ? r.saltsFile : undefined });
-  });
+  .action(
+    async (
+      opts: {
+        name: string;
+        admin: string;
+        vault: string;
+        royaltyReceiver?: string;
+        royaltyBps: number;
+        metadataUri: string;
+        dryRun?: boolean;
+      },
+      command: Command,
+    ) => {
+      const r = rt(command);
+      const signer = await r.signer();
+      const result = await addBrand({
+        contracts: await r.contracts(),
+        signer,
+        name: opts.name,
+        metadataURI: opts.metadataUri,
+        admin: opts.admin,
+        vault: opts.vault,
+        royaltyReceiver: opts.royaltyReceiver,
+        royaltyBps: opts.royaltyBps,
+        dryRun: opts.dryRun,
+      });
+      if (result.brandId !== undefined) {
+        await saveBrandSalt(r.saltsFile, result.brandId, generateBrandSalt());
+        log(
+          `brand ${result.brandId} registered; its serial salt is in ${r.saltsFile} (keep it secret, give it to your verifier)`,
+        );
+      }
+      reportOutcome("registerBrand", result.outcome, {
+        brandId: result.brandId,
+        saltsFile: result.brandId !== undefined ? r.saltsFile : undefined,
+      });
+    },
+  );
 
 // ----------------------------------------------------------------------------------------- role
 const role = program.command("role").description(`per-brand roles (${Object.keys(BRAND_ROLES).join(", ")})`);
@@ -181,163 +227,277 @@ for (const grant of [true, false]) {
     .addOption(new Option("--role <role>", "role").choices(Object.keys(BRAND_ROLES)).makeOptionMandatory())
     .requiredOption("--account <address>", "account", addressArg)
     .option("--dry-run", "estimate gas and cost without sending")
-    .action(async (opts: { brand: number; role: string; account: string; dryRun?: boolean }, command: Command) => {
-      const r = rt(command);
-      const outcome = await setBrandRole({ contracts: await r.contracts(), signer: await r.signer(), brandId: opts.brand, role: opts.role, account: opts.account, grant, dryRun: opts.dryRun });
-      reportOutcome(grant ? "grantBrandRole" : "revokeBrandRole", outcome, { brandId: opts.brand, role: opts.role, account: opts.account });
-    });
+    .action(
+      async (opts: { brand: number; role: string; account: string; dryRun?: boolean }, command: Command) => {
+        const r = rt(command);
+        const outcome = await setBrandRole({
+          contracts: await r.contracts(),
+          signer: await r.signer(),
+          brandId: opts.brand,
+          role: opts.role,
+          account: opts.account,
+          grant,
+          dryRun: opts.dryRun,
+        });
+        reportOutcome(grant ? "grantBrandRole" : "revokeBrandRole", outcome, {
+          brandId: opts.brand,
+          role: opts.role,
+          account: opts.account,
+        });
+      },
+    );
 }
 
 // ----------------------------------------------------------------------------------------- mint
 const mint = program.command("mint").description("issue certificates");
 mint
   .command("certificates")
-  .description("validate a catalogue manifest, upload pictures and documents to IPFS, mint in batches; safe to re-run")
+  .description(
+    "validate a catalogue manifest, upload pictures and documents to IPFS, mint in batches; safe to re-run",
+  )
   .requiredOption("--brand <id>", "brand id", brandIdArg)
   .requiredOption("--manifest <file>", "items.csv or items.json")
   .option("--media <dir>", "folder the manifest's images are relative to")
   .option("--to <address>", "recipient (default: the brand's vault)", addressArg)
   .option("--receipt <file>", "receipt file, JSON lines (default: <manifest>.receipt.jsonl)")
-  .addOption(new Option("--serial <visibility>", "publish serials in clear or only their salted hash").choices(["hashed", "clear"]).default("hashed"))
-  .option("--batch-size <n>", "at most this many certificates per transaction (≤ 500; gas decides first)", intArg)
+  .addOption(
+    new Option("--serial <visibility>", "publish serials in clear or only their salted hash")
+      .choices(["hashed", "clear"])
+      .default("hashed"),
+  )
+  .option(
+    "--batch-size <n>",
+    "at most this many certificates per transaction (≤ 500; gas decides first)",
+    intArg,
+  )
   .option("--confirmations <n>", "confirmations to wait for per batch", intArg, 1)
   .option("--dry-run", "validate and estimate gas and cost; upload and send nothing")
-  .action(async (opts: { brand: number; manifest: string; media?: string; to?: string; receipt?: string; serial: "hashed" | "clear"; batchSize?: number; confirmations: number; dryRun?: boolean }, command: Command) => {
-    const r = rt(command);
-    const salts = await loadBrandSalts(r.saltsFile);
-    const brandSalt = salts.get(opts.brand);
-    if (brandSalt === undefined) throw new UsageError(`No serial salt for brand ${opts.brand}: set HALLMARK_BRAND_SALTS or HALLMARK_BRAND_SALTS_FILE (brand add writes ${r.saltsFile})`);
-    const rows = parseManifest(await readFile(opts.manifest, "utf8"), manifestFormatOf(opts.manifest));
-    const receiptFile = opts.receipt ?? `${opts.manifest.replace(/\.(csv|json)$/i, "")}.receipt.jsonl`;
-    const progress = createProgress();
-    try {
-      const summary = await mintCertificates({
-        contracts: await r.contracts(),
-        // Asked for (keystore decrypted, password prompted) only once every row has validated.
-        signer: async () => {
-          progress.done();
-          return r.signer();
-        },
-        store: opts.dryRun ? undefined : await r.metadataStore(),
-        brandId: opts.brand,
-        brandSalt,
-        rows,
-        mediaRoot: opts.media === undefined ? undefined : path.resolve(opts.media),
-        serialVisibility: opts.serial,
-        to: opts.to,
-        receiptFile,
-        maxBatchSize: opts.batchSize,
-        confirmations: opts.confirmations,
-        dryRun: opts.dryRun,
-        onProgress: (event) => progress.mint(event),
-      });
-      progress.done();
-      if (summary.estimate) log(`dry run: ${summary.estimate.batches.length} batch(es) would cost ${describeEstimate(summary.estimate)}`);
-      else log(`done: ${summary.minted} minted in ${summary.batches} batch(es), ${summary.alreadyInReceipt + summary.foundOnChain} already minted; receipt ${receiptFile}`);
-      out(summary);
-    } finally {
-      progress.done();
-    }
-  });
+  .action(
+    async (
+      opts: {
+        brand: number;
+        manifest: string;
+        media?: string;
+        to?: string;
+        receipt?: string;
+        serial: "hashed" | "clear";
+        batchSize?: number;
+        confirmations: number;
+        dryRun?: boolean;
+      },
+      command: Command,
+    ) => {
+      const r = rt(command);
+      const salts = await loadBrandSalts(r.saltsFile);
+      const brandSalt = salts.get(opts.brand);
+      if (brandSalt === undefined)
+        throw new UsageError(
+          `No serial salt for brand ${opts.brand}: set HALLMARK_BRAND_SALTS or HALLMARK_BRAND_SALTS_FILE (brand add writes ${r.saltsFile})`,
+        );
+      const rows = parseManifest(await readFile(opts.manifest, "utf8"), manifestFormatOf(opts.manifest));
+      const receiptFile = opts.receipt ?? `${opts.manifest.replace(/\.(csv|json)$/i, "")}.receipt.jsonl`;
+      const progress = createProgress();
+      try {
+        const summary = await mintCertificates({
+          contracts: await r.contracts(),
+          // Asked for (keystore decrypted, password prompted) only once every row has validated.
+          signer: async () => {
+            progress.done();
+            return r.signer();
+          },
+          store: opts.dryRun ? undefined : await r.metadataStore(),
+          brandId: opts.brand,
+          brandSalt,
+          rows,
+          mediaRoot: opts.media === undefined ? undefined : path.resolve(opts.media),
+          serialVisibility: opts.serial,
+          to: opts.to,
+          receiptFile,
+          maxBatchSize: opts.batchSize,
+          confirmations: opts.confirmations,
+          dryRun: opts.dryRun,
+          onProgress: (event) => progress.mint(event),
+        });
+        progress.done();
+        if (summary.estimate)
+          log(
+            `dry run: ${summary.estimate.batches.length} batch(es) would cost ${describeEstimate(summary.estimate)}`,
+          );
+        else
+          log(
+            `done: ${summary.minted} minted in ${summary.batches} batch(es), ${summary.alreadyInReceipt + summary.foundOnChain} already minted; receipt ${receiptFile}`,
+          );
+        out(summary);
+      } finally {
+        progress.done();
+      }
+    },
+  );
 
 // ---------------------------------------------------------------------------------- claim codes
 program
   .command("claim-codes")
-  .description("set one-time claim codes (as the certificates' owner, e.g. the vault) and write a printable QR sheet and a CSV")
+  .description(
+    "set one-time claim codes (as the certificates' owner, e.g. the vault) and write a printable QR sheet and a CSV",
+  )
   .requiredOption("--brand <id>", "brand id", brandIdArg)
   .option("--tokens <ids>", "comma-separated token ids")
   .option("--receipt <file>", "every certificate of a mint receipt (with --tokens: names them on the sheet)")
   .option("--out <dir>", "output folder for claim-codes.html and claim-codes.csv", "claim-codes")
   .option("--rotate", "replace codes already in the CSV (the old codes stop working)")
   .option("--dry-run", "estimate gas and cost without sending")
-  .action(async (opts: { brand: number; tokens?: string; receipt?: string; out: string; rotate?: boolean; dryRun?: boolean }, command: Command) => {
-    const r = rt(command);
-    // --receipt alone: all its certificates; with --tokens: those tokens, named from the receipt.
-    const known = new Map<string, ClaimCodeTarget>();
-    if (opts.receipt) {
-      for (const entry of (await readReceipt(opts.receipt)).values()) {
-        known.set(entry.tokenId, { tokenId: BigInt(entry.tokenId), serial: entry.serial, productName: entry.productName });
-      }
-    }
-    const tokens = opts.tokens?.split(",").filter((x) => x.trim() !== "").map(tokenArg);
-    const targets: ClaimCodeTarget[] = tokens === undefined ? [...known.values()] : tokens.map((tokenId) => known.get(tokenId.toString()) ?? { tokenId });
-    if (targets.length === 0) throw new UsageError("Name the certificates with --tokens or --receipt");
-    const foreign = targets.filter((t) => brandOfToken(t.tokenId) !== opts.brand);
-    if (foreign.length > 0) throw new UsageError(`${foreign.length} token(s) are not brand ${opts.brand}'s (first: ${foreign[0].tokenId})`);
-    const codesFile = path.join(opts.out, "claim-codes.csv");
-    const sheetFile = path.join(opts.out, "claim-codes.html");
-    const signer = await r.signer();
-    const contracts = await r.contracts();
-    const brandName = (await contracts.registry.brand(opts.brand)).name;
-    const result = await issueClaimCodes({
-      contracts,
-      signer,
-      targets,
-      codesFile,
-      publicUrl: r.publicUrl,
-      rotate: opts.rotate,
-      dryRun: opts.dryRun,
-      onProgress: (event) => {
-        if (event.stage === "checked") log(`claim codes: ${event.toSet} to set, ${event.skipped} already in ${codesFile}`);
-        if (event.stage === "confirmed") log(`claim codes: ${event.confirmed}/${event.total} confirmed`);
+  .action(
+    async (
+      opts: {
+        brand: number;
+        tokens?: string;
+        receipt?: string;
+        out: string;
+        rotate?: boolean;
+        dryRun?: boolean;
       },
-    });
-    if (result.estimate) {
-      log(`dry run: setting the codes would cost ${describeEstimate(result.estimate)}`);
-      out({ dryRun: true, ...result.estimate, skipped: result.skipped });
-      return;
-    }
-    // The sheet covers every code of these certificates in the CSV, including earlier runs'.
-    const wanted = new Set(targets.map((t) => t.tokenId.toString()));
-    const latest = new Map<string, Awaited<ReturnType<typeof readClaimCodes>>[number]>();
-    for (const code of await readClaimCodes(codesFile)) if (wanted.has(code.tokenId.toString())) latest.set(code.tokenId.toString(), code);
-    await writeClaimSheet(sheetFile, [...latest.values()], `${brandName}: claim codes`);
-    log(`${result.issued.length} new code(s); sheet ${sheetFile} (${latest.size} cards), CSV ${codesFile}`);
-    // Never the codes themselves: they live only in the two files.
-    out({ issued: result.issued.length, skipped: result.skipped, sheet: sheetFile, csv: codesFile, cards: latest.size });
-  });
+      command: Command,
+    ) => {
+      const r = rt(command);
+      // --receipt alone: all its certificates; with --tokens: those tokens, named from the receipt.
+      const known = new Map<string, ClaimCodeTarget>();
+      if (opts.receipt) {
+        for (const entry of (await readReceipt(opts.receipt)).values()) {
+          known.set(entry.tokenId, {
+            tokenId: BigInt(entry.tokenId),
+            serial: entry.serial,
+            productName: entry.productName,
+          });
+        }
+      }
+      const tokens = opts.tokens
+        ?.split(",")
+        .filter((x) => x.trim() !== "")
+        .map(tokenArg);
+      const targets: ClaimCodeTarget[] =
+        tokens === undefined
+          ? [...known.values()]
+          : tokens.map((tokenId) => known.get(tokenId.toString()) ?? { tokenId });
+      if (targets.length === 0) throw new UsageError("Name the certificates with --tokens or --receipt");
+      const foreign = targets.filter((t) => brandOfToken(t.tokenId) !== opts.brand);
+      if (foreign.length > 0)
+        throw new UsageError(
+          `${foreign.length} token(s) are not brand ${opts.brand}'s (first: ${foreign[0].tokenId})`,
+        );
+      const codesFile = path.join(opts.out, "claim-codes.csv");
+      const sheetFile = path.join(opts.out, "claim-codes.html");
+      const signer = await r.signer();
+      const contracts = await r.contracts();
+      const brandName = (await contracts.registry.brand(opts.brand)).name;
+      const result = await issueClaimCodes({
+        contracts,
+        signer,
+        targets,
+        codesFile,
+        publicUrl: r.publicUrl,
+        rotate: opts.rotate,
+        dryRun: opts.dryRun,
+        onProgress: (event) => {
+          if (event.stage === "checked")
+            log(`claim codes: ${event.toSet} to set, ${event.skipped} already in ${codesFile}`);
+          if (event.stage === "confirmed") log(`claim codes: ${event.confirmed}/${event.total} confirmed`);
+        },
+      });
+      if (result.estimate) {
+        log(`dry run: setting the codes would cost ${describeEstimate(result.estimate)}`);
+        out({ dryRun: true, ...result.estimate, skipped: result.skipped });
+        return;
+      }
+      // The sheet covers every code of these certificates in the CSV, including earlier runs'.
+      const wanted = new Set(targets.map((t) => t.tokenId.toString()));
+      const latest = new Map<string, Awaited<ReturnType<typeof readClaimCodes>>[number]>();
+      for (const code of await readClaimCodes(codesFile))
+        if (wanted.has(code.tokenId.toString())) latest.set(code.tokenId.toString(), code);
+      await writeClaimSheet(sheetFile, [...latest.values()], `${brandName}: claim codes`);
+      log(`${result.issued.length} new code(s); sheet ${sheetFile} (${latest.size} cards), CSV ${codesFile}`);
+      // Never the codes themselves: they live only in the two files.
+      out({
+        issued: result.issued.length,
+        skipped: result.skipped,
+        sheet: sheetFile,
+        csv: codesFile,
+        cards: latest.size,
+      });
+    },
+  );
 
 // ---------------------------------------------------------------------------------------- event
 program
   .command("event")
   .description("provenance events")
   .command("add")
-  .description("publish an event's details document and record it on-chain (resale also moves the certificate)")
-  .addOption(new Option("--kind <kind>", "event kind").choices(Object.keys(PROVENANCE_EVENT_KINDS)).makeOptionMandatory())
+  .description(
+    "publish an event's details document and record it on-chain (resale also moves the certificate)",
+  )
+  .addOption(
+    new Option("--kind <kind>", "event kind")
+      .choices(Object.keys(PROVENANCE_EVENT_KINDS))
+      .makeOptionMandatory(),
+  )
   .requiredOption("--token <id>", "certificate token id", tokenArg)
   .requiredOption("--details <file>", "provenance-details JSON document")
   .option("--grade <n>", "condition grade 1..10 (0: not graded)", intArg, 0)
   .option("--buyer <address>", "resale: the buyer who receives the certificate", addressArg)
   .option("--dry-run", "validate and estimate gas and cost without publishing or sending")
-  .action(async (opts: { kind: ProvenanceEventKindName; token: bigint; details: string; grade: number; buyer?: string; dryRun?: boolean }, command: Command) => {
-    const r = rt(command);
-    const details = await readJson(opts.details);
-    const result = await recordProvenanceEvent({
-      contracts: await r.contracts(),
-      signer: await r.signer(),
-      store: opts.dryRun ? undefined : await r.metadataStore(),
-      tokenId: opts.token,
-      kind: opts.kind,
-      details,
-      grade: opts.grade,
-      buyer: opts.buyer,
-      dryRun: opts.dryRun,
-    });
-    reportOutcome(opts.kind === "resale" ? "authenticatedResale" : "recordProvenance", result.outcome, { tokenId: opts.token, detailsDigest: result.detailsDigest, detailsCid: result.detailsCid });
-  });
+  .action(
+    async (
+      opts: {
+        kind: ProvenanceEventKindName;
+        token: bigint;
+        details: string;
+        grade: number;
+        buyer?: string;
+        dryRun?: boolean;
+      },
+      command: Command,
+    ) => {
+      const r = rt(command);
+      const details = await readJson(opts.details);
+      const result = await recordProvenanceEvent({
+        contracts: await r.contracts(),
+        signer: await r.signer(),
+        store: opts.dryRun ? undefined : await r.metadataStore(),
+        tokenId: opts.token,
+        kind: opts.kind,
+        details,
+        grade: opts.grade,
+        buyer: opts.buyer,
+        dryRun: opts.dryRun,
+      });
+      reportOutcome(opts.kind === "resale" ? "authenticatedResale" : "recordProvenance", result.outcome, {
+        tokenId: opts.token,
+        detailsDigest: result.detailsDigest,
+        detailsCid: result.detailsCid,
+      });
+    },
+  );
 
 // --------------------------------------------------------------------------------------- status
 const status = program.command("status").description("report stolen, revoke or restore a certificate");
 for (const action of Object.keys(STATUS_ACTIONS) as StatusAction[]) {
   status
     .command(action)
-    .description(`${STATUS_ACTIONS[action]} (${action === "stolen" ? "owner or brand admin" : "brand admin"})`)
+    .description(
+      `${STATUS_ACTIONS[action]} (${action === "stolen" ? "owner or brand admin" : "brand admin"})`,
+    )
     .requiredOption("--token <id>", "certificate token id", tokenArg)
     .requiredOption("--reason <text>", "public reason")
     .option("--dry-run", "estimate gas and cost without sending")
     .action(async (opts: { token: bigint; reason: string; dryRun?: boolean }, command: Command) => {
       const r = rt(command);
-      const outcome = await changeCertificateStatus({ contracts: await r.contracts(), signer: await r.signer(), tokenId: opts.token, action, reason: opts.reason, dryRun: opts.dryRun });
+      const outcome = await changeCertificateStatus({
+        contracts: await r.contracts(),
+        signer: await r.signer(),
+        tokenId: opts.token,
+        action,
+        reason: opts.reason,
+        dryRun: opts.dryRun,
+      });
       reportOutcome(STATUS_ACTIONS[action], outcome, { tokenId: opts.token });
     });
 }
@@ -348,22 +508,32 @@ garments
   .command("create-design")
   .description("publish a garment-metadata document and create the design")
   .requiredOption("--brand <id>", "brand id", brandIdArg)
-  .requiredOption("--design <file>", "design JSON: maxSupply, closesAt, royaltyReceiver, royaltyBps, locked, redeemable, twinCertificates")
+  .requiredOption(
+    "--design <file>",
+    "design JSON: maxSupply, closesAt, royaltyReceiver, royaltyBps, locked, redeemable, twinCertificates",
+  )
   .requiredOption("--metadata <file>", "garment-metadata JSON document")
   .option("--dry-run", "validate and estimate gas and cost without publishing or sending")
-  .action(async (opts: { brand: number; design: string; metadata: string; dryRun?: boolean }, command: Command) => {
-    const r = rt(command);
-    const result = await createGarmentDesign({
-      contracts: await r.contracts(),
-      signer: await r.signer(),
-      store: opts.dryRun ? undefined : await r.metadataStore(),
-      brandId: opts.brand,
-      design: await readJson(opts.design),
-      metadata: await readJson(opts.metadata),
-      dryRun: opts.dryRun,
-    });
-    reportOutcome("createDesign", result.outcome, { designId: result.designId, metadataDigest: result.metadataDigest, metadataCid: result.metadataCid, twinCollectionRoot: result.twinCollectionRoot });
-  });
+  .action(
+    async (opts: { brand: number; design: string; metadata: string; dryRun?: boolean }, command: Command) => {
+      const r = rt(command);
+      const result = await createGarmentDesign({
+        contracts: await r.contracts(),
+        signer: await r.signer(),
+        store: opts.dryRun ? undefined : await r.metadataStore(),
+        brandId: opts.brand,
+        design: await readJson(opts.design),
+        metadata: await readJson(opts.metadata),
+        dryRun: opts.dryRun,
+      });
+      reportOutcome("createDesign", result.outcome, {
+        designId: result.designId,
+        metadataDigest: result.metadataDigest,
+        metadataCid: result.metadataCid,
+        twinCollectionRoot: result.twinCollectionRoot,
+      });
+    },
+  );
 garments
   .command("voucher")
   .description("sign an EIP-712 voucher a buyer redeems with redeemVoucher (issuer key)")
@@ -373,17 +543,32 @@ garments
   .requiredOption("--price <wei>", "total price in wei", (v) => tokenArgOrZero(v))
   .requiredOption("--expires <time>", "deadline: ISO date-time or unix seconds")
   .option("--out <file>", "write the voucher JSON here (default: stdout)")
-  .action(async (opts: { design: bigint; buyer?: string; amount: number; price: bigint; expires: string; out?: string }, command: Command) => {
-    const r = rt(command);
-    const deadline = /^\d+$/.test(opts.expires) ? BigInt(opts.expires) : BigInt(Math.floor(Date.parse(opts.expires) / 1000));
-    if (deadline <= 0n) throw new UsageError(`--expires ${opts.expires} is not a date`);
-    const voucher = await signGarmentVoucher({ contracts: await r.contracts(), signer: await r.signer(), designId: opts.design, buyer: opts.buyer, amount: opts.amount, price: opts.price, deadline });
-    if (opts.out) {
-      await writeFile(opts.out, JSON.stringify(voucher, null, 2) + "\n");
-      log(`voucher written to ${opts.out}`);
-    }
-    out(voucher);
-  });
+  .action(
+    async (
+      opts: { design: bigint; buyer?: string; amount: number; price: bigint; expires: string; out?: string },
+      command: Command,
+    ) => {
+      const r = rt(command);
+      const deadline = /^\d+$/.test(opts.expires)
+        ? BigInt(opts.expires)
+        : BigInt(Math.floor(Date.parse(opts.expires) / 1000));
+      if (deadline <= 0n) throw new UsageError(`--expires ${opts.expires} is not a date`);
+      const voucher = await signGarmentVoucher({
+        contracts: await r.contracts(),
+        signer: await r.signer(),
+        designId: opts.design,
+        buyer: opts.buyer,
+        amount: opts.amount,
+        price: opts.price,
+        deadline,
+      });
+      if (opts.out) {
+        await writeFile(opts.out, JSON.stringify(voucher, null, 2) + "\n");
+        log(`voucher written to ${opts.out}`);
+      }
+      out(voucher);
+    },
+  );
 
 function tokenArgOrZero(value: string): bigint {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("an amount in wei (digits)");
@@ -414,10 +599,14 @@ async function withApiKeys<T>(command: Command, use: (keys: ApiKeyStore) => Prom
 
 const apiKey = program
   .command("api-key")
-  .description("issuer API keys (stored hashed in <data dir>/issuer.sqlite, or in HALLMARK_DATABASE_URL when set)");
+  .description(
+    "issuer API keys (stored hashed in <data dir>/issuer.sqlite, or in HALLMARK_DATABASE_URL when set)",
+  );
 apiKey
   .command("create")
-  .description("create a key for one brand and some actions; the key is printed once and cannot be shown again")
+  .description(
+    "create a key for one brand and some actions; the key is printed once and cannot be shown again",
+  )
   .requiredOption("--brand <id>", "brand id", brandIdArg)
   .requiredOption("--scopes <list>", `comma-separated: ${ISSUER_SCOPES.join(", ")}`, (value) => {
     try {
@@ -427,11 +616,20 @@ apiKey
     }
   })
   .option("--label <text>", "who or what uses it (shown by list)", "")
-  .action(async (opts: { brand: number; scopes: ReturnType<typeof parseScopes>; label: string }, command: Command) => {
-    const created = await withApiKeys(command, (keys) => keys.create({ brandId: opts.brand, scopes: opts.scopes, label: opts.label }));
-    log(`API key ${created.id} created for brand ${created.brandId} (${created.scopes.join(", ")}); store it now, it is not shown again`);
-    out(created);
-  });
+  .action(
+    async (
+      opts: { brand: number; scopes: ReturnType<typeof parseScopes>; label: string },
+      command: Command,
+    ) => {
+      const created = await withApiKeys(command, (keys) =>
+        keys.create({ brandId: opts.brand, scopes: opts.scopes, label: opts.label }),
+      );
+      log(
+        `API key ${created.id} created for brand ${created.brandId} (${created.scopes.join(", ")}); store it now, it is not shown again`,
+      );
+      out(created);
+    },
+  );
 apiKey
   .command("revoke")
   .description("revoke a key at once (its next call gets 401)")
@@ -471,9 +669,13 @@ try {
     log(`The manifest has ${error.problems.length} problem(s); nothing was uploaded or sent:`);
     for (const problem of error.problems) log(`  ${formatProblem(problem)}`);
     process.exitCode = 2;
-  } else if (error instanceof UsageError || (error instanceof HallmarkError && !error.retryable && error.type !== "transaction-refused")) {
+  } else if (
+    error instanceof UsageError ||
+    (error instanceof HallmarkError && !error.retryable && error.type !== "transaction-refused")
+  ) {
     log(`error: ${error.message}`);
-    for (const detail of error instanceof HallmarkError ? error.details : []) log(`  ${detail.path}: ${detail.message}`);
+    for (const detail of error instanceof HallmarkError ? error.details : [])
+      log(`  ${detail.path}: ${detail.message}`);
     process.exitCode = 2;
   } else {
     // ethers' full message embeds the whole signed transaction; its short message is what helps.

@@ -21,8 +21,21 @@ function bar(done: number, total: number, width = 20): string {
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, interactive = Boolean(stream.isTTY)): ProgressSink {
-  const state = { rows: 0, totalRows: 0, files: 0, totalFiles: 0, sent: 0, confirmed: 0, toMint: 0, chainStarted: 0, ipfsStarted: 0 };
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  interactive = Boolean(stream.isTTY),
+): ProgressSink {
+  const state = {
+    rows: 0,
+    totalRows: 0,
+    files: 0,
+    totalFiles: 0,
+    sent: 0,
+    confirmed: 0,
+    toMint: 0,
+    chainStarted: 0,
+    ipfsStarted: 0,
+  };
   let stage = "validating";
   let lastDraw = 0;
   let drawn = false;
@@ -30,8 +43,10 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, inte
 
   function eta(): string {
     const now = Date.now();
-    if (stage === "ipfs" && state.files > 0) return duration(((now - state.ipfsStarted) / state.files) * (state.totalFiles - state.files));
-    if (stage === "chain" && state.confirmed > 0) return duration(((now - state.chainStarted) / state.confirmed) * (state.toMint - state.confirmed));
+    if (stage === "ipfs" && state.files > 0)
+      return duration(((now - state.ipfsStarted) / state.files) * (state.totalFiles - state.files));
+    if (stage === "chain" && state.confirmed > 0)
+      return duration(((now - state.chainStarted) / state.confirmed) * (state.toMint - state.confirmed));
     return "--";
   }
 
@@ -68,13 +83,19 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, inte
           if (event.rowsValidated === event.totalRows) line(`validated ${event.totalRows} rows`);
           break;
         case "pending":
-          line(`waiting for ${event.pending} pending transaction(s) of ${event.issuer} to be mined before resuming (${Math.round(event.waitedMs / 1000)} s of at most ${Math.round(event.timeoutMs / 1000)} s)`);
+          line(
+            `waiting for ${event.pending} pending transaction(s) of ${event.issuer} to be mined before resuming (${Math.round(event.waitedMs / 1000)} s of at most ${Math.round(event.timeoutMs / 1000)} s)`,
+          );
           break;
         case "resume":
           state.toMint = event.toMint;
-          line(`resume: ${event.fromReceipt} in the receipt, ${event.foundOnChain} found on-chain, ${event.toMint} to mint`);
+          line(
+            `resume: ${event.fromReceipt} in the receipt, ${event.foundOnChain} found on-chain, ${event.toMint} to mint`,
+          );
           if (event.digestMismatches.length > 0) {
-            line(`warning: ${event.digestMismatches.length} certificate(s) on-chain commit to another document than this manifest builds (first: ${event.digestMismatches[0]}); they are left as they are`);
+            line(
+              `warning: ${event.digestMismatches.length} certificate(s) on-chain commit to another document than this manifest builds (first: ${event.digestMismatches[0]}); they are left as they are`,
+            );
           }
           break;
         case "ipfs": {
@@ -108,7 +129,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, inte
           break;
         case "batch-confirmed":
           state.confirmed = event.confirmed;
-          line(`batch ${event.batch} confirmed in block ${event.block}: ${event.size} certificates, ${event.gasUsed} gas (${event.confirmed}/${event.toMint}, ETA ${eta()})`);
+          line(
+            `batch ${event.batch} confirmed in block ${event.block}: ${event.size} certificates, ${event.gasUsed} gas (${event.confirmed}/${event.toMint}, ETA ${eta()})`,
+          );
           break;
       }
       draw();

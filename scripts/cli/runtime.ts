@@ -44,7 +44,8 @@ export class CliRuntime {
 
   get keystorePath(): string {
     const file = this.options.keystore ?? this.env.HALLMARK_KEYSTORE;
-    if (!file) throw new SignerError("No keystore: pass --keystore or set HALLMARK_KEYSTORE (or use --signer-module)");
+    if (!file)
+      throw new SignerError("No keystore: pass --keystore or set HALLMARK_KEYSTORE (or use --signer-module)");
     return file;
   }
 
@@ -75,11 +76,17 @@ export class CliRuntime {
   }
 
   async deployments(): Promise<Deployments> {
-    const file = path.resolve(this.options.deployments ?? this.env.HALLMARK_DEPLOYMENTS ?? path.join(this.dataDir, "deployments.json"));
+    const file = path.resolve(
+      this.options.deployments ??
+        this.env.HALLMARK_DEPLOYMENTS ??
+        path.join(this.dataDir, "deployments.json"),
+    );
     const deployments = await loadDeployments(file);
     const { chainId } = await this.chain().getNetwork();
     if (BigInt(deployments.chainId) !== chainId) {
-      throw new SignerError(`${file} is for chain ${deployments.chainId}, but ${this.rpcUrl} is chain ${chainId}`);
+      throw new SignerError(
+        `${file} is for chain ${deployments.chainId}, but ${this.rpcUrl} is chain ${chainId}`,
+      );
     }
     return deployments;
   }
@@ -87,9 +94,13 @@ export class CliRuntime {
   async password(confirm = false): Promise<string> {
     const fromEnv = this.env.HALLMARK_KEYSTORE_PASSWORD;
     if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-    if (!process.stdin.isTTY) throw new SignerError("No keystore password: set HALLMARK_KEYSTORE_PASSWORD or run on a terminal to be asked");
+    if (!process.stdin.isTTY)
+      throw new SignerError(
+        "No keystore password: set HALLMARK_KEYSTORE_PASSWORD or run on a terminal to be asked",
+      );
     const password = await promptSecret("Keystore password: ");
-    if (confirm && (await promptSecret("Repeat the password: ")) !== password) throw new SignerError("The passwords differ");
+    if (confirm && (await promptSecret("Repeat the password: ")) !== password)
+      throw new SignerError("The passwords differ");
     return password;
   }
 
@@ -108,7 +119,9 @@ export class CliRuntime {
   }
 
   async metadataStore(): Promise<MetadataStore> {
-    this.store ??= await createMetadataStore(ipfsConfigFromEnv({ ...this.env, HALLMARK_DATA_DIR: this.dataDir }));
+    this.store ??= await createMetadataStore(
+      ipfsConfigFromEnv({ ...this.env, HALLMARK_DATA_DIR: this.dataDir }),
+    );
     return this.store;
   }
 

@@ -16,7 +16,13 @@ export interface PublishedDocument {
 const MODELS = [
   { name: "Sac Aurelle 30", reference: "AU-S30", item: "00030", colour: "#7a3b2e", leather: "Calfskin" },
   { name: "Pochette Lune", reference: "AU-PL1", item: "00041", colour: "#1f3a5f", leather: "Lambskin" },
-  { name: "Cabas Riviera", reference: "AU-CR2", item: "00052", colour: "#c49a3a", leather: "Canvas and calfskin" },
+  {
+    name: "Cabas Riviera",
+    reference: "AU-CR2",
+    item: "00052",
+    colour: "#c49a3a",
+    leather: "Canvas and calfskin",
+  },
 ];
 
 /** A demo brand as its passports name it, with its 7-digit GS1 company prefix. */

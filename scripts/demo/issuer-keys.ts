@@ -20,11 +20,17 @@ export async function demoIssuerKeystores(
   const settings = new Map<number, IssuerKeystoreSetting>();
   for (const issuer of issuers) {
     if (hardhatDevAccount(issuer.devAccountIndex).address !== issuer.address) {
-      throw new Error(`Demo issuer of brand ${issuer.brandId} is not Hardhat dev account #${issuer.devAccountIndex}`);
+      throw new Error(
+        `Demo issuer of brand ${issuer.brandId} is not Hardhat dev account #${issuer.devAccountIndex}`,
+      );
     }
     const keystore = path.join(directory, `brand-${issuer.brandId}-issuer.json`);
     await importDevKeystore(keystore, password, issuer.devAccountIndex, LOCAL_CHAIN_ID);
-    settings.set(issuer.brandId, { keystore, passwordEnv: "(demo: generated for this run)", password: () => password });
+    settings.set(issuer.brandId, {
+      keystore,
+      passwordEnv: "(demo: generated for this run)",
+      password: () => password,
+    });
   }
   return settings;
 }

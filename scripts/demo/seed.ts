@@ -179,18 +179,16 @@ export async function seedDemo(
   // The owner hands the bag in for a new tag and consents to its certificate being retired.
   await send(certificate.connect(dana).approve(issuerA.address, superseded));
   await send(
-    certificate
-      .connect(issuerA)
-      .issueSuccessor(
-        superseded,
-        {
-          serialHash: replacementHash,
-          metadataDigest: replacement.digest,
-          chip: ethersLib.ZeroAddress,
-          claimKey: ethersLib.ZeroAddress,
-        },
-        "NFC tag replaced after water damage",
-      ),
+    certificate.connect(issuerA).issueSuccessor(
+      superseded,
+      {
+        serialHash: replacementHash,
+        metadataDigest: replacement.digest,
+        chip: ethersLib.ZeroAddress,
+        claimKey: ethersLib.ZeroAddress,
+      },
+      "NFC tag replaced after water damage",
+    ),
   );
   const successor = await certificate.tokenIdOf(1, replacementHash);
   highlights.push(`tag replaced: token ${superseded} succeeded by ${successor}`);
@@ -247,15 +245,13 @@ export async function seedDemo(
   const twins = buildTwinCollection(ids.slice(0, 12));
   const twinDoc = await catalogue.garment("Sac Aurelle 30 — digital twin", 12);
   await send(
-    garments
-      .connect(issuerA)
-      .createDesign(1, {
-        ...design,
-        maxSupply: 12,
-        redeemable: false,
-        twinCollectionRoot: twins.root,
-        metadataDigest: twinDoc.digest,
-      }),
+    garments.connect(issuerA).createDesign(1, {
+      ...design,
+      maxSupply: 12,
+      redeemable: false,
+      twinCollectionRoot: twins.root,
+      metadataDigest: twinDoc.digest,
+    }),
   );
   const twinDesign = await garments.designCount();
   await send(garments.connect(bob).claimTwin(twinDesign, resold, twins.proofOf(resold)));

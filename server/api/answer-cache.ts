@@ -115,7 +115,12 @@ export class AnswerCache {
 
   /** Hits and misses since start (diagnostics, benchmarks). */
   stats(): { hits: number; misses: number; entries: number; bytes: number } {
-    return { hits: this.hitCount, misses: this.missCount, entries: this.entries.size, bytes: this.totalBytes };
+    return {
+      hits: this.hitCount,
+      misses: this.missCount,
+      entries: this.entries.size,
+      bytes: this.totalBytes,
+    };
   }
 }
 

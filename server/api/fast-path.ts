@@ -48,7 +48,15 @@ export function hotAnswerFastPath(options: FastPathOptions): FastPath {
     } catch {
       return false; // The index could not be read: Express answers with the right problem.
     }
-    response.writeHead(200, [...FIXED_HEADERS, "Cache-Control", ANSWER_CACHE_CONTROL, "Content-Type", "application/json; charset=utf-8", "Content-Length", String(bytes.length)]);
+    response.writeHead(200, [
+      ...FIXED_HEADERS,
+      "Cache-Control",
+      ANSWER_CACHE_CONTROL,
+      "Content-Type",
+      "application/json; charset=utf-8",
+      "Content-Length",
+      String(bytes.length),
+    ]);
     response.end(request.method === "HEAD" ? undefined : bytes);
     return true;
   };

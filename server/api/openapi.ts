@@ -55,7 +55,11 @@ import { ProvenanceEventView } from "../verification/answers/provenance.js";
 const COMMON = problems(400, 429);
 /** A read with ?minBlock=N whose index does not reach N within 2 s (server/verification/min-block.ts). */
 const BEHIND: Operation["responses"] = {
-  "503": ["?minBlock= names a block the index does not hold yet (Retry-After; `index` names the block it holds)", ref("Problem"), "application/problem+json"],
+  "503": [
+    "?minBlock= names a block the index does not hold yet (Retry-After; `index` names the block it holds)",
+    ref("Problem"),
+    "application/problem+json",
+  ],
 };
 
 const OPERATIONS: readonly Operation[] = [

@@ -86,7 +86,12 @@ export class HttpJsonRpcProvider implements BatchingEip1193 {
 
   async request(args: RequestArguments): Promise<unknown> {
     this.stats.requests += 1;
-    const body = JSON.stringify({ jsonrpc: "2.0", id: this.nextId++, method: args.method, params: args.params ?? [] });
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: this.nextId++,
+      method: args.method,
+      params: args.params ?? [],
+    });
     return resultOf((await this.post(body, args.method)) as JsonRpcResponse);
   }
 
@@ -100,17 +105,26 @@ export class HttpJsonRpcProvider implements BatchingEip1193 {
     this.stats.requests += 1;
     this.stats.batches += 1;
     const ids = calls.map(() => this.nextId++);
-    const body = JSON.stringify(calls.map((call, i) => ({ jsonrpc: "2.0", id: ids[i], method: call.method, params: call.params ?? [] })));
+    const body = JSON.stringify(
+      calls.map((call, i) => ({
+        jsonrpc: "2.0",
+        id: ids[i],
+        method: call.method,
+        params: call.params ?? [],
+      })),
+    );
     const payload = await this.post(body, `a batch of ${calls.length} calls`);
     if (!Array.isArray(payload)) {
       resultOf(payload as JsonRpcResponse); // An error object: thrown as such.
       throw new JsonRpcError("JSON-RPC batch answered with a single response", -32600);
     }
     const byId = new Map<unknown, JsonRpcResponse>();
-    for (const answer of payload as JsonRpcResponse[]) if (typeof answer === "object" && answer !== null) byId.set(answer.id, answer);
+    for (const answer of payload as JsonRpcResponse[])
+      if (typeof answer === "object" && answer !== null) byId.set(answer.id, answer);
     return ids.map((id): BatchOutcome => {
       const answer = byId.get(id);
-      if (answer === undefined) return { error: new JsonRpcError("JSON-RPC batch answer missing a call", -32603) };
+      if (answer === undefined)
+        return { error: new JsonRpcError("JSON-RPC batch answer missing a call", -32603) };
       try {
         return { result: resultOf(answer) };
       } catch (error) {
@@ -148,7 +162,7 @@ export class HttpJsonRpcProvider implements BatchingEip1193 {
             response.status,
           );
         } else {
-          return (await response.json());
+          return await response.json();
         }
       } catch (error) {
         if (error instanceof JsonRpcError) throw error;
@@ -162,11 +176,9 @@ export class HttpJsonRpcProvider implements BatchingEip1193 {
         }
         const name = (error as { name?: string }).name;
         if (name === "TimeoutError" || name === "AbortError") {
-          lastError = new RpcTimeoutError(
-            `RPC node did not answer ${what} within ${this.timeoutMs} ms`,
-            5,
-            { cause: error },
-          );
+          lastError = new RpcTimeoutError(`RPC node did not answer ${what} within ${this.timeoutMs} ms`, 5, {
+            cause: error,
+          });
         } else if (error instanceof SyntaxError) {
           lastError = new RpcUnavailableError(`RPC node sent a malformed answer to ${what}`, null, 5, {
             cause: error,

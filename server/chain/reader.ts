@@ -72,7 +72,14 @@ function headerOf(raw: unknown): BlockHeader | null {
  */
 function isBatchRefusal(error: unknown): boolean {
   if (error instanceof JsonRpcError) return true;
-  return typeof error === "object" && error !== null && "httpStatus" in error && typeof error.httpStatus === "number" && error.httpStatus >= 400 && error.httpStatus < 500;
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    "httpStatus" in error &&
+    typeof error.httpStatus === "number" &&
+    error.httpStatus >= 400 &&
+    error.httpStatus < 500
+  );
 }
 
 export class ChainReader {

@@ -36,7 +36,8 @@ function sniff(head: Uint8Array): string {
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47])) return "image/png";
   if (startsWith(head, [0xff, 0xd8, 0xff])) return "image/jpeg";
   if (startsWith(head, [0x47, 0x49, 0x46, 0x38])) return "image/gif";
-  if (startsWith(head, [0x52, 0x49, 0x46, 0x46]) && startsWith(head, [0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
+  if (startsWith(head, [0x52, 0x49, 0x46, 0x46]) && startsWith(head, [0x57, 0x45, 0x42, 0x50], 8))
+    return "image/webp";
   if (startsWith(head, [0x67, 0x6c, 0x54, 0x46])) return "model/gltf-binary"; // "glTF"
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46])) return "application/pdf"; // "%PDF"
   const firstText = new TextDecoder().decode(head.subarray(0, 64)).trimStart();

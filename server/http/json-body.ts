@@ -16,8 +16,10 @@ export function jsonBody(limitBytes = 16 * 1024): RequestHandler {
         return;
       }
       const type = typeof error === "object" && "type" in error ? error.type : undefined;
-      if (type === "entity.too.large") next(new ContentTooLargeError(`Request body above ${limitBytes} bytes`, { cause: error }));
-      else if (type === "entity.parse.failed") next(new InvalidInputError("Request body is not valid JSON", { cause: error }));
+      if (type === "entity.too.large")
+        next(new ContentTooLargeError(`Request body above ${limitBytes} bytes`, { cause: error }));
+      else if (type === "entity.parse.failed")
+        next(new InvalidInputError("Request body is not valid JSON", { cause: error }));
       else next(new InvalidInputError("Request body could not be read", { cause: error }));
     });
   };

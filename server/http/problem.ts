@@ -66,29 +66,56 @@ const TITLES: Record<number, string> = {
 /** Express's own errors (body parser, bad URL encoding) carry a 4xx `status`. */
 function isClientHttpError(error: unknown): error is { status: number } {
   if (typeof error !== "object" || error === null || !("status" in error)) return false;
-  const status = (error).status;
+  const status = error.status;
   return typeof status === "number" && status >= 400 && status < 500;
 }
 
-export function problemFor(error: unknown, instance?: string): { problem: Problem; retryAfterSeconds?: number; wwwAuthenticate?: string } {
+export function problemFor(
+  error: unknown,
+  instance?: string,
+): { problem: Problem; retryAfterSeconds?: number; wwwAuthenticate?: string } {
   if (error instanceof HallmarkError) {
     const status = statusOf(error);
-    const title = status === 422 && !(error instanceof InvalidDocumentError) ? "Unprocessable request" : (TITLES[status] ?? "Error");
-    const problem: Problem = { type: PROBLEM_TYPE_BASE + error.type, title, status, detail: error.message, instance };
+    const title =
+      status === 422 && !(error instanceof InvalidDocumentError)
+        ? "Unprocessable request"
+        : (TITLES[status] ?? "Error");
+    const problem: Problem = {
+      type: PROBLEM_TYPE_BASE + error.type,
+      title,
+      status,
+      detail: error.message,
+      instance,
+    };
     if (error.details.length > 0) problem.errors = error.details;
     const retryAfterSeconds =
-      error instanceof RateLimitedError || error instanceof DependencyUnavailableError ? error.retryAfterSeconds : undefined;
-    return { problem, retryAfterSeconds, wwwAuthenticate: error instanceof AuthenticationError ? error.challenge : undefined };
+      error instanceof RateLimitedError || error instanceof DependencyUnavailableError
+        ? error.retryAfterSeconds
+        : undefined;
+    return {
+      problem,
+      retryAfterSeconds,
+      wwwAuthenticate: error instanceof AuthenticationError ? error.challenge : undefined,
+    };
   }
   if (isClientHttpError(error)) {
     // Never echo a library's message: it can name internals.
-    return { problem: { type: PROBLEM_TYPE_BASE + "invalid-input", title: TITLES[400], status: 400, instance } };
+    return {
+      problem: { type: PROBLEM_TYPE_BASE + "invalid-input", title: TITLES[400], status: 400, instance },
+    };
   }
-  return { problem: { type: PROBLEM_TYPE_BASE + "internal-error", title: TITLES[500], status: 500, instance } };
+  return {
+    problem: { type: PROBLEM_TYPE_BASE + "internal-error", title: TITLES[500], status: 500, instance },
+  };
 }
 
-export function sendProblem(response: Parameters<RequestHandler>[1], problem: Problem, retryAfterSeconds?: number): void {
-  if (retryAfterSeconds !== undefined) response.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfterSeconds))));
+export function sendProblem(
+  response: Parameters<RequestHandler>[1],
+  problem: Problem,
+  retryAfterSeconds?: number,
+): void {
+  if (retryAfterSeconds !== undefined)
+    response.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfterSeconds))));
   // A refusal is about now too (a 404 during a rebuild, a 503): no cache may replay it.
   response.setHeader("Cache-Control", "no-cache");
   response.status(problem.status).type("application/problem+json").send(JSON.stringify(problem));

@@ -42,7 +42,8 @@ export class TokenBuckets {
     let bucket = this.buckets.get(client);
     if (bucket === undefined) {
       bucket = { tokens: this.burst, updatedAt: time };
-      if (this.buckets.size >= this.maxClients) this.buckets.delete(this.buckets.keys().next().value as string);
+      if (this.buckets.size >= this.maxClients)
+        this.buckets.delete(this.buckets.keys().next().value as string);
     } else {
       this.buckets.delete(client); // Re-inserted below: most recently seen last.
       bucket.tokens = Math.min(this.burst, bucket.tokens + (time - bucket.updatedAt) * this.ratePerMs);

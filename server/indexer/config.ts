@@ -38,8 +38,14 @@ export interface IndexerSettings {
 export function indexerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): IndexerSettings {
   const result = IndexerEnv.safeParse(env);
   if (!result.success) {
-    const details = result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
-    throw new InvalidInputError(`Invalid configuration: ${details.map((d) => `${d.path} (${d.message})`).join(", ")}`, { details });
+    const details = result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
+    throw new InvalidInputError(
+      `Invalid configuration: ${details.map((d) => `${d.path} (${d.message})`).join(", ")}`,
+      { details },
+    );
   }
   const e = result.data;
   return {

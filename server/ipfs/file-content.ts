@@ -51,7 +51,9 @@ export async function* fileContent(
   const start = options.offset ?? 0n;
   const end = options.length === undefined ? fileSize : min(start + options.length, fileSize);
   if (start < 0n || start > fileSize || end < start) {
-    throw new RangeError(`Invalid range: offset ${start}, length ${options.length ?? "-"} of a ${fileSize}-byte file`);
+    throw new RangeError(
+      `Invalid range: offset ${start}, length ${options.length ?? "-"} of a ${fileSize}-byte file`,
+    );
   }
   if (end === start) return;
 

@@ -44,7 +44,13 @@ export const IPFS_ENV = {
   HALLMARK_KUBO_RPC_URL: z.preprocess(unsetIfEmpty, HttpUrl.optional()),
   /** Comma-separated trustless gateways. */
   HALLMARK_IPFS_GATEWAYS: z.preprocess(
-    (value) => (typeof value === "string" ? value.split(",").map((url) => url.trim()).filter((url) => url !== "") : value),
+    (value) =>
+      typeof value === "string"
+        ? value
+            .split(",")
+            .map((url) => url.trim())
+            .filter((url) => url !== "")
+        : value,
     z.array(HttpUrl).default([]),
   ),
   HALLMARK_IPFS_READ_TIMEOUT_MS: optionalPositiveInt,
@@ -57,7 +63,11 @@ export function refineIpfsEnv(
   env: { HALLMARK_IPFS?: string; HALLMARK_IPFS_MODE?: "embedded" | "kubo"; HALLMARK_KUBO_RPC_URL?: string },
   context: z.RefinementCtx,
 ): void {
-  if (env.HALLMARK_IPFS === undefined && env.HALLMARK_IPFS_MODE === "kubo" && env.HALLMARK_KUBO_RPC_URL === undefined) {
+  if (
+    env.HALLMARK_IPFS === undefined &&
+    env.HALLMARK_IPFS_MODE === "kubo" &&
+    env.HALLMARK_KUBO_RPC_URL === undefined
+  ) {
     context.addIssue({
       code: "custom",
       path: ["HALLMARK_KUBO_RPC_URL"],
@@ -72,10 +82,12 @@ export type IpfsEnv = z.output<typeof IpfsEnv>;
 
 /** The validated variables as settings; the embedded store lives under `dataDir`/ipfs. */
 export function ipfsConfigOf(env: IpfsEnv, dataDir: string): IpfsConfig {
-  const kuboRpcUrl = env.HALLMARK_IPFS ?? (env.HALLMARK_IPFS_MODE === "kubo" ? env.HALLMARK_KUBO_RPC_URL : undefined);
-  const backend = kuboRpcUrl === undefined || kuboRpcUrl === "embedded"
-    ? { mode: "embedded" as const, directory: join(dataDir, "ipfs") }
-    : { mode: "kubo" as const, kuboRpcUrl };
+  const kuboRpcUrl =
+    env.HALLMARK_IPFS ?? (env.HALLMARK_IPFS_MODE === "kubo" ? env.HALLMARK_KUBO_RPC_URL : undefined);
+  const backend =
+    kuboRpcUrl === undefined || kuboRpcUrl === "embedded"
+      ? { mode: "embedded" as const, directory: join(dataDir, "ipfs") }
+      : { mode: "kubo" as const, kuboRpcUrl };
   return IpfsConfig.parse({
     ...backend,
     gateways: env.HALLMARK_IPFS_GATEWAYS,
@@ -89,8 +101,14 @@ export function ipfsConfigOf(env: IpfsEnv, dataDir: string): IpfsConfig {
 export function ipfsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IpfsConfig {
   const result = IpfsEnv.safeParse(env);
   if (!result.success) {
-    const details = result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
-    throw new InvalidInputError(`Invalid configuration: ${details.map((d) => `${d.path} (${d.message})`).join(", ")}`, { details });
+    const details = result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
+    throw new InvalidInputError(
+      `Invalid configuration: ${details.map((d) => `${d.path} (${d.message})`).join(", ")}`,
+      { details },
+    );
   }
   return ipfsConfigOf(result.data, env.HALLMARK_DATA_DIR ?? ".hallmark");
 }

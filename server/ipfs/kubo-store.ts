@@ -59,7 +59,8 @@ export class KuboMetadataStore extends VerifyingReader implements MetadataStore 
               try {
                 return await kubo.getBlock(cid, options);
               } catch (error) {
-                const fallBack = error instanceof NotFoundError || error instanceof DependencyUnavailableError;
+                const fallBack =
+                  error instanceof NotFoundError || error instanceof DependencyUnavailableError;
                 if (!fallBack || options.signal.aborted) throw error;
                 return gateway.getBlock(cid, options); // verified like every block, by VerifiedBlockstore
               }

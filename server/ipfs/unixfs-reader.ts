@@ -72,7 +72,8 @@ export class UnixfsReader implements MetadataReader {
     if (deadline.aborted) expire();
     else deadline.addEventListener("abort", expire, { once: true });
     const release = (): void => deadline.removeEventListener("abort", expire);
-    const bodySignal = options.signal === undefined ? firstChunk.signal : AbortSignal.any([firstChunk.signal, options.signal]);
+    const bodySignal =
+      options.signal === undefined ? firstChunk.signal : AbortSignal.any([firstChunk.signal, options.signal]);
     let content: VerifiedContent;
     try {
       content = await this.open(cid, options, deadline, bodySignal);
@@ -90,7 +91,8 @@ export class UnixfsReader implements MetadataReader {
     bodySignal: AbortSignal,
   ): Promise<VerifiedContent> {
     const what = describe(cid, options.path);
-    const idleTimeoutMs = options.idleTimeoutMs ?? this.limits.idleTimeoutMs ?? options.timeoutMs ?? this.limits.timeoutMs;
+    const idleTimeoutMs =
+      options.idleTimeoutMs ?? this.limits.idleTimeoutMs ?? options.timeoutMs ?? this.limits.timeoutMs;
     const blocks = withBlockTimeout(this.blocks, idleTimeoutMs, what);
     const entry = await this.resolve(cid, options.path, resolveSignal, blocks);
     const stat = statOf(entry);
@@ -100,7 +102,13 @@ export class UnixfsReader implements MetadataReader {
     }
     const offset = options.offset ?? 0;
     const length = options.length ?? Number(stat.size) - offset;
-    if (!Number.isSafeInteger(offset) || offset < 0 || offset > Number(stat.size) || !Number.isSafeInteger(length) || length < 0) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      offset < 0 ||
+      offset > Number(stat.size) ||
+      !Number.isSafeInteger(length) ||
+      length < 0
+    ) {
       throw new InvalidInputError(`Invalid byte range of ${what}: offset ${offset}, length ${length}`);
     }
     assertWithinLimit(length, options.maxBytes ?? this.limits.maxBytes, what);
@@ -109,7 +117,11 @@ export class UnixfsReader implements MetadataReader {
     const content =
       entry.type === "raw"
         ? entry.content({ offset, length, signal: bodySignal })
-        : fileContent(entry.node, blocks, { offset: BigInt(offset), length: BigInt(length), signal: bodySignal });
+        : fileContent(entry.node, blocks, {
+            offset: BigInt(offset),
+            length: BigInt(length),
+            signal: bodySignal,
+          });
     return { stat, body: mapErrors(content, bodySignal, what) };
   }
 

@@ -28,7 +28,9 @@ export interface AddBrandOptions {
   confirmations?: number;
 }
 
-export async function addBrand(options: AddBrandOptions): Promise<{ brandId?: number; outcome: CallOutcome }> {
+export async function addBrand(
+  options: AddBrandOptions,
+): Promise<{ brandId?: number; outcome: CallOutcome }> {
   const registry = options.contracts.registry.connect(options.signer);
   const outcome = await callContract(
     registry,
@@ -77,13 +79,17 @@ export function generateBrandSalt(): string {
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
 /** Salts by brand id: HALLMARK_BRAND_SALTS (the verifier's variable) first, then the salts file. */
-export async function loadBrandSalts(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Map<number, string>> {
+export async function loadBrandSalts(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Map<number, string>> {
   const salts = new Map<number, string>();
   try {
     const stored = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
     for (const [brand, salt] of Object.entries(stored)) salts.set(Number(brand), salt);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new InvalidInputError(`Cannot read the brand salts file ${file}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new InvalidInputError(`Cannot read the brand salts file ${file}`, { cause: error });
   }
   if (env.HALLMARK_BRAND_SALTS?.trim()) {
     let fromEnv: Record<string, string>;
@@ -95,7 +101,8 @@ export async function loadBrandSalts(file: string, env: NodeJS.ProcessEnv = proc
     for (const [brand, salt] of Object.entries(fromEnv)) salts.set(Number(brand), salt);
   }
   for (const [brand, salt] of salts) {
-    if (!BYTES32.test(salt)) throw new InvalidInputError(`The salt of brand ${brand} is not a 0x-prefixed bytes32`);
+    if (!BYTES32.test(salt))
+      throw new InvalidInputError(`The salt of brand ${brand} is not a 0x-prefixed bytes32`);
   }
   return salts;
 }
@@ -108,7 +115,9 @@ export async function saveBrandSalt(file: string, brandId: number, salt: string)
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   if (stored[String(brandId)] !== undefined && stored[String(brandId)] !== salt) {
-    throw new InvalidInputError(`Brand ${brandId} has a salt already in ${file}; changing it would orphan every serial`);
+    throw new InvalidInputError(
+      `Brand ${brandId} has a salt already in ${file}; changing it would orphan every serial`,
+    );
   }
   stored[String(brandId)] = salt;
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });

@@ -43,7 +43,9 @@ export const MANIFEST_COLUMNS = {
 export type ManifestColumn = keyof typeof MANIFEST_COLUMNS;
 
 /** Document paths → manifest column, longest prefix first. */
-const COLUMN_OF_PATH: [string, ManifestColumn][] = (Object.entries(MANIFEST_COLUMNS) as [ManifestColumn, string][])
+const COLUMN_OF_PATH: [string, ManifestColumn][] = (
+  Object.entries(MANIFEST_COLUMNS) as [ManifestColumn, string][]
+)
   .map(([column, docPath]): [string, ManifestColumn] => [docPath, column])
   .concat([
     ["image", "images"],
@@ -130,7 +132,10 @@ function materialsOf(value: ManifestValue | undefined, problems: string[]): obje
 }
 
 /** "Colour=Tan;Size=30": numbers stay numbers so marketplaces can range-filter them. */
-function attributesOf(value: ManifestValue | undefined, problems: string[]): { trait_type: string; value: string | number }[] {
+function attributesOf(
+  value: ManifestValue | undefined,
+  problems: string[],
+): { trait_type: string; value: string | number }[] {
   return list(value).map((entry) => {
     const at = entry.indexOf("=");
     if (at <= 0) problems.push(`"${entry}" is not name=value`);
@@ -178,13 +183,17 @@ export async function prepareCertificates(
     }
     for (const [column, value] of Object.entries(fields)) {
       if (column in MANIFEST_COLUMNS || column.startsWith("x-") || column.startsWith("_")) {
-        if (typeof value === "string" && value.startsWith("__invalid:")) problem(column, "must be a string, a number or a list of strings");
+        if (typeof value === "string" && value.startsWith("__invalid:"))
+          problem(column, "must be a string, a number or a list of strings");
         continue;
       }
       // An unknown column is a typo until proven otherwise; reported once, not on every row.
       if (!reportedColumns.has(column)) {
         reportedColumns.add(column);
-        problem(column, `unknown column (known: ${Object.keys(MANIFEST_COLUMNS).join(", ")}; prefix private columns with "x-")`);
+        problem(
+          column,
+          `unknown column (known: ${Object.keys(MANIFEST_COLUMNS).join(", ")}; prefix private columns with "x-")`,
+        );
       }
     }
 
@@ -219,15 +228,24 @@ export async function prepareCertificates(
         // Already on IPFS: nothing to upload, but it must be there, or the certificate would show a dead picture.
         let found = storedMedia.get(imagePath);
         if (found === undefined) {
-          found = context.store === undefined ? "an ipfs:// picture needs the IPFS store to check it against" : await describeStoredMedia(context.store, imagePath);
+          found =
+            context.store === undefined
+              ? "an ipfs:// picture needs the IPFS store to check it against"
+              : await describeStoredMedia(context.store, imagePath);
           storedMedia.set(imagePath, found);
         }
         if (typeof found === "string") problem("images", found);
-        else images.push({ uri: `ipfs://${found.cid.toString()}`, mediaType: found.mediaType, ...(alt ? { alt } : {}) });
+        else
+          images.push({
+            uri: `ipfs://${found.cid.toString()}`,
+            mediaType: found.mediaType,
+            ...(alt ? { alt } : {}),
+          });
         continue;
       }
       if (context.mediaRoot === undefined) {
-        if (!reportedNoFolder) problem("images", "the manifest names pictures but no media folder was given (--media)");
+        if (!reportedNoFolder)
+          problem("images", "the manifest names pictures but no media folder was given (--media)");
         reportedNoFolder = true;
         continue;
       }
@@ -239,7 +257,12 @@ export async function prepareCertificates(
         else media.set(imagePath, (file = described));
       }
       if (failure !== undefined) problem("images", failure);
-      else if (file !== undefined) images.push({ uri: `ipfs://${file.cid.toString()}`, mediaType: file.mediaType, ...(alt ? { alt } : {}) });
+      else if (file !== undefined)
+        images.push({
+          uri: `ipfs://${file.cid.toString()}`,
+          mediaType: file.mediaType,
+          ...(alt ? { alt } : {}),
+        });
     }
 
     const productName = text(fields.productName);
@@ -248,14 +271,19 @@ export async function prepareCertificates(
     const document = {
       schema: CERTIFICATE_METADATA_SCHEMA_ID,
       name: text(fields.name) ?? `${productName ?? ""} — ${serial ?? ""}`,
-      description: text(fields.description) ?? `Certificate of authenticity for a ${productName ?? "piece"} by ${context.brandName}.`,
+      description:
+        text(fields.description) ??
+        `Certificate of authenticity for a ${productName ?? "piece"} by ${context.brandName}.`,
       image: images[0]?.uri,
       ...(text(fields.externalUrl) !== undefined ? { external_url: text(fields.externalUrl) } : {}),
       attributes: [{ trait_type: "Model", value: modelName ?? productName ?? "" }, ...extraAttributes],
       passport: {
         brand: { name: context.brandName },
         productName,
-        model: { ...(modelName !== undefined ? { name: modelName } : {}), reference: text(fields.modelReference) },
+        model: {
+          ...(modelName !== undefined ? { name: modelName } : {}),
+          reference: text(fields.modelReference),
+        },
         ...(text(fields.gtin) !== undefined ? { gtin: text(fields.gtin) } : {}),
         serial:
           visibility === "clear" || serialHash === undefined
@@ -266,7 +294,9 @@ export async function prepareCertificates(
           place: {
             ...(text(fields.manufactureCity) !== undefined ? { city: text(fields.manufactureCity) } : {}),
             country: text(fields.manufactureCountry),
-            ...(text(fields.manufactureFacility) !== undefined ? { facility: text(fields.manufactureFacility) } : {}),
+            ...(text(fields.manufactureFacility) !== undefined
+              ? { facility: text(fields.manufactureFacility) }
+              : {}),
           },
           date: text(fields.manufactureDate),
         },
@@ -307,7 +337,10 @@ export async function prepareCertificates(
           if (column === "materials" && materialProblems.length > 0) continue;
           if (column === "attributes" && attributeProblems.length > 0) continue;
           const missing = fields[column] === undefined && /required|expected/i.test(detail.message);
-          problem(column === detail.path ? column : `${column} (${detail.path})`, missing ? "is required" : detail.message);
+          problem(
+            column === detail.path ? column : `${column} (${detail.path})`,
+            missing ? "is required" : detail.message,
+          );
         }
       }
     }

@@ -19,7 +19,14 @@ export async function changeCertificateStatus(options: {
   confirmations?: number;
 }): Promise<CallOutcome> {
   const method = STATUS_ACTIONS[options.action];
-  if (method === undefined) throw new InvalidInputError(`Unknown status action "${options.action}" (stolen, revoke or restore)`);
-  if (options.reason.trim() === "") throw new InvalidInputError("A status change needs a reason: it is public and audited");
-  return callContract(options.contracts.certificate.connect(options.signer), method, [options.tokenId, options.reason], options);
+  if (method === undefined)
+    throw new InvalidInputError(`Unknown status action "${options.action}" (stolen, revoke or restore)`);
+  if (options.reason.trim() === "")
+    throw new InvalidInputError("A status change needs a reason: it is public and audited");
+  return callContract(
+    options.contracts.certificate.connect(options.signer),
+    method,
+    [options.tokenId, options.reason],
+    options,
+  );
 }

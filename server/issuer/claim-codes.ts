@@ -119,7 +119,9 @@ export async function issueClaimCodes(options: IssueClaimCodesOptions): Promise<
   const { certificate } = options.contracts;
   const report = options.onProgress ?? (() => undefined);
   const publicUrl = options.publicUrl ?? DEFAULT_PUBLIC_URL;
-  const existing = options.rotate ? new Set<string>() : new Set((await readClaimCodes(options.codesFile)).map((c) => c.tokenId.toString()));
+  const existing = options.rotate
+    ? new Set<string>()
+    : new Set((await readClaimCodes(options.codesFile)).map((c) => c.tokenId.toString()));
   const operator = await options.signer.getAddress();
 
   const targets: ClaimCodeTarget[] = [];
@@ -141,18 +143,25 @@ export async function issueClaimCodes(options: IssueClaimCodesOptions): Promise<
       getAddress(owner) === operator ||
       (await certificate.getApproved(target.tokenId)) === operator ||
       (await certificate.isApprovedForAll(owner, operator));
-    if (!allowed) refusals.push(`${target.tokenId}: owned by ${owner}, and ${operator} is neither its owner nor approved`);
+    if (!allowed)
+      refusals.push(
+        `${target.tokenId}: owned by ${owner}, and ${operator} is neither its owner nor approved`,
+      );
     else targets.push(target);
   }
   if (refusals.length > 0) {
-    throw new SignerError(`Cannot set claim codes for ${refusals.length} certificate(s): ${refusals.slice(0, 10).join("; ")}${refusals.length > 10 ? "; …" : ""}`);
+    throw new SignerError(
+      `Cannot set claim codes for ${refusals.length} certificate(s): ${refusals.slice(0, 10).join("; ")}${refusals.length > 10 ? "; …" : ""}`,
+    );
   }
   const skipped = options.targets.length - targets.length;
   report({ stage: "checked", toSet: targets.length, skipped });
   if (targets.length === 0) return { issued: [], skipped };
 
   if (options.dryRun) {
-    const gas = await certificate.connect(options.signer).setClaimKey.estimateGas(targets[0].tokenId, generateClaimCode().address);
+    const gas = await certificate
+      .connect(options.signer)
+      .setClaimKey.estimateGas(targets[0].tokenId, generateClaimCode().address);
     const feePerGas = await currentFeePerGas(options.signer.provider!);
     const total = gas * BigInt(targets.length);
     return { issued: [], skipped, estimate: { gas: total, feePerGas, cost: total * feePerGas } };
@@ -182,7 +191,8 @@ export async function issueClaimCodes(options: IssueClaimCodesOptions): Promise<
     const confirmed: ClaimCode[] = [];
     for (const { target, key, response } of inFlight) {
       const mined = await response.wait(options.confirmations ?? 1);
-      if (mined === null || mined.status !== 1) throw new TransactionRefusedError(`setClaimKey ${response.hash} failed on-chain`, null, []);
+      if (mined === null || mined.status !== 1)
+        throw new TransactionRefusedError(`setClaimKey ${response.hash} failed on-chain`, null, []);
       confirmed.push({
         tokenId: target.tokenId,
         serial: target.serial ?? "",
@@ -201,7 +211,10 @@ export async function issueClaimCodes(options: IssueClaimCodesOptions): Promise<
 }
 
 function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 /** A printable A4 sheet, one card per piece: the claim QR code, product, serial and the code spelled out. */
@@ -210,12 +223,20 @@ export async function renderClaimSheet(codes: readonly ClaimCode[], title: strin
   const cards = await Promise.all(
     codes.map(async (code) => {
       const svg = await QRCode.toString(code.claimUrl, { type: "svg", errorCorrectionLevel: "M", margin: 1 });
-      const spelled = code.code.slice(2).match(/.{1,16}/g)!.join(" ");
+      const spelled = code.code
+        .slice(2)
+        .match(/.{1,16}/g)!
+        .join(" ");
       return `<section class="card">
   <div class="qr" role="img" aria-label="Claim QR code for ${escapeHtml(code.productName || code.tokenId.toString())}">${svg}</div>
   <h2>${escapeHtml(code.productName || "Certificate")}</h2>
   <p class="serial">Serial ${escapeHtml(code.serial || "—")}</p>
-  <p class="token">Certificate ${escapeHtml(code.tokenId.toString(16).padStart(64, "0").replace(/^(.{8}).*(.{8})$/, "$1…$2"))}</p>
+  <p class="token">Certificate ${escapeHtml(
+    code.tokenId
+      .toString(16)
+      .padStart(64, "0")
+      .replace(/^(.{8}).*(.{8})$/, "$1…$2"),
+  )}</p>
   <p class="code"><span>Code</span> ${escapeHtml(spelled)}</p>
 </section>`;
     }),
@@ -253,7 +274,11 @@ ${cards.join("\n")}
 `;
 }
 
-export async function writeClaimSheet(file: string, codes: readonly ClaimCode[], title: string): Promise<void> {
+export async function writeClaimSheet(
+  file: string,
+  codes: readonly ClaimCode[],
+  title: string,
+): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, await renderClaimSheet(codes, title), { mode: 0o600 });
 }

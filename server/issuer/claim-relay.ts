@@ -1,6 +1,12 @@
 import type { Signer, TransactionReceipt, TransactionResponse } from "ethers";
 import type { Logger } from "pino";
-import { ConflictError, HallmarkError, DependencyUnavailableError, NotFoundError, UnprocessableError } from "../errors.js";
+import {
+  ConflictError,
+  HallmarkError,
+  DependencyUnavailableError,
+  NotFoundError,
+  UnprocessableError,
+} from "../errors.js";
 import { requireKeySignatureForm } from "../chain/signature-form.js";
 import { MemoryClaimRelayLocks } from "./claim-relay-locks.js";
 import type { ClaimRelayLocks } from "./claim-relay-locks.js";
@@ -82,7 +88,8 @@ export class ClaimRelay {
     // Two submissions of one signed claim would both pass the simulation while the first is pending;
     // the second would then burn gas on a revert.
     const lock = await this.inFlight.acquire(tokenId);
-    if (lock === null) throw new ConflictError(`A claim for certificate ${tokenId.toString()} is already being relayed`);
+    if (lock === null)
+      throw new ConflictError(`A claim for certificate ${tokenId.toString()} is already being relayed`);
     const writer = this.options.contracts.certificate.connect(signer);
     const args = [tokenId, claim.recipient, claim.deadline, claim.signature] as const;
     return new Promise<RelayedClaim>((resolve, reject) => {
@@ -101,22 +108,38 @@ export class ClaimRelay {
           throw refused(error);
         }
         broadcast = true;
-        this.options.logger?.info({ tokenId: tokenId.toString(), brand: brandId, recipient: claim.recipient, txHash: response.hash }, "claim relayed");
+        this.options.logger?.info(
+          { tokenId: tokenId.toString(), brand: brandId, recipient: claim.recipient, txHash: response.hash },
+          "claim relayed",
+        );
         const first = await firstReceipt(response, this.options.minedWithinMs ?? 10_000);
-        if (first !== null && first.status !== 1) throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
+        if (first !== null && first.status !== 1)
+          throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
         resolve({ txHash: response.hash, block: first?.blockNumber ?? null });
         // The queue holds the key until the claim is mined, as every issuer action does.
         const mined = await response.wait(this.options.confirmations ?? 1);
-        if (mined === null || mined.status !== 1) throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
+        if (mined === null || mined.status !== 1)
+          throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
       });
       const release = () =>
-        lock.release().catch((error: unknown) => this.options.logger?.warn({ err: error, tokenId: tokenId.toString() }, "claim relay lock not released (it expires)"));
+        lock
+          .release()
+          .catch((error: unknown) =>
+            this.options.logger?.warn(
+              { err: error, tokenId: tokenId.toString() },
+              "claim relay lock not released (it expires)",
+            ),
+          );
       task.then(
         () => void release(),
         (error: unknown) => {
           void release();
           reject(error instanceof Error ? error : new Error(String(error))); // no-op once broadcast
-          if (broadcast || !(error instanceof HallmarkError)) this.options.logger?.warn({ tokenId: tokenId.toString(), code: codeOf(error) }, "relayed claim failed");
+          if (broadcast || !(error instanceof HallmarkError))
+            this.options.logger?.warn(
+              { tokenId: tokenId.toString(), code: codeOf(error) },
+              "relayed claim failed",
+            );
         },
       );
     });
@@ -127,7 +150,10 @@ export class ClaimRelay {
       return this.options.signerOf(brandId);
     } catch (error) {
       if (error instanceof BrandNotConfiguredError) {
-        throw new ClaimRelayUnavailableError(`This verifier does not submit claims for brand ${brandId}: hand the signed claim to another relayer`, { cause: error });
+        throw new ClaimRelayUnavailableError(
+          `This verifier does not submit claims for brand ${brandId}: hand the signed claim to another relayer`,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -138,7 +164,8 @@ export class ClaimRelay {
     try {
       await this.options.contracts.certificate.ownerOf(tokenId);
     } catch (error) {
-      if (refusal(error, "ownerOf") instanceof TransactionRefusedError) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
+      if (refusal(error, "ownerOf") instanceof TransactionRefusedError)
+        throw new NotFoundError(`No certificate ${tokenId.toString()}`);
       throw new DependencyUnavailableError("Chain RPC unavailable: ownerOf failed", 5, { cause: error });
     }
   }
@@ -166,8 +193,12 @@ async function firstReceipt(response: TransactionResponse, ms: number): Promise<
  */
 function refused(error: unknown): Error {
   const decoded = refusal(error, "claimWithCode");
-  if (decoded instanceof TransactionRefusedError) return new TransactionRefusedError(decoded.message, decoded.errorName, decoded.errorArgs);
-  return new DependencyUnavailableError(`Chain RPC unavailable: claimWithCode could not be sent (${codeOf(error)})`, 5);
+  if (decoded instanceof TransactionRefusedError)
+    return new TransactionRefusedError(decoded.message, decoded.errorName, decoded.errorArgs);
+  return new DependencyUnavailableError(
+    `Chain RPC unavailable: claimWithCode could not be sent (${codeOf(error)})`,
+    5,
+  );
 }
 
 function codeOf(error: unknown): string {

@@ -1,7 +1,11 @@
 import { id, Interface } from "ethers";
 import type { ContractRunner, ErrorDescription } from "ethers";
 import type { Deployments } from "../chain/deployments.js";
-import type { BrandRegistry, HallmarkCertificate, HallmarkGarments } from "../../types/ethers-contracts/index.js";
+import type {
+  BrandRegistry,
+  HallmarkCertificate,
+  HallmarkGarments,
+} from "../../types/ethers-contracts/index.js";
 import { BrandRegistry__factory } from "../../types/ethers-contracts/factories/registry/BrandRegistry__factory.js";
 import { HallmarkCertificate__factory } from "../../types/ethers-contracts/factories/certificate/HallmarkCertificate__factory.js";
 import { HallmarkGarments__factory } from "../../types/ethers-contracts/factories/garments/HallmarkGarments__factory.js";
@@ -35,16 +39,24 @@ export type BrandRoleName = keyof typeof BRAND_ROLES;
 
 export function brandRoleOf(name: string): string {
   const role = (BRAND_ROLES as Record<string, string>)[name];
-  if (role === undefined) throw new RangeError(`Unknown role "${name}" (one of ${Object.keys(BRAND_ROLES).join(", ")})`);
+  if (role === undefined)
+    throw new RangeError(`Unknown role "${name}" (one of ${Object.keys(BRAND_ROLES).join(", ")})`);
   return role;
 }
 
 /** Every custom error of the three contracts: a revert bubbling up from the registry decodes too. */
 const allErrors = new Interface(
-  [...BrandRegistry__factory.abi, ...HallmarkCertificate__factory.abi, ...HallmarkGarments__factory.abi].filter(
+  [
+    ...BrandRegistry__factory.abi,
+    ...HallmarkCertificate__factory.abi,
+    ...HallmarkGarments__factory.abi,
+  ].filter(
     (fragment, index, all) =>
       fragment.type === "error" &&
-      all.findIndex((other) => other.type === "error" && "name" in other && "name" in fragment && other.name === fragment.name) === index,
+      all.findIndex(
+        (other) =>
+          other.type === "error" && "name" in other && "name" in fragment && other.name === fragment.name,
+      ) === index,
   ),
 );
 

@@ -47,7 +47,10 @@ export class TransactionRefusedError extends UnprocessableError {
 }
 
 export function formatProblem(problem: ManifestProblem): string {
-  const where = problem.line !== undefined && problem.line !== problem.row + 1 ? `row ${problem.row} (line ${problem.line})` : `row ${problem.row}`;
+  const where =
+    problem.line !== undefined && problem.line !== problem.row + 1
+      ? `row ${problem.row} (line ${problem.line})`
+      : `row ${problem.row}`;
   const serial = problem.serial ? ` [${problem.serial}]` : "";
   return `${where}${serial}: ${problem.field}: ${problem.message}`;
 }

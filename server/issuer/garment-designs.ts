@@ -32,8 +32,14 @@ export type DesignFile = z.input<typeof DesignFile>;
 export function parseDesignFile(value: unknown): z.output<typeof DesignFile> {
   const result = DesignFile.safeParse(value);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({ path: issue.path.map(String).join(".") || "(design)", message: issue.message }));
-  throw new InvalidDocumentError(`Invalid design file: ${details.map((d) => `${d.path} (${d.message})`).join(", ")}`, { details });
+  const details = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(design)",
+    message: issue.message,
+  }));
+  throw new InvalidDocumentError(
+    `Invalid design file: ${details.map((d) => `${d.path} (${d.message})`).join(", ")}`,
+    { details },
+  );
 }
 
 export async function createGarmentDesign(options: {
@@ -45,14 +51,24 @@ export async function createGarmentDesign(options: {
   metadata: unknown;
   dryRun?: boolean;
   confirmations?: number;
-}): Promise<{ designId?: bigint; metadataDigest: string; metadataCid: string; twinCollectionRoot: string; outcome: CallOutcome }> {
+}): Promise<{
+  designId?: bigint;
+  metadataDigest: string;
+  metadataCid: string;
+  twinCollectionRoot: string;
+  outcome: CallOutcome;
+}> {
   const design = parseDesignFile(options.design);
   const encoded =
     options.dryRun || options.store === undefined
       ? encodeDocument("garment-metadata", options.metadata)
       : await publishDocument(options.store, "garment-metadata", options.metadata);
   const closesAt =
-    design.closesAt === undefined ? 0n : typeof design.closesAt === "number" ? BigInt(design.closesAt) : BigInt(Math.floor(Date.parse(design.closesAt) / 1000));
+    design.closesAt === undefined
+      ? 0n
+      : typeof design.closesAt === "number"
+        ? BigInt(design.closesAt)
+        : BigInt(Math.floor(Date.parse(design.closesAt) / 1000));
   const twinCollectionRoot =
     design.twinCertificates && design.twinCertificates.length > 0
       ? buildTwinCollection(design.twinCertificates.map((id) => BigInt(id))).root
@@ -76,11 +92,24 @@ export async function createGarmentDesign(options: {
       if (parsed?.name === "DesignCreated") designId = BigInt(parsed.args.designId as bigint);
     }
   }
-  return { designId, metadataDigest: encoded.digest, metadataCid: encoded.cid.toString(), twinCollectionRoot, outcome };
+  return {
+    designId,
+    metadataDigest: encoded.digest,
+    metadataCid: encoded.cid.toString(),
+    twinCollectionRoot,
+    outcome,
+  };
 }
 
 export interface SignedVoucher {
-  voucher: { designId: string; buyer: string; amount: number; price: string; deadline: string; nonce: string };
+  voucher: {
+    designId: string;
+    buyer: string;
+    amount: number;
+    price: string;
+    deadline: string;
+    nonce: string;
+  };
   signer: string;
   signature: string;
   contract: string;
@@ -109,7 +138,12 @@ export async function signGarmentVoucher(options: {
     deadline: options.deadline,
     nonce: options.nonce ?? hexlify(randomBytes(32)),
   };
-  const signature = await signTypedMessage(options.signer, "Voucher", garmentsDomain(chainId, contract), voucher);
+  const signature = await signTypedMessage(
+    options.signer,
+    "Voucher",
+    garmentsDomain(chainId, contract),
+    voucher,
+  );
   return {
     voucher: {
       designId: voucher.designId.toString(),
@@ -125,4 +159,3 @@ export async function signGarmentVoucher(options: {
     chainId: chainId.toString(),
   };
 }
-

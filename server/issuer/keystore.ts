@@ -28,7 +28,8 @@ export const HARDHAT_DEV_MNEMONIC = "test test test test test test test test tes
 export const LOCAL_CHAIN_ID = 31337n;
 
 export function hardhatDevAccount(index: number): HDNodeWallet {
-  if (!Number.isInteger(index) || index < 0 || index > 1_000) throw new InvalidInputError(`Dev account index must be 0..1000, got ${index}`);
+  if (!Number.isInteger(index) || index < 0 || index > 1_000)
+    throw new InvalidInputError(`Dev account index must be 0..1000, got ${index}`);
   return HDNodeWallet.fromPhrase(HARDHAT_DEV_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
 }
 
@@ -45,21 +46,30 @@ export async function writeKeystore(
   options: KeystoreWriteOptions = {},
 ): Promise<string> {
   if (password.length < 8) throw new InvalidInputError("A keystore password needs at least 8 characters");
-  const json = await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, password, {
-    scrypt: { N: options.scryptN ?? 1 << 17 },
-  });
+  const json = await encryptKeystoreJson(
+    { address: wallet.address, privateKey: wallet.privateKey },
+    password,
+    {
+      scrypt: { N: options.scryptN ?? 1 << 17 },
+    },
+  );
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   try {
     await writeFile(file, json + "\n", { mode: 0o600, flag: options.overwrite ? "w" : "wx" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new ConflictError(`${file} exists already; refusing to overwrite a key`);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST")
+      throw new ConflictError(`${file} exists already; refusing to overwrite a key`);
     throw error;
   }
   return wallet.address;
 }
 
 /** A new random key, written encrypted. Returns its address. */
-export async function createKeystore(file: string, password: string, options: KeystoreWriteOptions = {}): Promise<string> {
+export async function createKeystore(
+  file: string,
+  password: string,
+  options: KeystoreWriteOptions = {},
+): Promise<string> {
   return writeKeystore(file, Wallet.createRandom(), password, options);
 }
 
@@ -72,7 +82,9 @@ export async function importDevKeystore(
   options: KeystoreWriteOptions = {},
 ): Promise<string> {
   if (chainId !== LOCAL_CHAIN_ID) {
-    throw new SignerError(`Refusing to import a well-known dev key for chain ${chainId}: dev keys are for the local chain (31337) only`);
+    throw new SignerError(
+      `Refusing to import a well-known dev key for chain ${chainId}: dev keys are for the local chain (31337) only`,
+    );
   }
   return writeKeystore(file, hardhatDevAccount(index), password, { scryptN: 1 << 12, ...options });
 }
@@ -98,7 +110,9 @@ export async function decryptKeystore(file: string, password: string): Promise<W
     if (/incorrect password/i.test(message)) {
       throw new SignerError(`Wrong password for the keystore ${file}`, { cause });
     }
-    throw new SignerError(`Cannot decrypt the keystore ${file}: it is not an ethers JSON keystore`, { cause });
+    throw new SignerError(`Cannot decrypt the keystore ${file}: it is not an ethers JSON keystore`, {
+      cause,
+    });
   }
 }
 
@@ -122,7 +136,8 @@ export function hookSigner(modulePath: string): SignerSource {
         createSigner?: SignerHook;
       };
       const hook = loaded.createSigner ?? loaded.default;
-      if (typeof hook !== "function") throw new SignerError(`${modulePath} exports no createSigner (or default) function`);
+      if (typeof hook !== "function")
+        throw new SignerError(`${modulePath} exports no createSigner (or default) function`);
       const { chainId } = await provider.getNetwork();
       return hook(provider, { chainId });
     },

@@ -40,7 +40,10 @@ function parseCsvManifest(text: string): ManifestRow[] {
       relax_column_count: false,
     }) as unknown as { record: Record<string, string>; info: { lines: number } }[];
   } catch (cause) {
-    throw new InvalidInputError(`The CSV manifest cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new InvalidInputError(
+      `The CSV manifest cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
   return records.map(({ record, info }, index) => ({
     row: index + 1,
@@ -57,7 +60,8 @@ function parseJsonManifest(text: string): ManifestRow[] {
   } catch (cause) {
     throw new InvalidInputError("The JSON manifest is not valid JSON", { cause });
   }
-  if (!Array.isArray(value)) throw new InvalidInputError("A JSON manifest must be an array of objects, one per piece");
+  if (!Array.isArray(value))
+    throw new InvalidInputError("A JSON manifest must be an array of objects, one per piece");
   return value.map((item: unknown, index) => {
     if (item === null || typeof item !== "object" || Array.isArray(item)) {
       return { row: index + 1, fields: { __invalid: "not an object" } };

@@ -2,7 +2,12 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { CID } from "multiformats/cid";
-import { ContentTooLargeError, InvalidInputError, UnprocessableError, UnsupportedMediaTypeError } from "../errors.js";
+import {
+  ContentTooLargeError,
+  InvalidInputError,
+  UnprocessableError,
+  UnsupportedMediaTypeError,
+} from "../errors.js";
 import { importFile } from "../ipfs/import-dag.js";
 import type { ImportContent, MetadataStore } from "../ipfs/metadata-store.js";
 
@@ -40,7 +45,8 @@ export const MEDIA_TYPE_NAMES: readonly string[] = [...new Set(Object.values(MED
 /** How much of a file sniffMediaType looks at. */
 export const SNIFF_BYTES = 1_024;
 
-const ascii = (bytes: Uint8Array, start: number, end: number): string => Buffer.from(bytes.subarray(start, end)).toString("latin1");
+const ascii = (bytes: Uint8Array, start: number, end: number): string =>
+  Buffer.from(bytes.subarray(start, end)).toString("latin1");
 
 /**
  * The media type the first bytes of a file show (magic numbers; SVG by its root element), or
@@ -48,7 +54,11 @@ const ascii = (bytes: Uint8Array, start: number, end: number): string => Buffer.
  * against its bytes, and a picture referenced by CID gets its type from them.
  */
 export function sniffMediaType(head: Uint8Array): string | undefined {
-  if (head.length >= 8 && [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => head[i] === byte)) return "image/png";
+  if (
+    head.length >= 8 &&
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => head[i] === byte)
+  )
+    return "image/png";
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "image/jpeg";
   if (ascii(head, 0, 6) === "GIF87a" || ascii(head, 0, 6) === "GIF89a") return "image/gif";
   if (ascii(head, 0, 4) === "RIFF" && ascii(head, 8, 12) === "WEBP") return "image/webp";
@@ -60,16 +70,29 @@ export function sniffMediaType(head: Uint8Array): string | undefined {
     for (let at = 16; at + 4 <= boxEnd; at += 4) brands.push(ascii(head, at, at + 4));
     return brands.includes("avif") || brands.includes("avis") ? "image/avif" : "video/mp4";
   }
-  const text = Buffer.from(head).toString("utf8").replace(/^\uFEFF/, "");
-  if (/^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(text)) return "image/svg+xml";
+  const text = Buffer.from(head)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
+  if (
+    /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(
+      text,
+    )
+  )
+    return "image/svg+xml";
   return undefined;
 }
 
 /** "image/png; charset=…" → "image/png"; refused (415) unless it is a manifest picture type. */
 export function acceptedMediaType(contentType: string | undefined): string {
   const mediaType = contentType?.split(";")[0].trim().toLowerCase();
-  if (mediaType === undefined || mediaType === "") throw new UnsupportedMediaTypeError(`Send the file with its Content-Type (one of ${MEDIA_TYPE_NAMES.join(", ")})`);
-  if (!MEDIA_TYPE_NAMES.includes(mediaType)) throw new UnsupportedMediaTypeError(`${mediaType} is not a picture or model type a manifest takes (one of ${MEDIA_TYPE_NAMES.join(", ")})`);
+  if (mediaType === undefined || mediaType === "")
+    throw new UnsupportedMediaTypeError(
+      `Send the file with its Content-Type (one of ${MEDIA_TYPE_NAMES.join(", ")})`,
+    );
+  if (!MEDIA_TYPE_NAMES.includes(mediaType))
+    throw new UnsupportedMediaTypeError(
+      `${mediaType} is not a picture or model type a manifest takes (one of ${MEDIA_TYPE_NAMES.join(", ")})`,
+    );
   return mediaType;
 }
 
@@ -104,7 +127,9 @@ export async function importMedia(
     const release = function* (): Generator<Uint8Array> {
       const sniffed = sniffMediaType(Buffer.concat(head!));
       if (sniffed !== options.mediaType) {
-        throw new MediaContentMismatchError(`The file's bytes are ${sniffed === undefined ? "not a supported picture or model" : sniffed}, not ${options.mediaType} as its Content-Type says`);
+        throw new MediaContentMismatchError(
+          `The file's bytes are ${sniffed === undefined ? "not a supported picture or model" : sniffed}, not ${options.mediaType} as its Content-Type says`,
+        );
       }
       yield* head!;
       head = null;
@@ -168,7 +193,8 @@ export async function describeStoredMedia(
     const chunks: Uint8Array[] = [];
     for await (const chunk of body) chunks.push(chunk);
     const mediaType = sniffMediaType(Buffer.concat(chunks));
-    if (mediaType === undefined) return `"${uri}" is not a picture or model of a supported type (${MEDIA_TYPE_NAMES.join(", ")})`;
+    if (mediaType === undefined)
+      return `"${uri}" is not a picture or model of a supported type (${MEDIA_TYPE_NAMES.join(", ")})`;
     return { cid, mediaType };
   } catch {
     return notHere;
@@ -180,9 +206,16 @@ export function mediaTypeOf(fileName: string): string | undefined {
 }
 
 /** The file a manifest names, or the reason it may not be used (a path that leaves the media folder). */
-export function resolveMediaPath(mediaRoot: string, relativePath: string): { path: string } | { problem: string } {
+export function resolveMediaPath(
+  mediaRoot: string,
+  relativePath: string,
+): { path: string } | { problem: string } {
   const normalised = relativePath.replaceAll("\\", "/").trim();
-  if (normalised === "" || normalised.startsWith("/") || normalised.split("/").some((part) => part === ".." || part === "")) {
+  if (
+    normalised === "" ||
+    normalised.startsWith("/") ||
+    normalised.split("/").some((part) => part === ".." || part === "")
+  ) {
     return { problem: `"${relativePath}" must be a relative path inside the media folder` };
   }
   return { path: path.join(mediaRoot, ...normalised.split("/")) };
@@ -194,12 +227,16 @@ const cidOnlyBlockstore = {
   has: () => Promise.resolve(false),
 };
 
-export async function describeMediaFile(mediaRoot: string, relativePath: string): Promise<MediaFile | string> {
+export async function describeMediaFile(
+  mediaRoot: string,
+  relativePath: string,
+): Promise<MediaFile | string> {
   const resolved = resolveMediaPath(mediaRoot, relativePath);
   if ("problem" in resolved) return resolved.problem;
   const absolutePath = resolved.path;
   const mediaType = mediaTypeOf(absolutePath);
-  if (mediaType === undefined) return `"${relativePath}" has an unsupported extension (use ${MEDIA_EXTENSIONS.join(", ")})`;
+  if (mediaType === undefined)
+    return `"${relativePath}" has an unsupported extension (use ${MEDIA_EXTENSIONS.join(", ")})`;
   let size: number;
   try {
     const info = await stat(absolutePath);
@@ -209,7 +246,10 @@ export async function describeMediaFile(mediaRoot: string, relativePath: string)
     return `"${relativePath}" was not found in the media folder`;
   }
   // Streamed, so a catalogue of large photographs never sits in memory.
-  const cid = await importFile(createReadStream(absolutePath) as AsyncIterable<Uint8Array>, cidOnlyBlockstore);
+  const cid = await importFile(
+    createReadStream(absolutePath) as AsyncIterable<Uint8Array>,
+    cidOnlyBlockstore,
+  );
   return { relativePath: relativePath.replaceAll("\\", "/").trim(), absolutePath, size, mediaType, cid };
 }
 

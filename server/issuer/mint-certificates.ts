@@ -47,7 +47,15 @@ export type MintProgress =
   | { stage: "resume"; fromReceipt: number; foundOnChain: number; toMint: number; digestMismatches: string[] }
   | { stage: "ipfs"; filesImported: number; totalFiles: number; bytesImported: number }
   | { stage: "ipfs-done"; directoryCid: string; files: number }
-  | { stage: "batch-sent"; batch: number; size: number; txHash: string; gasLimit: bigint; sent: number; toMint: number }
+  | {
+      stage: "batch-sent";
+      batch: number;
+      size: number;
+      txHash: string;
+      gasLimit: bigint;
+      sent: number;
+      toMint: number;
+    }
   | {
       stage: "batch-confirmed";
       batch: number;
@@ -115,10 +123,18 @@ export interface MintSummary {
 type CertificateInput = IHallmarkCertificate.CertificateInputStruct;
 
 function inputOf(item: PreparedCertificate): CertificateInput {
-  return { serialHash: item.serialHash, metadataDigest: item.metadataDigest, chip: item.chip, claimKey: ZeroAddress };
+  return {
+    serialHash: item.serialHash,
+    metadataDigest: item.metadataDigest,
+    chip: item.chip,
+    claimKey: ZeroAddress,
+  };
 }
 
-function entryOf(item: PreparedCertificate, fields: Omit<ReceiptEntry, "serial" | "tokenId" | "metadataCid" | "metadataDigest" | "productName">): ReceiptEntry {
+function entryOf(
+  item: PreparedCertificate,
+  fields: Omit<ReceiptEntry, "serial" | "tokenId" | "metadataCid" | "metadataDigest" | "productName">,
+): ReceiptEntry {
   return {
     serial: item.serial,
     tokenId: item.tokenId.toString(),
@@ -140,19 +156,28 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
   const times: StageTimes = { validationMs: 0, ipfsMs: 0, chainMs: 0 };
 
   // Refuse early, before any upload, what would make every transaction revert.
-  if (!(await registry.brandExists(brandId))) throw new InvalidInputError(`Brand ${brandId} is not registered`);
+  if (!(await registry.brandExists(brandId)))
+    throw new InvalidInputError(`Brand ${brandId} is not registered`);
   const brand = await registry.brand(brandId);
   const to = getAddress(options.to ?? brand.vault);
 
   let started = now();
   const { certificates, media } = await prepareCertificates(
     options.rows,
-    { brandId, brandName: brand.name, brandSalt: options.brandSalt, serialVisibility: options.serialVisibility, mediaRoot: options.mediaRoot, store: options.store },
+    {
+      brandId,
+      brandName: brand.name,
+      brandSalt: options.brandSalt,
+      serialVisibility: options.serialVisibility,
+      mediaRoot: options.mediaRoot,
+      store: options.store,
+    },
     (progress) => report({ stage: "validation", ...progress }),
   );
   times.validationMs = now() - started;
 
-  if (brand.paused) throw new SignerError(`Brand ${brandId} is paused: nothing can be minted until it is unpaused`);
+  if (brand.paused)
+    throw new SignerError(`Brand ${brandId} is paused: nothing can be minted until it is unpaused`);
   const signer = typeof options.signer === "function" ? await options.signer() : options.signer;
   const issuer = await signer.getAddress();
   if (!(await registry.hasBrandRole(brandId, BRAND_ROLES.issuer, issuer))) {
@@ -184,9 +209,19 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
     if (receipt.get(item.serial)?.tokenId === item.tokenId.toString()) alreadyInReceipt++;
     else pending.push(item);
   }
-  const { unminted: toMint, found, mismatches } = await splitByChain(contracts, pending, options.dryRun ? undefined : to);
+  const {
+    unminted: toMint,
+    found,
+    mismatches,
+  } = await splitByChain(contracts, pending, options.dryRun ? undefined : to);
   if (!options.dryRun) await appendReceipt(options.receiptFile, found);
-  report({ stage: "resume", fromReceipt: alreadyInReceipt, foundOnChain: found.length, toMint: toMint.length, digestMismatches: mismatches });
+  report({
+    stage: "resume",
+    fromReceipt: alreadyInReceipt,
+    foundOnChain: found.length,
+    toMint: toMint.length,
+    digestMismatches: mismatches,
+  });
   times.chainMs += now() - started;
 
   const summary: MintSummary = {
@@ -222,7 +257,11 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
   const issuerCertificate = certificate.connect(signer);
   while (offset < toMint.length) {
     options.signal?.throwIfAborted();
-    let size = Math.min(maxBatch, toMint.length - offset, perItemGas === undefined ? DEFAULT_FIRST_BATCH : Number(gasTarget / perItemGas));
+    let size = Math.min(
+      maxBatch,
+      toMint.length - offset,
+      perItemGas === undefined ? DEFAULT_FIRST_BATCH : Number(gasTarget / perItemGas),
+    );
     size = Math.max(size, 1);
     let slice = toMint.slice(offset, offset + size);
     let gas: bigint;
@@ -231,7 +270,10 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
         gas = await issuerCertificate.issueBatch.estimateGas(brandId, to, slice.map(inputOf));
       } catch (error) {
         const refused = refusal(error, "issueBatch");
-        if (refused instanceof TransactionRefusedError && refused.errorName === "HallmarkDuplicateCertificate") {
+        if (
+          refused instanceof TransactionRefusedError &&
+          refused.errorName === "HallmarkDuplicateCertificate"
+        ) {
           // Minted by someone else since the check (another run of this tool): record it and rebuild the batch.
           const again = await splitByChain(contracts, toMint.slice(offset), to);
           await appendReceipt(options.receiptFile, again.found);
@@ -245,7 +287,7 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
       }
       if (gas <= gasTarget || slice.length === 1) break;
       // Too heavy (chips, long batches): shrink in proportion and estimate again.
-      size = Math.max(1, Math.floor((slice.length * Number(gasTarget)) / Number(gas) * 0.95));
+      size = Math.max(1, Math.floor(((slice.length * Number(gasTarget)) / Number(gas)) * 0.95));
       slice = slice.slice(0, size);
     }
     if (offset >= toMint.length) break;
@@ -260,12 +302,29 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
       throw refusal(error, "issueBatch");
     }
     sent += slice.length;
-    report({ stage: "batch-sent", batch, size: slice.length, txHash: response.hash, gasLimit, sent, toMint: toMint.length });
+    report({
+      stage: "batch-sent",
+      batch,
+      size: slice.length,
+      txHash: response.hash,
+      gasLimit,
+      sent,
+      toMint: toMint.length,
+    });
     const mined = await response.wait(options.confirmations ?? 1);
-    if (mined === null || mined.status !== 1) throw new TransactionRefusedError(`issueBatch ${response.hash} failed on-chain`, null, []);
+    if (mined === null || mined.status !== 1)
+      throw new TransactionRefusedError(`issueBatch ${response.hash} failed on-chain`, null, []);
     await appendReceipt(
       options.receiptFile,
-      slice.map((item) => entryOf(item, { directoryCid: summary.directoryCid, to, txHash: mined.hash, block: mined.blockNumber, source: "minted" })),
+      slice.map((item) =>
+        entryOf(item, {
+          directoryCid: summary.directoryCid,
+          to,
+          txHash: mined.hash,
+          block: mined.blockNumber,
+          source: "minted",
+        }),
+      ),
     );
     summary.minted += slice.length;
     summary.batches = batch;
@@ -293,19 +352,38 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
 async function waitForPendingTransactions(
   provider: Provider,
   issuer: string,
-  options: { timeoutMs: number; pollMs: number; report: (progress: MintProgress) => void; signal?: AbortSignal },
+  options: {
+    timeoutMs: number;
+    pollMs: number;
+    report: (progress: MintProgress) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<void> {
   const started = Date.now();
   let reported: { count: number; at: number } | null = null;
   for (;;) {
     options.signal?.throwIfAborted();
-    const [latest, pending] = await Promise.all([provider.getTransactionCount(issuer, "latest"), provider.getTransactionCount(issuer, "pending")]);
+    const [latest, pending] = await Promise.all([
+      provider.getTransactionCount(issuer, "latest"),
+      provider.getTransactionCount(issuer, "pending"),
+    ]);
     if (pending <= latest) return;
     const waitedMs = Date.now() - started;
     const timedOut = waitedMs >= options.timeoutMs;
     // Say so when the wait starts, when the count changes, every 30 s, and when giving up.
-    if (reported === null || reported.count !== pending - latest || waitedMs - reported.at >= 30_000 || timedOut) {
-      options.report({ stage: "pending", issuer, pending: pending - latest, waitedMs, timeoutMs: options.timeoutMs });
+    if (
+      reported === null ||
+      reported.count !== pending - latest ||
+      waitedMs - reported.at >= 30_000 ||
+      timedOut
+    ) {
+      options.report({
+        stage: "pending",
+        issuer,
+        pending: pending - latest,
+        waitedMs,
+        timeoutMs: options.timeoutMs,
+      });
       reported = { count: pending - latest, at: waitedMs };
     }
     if (timedOut) {
@@ -315,7 +393,9 @@ async function waitForPendingTransactions(
           "certificates again: wait until they are mined (or replace them at the same nonce), then run again.",
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs, Math.max(1, options.timeoutMs - waitedMs))));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(options.pollMs, Math.max(1, options.timeoutMs - waitedMs))),
+    );
   }
 }
 
@@ -362,7 +442,12 @@ async function splitByChain(
     const byToken = new Map(logs.map((log) => [log.args.tokenId.toString(), log]));
     for (const item of chunk) {
       const log = byToken.get(item.tokenId.toString());
-      if (log === undefined) throw new IntegrityError(`Token ${item.tokenId} exists but no CertificateIssued event was found`, "", "");
+      if (log === undefined)
+        throw new IntegrityError(
+          `Token ${item.tokenId} exists but no CertificateIssued event was found`,
+          "",
+          "",
+        );
       if (log.args.metadataDigest.toLowerCase() !== item.metadataDigest) mismatches.push(item.serial);
       found.push({
         serial: item.serial,
@@ -394,20 +479,34 @@ async function uploadBatch(
   }
   const result = await store.addDirectory(entries(), {
     signal,
-    onProgress: (progress) => report({ stage: "ipfs", filesImported: progress.filesImported, totalFiles, bytesImported: progress.bytesImported }),
+    onProgress: (progress) =>
+      report({
+        stage: "ipfs",
+        filesImported: progress.filesImported,
+        totalFiles,
+        bytesImported: progress.bytesImported,
+      }),
   });
   // Each document must be the single raw block the chain's digest names; a store that chunked
   // or wrapped it differently would make every certificate unverifiable.
   for (const item of certificates) {
     const stored = result.fileCids.get(item.documentPath)?.toString();
     if (stored !== item.metadataCid.toString()) {
-      throw new IntegrityError(`The store gave ${item.documentPath} the CID ${stored}, not ${item.metadataCid.toString()}`, item.metadataCid.toString(), stored ?? "");
+      throw new IntegrityError(
+        `The store gave ${item.documentPath} the CID ${stored}, not ${item.metadataCid.toString()}`,
+        item.metadataCid.toString(),
+        stored ?? "",
+      );
     }
   }
   for (const file of media.values()) {
     const stored = result.fileCids.get(`media/${file.relativePath}`)?.toString();
     if (stored !== file.cid.toString()) {
-      throw new IntegrityError(`The store gave media/${file.relativePath} the CID ${stored}, not ${file.cid.toString()}`, file.cid.toString(), stored ?? "");
+      throw new IntegrityError(
+        `The store gave media/${file.relativePath} the CID ${stored}, not ${file.cid.toString()}`,
+        file.cid.toString(),
+        stored ?? "",
+      );
     }
   }
   await store.pin(result.cid, { signal });
@@ -429,16 +528,27 @@ async function estimateBatches(
   let perItemGas: bigint | undefined;
   let offset = 0;
   while (offset < toMint.length) {
-    let size = Math.max(1, Math.min(maxBatch, toMint.length - offset, perItemGas === undefined ? DEFAULT_FIRST_BATCH : Number(gasTarget / perItemGas)));
+    let size = Math.max(
+      1,
+      Math.min(
+        maxBatch,
+        toMint.length - offset,
+        perItemGas === undefined ? DEFAULT_FIRST_BATCH : Number(gasTarget / perItemGas),
+      ),
+    );
     let gas: bigint;
     for (;;) {
       try {
-        gas = await certificate.issueBatch.estimateGas(options.brandId, to, toMint.slice(offset, offset + size).map(inputOf));
+        gas = await certificate.issueBatch.estimateGas(
+          options.brandId,
+          to,
+          toMint.slice(offset, offset + size).map(inputOf),
+        );
       } catch (error) {
         throw refusal(error, "issueBatch");
       }
       if (gas <= gasTarget || size === 1) break;
-      size = Math.max(1, Math.floor((size * Number(gasTarget)) / Number(gas) * 0.95));
+      size = Math.max(1, Math.floor(((size * Number(gasTarget)) / Number(gas)) * 0.95));
     }
     perItemGas = gas / BigInt(size) + 1n;
     batches.push(size);

@@ -52,11 +52,15 @@ export interface RecordedProvenance {
 
 export async function recordProvenanceEvent(options: RecordProvenanceOptions): Promise<RecordedProvenance> {
   if (!(options.kind in PROVENANCE_EVENT_KINDS)) {
-    throw new InvalidInputError(`Unknown event kind "${options.kind}" (one of ${Object.keys(PROVENANCE_EVENT_KINDS).join(", ")})`);
+    throw new InvalidInputError(
+      `Unknown event kind "${options.kind}" (one of ${Object.keys(PROVENANCE_EVENT_KINDS).join(", ")})`,
+    );
   }
   const grade = options.grade ?? 0;
-  if (!Number.isInteger(grade) || grade < 0 || grade > 10) throw new InvalidInputError(`The grade must be 0..10, got ${grade}`);
-  if (options.kind === "resale" && options.buyer === undefined) throw new InvalidInputError("An authenticated resale needs the buyer's address");
+  if (!Number.isInteger(grade) || grade < 0 || grade > 10)
+    throw new InvalidInputError(`The grade must be 0..10, got ${grade}`);
+  if (options.kind === "resale" && options.buyer === undefined)
+    throw new InvalidInputError("An authenticated resale needs the buyer's address");
 
   const documentKind = (options.details as { kind?: unknown } | null)?.kind;
   if (typeof documentKind === "string" && !DOCUMENT_KINDS[options.kind].includes(documentKind)) {
@@ -65,13 +69,27 @@ export async function recordProvenanceEvent(options: RecordProvenanceOptions): P
     );
   }
   // Validate before anything is stored or sent; a dry run stores nothing.
-  const encoded = options.dryRun || options.store === undefined ? encodeDocument("provenance-details", options.details) : await publishDocument(options.store, "provenance-details", options.details);
-  if (!options.dryRun && options.store === undefined) throw new InvalidInputError("A metadata store is needed to publish the event details");
+  const encoded =
+    options.dryRun || options.store === undefined
+      ? encodeDocument("provenance-details", options.details)
+      : await publishDocument(options.store, "provenance-details", options.details);
+  if (!options.dryRun && options.store === undefined)
+    throw new InvalidInputError("A metadata store is needed to publish the event details");
 
   const certificate = options.contracts.certificate.connect(options.signer);
   const outcome =
     options.kind === "resale"
-      ? await callContract(certificate, "authenticatedResale", [options.tokenId, getAddress(options.buyer!), encoded.digest, grade], options)
-      : await callContract(certificate, "recordProvenance", [options.tokenId, PROVENANCE_EVENT_KINDS[options.kind], encoded.digest, grade], options);
+      ? await callContract(
+          certificate,
+          "authenticatedResale",
+          [options.tokenId, getAddress(options.buyer!), encoded.digest, grade],
+          options,
+        )
+      : await callContract(
+          certificate,
+          "recordProvenance",
+          [options.tokenId, PROVENANCE_EVENT_KINDS[options.kind], encoded.digest, grade],
+          options,
+        );
   return { detailsDigest: encoded.digest, detailsCid: encoded.cid.toString(), outcome };
 }

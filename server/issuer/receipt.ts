@@ -35,7 +35,8 @@ export async function readReceipt(file: string): Promise<Map<string, ReceiptEntr
     if (line.trim() === "") continue;
     try {
       const entry = JSON.parse(line) as ReceiptEntry;
-      if (typeof entry.serial === "string" && typeof entry.tokenId === "string") entries.set(entry.serial, entry);
+      if (typeof entry.serial === "string" && typeof entry.tokenId === "string")
+        entries.set(entry.serial, entry);
     } catch {
       // A line cut by a crash mid-write: the chain check recovers that row.
     }
@@ -54,4 +55,3 @@ export async function appendReceipt(file: string, entries: readonly ReceiptEntry
     await handle.close();
   }
 }
-

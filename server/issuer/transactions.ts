@@ -30,7 +30,8 @@ export interface CallOptions {
   value?: bigint;
 }
 
-export type CallOutcome = { dryRun: true; estimate: GasEstimate } | { dryRun: false; transaction: ConfirmedTransaction };
+export type CallOutcome =
+  { dryRun: true; estimate: GasEstimate } | { dryRun: false; transaction: ConfirmedTransaction };
 
 export async function currentFeePerGas(provider: Provider): Promise<bigint> {
   const fee = await provider.getFeeData();
@@ -44,7 +45,9 @@ export function refusal(error: unknown, action: string): unknown {
   const args = revert.args.map((arg) => (typeof arg === "bigint" ? arg.toString() : arg));
   const name = revert.name;
   return new TransactionRefusedError(
-    name === null ? `${action} was refused by the contract` : `${action} was refused: ${name}(${args.join(", ")})`,
+    name === null
+      ? `${action} was refused by the contract`
+      : `${action} was refused: ${name}(${args.join(", ")})`,
     name,
     revert.args,
     { cause: error },
@@ -52,10 +55,17 @@ export function refusal(error: unknown, action: string): unknown {
 }
 
 function findRevert(error: unknown): { name: string | null; args: unknown[] } | null {
-  const e = error as { revert?: { name: string; args: unknown[] }; data?: unknown; info?: { error?: { data?: unknown } }; error?: unknown; code?: string };
+  const e = error as {
+    revert?: { name: string; args: unknown[] };
+    data?: unknown;
+    info?: { error?: { data?: unknown } };
+    error?: unknown;
+    code?: string;
+  };
   if (e === null || typeof e !== "object") return null;
   if (e.revert && typeof e.revert.name === "string") return { name: e.revert.name, args: [...e.revert.args] };
-  const data = typeof e.data === "string" ? e.data : typeof e.info?.error?.data === "string" ? e.info.error.data : null;
+  const data =
+    typeof e.data === "string" ? e.data : typeof e.info?.error?.data === "string" ? e.info.error.data : null;
   if (data !== null && data.startsWith("0x") && data.length >= 10) {
     const decoded = decodeHallmarkError(data);
     return decoded === null ? { name: null, args: [] } : { name: decoded.name, args: [...decoded.args] };
@@ -76,7 +86,8 @@ export async function callContract(
   if (options.value !== undefined) overrides.value = options.value;
   const action = `${method}`;
   const runner = contract.runner as Signer | null;
-  if (runner?.provider == null) throw new TypeError("The contract must be connected to a signer with a provider");
+  if (runner?.provider == null)
+    throw new TypeError("The contract must be connected to a signer with a provider");
 
   if (options.dryRun) {
     let gas: bigint;
@@ -97,7 +108,11 @@ export async function callContract(
     throw refusal(error, action);
   }
   options.onSent?.(response.hash);
-  const receipt = (await response.wait(options.confirmations ?? 1));
-  if (receipt === null || receipt.status !== 1) throw new TransactionRefusedError(`${action} (${response.hash}) failed on-chain`, null, []);
-  return { dryRun: false, transaction: { hash: receipt.hash, block: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt } };
+  const receipt = await response.wait(options.confirmations ?? 1);
+  if (receipt === null || receipt.status !== 1)
+    throw new TransactionRefusedError(`${action} (${response.hash}) failed on-chain`, null, []);
+  return {
+    dryRun: false,
+    transaction: { hash: receipt.hash, block: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt },
+  };
 }

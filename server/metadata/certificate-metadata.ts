@@ -39,7 +39,11 @@ const ProductPassport = z
     serial: Serial,
     materials: z.array(MaterialShare).min(1),
     manufacture: z.object({
-      place: z.object({ city: NonEmptyText.optional(), country: CountryCode, facility: NonEmptyText.optional() }),
+      place: z.object({
+        city: NonEmptyText.optional(),
+        country: CountryCode,
+        facility: NonEmptyText.optional(),
+      }),
       date: CalendarDate,
     }),
     care: z.object({ instructions: z.array(NonEmptyText).min(1), repair: NonEmptyText.optional() }),
@@ -49,7 +53,8 @@ const ProductPassport = z
   .superRefine((passport, context) => {
     // Composition must be complete for each part, as textile labelling rules require.
     const totals = new Map<string, number>();
-    for (const share of passport.materials) totals.set(share.part, (totals.get(share.part) ?? 0) + share.percentage);
+    for (const share of passport.materials)
+      totals.set(share.part, (totals.get(share.part) ?? 0) + share.percentage);
     for (const [part, total] of totals) {
       if (Math.abs(total - 100) > 0.01) {
         const index = passport.materials.findIndex((share) => share.part === part);

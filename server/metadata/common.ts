@@ -11,7 +11,9 @@ export const ContentUri = z
 
 export const Bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex string");
 
-export const EthereumAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+export const EthereumAddress = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 
 export const CountryCode = z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code");
 
@@ -24,7 +26,9 @@ export const CalendarDate = z
 
 export const Timestamp = z.iso.datetime({ offset: true });
 
-export const DecimalAmount = z.string().regex(/^\d{1,18}(\.\d{1,18})?$/, "must be a non-negative decimal string");
+export const DecimalAmount = z
+  .string()
+  .regex(/^\d{1,18}(\.\d{1,18})?$/, "must be a non-negative decimal string");
 
 export const NonEmptyText = z.string().trim().min(1).max(2_000);
 

@@ -11,7 +11,10 @@ const WearableModel = z.object({
 });
 
 const Fit = z
-  .object({ sizes: z.array(z.string().min(1).max(20)).min(1).optional(), bodyTypes: z.array(z.string().min(1).max(50)).min(1).optional() })
+  .object({
+    sizes: z.array(z.string().min(1).max(20)).min(1).optional(),
+    bodyTypes: z.array(z.string().min(1).max(50)).min(1).optional(),
+  })
   .refine((fit) => fit.sizes !== undefined || fit.bodyTypes !== undefined, "give sizes, body types or both");
 
 const Platform = z.object({
@@ -31,17 +34,34 @@ export const GarmentMetadata = z
     properties: z.record(z.string(), z.unknown()).optional(),
     attributes: z.array(Attribute).default([]),
     wearable: z.object({
-      category: z.enum(["top", "bottom", "dress", "outerwear", "footwear", "headwear", "bag", "accessory", "full-body"]),
+      category: z.enum([
+        "top",
+        "bottom",
+        "dress",
+        "outerwear",
+        "footwear",
+        "headwear",
+        "bag",
+        "accessory",
+        "full-body",
+      ]),
       model: WearableModel,
       previews: z.array(MediaReference).min(1),
       fit: Fit,
       platforms: z.array(Platform).min(1),
       technicalSheet: z.object({
-        materials: z.array(z.object({ name: z.string().min(1).max(100), description: z.string().max(2_000).optional() })).min(1),
+        materials: z
+          .array(
+            z.object({ name: z.string().min(1).max(100), description: z.string().max(2_000).optional() }),
+          )
+          .min(1),
         designerNotes: z.string().max(10_000).optional(),
       }),
     }),
   })
-  .meta({ title: "Hallmark garment metadata", description: "ERC-1155 metadata with a wearable digital garment" });
+  .meta({
+    title: "Hallmark garment metadata",
+    description: "ERC-1155 metadata with a wearable digital garment",
+  });
 
 export type GarmentMetadata = z.infer<typeof GarmentMetadata>;

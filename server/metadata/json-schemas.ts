@@ -13,7 +13,11 @@ export function jsonSchemaPath(kind: MetadataKind): string {
  * rules (material shares add up to 100%, a repair event has a repair) exist only in zod.
  */
 export function renderJsonSchema(kind: MetadataKind): string {
-  const schema = z.toJSONSchema(metadataSchemas[kind], { target: "draft-2020-12", io: "input", unrepresentable: "any" });
+  const schema = z.toJSONSchema(metadataSchemas[kind], {
+    target: "draft-2020-12",
+    io: "input",
+    unrepresentable: "any",
+  });
   const published = { $id: `https://hallmark.dev/schemas/${kind}.schema.json`, ...schema };
   return `${JSON.stringify(published, null, 2)}\n`;
 }

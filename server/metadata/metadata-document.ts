@@ -35,7 +35,11 @@ export function encodeDocument<K extends MetadataKind>(kind: K, value: unknown):
 }
 
 /** Validates, encodes and stores a document; returns the digest to commit on-chain. */
-export async function publishDocument<K extends MetadataKind>(store: MetadataStore, kind: K, value: unknown): Promise<EncodedDocument> {
+export async function publishDocument<K extends MetadataKind>(
+  store: MetadataStore,
+  kind: K,
+  value: unknown,
+): Promise<EncodedDocument> {
   const encoded = encodeDocument(kind, value);
   const cid = await store.addBytes(encoded.bytes);
   const expected = encoded.cid.toString();
@@ -70,7 +74,9 @@ export async function readCommittedDocument<K extends MetadataKind>(
   try {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (cause) {
-    throw new InvalidDocumentError(`The ${kind} document committed as ${digest} is not UTF-8 JSON`, { cause });
+    throw new InvalidDocumentError(`The ${kind} document committed as ${digest} is not UTF-8 JSON`, {
+      cause,
+    });
   }
   return { bytes, digest, cid, document: validateDocument(kind, value) };
 }

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { CurrencyCode, DecimalAmount, EthereumAddress, MediaReference, NonEmptyText, Timestamp } from "./common.js";
+import {
+  CurrencyCode,
+  DecimalAmount,
+  EthereumAddress,
+  MediaReference,
+  NonEmptyText,
+  Timestamp,
+} from "./common.js";
 
 export const PROVENANCE_DETAILS_SCHEMA_ID = "hallmark.provenance-details.v1";
 
@@ -17,7 +24,11 @@ export const ProvenanceEventKind = z.enum([
 const Inspection = z.object({
   conditionGrade: z.enum(["new", "excellent", "very-good", "good", "fair", "poor"]),
   findings: z.array(
-    z.object({ area: z.string().min(1).max(100), description: NonEmptyText, severity: z.enum(["none", "minor", "major"]) }),
+    z.object({
+      area: z.string().min(1).max(100),
+      description: NonEmptyText,
+      severity: z.enum(["none", "minor", "major"]),
+    }),
   ),
   photos: z.array(MediaReference),
 });
@@ -38,16 +49,26 @@ export const ProvenanceDetails = z
     date: Timestamp,
     place: z.object({ city: NonEmptyText.optional(), country: z.string().regex(/^[A-Z]{2}$/) }).optional(),
     inspection: Inspection.optional(),
-    repair: z.object({ description: NonEmptyText, partsReplaced: z.array(z.string().min(1).max(200)).optional() }).optional(),
+    repair: z
+      .object({ description: NonEmptyText, partsReplaced: z.array(z.string().min(1).max(200)).optional() })
+      .optional(),
     price: z.object({ amount: DecimalAmount, currency: CurrencyCode }).optional(),
     notes: z.string().max(10_000).optional(),
   })
   .superRefine((details, context) => {
     if (REQUIRES_INSPECTION.has(details.kind) && details.inspection === undefined) {
-      context.addIssue({ code: "custom", path: ["inspection"], message: `a ${details.kind} event needs an inspection report` });
+      context.addIssue({
+        code: "custom",
+        path: ["inspection"],
+        message: `a ${details.kind} event needs an inspection report`,
+      });
     }
     if (details.kind === "repaired" && details.repair === undefined) {
-      context.addIssue({ code: "custom", path: ["repair"], message: "a repaired event needs a repair description" });
+      context.addIssue({
+        code: "custom",
+        path: ["repair"],
+        message: "a repaired event needs a repair description",
+      });
     }
   })
   .meta({ title: "Hallmark provenance event details", description: "Details of one provenance event" });

@@ -33,7 +33,10 @@ export async function listBrands(index: IndexReader, page: PageRequest): Promise
 export async function brandView(index: IndexReader, brandId: number): Promise<BrandView> {
   const brand = await index.getBrand(brandId);
   if (brand === null) throw new NotFoundError(`No brand ${brandId}`);
-  const [grants, brandCompromises] = await Promise.all([index.listRoleGrants(brandId), index.compromisesOf(brandId)]);
+  const [grants, brandCompromises] = await Promise.all([
+    index.listRoleGrants(brandId),
+    index.compromisesOf(brandId),
+  ]);
   const roles = grants.map((grant: RoleGrant) => ({
     role: grant.role,
     account: grant.account,
@@ -48,7 +51,11 @@ export async function brandView(index: IndexReader, brandId: number): Promise<Br
   return { ...brandSummary(brand), roles, compromises };
 }
 
-export async function designView(index: IndexReader, documents: DocumentSource, designId: bigint): Promise<DesignView> {
+export async function designView(
+  index: IndexReader,
+  documents: DocumentSource,
+  designId: bigint,
+): Promise<DesignView> {
   const design: DesignRecord | null = await index.getDesign(designId.toString());
   if (design === null) throw new NotFoundError(`No garment design ${designId.toString()}`);
   const brand = await index.getBrand(design.brandId);
@@ -70,13 +77,20 @@ export async function designView(index: IndexReader, documents: DocumentSource, 
     locked: design.locked,
     redeemable: design.redeemable,
     royalty,
-    twin: design.twinCollectionRoot === null ? null : { collectionRoot: design.twinCollectionRoot, claims: design.twinClaimCount },
+    twin:
+      design.twinCollectionRoot === null
+        ? null
+        : { collectionRoot: design.twinCollectionRoot, claims: design.twinClaimCount },
     created: chainEventRef(design.created),
     metadata: await verifiedDocument(documents, "garment-metadata", design.metadataDigest),
   };
 }
 
-export async function ownerItems(index: IndexReader, owner: string, request: PageRequest & { kind?: "certificate" | "garment" }): Promise<Page<OwnerItemView>> {
+export async function ownerItems(
+  index: IndexReader,
+  owner: string,
+  request: PageRequest & { kind?: "certificate" | "garment" },
+): Promise<Page<OwnerItemView>> {
   const page = await index.listOwnerItems(owner, request);
   return {
     nextCursor: page.nextCursor,
@@ -84,7 +98,15 @@ export async function ownerItems(index: IndexReader, owner: string, request: Pag
       page.items.map(async (item): Promise<OwnerItemView> =>
         item.kind === "certificate"
           ? { kind: "certificate", certificate: await summarise(index, item.certificate) }
-          : { kind: "garment", garment: { designId: item.garment.designId, brandId: item.garment.brandId, owner: item.garment.owner, balance: item.garment.balance } },
+          : {
+              kind: "garment",
+              garment: {
+                designId: item.garment.designId,
+                brandId: item.garment.brandId,
+                owner: item.garment.owner,
+                balance: item.garment.balance,
+              },
+            },
       ),
     ),
   };

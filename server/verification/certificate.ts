@@ -29,13 +29,25 @@ async function allProvenance(index: IndexReader, tokenId: string): Promise<Prove
   return entries;
 }
 
-async function suspectOf(index: IndexReader, record: CertificateRecord, compromises: readonly IssuerCompromise[], withProvenance: boolean): Promise<boolean> {
+async function suspectOf(
+  index: IndexReader,
+  record: CertificateRecord,
+  compromises: readonly IssuerCompromise[],
+  withProvenance: boolean,
+): Promise<boolean> {
   if (compromises.length === 0) return false;
   return isSuspect(record, compromises, withProvenance ? await allProvenance(index, record.tokenId) : []);
 }
 
-export async function summarise(index: IndexReader, record: CertificateRecord, options: { withProvenance?: boolean } = {}): Promise<CertificateSummary> {
-  const [compromises, brand] = await Promise.all([index.compromisesOf(record.brandId), index.getBrand(record.brandId)]);
+export async function summarise(
+  index: IndexReader,
+  record: CertificateRecord,
+  options: { withProvenance?: boolean } = {},
+): Promise<CertificateSummary> {
+  const [compromises, brand] = await Promise.all([
+    index.compromisesOf(record.brandId),
+    index.getBrand(record.brandId),
+  ]);
   const suspect = await suspectOf(index, record, compromises, options.withProvenance ?? false);
   return {
     tokenId: record.tokenId,
@@ -59,11 +71,19 @@ export async function summarise(index: IndexReader, record: CertificateRecord, o
  * unverified, with the reason) instead of failing it; a document that does not match its
  * digest or its schema voids it (metadata_mismatch).
  */
-export async function resolveCertificate(index: IndexReader, documents: DocumentSource, tokenId: bigint): Promise<CertificateView> {
+export async function resolveCertificate(
+  index: IndexReader,
+  documents: DocumentSource,
+  tokenId: bigint,
+): Promise<CertificateView> {
   const record = await index.getCertificate(tokenId.toString());
   if (record === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
   const summary = await summarise(index, record, { withProvenance: true });
-  const twins = (await index.twinClaimsOfCertificate(record.tokenId)).map((claim): TwinView => ({ designId: claim.designId, claimant: claim.owner, claimed: chainEventRef(claim) }));
+  const twins = (await index.twinClaimsOfCertificate(record.tokenId)).map((claim): TwinView => ({
+    designId: claim.designId,
+    claimant: claim.owner,
+    claimed: chainEventRef(claim),
+  }));
   const metadata = await verifiedDocument(documents, "certificate-metadata", record.metadataDigest);
   const metadataFlag = metadataFlagOf(metadata);
   const flags = metadataFlag === null ? summary.flags : summary.flags.concat(metadataFlag);

@@ -49,9 +49,13 @@ export async function createChipChallenge(
 ): Promise<ChipChallengeView> {
   const certificate = await index.getCertificate(tokenId.toString());
   if (certificate === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
-  if (certificate.chip === null) throw new NoChipError(`Certificate ${certificate.tokenId} has no NFC chip bound`);
+  if (certificate.chip === null)
+    throw new NoChipError(`Certificate ${certificate.tokenId} has no NFC chip bound`);
   // The message embeds the challenge, whose id the store draws.
-  const challenge = await challenges.issue((id) => ({ tokenId: certificate.tokenId, message: chipMessage(identity, certificate.tokenId, id) }), client);
+  const challenge = await challenges.issue(
+    (id) => ({ tokenId: certificate.tokenId, message: chipMessage(identity, certificate.tokenId, id) }),
+    client,
+  );
   const { message } = challenge.payload;
   return {
     challengeId: challenge.id,
@@ -70,7 +74,9 @@ export async function verifyChipProof(
 ): Promise<ChipProofResult> {
   const peeked = await challenges.peek(proof.challengeId);
   if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
-    throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
+    throw new ForeignChallengeError(
+      `This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`,
+    );
   }
   // A chip is a key: the 65-byte form only, as the contract's claimWithChip takes it.
   requireKeySignatureForm(proof.signature);

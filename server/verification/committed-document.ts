@@ -83,18 +83,31 @@ export interface DocumentSource {
 }
 
 /** Reads and verifies the document committed as `digest`; never throws for an IPFS failure. */
-export async function verifiedDocument<K extends MetadataKind>(source: DocumentSource, kind: K, digest: string): Promise<VerifiedMetadata<K>> {
+export async function verifiedDocument<K extends MetadataKind>(
+  source: DocumentSource,
+  kind: K,
+  digest: string,
+): Promise<VerifiedMetadata<K>> {
   const cid = digestToCid(digest).toString();
   const key = `${kind}:${digest.toLowerCase()}`;
   const cached = source.cache?.get(key);
   if (cached !== undefined) return { cid, digest, verified: true, document: cached as MetadataDocument<K> };
   try {
-    const committed = await readCommittedDocument(source.reader, kind, digest, { timeoutMs: source.timeoutMs ?? 2_000 });
+    const committed = await readCommittedDocument(source.reader, kind, digest, {
+      timeoutMs: source.timeoutMs ?? 2_000,
+    });
     source.cache?.set(key, committed.document, committed.bytes.byteLength);
     return { cid, digest, verified: true, document: committed.document };
   } catch (error) {
-    const unverified: VerifiedMetadata<K> = { cid, digest, verified: false, reason: reasonOf(error), document: null };
-    if (error instanceof IntegrityError) unverified.actualDigest = `0x${error.actual.replace(/^0x/i, "").toLowerCase()}`;
+    const unverified: VerifiedMetadata<K> = {
+      cid,
+      digest,
+      verified: false,
+      reason: reasonOf(error),
+      document: null,
+    };
+    if (error instanceof IntegrityError)
+      unverified.actualDigest = `0x${error.actual.replace(/^0x/i, "").toLowerCase()}`;
     return unverified;
   }
 }

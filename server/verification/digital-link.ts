@@ -66,7 +66,11 @@ export function brandOfDigitalLink(
 }
 
 /** The token id a Digital Link's serial resolves to (NotFoundError for an unknown brand). */
-export function tokenIdOfDigitalLink(index: IndexReader, settings: Gs1Settings, link: DigitalLink): Promise<bigint> {
+export function tokenIdOfDigitalLink(
+  index: IndexReader,
+  settings: Gs1Settings,
+  link: DigitalLink,
+): Promise<bigint> {
   const brandId = brandOfDigitalLink(settings.gs1Prefixes, link.gtin, link.brand);
   return tokenIdOfSerial(index, settings.brandSalts, brandId, link.serial);
 }

@@ -18,13 +18,21 @@ const CAUTION_FLAGS: ReadonlySet<CertificateFlag> = new Set(["metadata_unverifie
  * document of their kind, are a failed check (metadata_mismatch); anything that kept the check
  * from completing is metadata_unverified, since IPFS may answer on the next request.
  */
-export function metadataFlagOf(metadata: Pick<VerifiedMetadata<never>, "verified" | "reason">): CertificateFlag | null {
+export function metadataFlagOf(
+  metadata: Pick<VerifiedMetadata<never>, "verified" | "reason">,
+): CertificateFlag | null {
   if (metadata.verified) return null;
-  return metadata.reason === "digest_mismatch" || metadata.reason === "schema_invalid" ? "metadata_mismatch" : "metadata_unverified";
+  return metadata.reason === "digest_mismatch" || metadata.reason === "schema_invalid"
+    ? "metadata_mismatch"
+    : "metadata_unverified";
 }
 
 /** The compromise that makes `actor`'s act at `block` suspect, if any. */
-export function compromiseCovering(compromises: readonly IssuerCompromise[], actor: string | null, block: number): IssuerCompromise | null {
+export function compromiseCovering(
+  compromises: readonly IssuerCompromise[],
+  actor: string | null,
+  block: number,
+): IssuerCompromise | null {
   if (actor === null) return null;
   return compromises.find((c) => sameAddress(c.issuer, actor) && block >= c.fromBlock) ?? null;
 }
@@ -39,8 +47,13 @@ export function isSuspect(
   provenance: readonly Pick<ProvenanceEntry, "actor" | "blockNumber">[],
 ): boolean {
   if (compromises.length === 0) return false;
-  if (compromiseCovering(compromises, certificate.issuer, certificate.issued.blockNumber) !== null) return true;
-  if (compromiseCovering(compromises, certificate.metadataUpdatedBy, certificate.metadataUpdatedAtBlock) !== null) return true;
+  if (compromiseCovering(compromises, certificate.issuer, certificate.issued.blockNumber) !== null)
+    return true;
+  if (
+    compromiseCovering(compromises, certificate.metadataUpdatedBy, certificate.metadataUpdatedAtBlock) !==
+    null
+  )
+    return true;
   return provenance.some((entry) => compromiseCovering(compromises, entry.actor, entry.blockNumber) !== null);
 }
 

@@ -21,8 +21,13 @@ export function freshnessOf(source: FreshnessSource): IndexFreshness {
   const staleAfterMs = source.staleAfterMs ?? 30_000;
   const pollTooOld = status.updatedAt === null || now - status.updatedAt > staleAfterMs;
   // Either reader losing the RPC means the head may have moved on without the index.
-  const chainFailing = (source.chainFailingSince?.() ?? null) !== null || (source.indexerFailingSince?.() ?? null) !== null;
-  const freshness: IndexFreshness = { block: status.indexedBlock, caughtUp: status.caughtUp && !chainFailing, head: status.headBlock };
+  const chainFailing =
+    (source.chainFailingSince?.() ?? null) !== null || (source.indexerFailingSince?.() ?? null) !== null;
+  const freshness: IndexFreshness = {
+    block: status.indexedBlock,
+    caughtUp: status.caughtUp && !chainFailing,
+    head: status.headBlock,
+  };
   if (pollTooOld || chainFailing || status.rebuilding) freshness.stale = true;
   if (status.rebuilding) freshness.rebuilding = true;
   return freshness;

@@ -57,7 +57,10 @@ export const Gtin = z
   .transform((text, context) => {
     const gtin = parseGtin(text);
     if (gtin === null) {
-      context.addIssue({ code: "custom", message: "expected a GTIN (8, 12, 13 or 14 digits with a valid check digit)" });
+      context.addIssue({
+        code: "custom",
+        message: "expected a GTIN (8, 12, 13 or 14 digits with a valid check digit)",
+      });
       return z.NEVER;
     }
     return gtin;

@@ -36,5 +36,7 @@ export function parseAddress(text: string): string | null {
 }
 
 export function sameAddress(a: string | null | undefined, b: string | null | undefined): boolean {
-  return a !== null && a !== undefined && b !== null && b !== undefined && a.toLowerCase() === b.toLowerCase();
+  return (
+    a !== null && a !== undefined && b !== null && b !== undefined && a.toLowerCase() === b.toLowerCase()
+  );
 }

@@ -1,7 +1,11 @@
 import { ZeroAddress } from "ethers";
 import { DependencyUnavailableError, NotFoundError } from "../errors.js";
 import type { IndexReader } from "../store/IndexStore.js";
-import type { OwnershipChallengeState, OwnershipChallengeView, OwnershipProofResult } from "./answers/ownership.js";
+import type {
+  OwnershipChallengeState,
+  OwnershipChallengeView,
+  OwnershipProofResult,
+} from "./answers/ownership.js";
 import type { ChallengeStore } from "./challenge-store.js";
 import type { ChainIdentity } from "./context.js";
 import type { CertificateChainReader } from "../chain/contracts.js";
@@ -21,12 +25,21 @@ export interface OwnershipChallengePayload {
 }
 
 /** The answers' shapes are their schemas' (./answers/ownership.ts), which the OpenAPI document is generated from. */
-export type { OwnershipChallengeState, OwnershipChallengeView, OwnershipProofResult } from "./answers/ownership.js";
+export type {
+  OwnershipChallengeState,
+  OwnershipChallengeView,
+  OwnershipProofResult,
+} from "./answers/ownership.js";
 
 /** The store of ownership challenges: each keeps the result of its proof for a watching device. */
 export type OwnershipChallenges = ChallengeStore<OwnershipChallengePayload, OwnershipProofResult>;
 
-function typedDataOf(identity: ChainIdentity, tokenId: string, owner: string, challengeId: string): OwnershipChallengeView["typedData"] {
+function typedDataOf(
+  identity: ChainIdentity,
+  tokenId: string,
+  owner: string,
+  challengeId: string,
+): OwnershipChallengeView["typedData"] {
   return {
     types: { EIP712Domain: EIP712_DOMAIN_TYPE, ...OWNERSHIP_PROOF_TYPES },
     primaryType: "OwnershipProof",
@@ -61,7 +74,9 @@ export async function verifyOwnershipProof(
 ): Promise<OwnershipProofResult> {
   const peeked = await challenges.peek(proof.challengeId);
   if (proof.tokenId !== undefined && proof.tokenId.toString() !== peeked.payload.tokenId) {
-    throw new ForeignChallengeError(`This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`);
+    throw new ForeignChallengeError(
+      `This challenge was issued for certificate ${peeked.payload.tokenId}, not ${proof.tokenId.toString()}`,
+    );
   }
   const challenge = await challenges.take(proof.challengeId);
   const tokenId = BigInt(challenge.payload.tokenId);
@@ -69,14 +84,17 @@ export async function verifyOwnershipProof(
     // One block for both reads: the owner named is the one the signature was checked against.
     const block = await chain.headBlock();
     const address = await chain.ownerOf(tokenId, block);
-    if (address !== null) await requireAccountSignatureForm(proof.signature, () => chain.hasCode(address, block));
-    const valid = address !== null && (await chain.verifyOwnership(tokenId, challenge.id, proof.signature, block));
+    if (address !== null)
+      await requireAccountSignatureForm(proof.signature, () => chain.hasCode(address, block));
+    const valid =
+      address !== null && (await chain.verifyOwnership(tokenId, challenge.id, proof.signature, block));
     const result: OwnershipProofResult = { tokenId: challenge.payload.tokenId, owner: valid, address, block };
     await challenges.consume(challenge.id, result);
     return result;
   } catch (error) {
     // Nothing was decided: the challenge stays open for a retry (the 65-byte form, or once the chain answers).
-    if (error instanceof DependencyUnavailableError || error instanceof CompactSignatureError) await challenges.release(challenge.id);
+    if (error instanceof DependencyUnavailableError || error instanceof CompactSignatureError)
+      await challenges.release(challenge.id);
     else await challenges.consume(challenge.id);
     throw error;
   }
@@ -103,12 +121,18 @@ export async function ownershipChallengeState(
 ): Promise<OwnershipChallengeState> {
   const status = await challenges.stateOf(challengeId);
   const { id, payload } = status.challenge;
-  const base = { challengeId: id, tokenId: payload.tokenId, expiresAt: new Date(status.challenge.expiresAt).toISOString() };
+  const base = {
+    challengeId: id,
+    tokenId: payload.tokenId,
+    expiresAt: new Date(status.challenge.expiresAt).toISOString(),
+  };
   switch (status.state) {
     case "expired":
       return { state: "expired", ...base };
     case "used":
-      return status.outcome === undefined ? { state: "failed", ...base } : { state: "proven", ...base, ...status.outcome };
+      return status.outcome === undefined
+        ? { state: "failed", ...base }
+        : { state: "proven", ...base, ...status.outcome };
     case "open": {
       const owner = (await index.getCertificate(payload.tokenId))?.owner ?? ZeroAddress;
       return { state: "pending", ...base, typedData: typedDataOf(identity, payload.tokenId, owner, id) };

@@ -8,7 +8,11 @@ import { compromiseCovering } from "./flags.js";
 export type { ProvenanceEventView } from "./answers/provenance.js";
 
 /** The life of a certificate in chain order, a page at a time. */
-export async function provenanceOf(index: IndexReader, tokenId: bigint, page: PageRequest): Promise<Page<ProvenanceEventView>> {
+export async function provenanceOf(
+  index: IndexReader,
+  tokenId: bigint,
+  page: PageRequest,
+): Promise<Page<ProvenanceEventView>> {
   const id = tokenId.toString();
   // The page first: a malformed cursor is a 400 whether or not the certificate exists.
   const entries = await index.getProvenance(id, page);
@@ -23,7 +27,10 @@ export async function provenanceOf(index: IndexReader, tokenId: bigint, page: Pa
       actorRoles: entry.actorRoles,
       from: entry.from,
       to: entry.to,
-      details: entry.detailsDigest === null ? null : { digest: entry.detailsDigest, cid: digestToCid(entry.detailsDigest).toString() },
+      details:
+        entry.detailsDigest === null
+          ? null
+          : { digest: entry.detailsDigest, cid: digestToCid(entry.detailsDigest).toString() },
       conditionGrade: entry.conditionGrade,
       reason: entry.reason,
       relatedTokenId: entry.relatedTokenId,

@@ -35,7 +35,10 @@ export class ChainClaimStateReader implements ClaimStateReader {
   ) {}
 
   async claimStateOf(tokenId: bigint): Promise<ClaimState> {
-    const head = (await this.rpc("eth_getBlockByNumber", ["latest", false])) as { number?: unknown; timestamp?: unknown } | null;
+    const head = (await this.rpc("eth_getBlockByNumber", ["latest", false])) as {
+      number?: unknown;
+      timestamp?: unknown;
+    } | null;
     if (head === null || typeof head.number !== "string" || typeof head.timestamp !== "string") {
       throw new DependencyUnavailableError("Chain RPC unavailable: no head block", 5);
     }
@@ -57,7 +60,10 @@ export class ChainClaimStateReader implements ClaimStateReader {
   private async rpc(method: string, params: unknown[]): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DependencyUnavailableError(`Chain RPC unavailable: ${method} timed out`, 5)), this.timeoutMs);
+      timer = setTimeout(
+        () => reject(new DependencyUnavailableError(`Chain RPC unavailable: ${method} timed out`, 5)),
+        this.timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.provider.request({ method, params }), timeout]);

@@ -34,9 +34,13 @@ export function gatewayPath(uri: string, mediaType?: string): string | null {
 /** "2024-03" or "2024-03-15" or an ISO timestamp, in the reader's language (UTC: the chain's clock). */
 export function formatDate(t: Messages, value: string): string {
   const monthOnly = /^\d{4}-\d{2}$/.test(value);
-  const date = new Date(monthOnly ? `${value}-01T00:00:00Z` : value.length === 10 ? `${value}T00:00:00Z` : value);
+  const date = new Date(
+    monthOnly ? `${value}-01T00:00:00Z` : value.length === 10 ? `${value}T00:00:00Z` : value,
+  );
   if (Number.isNaN(date.getTime())) return value;
-  const options: Intl.DateTimeFormatOptions = monthOnly ? { year: "numeric", month: "long", timeZone: "UTC" } : { dateStyle: "long", timeZone: "UTC" };
+  const options: Intl.DateTimeFormatOptions = monthOnly
+    ? { year: "numeric", month: "long", timeZone: "UTC" }
+    : { dateStyle: "long", timeZone: "UTC" };
   return new Intl.DateTimeFormat(t.lang, options).format(date);
 }
 
@@ -48,7 +52,12 @@ export function countryName(t: Messages, code: string): string {
   }
 }
 
-export function placeText(t: Messages, place: { city?: string; country: string; facility?: string } | undefined): string | null {
+export function placeText(
+  t: Messages,
+  place: { city?: string; country: string; facility?: string } | undefined,
+): string | null {
   if (place === undefined) return null;
-  return [place.facility, place.city, countryName(t, place.country)].filter((part) => part !== undefined && part !== "").join(", ");
+  return [place.facility, place.city, countryName(t, place.country)]
+    .filter((part) => part !== undefined && part !== "")
+    .join(", ");
 }

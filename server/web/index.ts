@@ -61,22 +61,32 @@ const ASSETS_DIR = join(HERE, "assets");
 /** A package's dist file, found from its resolved entry point (no CDN: the browser gets our copy). */
 function packageFile(specifier: string, packageName: string, relative: string): string {
   let dir = dirname(fileURLToPath(import.meta.resolve(specifier)));
-  while (!dir.endsWith(join("node_modules", ...packageName.split("/"))) && dirname(dir) !== dir) dir = dirname(dir);
+  while (!dir.endsWith(join("node_modules", ...packageName.split("/"))) && dirname(dir) !== dir)
+    dir = dirname(dir);
   return join(dir, relative);
 }
 
 const VENDOR: Record<string, () => string> = {
   "ethers.min.js": () => packageFile("ethers", "ethers", join("dist", "ethers.min.js")),
-  "model-viewer.min.js": () => packageFile("@google/model-viewer", "@google/model-viewer", join("dist", "model-viewer.min.js")),
+  "model-viewer.min.js": () =>
+    packageFile("@google/model-viewer", "@google/model-viewer", join("dist", "model-viewer.min.js")),
 };
 
 /**
  * A page that cannot be shown: the Unknown verdict for a browser, a problem+json for a client
  * that prefers JSON (the API's error contract holds on these paths too).
  */
-function sendUnknown(request: Request, response: Response, t: Messages, status: 400 | 404, message: string): void {
+function sendUnknown(
+  request: Request,
+  response: Response,
+  t: Messages,
+  status: 400 | 404,
+  message: string,
+): void {
   if (request.accepts(["text/html", "application/json"]) === "application/json") {
-    throw status === 400 ? new InvalidInputError(`Malformed path ${request.path}`) : new NotFoundError(`Nothing at ${request.path}`);
+    throw status === 400
+      ? new InvalidInputError(`Malformed path ${request.path}`)
+      : new NotFoundError(`Nothing at ${request.path}`);
   }
   sendPage(response, renderUnknownPage(t, request.originalUrl, message), status);
 }
@@ -112,7 +122,11 @@ export function createWebRouter(deps: WebDependencies): Router {
   const router = Router();
 
   /** The certificate a page is about, or null once the Unknown page is sent (400 malformed, 404 unknown). */
-  async function certificateOrUnknown(request: Request, response: Response, t: Messages): Promise<{ tokenId: bigint; view: CertificateView } | null> {
+  async function certificateOrUnknown(
+    request: Request,
+    response: Response,
+    t: Messages,
+  ): Promise<{ tokenId: bigint; view: CertificateView } | null> {
     const tokenId = parseUint256(String(request.params.tokenId));
     if (tokenId === null) {
       sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
@@ -137,14 +151,21 @@ export function createWebRouter(deps: WebDependencies): Router {
   router.use("/web/vendor", (request, response, next) => {
     const name = request.path.slice(1);
     // Own keys only: /web/vendor/constructor must not reach Object's prototype.
-    const locate = (request.method === "GET" || request.method === "HEAD") && Object.hasOwn(VENDOR, name) ? VENDOR[name] : undefined;
+    const locate =
+      (request.method === "GET" || request.method === "HEAD") && Object.hasOwn(VENDOR, name)
+        ? VENDOR[name]
+        : undefined;
     if (locate === undefined) {
       next();
       return;
     }
-    response.sendFile(locate(), { maxAge: "1d", headers: { "Content-Type": "text/javascript; charset=utf-8" } }, (error) => {
-      if (error) next(error);
-    });
+    response.sendFile(
+      locate(),
+      { maxAge: "1d", headers: { "Content-Type": "text/javascript; charset=utf-8" } },
+      (error) => {
+        if (error) next(error);
+      },
+    );
   });
 
   router.get(
@@ -159,7 +180,13 @@ export function createWebRouter(deps: WebDependencies): Router {
       // A page reached from a label answers for that label: its GTIN is checked as the resolver's JSON is.
       const view = query.data.gtin === undefined ? found.view : withGtinCheck(found.view, query.data.gtin);
       const provenance = await allProvenance(v1, tokenId);
-      const digests = [...new Set(provenance.filter((e) => e.details !== null && REPORTED_KINDS.has(e.kind)).map((e) => e.details?.digest ?? ""))];
+      const digests = [
+        ...new Set(
+          provenance
+            .filter((e) => e.details !== null && REPORTED_KINDS.has(e.kind))
+            .map((e) => e.details?.digest ?? ""),
+        ),
+      ];
       const details = new Map<string, VerifiedMetadata<"provenance-details">>();
       await Promise.all(
         digests.map(async (digest) => {
@@ -208,9 +235,16 @@ export function createWebRouter(deps: WebDependencies): Router {
       const tokenId = parseUint256(String(request.params.tokenId));
       if (tokenId === null) throw new InvalidInputError(`Malformed path ${request.path}`);
       const { challengeId } = parseInput(ProveQrRequest, request.body, "body");
-      const state = await ownershipChallengeState(verifier.index, verifier.identity, v1.ownershipChallenges, challengeId);
-      if (state.tokenId !== tokenId.toString()) throw new NotFoundError("No such challenge for this certificate");
-      if (state.state !== "pending") throw new ConflictError(`This challenge is ${state.state}: ask for a new one`);
+      const state = await ownershipChallengeState(
+        verifier.index,
+        verifier.identity,
+        v1.ownershipChallenges,
+        challengeId,
+      );
+      if (state.tokenId !== tokenId.toString())
+        throw new NotFoundError("No such challenge for this certificate");
+      if (state.state !== "pending")
+        throw new ConflictError(`This challenge is ${state.state}: ask for a new one`);
       const link = `${originOf(request, deps.publicUrl)}/v/${state.tokenId}/prove#challenge=${state.challengeId}`;
       response.setHeader("Cache-Control", "no-store");
       response.type("image/svg+xml").send(await qrSvg(link));
@@ -225,7 +259,12 @@ export function createWebRouter(deps: WebDependencies): Router {
       const parsed = z.object({ brand: BrandId, serial: Serial }).safeParse(request.params);
       if (!parsed.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
       try {
-        const tokenId = await tokenIdOfSerial(verifier.index, v1.brandSalts, parsed.data.brand, parsed.data.serial);
+        const tokenId = await tokenIdOfSerial(
+          verifier.index,
+          v1.brandSalts,
+          parsed.data.brand,
+          parsed.data.serial,
+        );
         response.redirect(303, `/v/${tokenId.toString()}`);
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
@@ -248,7 +287,12 @@ export function createWebRouter(deps: WebDependencies): Router {
         throw error;
       }
       const pageUrl = `${originOf(request, deps.publicUrl)}/g/${design.designId}`;
-      sendPage(response, renderGarmentPage(t, design, { path: request.originalUrl, pageUrl, qrSvg: await qrSvg(pageUrl) }), 200, GARMENT_CSP);
+      sendPage(
+        response,
+        renderGarmentPage(t, design, { path: request.originalUrl, pageUrl, qrSvg: await qrSvg(pageUrl) }),
+        200,
+        GARMENT_CSP,
+      );
     }),
   );
 
@@ -279,7 +323,8 @@ export function createWebRouter(deps: WebDependencies): Router {
     "/claim/:tokenId/state",
     handle(async (request, response) => {
       const tokenId = parseUint256(String(request.params.tokenId));
-      if (tokenId === null || (await verifier.index.getCertificate(tokenId.toString())) === null) throw new NotFoundError("No such certificate");
+      if (tokenId === null || (await verifier.index.getCertificate(tokenId.toString())) === null)
+        throw new NotFoundError("No such certificate");
       const state = await deps.claims.claimStateOf(tokenId);
       response.setHeader("Cache-Control", "no-store");
       response.json({ tokenId: tokenId.toString(), ...state });

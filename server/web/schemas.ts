@@ -7,5 +7,7 @@ export const ProveQrRequest = z.strictObject({ challengeId: Bytes32 });
 
 /** The verification page's query: `?gtin=` is the GTIN of the Digital Link that sent the browser there. */
 export const VerifyPageQuery = z.object({
-  gtin: Gtin.optional().describe("GTIN of the label scanned (set by the Digital Link's redirect): checked against the passport's"),
+  gtin: Gtin.optional().describe(
+    "GTIN of the label scanned (set by the Digital Link's redirect): checked against the passport's",
+  ),
 });

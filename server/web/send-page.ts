@@ -33,7 +33,20 @@ export function sendPage(response: Response, markup: string, status = 200, csp =
 }
 
 /** The Unknown verdict page, in the reader's language: what a browser gets for a link nobody issued. */
-export function sendUnknownPage(request: Request, response: Response, status: 400 | 404 | 422, message?: string): void {
+export function sendUnknownPage(
+  request: Request,
+  response: Response,
+  status: 400 | 404 | 422,
+  message?: string,
+): void {
   const t = pickLocale(request);
-  sendPage(response, renderUnknownPage(t, request.originalUrl, message ?? (status === 422 ? t.verdictHelp.unresolvable : t.verdictHelp.unknown)), status);
+  sendPage(
+    response,
+    renderUnknownPage(
+      t,
+      request.originalUrl,
+      message ?? (status === 422 ? t.verdictHelp.unresolvable : t.verdictHelp.unknown),
+    ),
+    status,
+  );
 }

@@ -2,7 +2,11 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import type { BaseContract, ContractTransactionResponse, Signer, TypedDataDomain } from "ethers";
 import { ethers as ethersLib } from "ethers";
 import { network } from "hardhat";
-import { certificateDomain, garmentsDomain as garmentsDomainAt, VOUCHER_TYPES } from "../../server/chain/eip712.js";
+import {
+  certificateDomain,
+  garmentsDomain as garmentsDomainAt,
+  VOUCHER_TYPES,
+} from "../../server/chain/eip712.js";
 import type { CertificateDomain, GarmentsDomain } from "../../server/chain/eip712.js";
 
 /** One connection per test process; state isolation comes from loadFixture. */
@@ -55,13 +59,40 @@ export function tokenIdOf(brandId: bigint, hash: string): bigint {
 /** Two brands, each with an admin, issuer, partner and repairer, plus customers. */
 export async function deployHallmark() {
   const signers = await ethers.getSigners();
-  const [groupAdmin, adminA, issuerA, partnerA, repairerA, vaultA, adminB, issuerB, partnerB, alice, bob, carol, mallory] =
-    signers;
+  const [
+    groupAdmin,
+    adminA,
+    issuerA,
+    partnerA,
+    repairerA,
+    vaultA,
+    adminB,
+    issuerB,
+    partnerB,
+    alice,
+    bob,
+    carol,
+    mallory,
+  ] = signers;
   const registry = await ethers.deployContract("BrandRegistry", [ADMIN_DELAY, groupAdmin.address]);
   const certificate = await ethers.deployContract("HallmarkCertificate", [await registry.getAddress()]);
 
-  await registry.registerBrand("Maison A", "ipfs://brand-a", adminA.address, vaultA.address, adminA.address, 500n);
-  await registry.registerBrand("Maison B", "ipfs://brand-b", adminB.address, adminB.address, adminB.address, 750n);
+  await registry.registerBrand(
+    "Maison A",
+    "ipfs://brand-a",
+    adminA.address,
+    vaultA.address,
+    adminA.address,
+    500n,
+  );
+  await registry.registerBrand(
+    "Maison B",
+    "ipfs://brand-b",
+    adminB.address,
+    adminB.address,
+    adminB.address,
+    750n,
+  );
   const brandA = 1n;
   const brandB = 2n;
   await registry.connect(adminA).grantBrandRole(brandA, ROLE.ISSUER, issuerA.address);
@@ -106,7 +137,13 @@ export async function eip712Domain(contract: BaseContract): Promise<CertificateD
 }
 
 // The signed types are the server's one definition (server/chain/eip712.ts), which these tests sign with.
-export { CHIP_CLAIM_TYPES, CLAIM_TYPES, OWNERSHIP_PROOF_TYPES, PERMIT_TYPES, VOUCHER_TYPES } from "../../server/chain/eip712.js";
+export {
+  CHIP_CLAIM_TYPES,
+  CLAIM_TYPES,
+  OWNERSHIP_PROOF_TYPES,
+  PERMIT_TYPES,
+  VOUCHER_TYPES,
+} from "../../server/chain/eip712.js";
 
 export async function signTyped(
   signer: Signer,
@@ -173,8 +210,14 @@ export interface Voucher {
   nonce: string;
 }
 
-export async function garmentsDomain(contract: BaseContract, chainId?: bigint): Promise<GarmentsDomain<bigint>> {
-  return garmentsDomainAt(chainId ?? (await ethers.provider.getNetwork()).chainId, await contract.getAddress());
+export async function garmentsDomain(
+  contract: BaseContract,
+  chainId?: bigint,
+): Promise<GarmentsDomain<bigint>> {
+  return garmentsDomainAt(
+    chainId ?? (await ethers.provider.getNetwork()).chainId,
+    await contract.getAddress(),
+  );
 }
 
 /**

@@ -34,8 +34,16 @@ export interface CspViolation {
  * A phone-sized context under the pages' real Content-Security-Policy (no bypassCSP), recording
  * every `securitypolicyviolation` a page reports into `violations`, for the tests to assert none.
  */
-export async function phoneContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext & { violations: CspViolation[] }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: "en-GB", ...options });
+export async function phoneContext(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext & { violations: CspViolation[] }> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    locale: "en-GB",
+    ...options,
+  });
   const violations: CspViolation[] = [];
   // Bindings and init scripts come through the DevTools protocol, which the page's CSP does not govern.
   await context.exposeBinding("__hallmarkCspViolation", (_source, violation: CspViolation) => {
@@ -96,7 +104,11 @@ export async function injectWallet(
   options: {
     account: string;
     chainId: number;
-    send: (tx: { from: string; to: string; data: string }) => Promise<{ hash?: string; error?: { message: string; data?: string } }>;
+    send: (tx: {
+      from: string;
+      to: string;
+      data: string;
+    }) => Promise<{ hash?: string; error?: { message: string; data?: string } }>;
     signTypedData: (account: string, json: string) => Promise<string>;
   },
 ): Promise<void> {

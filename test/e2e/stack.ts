@@ -49,7 +49,10 @@ export async function startE2eStack(): Promise<E2eStack> {
     displayUi: false,
   });
   const registry = await ethers.getContractAt("BrandRegistry", await deployed.registry.getAddress());
-  const certificate = await ethers.getContractAt("HallmarkCertificate", await deployed.certificate.getAddress());
+  const certificate = await ethers.getContractAt(
+    "HallmarkCertificate",
+    await deployed.certificate.getAddress(),
+  );
   const garments = await ethers.getContractAt("HallmarkGarments", await deployed.garments.getAddress());
   const deployments: Deployments = {
     chainId: Number((await ethers.provider.getNetwork()).chainId),
@@ -148,4 +151,3 @@ async function freePort(): Promise<number> {
 }
 
 export type { HardhatEthersSigner };
-

@@ -51,7 +51,10 @@ describe("customer verification pages (browser)", function () {
   });
 
   /** Another context (language, JavaScript off) under the same CSP watch, closed and checked by `use`. */
-  async function withContext(options: Parameters<typeof phoneContext>[1], use: (other: Awaited<ReturnType<typeof phoneContext>>) => Promise<void>): Promise<void> {
+  async function withContext(
+    options: Parameters<typeof phoneContext>[1],
+    use: (other: Awaited<ReturnType<typeof phoneContext>>) => Promise<void>,
+  ): Promise<void> {
     const other = await phoneContext(browser, options);
     try {
       await use(other);
@@ -69,7 +72,11 @@ describe("customer verification pages (browser)", function () {
   }
 
   /** The wallet the page talks to, backed by a Hardhat signer. */
-  async function walletFor(page: Page, signer: HardhatEthersSigner, options: { beforeSend?: () => Promise<void> } = {}): Promise<void> {
+  async function walletFor(
+    page: Page,
+    signer: HardhatEthersSigner,
+    options: { beforeSend?: () => Promise<void> } = {},
+  ): Promise<void> {
     await injectWallet(page, {
       account: signer.address,
       chainId: stack.deployments.chainId,
@@ -81,13 +88,24 @@ describe("customer verification pages (browser)", function () {
           return { hash: sent.hash };
         } catch (error) {
           const e = error as { shortMessage?: string; message: string; data?: string };
-          return { error: { message: e.shortMessage ?? e.message, data: typeof e.data === "string" ? e.data : undefined } };
+          return {
+            error: {
+              message: e.shortMessage ?? e.message,
+              data: typeof e.data === "string" ? e.data : undefined,
+            },
+          };
         }
       },
       signTypedData: async (account, json) => {
-        const typed = JSON.parse(json) as { domain: Record<string, unknown>; types: Record<string, { name: string; type: string }[]>; message: Record<string, unknown> };
+        const typed = JSON.parse(json) as {
+          domain: Record<string, unknown>;
+          types: Record<string, { name: string; type: string }[]>;
+          message: Record<string, unknown>;
+        };
         expect(account.toLowerCase()).to.equal(signer.address.toLowerCase());
-        const types = Object.fromEntries(Object.entries(typed.types).filter(([name]) => name !== "EIP712Domain"));
+        const types = Object.fromEntries(
+          Object.entries(typed.types).filter(([name]) => name !== "EIP712Domain"),
+        );
         return signer.signTypedData(typed.domain, types, typed.message);
       },
     });
@@ -95,7 +113,14 @@ describe("customer verification pages (browser)", function () {
 
   const verifyOwner = (page: Page) => page.locator("[data-owner]").getAttribute("data-owner");
   const verdictOf = (page: Page) => page.locator("[data-verdict]").first().getAttribute("data-verdict");
-  const timelineKinds = async (page: Page): Promise<string[]> => page.locator(".timeline .event").evaluateAll((nodes) => nodes.map((node) => (node as unknown as { getAttribute(name: string): string }).getAttribute("data-kind")));
+  const timelineKinds = async (page: Page): Promise<string[]> =>
+    page
+      .locator(".timeline .event")
+      .evaluateAll((nodes) =>
+        nodes.map((node) =>
+          (node as unknown as { getAttribute(name: string): string }).getAttribute("data-kind"),
+        ),
+      );
 
   describe("/v/:tokenId", function () {
     describe("when the certificate is genuine, resold through a partner", function () {
@@ -106,13 +131,22 @@ describe("customer verification pages (browser)", function () {
         expect(await page.locator("#product-title").innerText()).to.equal("Sac Aurelle 30");
         const bob = signers[9].address;
         expect(await page.locator("[data-owner]").getAttribute("data-owner")).to.equal(bob);
-        expect(await timelineKinds(page)).to.deep.equal(["manufactured", "issued", "transfer", "sale", "repair", "authenticated_resale"]);
+        expect(await timelineKinds(page)).to.deep.equal([
+          "manufactured",
+          "issued",
+          "transfer",
+          "sale",
+          "repair",
+          "authenticated_resale",
+        ]);
         const history = await page.locator("#history-title + ol").innerText();
         expect(history).to.include("Florence");
         expect(history).to.include("Maison Aurelle Paris");
         expect(history).to.include("Handle re-stitched with waxed linen thread");
         expect(history).to.include("Seconde Main Paris");
-        expect(await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified")).to.equal("true");
+        expect(
+          await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified"),
+        ).to.equal("true");
         expect(await page.locator(".warnings").count()).to.equal(0);
         await screenshot(page, "verify-genuine", README_SCREENSHOT);
       });
@@ -130,7 +164,11 @@ describe("customer verification pages (browser)", function () {
         const image = page.locator(".photos img").first();
         expect(await image.getAttribute("src")).to.match(/^\/ipfs\/[a-z0-9]+/);
         await image.scrollIntoViewIfNeeded();
-        expect(await image.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).to.be.greaterThan(0);
+        expect(
+          await image.evaluate(
+            (img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth,
+          ),
+        ).to.be.greaterThan(0);
       });
 
       it("carries a QR code of its address at the configured public URL, whatever Host the request names", async function () {
@@ -138,14 +176,26 @@ describe("customer verification pages (browser)", function () {
         const qrPath = async (svg: string): Promise<string[]> => {
           const probe = await context.newPage();
           await probe.setContent(svg);
-          return probe.locator("svg path").evaluateAll((paths) => paths.map((p) => (p as unknown as { getAttribute(n: string): string }).getAttribute("d")));
+          return probe
+            .locator("svg path")
+            .evaluateAll((paths) =>
+              paths.map((p) => (p as unknown as { getAttribute(n: string): string }).getAttribute("d")),
+            );
         };
         const page = await open(`/v/${stack.demo.tokens.resold}`);
         expect(await page.locator(".qr svg").count()).to.equal(1);
         expect(await page.locator(".share a").getAttribute("href")).to.equal(expected);
-        expect(await page.locator(".qr svg path").evaluateAll((paths) => paths.map((p) => (p as unknown as { getAttribute(n: string): string }).getAttribute("d")))).to.deep.equal(await qrPath(await qrSvg(expected)));
+        expect(
+          await page
+            .locator(".qr svg path")
+            .evaluateAll((paths) =>
+              paths.map((p) => (p as unknown as { getAttribute(n: string): string }).getAttribute("d")),
+            ),
+        ).to.deep.equal(await qrPath(await qrSvg(expected)));
         // A spoofed Host (or a TLS proxy's internal one) changes nothing.
-        const spoofed = await context.request.get(`${stack.url}/v/${stack.demo.tokens.resold}`, { headers: { Host: "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" } });
+        const spoofed = await context.request.get(`${stack.url}/v/${stack.demo.tokens.resold}`, {
+          headers: { Host: "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" },
+        });
         const markup = await spoofed.text();
         expect(markup).to.include(`href="${expected}"`);
         expect(markup).to.not.include("evil.example");
@@ -187,7 +237,9 @@ describe("customer verification pages (browser)", function () {
         const page = await open(`/v/${stack.demo.tokens.succeeded}`);
         expect(await verdictOf(page)).to.equal("superseded");
         expect(await page.locator('[data-flag="superseded"]').count()).to.equal(1);
-        expect(await page.locator(`.warnings a[href="/v/${stack.demo.tokens.successor}"]`).count()).to.equal(1);
+        expect(await page.locator(`.warnings a[href="/v/${stack.demo.tokens.successor}"]`).count()).to.equal(
+          1,
+        );
       });
     });
 
@@ -200,15 +252,29 @@ describe("customer verification pages (browser)", function () {
         // (a tampered or hand-made document) and one whose document IPFS has never seen.
         const issuer = signers[2];
         const vault = signers[5];
-        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
-        const forged = new TextEncoder().encode(JSON.stringify({ schema: "hallmark.certificate-metadata.v1", name: "Sac Aurelle 30", description: "Genuine, trust me" }));
+        const certificate = await stack.ethers.getContractAt(
+          "HallmarkCertificate",
+          stack.deployments.contracts.HallmarkCertificate,
+        );
+        const forged = new TextEncoder().encode(
+          JSON.stringify({
+            schema: "hallmark.certificate-metadata.v1",
+            name: "Sac Aurelle 30",
+            description: "Genuine, trust me",
+          }),
+        );
         await stack.verifier.metadataStore.addBytes(forged);
         const inputs = [
           { serialHash: stack.ethers.id("e2e-forged-description"), metadataDigest: sha256Hex(forged) },
-          { serialHash: stack.ethers.id("e2e-missing-description"), metadataDigest: sha256Hex(randomBytes(64)) },
+          {
+            serialHash: stack.ethers.id("e2e-missing-description"),
+            metadataDigest: sha256Hex(randomBytes(64)),
+          },
         ].map((input) => ({ ...input, chip: stack.ethers.ZeroAddress, claimKey: stack.ethers.ZeroAddress }));
         await (await certificate.connect(issuer).issueBatch(1, vault.address, inputs)).wait();
-        [tampered, unreadable] = (await Promise.all(inputs.map((input) => certificate.tokenIdOf(1, input.serialHash)))).map(String);
+        [tampered, unreadable] = (
+          await Promise.all(inputs.map((input) => certificate.tokenIdOf(1, input.serialHash)))
+        ).map(String);
         await stack.indexed();
       });
 
@@ -217,7 +283,9 @@ describe("customer verification pages (browser)", function () {
         expect(await verdictOf(page)).to.equal("mismatch");
         expect(await page.locator("h1").innerText()).to.equal("Description does not match");
         expect(await page.locator(".verdict").innerText()).to.include("Do not buy it");
-        expect(await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified")).to.equal("false");
+        expect(
+          await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified"),
+        ).to.equal("false");
         expect(await page.locator('.warnings li[data-flag^="metadata_"]').count()).to.equal(1);
         // Nothing from the unverified document is shown.
         expect(await page.locator("body").innerText()).to.not.include("trust me");
@@ -229,7 +297,9 @@ describe("customer verification pages (browser)", function () {
         const page = await open(`/v/${unreadable}`);
         expect(await verdictOf(page)).to.equal("unverified");
         expect(await page.locator("h1").innerText()).to.equal("Cannot be checked right now");
-        expect(await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified")).to.equal("false");
+        expect(
+          await page.locator("[data-metadata-verified]").getAttribute("data-metadata-verified"),
+        ).to.equal("false");
         expect(await page.locator('.warnings li[data-flag="metadata_unverified"]').count()).to.equal(1);
         expect(await seriousAxeViolations(page)).to.deep.equal([]);
         await screenshot(page, "verify-unverified");
@@ -246,7 +316,9 @@ describe("customer verification pages (browser)", function () {
     describe("under the page's Content-Security-Policy", function () {
       it("is served with its CSP in force: an inline script is refused and reported", async function () {
         const page = await open(`/v/${stack.demo.tokens.resold}`);
-        expect((await page.request.get(page.url())).headers()["content-security-policy"]).to.include("script-src 'self'");
+        expect((await page.request.get(page.url())).headers()["content-security-policy"]).to.include(
+          "script-src 'self'",
+        );
         await page.addScriptTag({ content: "window.__inlineRan = true;" }).catch(() => undefined);
         expect(await page.evaluate("window.__inlineRan === true")).to.equal(false);
         await page.waitForFunction("true");
@@ -290,14 +362,17 @@ describe("customer verification pages (browser)", function () {
 
     describe("when the reader asks for French", function () {
       it("answers in French by Accept-Language, with no serious accessibility violation", async function () {
-        await withContext({ locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } }, async (french) => {
-          const page = await french.newPage();
-          await page.goto(`${stack.url}/v/${stack.demo.tokens.resold}`);
-          expect(await page.locator("html").getAttribute("lang")).to.equal("fr");
-          expect(await page.locator("h1").innerText()).to.equal("Authentique");
-          expect(await page.locator("#history-title").innerText()).to.equal("Historique");
-          expect(await seriousAxeViolations(page)).to.deep.equal([]);
-        });
+        await withContext(
+          { locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } },
+          async (french) => {
+            const page = await french.newPage();
+            await page.goto(`${stack.url}/v/${stack.demo.tokens.resold}`);
+            expect(await page.locator("html").getAttribute("lang")).to.equal("fr");
+            expect(await page.locator("h1").innerText()).to.equal("Authentique");
+            expect(await page.locator("#history-title").innerText()).to.equal("Historique");
+            expect(await seriousAxeViolations(page)).to.deep.equal([]);
+          },
+        );
       });
 
       it("answers in French with ?lang=fr", async function () {
@@ -345,66 +420,76 @@ describe("customer verification pages (browser)", function () {
         expect(await result.innerText()).to.match(/^Not verified/);
       });
 
-    describe("when the buyer, on their own phone, asks the seller to prove ownership on theirs", function () {
-      const token = () => stack.demo.tokens.resold;
+      describe("when the buyer, on their own phone, asks the seller to prove ownership on theirs", function () {
+        const token = () => stack.demo.tokens.resold;
 
-      /** The buyer's page showing the QR code and the prove link, waiting for the seller. */
-      async function askTheSeller(): Promise<{ buyer: Page; link: string }> {
-        const buyer = await open(`/v/${token()}`);
-        await buyer.getByRole("button", { name: "Ask the seller to prove ownership" }).click();
-        await buyer.locator('#watch-status[data-state="pending"]').waitFor();
-        const link = await buyer.locator("#watch-link").getAttribute("href");
-        expect(link).to.match(new RegExp(`^${stack.publicUrl}/v/${token()}/prove#challenge=0x[0-9a-f]{64}$`));
-        return { buyer, link: link! };
-      }
+        /** The buyer's page showing the QR code and the prove link, waiting for the seller. */
+        async function askTheSeller(): Promise<{ buyer: Page; link: string }> {
+          const buyer = await open(`/v/${token()}`);
+          await buyer.getByRole("button", { name: "Ask the seller to prove ownership" }).click();
+          await buyer.locator('#watch-status[data-state="pending"]').waitFor();
+          const link = await buyer.locator("#watch-link").getAttribute("href");
+          expect(link).to.match(
+            new RegExp(`^${stack.publicUrl}/v/${token()}/prove#challenge=0x[0-9a-f]{64}$`),
+          );
+          return { buyer, link: link! };
+        }
 
-      it("shows a QR code of the prove link and waiting, with no serious accessibility violation", async function () {
-        const { buyer } = await askTheSeller();
-        const qr = buyer.getByRole("img", { name: "QR code of the link the seller opens to prove ownership" });
-        expect(await qr.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth)).to.be.greaterThan(0);
-        expect(await buyer.locator("#watch-status").innerText()).to.match(/^⏳ Waiting for the seller to sign/);
-        await screenshot(buyer, "verify-watch-waiting");
-        expect(await seriousAxeViolations(buyer)).to.deep.equal([]);
-      });
-
-      it("shows the buyer the owner verified once the seller has signed from the link on their own phone", async function () {
-        const { buyer, link } = await askTheSeller();
-        await withContext({}, async (sellerPhone) => {
-          const seller = await sellerPhone.newPage();
-          await walletFor(seller, signers[9]); // bob owns the resold bag
-          await seller.goto(link);
-          await seller.getByRole("button", { name: "Sign with my wallet" }).click();
-          const done = seller.locator('#prove-result[data-owner="true"]');
-          await done.waitFor();
-          expect(await done.innerText()).to.match(/^✓ Done: wallet 0x.*Show the buyer their screen\.$/);
+        it("shows a QR code of the prove link and waiting, with no serious accessibility violation", async function () {
+          const { buyer } = await askTheSeller();
+          const qr = buyer.getByRole("img", {
+            name: "QR code of the link the seller opens to prove ownership",
+          });
+          expect(
+            await qr.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
+          ).to.be.greaterThan(0);
+          expect(await buyer.locator("#watch-status").innerText()).to.match(
+            /^⏳ Waiting for the seller to sign/,
+          );
+          await screenshot(buyer, "verify-watch-waiting");
+          expect(await seriousAxeViolations(buyer)).to.deep.equal([]);
         });
-        const verdict = buyer.locator('#watch-status[data-owner="true"]');
-        await verdict.waitFor({ timeout: 10_000 });
-        expect(await verdict.innerText()).to.match(/^✓ Verified: the seller's wallet 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4} owns this certificate/);
-        await screenshot(buyer, "verify-watch-proven");
-      });
 
-      it("shows the buyer not the owner when another wallet signs", async function () {
-        const { buyer, link } = await askTheSeller();
-        await withContext({}, async (sellerPhone) => {
-          const seller = await sellerPhone.newPage();
-          await walletFor(seller, signers[8]); // alice sold it
-          await seller.goto(link);
-          await seller.getByRole("button", { name: "Sign with my wallet" }).click();
-          await seller.locator('#prove-result[data-owner="false"]').waitFor();
+        it("shows the buyer the owner verified once the seller has signed from the link on their own phone", async function () {
+          const { buyer, link } = await askTheSeller();
+          await withContext({}, async (sellerPhone) => {
+            const seller = await sellerPhone.newPage();
+            await walletFor(seller, signers[9]); // bob owns the resold bag
+            await seller.goto(link);
+            await seller.getByRole("button", { name: "Sign with my wallet" }).click();
+            const done = seller.locator('#prove-result[data-owner="true"]');
+            await done.waitFor();
+            expect(await done.innerText()).to.match(/^✓ Done: wallet 0x.*Show the buyer their screen\.$/);
+          });
+          const verdict = buyer.locator('#watch-status[data-owner="true"]');
+          await verdict.waitFor({ timeout: 10_000 });
+          expect(await verdict.innerText()).to.match(
+            /^✓ Verified: the seller's wallet 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4} owns this certificate/,
+          );
+          await screenshot(buyer, "verify-watch-proven");
         });
-        const verdict = buyer.locator('#watch-status[data-owner="false"]');
-        await verdict.waitFor({ timeout: 10_000 });
-        expect(await verdict.innerText()).to.match(/^✗ Not verified/);
-      });
 
-      it("tells the seller a link without a challenge is of no use", async function () {
-        const seller = await open(`/v/${token()}/prove`);
-        expect(await seller.locator("#prove-result").innerText()).to.match(/^This link has no challenge/);
-        expect(await seller.locator("#prove-button").isHidden()).to.equal(true);
+        it("shows the buyer not the owner when another wallet signs", async function () {
+          const { buyer, link } = await askTheSeller();
+          await withContext({}, async (sellerPhone) => {
+            const seller = await sellerPhone.newPage();
+            await walletFor(seller, signers[8]); // alice sold it
+            await seller.goto(link);
+            await seller.getByRole("button", { name: "Sign with my wallet" }).click();
+            await seller.locator('#prove-result[data-owner="false"]').waitFor();
+          });
+          const verdict = buyer.locator('#watch-status[data-owner="false"]');
+          await verdict.waitFor({ timeout: 10_000 });
+          expect(await verdict.innerText()).to.match(/^✗ Not verified/);
+        });
+
+        it("tells the seller a link without a challenge is of no use", async function () {
+          const seller = await open(`/v/${token()}/prove`);
+          expect(await seller.locator("#prove-result").innerText()).to.match(/^This link has no challenge/);
+          expect(await seller.locator("#prove-button").isHidden()).to.equal(true);
+        });
       });
     });
-  });
   });
 
   describe("/b/:brand/:serial (a printed serial)", function () {
@@ -447,14 +532,21 @@ describe("customer verification pages (browser)", function () {
       const page = await open("/01/09506000134352/21/MA-2024-0001?brand=1");
       expect(await verdictOf(page)).to.equal("label_mismatch");
       expect(await page.locator("h1").innerText()).to.equal("Label does not match");
-      expect(await page.locator('[data-flag="gtin_mismatch"]').innerText()).to.include(`GTIN 09506000134352`).and.include(`GTIN ${GTIN}`);
+      expect(await page.locator('[data-flag="gtin_mismatch"]').innerText())
+        .to.include(`GTIN 09506000134352`)
+        .and.include(`GTIN ${GTIN}`);
       expect(await seriousAxeViolations(page)).to.deep.equal([]);
-      await withContext({ locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } }, async (fr) => {
-        const frPage = await fr.newPage();
-        await frPage.goto(`${stack.url}/01/09506000134352/21/MA-2024-0001?brand=1`);
-        expect(await frPage.locator("h1").innerText()).to.equal("Étiquette non conforme");
-        expect(await frPage.locator('[data-flag="gtin_mismatch"]').innerText()).to.include("n'est pas celui que la marque a enregistré");
-      });
+      await withContext(
+        { locale: "fr-FR", extraHTTPHeaders: { "Accept-Language": "fr-FR,fr;q=0.9" } },
+        async (fr) => {
+          const frPage = await fr.newPage();
+          await frPage.goto(`${stack.url}/01/09506000134352/21/MA-2024-0001?brand=1`);
+          expect(await frPage.locator("h1").innerText()).to.equal("Étiquette non conforme");
+          expect(await frPage.locator('[data-flag="gtin_mismatch"]').innerText()).to.include(
+            "n'est pas celui que la marque a enregistré",
+          );
+        },
+      );
     });
 
     it("shows 'Label does not match' for another model's GTIN of the same brand on this serial", async function () {
@@ -467,7 +559,9 @@ describe("customer verification pages (browser)", function () {
       const response = await page.goto(`${stack.url}/01/${GTIN}/21/MA-2024-0001?brand=2`);
       expect(response?.status()).to.equal(422);
       expect(await verdictOf(page)).to.equal("unknown");
-      expect(await page.locator(".verdict").innerText()).to.include("it names a brand its product number does not belong to");
+      expect(await page.locator(".verdict").innerText()).to.include(
+        "it names a brand its product number does not belong to",
+      );
     });
 
     for (const [name, path] of [
@@ -492,14 +586,17 @@ describe("customer verification pages (browser)", function () {
     });
 
     it("still answers an API client with a problem+json", async function () {
-      const response = await context.request.get(`${stack.url}/01/${GTIN}/21/NO-SUCH-SERIAL`, { headers: { accept: "application/json" } });
+      const response = await context.request.get(`${stack.url}/01/${GTIN}/21/NO-SUCH-SERIAL`, {
+        headers: { accept: "application/json" },
+      });
       expect(response.status()).to.equal(404);
       expect(response.headers()["content-type"]).to.match(/^application\/problem\+json/);
     });
   });
 
   describe("/claim/:tokenId", function () {
-    const claimState = (page: Page) => page.locator("#claim-result[data-claim-state]").getAttribute("data-claim-state");
+    const claimState = (page: Page) =>
+      page.locator("#claim-result[data-claim-state]").getAttribute("data-claim-state");
 
     describe("when the customer connects a wallet and claims with the code", function () {
       it("transfers the certificate to the wallet and the verification page shows the new owner", async function () {
@@ -515,7 +612,10 @@ describe("customer verification pages (browser)", function () {
         await page.locator('#claim-result[data-claim-state="claimed"]').waitFor({ timeout: 30_000 });
         await screenshot(page, "claim-done");
 
-        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        const certificate = await stack.ethers.getContractAt(
+          "HallmarkCertificate",
+          stack.deployments.contracts.HallmarkCertificate,
+        );
         expect(await certificate.ownerOf(tokenId)).to.equal(customer.address);
         await stack.indexed();
         const verify = await open(`/v/${tokenId}`);
@@ -526,9 +626,15 @@ describe("customer verification pages (browser)", function () {
 
     describe("when the brand generates a claim code with the issuer toolkit", function () {
       it("opens the code's claim URL, claims it with the wallet, and the verifier shows the new owner", async function () {
-        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        const certificate = await stack.ethers.getContractAt(
+          "HallmarkCertificate",
+          stack.deployments.contracts.HallmarkCertificate,
+        );
         // A bag still in the brand vault with no claim code yet.
-        const serialHash = stack.ethers.solidityPackedKeccak256(["bytes32", "string"], [DEMO_BRAND_SALTS["1"], "MA-2024-0010"]);
+        const serialHash = stack.ethers.solidityPackedKeccak256(
+          ["bytes32", "string"],
+          [DEMO_BRAND_SALTS["1"], "MA-2024-0010"],
+        );
         const tokenId = await certificate.tokenIdOf(1, serialHash);
         const vault = signers[5];
         expect(await certificate.ownerOf(tokenId)).to.equal(vault.address);
@@ -545,7 +651,9 @@ describe("customer verification pages (browser)", function () {
           expect(issued).to.have.length(1);
           const [generated] = issued;
           expect(generated.claimUrl).to.equal(`${stack.publicUrl}/claim/${tokenId}#code=${generated.code}`);
-          expect((await readClaimCodes(codesFile)).map((c) => c.claimUrl)).to.deep.equal([generated.claimUrl]);
+          expect((await readClaimCodes(codesFile)).map((c) => c.claimUrl)).to.deep.equal([
+            generated.claimUrl,
+          ]);
           await stack.indexed();
 
           // The boutique's customer scans the card: the URL the toolkit printed, as is.
@@ -601,9 +709,13 @@ describe("customer verification pages (browser)", function () {
 
     describe("when the code belongs to another piece", function () {
       it("says the code is wrong", async function () {
-        const page = await open(`/claim/${stack.demo.claimCodes[1].tokenId}#code=${stack.demo.claimCodes[2].code}`);
+        const page = await open(
+          `/claim/${stack.demo.claimCodes[1].tokenId}#code=${stack.demo.claimCodes[2].code}`,
+        );
         expect(await claimState(page)).to.equal("wrong");
-        expect(await page.locator("#claim-result").innerText()).to.equal("This code does not belong to this piece.");
+        expect(await page.locator("#claim-result").innerText()).to.equal(
+          "This code does not belong to this piece.",
+        );
       });
     });
 
@@ -627,7 +739,10 @@ describe("customer verification pages (browser)", function () {
         await open(`/claim/${tokenId}#code=${code}`, page);
         await page.getByRole("button", { name: "Claim", exact: true }).click();
         await page.locator('#claim-result[data-claim-state="expired"]').waitFor({ timeout: 30_000 });
-        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        const certificate = await stack.ethers.getContractAt(
+          "HallmarkCertificate",
+          stack.deployments.contracts.HallmarkCertificate,
+        );
         expect(await certificate.ownerOf(tokenId)).to.not.equal(signers[16].address);
       });
     });
@@ -640,12 +755,24 @@ describe("customer verification pages (browser)", function () {
         await page.getByLabel("Recipient address (0x…)").fill(recipient);
         await page.getByRole("button", { name: "Sign the claim for a relayer" }).click();
         await page.locator('#claim-result[data-claim-state="signed"]').waitFor();
-        const signed = JSON.parse(await page.locator("#signed-claim").innerText()) as { tokenId: string; recipient: string; deadline: number; signature: string };
+        const signed = JSON.parse(await page.locator("#signed-claim").innerText()) as {
+          tokenId: string;
+          recipient: string;
+          deadline: number;
+          signature: string;
+        };
         expect(signed.recipient).to.equal(recipient);
 
-        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        const certificate = await stack.ethers.getContractAt(
+          "HallmarkCertificate",
+          stack.deployments.contracts.HallmarkCertificate,
+        );
         const relayer = signers[18];
-        await (await certificate.connect(relayer).claimWithCode(signed.tokenId, signed.recipient, signed.deadline, signed.signature)).wait();
+        await (
+          await certificate
+            .connect(relayer)
+            .claimWithCode(signed.tokenId, signed.recipient, signed.deadline, signed.signature)
+        ).wait();
         expect(await certificate.ownerOf(tokenId)).to.equal(recipient);
       });
 
@@ -660,12 +787,17 @@ describe("customer verification pages (browser)", function () {
         await page.getByLabel("Recipient address (0x…)").fill(recipient);
         await page.getByRole("button", { name: "Claim", exact: true }).click();
         await page.locator('#claim-result[data-claim-state="claimed"]').waitFor({ timeout: 30_000 });
-        expect(await page.locator("#claim-result").innerText()).to.equal(`Done! The certificate now belongs to ${recipient}.`);
+        expect(await page.locator("#claim-result").innerText()).to.equal(
+          `Done! The certificate now belongs to ${recipient}.`,
+        );
         // The page read its own claim: every read asked for an answer holding the claim's block.
         expect(reads.length).to.be.above(0);
         for (const read of reads) expect(new URL(read).searchParams.get("minBlock")).to.match(/^[0-9]+$/);
         await screenshot(page, "claim-relayed");
-        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        const certificate = await stack.ethers.getContractAt(
+          "HallmarkCertificate",
+          stack.deployments.contracts.HallmarkCertificate,
+        );
         expect(await certificate.ownerOf(tokenId)).to.equal(recipient);
         const verify = await open(`/v/${tokenId}`);
         expect(await verify.locator("[data-owner]").getAttribute("data-owner")).to.equal(recipient);
@@ -688,8 +820,13 @@ describe("customer verification pages (browser)", function () {
         await page.getByLabel("Recipient address (0x…)").fill(signers[13].address);
         await page.getByRole("button", { name: "Claim", exact: true }).click();
         await page.locator('#claim-result[data-claim-state="expired"]').waitFor({ timeout: 30_000 });
-        expect(await page.locator("#claim-result").innerText()).to.equal("The signed claim has expired. Sign again.");
-        const certificate = await stack.ethers.getContractAt("HallmarkCertificate", stack.deployments.contracts.HallmarkCertificate);
+        expect(await page.locator("#claim-result").innerText()).to.equal(
+          "The signed claim has expired. Sign again.",
+        );
+        const certificate = await stack.ethers.getContractAt(
+          "HallmarkCertificate",
+          stack.deployments.contracts.HallmarkCertificate,
+        );
         expect(await certificate.ownerOf(tokenId)).to.not.equal(signers[13].address);
       });
 
@@ -699,7 +836,9 @@ describe("customer verification pages (browser)", function () {
         await page.getByLabel("Recipient address (0x…)").fill("0x1234");
         await page.getByRole("button", { name: "Sign the claim for a relayer" }).click();
         await page.locator('#claim-result[data-claim-state="bad-address"]').waitFor();
-        expect(await page.getByLabel("Recipient address (0x…)").getAttribute("aria-invalid")).to.equal("true");
+        expect(await page.getByLabel("Recipient address (0x…)").getAttribute("aria-invalid")).to.equal(
+          "true",
+        );
       });
     });
   });
@@ -715,7 +854,9 @@ describe("customer verification pages (browser)", function () {
         expect(await viewer.getAttribute("camera-controls")).to.equal("");
         expect(await viewer.getAttribute("src")).to.match(/^\/ipfs\/[a-z0-9]+/);
         // The web component is served by the verifier (no CDN) and upgrades the element.
-        await page.waitForFunction("customElements.get('model-viewer') !== undefined && document.querySelector('model-viewer').shadowRoot !== null");
+        await page.waitForFunction(
+          "customElements.get('model-viewer') !== undefined && document.querySelector('model-viewer').shadowRoot !== null",
+        );
         // Rotatable: a drag across the model turns the camera around it.
         const theta = "document.querySelector('model-viewer').getCameraOrbit().theta";
         await page.waitForFunction("document.querySelector('model-viewer').loaded === true");

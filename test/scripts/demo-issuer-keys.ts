@@ -29,7 +29,9 @@ describe("demoIssuerKeystores (npm start)", function () {
   it("refuses an issuer that is not the named development account", async function () {
     let error: unknown;
     try {
-      await demoIssuerKeystores(temp.path, [{ brandId: 1, address: hardhatDevAccount(3).address, devAccountIndex: 2 }]);
+      await demoIssuerKeystores(temp.path, [
+        { brandId: 1, address: hardhatDevAccount(3).address, devAccountIndex: 2 },
+      ]);
     } catch (caught) {
       error = caught;
     }

@@ -30,14 +30,20 @@ describe("loadConfig", function () {
     });
 
     it("refuses a bad value, naming the variable", function () {
-      expect(refusal(() => loadConfig({ HALLMARK_FINALITY_DEPTH: "-1" })).message).to.match(/HALLMARK_FINALITY_DEPTH/);
+      expect(refusal(() => loadConfig({ HALLMARK_FINALITY_DEPTH: "-1" })).message).to.match(
+        /HALLMARK_FINALITY_DEPTH/,
+      );
       expect(refusal(() => loadConfig({ HALLMARK_LOG_RANGE: "0" })).message).to.match(/HALLMARK_LOG_RANGE/);
       expect(refusal(() => loadConfig({ HALLMARK_LOG_RANGE: "2k" })).message).to.match(/HALLMARK_LOG_RANGE/);
     });
 
     it("validates the variables as indexerSettingsFromEnv does", function () {
-      expect(indexerSettingsFromEnv({ HALLMARK_FINALITY_DEPTH: "64", HALLMARK_LOG_RANGE: "500" })).to.deep.include({ finalityDepth: 64, maxRange: 500 });
-      expect(refusal(() => indexerSettingsFromEnv({ HALLMARK_LOG_RANGE: "0" })).message).to.match(/HALLMARK_LOG_RANGE/);
+      expect(
+        indexerSettingsFromEnv({ HALLMARK_FINALITY_DEPTH: "64", HALLMARK_LOG_RANGE: "500" }),
+      ).to.deep.include({ finalityDepth: 64, maxRange: 500 });
+      expect(refusal(() => indexerSettingsFromEnv({ HALLMARK_LOG_RANGE: "0" })).message).to.match(
+        /HALLMARK_LOG_RANGE/,
+      );
     });
   });
 
@@ -50,9 +56,13 @@ describe("loadConfig", function () {
     it("reads HALLMARK_DATABASE_URL and refuses what is not a postgres:// URL, naming the variable", function () {
       const url = "postgres://hallmark:secret@db.internal:5432/hallmark";
       expect(loadConfig({ HALLMARK_DATABASE_URL: url }).databaseUrl).to.equal(url);
-      expect(loadConfig({ HALLMARK_DATABASE_URL: "postgresql://db/hallmark" }).databaseUrl).to.equal("postgresql://db/hallmark");
+      expect(loadConfig({ HALLMARK_DATABASE_URL: "postgresql://db/hallmark" }).databaseUrl).to.equal(
+        "postgresql://db/hallmark",
+      );
       const refused = refusal(() => loadConfig({ HALLMARK_DATABASE_URL: "mysql://db/hallmark" }));
-      expect(refused.message).to.equal("Invalid configuration: HALLMARK_DATABASE_URL (expected a postgres:// URL)");
+      expect(refused.message).to.equal(
+        "Invalid configuration: HALLMARK_DATABASE_URL (expected a postgres:// URL)",
+      );
     });
   });
 
@@ -61,14 +71,21 @@ describe("loadConfig", function () {
       expect(loadConfig({}).answerCacheBytes).to.equal(64 * 1024 * 1024);
       expect(loadConfig({ HALLMARK_ANSWER_CACHE_MB: "0.5" }).answerCacheBytes).to.equal(512 * 1024);
       expect(loadConfig({ HALLMARK_ANSWER_CACHE_MB: "0" }).answerCacheBytes).to.equal(0);
-      expect(refusal(() => loadConfig({ HALLMARK_ANSWER_CACHE_MB: "-1" })).message).to.match(/HALLMARK_ANSWER_CACHE_MB/);
+      expect(refusal(() => loadConfig({ HALLMARK_ANSWER_CACHE_MB: "-1" })).message).to.match(
+        /HALLMARK_ANSWER_CACHE_MB/,
+      );
     });
   });
 
   describe("IPFS settings", function () {
     it("runs the embedded node under the data directory by default", function () {
       const config = loadConfig({ HALLMARK_DATA_DIR: "/tmp/hallmark-config-test" });
-      expect(config.ipfs).to.deep.include({ mode: "embedded", directory: path.join("/tmp/hallmark-config-test", "ipfs"), gateways: [], readTimeoutMs: 10_000 });
+      expect(config.ipfs).to.deep.include({
+        mode: "embedded",
+        directory: path.join("/tmp/hallmark-config-test", "ipfs"),
+        gateways: [],
+        readTimeoutMs: 10_000,
+      });
     });
 
     it("uses a Kubo node named by HALLMARK_IPFS, with gateways, timeouts and the response limit", function () {
@@ -90,20 +107,35 @@ describe("loadConfig", function () {
     });
 
     it("still accepts the deprecated HALLMARK_IPFS_MODE=kubo with HALLMARK_KUBO_RPC_URL", function () {
-      const config = loadConfig({ HALLMARK_IPFS_MODE: "kubo", HALLMARK_KUBO_RPC_URL: "http://127.0.0.1:5001" });
+      const config = loadConfig({
+        HALLMARK_IPFS_MODE: "kubo",
+        HALLMARK_KUBO_RPC_URL: "http://127.0.0.1:5001",
+      });
       expect(config.ipfs).to.deep.include({ mode: "kubo", kuboRpcUrl: "http://127.0.0.1:5001" });
     });
 
     it("refuses bad values, naming the variable", function () {
       expect(refusal(() => loadConfig({ HALLMARK_IPFS: "kubo" })).message).to.match(/HALLMARK_IPFS\b/);
-      expect(refusal(() => loadConfig({ HALLMARK_IPFS_MODE: "kubo" })).message).to.match(/HALLMARK_KUBO_RPC_URL/);
-      expect(refusal(() => loadConfig({ HALLMARK_IPFS_GATEWAYS: "ftp://gateway.example" })).message).to.match(/HALLMARK_IPFS_GATEWAYS/);
-      expect(refusal(() => loadConfig({ HALLMARK_IPFS_READ_TIMEOUT_MS: "soon" })).message).to.match(/HALLMARK_IPFS_READ_TIMEOUT_MS/);
-      expect(refusal(() => loadConfig({ HALLMARK_IPFS_MAX_RESPONSE_BYTES: "0" })).message).to.match(/HALLMARK_IPFS_MAX_RESPONSE_BYTES/);
+      expect(refusal(() => loadConfig({ HALLMARK_IPFS_MODE: "kubo" })).message).to.match(
+        /HALLMARK_KUBO_RPC_URL/,
+      );
+      expect(refusal(() => loadConfig({ HALLMARK_IPFS_GATEWAYS: "ftp://gateway.example" })).message).to.match(
+        /HALLMARK_IPFS_GATEWAYS/,
+      );
+      expect(refusal(() => loadConfig({ HALLMARK_IPFS_READ_TIMEOUT_MS: "soon" })).message).to.match(
+        /HALLMARK_IPFS_READ_TIMEOUT_MS/,
+      );
+      expect(refusal(() => loadConfig({ HALLMARK_IPFS_MAX_RESPONSE_BYTES: "0" })).message).to.match(
+        /HALLMARK_IPFS_MAX_RESPONSE_BYTES/,
+      );
     });
 
     it("reads the same variables for the CLI (ipfsConfigFromEnv) as for the verifier", function () {
-      const env = { HALLMARK_DATA_DIR: "/tmp/hallmark-config-test", HALLMARK_IPFS: "https://kubo.example:5001", HALLMARK_IPFS_READ_TIMEOUT_MS: "3000" };
+      const env = {
+        HALLMARK_DATA_DIR: "/tmp/hallmark-config-test",
+        HALLMARK_IPFS: "https://kubo.example:5001",
+        HALLMARK_IPFS_READ_TIMEOUT_MS: "3000",
+      };
       expect(ipfsConfigFromEnv(env)).to.deep.equal(loadConfig(env).ipfs);
       expect(refusal(() => ipfsConfigFromEnv({ HALLMARK_IPFS: "kubo" })).message).to.match(/HALLMARK_IPFS\b/);
     });
@@ -144,7 +176,9 @@ describe("loadConfig", function () {
     });
 
     it("refuses a read replica without its primary", function () {
-      const message = refusal(() => loadConfig({ HALLMARK_DATABASE_READ_URL: "postgres://replica.example/h" })).message;
+      const message = refusal(() =>
+        loadConfig({ HALLMARK_DATABASE_READ_URL: "postgres://replica.example/h" }),
+      ).message;
       expect(message).to.match(/HALLMARK_DATABASE_READ_URL/);
     });
   });

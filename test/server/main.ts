@@ -10,7 +10,10 @@ import { connection, deployHallmark, ethers } from "../contracts/fixtures.js";
 import { deterministicBytes, makeTempDir } from "./support/temp-dir.js";
 
 /** A GET whose body the test reads when it wants to: headers first, then the body on resume(). */
-function pausedGet(url: string, headers: Record<string, string> = {}): Promise<{ response: IncomingMessage; body: () => Promise<Buffer> }> {
+function pausedGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ response: IncomingMessage; body: () => Promise<Buffer> }> {
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { headers }, (response) => {
       response.pause();
@@ -41,12 +44,20 @@ describe("startVerifier", function () {
       ["postgres://u:p@127.0.0.1:1/hallmark", "HALLMARK_DATABASE_URL unreachable: ECONNREFUSED 127.0.0.1:1"],
     ] as const) {
       it(`refuses to start with "${message}" and no stack trace`, async function () {
-        const config = loadConfig({ HALLMARK_PORT: "0", HALLMARK_LOG_LEVEL: "silent", HALLMARK_DATABASE_URL: url });
+        const config = loadConfig({
+          HALLMARK_PORT: "0",
+          HALLMARK_LOG_LEVEL: "silent",
+          HALLMARK_DATABASE_URL: url,
+        });
         const zero = "0x0000000000000000000000000000000000000001";
         const error = await startVerifier({
           config,
           provider: { request: () => Promise.reject(new Error("no chain in this test")) },
-          deployments: { chainId: 31337, startBlock: 0, contracts: { BrandRegistry: zero, HallmarkCertificate: zero, HallmarkGarments: zero } },
+          deployments: {
+            chainId: 31337,
+            startBlock: 0,
+            contracts: { BrandRegistry: zero, HallmarkCertificate: zero, HallmarkGarments: zero },
+          },
           handleSignals: false,
         }).then(
           () => expect.fail("started"),
@@ -65,7 +76,10 @@ describe("startVerifier", function () {
     before(async function () {
       temp = await makeTempDir("main");
       const fx = await deployHallmark();
-      const garments = await ethers.deployContract("HallmarkGarments", [await fx.registry.getAddress(), await fx.certificate.getAddress()]);
+      const garments = await ethers.deployContract("HallmarkGarments", [
+        await fx.registry.getAddress(),
+        await fx.certificate.getAddress(),
+      ]);
       const { chainId } = await ethers.provider.getNetwork();
       verifier = await startVerifier({
         // The metadata store is the verifier's own (embedded, under the data dir), so close() must stop it.
@@ -100,7 +114,12 @@ describe("startVerifier", function () {
     });
 
     it("passes the configured finality depth and log range to the indexer", function () {
-      expect(verifier!.indexer!.settings).to.deep.include({ confirmations: 0, finalityDepth: 7, maxRange: 50, pollIntervalMs: 100 });
+      expect(verifier!.indexer!.settings).to.deep.include({
+        confirmations: 0,
+        finalityDepth: 7,
+        maxRange: 50,
+        pollIntervalMs: 100,
+      });
     });
 
     it("finishes the request in flight, ends event streams with a shutdown event, then closes the index and stops Helia", async function () {

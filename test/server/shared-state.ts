@@ -121,7 +121,9 @@ describe("two verifiers sharing HALLMARK_DATABASE_URL", function () {
       const moved = await stack.issue("FLEET-0002", stack.alice.address);
       await stack.sync();
       const receipt = await (
-        await stack.certificate.connect(stack.alice).transferFrom(stack.alice.address, stack.bob.address, moved)
+        await stack.certificate
+          .connect(stack.alice)
+          .transferFrom(stack.alice.address, stack.bob.address, moved)
       ).wait();
       const block = receipt!.blockNumber;
       const read = getJson<Body>(`${verifierB.url}/v1/certificates/${moved.toString()}?minBlock=${block}`);

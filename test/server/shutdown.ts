@@ -13,7 +13,10 @@ describe("shutdownAndExit", function () {
     const log = recorder();
     const order: string[] = [];
     const codes: number[] = [];
-    const steps: ShutdownStep[] = ["verifier", "IPFS node", "chain"].map((name) => ({ name, run: () => void order.push(name) }));
+    const steps: ShutdownStep[] = ["verifier", "IPFS node", "chain"].map((name) => ({
+      name,
+      run: () => void order.push(name),
+    }));
     await shutdownAndExit(steps, { timeoutMs: 1_000, log, exit: (code) => codes.push(code) });
     expect(order).to.deep.equal(["verifier", "IPFS node", "chain"]);
     expect(codes).to.deep.equal([0]);
@@ -40,7 +43,11 @@ describe("shutdownAndExit", function () {
     const log = recorder();
     const codes: number[] = [];
     const started = Date.now();
-    await shutdownAndExit([{ name: "verifier", run: () => new Promise<void>(() => {}) }], { timeoutMs: 100, log, exit: (code) => codes.push(code) });
+    await shutdownAndExit([{ name: "verifier", run: () => new Promise<void>(() => {}) }], {
+      timeoutMs: 100,
+      log,
+      exit: (code) => codes.push(code),
+    });
     expect(Date.now() - started).to.be.within(90, 1_000);
     expect(codes).to.deep.equal([1]);
     expect(log.errors[0]).to.match(/not finished after 100 ms/);
@@ -48,7 +55,10 @@ describe("shutdownAndExit", function () {
 });
 
 describe("exitOnSignals", function () {
-  function installedHandler(install: () => () => void): { handler: (signal: NodeJS.Signals) => void; remove: () => void } {
+  function installedHandler(install: () => () => void): {
+    handler: (signal: NodeJS.Signals) => void;
+    remove: () => void;
+  } {
     const before = new Set(process.listeners("SIGTERM"));
     const remove = install();
     const added = process.listeners("SIGTERM").filter((listener) => !before.has(listener));
@@ -62,7 +72,11 @@ describe("exitOnSignals", function () {
     let release = (): void => undefined;
     const hanging = new Promise<void>((resolve) => (release = resolve));
     const { handler, remove } = installedHandler(() =>
-      exitOnSignals([{ name: "verifier", run: () => hanging }], { timeoutMs: 5_000, log, exit: (code) => codes.push(code) }),
+      exitOnSignals([{ name: "verifier", run: () => hanging }], {
+        timeoutMs: 5_000,
+        log,
+        exit: (code) => codes.push(code),
+      }),
     );
     try {
       handler("SIGTERM");

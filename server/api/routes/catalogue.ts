@@ -28,7 +28,10 @@ export function catalogueRouter(deps: V1Dependencies): Router {
   router.get("/v1/owners/:address/items", async (request, response) => {
     const { address } = parseInput(z.object({ address: Address }), request.params, "path");
     const query = parseInput(OwnerItemsQuery, request.query, "query");
-    sendJson(response, deps.freshness(), { owner: address, ...(await ownerItems(verifier.index, address, query)) });
+    sendJson(response, deps.freshness(), {
+      owner: address,
+      ...(await ownerItems(verifier.index, address, query)),
+    });
   });
 
   return router;

@@ -4,7 +4,15 @@ import { metadataRef, resolveCertificate, summarise } from "../../verification/c
 import { provenanceOf } from "../../verification/provenance.js";
 import { tokenIdOfSerial } from "../../verification/serial.js";
 import { awaitIndexedBlock } from "../../verification/min-block.js";
-import { BrandId, CertificateListQuery, MinBlockQuery, parseInput, ProvenanceQuery, Serial, TokenId } from "./schemas.js";
+import {
+  BrandId,
+  CertificateListQuery,
+  MinBlockQuery,
+  parseInput,
+  ProvenanceQuery,
+  Serial,
+  TokenId,
+} from "./schemas.js";
 import { z } from "zod";
 import type { AnswerCache } from "../answer-cache.js";
 import { uncachedAnswer } from "../answer-cache.js";
@@ -17,8 +25,11 @@ const SerialParams = z.object({ brand: BrandId, serial: Serial });
 
 /** Cache keys of the hot answers (shared with the fast path, server/api/fast-path.ts). */
 export const certificateAnswerKey = (tokenId: bigint): string => `certificate:${tokenId.toString()}`;
-export const provenanceAnswerKey = (tokenId: bigint, cursor: string | undefined, limit: number | undefined): string =>
-  `provenance:${tokenId.toString()}:${limit ?? ""}:${cursor ?? ""}`;
+export const provenanceAnswerKey = (
+  tokenId: bigint,
+  cursor: string | undefined,
+  limit: number | undefined,
+): string => `provenance:${tokenId.toString()}:${limit ?? ""}:${cursor ?? ""}`;
 
 export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): Router {
   const { verifier } = deps;
@@ -48,8 +59,19 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
   router.get("/v1/certificates", async (request, response) => {
     const query = parseInput(CertificateListQuery, request.query, "query");
     await reachMinBlock(query.minBlock);
-    const page = await verifier.index.listCertificates({ brandId: query.brand, owner: query.owner, status: query.status, cursor: query.cursor, limit: query.limit });
-    const items = await Promise.all(page.items.map(async (record) => ({ ...(await summarise(verifier.index, record)), metadata: metadataRef(record.metadataDigest) })));
+    const page = await verifier.index.listCertificates({
+      brandId: query.brand,
+      owner: query.owner,
+      status: query.status,
+      cursor: query.cursor,
+      limit: query.limit,
+    });
+    const items = await Promise.all(
+      page.items.map(async (record) => ({
+        ...(await summarise(verifier.index, record)),
+        metadata: metadataRef(record.metadataDigest),
+      })),
+    );
     sendJson(response, deps.freshness(), { items, nextCursor: page.nextCursor });
   });
 
@@ -70,7 +92,15 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
     if (cached !== undefined) return sendAnswer(response, cached, freshness);
     const version = answers.currentVersion();
     const page = await provenanceOf(verifier.index, tokenId, query);
-    sendAnswer(response, answers.set(key, { tokenId: tokenId.toString(), items: page.items, nextCursor: page.nextCursor }, version), freshness);
+    sendAnswer(
+      response,
+      answers.set(
+        key,
+        { tokenId: tokenId.toString(), items: page.items, nextCursor: page.nextCursor },
+        version,
+      ),
+      freshness,
+    );
   });
 
   router.get("/v1/brands/:brand/items/:serial", async (request, response) => {

@@ -89,7 +89,17 @@ export class EventStreams {
     response.flushHeaders();
     response.write(`retry: 3000\nevent: index\ndata: ${JSON.stringify(freshness)}\n\n`);
     if (foreignPosition) {
-      const data = { id: newest, type: "index.reorg", block: freshness.block, txHash: null, timestamp: null, rolledBackTo: null, previousBlock: null, rebuild: true, unknownLastEventId: resumeFrom };
+      const data = {
+        id: newest,
+        type: "index.reorg",
+        block: freshness.block,
+        txHash: null,
+        timestamp: null,
+        rolledBackTo: null,
+        previousBlock: null,
+        rebuild: true,
+        unknownLastEventId: resumeFrom,
+      };
       response.write(`id: ${newest}\nevent: index.reorg\ndata: ${JSON.stringify(data)}\n\n`);
     }
     this.clients.add(client);
@@ -169,7 +179,14 @@ export class EventStreams {
 }
 
 function format(event: IndexEvent): string {
-  const data = { id: event.id, type: event.type, block: event.blockNumber, txHash: event.txHash, timestamp: event.timestamp, ...event.data };
+  const data = {
+    id: event.id,
+    type: event.type,
+    block: event.blockNumber,
+    txHash: event.txHash,
+    timestamp: event.timestamp,
+    ...event.data,
+  };
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 

@@ -15,7 +15,9 @@ export function healthRouter(freshness: () => IndexFreshness): Router {
     response.setHeader("Cache-Control", "no-store");
     if (!index.caughtUp || index.stale === true) {
       throw new DependencyUnavailableError(
-        index.stale === true ? "The index cannot reach the chain or has not polled recently" : `The index is catching up (block ${index.block} of ${index.head ?? "?"})`,
+        index.stale === true
+          ? "The index cannot reach the chain or has not polled recently"
+          : `The index is catching up (block ${index.block} of ${index.head ?? "?"})`,
         5,
       );
     }

@@ -19,7 +19,8 @@ const RAW_BLOCK_TYPE = "application/vnd.ipld.raw";
 /** Content under a CID never changes: cache it for a year and never revalidate. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
 /** Bytes from IPFS are untrusted: never let them run as a page of this origin. */
-const SANDBOX = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox";
+const SANDBOX =
+  "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox";
 
 /**
  * `GET /ipfs/:cid[/path]`: a verifying gateway. Every byte served has been checked against
@@ -38,7 +39,8 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
     const path = segments.length > 0 ? segments.join("/") : undefined;
 
     if (wantsRawBlock(request)) {
-      if (path !== undefined) throw new InvalidInputError("?format=raw serves a block: address it by CID, without a path");
+      if (path !== undefined)
+        throw new InvalidInputError("?format=raw serves a block: address it by CID, without a path");
       const block = await reader.getBlock(cid);
       setImmutableHeaders(response, `"${cid.toString()}.raw"`);
       response.type(RAW_BLOCK_TYPE).send(Buffer.from(block));
@@ -58,7 +60,11 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
       const entries = await reader.list(cid, { path });
       response.json({
         cid: stat.cid.toString(),
-        entries: entries.map((entry) => ({ name: entry.name, cid: entry.cid.toString(), size: Number(entry.size) })),
+        entries: entries.map((entry) => ({
+          name: entry.name,
+          cid: entry.cid.toString(),
+          size: Number(entry.size),
+        })),
       });
       return;
     }
@@ -70,7 +76,11 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
     const ranges = request.headers.range === undefined ? undefined : request.range(size, { combine: true });
     if (ranges === -1) {
       response.setHeader("Content-Range", `bytes */${size}`);
-      sendProblem(response, { type: "https://hallmark.dev/problems/range-not-satisfiable", title: "Range not satisfiable", status: 416 });
+      sendProblem(response, {
+        type: "https://hallmark.dev/problems/range-not-satisfiable",
+        title: "Range not satisfiable",
+        status: 416,
+      });
       return;
     }
     // Malformed or multi-part ranges are ignored, as RFC 9110 allows: the client gets it all.
@@ -85,7 +95,13 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
     // (the reader's idle timeout) and stops when the client goes away.
     const clientGone = new AbortController();
     response.once("close", () => clientGone.abort());
-    const { body } = await reader.stream(cid, { path, offset, length, maxBytes: maxResponseBytes, signal: clientGone.signal });
+    const { body } = await reader.stream(cid, {
+      path,
+      offset,
+      length,
+      maxBytes: maxResponseBytes,
+      signal: clientGone.signal,
+    });
     const iterator = body[Symbol.asyncIterator]();
     // Read (and so verify) the first block before any header leaves: a bad single-block
     // document becomes a clean problem response instead of a cut connection.
@@ -94,7 +110,10 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
     response.status(status);
     // A bare CID has no name: `?filename=` (as on IPFS path gateways) gives the extension the type comes from.
     const filename = typeof request.query.filename === "string" ? request.query.filename : undefined;
-    response.setHeader("Content-Type", contentTypeFor(path ?? filename, offset === 0 ? head : new Uint8Array()));
+    response.setHeader(
+      "Content-Type",
+      contentTypeFor(path ?? filename, offset === 0 ? head : new Uint8Array()),
+    );
     response.setHeader("Content-Length", String(length));
     if (request.method === "HEAD" || length === 0) {
       response.end();
@@ -103,7 +122,8 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
     }
     async function* rest(): AsyncGenerator<Uint8Array> {
       if (first.done !== true) yield first.value;
-      for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
+      for (let next = await iterator.next(); next.done !== true; next = await iterator.next())
+        yield next.value;
     }
     await pipeline(Readable.from(rest()), response);
   });

@@ -1,7 +1,11 @@
 import { Router } from "express";
 import { clientKeyOf } from "../../http/client-key.js";
 import { createChipChallenge, verifyChipProof } from "../../verification/chip.js";
-import { createOwnershipChallenge, ownershipChallengeState, verifyOwnershipProof } from "../../verification/ownership.js";
+import {
+  createOwnershipChallenge,
+  ownershipChallengeState,
+  verifyOwnershipProof,
+} from "../../verification/ownership.js";
 import { ChallengeParams, ChallengeRequest, parseInput, ProofRequest } from "./schemas.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
 import { sendJson } from "./v1-dependencies.js";
@@ -23,14 +27,25 @@ export function proofsRouter(deps: V1Dependencies): Router {
 
   router.post("/v1/ownership/challenges", async (request, response) => {
     const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
-    const view = await createOwnershipChallenge(verifier.index, verifier.identity, deps.ownershipChallenges, tokenId, clientKeyOf(request.ip));
+    const view = await createOwnershipChallenge(
+      verifier.index,
+      verifier.identity,
+      deps.ownershipChallenges,
+      tokenId,
+      clientKeyOf(request.ip),
+    );
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), view, 201);
   });
 
   router.get("/v1/ownership/challenges/:challengeId", async (request, response) => {
     const { challengeId } = parseInput(ChallengeParams, request.params, "path");
-    const state = await ownershipChallengeState(verifier.index, verifier.identity, deps.ownershipChallenges, challengeId);
+    const state = await ownershipChallengeState(
+      verifier.index,
+      verifier.identity,
+      deps.ownershipChallenges,
+      challengeId,
+    );
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), state);
   });
@@ -44,7 +59,13 @@ export function proofsRouter(deps: V1Dependencies): Router {
 
   router.post("/v1/chip/challenges", async (request, response) => {
     const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
-    const view = await createChipChallenge(verifier.index, verifier.identity, deps.chipChallenges, tokenId, clientKeyOf(request.ip));
+    const view = await createChipChallenge(
+      verifier.index,
+      verifier.identity,
+      deps.chipChallenges,
+      tokenId,
+      clientKeyOf(request.ip),
+    );
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), view, 201);
   });

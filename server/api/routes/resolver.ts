@@ -34,10 +34,19 @@ export function resolverRouter(deps: V1Dependencies, sendUnknownPage: UnknownPag
       try {
         link = linkOf(request);
         tokenId = await tokenIdOfDigitalLink(verifier.index, deps, link);
-        if ((await verifier.index.getCertificate(tokenId.toString())) === null) throw new NotFoundError(`No certificate ${tokenId.toString()}`);
+        if ((await verifier.index.getCertificate(tokenId.toString())) === null)
+          throw new NotFoundError(`No certificate ${tokenId.toString()}`);
       } catch (error) {
-        if (error instanceof NotFoundError || error instanceof InvalidInputError || error instanceof UnprocessableError) {
-          sendUnknownPage(request, response, error instanceof NotFoundError ? 404 : error instanceof InvalidInputError ? 400 : 422);
+        if (
+          error instanceof NotFoundError ||
+          error instanceof InvalidInputError ||
+          error instanceof UnprocessableError
+        ) {
+          sendUnknownPage(
+            request,
+            response,
+            error instanceof NotFoundError ? 404 : error instanceof InvalidInputError ? 400 : 422,
+          );
           return;
         }
         throw error;

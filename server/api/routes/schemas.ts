@@ -12,12 +12,13 @@ export { parseInput } from "../../http/input.js";
 export { Bytes32 } from "../../http/schemas.js";
 export { Address, BrandId, DesignId, Gtin, Serial, TokenId } from "../../verification/id-schemas.js";
 
-
 /**
  * Signatures: 65-byte ECDSA from a key, or any form an EIP-1271 wallet takes (bounded). A key's
  * 64-byte compact form passes here and gets its own 400 (server/chain/signature-form.ts).
  */
-export const Signature = z.string().regex(/^0x(?:[0-9a-fA-F]{2}){64,2048}$/, "expected a 0x-hex signature (64 to 2048 bytes)");
+export const Signature = z
+  .string()
+  .regex(/^0x(?:[0-9a-fA-F]{2}){64,2048}$/, "expected a 0x-hex signature (64 to 2048 bytes)");
 
 export const Cursor = z.string().min(1).max(512).describe("opaque cursor from a previous page's nextCursor");
 
@@ -36,7 +37,9 @@ export const MinBlock = z
   .string()
   .regex(/^(?:0|[1-9][0-9]{0,14})$/, "expected a block number")
   .transform(Number)
-  .describe("answer only once the index holds this block: waits up to 2 s, then 503 with Retry-After and the block it holds");
+  .describe(
+    "answer only once the index holds this block: waits up to 2 s, then 503 with Retry-After and the block it holds",
+  );
 
 export const MinBlockQuery = z.object({ minBlock: MinBlock.optional() });
 
@@ -55,11 +58,12 @@ export const OwnerItemsQuery = PageQuery.extend({ kind: z.enum(["certificate", "
 
 export const ResolverQuery = z.object({ brand: BrandId.optional(), linkType: z.string().max(64).optional() });
 
-
 export const ChallengeRequest = z.strictObject({ tokenId: TokenId });
 
 /** A challenge's id in a path: the bytes32 the challenge answer named (the capability to watch it). */
-export const ChallengeParams = z.object({ challengeId: Bytes32.describe("challengeId from POST /v1/ownership/challenges") });
+export const ChallengeParams = z.object({
+  challengeId: Bytes32.describe("challengeId from POST /v1/ownership/challenges"),
+});
 
 export const ProofRequest = z.strictObject({
   challengeId: Bytes32,
@@ -74,5 +78,9 @@ export const EventsQuery = z.object({
     .max(200)
     .regex(/^[a-z.]+(?:,[a-z.]+)*$/, "expected comma-separated event types")
     .optional(),
-  after: z.string().regex(/^[0-9]{1,15}$/, "expected an event id").transform(Number).optional(),
+  after: z
+    .string()
+    .regex(/^[0-9]{1,15}$/, "expected an event id")
+    .transform(Number)
+    .optional(),
 });

@@ -26,7 +26,12 @@ export function sendJson(response: Response, freshness: IndexFreshness, body: ob
 }
 
 /** Sends a cached (or just built) answer with this request's freshness; the same bytes `sendJson` would send. */
-export function sendAnswer(response: Response, answer: CachedAnswer, freshness: IndexFreshness, status = 200): void {
+export function sendAnswer(
+  response: Response,
+  answer: CachedAnswer,
+  freshness: IndexFreshness,
+  status = 200,
+): void {
   const bytes = answerBytes(answer, freshness);
   response.status(status);
   response.setHeader("Cache-Control", ANSWER_CACHE_CONTROL);

@@ -22,7 +22,11 @@ import { EventBody, StatusBody } from "./schemas.js";
 const index = IndexFreshness.optional();
 
 /** block: where the claim was mined (read it back with ?minBlock=block), null if not mined within the relay's wait. */
-export const RelayedClaim = z.object({ txHash: Bytes32Hex, block: BlockNumber.nullable(), index: IndexFreshness });
+export const RelayedClaim = z.object({
+  txHash: Bytes32Hex,
+  block: BlockNumber.nullable(),
+  index: IndexFreshness,
+});
 
 export const MintJobReceiptRow = z.object({
   row: z.int().positive(),

@@ -12,7 +12,12 @@ import { BrandParams } from "./schemas.js";
  * (else 403). Nothing else runs before it passes. The key is marked used when the answer goes out,
  * unless the call was refused.
  */
-export function authorize(keys: ApiKeyStore, action: string, scope: IssuerScope | "any", options: { brandInPath?: boolean } = {}): RequestHandler {
+export function authorize(
+  keys: ApiKeyStore,
+  action: string,
+  scope: IssuerScope | "any",
+  options: { brandInPath?: boolean } = {},
+): RequestHandler {
   const brandInPath = options.brandInPath ?? true;
   return async (request, response, next) => {
     const audit = auditOf(response);
@@ -23,7 +28,8 @@ export function authorize(keys: ApiKeyStore, action: string, scope: IssuerScope 
     try {
       key = await keys.authenticate(request.get("authorization"));
     } catch (error) {
-      if (error instanceof HallmarkError && "keyId" in error && typeof error.keyId === "string") audit.keyId = error.keyId;
+      if (error instanceof HallmarkError && "keyId" in error && typeof error.keyId === "string")
+        audit.keyId = error.keyId;
       throw error;
     }
     audit.keyId = key.id;
@@ -31,9 +37,11 @@ export function authorize(keys: ApiKeyStore, action: string, scope: IssuerScope 
     audit.brandId = key.brandId;
     if (brandInPath) {
       const { brand } = parseInput(BrandParams, { brand: request.params.brand }, "path");
-      if (brand !== key.brandId) throw new ForbiddenError(`This API key acts for brand ${key.brandId}, not brand ${brand}`);
+      if (brand !== key.brandId)
+        throw new ForbiddenError(`This API key acts for brand ${key.brandId}, not brand ${brand}`);
     }
-    if (scope !== "any" && !key.scopes.includes(scope)) throw new ForbiddenError(`This API key lacks the "${scope}" scope`);
+    if (scope !== "any" && !key.scopes.includes(scope))
+      throw new ForbiddenError(`This API key lacks the "${scope}" scope`);
     // Only a call that was not refused counts as a use: a refusal writes nothing but its audit row,
     // including a 403 the workflow gives later (a token of another brand on the key's own route).
     response.once("finish", () => {

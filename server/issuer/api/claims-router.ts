@@ -20,7 +20,10 @@ export function claimsRouter(relay: ClaimRelay | undefined, freshness: () => Ind
 
   router.post("/v1/claims", async (request, response) => {
     const claim = parseInput(ClaimRelayRequest, request.body, "body");
-    if (relay === undefined) throw new ClaimRelayUnavailableError("This verifier relays no claims: hand the signed claim to another relayer");
+    if (relay === undefined)
+      throw new ClaimRelayUnavailableError(
+        "This verifier relays no claims: hand the signed claim to another relayer",
+      );
     const relayed = await relay.relay(claim);
     response.setHeader("Cache-Control", "no-store");
     response.status(202).json({ ...relayed, index: freshness() });

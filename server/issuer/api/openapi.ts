@@ -52,7 +52,10 @@ const OPERATIONS: readonly Operation[] = [
       "Submits a claim signed with a claim code (claimWithCode) from the brand's issuer key, after a free simulation; 202 once mined, naming the block (read the new owner back on any instance with ?minBlock=block), or after 10 s once broadcast (block null)",
     body: ClaimRelayRequest,
     responses: {
-      "202": ["Mined in `block` (the index shows the new owner once it holds that block), or broadcast and not yet mined (block null)", RelayedClaim],
+      "202": [
+        "Mined in `block` (the index shows the new owner once it holds that block), or broadcast and not yet mined (block null)",
+        RelayedClaim,
+      ],
       ...COMMON,
       ...problems(404, 413),
       "409": [

@@ -70,20 +70,40 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
     logger,
     mintJobRecords: options.mintJobRecords,
     onMintJobFinished: (job) =>
-      void audit.record({
-        keyId: job.createdBy,
-        brandId: job.brand,
-        action: "mint-job.finish",
-        target: `${job.id} (${job.rows} rows)`,
-        status: job.status === "succeeded" ? 200 : 500,
-        outcome: job.status,
-        detail: job.status === "succeeded" ? `${job.summary?.minted ?? 0} minted, ${job.summary?.alreadyOnChain ?? 0} already on-chain` : failureType(job.error),
-      }).catch((error: unknown) => logger?.error({ err: error, job: job.id }, "audit write failed")),
+      void audit
+        .record({
+          keyId: job.createdBy,
+          brandId: job.brand,
+          action: "mint-job.finish",
+          target: `${job.id} (${job.rows} rows)`,
+          status: job.status === "succeeded" ? 200 : 500,
+          outcome: job.status,
+          detail:
+            job.status === "succeeded"
+              ? `${job.summary?.minted ?? 0} minted, ${job.summary?.alreadyOnChain ?? 0} already on-chain`
+              : failureType(job.error),
+        })
+        .catch((error: unknown) => logger?.error({ err: error, job: job.id }, "audit write failed")),
   });
-  const relay = new ClaimRelay({ contracts, signerOf: (brandId) => service.signerOf(brandId), queue: service.queue, confirmations: config.issuerConfirmations, logger, locks: options.claimLocks });
+  const relay = new ClaimRelay({
+    contracts,
+    signerOf: (brandId) => service.signerOf(brandId),
+    queue: service.queue,
+    confirmations: config.issuerConfirmations,
+    logger,
+    locks: options.claimLocks,
+  });
   let closed = false;
   return {
-    api: { service, keys, audit, maxBodyBytes: config.issuerMaxBodyBytes, maxMediaBytes: config.issuerMaxMediaBytes, logger, freshness: options.freshness },
+    api: {
+      service,
+      keys,
+      audit,
+      maxBodyBytes: config.issuerMaxBodyBytes,
+      maxMediaBytes: config.issuerMaxMediaBytes,
+      logger,
+      freshness: options.freshness,
+    },
     service,
     relay,
     keys,

@@ -9,10 +9,18 @@ export function isIssuerScope(value: string): value is IssuerScope {
 
 /** "mint,events" → ["mint", "events"]; throws RangeError naming an unknown scope. */
 export function parseScopes(text: string): IssuerScope[] {
-  const scopes = [...new Set(text.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
+  const scopes = [
+    ...new Set(
+      text
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    ),
+  ];
   if (scopes.length === 0) throw new RangeError(`Name at least one scope (${ISSUER_SCOPES.join(", ")})`);
   for (const scope of scopes) {
-    if (!isIssuerScope(scope)) throw new RangeError(`Unknown scope "${scope}" (one of ${ISSUER_SCOPES.join(", ")})`);
+    if (!isIssuerScope(scope))
+      throw new RangeError(`Unknown scope "${scope}" (one of ${ISSUER_SCOPES.join(", ")})`);
   }
   return scopes as IssuerScope[];
 }

@@ -4,7 +4,13 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { Signer } from "ethers";
 import { CID } from "multiformats/cid";
-import { ConflictError, DependencyUnavailableError, InvalidInputError, NotFoundError, UnprocessableError } from "../../errors.js";
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  InvalidInputError,
+  NotFoundError,
+  UnprocessableError,
+} from "../../errors.js";
 import type { MetadataStore } from "../../ipfs/metadata-store.js";
 import { prepareCertificates } from "../certificate-rows.js";
 import type { SerialVisibility } from "../certificate-rows.js";
@@ -79,7 +85,14 @@ export interface MintJobView {
   finishedAt: string | null;
   rows: number;
   progress: MintJobProgress;
-  summary: { minted: number; alreadyOnChain: number; batches: number; gasUsed: string; directoryCid: string | null; to: string } | null;
+  summary: {
+    minted: number;
+    alreadyOnChain: number;
+    batches: number;
+    gasUsed: string;
+    directoryCid: string | null;
+    to: string;
+  } | null;
   receipt: MintJobReceiptRow[] | null;
   /**
    * What failed the job: a HallmarkError, or an unexpected failure whose message stays internal.
@@ -169,7 +182,10 @@ export class MintJobs {
       if (claim.requestHash !== requestHash) throw reused(claim.jobId);
       if (claim.jobId !== null) return { job: await this.get(request.brandId, claim.jobId), replayed: true };
       // Another verifier is validating this very request: wait for its job.
-      if (Date.now() > deadline) throw new ConflictError(`A mint job for Idempotency-Key ${request.idempotencyKey} is still being created: retry later`);
+      if (Date.now() > deadline)
+        throw new ConflictError(
+          `A mint job for Idempotency-Key ${request.idempotencyKey} is still being created: retry later`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const creating = this.validateAndQueue(request, requestHash);
@@ -217,11 +233,16 @@ export class MintJobs {
   /** Queues a save of the job's view as it is now (a copy: the view moves on while it is written). */
   private save(state: JobState): Promise<void> {
     // A deep copy of the progress; the error keeps its class (structuredClone would make it a plain Error).
-    const snapshot: MintJobView = { ...structuredClone({ ...state.view, error: null }), error: state.view.error };
+    const snapshot: MintJobView = {
+      ...structuredClone({ ...state.view, error: null }),
+      error: state.view.error,
+    };
     state.savedAt = Date.now();
     state.saving = state.saving
       .then(() => this.records.save(snapshot))
-      .catch((error: unknown) => this.options.logger?.warn({ err: error, job: snapshot.id }, "mint job not saved"));
+      .catch((error: unknown) =>
+        this.options.logger?.warn({ err: error, job: snapshot.id }, "mint job not saved"),
+      );
     return state.saving;
   }
 
@@ -271,7 +292,9 @@ export class MintJobs {
       };
       this.running.set(id, state);
       await this.save(state);
-      void this.options.queue.run(request.brandId, () => this.execute(state, rows, request, mediaRoot, jobDir));
+      void this.options.queue.run(request.brandId, () =>
+        this.execute(state, rows, request, mediaRoot, jobDir),
+      );
       return state;
     } catch (error) {
       await rm(jobDir, { recursive: true, force: true });
@@ -377,8 +400,10 @@ export class MintJobs {
     const files: { target: string; item: MintJobMedia; index: number }[] = [];
     media.forEach((item, index) => {
       const resolved = resolveMediaPath(mediaRoot, item.path);
-      if ("problem" in resolved) problems.push({ path: `body.media.${index}.path`, message: resolved.problem });
-      else if (seen.has(resolved.path)) problems.push({ path: `body.media.${index}.path`, message: `"${item.path}" is given twice` });
+      if ("problem" in resolved)
+        problems.push({ path: `body.media.${index}.path`, message: resolved.problem });
+      else if (seen.has(resolved.path))
+        problems.push({ path: `body.media.${index}.path`, message: `"${item.path}" is given twice` });
       else {
         seen.add(resolved.path);
         files.push({ target: resolved.path, item, index });
@@ -394,15 +419,25 @@ export class MintJobs {
         try {
           cid = CID.parse(item.uri!.slice("ipfs://".length).split("/")[0]);
         } catch {
-          throw new InvalidInputError("Invalid media", { details: [{ path: `body.media.${index}.uri`, message: "not an ipfs://<cid> URI" }] });
+          throw new InvalidInputError("Invalid media", {
+            details: [{ path: `body.media.${index}.uri`, message: "not an ipfs://<cid> URI" }],
+          });
         }
         try {
           bytes = await this.options.store.get(cid);
         } catch (cause) {
-          throw new UnprocessableError(`Media ${item.path}: ${item.uri} is not on this verifier's IPFS store`, {
-            cause,
-            details: [{ path: `body.media.${index}.uri`, message: "not found on this verifier's IPFS store (upload it first)" }],
-          });
+          throw new UnprocessableError(
+            `Media ${item.path}: ${item.uri} is not on this verifier's IPFS store`,
+            {
+              cause,
+              details: [
+                {
+                  path: `body.media.${index}.uri`,
+                  message: "not found on this verifier's IPFS store (upload it first)",
+                },
+              ],
+            },
+          );
         }
       }
       await mkdir(path.dirname(target), { recursive: true });

@@ -23,7 +23,10 @@ export async function loadBrandSigners(
     }
     const wallet = await decryptKeystore(setting.keystore, password);
     signers.set(brandId, wallet.connect(provider));
-    logger?.info({ brand: brandId, address: wallet.address, keystore: setting.keystore }, "issuer key loaded");
+    logger?.info(
+      { brand: brandId, address: wallet.address, keystore: setting.keystore },
+      "issuer key loaded",
+    );
   }
   return signers;
 }

@@ -81,7 +81,10 @@ export class IssuerService {
   signerOf(brandId: number): Signer {
     const signer = this.options.signers.get(brandId);
     if (signer === undefined) {
-      throw new BrandNotConfiguredError(`No issuer key is configured for brand ${brandId} on this server (HALLMARK_ISSUER_KEYSTORES)`, 300);
+      throw new BrandNotConfiguredError(
+        `No issuer key is configured for brand ${brandId} on this server (HALLMARK_ISSUER_KEYSTORES)`,
+        300,
+      );
     }
     return signer;
   }
@@ -90,7 +93,10 @@ export class IssuerService {
     const signer = this.signerOf(brandId);
     const brandSalt = this.options.brandSalts.get(brandId);
     if (brandSalt === undefined) {
-      throw new BrandNotConfiguredError(`No serial salt is configured for brand ${brandId} on this server (HALLMARK_BRAND_SALTS)`, 300);
+      throw new BrandNotConfiguredError(
+        `No serial salt is configured for brand ${brandId} on this server (HALLMARK_BRAND_SALTS)`,
+        300,
+      );
     }
     return { contracts: this.options.contracts, signer, brandSalt };
   }
@@ -99,12 +105,23 @@ export class IssuerService {
    * Stores and pins one picture for later manifests to name by `ipfs://<cid>`. No key and no
    * queue: nothing is signed, and content addressing makes concurrent or repeated uploads safe.
    */
-  uploadMedia(content: AsyncIterable<Uint8Array>, options: { mediaType: string; maxBytes: number; signal?: AbortSignal }): Promise<ImportedMedia> {
+  uploadMedia(
+    content: AsyncIterable<Uint8Array>,
+    options: { mediaType: string; maxBytes: number; signal?: AbortSignal },
+  ): Promise<ImportedMedia> {
     return importMedia(this.options.store, content, options);
   }
 
   /** Sets a fresh claim key on each certificate (as its owner or an approved operator) and returns the codes once. */
-  async issueClaimCodes(brandId: number, tokenIds: readonly bigint[], options: { rotate?: boolean } = {}): Promise<{ issued: IssuedClaimCode[]; skipped: { tokenId: string; reason: string }[]; failed: { tokenId: string; reason: string }[] }> {
+  async issueClaimCodes(
+    brandId: number,
+    tokenIds: readonly bigint[],
+    options: { rotate?: boolean } = {},
+  ): Promise<{
+    issued: IssuedClaimCode[];
+    skipped: { tokenId: string; reason: string }[];
+    failed: { tokenId: string; reason: string }[];
+  }> {
     const signer = this.signerOf(brandId);
     requireBrandTokens(brandId, tokenIds);
     return this.queue.run(brandId, async () => {
@@ -124,20 +141,32 @@ export class IssuerService {
           }
           throw error;
         }
-        const allowed = owner === operator || (await certificate.getApproved(tokenId)) === operator || (await certificate.isApprovedForAll(owner, operator));
+        const allowed =
+          owner === operator ||
+          (await certificate.getApproved(tokenId)) === operator ||
+          (await certificate.isApprovedForAll(owner, operator));
         if (!allowed) {
-          problems.push({ path: `body.tokenIds.${index}`, message: `owned by ${owner}; the brand's issuer key ${operator} is neither its owner nor approved` });
+          problems.push({
+            path: `body.tokenIds.${index}`,
+            message: `owned by ${owner}; the brand's issuer key ${operator} is neither its owner nor approved`,
+          });
           continue;
         }
         const [claimKey] = await certificate.claimStateOf(tokenId);
         if (claimKey !== ZeroAddress && !options.rotate) {
-          skipped.push({ tokenId: tokenId.toString(), reason: "has a claim code already (codes are shown once; pass rotate: true to replace it)" });
+          skipped.push({
+            tokenId: tokenId.toString(),
+            reason: "has a claim code already (codes are shown once; pass rotate: true to replace it)",
+          });
           continue;
         }
         targets.push(tokenId);
       }
       // All or nothing: a refused request sets no key.
-      if (problems.length > 0) throw new UnprocessableError(`${problems.length} certificate(s) cannot get a claim code`, { details: problems });
+      if (problems.length > 0)
+        throw new UnprocessableError(`${problems.length} certificate(s) cannot get a claim code`, {
+          details: problems,
+        });
       // Sent back to back from one nonce sequence (this brand's queue owns the key's nonce), then
       // confirmed together: a request waits about one block, not one block per certificate.
       const writer = certificate.connect(new NonceManager(signer));
@@ -147,13 +176,19 @@ export class IssuerService {
         const key = generateClaimCode();
         try {
           const response = await writer.setClaimKey(tokenId, key.address);
-          sent.push({ tokenId, key, hash: response.hash, wait: () => response.wait(this.options.confirmations ?? 1) });
+          sent.push({
+            tokenId,
+            key,
+            hash: response.hash,
+            wait: () => response.wait(this.options.confirmations ?? 1),
+          });
         } catch (error) {
           const refused = refusal(error, `setClaimKey(${tokenId.toString()})`);
           // Nothing sent yet: refuse the request. Otherwise return the codes already set.
           if (sent.length === 0) throw refused;
           const reason = refused instanceof Error ? refused.message : "not sent";
-          for (const rest of targets.slice(targets.indexOf(tokenId))) failed.push({ tokenId: rest.toString(), reason });
+          for (const rest of targets.slice(targets.indexOf(tokenId)))
+            failed.push({ tokenId: rest.toString(), reason });
           break;
         }
       }
@@ -161,14 +196,27 @@ export class IssuerService {
       for (const { tokenId, key, hash, wait } of sent) {
         try {
           const mined = (await wait()) as { status: number } | null;
-          if (mined === null || mined.status !== 1) throw new TransactionRefusedError(`setClaimKey ${hash} failed on-chain`, null, []);
-          issued.push({ tokenId: tokenId.toString(), code: key.privateKey, claimKey: key.address, claimUrl: claimUrlOf(this.options.publicUrl, tokenId, key.privateKey), txHash: hash });
+          if (mined === null || mined.status !== 1)
+            throw new TransactionRefusedError(`setClaimKey ${hash} failed on-chain`, null, []);
+          issued.push({
+            tokenId: tokenId.toString(),
+            code: key.privateKey,
+            claimKey: key.address,
+            claimUrl: claimUrlOf(this.options.publicUrl, tokenId, key.privateKey),
+            txHash: hash,
+          });
         } catch (error) {
           const refused = refusal(error, "setClaimKey");
-          failed.push({ tokenId: tokenId.toString(), reason: refused instanceof Error ? refused.message : "failed" });
+          failed.push({
+            tokenId: tokenId.toString(),
+            reason: refused instanceof Error ? refused.message : "failed",
+          });
         }
       }
-      if (issued.length === 0 && failed.length > 0) throw new UnprocessableError("No claim code could be set", { details: failed.map((f) => ({ path: `tokenId ${f.tokenId}`, message: f.reason })) });
+      if (issued.length === 0 && failed.length > 0)
+        throw new UnprocessableError("No claim code could be set", {
+          details: failed.map((f) => ({ path: `tokenId ${f.tokenId}`, message: f.reason })),
+        });
       return { issued, skipped, failed };
     });
   }
@@ -176,21 +224,51 @@ export class IssuerService {
   /** Publishes the details document, then records the event (a resale also moves the certificate). */
   async recordEvent(
     brandId: number,
-    input: { tokenId: bigint; kind: ProvenanceEventKindName; details: unknown; grade?: number; buyer?: string },
+    input: {
+      tokenId: bigint;
+      kind: ProvenanceEventKindName;
+      details: unknown;
+      grade?: number;
+      buyer?: string;
+    },
   ): Promise<ChainWrite & { detailsDigest: string; detailsCid: string }> {
     const signer = this.signerOf(brandId);
     requireBrandTokens(brandId, [input.tokenId]);
     return this.queue.run(brandId, async () => {
-      const result = await recordProvenanceEvent({ contracts: this.options.contracts, signer, store: this.options.store, ...input, confirmations: this.options.confirmations });
-      return { ...written(result.outcome), detailsDigest: result.detailsDigest, detailsCid: result.detailsCid };
+      const result = await recordProvenanceEvent({
+        contracts: this.options.contracts,
+        signer,
+        store: this.options.store,
+        ...input,
+        confirmations: this.options.confirmations,
+      });
+      return {
+        ...written(result.outcome),
+        detailsDigest: result.detailsDigest,
+        detailsCid: result.detailsCid,
+      };
     });
   }
 
-  async changeStatus(brandId: number, tokenId: bigint, action: StatusAction, reason: string): Promise<ChainWrite> {
+  async changeStatus(
+    brandId: number,
+    tokenId: bigint,
+    action: StatusAction,
+    reason: string,
+  ): Promise<ChainWrite> {
     const signer = this.signerOf(brandId);
     requireBrandTokens(brandId, [tokenId]);
     return this.queue.run(brandId, async () =>
-      written(await changeCertificateStatus({ contracts: this.options.contracts, signer, tokenId, action, reason, confirmations: this.options.confirmations })),
+      written(
+        await changeCertificateStatus({
+          contracts: this.options.contracts,
+          signer,
+          tokenId,
+          action,
+          reason,
+          confirmations: this.options.confirmations,
+        }),
+      ),
     );
   }
 
@@ -203,7 +281,8 @@ export class IssuerService {
 
 function requireBrandTokens(brandId: number, tokenIds: readonly bigint[]): void {
   const foreign = tokenIds.filter((tokenId) => brandOfToken(tokenId) !== brandId);
-  if (foreign.length > 0) throw new ForbiddenError(`Token ${foreign[0].toString()} is not a certificate of brand ${brandId}`);
+  if (foreign.length > 0)
+    throw new ForbiddenError(`Token ${foreign[0].toString()} is not a certificate of brand ${brandId}`);
 }
 
 function written(outcome: CallOutcome): ChainWrite {

@@ -33,7 +33,8 @@ const certificate = new Interface([
 /** How long a signed claim stays valid, counted from the chain's clock. */
 const VALIDITY_SECONDS = 3600;
 
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, key) => (Object.hasOwn(values, key) ? String(values[key]) : whole));
+const fill = (template, values) =>
+  template.replace(/\{(\w+)\}/g, (whole, key) => (Object.hasOwn(values, key) ? String(values[key]) : whole));
 const short = (address) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 
 class ClaimError extends Error {
@@ -110,7 +111,8 @@ function recipientOrThrow() {
 
 function revertName(error) {
   for (let e = error, depth = 0; e && depth < 5; e = e.error || e.cause, depth++) {
-    const data = typeof e.data === "string" ? e.data : e.data && typeof e.data.data === "string" ? e.data.data : null;
+    const data =
+      typeof e.data === "string" ? e.data : e.data && typeof e.data.data === "string" ? e.data.data : null;
     if (data && data.startsWith("0x") && data.length >= 10) {
       try {
         return certificate.parseError(data)?.name ?? null;
@@ -140,7 +142,10 @@ async function connect() {
   const chainId = Number(await window.ethereum.request({ method: "eth_chainId" }));
   if (chainId !== config.chainId) {
     try {
-      await window.ethereum.request({ method: "wallet_switchEthereumChain", params: [{ chainId: `0x${config.chainId.toString(16)}` }] });
+      await window.ethereum.request({
+        method: "wallet_switchEthereumChain",
+        params: [{ chainId: `0x${config.chainId.toString(16)}` }],
+      });
     } catch {
       throw new ClaimError(fill(m.wrongChain, { chainId: config.chainId }), "wrong-chain");
     }
@@ -158,7 +163,9 @@ async function connect() {
 async function waitForOwner(recipient, block) {
   const query = Number.isSafeInteger(block) ? `?minBlock=${block}` : "";
   for (let i = 0; i < 120; i++) {
-    const response = await fetch(`/v1/certificates/${config.tokenId}${query}`, { headers: { Accept: "application/json" } });
+    const response = await fetch(`/v1/certificates/${config.tokenId}${query}`, {
+      headers: { Accept: "application/json" },
+    });
     if (response.ok) {
       const view = await response.json();
       if (typeof view.owner === "string" && view.owner.toLowerCase() === recipient.toLowerCase()) return;
@@ -174,9 +181,17 @@ async function claim() {
   const recipient = recipientOrThrow();
   show(m.signing, "");
   const signed = await signClaim(recipient);
-  const data = certificate.encodeFunctionData("claimWithCode", [signed.tokenId, signed.recipient, signed.deadline, signed.signature]);
+  const data = certificate.encodeFunctionData("claimWithCode", [
+    signed.tokenId,
+    signed.recipient,
+    signed.deadline,
+    signed.signature,
+  ]);
   show(m.sending, "");
-  const tx = await window.ethereum.request({ method: "eth_sendTransaction", params: [{ from: account, to: config.verifyingContract, data }] });
+  const tx = await window.ethereum.request({
+    method: "eth_sendTransaction",
+    params: [{ from: account, to: config.verifyingContract, data }],
+  });
   show(fill(m.submitted, { tx: short(String(tx)) }), "");
   await waitForOwner(recipient);
   show(fill(m.claimed, { account: recipient }), "ok", "claimed");
@@ -192,7 +207,9 @@ function showSigned(signed, message) {
   ui.signed.textContent = JSON.stringify(payload, null, 2);
   ui.signed.hidden = false;
   ui.copy.hidden = false;
-  const until = new Intl.DateTimeFormat(config.lang, { dateStyle: "medium", timeStyle: "short" }).format(new Date(signed.deadline * 1000));
+  const until = new Intl.DateTimeFormat(config.lang, { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(signed.deadline * 1000),
+  );
   show(fill(message, { deadline: until }), "ok", "signed");
 }
 
@@ -202,7 +219,8 @@ async function signForRelayer() {
   showSigned(await signClaim(recipient), m.signedForRelayer);
 }
 
-const problemIs = (problem, slug) => typeof problem.type === "string" && problem.type.endsWith(`/problems/${slug}`);
+const problemIs = (problem, slug) =>
+  typeof problem.type === "string" && problem.type.endsWith(`/problems/${slug}`);
 
 /** No wallet: the verifier submits the claim from the brand's key. */
 async function relayClaim() {

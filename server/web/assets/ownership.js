@@ -2,12 +2,19 @@
 // prove page (the seller's phone). The seller's wallet signs the verifier's EIP-712 challenge
 // (eth_signTypedData_v4) and the verifier checks it at the chain head.
 
-export const fill = (template, values) => template.replace(/\{(\w+)\}/g, (whole, key) => (Object.hasOwn(values, key) ? String(values[key]) : whole));
-export const short = (address) => (typeof address === "string" && address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : String(address));
+export const fill = (template, values) =>
+  template.replace(/\{(\w+)\}/g, (whole, key) => (Object.hasOwn(values, key) ? String(values[key]) : whole));
+export const short = (address) =>
+  typeof address === "string" && address.length > 12
+    ? `${address.slice(0, 6)}…${address.slice(-4)}`
+    : String(address);
 
 async function answerOf(response) {
   const json = await response.json().catch(() => ({}));
-  if (!response.ok) throw Object.assign(new Error(json.detail || json.title || `HTTP ${response.status}`), { status: response.status });
+  if (!response.ok)
+    throw Object.assign(new Error(json.detail || json.title || `HTTP ${response.status}`), {
+      status: response.status,
+    });
   return json;
 }
 
@@ -32,7 +39,10 @@ export async function getJson(path) {
 export async function proveOwnership(ethereum, challenge, tokenId) {
   const [account] = await ethereum.request({ method: "eth_requestAccounts" });
   const typedData = { ...challenge.typedData, message: { ...challenge.typedData.message, owner: account } };
-  const signature = await ethereum.request({ method: "eth_signTypedData_v4", params: [account, JSON.stringify(typedData)] });
+  const signature = await ethereum.request({
+    method: "eth_signTypedData_v4",
+    params: [account, JSON.stringify(typedData)],
+  });
   return postJson("/v1/ownership/proofs", { challengeId: challenge.challengeId, signature, tokenId });
 }
 

@@ -19,18 +19,26 @@ async function prove() {
   try {
     const challenge = await getJson(`/v1/ownership/challenges/${challengeId}`);
     if (challenge.state !== "pending" || challenge.tokenId !== config.tokenId) {
-      show(result, challenge.state === "expired" ? m.proveExpired : m.proveUsed, "error", { state: challenge.state });
+      show(result, challenge.state === "expired" ? m.proveExpired : m.proveUsed, "error", {
+        state: challenge.state,
+      });
       return;
     }
     const proof = await proveOwnership(window.ethereum, challenge, config.tokenId);
-    if (proof.owner) show(result, fill(m.proveDone, { account: short(proof.address) }), "ok", { owner: true });
+    if (proof.owner)
+      show(result, fill(m.proveDone, { account: short(proof.address) }), "ok", { owner: true });
     else show(result, fill(m.ownershipNo, { owner: short(proof.address ?? "—") }), "error", { owner: false });
   } catch (error) {
     if (error && error.code === 4001) show(result, m.rejected, "error");
     else if (error && error.status === 404) show(result, m.proveExpired, "error");
     else if (error && error.status === 409) show(result, m.proveUsed, "error");
     else if (error && error.status === 410) show(result, m.proveExpired, "error");
-    else show(result, fill(m.ownershipFailed, { message: error && error.message ? error.message : String(error) }), "error");
+    else
+      show(
+        result,
+        fill(m.ownershipFailed, { message: error && error.message ? error.message : String(error) }),
+        "error",
+      );
   } finally {
     button.disabled = false;
   }

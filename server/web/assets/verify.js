@@ -23,11 +23,19 @@ async function check() {
   try {
     const challenge = await postJson("/v1/ownership/challenges", { tokenId: config.tokenId });
     const proof = await proveOwnership(window.ethereum, challenge, config.tokenId);
-    if (proof.owner) show(result, fill(m.ownershipOk, { account: short(proof.address), block: proof.block }), "ok", { owner: true });
+    if (proof.owner)
+      show(result, fill(m.ownershipOk, { account: short(proof.address), block: proof.block }), "ok", {
+        owner: true,
+      });
     else show(result, fill(m.ownershipNo, { owner: short(proof.address ?? "—") }), "error", { owner: false });
   } catch (error) {
     if (error && error.code === 4001) show(result, m.rejected, "error");
-    else show(result, fill(m.ownershipFailed, { message: error && error.message ? error.message : String(error) }), "error");
+    else
+      show(
+        result,
+        fill(m.ownershipFailed, { message: error && error.message ? error.message : String(error) }),
+        "error",
+      );
   } finally {
     button.disabled = false;
   }
@@ -37,8 +45,16 @@ const POLL_MS = 1500;
 let watching = 0; // the current watch; a new request stops the previous one's polling
 
 function showWatched(state) {
-  if (state.state === "proven" && state.owner) show(watchStatus, fill(m.watchOk, { account: short(state.address), block: state.block }), "ok", { owner: true, state: "proven" });
-  else if (state.state === "proven") show(watchStatus, fill(m.watchNo, { owner: short(state.address ?? "—") }), "error", { owner: false, state: "proven" });
+  if (state.state === "proven" && state.owner)
+    show(watchStatus, fill(m.watchOk, { account: short(state.address), block: state.block }), "ok", {
+      owner: true,
+      state: "proven",
+    });
+  else if (state.state === "proven")
+    show(watchStatus, fill(m.watchNo, { owner: short(state.address ?? "—") }), "error", {
+      owner: false,
+      state: "proven",
+    });
   else if (state.state === "failed") show(watchStatus, m.watchFailed, "error", { state: "failed" });
   else show(watchStatus, m.watchExpired, "error", { state: "expired" });
 }
@@ -53,7 +69,8 @@ async function poll(run, challengeId, expiresAt) {
       state = await getJson(`/v1/ownership/challenges/${challengeId}`);
     } catch (error) {
       if (error && error.status === 404) state = { state: "expired" };
-      else if (Date.now() <= expiresAt) continue; // a network blip: try again at the next tick
+      else if (Date.now() <= expiresAt)
+        continue; // a network blip: try again at the next tick
       else state = { state: "expired" };
     }
     if (state.state !== "pending" || Date.now() > expiresAt + POLL_MS) {
@@ -85,10 +102,21 @@ async function watch() {
     anchor.href = link;
     anchor.textContent = link;
     watchPanel.hidden = false;
-    show(watchStatus, fill(m.watchWaiting, { time: new Date(challenge.expiresAt).toLocaleTimeString(document.documentElement.lang) }), "", { state: "pending" });
+    show(
+      watchStatus,
+      fill(m.watchWaiting, {
+        time: new Date(challenge.expiresAt).toLocaleTimeString(document.documentElement.lang),
+      }),
+      "",
+      { state: "pending" },
+    );
     await poll(run, challenge.challengeId, Date.parse(challenge.expiresAt));
   } catch (error) {
-    show(watchStatus, fill(m.ownershipFailed, { message: error && error.message ? error.message : String(error) }), "error");
+    show(
+      watchStatus,
+      fill(m.ownershipFailed, { message: error && error.message ? error.message : String(error) }),
+      "error",
+    );
     watchButton.disabled = false;
   }
 }

@@ -22,13 +22,18 @@ export const en = {
     stolen: "This piece has been reported stolen. Do not buy it; contact the brand.",
     revoked: "The brand has revoked this certificate. Do not treat the piece as authentic.",
     unknown: "No certificate with this number is known to this verifier.",
-    warning: "Something about this certificate could not be confirmed: read the warnings below before buying.",
+    warning:
+      "Something about this certificate could not be confirmed: read the warnings below before buying.",
     superseded: "This certificate was retired and replaced by a newer one: check the newer certificate.",
-    mismatch: "The description served for this certificate is not the one the brand recorded on the chain: it may have been tampered with. Do not buy it; contact the brand.",
-    label_mismatch: "The product number on the label you scanned is not the one the brand recorded for this certificate: the label may have been copied from a genuine piece onto another product. Do not buy it; contact the brand.",
-    unverified: "The product description could not be checked against the brand's record on the chain, so this page cannot confirm the piece. Do not rely on it until it is confirmed: try again later.",
+    mismatch:
+      "The description served for this certificate is not the one the brand recorded on the chain: it may have been tampered with. Do not buy it; contact the brand.",
+    label_mismatch:
+      "The product number on the label you scanned is not the one the brand recorded for this certificate: the label may have been copied from a genuine piece onto another product. Do not buy it; contact the brand.",
+    unverified:
+      "The product description could not be checked against the brand's record on the chain, so this page cannot confirm the piece. Do not rely on it until it is confirmed: try again later.",
     /** A label this verifier refuses (its GTIN's brand is not the one it names, or no salt for the brand). */
-    unresolvable: "This label cannot be checked here: it names a brand its product number does not belong to, or a brand whose serial numbers this verifier cannot read. Do not rely on it; contact the brand.",
+    unresolvable:
+      "This label cannot be checked here: it names a brand its product number does not belong to, or a brand whose serial numbers this verifier cannot read. Do not rely on it; contact the brand.",
   },
   warnings: {
     heading: "Warnings",
@@ -38,8 +43,10 @@ export const en = {
     metadata_mismatch: "The product description does not match the one the brand recorded on the chain.",
     stolen: "Reported stolen.",
     revoked: "Revoked by the brand.",
-    gtin_mismatch: "The product number on the label (GTIN {gtin}) is not the one the brand recorded for this piece (GTIN {passportGtin}).",
-    gtin_unconfirmed: "The product number on the label (GTIN {gtin}) could not be confirmed: the brand's description of this piece gives none, or could not be checked. Make sure the product matches the description below.",
+    gtin_mismatch:
+      "The product number on the label (GTIN {gtin}) is not the one the brand recorded for this piece (GTIN {passportGtin}).",
+    gtin_unconfirmed:
+      "The product number on the label (GTIN {gtin}) could not be confirmed: the brand's description of this piece gives none, or could not be checked. Make sure the product matches the description below.",
   },
   seeSuccessor: "See the current certificate",
   reason: "Reason given",
@@ -100,15 +107,18 @@ export const en = {
   share: "Share this page",
   shareQrAlt: "QR code of this page's address",
   ownershipHeading: "Seller: prove you own it",
-  ownershipHelp: "The seller signs a one-time challenge with the wallet holding the certificate. The result appears here for the buyer.",
+  ownershipHelp:
+    "The seller signs a one-time challenge with the wallet holding the certificate. The result appears here for the buyer.",
   ownershipButton: "Sign with my wallet",
   ownershipNoJs: "This check needs JavaScript and a browser wallet.",
   watchButton: "Ask the seller to prove ownership",
-  watchHelp: "With the seller's wallet on their own phone: they scan this code (or open the link) and sign. The result appears here.",
+  watchHelp:
+    "With the seller's wallet on their own phone: they scan this code (or open the link) and sign. The result appears here.",
   watchQrAlt: "QR code of the link the seller opens to prove ownership",
   prove: {
     title: "Prove you own this piece",
-    intro: "The buyer asked you to prove that you own certificate {tokenId}. Sign the one-time challenge with the wallet holding it: the buyer's screen then shows the result.",
+    intro:
+      "The buyer asked you to prove that you own certificate {tokenId}. Sign the one-time challenge with the wallet holding it: the buyer's screen then shows the result.",
     noJs: "Proving ownership needs JavaScript and a browser wallet.",
     back: "See the certificate",
   },
@@ -158,7 +168,8 @@ export const en = {
     rejected: "You cancelled in your wallet.",
     failed: "The claim failed: {message}",
     relaying: "Sending the claim…",
-    relayUnavailable: "This brand does not submit claims from this page. Signed claim, to hand to a relayer (valid until {deadline}):",
+    relayUnavailable:
+      "This brand does not submit claims from this page. Signed claim, to hand to a relayer (valid until {deadline}):",
     relayBusy: "This claim is already being sent. Wait a moment, then reload the page.",
     signedForRelayer: "Signed claim, to hand to a relayer (valid until {deadline}):",
     copy: "Copy",

@@ -26,21 +26,28 @@ export const fr: Messages = {
     unknown: "Aucun certificat portant ce numéro n'est connu de ce vérificateur.",
     warning: "Un point de ce certificat n'a pas pu être confirmé : lisez les avertissements avant d'acheter.",
     superseded: "Ce certificat a été retiré et remplacé par un nouveau : consultez le nouveau certificat.",
-    mismatch: "La description servie pour ce certificat n'est pas celle que la marque a enregistrée sur la chaîne : elle a peut-être été falsifiée. Ne l'achetez pas ; contactez la marque.",
-    label_mismatch: "Le numéro de produit de l'étiquette scannée n'est pas celui que la marque a enregistré pour ce certificat : l'étiquette a peut-être été copiée d'une pièce authentique sur un autre produit. Ne l'achetez pas ; contactez la marque.",
-    unverified: "La description du produit n'a pas pu être comparée à l'enregistrement de la marque sur la chaîne : cette page ne peut donc pas confirmer la pièce. Ne vous y fiez pas avant confirmation ; réessayez plus tard.",
-    unresolvable: "Cette étiquette ne peut pas être vérifiée ici : elle désigne une marque à laquelle son numéro de produit n'appartient pas, ou une marque dont ce vérificateur ne sait pas lire les numéros de série. Ne vous y fiez pas ; contactez la marque.",
+    mismatch:
+      "La description servie pour ce certificat n'est pas celle que la marque a enregistrée sur la chaîne : elle a peut-être été falsifiée. Ne l'achetez pas ; contactez la marque.",
+    label_mismatch:
+      "Le numéro de produit de l'étiquette scannée n'est pas celui que la marque a enregistré pour ce certificat : l'étiquette a peut-être été copiée d'une pièce authentique sur un autre produit. Ne l'achetez pas ; contactez la marque.",
+    unverified:
+      "La description du produit n'a pas pu être comparée à l'enregistrement de la marque sur la chaîne : cette page ne peut donc pas confirmer la pièce. Ne vous y fiez pas avant confirmation ; réessayez plus tard.",
+    unresolvable:
+      "Cette étiquette ne peut pas être vérifiée ici : elle désigne une marque à laquelle son numéro de produit n'appartient pas, ou une marque dont ce vérificateur ne sait pas lire les numéros de série. Ne vous y fiez pas ; contactez la marque.",
   },
   warnings: {
     heading: "Avertissements",
     suspect_issuer: "Émis ou modifié par une clé de la marque déclarée compromise depuis.",
     superseded: "Ce certificat a été remplacé par un nouveau.",
     metadata_unverified: "La description du produit n'a pas pu être vérifiée sur la chaîne.",
-    metadata_mismatch: "La description du produit ne correspond pas à celle que la marque a inscrite sur la chaîne.",
+    metadata_mismatch:
+      "La description du produit ne correspond pas à celle que la marque a inscrite sur la chaîne.",
     stolen: "Déclaré volé.",
     revoked: "Révoqué par la marque.",
-    gtin_mismatch: "Le numéro de produit de l'étiquette (GTIN {gtin}) n'est pas celui que la marque a enregistré pour cette pièce (GTIN {passportGtin}).",
-    gtin_unconfirmed: "Le numéro de produit de l'étiquette (GTIN {gtin}) n'a pas pu être confirmé : la description de la pièce par la marque n'en donne pas, ou n'a pas pu être vérifiée. Assurez-vous que le produit correspond à la description ci-dessous.",
+    gtin_mismatch:
+      "Le numéro de produit de l'étiquette (GTIN {gtin}) n'est pas celui que la marque a enregistré pour cette pièce (GTIN {passportGtin}).",
+    gtin_unconfirmed:
+      "Le numéro de produit de l'étiquette (GTIN {gtin}) n'a pas pu être confirmé : la description de la pièce par la marque n'en donne pas, ou n'a pas pu être vérifiée. Assurez-vous que le produit correspond à la description ci-dessous.",
   },
   seeSuccessor: "Voir le certificat actuel",
   reason: "Motif indiqué",
@@ -101,15 +108,18 @@ export const fr: Messages = {
   share: "Partager cette page",
   shareQrAlt: "QR code de l'adresse de cette page",
   ownershipHeading: "Vendeur : prouvez que vous en êtes propriétaire",
-  ownershipHelp: "Le vendeur signe un défi à usage unique avec le portefeuille qui détient le certificat. Le résultat s'affiche ici pour l'acheteur.",
+  ownershipHelp:
+    "Le vendeur signe un défi à usage unique avec le portefeuille qui détient le certificat. Le résultat s'affiche ici pour l'acheteur.",
   ownershipButton: "Signer avec mon portefeuille",
   ownershipNoJs: "Cette vérification nécessite JavaScript et un portefeuille de navigateur.",
   watchButton: "Demander au vendeur de prouver qu'il en est propriétaire",
-  watchHelp: "Avec le portefeuille du vendeur sur son propre téléphone : il scanne ce code (ou ouvre le lien) et signe. Le résultat s'affiche ici.",
+  watchHelp:
+    "Avec le portefeuille du vendeur sur son propre téléphone : il scanne ce code (ou ouvre le lien) et signe. Le résultat s'affiche ici.",
   watchQrAlt: "QR code du lien que le vendeur ouvre pour prouver qu'il est propriétaire",
   prove: {
     title: "Prouvez que cette pièce vous appartient",
-    intro: "L'acheteur vous demande de prouver que vous détenez le certificat {tokenId}. Signez le défi à usage unique avec le portefeuille qui le détient : l'écran de l'acheteur affiche alors le résultat.",
+    intro:
+      "L'acheteur vous demande de prouver que vous détenez le certificat {tokenId}. Signez le défi à usage unique avec le portefeuille qui le détient : l'écran de l'acheteur affiche alors le résultat.",
     noJs: "Prouver la propriété nécessite JavaScript et un portefeuille de navigateur.",
     back: "Voir le certificat",
   },
@@ -133,7 +143,8 @@ export const fr: Messages = {
   },
   claim: {
     title: "Réclamez votre pièce",
-    intro: "Ce code transfère le certificat vers votre portefeuille. Gardez-le secret jusqu'à la réclamation.",
+    intro:
+      "Ce code transfère le certificat vers votre portefeuille. Gardez-le secret jusqu'à la réclamation.",
     usedServer: "Ce code a déjà été utilisé ou retiré : le certificat n'a plus de code de réclamation.",
     notClaimable: "Ce certificat ne peut pas être réclamé : il est déclaré volé ou révoqué.",
     connect: "Connecter un portefeuille",
@@ -159,26 +170,32 @@ export const fr: Messages = {
     rejected: "Vous avez annulé dans votre portefeuille.",
     failed: "La réclamation a échoué : {message}",
     relaying: "Envoi de la réclamation…",
-    relayUnavailable: "Cette marque ne transmet pas les réclamations depuis cette page. Réclamation signée, à remettre à un relais (valable jusqu'au {deadline}) :",
+    relayUnavailable:
+      "Cette marque ne transmet pas les réclamations depuis cette page. Réclamation signée, à remettre à un relais (valable jusqu'au {deadline}) :",
     relayBusy: "Cette réclamation est déjà en cours d'envoi. Patientez un instant, puis rechargez la page.",
     signedForRelayer: "Réclamation signée, à remettre à un relais (valable jusqu'au {deadline}) :",
     copy: "Copier",
     copied: "Copié",
     ownershipWorking: "En attente de la signature de votre portefeuille…",
     ownershipOk: "Vérifié : le portefeuille {account} détient ce certificat (bloc {block}).",
-    ownershipNo: "Non vérifié : le portefeuille signataire ne détient pas ce certificat. Le propriétaire est {owner}.",
+    ownershipNo:
+      "Non vérifié : le portefeuille signataire ne détient pas ce certificat. Le propriétaire est {owner}.",
     ownershipFailed: "La vérification a échoué : {message}",
     watchPreparing: "Préparation de la demande…",
     watchWaiting: "⏳ En attente de la signature du vendeur (jusqu'à {time})…",
     watchOk: "✓ Vérifié : le portefeuille du vendeur {account} détient ce certificat (bloc {block}).",
-    watchNo: "✗ Non vérifié : le portefeuille signataire ne détient pas ce certificat. Le propriétaire est {owner}.",
+    watchNo:
+      "✗ Non vérifié : le portefeuille signataire ne détient pas ce certificat. Le propriétaire est {owner}.",
     watchExpired: "⌛ Expiré : le vendeur n'a pas signé à temps. Demandez à nouveau.",
     watchFailed: "✗ La signature du vendeur n'a pas pu être vérifiée. Demandez à nouveau.",
-    proveNoWallet: "Aucun portefeuille dans ce navigateur. Ouvrez ce lien dans le navigateur de votre application de portefeuille.",
-    proveNoChallenge: "Ce lien ne contient pas de défi. Scannez à nouveau le code affiché sur l'écran de l'acheteur.",
+    proveNoWallet:
+      "Aucun portefeuille dans ce navigateur. Ouvrez ce lien dans le navigateur de votre application de portefeuille.",
+    proveNoChallenge:
+      "Ce lien ne contient pas de défi. Scannez à nouveau le code affiché sur l'écran de l'acheteur.",
     proveExpired: "Cette demande a expiré. Demandez à l'acheteur d'afficher un nouveau code.",
     proveUsed: "Cette demande a déjà reçu une réponse. Demandez à l'acheteur d'afficher un nouveau code.",
-    proveDone: "✓ Terminé : le portefeuille {account} a prouvé qu'il détient ce certificat. Montrez son écran à l'acheteur.",
+    proveDone:
+      "✓ Terminé : le portefeuille {account} a prouvé qu'il détient ce certificat. Montrez son écran à l'acheteur.",
   },
   notFound: "Page introuvable",
 };

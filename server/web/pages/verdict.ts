@@ -9,7 +9,16 @@ import type { Messages } from "../i18n/index.js";
  * diamond with an arrow, a document with a "not equal" sign, a tag with a "not equal" sign, a clock,
  * a dashed circle with a question mark.
  */
-export type VerdictKind = "genuine" | "stolen" | "revoked" | "mismatch" | "label_mismatch" | "warning" | "superseded" | "unverified" | "unknown";
+export type VerdictKind =
+  | "genuine"
+  | "stolen"
+  | "revoked"
+  | "mismatch"
+  | "label_mismatch"
+  | "warning"
+  | "superseded"
+  | "unverified"
+  | "unknown";
 
 /**
  * Reasons that say the bytes were read and are not the brand's document (tampered, or not a valid
@@ -33,7 +42,8 @@ export function verdictKindOf(view: CertificateView): VerdictKind {
   if (hasFlag(view, "superseded")) return "superseded";
   if (hasFlag(view, "revoked")) return "revoked";
   const unverified = hasFlag(view, "metadata_unverified") || !view.metadata.verified;
-  if (hasFlag(view, "metadata_mismatch") || (unverified && MISMATCH_REASONS.has(view.metadata.reason ?? ""))) return "mismatch";
+  if (hasFlag(view, "metadata_mismatch") || (unverified && MISMATCH_REASONS.has(view.metadata.reason ?? "")))
+    return "mismatch";
   // The label scanned names another product than the certificate's (server/verification/digital-link.ts).
   if (hasFlag(view, "gtin_mismatch")) return "label_mismatch";
   if (hasFlag(view, "suspect_issuer")) return "warning";
@@ -65,16 +75,18 @@ const ICONS: Record<VerdictKind, string> = {
 };
 
 export function verdictIcon(kind: VerdictKind): SafeHtml {
-  return raw(`<svg class="verdict-icon" viewBox="0 0 48 48" width="48" height="48" aria-hidden="true" focusable="false">${ICONS[kind]}</svg>`);
+  return raw(
+    `<svg class="verdict-icon" viewBox="0 0 48 48" width="48" height="48" aria-hidden="true" focusable="false">${ICONS[kind]}</svg>`,
+  );
 }
 
 export function verdictBanner(t: Messages, kind: VerdictKind, extra?: SafeHtml): SafeHtml {
   return html`<section class="verdict verdict-${kind}" data-verdict="${kind}" aria-labelledby="verdict-title">
-${verdictIcon(kind)}
-<div>
-<h1 id="verdict-title" class="verdict-title">${t.verdict[kind]}</h1>
-<p>${t.verdictHelp[kind]}</p>
-${extra}
-</div>
-</section>`;
+    ${verdictIcon(kind)}
+    <div>
+      <h1 id="verdict-title" class="verdict-title">${t.verdict[kind]}</h1>
+      <p>${t.verdictHelp[kind]}</p>
+      ${extra}
+    </div>
+  </section>`;
 }

@@ -63,12 +63,25 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
         );
         const block = await chain.provider.getBlockNumber();
         const result = await runCli(
-          ["mint", "certificates", "--brand", "1", "--manifest", manifest, "--media", catalogue.media, "--keystore", issuerKeystore],
+          [
+            "mint",
+            "certificates",
+            "--brand",
+            "1",
+            "--manifest",
+            manifest,
+            "--media",
+            catalogue.media,
+            "--keystore",
+            issuerKeystore,
+          ],
           env,
         );
         expect(result.code).to.equal(2);
         expect(result.stderr).to.contain("nothing was uploaded or sent");
-        expect(result.stderr).to.match(/row 2 \[BAD-2\]: materials \(passport\.materials\.0\.percentage\): shares of part "main" add up to 80%/);
+        expect(result.stderr).to.match(
+          /row 2 \[BAD-2\]: materials \(passport\.materials\.0\.percentage\): shares of part "main" add up to 80%/,
+        );
         expect(result.stderr).to.match(/row 2 \[BAD-2\]: images: "missing\.svg" was not found/);
         expect(result.stderr).to.match(/row 2 \[BAD-2\]: manufactureDate .*must be YYYY-MM or YYYY-MM-DD/);
         expect(result.stderr).to.match(/row 3 \[OK-1\]: serial: duplicates row 1/);
@@ -88,7 +101,18 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
             "KEY-2,Bag,R1,Calfskin:70,IT,2024-03,Keep dry,MT-2025-00002.svg",
           ].join("\n"),
         );
-        const args = ["mint", "certificates", "--brand", "1", "--manifest", manifest, "--media", catalogue.media, "--keystore", issuerKeystore];
+        const args = [
+          "mint",
+          "certificates",
+          "--brand",
+          "1",
+          "--manifest",
+          manifest,
+          "--media",
+          catalogue.media,
+          "--keystore",
+          issuerKeystore,
+        ];
         const result = await runCli(args, { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" });
         expect(result.code).to.equal(2);
         expect(result.stderr).to.match(/row 2 \[KEY-2\]: materials .*add up to 70%/);
@@ -105,7 +129,18 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
           ].join("\n"),
         );
         const block = await chain.provider.getBlockNumber();
-        const args = ["mint", "certificates", "--brand", "1", "--manifest", manifest, "--media", catalogue.media, "--keystore", issuerKeystore];
+        const args = [
+          "mint",
+          "certificates",
+          "--brand",
+          "1",
+          "--manifest",
+          manifest,
+          "--media",
+          catalogue.media,
+          "--keystore",
+          issuerKeystore,
+        ];
         const result = await runCli(args, { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" });
         expect(result.code).to.not.equal(0);
         expect(result.stderr).to.match(/password/i);
@@ -115,14 +150,29 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
 
     describe("when killed after its first confirmed batch and run again", function () {
       it("finishes the remaining rows and mints none twice (200 CertificateIssued events, 200 receipt rows)", async function () {
-        const args = ["mint", "certificates", "--brand", "1", "--manifest", catalogue.manifest, "--media", catalogue.media, "--keystore", issuerKeystore, "--batch-size", "40"];
+        const args = [
+          "mint",
+          "certificates",
+          "--brand",
+          "1",
+          "--manifest",
+          catalogue.manifest,
+          "--media",
+          catalogue.media,
+          "--keystore",
+          issuerKeystore,
+          "--batch-size",
+          "40",
+        ];
         let stalled = false;
         const first = await runCli(args, env, (line, child) => {
           if (stalled || !/batch 1 confirmed/.test(line)) return;
           stalled = true;
           // Stop mining: the next batch is sent and sits unconfirmed in the mempool when the
           // process dies, the worst moment (on-chain soon, never in the receipt).
-          void chain.rpc("evm_setAutomine", [false]).then(() => setTimeout(() => child.kill("SIGKILL"), 1_500));
+          void chain
+            .rpc("evm_setAutomine", [false])
+            .then(() => setTimeout(() => child.kill("SIGKILL"), 1_500));
         });
         expect(first.signal).to.equal("SIGKILL");
         await chain.rpc("evm_mine");
@@ -135,7 +185,11 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
 
         const second = await runCli(args, env);
         expect(second.code, second.stderr).to.equal(0);
-        const summary = JSON.parse(second.stdout) as { alreadyInReceipt: number; foundOnChain: number; minted: number };
+        const summary = JSON.parse(second.stdout) as {
+          alreadyInReceipt: number;
+          foundOnChain: number;
+          minted: number;
+        };
         expect(summary.alreadyInReceipt).to.equal(afterKill);
         expect(summary.foundOnChain).to.equal(onChainAfterKill - afterKill);
         expect(summary.minted).to.equal(200 - onChainAfterKill);
@@ -158,11 +212,28 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
   describe("claim-codes", function () {
     describe("when the vault sets codes for minted certificates", function () {
       it("writes a QR sheet and a CSV, never prints a code, and a code then claims its certificate on-chain", async function () {
-        const receipt = [...(await readReceipt(catalogue.manifest.replace(/\.csv$/, ".receipt.jsonl"))).values()];
+        const receipt = [
+          ...(await readReceipt(catalogue.manifest.replace(/\.csv$/, ".receipt.jsonl"))).values(),
+        ];
         const tokens = receipt.slice(0, 3).map((entry) => entry.tokenId);
         const outDir = path.join(dir.path, "codes");
         const receiptFile = catalogue.manifest.replace(/\.csv$/, ".receipt.jsonl");
-        const result = await runCli(["claim-codes", "--brand", "1", "--tokens", tokens.join(","), "--receipt", receiptFile, "--out", outDir, "--keystore", vaultKeystore], env);
+        const result = await runCli(
+          [
+            "claim-codes",
+            "--brand",
+            "1",
+            "--tokens",
+            tokens.join(","),
+            "--receipt",
+            receiptFile,
+            "--out",
+            outDir,
+            "--keystore",
+            vaultKeystore,
+          ],
+          env,
+        );
         expect(result.code, result.stderr).to.equal(0);
 
         const csv = (await readFile(path.join(outDir, "claim-codes.csv"), "utf8")).trim().split("\n");
@@ -191,7 +262,9 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
           certificateDomain(chainId, await certificate.getAddress()),
           { tokenId, recipient: buyerAddress, nonce, deadline },
         );
-        await (await certificate.connect(buyer).claimWithCode(tokenId, buyerAddress, deadline, signature)).wait();
+        await (
+          await certificate.connect(buyer).claimWithCode(tokenId, buyerAddress, deadline, signature)
+        ).wait();
         expect(await certificate.ownerOf(tokenId)).to.equal(buyerAddress);
       });
     });
@@ -200,7 +273,10 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
   describe("keystore", function () {
     describe("when the password is wrong", function () {
       it("refuses with a clear error and exits 2", async function () {
-        const result = await runCli(["status", "stolen", "--token", "1", "--reason", "x", "--keystore", issuerKeystore], { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" });
+        const result = await runCli(
+          ["status", "stolen", "--token", "1", "--reason", "x", "--keystore", issuerKeystore],
+          { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" },
+        );
         expect(result.code).to.equal(2);
         expect(result.stderr.trim()).to.equal(`error: Wrong password for the keystore ${issuerKeystore}`);
       });

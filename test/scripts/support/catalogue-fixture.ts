@@ -44,7 +44,11 @@ export function csvRow(serial: string, index: number, image: string): string {
   ].join(",");
 }
 
-export async function generateCatalogue(directory: string, count: number, prefix = "MT-2025-"): Promise<GeneratedCatalogue> {
+export async function generateCatalogue(
+  directory: string,
+  count: number,
+  prefix = "MT-2025-",
+): Promise<GeneratedCatalogue> {
   const media = path.join(directory, "media");
   await mkdir(media, { recursive: true });
   const serials: string[] = [];

@@ -15,7 +15,14 @@ import { HallmarkGarments__factory } from "../../../types/ethers-contracts/facto
  * contracts deployed and one brand registered: what the CLI meets on `npm start`, for tests and
  * the mint benchmark that run the CLI as a separate process.
  */
-export const DEV_ACCOUNTS = { groupAdmin: 0, brandAdmin: 1, issuer: 2, vault: 3, partner: 4, buyer: 5 } as const;
+export const DEV_ACCOUNTS = {
+  groupAdmin: 0,
+  brandAdmin: 1,
+  issuer: 2,
+  vault: 3,
+  partner: 4,
+  buyer: 5,
+} as const;
 
 export interface LocalChain {
   url: string;
@@ -41,17 +48,25 @@ export async function startLocalChain(directory: string): Promise<LocalChain> {
   const signers = new Map<string, Signer>();
   const signer = (account: keyof typeof DEV_ACCOUNTS): Signer => {
     let s = signers.get(account);
-    if (s === undefined) signers.set(account, (s = hardhatDevAccount(DEV_ACCOUNTS[account]).connect(provider)));
+    if (s === undefined)
+      signers.set(account, (s = hardhatDevAccount(DEV_ACCOUNTS[account]).connect(provider)));
     return s;
   };
   const address = (account: keyof typeof DEV_ACCOUNTS) => hardhatDevAccount(DEV_ACCOUNTS[account]).address;
 
   const startBlock = await provider.getBlockNumber();
   const admin = signer("groupAdmin");
-  const registry = await (await new BrandRegistry__factory(admin).deploy(0, address("groupAdmin"))).waitForDeployment();
-  const certificate = await (await new HallmarkCertificate__factory(admin).deploy(await registry.getAddress())).waitForDeployment();
+  const registry = await (
+    await new BrandRegistry__factory(admin).deploy(0, address("groupAdmin"))
+  ).waitForDeployment();
+  const certificate = await (
+    await new HallmarkCertificate__factory(admin).deploy(await registry.getAddress())
+  ).waitForDeployment();
   const garments = await (
-    await new HallmarkGarments__factory(admin).deploy(await registry.getAddress(), await certificate.getAddress())
+    await new HallmarkGarments__factory(admin).deploy(
+      await registry.getAddress(),
+      await certificate.getAddress(),
+    )
   ).waitForDeployment();
   await (await certificate.setTwinContract(await garments.getAddress())).wait();
   const { chainId } = await provider.getNetwork();
@@ -67,16 +82,25 @@ export async function startLocalChain(directory: string): Promise<LocalChain> {
   const deploymentsFile = path.join(directory, "deployments.json");
   await mkdir(directory, { recursive: true });
   await writeFile(deploymentsFile, JSON.stringify(deployments, null, 2));
-  const contracts = connectHallmark(
-    { ...deployments, contracts: { ...deployments.contracts } },
-    provider,
-  );
+  const contracts = connectHallmark({ ...deployments, contracts: { ...deployments.contracts } }, provider);
 
-  await (await contracts.registry.connect(admin).registerBrand("Maison Test", "", address("brandAdmin"), address("vault"), address("brandAdmin"), 500)).wait();
+  await (
+    await contracts.registry
+      .connect(admin)
+      .registerBrand("Maison Test", "", address("brandAdmin"), address("vault"), address("brandAdmin"), 500)
+  ).wait();
   const brandId = 1;
   const brandAdmin = signer("brandAdmin");
-  await (await contracts.registry.connect(brandAdmin).grantBrandRole(brandId, BRAND_ROLES.issuer, address("issuer"))).wait();
-  await (await contracts.registry.connect(brandAdmin).grantBrandRole(brandId, BRAND_ROLES["resale-partner"], address("partner"))).wait();
+  await (
+    await contracts.registry
+      .connect(brandAdmin)
+      .grantBrandRole(brandId, BRAND_ROLES.issuer, address("issuer"))
+  ).wait();
+  await (
+    await contracts.registry
+      .connect(brandAdmin)
+      .grantBrandRole(brandId, BRAND_ROLES["resale-partner"], address("partner"))
+  ).wait();
   const brandSalt = "0x" + "5a".repeat(32);
   await writeFile(path.join(directory, "brand-salts.json"), JSON.stringify({ [brandId]: brandSalt }));
 
@@ -89,7 +113,11 @@ export async function startLocalChain(directory: string): Promise<LocalChain> {
     brandSalt,
     signer,
     address,
-    keystore: (account, file, password) => writeKeystore(file, hardhatDevAccount(DEV_ACCOUNTS[account]), password, { scryptN: 1 << 10, overwrite: true }),
+    keystore: (account, file, password) =>
+      writeKeystore(file, hardhatDevAccount(DEV_ACCOUNTS[account]), password, {
+        scryptN: 1 << 10,
+        overwrite: true,
+      }),
     rpc: (method, params = []) => provider.send(method, params) as Promise<unknown>,
     async close() {
       provider.destroy();

@@ -15,13 +15,23 @@ describe("AnswerCache", function () {
 
   describe("answerBytes", function () {
     it("is the body with the request's freshness as its last member, as JSON.stringify would write it", function () {
-      const body = { tokenId: "7", owner: "0xabc", name: "Maison — sac n° 7", flags: ["stolen"], nested: { a: 1 } };
+      const body = {
+        tokenId: "7",
+        owner: "0xabc",
+        name: "Maison — sac n° 7",
+        flags: ["stolen"],
+        nested: { a: 1 },
+      };
       const entry = cache.set("k", body, cache.currentVersion());
       expect(answerText(entry, FRESH)).to.equal(JSON.stringify({ ...body, index: FRESH }));
-      expect((JSON.parse(answerText(cache.get("k")!, { ...FRESH, stale: true })) as { index: unknown }).index).to.deep.equal({ ...FRESH, stale: true });
+      expect(
+        (JSON.parse(answerText(cache.get("k")!, { ...FRESH, stale: true })) as { index: unknown }).index,
+      ).to.deep.equal({ ...FRESH, stale: true });
     });
     it("writes an empty body as an object holding only the freshness", function () {
-      expect(answerText(cache.set("empty", {}, cache.currentVersion()), FRESH)).to.equal(JSON.stringify({ index: FRESH }));
+      expect(answerText(cache.set("empty", {}, cache.currentVersion()), FRESH)).to.equal(
+        JSON.stringify({ index: FRESH }),
+      );
     });
   });
 

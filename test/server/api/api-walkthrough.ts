@@ -29,16 +29,35 @@ describe("API walkthrough (docs/api.md)", function () {
   const host = "http://127.0.0.1:8080";
 
   function shorten(value: unknown, depth = 0): unknown {
-    if (Array.isArray(value)) return value.length > 3 && depth > 0 ? [...value.slice(0, 3).map((v) => shorten(v, depth + 1)), `… ${value.length - 3} more`] : value.map((v) => shorten(v, depth + 1));
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === "passport" ? "{ … digital product passport … }" : shorten(v, depth + 1)]));
+    if (Array.isArray(value))
+      return value.length > 3 && depth > 0
+        ? [...value.slice(0, 3).map((v) => shorten(v, depth + 1)), `… ${value.length - 3} more`]
+        : value.map((v) => shorten(v, depth + 1));
+    if (value !== null && typeof value === "object")
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [
+          k,
+          k === "passport" ? "{ … digital product passport … }" : shorten(v, depth + 1),
+        ]),
+      );
     return value;
   }
 
-  async function call(title: string, method: "GET" | "POST", path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Body; headers: Headers }> {
+  async function call(
+    title: string,
+    method: "GET" | "POST",
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: Body; headers: Headers }> {
     const response = await fetch(`${stack.url}${path}`, {
       method,
       redirect: "manual",
-      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      headers: {
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -48,17 +67,50 @@ describe("API walkthrough (docs/api.md)", function () {
       // The same question to the verifier whose index is in PostgreSQL: the same bytes. Only GETs:
       // a POST would make a second challenge (another random id) or a second transaction. Challenge
       // state reads are per instance until challenges live in the database.
-      const mirrored = await fetch(`${stack.mirror!.url}${path}`, { method, redirect: "manual", headers: { accept: "application/json", ...headers } });
-      expect({ path, status: mirrored.status, type: mirrored.headers.get("content-type"), text: await mirrored.text() }).to.deep.equal({ path, status: response.status, type, text });
+      const mirrored = await fetch(`${stack.mirror!.url}${path}`, {
+        method,
+        redirect: "manual",
+        headers: { accept: "application/json", ...headers },
+      });
+      expect({
+        path,
+        status: mirrored.status,
+        type: mirrored.headers.get("content-type"),
+        text: await mirrored.text(),
+      }).to.deep.equal({ path, status: response.status, type, text });
     }
     const parsed = type.includes("json") && text !== "" ? (JSON.parse(text) as Body) : {};
     out.push(`#### ${title}\n`);
     const accept = headers.accept === undefined ? "" : ` -H 'Accept: ${headers.accept}'`;
-    const data = body === undefined ? "" : ` -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'`;
-    out.push("```sh\ncurl -s" + (method === "POST" ? " -X POST" : "") + accept + data + ` '${host}${path}'\n` + "```\n");
-    const shown = ["location", "retry-after"].filter((h) => response.headers.has(h)).map((h) => `${h}: ${response.headers.get(h)}`);
-    out.push("```http\n" + `HTTP/1.1 ${response.status}\ncontent-type: ${type}` + (shown.length > 0 ? `\n${shown.join("\n")}` : "") + "\n```\n");
-    if (text !== "") out.push("```" + (type.includes("json") ? "json" : "html") + "\n" + (type.includes("json") ? JSON.stringify(shorten(parsed), null, 2) : text.slice(0, 400) + (text.length > 400 ? " …" : "")) + "\n```\n");
+    const data =
+      body === undefined ? "" : ` -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'`;
+    out.push(
+      "```sh\ncurl -s" +
+        (method === "POST" ? " -X POST" : "") +
+        accept +
+        data +
+        ` '${host}${path}'\n` +
+        "```\n",
+    );
+    const shown = ["location", "retry-after"]
+      .filter((h) => response.headers.has(h))
+      .map((h) => `${h}: ${response.headers.get(h)}`);
+    out.push(
+      "```http\n" +
+        `HTTP/1.1 ${response.status}\ncontent-type: ${type}` +
+        (shown.length > 0 ? `\n${shown.join("\n")}` : "") +
+        "\n```\n",
+    );
+    if (text !== "")
+      out.push(
+        "```" +
+          (type.includes("json") ? "json" : "html") +
+          "\n" +
+          (type.includes("json")
+            ? JSON.stringify(shorten(parsed), null, 2)
+            : text.slice(0, 400) + (text.length > 400 ? " …" : "")) +
+          "\n```\n",
+      );
     return { status: response.status, body: parsed, headers: response.headers };
   }
 
@@ -69,7 +121,9 @@ describe("API walkthrough (docs/api.md)", function () {
     // IPFS node, its own indexer) and must answer the same bytes as the sqlite one.
     database = await createThrowawayDatabase({ migrated: false });
     stack = await buildStack({ mirrorDatabaseUrl: database.url });
-    described = new OpenApiResponses((await (await fetch(`${stack.url}/openapi.json`)).json()) as Record<string, unknown>);
+    described = new OpenApiResponses(
+      (await (await fetch(`${stack.url}/openapi.json`)).json()) as Record<string, unknown>,
+    );
   });
 
   after(async function () {
@@ -146,90 +200,222 @@ Conventions (all routes):
     const chipKey = ethersLib.Wallet.createRandom();
     const claimKey = ethersLib.Wallet.createRandom();
     const jacket = await stack.issue("MA-2024-0042", stack.alice.address);
-    const bag = await stack.issue("MA-2024-0107", stack.vaultA.address, { chip: chipKey.address, claimKey: claimKey.address });
-    for (let i = 1; i <= 3; i++) await stack.issue(`MA-2025-${String(i).padStart(4, "0")}`, stack.vaultA.address);
+    const bag = await stack.issue("MA-2024-0107", stack.vaultA.address, {
+      chip: chipKey.address,
+      claimKey: claimKey.address,
+    });
+    for (let i = 1; i <= 3; i++)
+      await stack.issue(`MA-2025-${String(i).padStart(4, "0")}`, stack.vaultA.address);
     const report = await stack.resaleReport("very-good");
     await stack.sync();
     const gtin = PASSPORT_GTIN;
 
     out.push("## Scene 1 — a customer in a second-hand shop scans the QR code\n");
-    out.push("The QR code sewn into the jacket is a GS1 Digital Link. A phone's browser is sent to the verification page:\n");
-    const redirect = await call("The browser follows the QR code", "GET", `/01/${gtin}/21/MA-2024-0042`, undefined, { accept: "text/html" });
+    out.push(
+      "The QR code sewn into the jacket is a GS1 Digital Link. A phone's browser is sent to the verification page:\n",
+    );
+    const redirect = await call(
+      "The browser follows the QR code",
+      "GET",
+      `/01/${gtin}/21/MA-2024-0042`,
+      undefined,
+      { accept: "text/html" },
+    );
     expect(redirect.status).to.equal(303);
     expect(redirect.headers.get("location")).to.equal(`/v/${jacket.toString()}?gtin=${gtin}`);
-    await call("…and lands on the verdict page, which checks the label's GTIN too (minimal; the full page is the web part)", "GET", `/v/${jacket.toString()}?gtin=${gtin}`, undefined, { accept: "text/html" });
-    out.push("An app asking for JSON gets the certificate itself: genuine, the model (verified metadata), not stolen, and the label's GTIN is the one the passport commits to (`digitalLink.gtinCheck: match`).\n");
-    const verified = await call("The same link with Accept: application/json", "GET", `/01/${gtin}/21/MA-2024-0042`);
+    await call(
+      "…and lands on the verdict page, which checks the label's GTIN too (minimal; the full page is the web part)",
+      "GET",
+      `/v/${jacket.toString()}?gtin=${gtin}`,
+      undefined,
+      { accept: "text/html" },
+    );
+    out.push(
+      "An app asking for JSON gets the certificate itself: genuine, the model (verified metadata), not stolen, and the label's GTIN is the one the passport commits to (`digitalLink.gtinCheck: match`).\n",
+    );
+    const verified = await call(
+      "The same link with Accept: application/json",
+      "GET",
+      `/01/${gtin}/21/MA-2024-0042`,
+    );
     expect(verified.body.verdict).to.equal("genuine");
-    out.push("A real serial copied onto another product's label (here GS1's example GTIN, whose prefix is no brand's, with `?brand=1` to reach the brand) is not genuine: the passport commits to another GTIN.\n");
-    const copied = await call("A copied serial on a label with another GTIN", "GET", `/01/09506000134352/21/MA-2024-0042?brand=1`);
+    out.push(
+      "A real serial copied onto another product's label (here GS1's example GTIN, whose prefix is no brand's, with `?brand=1` to reach the brand) is not genuine: the passport commits to another GTIN.\n",
+    );
+    const copied = await call(
+      "A copied serial on a label with another GTIN",
+      "GET",
+      `/01/09506000134352/21/MA-2024-0042?brand=1`,
+    );
     expect(copied.body.verdict).to.equal("do_not_buy");
     expect(copied.body.flags).to.deep.equal(["gtin_mismatch"]);
-    const conflict = await call("?brand= may not contradict the GTIN's company prefix", "GET", `/01/${gtin}/21/MA-2024-0042?brand=2`);
+    const conflict = await call(
+      "?brand= may not contradict the GTIN's company prefix",
+      "GET",
+      `/01/${gtin}/21/MA-2024-0042?brand=2`,
+    );
     expect(conflict.status).to.equal(422);
 
-    out.push("The seller proves from their own wallet that they own the certificate: the app asks for a challenge, the wallet signs the EIP-712 message, the verifier asks the contract at the head.\n");
-    const challenge = await call("Ask for an ownership challenge", "POST", "/v1/ownership/challenges", { tokenId: jacket.toString() });
+    out.push(
+      "The seller proves from their own wallet that they own the certificate: the app asks for a challenge, the wallet signs the EIP-712 message, the verifier asks the contract at the head.\n",
+    );
+    const challenge = await call("Ask for an ownership challenge", "POST", "/v1/ownership/challenges", {
+      tokenId: jacket.toString(),
+    });
     const { EIP712Domain: _domain, ...types } = challenge.body.typedData.types;
-    const signature = await stack.alice.signTypedData(challenge.body.typedData.domain, types, challenge.body.typedData.message);
-    const proof = await call("Send the wallet's signature", "POST", "/v1/ownership/proofs", { challengeId: challenge.body.challengeId, signature });
+    const signature = await stack.alice.signTypedData(
+      challenge.body.typedData.domain,
+      types,
+      challenge.body.typedData.message,
+    );
+    const proof = await call("Send the wallet's signature", "POST", "/v1/ownership/proofs", {
+      challengeId: challenge.body.challengeId,
+      signature,
+    });
     expect(proof.body.owner).to.equal(true);
-    await call("The same proof again is refused (single use)", "POST", "/v1/ownership/proofs", { challengeId: challenge.body.challengeId, signature });
+    await call("The same proof again is refused (single use)", "POST", "/v1/ownership/proofs", {
+      challengeId: challenge.body.challengeId,
+      signature,
+    });
 
-    out.push("The customer buys a piece still in the brand's custody and claims it with the one-time code the seller hands over. The claim is an on-chain transaction (`claimWithCode`, signed with the code's key and naming the buyer); once indexed the API shows the new owner.\n");
+    out.push(
+      "The customer buys a piece still in the brand's custody and claims it with the one-time code the seller hands over. The claim is an on-chain transaction (`claimWithCode`, signed with the code's key and naming the buyer); once indexed the API shows the new owner.\n",
+    );
     await call("Before: in brand custody, unclaimed", "GET", `/v1/certificates/${bag.toString()}`);
     const [, nonce] = await stack.certificate.claimStateOf(bag);
     const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
-    const domain = certificateDomain(stack.deployments.chainId, stack.deployments.contracts.HallmarkCertificate);
-    const claim = await signTypedMessage(claimKey, "Claim", domain, { tokenId: bag, recipient: stack.bob.address, nonce, deadline });
-    await (await stack.certificate.connect(stack.bob).claimWithCode(bag, stack.bob.address, deadline, claim)).wait();
+    const domain = certificateDomain(
+      stack.deployments.chainId,
+      stack.deployments.contracts.HallmarkCertificate,
+    );
+    const claim = await signTypedMessage(claimKey, "Claim", domain, {
+      tokenId: bag,
+      recipient: stack.bob.address,
+      nonce,
+      deadline,
+    });
+    await (
+      await stack.certificate.connect(stack.bob).claimWithCode(bag, stack.bob.address, deadline, claim)
+    ).wait();
     await stack.sync();
-    const claimed = await call("After claimWithCode is indexed: the buyer owns it", "GET", `/v1/certificates/${bag.toString()}`);
+    const claimed = await call(
+      "After claimWithCode is indexed: the buyer owns it",
+      "GET",
+      `/v1/certificates/${bag.toString()}`,
+    );
     expect(claimed.body.owner).to.equal(stack.bob.address);
 
     out.push("## Scene 2 — a resale partner checks a bag before buying it\n");
-    out.push("Authentic, not stolen, not revoked (flags empty, verdict genuine); the seller owns it; the NFC chip answers a fresh challenge with the key registered at manufacture.\n");
-    const bob = await call("Seller's ownership challenge", "POST", "/v1/ownership/challenges", { tokenId: bag.toString() });
+    out.push(
+      "Authentic, not stolen, not revoked (flags empty, verdict genuine); the seller owns it; the NFC chip answers a fresh challenge with the key registered at manufacture.\n",
+    );
+    const bob = await call("Seller's ownership challenge", "POST", "/v1/ownership/challenges", {
+      tokenId: bag.toString(),
+    });
     const { EIP712Domain: _d2, ...types2 } = bob.body.typedData.types;
-    const bobSignature = await stack.bob.signTypedData(bob.body.typedData.domain, types2, bob.body.typedData.message);
-    await call("Seller's proof", "POST", "/v1/ownership/proofs", { challengeId: bob.body.challengeId, signature: bobSignature });
-    const chip = await call("Chip challenge (EIP-191 message for the chip to sign)", "POST", "/v1/chip/challenges", { tokenId: bag.toString() });
+    const bobSignature = await stack.bob.signTypedData(
+      bob.body.typedData.domain,
+      types2,
+      bob.body.typedData.message,
+    );
+    await call("Seller's proof", "POST", "/v1/ownership/proofs", {
+      challengeId: bob.body.challengeId,
+      signature: bobSignature,
+    });
+    const chip = await call(
+      "Chip challenge (EIP-191 message for the chip to sign)",
+      "POST",
+      "/v1/chip/challenges",
+      { tokenId: bag.toString() },
+    );
     const chipSignature = await chipKey.signMessage(chip.body.message as string);
-    const chipProof = await call("The chip's answer, tapped on the partner's phone", "POST", "/v1/chip/proofs", { challengeId: chip.body.challengeId, signature: chipSignature });
+    const chipProof = await call(
+      "The chip's answer, tapped on the partner's phone",
+      "POST",
+      "/v1/chip/proofs",
+      { challengeId: chip.body.challengeId, signature: chipSignature },
+    );
     expect(chipProof.body.authentic).to.equal(true);
-    out.push("After inspection the partner publishes its report on IPFS and calls `authenticatedResale` (the seller approved the partner); the certificate moves to the buyer and the history shows the event with the partner's role and the report's CID.\n");
+    out.push(
+      "After inspection the partner publishes its report on IPFS and calls `authenticatedResale` (the seller approved the partner); the certificate moves to the buyer and the history shows the event with the partner's role and the report's CID.\n",
+    );
     await (await stack.certificate.connect(stack.bob).approve(stack.partnerA.address, bag)).wait();
-    await (await stack.certificate.connect(stack.partnerA).authenticatedResale(bag, stack.carol.address, report, 8)).wait();
+    await (
+      await stack.certificate.connect(stack.partnerA).authenticatedResale(bag, stack.carol.address, report, 8)
+    ).wait();
     await stack.sync();
     const history = await call("The piece's life", "GET", `/v1/certificates/${bag.toString()}/provenance`);
     expect((history.body.items as Body[]).map((e) => e.kind)).to.include("authenticated_resale");
     const resale = (history.body.items as Body[]).find((e) => e.kind === "authenticated_resale");
-    await call("The partner's report, verified against its CID", "GET", `/ipfs/${resale?.details.cid as string}`);
-    await call("Paginated: one event per page", "GET", `/v1/certificates/${bag.toString()}/provenance?limit=1`);
+    await call(
+      "The partner's report, verified against its CID",
+      "GET",
+      `/ipfs/${resale?.details.cid as string}`,
+    );
+    await call(
+      "Paginated: one event per page",
+      "GET",
+      `/v1/certificates/${bag.toString()}/provenance?limit=1`,
+    );
 
-    out.push("A certificate reported stolen is flagged for everyone at once, and partners following the event stream hear of it:\n");
-    await (await stack.certificate.connect(stack.alice).reportStolen(jacket, "stolen from the shop window")).wait();
+    out.push(
+      "A certificate reported stolen is flagged for everyone at once, and partners following the event stream hear of it:\n",
+    );
+    await (
+      await stack.certificate.connect(stack.alice).reportStolen(jacket, "stolen from the shop window")
+    ).wait();
     await stack.sync();
     await call("A stolen piece", "GET", `/v1/certificates/${jacket.toString()}`);
-    out.push("```sh\ncurl -N 'http://127.0.0.1:8080/v1/events?type=certificate.status,certificate.transfer&after=0'\n```\n");
+    out.push(
+      "```sh\ncurl -N 'http://127.0.0.1:8080/v1/events?type=certificate.status,certificate.transfer&after=0'\n```\n",
+    );
     const controller = new AbortController();
-    const stream = await fetch(`${stack.url}/v1/events?type=certificate.status,certificate.transfer&after=0`, { signal: controller.signal });
+    const stream = await fetch(
+      `${stack.url}/v1/events?type=certificate.status,certificate.transfer&after=0`,
+      { signal: controller.signal },
+    );
     const reader = stream.body!.getReader();
     let text = "";
-    while (!text.includes("event: certificate.status")) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes("event: certificate.status"))
+      text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
     out.push("```text\n" + text.trim().split("\n\n").slice(0, 4).join("\n\n") + "\n…\n```\n");
 
     out.push("## Scene 3 — a brand and its catalogue\n");
-    out.push("Minting is the issuer CLI's job (another part); the verifier shows the result: the brand, its roles, the certificates in its custody vault, and its digital garments.\n");
+    out.push(
+      "Minting is the issuer CLI's job (another part); the verifier shows the result: the brand, its roles, the certificates in its custody vault, and its digital garments.\n",
+    );
     await call("The brand", "GET", "/v1/brands/1");
     await call("Brands", "GET", "/v1/brands");
-    const page = await call("Certificates of the brand, two per page", "GET", "/v1/certificates?brand=1&limit=2");
-    await call("Next page", "GET", `/v1/certificates?brand=1&limit=2&cursor=${page.body.nextCursor as string}`);
+    const page = await call(
+      "Certificates of the brand, two per page",
+      "GET",
+      "/v1/certificates?brand=1&limit=2",
+    );
+    await call(
+      "Next page",
+      "GET",
+      `/v1/certificates?brand=1&limit=2&cursor=${page.body.nextCursor as string}`,
+    );
     await call("What the vault holds", "GET", `/v1/owners/${stack.vaultA.address}/items?limit=2`);
     const digest = await stack.garmentDocument();
-    await (await stack.garments.connect(stack.issuerA).createDesign(1, { maxSupply: 500, closesAt: 0, metadataDigest: digest, royaltyReceiver: ethersLib.ZeroAddress, royaltyBps: 0, locked: false, redeemable: true, twinCollectionRoot: ethersLib.ZeroHash })).wait();
-    await (await stack.garments.connect(stack.issuerA).mintEditions(1, [stack.alice.address, stack.bob.address], [2, 1])).wait();
+    await (
+      await stack.garments.connect(stack.issuerA).createDesign(1, {
+        maxSupply: 500,
+        closesAt: 0,
+        metadataDigest: digest,
+        royaltyReceiver: ethersLib.ZeroAddress,
+        royaltyBps: 0,
+        locked: false,
+        redeemable: true,
+        twinCollectionRoot: ethersLib.ZeroHash,
+      })
+    ).wait();
+    await (
+      await stack.garments
+        .connect(stack.issuerA)
+        .mintEditions(1, [stack.alice.address, stack.bob.address], [2, 1])
+    ).wait();
     await stack.sync();
     await call("A digital garment edition of 500", "GET", "/v1/garments/1");
 
@@ -237,8 +423,14 @@ Conventions (all routes):
     await call("A malformed token id", "GET", "/v1/certificates/12ab");
     await call("An unknown certificate", "GET", `/v1/certificates/${((1n << 224n) | 7n).toString()}`);
     await call("A malformed cursor", "GET", "/v1/certificates?cursor=not*a*cursor");
-    await call("A mixed-case address with a bad checksum", "GET", "/v1/owners/0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266/items");
-    await call("A chip challenge for a piece without a chip", "POST", "/v1/chip/challenges", { tokenId: jacket.toString() });
+    await call(
+      "A mixed-case address with a bad checksum",
+      "GET",
+      "/v1/owners/0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266/items",
+    );
+    await call("A chip challenge for a piece without a chip", "POST", "/v1/chip/challenges", {
+      tokenId: jacket.toString(),
+    });
     await call("Readiness", "GET", "/readyz");
     void ethers;
     expect(departures, "captured answers that /openapi.json does not describe").to.deep.equal([]);

@@ -5,7 +5,11 @@ import type { Stack } from "./stack.js";
 
 interface ChallengeBody {
   challengeId: string;
-  typedData: { domain: TypedDataDomain; types: Record<string, TypedDataField[]>; message: Record<string, unknown> };
+  typedData: {
+    domain: TypedDataDomain;
+    types: Record<string, TypedDataField[]>;
+    message: Record<string, unknown>;
+  };
 }
 
 describe("POST /v1/ownership/challenges from many clients", function () {
@@ -39,7 +43,10 @@ describe("POST /v1/ownership/challenges from many clients", function () {
 
     const { typedData } = seller.body;
     const { EIP712Domain: _domain, ...types } = typedData.types;
-    const signature = await stack.alice.signTypedData(typedData.domain, types, { ...typedData.message, owner: stack.alice.address });
+    const signature = await stack.alice.signTypedData(typedData.domain, types, {
+      ...typedData.message,
+      owner: stack.alice.address,
+    });
     const proof = await getJson<{ owner: boolean }>(`${stack.url}/v1/ownership/proofs`, {
       method: "POST",
       body: JSON.stringify({ challengeId: seller.body.challengeId, signature }),

@@ -17,7 +17,10 @@ const PER_CONNECTION = new Set(["date", "connection", "keep-alive"]);
 const headersOf = (headers: Headers): Record<string, string> =>
   Object.fromEntries([...headers.entries()].filter(([name]) => !PER_CONNECTION.has(name)));
 
-async function raw(url: string, init: RequestInit = {}): Promise<{ status: number; text: string; headers: Record<string, string> }> {
+async function raw(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; text: string; headers: Record<string, string> }> {
   const response = await fetch(url, init);
   return { status: response.status, text: await response.text(), headers: headersOf(response.headers) };
 }
@@ -71,9 +74,15 @@ describe("Hot answers (answer cache and fast path, real stack)", function () {
       it("shows the new owner as soon as the indexer applied the transfer", async function () {
         const before = await getJson<Body>(`${stack.url}/v1/certificates/${token.toString()}`);
         expect(before.body.owner).to.equal(stack.alice.address);
-        await (await stack.certificate.connect(stack.alice).transferFrom(stack.alice.address, stack.bob.address, token)).wait();
+        await (
+          await stack.certificate
+            .connect(stack.alice)
+            .transferFrom(stack.alice.address, stack.bob.address, token)
+        ).wait();
         // Not indexed yet: the index still says alice, and so does the answer.
-        expect((await getJson<Body>(`${stack.url}/v1/certificates/${token.toString()}`)).body.owner).to.equal(stack.alice.address);
+        expect((await getJson<Body>(`${stack.url}/v1/certificates/${token.toString()}`)).body.owner).to.equal(
+          stack.alice.address,
+        );
         await stack.sync();
         const after = await getJson<Body>(`${stack.url}/v1/certificates/${token.toString()}`);
         expect(after.body.owner).to.equal(stack.bob.address);
@@ -95,9 +104,21 @@ describe("Hot answers (answer cache and fast path, real stack)", function () {
 });
 
 /** A request and response as node:http hands them over, recording what is written. */
-function exchange(method: string, url: string): { request: IncomingMessage; response: ServerResponse; written: { status?: number; headers?: string[]; body?: string } } {
+function exchange(
+  method: string,
+  url: string,
+): {
+  request: IncomingMessage;
+  response: ServerResponse;
+  written: { status?: number; headers?: string[]; body?: string };
+} {
   const written: { status?: number; headers?: string[]; body?: string } = {};
-  const request = { method, url, headers: {}, socket: { remoteAddress: "198.51.100.7" } } as unknown as IncomingMessage;
+  const request = {
+    method,
+    url,
+    headers: {},
+    socket: { remoteAddress: "198.51.100.7" },
+  } as unknown as IncomingMessage;
   const response = {
     writeHead(status: number, headers: string[]) {
       written.status = status;
@@ -124,7 +145,12 @@ describe("hotAnswerFastPath", function () {
     answers.set("provenance:42::", { tokenId: "42", items: [], nextCursor: null }, answers.currentVersion());
     buckets = new TokenBuckets({ perMinute: 60, burst: 1, now: () => 0 });
     freshness = () => FRESH;
-    fastPath = hotAnswerFastPath({ answers, freshness: () => freshness(), buckets, clientOf: (request) => request.socket.remoteAddress ?? "" });
+    fastPath = hotAnswerFastPath({
+      answers,
+      freshness: () => freshness(),
+      buckets,
+      clientOf: (request) => request.socket.remoteAddress ?? "",
+    });
   });
 
   it("answers a cached certificate with its body and the freshness", function () {
@@ -136,10 +162,17 @@ describe("hotAnswerFastPath", function () {
   it("answers a cached first page of provenance", function () {
     const { request, response, written } = exchange("GET", "/v1/certificates/42/provenance");
     expect(fastPath(request, response)).to.equal(true);
-    expect(JSON.parse(written.body!)).to.deep.equal({ tokenId: "42", items: [], nextCursor: null, index: FRESH });
+    expect(JSON.parse(written.body!)).to.deep.equal({
+      tokenId: "42",
+      items: [],
+      nextCursor: null,
+      index: FRESH,
+    });
   });
   it("takes from the client's rate budget, and leaves the refusal to Express when it is spent", function () {
-    expect(fastPath(exchange("GET", "/v1/certificates/42").request, exchange("GET", "/").response)).to.equal(true);
+    expect(fastPath(exchange("GET", "/v1/certificates/42").request, exchange("GET", "/").response)).to.equal(
+      true,
+    );
     const second = exchange("GET", "/v1/certificates/42");
     expect(fastPath(second.request, second.response)).to.equal(false);
     expect(second.written).to.deep.equal({});

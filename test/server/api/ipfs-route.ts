@@ -14,7 +14,9 @@ function rawGet(url: string): Promise<{ status: number; contentType: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host, port, path, method: "GET" }, (response) => {
       response.resume();
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, contentType: String(response.headers["content-type"]) }));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, contentType: String(response.headers["content-type"]) }),
+      );
     });
     outgoing.on("error", reject);
     outgoing.end();
@@ -66,18 +68,23 @@ describe("GET /ipfs/:cid[/path]", function () {
   });
 
   it("answers 304 to a matching If-None-Match", async function () {
-    const response = await fetch(`${server.url}/ipfs/${documentCid}`, { headers: { "if-none-match": `"${documentCid}"` } });
+    const response = await fetch(`${server.url}/ipfs/${documentCid}`, {
+      headers: { "if-none-match": `"${documentCid}"` },
+    });
     expect(response.status).to.equal(304);
   });
 
   it("serves a byte range of a large model across chunk boundaries", async function () {
     const start = KUBO_CHUNK_SIZE - 10;
     const end = 2 * KUBO_CHUNK_SIZE + 9;
-    const response = await fetch(`${server.url}/ipfs/${directoryCid}/tote.glb`, { headers: { range: `bytes=${start}-${end}` } });
+    const response = await fetch(`${server.url}/ipfs/${directoryCid}/tote.glb`, {
+      headers: { range: `bytes=${start}-${end}` },
+    });
     expect(response.status).to.equal(206);
     expect(response.headers.get("content-range")).to.equal(`bytes ${start}-${end}/${model.length}`);
     expect(response.headers.get("content-type")).to.equal("model/gltf-binary");
-    expect(Buffer.from(await response.arrayBuffer()).equals(Buffer.from(model.subarray(start, end + 1)))).to.be.true;
+    expect(Buffer.from(await response.arrayBuffer()).equals(Buffer.from(model.subarray(start, end + 1)))).to
+      .be.true;
   });
 
   it("serves a whole multi-chunk file", async function () {
@@ -88,12 +95,16 @@ describe("GET /ipfs/:cid[/path]", function () {
   });
 
   it("answers 416 to a range past the end", async function () {
-    const response = await fetch(`${server.url}/ipfs/${modelCid}`, { headers: { range: `bytes=${model.length + 5}-` } });
+    const response = await fetch(`${server.url}/ipfs/${modelCid}`, {
+      headers: { range: `bytes=${model.length + 5}-` },
+    });
     expect(response.status).to.equal(416);
   });
 
   it("lists a directory and serves a nested path", async function () {
-    const listing = (await (await fetch(`${server.url}/ipfs/${directoryCid}`)).json()) as { entries: { name: string }[] };
+    const listing = (await (await fetch(`${server.url}/ipfs/${directoryCid}`)).json()) as {
+      entries: { name: string }[];
+    };
     expect(listing.entries.map((entry) => entry.name)).to.have.members(["tote.glb", "metadata"]);
     const nested = await fetch(`${server.url}/ipfs/${directoryCid}/metadata/0001.json`);
     expect(await nested.text()).to.equal('{"name":"Selleria Tote"}');
@@ -112,14 +123,21 @@ describe("GET /ipfs/:cid[/path]", function () {
   });
 
   it("answers an unknown CID with a 404 problem", async function () {
-    const response = await fetch(`${server.url}/ipfs/bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyka`);
+    const response = await fetch(
+      `${server.url}/ipfs/bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyka`,
+    );
     expect(response.status).to.equal(404);
     expect((await problemOf(response)).type).to.equal("https://hallmark.dev/problems/not-found");
   });
 
   it("does not let a path escape its directory", async function () {
     // Sent verbatim (fetch would normalise dot segments before they reach the server).
-    for (const path of ["metadata/../tote.glb", "metadata/%2E%2E/tote.glb", "metadata%2F..%2Ftote.glb", "../../etc/passwd"]) {
+    for (const path of [
+      "metadata/../tote.glb",
+      "metadata/%2E%2E/tote.glb",
+      "metadata%2F..%2Ftote.glb",
+      "../../etc/passwd",
+    ]) {
       const { status, contentType } = await rawGet(`${server.url}/ipfs/${directoryCid}/${path}`);
       expect(status, path).to.be.oneOf([400, 404]);
       expect(contentType, path).to.match(/^application\/problem\+json/);
@@ -139,7 +157,9 @@ describe("GET /ipfs/:cid[/path]", function () {
     const cid = (await tamperedStore.addBytes(new TextEncoder().encode("authentic"))).toString();
     await tamperedStore.close();
     const blocks = EmbeddedMetadataStore.blocksDirectory(tempTampered.path);
-    const [file] = (await readdir(blocks, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+    const [file] = (await readdir(blocks, { recursive: true, withFileTypes: true })).filter((entry) =>
+      entry.isFile(),
+    );
     await writeFile(join(file.parentPath, file.name), "counterfeit");
     const reopened = await EmbeddedMetadataStore.open({ directory: tempTampered.path });
     const tamperedServer = await listen(createApp({ ipfs: reopened }));

@@ -21,14 +21,22 @@ async function killableRpc(inner: Eip1193) {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       void (async () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: number; method: string; params?: unknown[] };
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+          id: number;
+          method: string;
+          params?: unknown[];
+        };
         let payload: object;
         try {
           payload = { result: await inner.request({ method: body.method, params: body.params }) };
         } catch (error) {
-          payload = { error: { code: -32603, message: error instanceof Error ? error.message : String(error) } };
+          payload = {
+            error: { code: -32603, message: error instanceof Error ? error.message : String(error) },
+          };
         }
-        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: body.id, ...payload }));
+        response
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ jsonrpc: "2.0", id: body.id, ...payload }));
       })();
     });
   };
@@ -65,7 +73,9 @@ describe("when the RPC endpoint the indexer polls goes down", function () {
   before(async function () {
     rpc = await killableRpc(connection.provider);
     // Few, short retries: the default five with backoff would take ~8 s to give up.
-    stack = await buildStack({ provider: new HttpJsonRpcProvider(rpc.url, { retries: 1, backoffMs: 10, timeoutMs: 1_000 }) });
+    stack = await buildStack({
+      provider: new HttpJsonRpcProvider(rpc.url, { retries: 1, backoffMs: 10, timeoutMs: 1_000 }),
+    });
     tokenId = await stack.issue("OUT-0001", stack.alice.address);
     await stack.sync();
   });
@@ -91,7 +101,9 @@ describe("when the RPC endpoint the indexer polls goes down", function () {
     const ready = await getJson(`${stack.url}/readyz`);
     expect(ready.headers.get("content-type")).to.match(/^application\/problem\+json/);
     expect(Number(ready.headers.get("retry-after"))).to.be.greaterThan(0);
-    const served = await getJson<IndexBody & { tokenId: string }>(`${stack.url}/v1/certificates/${tokenId.toString()}`);
+    const served = await getJson<IndexBody & { tokenId: string }>(
+      `${stack.url}/v1/certificates/${tokenId.toString()}`,
+    );
     expect(served.status).to.equal(200);
     expect(served.body.tokenId).to.equal(tokenId.toString());
     expect(served.body.index).to.include({ caughtUp: false, stale: true });

@@ -39,7 +39,10 @@ export async function buildStack(
   } = {},
 ) {
   const fx = await deployHallmark();
-  const garments = await ethers.deployContract("HallmarkGarments", [await fx.registry.getAddress(), await fx.certificate.getAddress()]);
+  const garments = await ethers.deployContract("HallmarkGarments", [
+    await fx.registry.getAddress(),
+    await fx.certificate.getAddress(),
+  ]);
   await fx.certificate.setTwinContract(await garments.getAddress());
   const temp = await makeTempDir("api");
   const metadataStore = await EmbeddedMetadataStore.open({ directory: temp.path });
@@ -81,7 +84,11 @@ export async function buildStack(
       : await startVerifier({
           // Pages name their own address (QR codes, share links): the mirror names the first one's,
           // as every instance behind one load balancer names the public address.
-          config: { ...config, databaseUrl: options.mirrorDatabaseUrl, publicUrl: config.publicUrl ?? verifier.url },
+          config: {
+            ...config,
+            databaseUrl: options.mirrorDatabaseUrl,
+            publicUrl: config.publicUrl ?? verifier.url,
+          },
           provider: options.provider ?? connection.provider,
           deployments,
           metadataStore,
@@ -95,7 +102,9 @@ export async function buildStack(
   let documents = 0;
   /** Publishes a certificate document to IPFS and returns its digest. */
   async function certificateDocument(serial: string): Promise<string> {
-    const base = loadExample("certificate-metadata.json") as Record<string, unknown> & { passport: Record<string, unknown> };
+    const base = loadExample("certificate-metadata.json") as Record<string, unknown> & {
+      passport: Record<string, unknown>;
+    };
     const document = {
       ...base,
       name: `Maison A — piece ${serial} (${++documents})`,
@@ -105,16 +114,28 @@ export async function buildStack(
   }
 
   async function resaleReport(grade: string): Promise<string> {
-    const base = loadExample("provenance-authenticated-resale.json") as Record<string, unknown> & { inspection: Record<string, unknown> };
-    return (await publishDocument(metadataStore, "provenance-details", { ...base, inspection: { ...base.inspection, conditionGrade: grade } })).digest;
+    const base = loadExample("provenance-authenticated-resale.json") as Record<string, unknown> & {
+      inspection: Record<string, unknown>;
+    };
+    return (
+      await publishDocument(metadataStore, "provenance-details", {
+        ...base,
+        inspection: { ...base.inspection, conditionGrade: grade },
+      })
+    ).digest;
   }
 
   async function garmentDocument(): Promise<string> {
-    return (await publishDocument(metadataStore, "garment-metadata", loadExample("garment-metadata.json"))).digest;
+    return (await publishDocument(metadataStore, "garment-metadata", loadExample("garment-metadata.json")))
+      .digest;
   }
 
   /** Issues a certificate of brand 1 with a published document; returns its token id. */
-  async function issue(serial: string, to: string, extra: { chip?: string; claimKey?: string; digest?: string } = {}): Promise<bigint> {
+  async function issue(
+    serial: string,
+    to: string,
+    extra: { chip?: string; claimKey?: string; digest?: string } = {},
+  ): Promise<bigint> {
     const input = {
       serialHash: serialHashOf(serial),
       metadataDigest: extra.digest ?? (await certificateDocument(serial)),
@@ -143,7 +164,23 @@ export async function buildStack(
     await temp.remove();
   }
 
-  return { ...fx, garments, verifier, mirror, metadataStore, ipfsDirectory: temp.path, deployments, url: verifier.url, issue, resaleReport, garmentDocument, certificateDocument, sync, close, newWallet: () => Wallet.createRandom() };
+  return {
+    ...fx,
+    garments,
+    verifier,
+    mirror,
+    metadataStore,
+    ipfsDirectory: temp.path,
+    deployments,
+    url: verifier.url,
+    issue,
+    resaleReport,
+    garmentDocument,
+    certificateDocument,
+    sync,
+    close,
+    newWallet: () => Wallet.createRandom(),
+  };
 }
 
 export interface JsonAnswer<T = Record<string, unknown>> {
@@ -156,14 +193,38 @@ export interface JsonAnswer<T = Record<string, unknown>> {
 let described: OpenApiResponses | undefined;
 
 /** An answer as JSON, checked against /openapi.json first (a departure fails the test that read it). */
-export async function getJson<T = Record<string, unknown>>(url: string, init: RequestInit = {}): Promise<JsonAnswer<T>> {
-  const response = await fetch(url, { ...init, headers: { accept: "application/json", ...(init.headers ?? {}) }, redirect: "manual" });
+export async function getJson<T = Record<string, unknown>>(
+  url: string,
+  init: RequestInit = {},
+): Promise<JsonAnswer<T>> {
+  const response = await fetch(url, {
+    ...init,
+    headers: { accept: "application/json", ...(init.headers ?? {}) },
+    redirect: "manual",
+  });
   const text = await response.text();
   described ??= new OpenApiResponses(buildOpenApiDocument());
-  described.assertConforms(init.method ?? "GET", url, response.status, response.headers.get("content-type"), text);
-  return { status: response.status, headers: response.headers, body: (text === "" ? {} : JSON.parse(text)) as T };
+  described.assertConforms(
+    init.method ?? "GET",
+    url,
+    response.status,
+    response.headers.get("content-type"),
+    text,
+  );
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text === "" ? {} : JSON.parse(text)) as T,
+  };
 }
 
-export async function postJson<T = Record<string, unknown>>(url: string, body: unknown): Promise<JsonAnswer<T>> {
-  return getJson<T>(url, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+export async function postJson<T = Record<string, unknown>>(
+  url: string,
+  body: unknown,
+): Promise<JsonAnswer<T>> {
+  return getJson<T>(url, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
 }

@@ -9,7 +9,10 @@ import { MemoryChallengeStore } from "../../../server/verification/memory-challe
 import { freshnessOf } from "../../../server/verification/freshness.js";
 import { buildTwinCollection } from "../../../server/issuer/twinCollection.js";
 import type { ChipChallengePayload } from "../../../server/verification/chip.js";
-import type { OwnershipChallengePayload, OwnershipProofResult } from "../../../server/verification/ownership.js";
+import type {
+  OwnershipChallengePayload,
+  OwnershipProofResult,
+} from "../../../server/verification/ownership.js";
 import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
 import { ethers, networkHelpers } from "../../contracts/fixtures.js";
 import { listen } from "../support/http-server.js";
@@ -19,9 +22,16 @@ import type { Stack } from "./stack.js";
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Signs the typed data the API handed out, as a wallet would (ethers takes the types without EIP712Domain). */
-async function signOwnership(signer: { signTypedData: ethersLib.Signer["signTypedData"] }, typedData: Body, owner: string): Promise<string> {
+async function signOwnership(
+  signer: { signTypedData: ethersLib.Signer["signTypedData"] },
+  typedData: Body,
+  owner: string,
+): Promise<string> {
   const { EIP712Domain: _domain, ...types } = typedData.types as Record<string, ethersLib.TypedDataField[]>;
-  return signer.signTypedData(typedData.domain as ethersLib.TypedDataDomain, types, { ...typedData.message, owner });
+  return signer.signTypedData(typedData.domain as ethersLib.TypedDataDomain, types, {
+    ...typedData.message,
+    owner,
+  });
 }
 
 describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", function () {
@@ -34,7 +44,10 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
 
   before(async function () {
     stack = await buildStack();
-    vaulted = await stack.issue("MA-0001", stack.vaultA.address, { chip: chipKey.address, claimKey: claimKey.address });
+    vaulted = await stack.issue("MA-0001", stack.vaultA.address, {
+      chip: chipKey.address,
+      claimKey: claimKey.address,
+    });
     sold = await stack.issue("MA-0002", stack.alice.address);
     const wallet = await ethers.deployContract("SmartWallet", [stack.carol.address]);
     walletOwned = await stack.issue("MA-0003", await wallet.getAddress());
@@ -75,7 +88,10 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
 
     it("sends a browser following the GS1 Digital Link to the verification page", async function () {
       const gtin = PASSPORT_GTIN;
-      const response = await fetch(`${stack.url}/01/${gtin}/21/MA-0002`, { headers: { accept: "text/html,application/xhtml+xml" }, redirect: "manual" });
+      const response = await fetch(`${stack.url}/01/${gtin}/21/MA-0002`, {
+        headers: { accept: "text/html,application/xhtml+xml" },
+        redirect: "manual",
+      });
       expect(response.status).to.equal(303);
       expect(response.headers.get("location")).to.equal(`/v/${sold.toString()}?gtin=${gtin}`);
       const page = await fetch(`${stack.url}${response.headers.get("location")}`);
@@ -94,47 +110,78 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
 
   describe("scene: the seller proves ownership from their own wallet", function () {
     it("accepts the EOA owner's EIP-712 signature checked at the head", async function () {
-      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, { tokenId: sold.toString() });
+      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, {
+        tokenId: sold.toString(),
+      });
       expect(challenge.status).to.equal(201);
       expect(challenge.body.typedData.primaryType).to.equal("OwnershipProof");
-      expect(challenge.body.typedData.domain.verifyingContract).to.equal(stack.deployments.contracts.HallmarkCertificate);
+      expect(challenge.body.typedData.domain.verifyingContract).to.equal(
+        stack.deployments.contracts.HallmarkCertificate,
+      );
       const signature = await signOwnership(stack.alice, challenge.body.typedData, stack.alice.address);
-      const proof = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, { challengeId: challenge.body.challengeId, signature });
+      const proof = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, {
+        challengeId: challenge.body.challengeId,
+        signature,
+      });
       expect(proof.status).to.equal(200);
       expect(proof.body).to.include({ owner: true, address: stack.alice.address, tokenId: sold.toString() });
     });
 
     it("refuses a replayed proof with 409", async function () {
-      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, { tokenId: sold.toString() });
+      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, {
+        tokenId: sold.toString(),
+      });
       const signature = await signOwnership(stack.alice, challenge.body.typedData, stack.alice.address);
-      const first = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, { challengeId: challenge.body.challengeId, signature });
+      const first = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, {
+        challengeId: challenge.body.challengeId,
+        signature,
+      });
       expect(first.body.owner).to.equal(true);
-      const replay = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, { challengeId: challenge.body.challengeId, signature });
+      const replay = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, {
+        challengeId: challenge.body.challengeId,
+        signature,
+      });
       expect(replay.status).to.equal(409);
       expect(replay.headers.get("content-type")).to.match(/^application\/problem\+json/);
     });
 
     it("answers owner: false to a signature by someone else", async function () {
-      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, { tokenId: sold.toString() });
+      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, {
+        tokenId: sold.toString(),
+      });
       const signature = await signOwnership(stack.mallory, challenge.body.typedData, stack.mallory.address);
-      const proof = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, { challengeId: challenge.body.challengeId, signature });
+      const proof = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, {
+        challengeId: challenge.body.challengeId,
+        signature,
+      });
       expect(proof.status).to.equal(200);
       expect(proof.body).to.include({ owner: false, address: stack.alice.address });
     });
 
     it("refuses a proof sent with another token's challenge (422)", async function () {
-      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, { tokenId: walletOwned.toString() });
+      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, {
+        tokenId: walletOwned.toString(),
+      });
       const signature = await signOwnership(stack.alice, challenge.body.typedData, stack.alice.address);
-      const proof = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, { challengeId: challenge.body.challengeId, signature, tokenId: sold.toString() });
+      const proof = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, {
+        challengeId: challenge.body.challengeId,
+        signature,
+        tokenId: sold.toString(),
+      });
       expect(proof.status).to.equal(422);
       expect(proof.body.type).to.equal("https://hallmark.dev/problems/foreign-challenge");
     });
 
     it("accepts an EIP-1271 smart wallet's proof (signed by the wallet's owner key)", async function () {
-      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, { tokenId: walletOwned.toString() });
+      const challenge = await postJson<Body>(`${stack.url}/v1/ownership/challenges`, {
+        tokenId: walletOwned.toString(),
+      });
       const walletAddress = challenge.body.typedData.message.owner as string;
       const signature = await signOwnership(stack.carol, challenge.body.typedData, walletAddress);
-      const proof = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, { challengeId: challenge.body.challengeId, signature });
+      const proof = await postJson<Body>(`${stack.url}/v1/ownership/proofs`, {
+        challengeId: challenge.body.challengeId,
+        signature,
+      });
       expect(proof.body).to.include({ owner: true, address: walletAddress });
     });
   });
@@ -143,9 +190,21 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
     it("shows the new owner once the indexer has seen claimWithCode, and the claim in the history", async function () {
       const [, nonce] = await stack.certificate.claimStateOf(vaulted);
       const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
-      const domain = certificateDomain(stack.deployments.chainId, stack.deployments.contracts.HallmarkCertificate);
-      const signature = await signTypedMessage(claimKey, "Claim", domain, { tokenId: vaulted, recipient: stack.bob.address, nonce, deadline });
-      await (await stack.certificate.connect(stack.bob).claimWithCode(vaulted, stack.bob.address, deadline, signature)).wait();
+      const domain = certificateDomain(
+        stack.deployments.chainId,
+        stack.deployments.contracts.HallmarkCertificate,
+      );
+      const signature = await signTypedMessage(claimKey, "Claim", domain, {
+        tokenId: vaulted,
+        recipient: stack.bob.address,
+        nonce,
+        deadline,
+      });
+      await (
+        await stack.certificate
+          .connect(stack.bob)
+          .claimWithCode(vaulted, stack.bob.address, deadline, signature)
+      ).wait();
       await stack.sync();
       const { body } = await getJson<Body>(`${stack.url}/v1/certificates/${vaulted.toString()}`);
       expect(body.owner).to.equal(stack.bob.address);
@@ -159,19 +218,29 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
 
   describe("scene: a resale partner checks a piece, then records an authenticated resale", function () {
     it("authenticates the NFC chip with a fresh EIP-191 challenge", async function () {
-      const challenge = await postJson<Body>(`${stack.url}/v1/chip/challenges`, { tokenId: vaulted.toString() });
+      const challenge = await postJson<Body>(`${stack.url}/v1/chip/challenges`, {
+        tokenId: vaulted.toString(),
+      });
       expect(challenge.status).to.equal(201);
       expect(challenge.body.scheme).to.equal("eip191-personal-sign");
       const signature = await chipKey.signMessage(challenge.body.message as string);
-      const proof = await postJson<Body>(`${stack.url}/v1/chip/proofs`, { challengeId: challenge.body.challengeId, signature });
+      const proof = await postJson<Body>(`${stack.url}/v1/chip/proofs`, {
+        challengeId: challenge.body.challengeId,
+        signature,
+      });
       expect(proof.status).to.equal(200);
       expect(proof.body).to.include({ authentic: true, chip: chipKey.address, signer: chipKey.address });
     });
 
     it("says not authentic when another key answers the chip challenge", async function () {
-      const challenge = await postJson<Body>(`${stack.url}/v1/chip/challenges`, { tokenId: vaulted.toString() });
+      const challenge = await postJson<Body>(`${stack.url}/v1/chip/challenges`, {
+        tokenId: vaulted.toString(),
+      });
       const signature = await ethersLib.Wallet.createRandom().signMessage(challenge.body.message as string);
-      const proof = await postJson<Body>(`${stack.url}/v1/chip/proofs`, { challengeId: challenge.body.challengeId, signature });
+      const proof = await postJson<Body>(`${stack.url}/v1/chip/proofs`, {
+        challengeId: challenge.body.challengeId,
+        signature,
+      });
       expect(proof.body.authentic).to.equal(false);
     });
 
@@ -184,7 +253,11 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
     it("shows the authenticated resale with the partner's role, its report and the new owner", async function () {
       const report = await stack.resaleReport("very-good");
       await (await stack.certificate.connect(stack.bob).approve(stack.partnerA.address, vaulted)).wait();
-      await (await stack.certificate.connect(stack.partnerA).authenticatedResale(vaulted, stack.carol.address, report, 8)).wait();
+      await (
+        await stack.certificate
+          .connect(stack.partnerA)
+          .authenticatedResale(vaulted, stack.carol.address, report, 8)
+      ).wait();
       await stack.sync();
       const { body } = await getJson<Body>(`${stack.url}/v1/certificates/${vaulted.toString()}`);
       expect(body.owner).to.equal(stack.carol.address);
@@ -202,10 +275,14 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
     });
 
     it("paginates the history with cursors", async function () {
-      const first = await getJson<Body>(`${stack.url}/v1/certificates/${vaulted.toString()}/provenance?limit=1`);
+      const first = await getJson<Body>(
+        `${stack.url}/v1/certificates/${vaulted.toString()}/provenance?limit=1`,
+      );
       expect(first.body.items).to.have.length(1);
       expect(first.body.nextCursor).to.be.a("string");
-      const second = await getJson<Body>(`${stack.url}/v1/certificates/${vaulted.toString()}/provenance?limit=1&cursor=${first.body.nextCursor as string}`);
+      const second = await getJson<Body>(
+        `${stack.url}/v1/certificates/${vaulted.toString()}/provenance?limit=1&cursor=${first.body.nextCursor as string}`,
+      );
       expect(second.body.items[0].block).to.be.at.least(first.body.items[0].block as number);
       expect(second.body.items[0]).to.not.deep.equal(first.body.items[0]);
     });
@@ -215,21 +292,27 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
     it("lists a brand's certificates page by page", async function () {
       const first = await getJson<Body>(`${stack.url}/v1/certificates?brand=1&limit=2`);
       expect(first.body.items).to.have.length(2);
-      const second = await getJson<Body>(`${stack.url}/v1/certificates?brand=1&limit=2&cursor=${first.body.nextCursor as string}`);
+      const second = await getJson<Body>(
+        `${stack.url}/v1/certificates?brand=1&limit=2&cursor=${first.body.nextCursor as string}`,
+      );
       const ids = [...(first.body.items as Body[]), ...(second.body.items as Body[])].map((c) => c.tokenId);
       expect(new Set(ids).size).to.equal(ids.length);
       expect(ids).to.include.members([vaulted.toString(), sold.toString(), walletOwned.toString()]);
     });
 
     it("lists what an owner holds", async function () {
-      const { body } = await getJson<Body>(`${stack.url}/v1/owners/${stack.alice.address.toLowerCase()}/items`);
+      const { body } = await getJson<Body>(
+        `${stack.url}/v1/owners/${stack.alice.address.toLowerCase()}/items`,
+      );
       expect((body.items as Body[]).map((item) => item.certificate?.tokenId)).to.include(sold.toString());
     });
 
     it("shows a brand with its roles and the brand list", async function () {
       const brand = await getJson<Body>(`${stack.url}/v1/brands/1`);
       expect(brand.body.name).to.equal("Maison A");
-      expect((brand.body.roles as Body[]).some((r) => r.role === "ISSUER" && r.account === stack.issuerA.address)).to.equal(true);
+      expect(
+        (brand.body.roles as Body[]).some((r) => r.role === "ISSUER" && r.account === stack.issuerA.address),
+      ).to.equal(true);
       const brands = await getJson<Body>(`${stack.url}/v1/brands`);
       expect((brands.body.items as Body[]).map((b) => b.id)).to.include.members([1, 2]);
     });
@@ -239,7 +322,14 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
       const root = ethersLib.id("twin-root");
       await (
         await stack.garments.connect(stack.issuerA).createDesign(1, {
-          maxSupply: 500, closesAt: 0, metadataDigest: digest, royaltyReceiver: ethersLib.ZeroAddress, royaltyBps: 0, locked: false, redeemable: false, twinCollectionRoot: root,
+          maxSupply: 500,
+          closesAt: 0,
+          metadataDigest: digest,
+          royaltyReceiver: ethersLib.ZeroAddress,
+          royaltyBps: 0,
+          locked: false,
+          redeemable: false,
+          twinCollectionRoot: root,
         })
       ).wait();
       await (await stack.garments.connect(stack.issuerA).mintEditions(1, [stack.alice.address], [3])).wait();
@@ -256,17 +346,29 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
       const collection = buildTwinCollection([sold, walletOwned]);
       await (
         await stack.garments.connect(stack.issuerA).createDesign(1, {
-          maxSupply: 100, closesAt: 0, metadataDigest: await stack.garmentDocument(), royaltyReceiver: ethersLib.ZeroAddress, royaltyBps: 0, locked: false, redeemable: false, twinCollectionRoot: collection.root,
+          maxSupply: 100,
+          closesAt: 0,
+          metadataDigest: await stack.garmentDocument(),
+          royaltyReceiver: ethersLib.ZeroAddress,
+          royaltyBps: 0,
+          locked: false,
+          redeemable: false,
+          twinCollectionRoot: collection.root,
         })
       ).wait();
       const designId = 2n;
-      await (await stack.garments.connect(stack.alice).claimTwin(designId, sold, collection.proofOf(sold))).wait();
+      await (
+        await stack.garments.connect(stack.alice).claimTwin(designId, sold, collection.proofOf(sold))
+      ).wait();
       await stack.sync();
       const design = await getJson<Body>(`${stack.url}/v1/garments/${designId.toString()}`);
       expect(design.body.twin).to.deep.equal({ collectionRoot: collection.root, claims: 1 });
       const certificate = await getJson<Body>(`${stack.url}/v1/certificates/${sold.toString()}`);
       expect(certificate.body.twins).to.have.length(1);
-      expect(certificate.body.twins[0]).to.include({ designId: designId.toString(), claimant: stack.alice.address });
+      expect(certificate.body.twins[0]).to.include({
+        designId: designId.toString(),
+        claimant: stack.alice.address,
+      });
       expect(certificate.body.twins[0].claimed.block).to.be.a("number");
       const unclaimed = await getJson<Body>(`${stack.url}/v1/certificates/${walletOwned.toString()}`);
       expect(unclaimed.body.twins).to.deep.equal([]);
@@ -276,7 +378,9 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
   describe("flags a buyer must see", function () {
     it("streams the status change to a partner following /v1/events, and flags the piece stolen", async function () {
       const controller = new AbortController();
-      const response = await fetch(`${stack.url}/v1/events?type=certificate.status`, { signal: controller.signal });
+      const response = await fetch(`${stack.url}/v1/events?type=certificate.status`, {
+        signal: controller.signal,
+      });
       expect(response.headers.get("content-type")).to.match(/^text\/event-stream/);
       const reader = response.body!.getReader();
       let received = "";
@@ -310,10 +414,17 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
 
     it("flags a superseded certificate and links both ways", async function () {
       const id = await stack.issue("MA-0005", stack.alice.address);
-      const replacement = { serialHash: ethersLib.id("MA-0005-bis"), metadataDigest: await stack.certificateDocument("MA-0005-bis"), chip: ethersLib.ZeroAddress, claimKey: ethersLib.ZeroAddress };
+      const replacement = {
+        serialHash: ethersLib.id("MA-0005-bis"),
+        metadataDigest: await stack.certificateDocument("MA-0005-bis"),
+        chip: ethersLib.ZeroAddress,
+        claimKey: ethersLib.ZeroAddress,
+      };
       // The owner hands the piece in for a new tag: it approves the issuer to retire the old certificate.
       await (await stack.certificate.connect(stack.alice).approve(stack.issuerA.address, id)).wait();
-      await (await stack.certificate.connect(stack.issuerA).issueSuccessor(id, replacement, "tag replaced")).wait();
+      await (
+        await stack.certificate.connect(stack.issuerA).issueSuccessor(id, replacement, "tag replaced")
+      ).wait();
       await stack.sync();
       const { body } = await getJson<Body>(`${stack.url}/v1/certificates/${id.toString()}`);
       expect(body.flags).to.include.members(["revoked", "superseded"]);
@@ -324,7 +435,9 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
 
     it("flags metadata whose document IPFS does not have, and still serves the rest", async function () {
       this.timeout(20_000);
-      const id = await stack.issue("MA-0006", stack.alice.address, { digest: ethersLib.sha256(ethersLib.toUtf8Bytes("never published")) });
+      const id = await stack.issue("MA-0006", stack.alice.address, {
+        digest: ethersLib.sha256(ethersLib.toUtf8Bytes("never published")),
+      });
       await stack.sync();
       const { status, body } = await getJson<Body>(`${stack.url}/v1/certificates/${id.toString()}`);
       expect(status).to.equal(200);
@@ -338,7 +451,11 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
     it("flags certificates issued by a key declared compromised from that block on, not earlier ones", async function () {
       const fromBlock = (await ethers.provider.getBlockNumber()) + 1;
       const suspect = await stack.issue("MA-0007", stack.alice.address);
-      await (await stack.registry.connect(stack.adminA).declareIssuerCompromised(1, stack.issuerA.address, fromBlock)).wait();
+      await (
+        await stack.registry
+          .connect(stack.adminA)
+          .declareIssuerCompromised(1, stack.issuerA.address, fromBlock)
+      ).wait();
       await stack.sync();
       const flagged = await getJson<Body>(`${stack.url}/v1/certificates/${suspect.toString()}`);
       expect(flagged.body.flags).to.include("suspect_issuer");
@@ -371,14 +488,24 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
 
     it("answers proofs with 503 and Retry-After when the RPC is down, while GETs serve the index marked stale", async function () {
       const down = { request: () => Promise.reject(new Error("ECONNREFUSED")) };
-      const chain = new CertificateChain(down, stack.deployments.contracts.HallmarkCertificate, { timeoutMs: 500 });
+      const chain = new CertificateChain(down, stack.deployments.contracts.HallmarkCertificate, {
+        timeoutMs: 500,
+      });
       const store = stack.verifier.store;
       const freshness = () => freshnessOf({ index: store, chainFailingSince: () => chain.failingSince() });
       const events = new EventStreams(store);
       const app = createApp({
         ipfs: stack.metadataStore,
         v1: {
-          verifier: { index: store, documents: { reader: stack.metadataStore }, chain, identity: { chainId: stack.deployments.chainId, certificateAddress: stack.deployments.contracts.HallmarkCertificate } },
+          verifier: {
+            index: store,
+            documents: { reader: stack.metadataStore },
+            chain,
+            identity: {
+              chainId: stack.deployments.chainId,
+              certificateAddress: stack.deployments.contracts.HallmarkCertificate,
+            },
+          },
           ownershipChallenges: new MemoryChallengeStore<OwnershipChallengePayload, OwnershipProofResult>(),
           chipChallenges: new MemoryChallengeStore<ChipChallengePayload>(),
           brandSalts: new Map(),
@@ -389,14 +516,26 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
       });
       const server = await listen(app);
       try {
-        const challenge = await postJson<Body>(`${server.url}/v1/ownership/challenges`, { tokenId: walletOwned.toString() });
+        const challenge = await postJson<Body>(`${server.url}/v1/ownership/challenges`, {
+          tokenId: walletOwned.toString(),
+        });
         expect(challenge.status).to.equal(201);
-        const signature = await signOwnership(stack.carol, challenge.body.typedData, challenge.body.typedData.message.owner as string);
-        const proof = await postJson<Body>(`${server.url}/v1/ownership/proofs`, { challengeId: challenge.body.challengeId, signature });
+        const signature = await signOwnership(
+          stack.carol,
+          challenge.body.typedData,
+          challenge.body.typedData.message.owner as string,
+        );
+        const proof = await postJson<Body>(`${server.url}/v1/ownership/proofs`, {
+          challengeId: challenge.body.challengeId,
+          signature,
+        });
         expect(proof.status).to.equal(503);
         expect(Number(proof.headers.get("retry-after"))).to.be.greaterThan(0);
         // The challenge was not spent by the outage: the same proof may be retried.
-        const again = await postJson<Body>(`${server.url}/v1/ownership/proofs`, { challengeId: challenge.body.challengeId, signature });
+        const again = await postJson<Body>(`${server.url}/v1/ownership/proofs`, {
+          challengeId: challenge.body.challengeId,
+          signature,
+        });
         expect(again.status).to.equal(503);
         const served = await getJson<Body>(`${server.url}/v1/certificates/${walletOwned.toString()}`);
         expect(served.status).to.equal(200);

@@ -156,21 +156,42 @@ describe("HttpJsonRpcProvider", function () {
       it("answers each call's outcome in the calls' order, in one request", async function () {
         handler = (body, response) => {
           const calls = body as unknown as Call[];
-          json(response, calls.reverse().map((call) => (blockOf(call) === 6 ? { jsonrpc: "2.0", id: call.id, error: { code: -32000, message: "header not found" } } : { jsonrpc: "2.0", id: call.id, result: header(blockOf(call)) })));
+          json(
+            response,
+            calls
+              .reverse()
+              .map((call) =>
+                blockOf(call) === 6
+                  ? { jsonrpc: "2.0", id: call.id, error: { code: -32000, message: "header not found" } }
+                  : { jsonrpc: "2.0", id: call.id, result: header(blockOf(call)) },
+              ),
+          );
         };
         const provider = new HttpJsonRpcProvider(server.url, { sleep });
-        const outcomes = await provider.requestBatch([5, 6, 7].map((n) => ({ method: "eth_getBlockByNumber", params: [`0x${n.toString(16)}`, false] })));
+        const outcomes = await provider.requestBatch(
+          [5, 6, 7].map((n) => ({ method: "eth_getBlockByNumber", params: [`0x${n.toString(16)}`, false] })),
+        );
         expect(attempts).to.equal(1);
         expect(outcomes).to.have.length(3);
         expect(outcomes[0]).to.deep.equal({ result: header(5) });
-        expect((outcomes[1] as { error: Error }).error).to.be.instanceOf(JsonRpcError).and.include({ code: -32000 });
+        expect((outcomes[1] as { error: Error }).error)
+          .to.be.instanceOf(JsonRpcError)
+          .and.include({ code: -32000 });
         expect(outcomes[2]).to.deep.equal({ result: header(7) });
       });
     });
 
     describe("when ChainReader reads headers from a node that batches", function () {
       it("reads them in one round trip and checks each answer names the block asked for", async function () {
-        handler = (body, response) => json(response, (body as unknown as Call[]).map((call) => ({ jsonrpc: "2.0", id: call.id, result: header(blockOf(call) === 9 ? 99 : blockOf(call)) })));
+        handler = (body, response) =>
+          json(
+            response,
+            (body as unknown as Call[]).map((call) => ({
+              jsonrpc: "2.0",
+              id: call.id,
+              result: header(blockOf(call) === 9 ? 99 : blockOf(call)),
+            })),
+          );
         const reader = new ChainReader(new HttpJsonRpcProvider(server.url, { sleep }));
         expect((await reader.getBlocks([3, 4])).map((h) => h?.number)).to.deep.equal([3, 4]);
         expect(attempts).to.equal(1);
@@ -186,7 +207,11 @@ describe("HttpJsonRpcProvider", function () {
         handler = (body, response, attempt) => {
           if (Array.isArray(body)) {
             batchesSeen.push(attempt);
-            return json(response, { jsonrpc: "2.0", id: null, error: { code: -32600, message: "batch requests are not supported" } });
+            return json(response, {
+              jsonrpc: "2.0",
+              id: null,
+              error: { code: -32600, message: "batch requests are not supported" },
+            });
           }
           json(response, { jsonrpc: "2.0", id: body.id, result: header(blockOf(body as unknown as Call)) });
         };
@@ -202,7 +227,16 @@ describe("HttpJsonRpcProvider", function () {
     describe("when the node is rate limiting", function () {
       it("retries the batch as a whole and keeps batching", async function () {
         handler = (body, response, attempt) =>
-          attempt === 1 ? response.writeHead(429).end() : json(response, (body as unknown as Call[]).map((call) => ({ jsonrpc: "2.0", id: call.id, result: header(blockOf(call)) })));
+          attempt === 1
+            ? response.writeHead(429).end()
+            : json(
+                response,
+                (body as unknown as Call[]).map((call) => ({
+                  jsonrpc: "2.0",
+                  id: call.id,
+                  result: header(blockOf(call)),
+                })),
+              );
         const reader = new ChainReader(new HttpJsonRpcProvider(server.url, { sleep, backoffMs: 1 }));
         expect((await reader.getBlocks([1, 2])).map((h) => h?.number)).to.deep.equal([1, 2]);
         expect(reader.batches).to.equal(true);

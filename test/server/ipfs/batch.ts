@@ -13,13 +13,19 @@ function* batch(failAt?: number): Generator<DirectoryEntryInput> {
   for (let i = 0; i < FILES; i++) {
     if (i === failAt) throw new Error("catalogue export interrupted");
     const name = `certificate-${String(i).padStart(6, "0")}-${"maison-aurelia-selleria-tote-cognac-".repeat(3)}.json`;
-    yield { path: `certificates/${name}`, content: new TextEncoder().encode(JSON.stringify({ name: `Tote ${i}` })) };
+    yield {
+      path: `certificates/${name}`,
+      content: new TextEncoder().encode(JSON.stringify({ name: `Tote ${i}` })),
+    };
   }
   yield { path: "media/front.jpg", content: new Uint8Array([0xff, 0xd8, 0xff, 0xe0]) };
 }
 
 async function countBlocks(directory: string): Promise<number> {
-  const entries = await readdir(EmbeddedMetadataStore.blocksDirectory(directory), { recursive: true, withFileTypes: true });
+  const entries = await readdir(EmbeddedMetadataStore.blocksDirectory(directory), {
+    recursive: true,
+    withFileTypes: true,
+  });
   return entries.filter((entry) => entry.isFile()).length;
 }
 
@@ -56,7 +62,9 @@ describe("Batch import of a catalogue as one directory", function () {
     const node = dagPb.decode(await store.getBlock(certificates!.cid));
     expect(UnixFS.unmarshal(node.Data ?? new Uint8Array()).type).to.equal("hamt-sharded-directory");
     const firstPath = [...result.fileCids.keys()][0];
-    expect(JSON.parse(new TextDecoder().decode(await store.get(result.cid, { path: firstPath })))).to.have.property("name");
+    expect(
+      JSON.parse(new TextDecoder().decode(await store.get(result.cid, { path: firstPath }))),
+    ).to.have.property("name");
     clean = { root: result.cid, blocks: await countBlocks(path), store };
   });
 

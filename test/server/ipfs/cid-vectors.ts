@@ -58,7 +58,9 @@ describe("CIDs computed by Hallmark", function () {
   });
 
   it("gives `hello world\\n` Kubo's CID", async function () {
-    expect((await store.addBytes(new TextEncoder().encode("hello world\n"))).toString()).to.equal(HELLO_WORLD);
+    expect((await store.addBytes(new TextEncoder().encode("hello world\n"))).toString()).to.equal(
+      HELLO_WORLD,
+    );
   });
 
   it("stores a file of exactly one chunk as a single raw block", async function () {

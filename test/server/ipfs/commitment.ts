@@ -1,10 +1,19 @@
 import { expect } from "chai";
 import { CID } from "multiformats/cid";
 import { IntegrityError, InvalidDocumentError, InvalidInputError } from "../../../server/errors.js";
-import { cidToDigest, digestToCid, sha256Hex, verifyAgainstCommitment } from "../../../server/ipfs/commitment.js";
+import {
+  cidToDigest,
+  digestToCid,
+  sha256Hex,
+  verifyAgainstCommitment,
+} from "../../../server/ipfs/commitment.js";
 import { EmbeddedMetadataStore } from "../../../server/ipfs/embedded-store.js";
 import { loadExample } from "../../../server/metadata/examples.js";
-import { encodeDocument, publishDocument, readCommittedDocument } from "../../../server/metadata/metadata-document.js";
+import {
+  encodeDocument,
+  publishDocument,
+  readCommittedDocument,
+} from "../../../server/metadata/metadata-document.js";
 import { makeTempDir } from "../support/temp-dir.js";
 
 const HELLO_DIGEST = sha256Hex(new TextEncoder().encode("hello world\n"));
@@ -35,7 +44,12 @@ describe("On-chain commitments and CIDs", function () {
   });
 
   it("accepts bytes that match the committed digest, in any hex case", function () {
-    expect(verifyAgainstCommitment(new TextEncoder().encode("hello world\n"), HELLO_DIGEST.toUpperCase().replace("0X", "0x"))).to.equal(HELLO_DIGEST);
+    expect(
+      verifyAgainstCommitment(
+        new TextEncoder().encode("hello world\n"),
+        HELLO_DIGEST.toUpperCase().replace("0X", "0x"),
+      ),
+    ).to.equal(HELLO_DIGEST);
   });
 
   it("rejects a document whose bytes do not match the committed digest, naming both values", function () {
@@ -69,19 +83,29 @@ describe("Committed metadata documents", function () {
   });
 
   it("publishes a certificate document as one raw block whose CID is its digest", async function () {
-    const published = await publishDocument(store, "certificate-metadata", loadExample("certificate-metadata.json"));
+    const published = await publishDocument(
+      store,
+      "certificate-metadata",
+      loadExample("certificate-metadata.json"),
+    );
     expect(published.cid.toString()).to.match(/^bafkrei/);
     expect(cidToDigest(published.cid)).to.equal(published.digest);
   });
 
   it("reads back a document by the digest committed on-chain, validated", async function () {
-    const published = await publishDocument(store, "provenance-details", loadExample("provenance-repair.json"));
+    const published = await publishDocument(
+      store,
+      "provenance-details",
+      loadExample("provenance-repair.json"),
+    );
     const read = await readCommittedDocument(store, "provenance-details", published.digest);
     expect(read.document.kind).to.equal("repaired");
   });
 
   it("refuses a stored document that does not pass its schema even though its digest matches", async function () {
-    const bytes = new TextEncoder().encode(JSON.stringify({ schema: "hallmark.garment-metadata.v1", name: "x" }));
+    const bytes = new TextEncoder().encode(
+      JSON.stringify({ schema: "hallmark.garment-metadata.v1", name: "x" }),
+    );
     await store.addBytes(bytes);
     const error = await rejection(readCommittedDocument(store, "garment-metadata", sha256Hex(bytes)));
     expect(error).to.be.instanceOf(InvalidDocumentError);
@@ -90,7 +114,13 @@ describe("Committed metadata documents", function () {
   it("refuses to publish a document above one raw block", function () {
     const document = structuredClone(loadExample("provenance-repair.json")) as Record<string, unknown>;
     document.notes = "x".repeat(9_000);
-    const big = { ...document, repair: { description: "y".repeat(1_900), partsReplaced: Array.from({ length: 2_000 }, () => "z".repeat(150)) } };
+    const big = {
+      ...document,
+      repair: {
+        description: "y".repeat(1_900),
+        partsReplaced: Array.from({ length: 2_000 }, () => "z".repeat(150)),
+      },
+    };
     expect(() => encodeDocument("provenance-details", big)).to.throw(InvalidInputError);
   });
 });

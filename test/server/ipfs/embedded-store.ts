@@ -4,7 +4,12 @@ import { join } from "node:path";
 import * as dagPb from "@ipld/dag-pb";
 import { FsBlockstore } from "blockstore-fs";
 import type { CID } from "multiformats/cid";
-import { ContentTooLargeError, IntegrityError, InvalidInputError, NotFoundError } from "../../../server/errors.js";
+import {
+  ContentTooLargeError,
+  IntegrityError,
+  InvalidInputError,
+  NotFoundError,
+} from "../../../server/errors.js";
 import { digestToCid } from "../../../server/ipfs/commitment.js";
 import { EmbeddedMetadataStore } from "../../../server/ipfs/embedded-store.js";
 import { KUBO_CHUNK_SIZE } from "../../../server/ipfs/import-options.js";
@@ -12,7 +17,9 @@ import { deterministicBytes, makeTempDir } from "../support/temp-dir.js";
 
 async function blockFiles(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith(".data")).map((entry) => join(entry.parentPath, entry.name));
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".data"))
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** Overwrites the bytes stored under `cid` behind the store's back, as disk rot or an attacker would. */
@@ -67,7 +74,8 @@ describe("EmbeddedMetadataStore (real Helia, on disk, offline)", function () {
     await store!.pin(modelCid);
     const reopened = await reopen();
     expect(new TextDecoder().decode(await reopened.get(document))).to.equal("certificate");
-    expect(Buffer.from(await reopened.get(modelCid, { maxBytes: model.length })).equals(Buffer.from(model))).to.be.true;
+    expect(Buffer.from(await reopened.get(modelCid, { maxBytes: model.length })).equals(Buffer.from(model)))
+      .to.be.true;
     expect(await reopened.isPinned(modelCid)).to.be.true;
     expect(await reopened.isPinned(document)).to.be.false;
   });
@@ -109,7 +117,9 @@ describe("EmbeddedMetadataStore (real Helia, on disk, offline)", function () {
 
   it("refuses to read content above the size limit", async function () {
     const cid = await store!.addBytes(deterministicBytes(10_000));
-    expect(await expectRejection(store!.get(cid, { maxBytes: 9_999 }))).to.be.instanceOf(ContentTooLargeError);
+    expect(await expectRejection(store!.get(cid, { maxBytes: 9_999 }))).to.be.instanceOf(
+      ContentTooLargeError,
+    );
   });
 
   it("resolves paths inside a directory and refuses paths that try to leave it", async function () {
@@ -117,9 +127,18 @@ describe("EmbeddedMetadataStore (real Helia, on disk, offline)", function () {
       { path: "images/front.jpg", content: new TextEncoder().encode("front") },
       { path: "metadata.json", content: new TextEncoder().encode("{}") },
     ]);
-    expect(new TextDecoder().decode(await store!.get(result.cid, { path: "images/front.jpg" }))).to.equal("front");
-    expect((await store!.list(result.cid)).map((entry) => entry.name)).to.have.members(["images", "metadata.json"]);
-    expect(await expectRejection(store!.get(result.cid, { path: "images/../metadata.json" }))).to.be.instanceOf(InvalidInputError);
-    expect(await expectRejection(store!.get(result.cid, { path: "images/back.jpg" }))).to.be.instanceOf(NotFoundError);
+    expect(new TextDecoder().decode(await store!.get(result.cid, { path: "images/front.jpg" }))).to.equal(
+      "front",
+    );
+    expect((await store!.list(result.cid)).map((entry) => entry.name)).to.have.members([
+      "images",
+      "metadata.json",
+    ]);
+    expect(
+      await expectRejection(store!.get(result.cid, { path: "images/../metadata.json" })),
+    ).to.be.instanceOf(InvalidInputError);
+    expect(await expectRejection(store!.get(result.cid, { path: "images/back.jpg" }))).to.be.instanceOf(
+      NotFoundError,
+    );
   });
 });

@@ -14,7 +14,10 @@ import { createApp } from "../../../server/app.js";
 import { IntegrityError, InvalidInputError } from "../../../server/errors.js";
 import type { BlockSource } from "../../../server/ipfs/block-source.js";
 import { FILE_READ_AHEAD_BLOCKS } from "../../../server/ipfs/file-content.js";
-import { KUBO_MAX_LINKS_PER_NODE, kuboCompatibleImporterOptions } from "../../../server/ipfs/import-options.js";
+import {
+  KUBO_MAX_LINKS_PER_NODE,
+  kuboCompatibleImporterOptions,
+} from "../../../server/ipfs/import-options.js";
 import { UnixfsReader } from "../../../server/ipfs/unixfs-reader.js";
 import { listen } from "../support/http-server.js";
 import { deterministicBytes } from "../support/temp-dir.js";
@@ -29,7 +32,10 @@ async function blockOf(blocks: MemoryBlockstore, cid: CID): Promise<Uint8Array> 
   return Buffer.concat(chunks);
 }
 
-async function importWith(bytes: Uint8Array, options: Partial<ImporterOptions>): Promise<{ cid: CID; blocks: MemoryBlockstore }> {
+async function importWith(
+  bytes: Uint8Array,
+  options: Partial<ImporterOptions>,
+): Promise<{ cid: CID; blocks: MemoryBlockstore }> {
   const blocks = new MemoryBlockstore();
   let cid: CID | undefined;
   for await (const entry of importer([{ content: bytes }], blocks, options)) cid = entry.cid;
@@ -85,7 +91,7 @@ function countingSource(
 /** Turns the event loop until `read()` stops changing: every fetch that can start has. */
 async function settle(read: () => number): Promise<void> {
   let last = read();
-  for (let still = 0; still < 20; ) {
+  for (let still = 0; still < 20;) {
     await new Promise((resolve) => setImmediate(resolve));
     const now = read();
     still = now === last ? still + 1 : 0;
@@ -151,9 +157,24 @@ describe("fileContent (UnixFS file reads with bounded read-ahead)", function () 
 
     it("of deep, trickle and dag-pb-leaf (CIDv0) DAGs", async function () {
       const shapes: Partial<ImporterOptions>[] = [
-        { cidVersion: 1, rawLeaves: true, chunker: fixedSize({ chunkSize: 500 }), layout: balanced({ maxChildrenPerNode: 3 }) },
-        { cidVersion: 1, rawLeaves: true, chunker: fixedSize({ chunkSize: 700 }), layout: trickle({ maxChildrenPerNode: 4, layerRepeat: 2 }) },
-        { cidVersion: 0, rawLeaves: false, chunker: fixedSize({ chunkSize: 900 }), layout: balanced({ maxChildrenPerNode: 5 }) },
+        {
+          cidVersion: 1,
+          rawLeaves: true,
+          chunker: fixedSize({ chunkSize: 500 }),
+          layout: balanced({ maxChildrenPerNode: 3 }),
+        },
+        {
+          cidVersion: 1,
+          rawLeaves: true,
+          chunker: fixedSize({ chunkSize: 700 }),
+          layout: trickle({ maxChildrenPerNode: 4, layerRepeat: 2 }),
+        },
+        {
+          cidVersion: 0,
+          rawLeaves: false,
+          chunker: fixedSize({ chunkSize: 900 }),
+          layout: balanced({ maxChildrenPerNode: 5 }),
+        },
       ];
       const file = bytes.subarray(0, 60_000);
       for (const shape of shapes) {
@@ -163,7 +184,10 @@ describe("fileContent (UnixFS file reads with bounded read-ahead)", function () 
         for (const [offset, length] of rangesFor(file.length, 3 * 500)) {
           const { body } = await reader.stream(cid, { offset, length });
           const expected = file.subarray(offset, length === undefined ? undefined : offset + length);
-          expect((await collect(body)).equals(expected), `${cid.toString()} offset ${offset}, length ${length}`).to.be.true;
+          expect(
+            (await collect(body)).equals(expected),
+            `${cid.toString()} offset ${offset}, length ${length}`,
+          ).to.be.true;
         }
       }
     });
@@ -173,7 +197,9 @@ describe("fileContent (UnixFS file reads with bounded read-ahead)", function () 
       try {
         const start = CHUNK * KUBO_MAX_LINKS_PER_NODE - 100;
         const end = 2 * CHUNK * KUBO_MAX_LINKS_PER_NODE + 99;
-        const response = await fetch(`${server.url}/ipfs/${kubo.cid.toString()}`, { headers: { range: `bytes=${start}-${end}` } });
+        const response = await fetch(`${server.url}/ipfs/${kubo.cid.toString()}`, {
+          headers: { range: `bytes=${start}-${end}` },
+        });
         expect(response.status).to.equal(206);
         expect(Buffer.from(await response.arrayBuffer()).equals(bytes.subarray(start, end + 1))).to.be.true;
       } finally {
@@ -205,7 +231,10 @@ describe("fileContent (UnixFS file reads with bounded read-ahead)", function () 
 
     it("fetches only the leaves a range needs, plus the bounded read-ahead", async function () {
       const source = countingSource(kubo.blocks);
-      const { body } = await new UnixfsReader(source, LIMITS).stream(kubo.cid, { offset: 200 * CHUNK + 5, length: 3 * CHUNK });
+      const { body } = await new UnixfsReader(source, LIMITS).stream(kubo.cid, {
+        offset: 200 * CHUNK + 5,
+        length: 3 * CHUNK,
+      });
       expect(await collect(body)).to.have.length(3 * CHUNK);
       expect(source.leaves).to.equal(4); // leaves 200..203: the range's end bounds the walk
       expect(source.nodes).to.equal(2); // the root and the second internal node only
@@ -245,7 +274,12 @@ describe("fileContent (UnixFS file reads with bounded read-ahead)", function () 
 
     it("refuses a byte range outside the file as invalid input", async function () {
       const reader = new UnixfsReader(countingSource(kubo.blocks), LIMITS);
-      for (const range of [{ offset: -1 }, { offset: bytes.length + 1 }, { offset: 0, length: -5 }, { offset: 0.5 }]) {
+      for (const range of [
+        { offset: -1 },
+        { offset: bytes.length + 1 },
+        { offset: 0, length: -5 },
+        { offset: 0.5 },
+      ]) {
         const error = await reader.stream(kubo.cid, range).then(
           () => undefined,
           (failure: unknown) => failure,

@@ -35,7 +35,8 @@ describe("GatewayMetadataReader (trustless gateway reads)", function () {
     temp = await makeTempDir("gateway");
     store = await EmbeddedMetadataStore.open({ directory: temp.path });
     modelCid = await store.addFile(model);
-    digest = (await publishDocument(store, "certificate-metadata", loadExample("certificate-metadata.json"))).digest;
+    digest = (await publishDocument(store, "certificate-metadata", loadExample("certificate-metadata.json")))
+      .digest;
     verifier = await listen(createApp({ ipfs: store }));
 
     // A gateway that serves ?format=raw from the same real blockstore, with one byte flipped.
@@ -64,7 +65,10 @@ describe("GatewayMetadataReader (trustless gateway reads)", function () {
   });
 
   it("reads a multi-chunk file through another Hallmark verifier's /ipfs route, block by block", async function () {
-    const reader = new GatewayMetadataReader({ gateways: [verifier.url], limits: { maxBytes: model.length, timeoutMs: 5_000 } });
+    const reader = new GatewayMetadataReader({
+      gateways: [verifier.url],
+      limits: { maxBytes: model.length, timeoutMs: 5_000 },
+    });
     expect(Buffer.from(await reader.get(modelCid)).equals(Buffer.from(model))).to.be.true;
   });
 
@@ -82,7 +86,8 @@ describe("GatewayMetadataReader (trustless gateway reads)", function () {
 
   it("falls through to the next gateway when the first one tampers", async function () {
     const reader = new GatewayMetadataReader({ gateways: [tampering.url, verifier.url] });
-    expect(Buffer.from(await reader.get(modelCid, { maxBytes: model.length })).equals(Buffer.from(model))).to.be.true;
+    expect(Buffer.from(await reader.get(modelCid, { maxBytes: model.length })).equals(Buffer.from(model))).to
+      .be.true;
   });
 
   it("answers NotFoundError when no gateway has the block", async function () {
@@ -93,11 +98,16 @@ describe("GatewayMetadataReader (trustless gateway reads)", function () {
 
   it("lets an offline embedded node read through a gateway and keep the verified blocks", async function () {
     const other = await makeTempDir("gateway-fallback");
-    const node = await EmbeddedMetadataStore.open({ directory: other.path, fallbackGateways: [verifier.url] });
+    const node = await EmbeddedMetadataStore.open({
+      directory: other.path,
+      fallbackGateways: [verifier.url],
+    });
     try {
-      expect(Buffer.from(await node.get(modelCid, { maxBytes: model.length })).equals(Buffer.from(model))).to.be.true;
+      expect(Buffer.from(await node.get(modelCid, { maxBytes: model.length })).equals(Buffer.from(model))).to
+        .be.true;
       await verifier.close();
-      expect(Buffer.from(await node.get(modelCid, { maxBytes: model.length })).equals(Buffer.from(model))).to.be.true;
+      expect(Buffer.from(await node.get(modelCid, { maxBytes: model.length })).equals(Buffer.from(model))).to
+        .be.true;
     } finally {
       verifier = await listen(createApp({ ipfs: store }));
       await node.close();
@@ -106,7 +116,10 @@ describe("GatewayMetadataReader (trustless gateway reads)", function () {
   });
 
   it("gives up on a gateway that does not answer within the read timeout", async function () {
-    const reader = new GatewayMetadataReader({ gateways: [silent.url], limits: { maxBytes: 1_000, timeoutMs: 300 } });
+    const reader = new GatewayMetadataReader({
+      gateways: [silent.url],
+      limits: { maxBytes: 1_000, timeoutMs: 300 },
+    });
     const started = Date.now();
     expect(await rejection(reader.get(modelCid))).to.be.instanceOf(DependencyUnavailableError);
     expect(Date.now() - started).to.be.below(2_000);

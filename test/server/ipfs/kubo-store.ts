@@ -37,14 +37,20 @@ async function fakeKubo(options: { tamper: () => boolean }) {
         }).formData();
         const lines: string[] = [];
         for (const [, part] of form) {
-          const bytes = typeof part === "string" ? new TextEncoder().encode(part) : new Uint8Array(await part.arrayBuffer());
+          const bytes =
+            typeof part === "string"
+              ? new TextEncoder().encode(part)
+              : new Uint8Array(await part.arrayBuffer());
           const cid = await importFile(bytes, blocks);
-          lines.push(JSON.stringify({ Name: cid.toString(), Hash: cid.toString(), Size: String(bytes.length) }));
+          lines.push(
+            JSON.stringify({ Name: cid.toString(), Hash: cid.toString(), Size: String(bytes.length) }),
+          );
         }
         response.writeHead(200, { "content-type": "application/x-ndjson" }).end(lines.join("\n") + "\n");
       } else if (url.pathname === "/api/v0/block/get") {
         const chunks: Uint8Array[] = [];
-        for await (const chunk of blocks.get(CID.parse(url.searchParams.get("arg") ?? ""))) chunks.push(chunk);
+        for await (const chunk of blocks.get(CID.parse(url.searchParams.get("arg") ?? "")))
+          chunks.push(chunk);
         const bytes = Buffer.concat(chunks);
         if (options.tamper()) bytes[0] ^= 0xff;
         response.writeHead(200, { "content-type": "application/octet-stream" }).end(bytes);
@@ -52,7 +58,9 @@ async function fakeKubo(options: { tamper: () => boolean }) {
         response.writeHead(404).end();
       }
     })().catch((error: unknown) => {
-      response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ Message: String(error), Code: 0, Type: "error" }));
+      response
+        .writeHead(500, { "content-type": "application/json" })
+        .end(JSON.stringify({ Message: String(error), Code: 0, Type: "error" }));
     });
   });
   return server;
@@ -82,7 +90,8 @@ describe("KuboMetadataStore (against a fake Kubo RPC server)", function () {
     const bytes = deterministicBytes(600_000, 4);
     const cid = await store.addFile(bytes);
     expect(cid.code).to.equal(0x70);
-    expect(Buffer.from(await store.get(cid, { maxBytes: bytes.length })).equals(Buffer.from(bytes))).to.be.true;
+    expect(Buffer.from(await store.get(cid, { maxBytes: bytes.length })).equals(Buffer.from(bytes))).to.be
+      .true;
   });
 
   it("refuses a block Kubo returns with the wrong bytes", async function () {
@@ -107,9 +116,15 @@ describe("KuboMetadataStore (against a fake Kubo RPC server)", function () {
       try {
         const bytes = deterministicBytes(300_000, 9); // two blocks and a root
         const cid = await holder.addFile(bytes);
-        const settings = { mode: "kubo", kuboRpcUrl: kubo.url, readTimeoutMs: 5_000, maxGatewayResponseBytes: 1 << 20 } as const;
+        const settings = {
+          mode: "kubo",
+          kuboRpcUrl: kubo.url,
+          readTimeoutMs: 5_000,
+          maxGatewayResponseBytes: 1 << 20,
+        } as const;
         const store = await createMetadataStore({ ...settings, gateways: [gateway.url] });
-        expect(Buffer.from(await store.get(cid, { maxBytes: bytes.length })).equals(Buffer.from(bytes))).to.be.true;
+        expect(Buffer.from(await store.get(cid, { maxBytes: bytes.length })).equals(Buffer.from(bytes))).to.be
+          .true;
         const alone = await createMetadataStore({ ...settings, gateways: [] });
         try {
           await alone.get(cid, { maxBytes: bytes.length });

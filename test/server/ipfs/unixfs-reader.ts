@@ -32,7 +32,11 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
  * Kubo node or gateway behind a thin pipe. `stallAt` blocks (by fetch order) never arrive,
  * and that request ignores its abort signal, as a hung socket would.
  */
-function throttledSource(store: EmbeddedMetadataStore, delayMs: number, stallAt?: number): BlockSource & { fetched: number } {
+function throttledSource(
+  store: EmbeddedMetadataStore,
+  delayMs: number,
+  stallAt?: number,
+): BlockSource & { fetched: number } {
   let queue = Promise.resolve();
   const source = {
     fetched: 0,
@@ -82,7 +86,10 @@ describe("UnixfsReader", function () {
 
   describe("stream", function () {
     it("completes a download that outlasts the read deadline while blocks keep coming", async function () {
-      const reader = new UnixfsReader(throttledSource(store, BLOCK_DELAY_MS), { maxBytes: model.length, timeoutMs: DEADLINE_MS });
+      const reader = new UnixfsReader(throttledSource(store, BLOCK_DELAY_MS), {
+        maxBytes: model.length,
+        timeoutMs: DEADLINE_MS,
+      });
       const started = Date.now();
       const { body } = await reader.stream(modelCid);
       const bytes = await drain(body);
@@ -93,7 +100,10 @@ describe("UnixfsReader", function () {
     it("completes a download to a consumer slower than the read deadline", async function () {
       // A roomier deadline than the others: the first chunk must arrive within it even on a loaded CI machine.
       const deadlineMs = 1_500;
-      const reader = new UnixfsReader(throttledSource(store, 0), { maxBytes: model.length, timeoutMs: deadlineMs });
+      const reader = new UnixfsReader(throttledSource(store, 0), {
+        maxBytes: model.length,
+        timeoutMs: deadlineMs,
+      });
       const started = Date.now();
       const { body } = await reader.stream(modelCid);
       const bytes = await drain(body, 250); // 8 chunks: about 2 s
@@ -123,7 +133,11 @@ describe("UnixfsReader", function () {
     });
 
     it("still bounds resolving the content and its first bytes by the read deadline", async function () {
-      const reader = new UnixfsReader(throttledSource(store, 10, 1), { maxBytes: model.length, timeoutMs: DEADLINE_MS, idleTimeoutMs: 5_000 });
+      const reader = new UnixfsReader(throttledSource(store, 10, 1), {
+        maxBytes: model.length,
+        timeoutMs: DEADLINE_MS,
+        idleTimeoutMs: 5_000,
+      });
       const started = Date.now();
       // The deadline may pass while the root resolves (a loaded machine) or while the first bytes are read.
       const error = await rejection(reader.stream(modelCid).then(({ body }) => drain(body)));
@@ -135,7 +149,10 @@ describe("UnixfsReader", function () {
 
   describe("get", function () {
     it("keeps a whole-read deadline: a document read waits on no slow link", async function () {
-      const reader = new UnixfsReader(throttledSource(store, BLOCK_DELAY_MS), { maxBytes: model.length, timeoutMs: DEADLINE_MS });
+      const reader = new UnixfsReader(throttledSource(store, BLOCK_DELAY_MS), {
+        maxBytes: model.length,
+        timeoutMs: DEADLINE_MS,
+      });
       const error = await rejection(reader.get(modelCid));
       expect(error).to.be.instanceOf(DependencyUnavailableError);
       expect(error.message).to.match(/^Timed out reading /);
@@ -144,7 +161,10 @@ describe("UnixfsReader", function () {
 
   describe("behind GET /ipfs/:cid", function () {
     it("sends a slow link's large file whole, past the read deadline", async function () {
-      const reader = new UnixfsReader(throttledSource(store, BLOCK_DELAY_MS), { maxBytes: model.length, timeoutMs: DEADLINE_MS });
+      const reader = new UnixfsReader(throttledSource(store, BLOCK_DELAY_MS), {
+        maxBytes: model.length,
+        timeoutMs: DEADLINE_MS,
+      });
       const server = await listen(createApp({ ipfs: reader }));
       try {
         const started = Date.now();
@@ -159,7 +179,11 @@ describe("UnixfsReader", function () {
     });
 
     it("cuts the body when a block stalls after the headers have left", async function () {
-      const reader = new UnixfsReader(throttledSource(store, 10, 4), { maxBytes: model.length, timeoutMs: 5_000, idleTimeoutMs: 200 });
+      const reader = new UnixfsReader(throttledSource(store, 10, 4), {
+        maxBytes: model.length,
+        timeoutMs: 5_000,
+        idleTimeoutMs: 200,
+      });
       const server = await listen(createApp({ ipfs: reader }));
       try {
         const response = await fetch(`${server.url}/ipfs/${modelCid.toString()}`);

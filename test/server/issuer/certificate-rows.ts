@@ -11,7 +11,12 @@ import { makeTempDir } from "../support/temp-dir.js";
 import { CSV_HEADER, csvRow, generateCatalogue } from "../../scripts/support/catalogue-fixture.js";
 
 const SALT = "0x" + "11".repeat(32);
-const context = (mediaRoot?: string) => ({ brandId: 7, brandName: "Maison Test", brandSalt: SALT, mediaRoot });
+const context = (mediaRoot?: string) => ({
+  brandId: 7,
+  brandName: "Maison Test",
+  brandSalt: SALT,
+  mediaRoot,
+});
 
 async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
   try {
@@ -35,9 +40,16 @@ describe("issuer: manifest rows to certificate documents", function () {
 
   describe("parseManifest", function () {
     it("reads RFC 4180 CSV with quoted commas, quotes and line breaks, numbering rows from 1", function () {
-      const rows = parseManifest('serial,productName,care\nA,"Bag, large","Say ""hi""\nthen dry"\nB,Pouch,Dry\n', "csv");
+      const rows = parseManifest(
+        'serial,productName,care\nA,"Bag, large","Say ""hi""\nthen dry"\nB,Pouch,Dry\n',
+        "csv",
+      );
       expect(rows.map((r) => r.row)).to.deep.equal([1, 2]);
-      expect(rows[0].fields).to.deep.equal({ serial: "A", productName: "Bag, large", care: 'Say "hi"\nthen dry' });
+      expect(rows[0].fields).to.deep.equal({
+        serial: "A",
+        productName: "Bag, large",
+        care: 'Say "hi"\nthen dry',
+      });
       expect(rows[1].line).to.equal(4);
     });
 
@@ -54,7 +66,12 @@ describe("issuer: manifest rows to certificate documents", function () {
   describe("prepareCertificates", function () {
     describe("when every row is valid", function () {
       it("builds schema-valid documents committed by sha256 with the contract's token ids", async function () {
-        const rows = parseManifest([CSV_HEADER, csvRow("S-1", 0, "MT-2025-00001.svg"), csvRow("S-2", 1, "MT-2025-00002.svg")].join("\n"), "csv");
+        const rows = parseManifest(
+          [CSV_HEADER, csvRow("S-1", 0, "MT-2025-00001.svg"), csvRow("S-2", 1, "MT-2025-00002.svg")].join(
+            "\n",
+          ),
+          "csv",
+        );
         const { certificates, media: files } = await prepareCertificates(rows, context(media));
         expect(certificates).to.have.length(2);
         const [first] = certificates;
@@ -63,7 +80,10 @@ describe("issuer: manifest rows to certificate documents", function () {
         expect(first.tokenId).to.equal((7n << 224n) | (BigInt(serialHash) & ((1n << 224n) - 1n)));
         expect(first.tokenId).to.equal(certificateTokenId(7, serialHash));
         expect(first.metadataDigest).to.equal(sha256Hex(first.document));
-        const document = validateDocument("certificate-metadata", JSON.parse(new TextDecoder().decode(first.document)));
+        const document = validateDocument(
+          "certificate-metadata",
+          JSON.parse(new TextDecoder().decode(first.document)),
+        );
         expect(document.passport.serial).to.deep.equal({ kind: "salted-hash", serialHash });
         expect(document.passport.materials).to.deep.equal([
           { material: "Calfskin", percentage: 85, part: "main" },
@@ -83,8 +103,17 @@ describe("issuer: manifest rows to certificate documents", function () {
 
       it("publishes the serial in clear only when asked", async function () {
         const rows = parseManifest([CSV_HEADER, csvRow("S-1", 0, "MT-2025-00001.svg")].join("\n"), "csv");
-        const { certificates } = await prepareCertificates(rows, { ...context(media), serialVisibility: "clear" });
-        expect((JSON.parse(new TextDecoder().decode(certificates[0].document)) as { passport: { serial: unknown } }).passport.serial).to.deep.equal({ kind: "clear", value: "S-1" });
+        const { certificates } = await prepareCertificates(rows, {
+          ...context(media),
+          serialVisibility: "clear",
+        });
+        expect(
+          (
+            JSON.parse(new TextDecoder().decode(certificates[0].document)) as {
+              passport: { serial: unknown };
+            }
+          ).passport.serial,
+        ).to.deep.equal({ kind: "clear", value: "S-1" });
       });
     });
 
@@ -111,13 +140,17 @@ describe("issuer: manifest rows to certificate documents", function () {
       });
 
       it("refuses an empty manifest", async function () {
-        expect(await problemsOf(prepareCertificates([], context(media)))).to.deep.equal(["row 0: (manifest): the manifest has no rows"]);
+        expect(await problemsOf(prepareCertificates([], context(media)))).to.deep.equal([
+          "row 0: (manifest): the manifest has no rows",
+        ]);
       });
 
       it("refuses pictures when no media folder is given", async function () {
         const rows = parseManifest([CSV_HEADER, csvRow("S-1", 0, "x.svg")].join("\n"), "csv");
         const problems = await problemsOf(prepareCertificates(rows, context(undefined)));
-        expect(problems).to.include("row 1 [S-1]: images: the manifest names pictures but no media folder was given (--media)");
+        expect(problems).to.include(
+          "row 1 [S-1]: images: the manifest names pictures but no media folder was given (--media)",
+        );
       });
 
       it("refuses a picture with an unsupported extension", async function () {

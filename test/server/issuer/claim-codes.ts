@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { claimCodeCsvLine, claimUrlOf, generateClaimCode, renderClaimSheet } from "../../../server/issuer/claim-codes.js";
+import {
+  claimCodeCsvLine,
+  claimUrlOf,
+  generateClaimCode,
+  renderClaimSheet,
+} from "../../../server/issuer/claim-codes.js";
 import type { ClaimCode } from "../../../server/issuer/claim-codes.js";
 
 const code: ClaimCode = {

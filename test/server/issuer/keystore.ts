@@ -2,7 +2,13 @@ import path from "node:path";
 import { expect } from "chai";
 import { ConflictError } from "../../../server/errors.js";
 import { SignerError } from "../../../server/issuer/errors.js";
-import { decryptKeystore, hardhatDevAccount, importDevKeystore, readKeystoreAddress, writeKeystore } from "../../../server/issuer/keystore.js";
+import {
+  decryptKeystore,
+  hardhatDevAccount,
+  importDevKeystore,
+  readKeystoreAddress,
+  writeKeystore,
+} from "../../../server/issuer/keystore.js";
 import { makeTempDir } from "../support/temp-dir.js";
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -32,7 +38,9 @@ describe("issuer: keystore", function () {
       const file = path.join(dir.path, "b.json");
       await writeKeystore(file, hardhatDevAccount(1), "password-1", { scryptN: 1 << 10 });
       const error = await rejection(decryptKeystore(file, "password-2"));
-      expect(error).to.be.instanceOf(SignerError).with.property("message", `Wrong password for the keystore ${file}`);
+      expect(error)
+        .to.be.instanceOf(SignerError)
+        .with.property("message", `Wrong password for the keystore ${file}`);
     });
   });
 
@@ -40,7 +48,9 @@ describe("issuer: keystore", function () {
     it("refuses to overwrite a key", async function () {
       const file = path.join(dir.path, "c.json");
       await writeKeystore(file, hardhatDevAccount(1), "password-1", { scryptN: 1 << 10 });
-      expect(await rejection(writeKeystore(file, hardhatDevAccount(2), "password-1", { scryptN: 1 << 10 }))).to.be.instanceOf(ConflictError);
+      expect(
+        await rejection(writeKeystore(file, hardhatDevAccount(2), "password-1", { scryptN: 1 << 10 })),
+      ).to.be.instanceOf(ConflictError);
     });
   });
 
@@ -54,7 +64,12 @@ describe("issuer: keystore", function () {
     describe("when the chain is not the local chain", function () {
       it("refuses to import a well-known key", async function () {
         const error = await rejection(importDevKeystore(path.join(dir.path, "x.json"), "password-1", 0, 1n));
-        expect(error).to.be.instanceOf(SignerError).with.property("message", "Refusing to import a well-known dev key for chain 1: dev keys are for the local chain (31337) only");
+        expect(error)
+          .to.be.instanceOf(SignerError)
+          .with.property(
+            "message",
+            "Refusing to import a well-known dev key for chain 1: dev keys are for the local chain (31337) only",
+          );
       });
     });
   });

@@ -37,7 +37,10 @@ describe("issuer: workflows on a chain", function () {
   const tokens: bigint[] = [];
   const extraRows = (serials: string[]) =>
     parseManifest(
-      ["serial,productName,modelReference,materials,manufactureCountry,manufactureDate,care,images", ...serials.map((s) => `${s},Bag,R,Silk:100,IT,2024-01,Dry,MT-2025-00001.svg`)].join("\n"),
+      [
+        "serial,productName,modelReference,materials,manufactureCountry,manufactureDate,care,images",
+        ...serials.map((s) => `${s},Bag,R,Silk:100,IT,2024-01,Dry,MT-2025-00001.svg`),
+      ].join("\n"),
       "csv",
     );
 
@@ -67,7 +70,12 @@ describe("issuer: workflows on a chain", function () {
     await dir?.remove();
   });
 
-  const sale = { schema: "hallmark.provenance-details.v1", kind: "sold", actor: { name: "Boutique Paris", role: "retailer" }, date: "2025-05-04T11:00:00Z" };
+  const sale = {
+    schema: "hallmark.provenance-details.v1",
+    kind: "sold",
+    actor: { name: "Boutique Paris", role: "retailer" },
+    date: "2025-05-04T11:00:00Z",
+  };
 
   describe("mintCertificates", function () {
     it("stores every document under the digest the chain committed to", async function () {
@@ -98,7 +106,9 @@ describe("issuer: workflows on a chain", function () {
             receiptFile: path.join(dir.path, "none.jsonl"),
           }),
         );
-        expect(error.message).to.equal(`${chain.address("partner")} is not an issuer of brand 1 (Maison Test)`);
+        expect(error.message).to.equal(
+          `${chain.address("partner")} is not an issuer of brand 1 (Maison Test)`,
+        );
         expect(await chain.provider.getBlockNumber()).to.equal(block);
       });
     });
@@ -131,10 +141,22 @@ describe("issuer: workflows on a chain", function () {
       async function sendUnminedBatch(): Promise<void> {
         const prefix = `PEND-${++run}`;
         rows = () => extraRows([`${prefix}-1`, `${prefix}-2`, `${prefix}-3`]);
-        const { certificates } = await prepareCertificates(rows(), { brandId: chain.brandId, brandName: "Maison Test", brandSalt: chain.brandSalt, mediaRoot: media });
-        const inputs = certificates.slice(0, 2).map((item) => ({ serialHash: item.serialHash, metadataDigest: item.metadataDigest, chip: item.chip, claimKey: ZeroAddress }));
+        const { certificates } = await prepareCertificates(rows(), {
+          brandId: chain.brandId,
+          brandName: "Maison Test",
+          brandSalt: chain.brandSalt,
+          mediaRoot: media,
+        });
+        const inputs = certificates.slice(0, 2).map((item) => ({
+          serialHash: item.serialHash,
+          metadataDigest: item.metadataDigest,
+          chip: item.chip,
+          claimKey: ZeroAddress,
+        }));
         await chain.rpc("evm_setAutomine", [false]);
-        await chain.contracts.certificate.connect(chain.signer("issuer")).issueBatch(chain.brandId, chain.address("vault"), inputs);
+        await chain.contracts.certificate
+          .connect(chain.signer("issuer"))
+          .issueBatch(chain.brandId, chain.address("vault"), inputs);
       }
 
       afterEach(async function () {
@@ -189,9 +211,15 @@ describe("issuer: workflows on a chain", function () {
             pendingPollMs: 50,
           }),
         );
-        expect(error.message).to.match(/^1 transaction\(s\) of 0x[0-9a-fA-F]{40} \(nonce \d+\) are still pending after 0 s/);
-        expect(error.message).to.include("wait until they are mined (or replace them at the same nonce), then run again");
-        expect(await chain.provider.getTransactionCount(chain.address("issuer"), "pending")).to.equal(pendingBefore);
+        expect(error.message).to.match(
+          /^1 transaction\(s\) of 0x[0-9a-fA-F]{40} \(nonce \d+\) are still pending after 0 s/,
+        );
+        expect(error.message).to.include(
+          "wait until they are mined (or replace them at the same nonce), then run again",
+        );
+        expect(await chain.provider.getTransactionCount(chain.address("issuer"), "pending")).to.equal(
+          pendingBefore,
+        );
         expect((await readReceipt(path.join(dir.path, "pending-timeout.jsonl"))).size).to.equal(0);
       });
     });
@@ -245,7 +273,14 @@ describe("issuer: workflows on a chain", function () {
 
   describe("recordProvenanceEvent", function () {
     it("publishes the details and records their digest", async function () {
-      const result = await recordProvenanceEvent({ contracts: chain.contracts, signer: chain.signer("issuer"), store, tokenId: tokens[0], kind: "sale", details: sale });
+      const result = await recordProvenanceEvent({
+        contracts: chain.contracts,
+        signer: chain.signer("issuer"),
+        store,
+        tokenId: tokens[0],
+        kind: "sale",
+        details: sale,
+      });
       const { certificate } = chain.contracts;
       const [log] = await certificate.queryFilter(certificate.filters.ProvenanceRecorded(tokens[0]));
       expect(log.args.detailsDigest).to.equal(result.detailsDigest);
@@ -254,7 +289,16 @@ describe("issuer: workflows on a chain", function () {
 
     describe("when the details break their schema", function () {
       it("refuses before sending", async function () {
-        const error = await rejection(recordProvenanceEvent({ contracts: chain.contracts, signer: chain.signer("issuer"), store, tokenId: tokens[0], kind: "inspection", details: { ...sale, kind: "inspected" } }));
+        const error = await rejection(
+          recordProvenanceEvent({
+            contracts: chain.contracts,
+            signer: chain.signer("issuer"),
+            store,
+            tokenId: tokens[0],
+            kind: "inspection",
+            details: { ...sale, kind: "inspected" },
+          }),
+        );
         expect(error.message).to.equal("Invalid provenance-details document: inspection");
       });
     });
@@ -262,49 +306,115 @@ describe("issuer: workflows on a chain", function () {
     describe("when the document tells another kind of event than the one recorded", function () {
       it("refuses before anything is stored or sent", async function () {
         const block = await chain.provider.getBlockNumber();
-        const error = await rejection(recordProvenanceEvent({ contracts: chain.contracts, signer: chain.signer("issuer"), store, tokenId: tokens[0], kind: "repair", details: sale }));
-        expect(error.message).to.equal('A repair event needs a details document of kind "repaired", not "sold"');
+        const error = await rejection(
+          recordProvenanceEvent({
+            contracts: chain.contracts,
+            signer: chain.signer("issuer"),
+            store,
+            tokenId: tokens[0],
+            kind: "repair",
+            details: sale,
+          }),
+        );
+        expect(error.message).to.equal(
+          'A repair event needs a details document of kind "repaired", not "sold"',
+        );
         expect(await chain.provider.getBlockNumber()).to.equal(block);
       });
     });
 
     describe("when the signer may not record that kind", function () {
       it("rejects with the contract's custom error", async function () {
-        const error = await rejection(recordProvenanceEvent({ contracts: chain.contracts, signer: chain.signer("buyer"), store, tokenId: tokens[0], kind: "sale", details: sale, dryRun: true }));
-        expect(error).to.be.instanceOf(TransactionRefusedError).with.property("errorName", "HallmarkUnauthorizedProvenance");
+        const error = await rejection(
+          recordProvenanceEvent({
+            contracts: chain.contracts,
+            signer: chain.signer("buyer"),
+            store,
+            tokenId: tokens[0],
+            kind: "sale",
+            details: sale,
+            dryRun: true,
+          }),
+        );
+        expect(error)
+          .to.be.instanceOf(TransactionRefusedError)
+          .with.property("errorName", "HallmarkUnauthorizedProvenance");
       });
     });
   });
 
   describe("changeCertificateStatus", function () {
     it("reports a certificate stolen as brand admin and restores it", async function () {
-      await changeCertificateStatus({ contracts: chain.contracts, signer: chain.signer("brandAdmin"), tokenId: tokens[1], action: "stolen", reason: "Boutique break-in" });
+      await changeCertificateStatus({
+        contracts: chain.contracts,
+        signer: chain.signer("brandAdmin"),
+        tokenId: tokens[1],
+        action: "stolen",
+        reason: "Boutique break-in",
+      });
       expect(await chain.contracts.certificate.statusOf(tokens[1])).to.equal(1n);
-      await changeCertificateStatus({ contracts: chain.contracts, signer: chain.signer("brandAdmin"), tokenId: tokens[1], action: "restore", reason: "Recovered" });
+      await changeCertificateStatus({
+        contracts: chain.contracts,
+        signer: chain.signer("brandAdmin"),
+        tokenId: tokens[1],
+        action: "restore",
+        reason: "Recovered",
+      });
       expect(await chain.contracts.certificate.statusOf(tokens[1])).to.equal(0n);
     });
 
     describe("when the signer is not a brand admin", function () {
       it("rejects with HallmarkUnauthorizedStatusChange", async function () {
-        const error = await rejection(changeCertificateStatus({ contracts: chain.contracts, signer: chain.signer("issuer"), tokenId: tokens[1], action: "revoke", reason: "x" }));
+        const error = await rejection(
+          changeCertificateStatus({
+            contracts: chain.contracts,
+            signer: chain.signer("issuer"),
+            tokenId: tokens[1],
+            action: "revoke",
+            reason: "x",
+          }),
+        );
         expect(error).to.be.instanceOf(TransactionRefusedError);
-        expect((error as TransactionRefusedError).errorName).to.match(/^Hallmark(UnauthorizedStatusChange|MissingBrandRole)$/);
+        expect((error as TransactionRefusedError).errorName).to.match(
+          /^Hallmark(UnauthorizedStatusChange|MissingBrandRole)$/,
+        );
       });
     });
   });
 
   describe("brands and roles", function () {
     it("registers a brand and grants it an issuer", async function () {
-      const { brandId } = await addBrand({ contracts: chain.contracts, signer: chain.signer("groupAdmin"), name: "Volta", admin: chain.address("brandAdmin"), vault: chain.address("vault") });
+      const { brandId } = await addBrand({
+        contracts: chain.contracts,
+        signer: chain.signer("groupAdmin"),
+        name: "Volta",
+        admin: chain.address("brandAdmin"),
+        vault: chain.address("vault"),
+      });
       expect(brandId).to.equal(2);
-      await setBrandRole({ contracts: chain.contracts, signer: chain.signer("brandAdmin"), brandId: 2, role: "issuer", account: chain.address("partner"), grant: true });
-      expect(await chain.contracts.registry.hasBrandRole(2, (await import("../../../server/issuer/contracts.js")).BRAND_ROLES.issuer, chain.address("partner"))).to.equal(true);
+      await setBrandRole({
+        contracts: chain.contracts,
+        signer: chain.signer("brandAdmin"),
+        brandId: 2,
+        role: "issuer",
+        account: chain.address("partner"),
+        grant: true,
+      });
+      expect(
+        await chain.contracts.registry.hasBrandRole(
+          2,
+          (await import("../../../server/issuer/contracts.js")).BRAND_ROLES.issuer,
+          chain.address("partner"),
+        ),
+      ).to.equal(true);
     });
   });
 
   describe("garments", function () {
     it("creates a design and signs a voucher the buyer redeems", async function () {
-      const metadata = JSON.parse(await readFile("server/metadata/examples/garment-metadata.json", "utf8")) as unknown;
+      const metadata = JSON.parse(
+        await readFile("server/metadata/examples/garment-metadata.json", "utf8"),
+      ) as unknown;
       const created = await createGarmentDesign({
         contracts: chain.contracts,
         signer: chain.signer("issuer"),
@@ -324,7 +434,11 @@ describe("issuer: workflows on a chain", function () {
         deadline: BigInt(Math.floor(Date.now() / 1000) + 3600),
       });
       const garments = chain.contracts.garments.connect(chain.signer("buyer"));
-      await (await garments.redeemVoucher({ ...voucher.voucher }, voucher.signer, voucher.signature, { value: parseEther("0.1") })).wait();
+      await (
+        await garments.redeemVoucher({ ...voucher.voucher }, voucher.signer, voucher.signature, {
+          value: parseEther("0.1"),
+        })
+      ).wait();
       expect(await chain.contracts.garments.balanceOf(chain.address("buyer"), 1n)).to.equal(2n);
       expect(voucher.voucher.buyer).to.not.equal(ZeroAddress);
     });

@@ -33,44 +33,260 @@ function refusedPaths(kind: MetadataKind, value: unknown): string[] {
 
 const INVALID_CASES: { kind: MetadataKind; file: string; change: string; value: unknown; path: string }[] = [
   // Certificate metadata: ERC-721 fields and every part of the passport.
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "name", value: undefined, path: "name" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "image", value: "ftp://x/y.jpg", path: "image" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "schema", value: "other.v1", path: "schema" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "attributes", value: [{ value: 1 }], path: "attributes.0.trait_type" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.brand", value: { name: "" }, path: "passport.brand.name" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.productName", value: 42, path: "passport.productName" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.model", value: {}, path: "passport.model.reference" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.gtin", value: "08012345678900", path: "passport.gtin" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.serial", value: { kind: "salted-hash", serialHash: "0x1234" }, path: "passport.serial.serialHash" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.serial", value: { kind: "guess" }, path: "passport.serial.kind" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.materials", value: [{ material: "Silk", percentage: 90 }], path: "passport.materials.0.percentage" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.materials", value: [], path: "passport.materials" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.manufacture.place.country", value: "Italy", path: "passport.manufacture.place.country" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.manufacture.date", value: "2024-13-01", path: "passport.manufacture.date" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.care.instructions", value: [], path: "passport.care.instructions" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.images", value: [{ uri: "ipfs://bafy", mediaType: "jpeg" }], path: "passport.images.0.mediaType" },
-  { kind: "certificate-metadata", file: "certificate-metadata.json", change: "passport.model3d", value: { uri: "ipfs://bafy/x.obj", mediaType: "model/obj" }, path: "passport.model3d.mediaType" },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "name",
+    value: undefined,
+    path: "name",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "image",
+    value: "ftp://x/y.jpg",
+    path: "image",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "schema",
+    value: "other.v1",
+    path: "schema",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "attributes",
+    value: [{ value: 1 }],
+    path: "attributes.0.trait_type",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.brand",
+    value: { name: "" },
+    path: "passport.brand.name",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.productName",
+    value: 42,
+    path: "passport.productName",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.model",
+    value: {},
+    path: "passport.model.reference",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.gtin",
+    value: "08012345678900",
+    path: "passport.gtin",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.serial",
+    value: { kind: "salted-hash", serialHash: "0x1234" },
+    path: "passport.serial.serialHash",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.serial",
+    value: { kind: "guess" },
+    path: "passport.serial.kind",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.materials",
+    value: [{ material: "Silk", percentage: 90 }],
+    path: "passport.materials.0.percentage",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.materials",
+    value: [],
+    path: "passport.materials",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.manufacture.place.country",
+    value: "Italy",
+    path: "passport.manufacture.place.country",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.manufacture.date",
+    value: "2024-13-01",
+    path: "passport.manufacture.date",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.care.instructions",
+    value: [],
+    path: "passport.care.instructions",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.images",
+    value: [{ uri: "ipfs://bafy", mediaType: "jpeg" }],
+    path: "passport.images.0.mediaType",
+  },
+  {
+    kind: "certificate-metadata",
+    file: "certificate-metadata.json",
+    change: "passport.model3d",
+    value: { uri: "ipfs://bafy/x.obj", mediaType: "model/obj" },
+    path: "passport.model3d.mediaType",
+  },
   // Garment metadata: ERC-1155 fields and the wearable.
-  { kind: "garment-metadata", file: "garment-metadata.json", change: "decimals", value: 1.5, path: "decimals" },
-  { kind: "garment-metadata", file: "garment-metadata.json", change: "wearable.category", value: "cape", path: "wearable.category" },
-  { kind: "garment-metadata", file: "garment-metadata.json", change: "wearable.model.format", value: "fbx", path: "wearable.model.format" },
-  { kind: "garment-metadata", file: "garment-metadata.json", change: "wearable.previews", value: [], path: "wearable.previews" },
-  { kind: "garment-metadata", file: "garment-metadata.json", change: "wearable.fit", value: {}, path: "wearable.fit" },
-  { kind: "garment-metadata", file: "garment-metadata.json", change: "wearable.platforms", value: [{ name: "" }], path: "wearable.platforms.0.name" },
-  { kind: "garment-metadata", file: "garment-metadata.json", change: "wearable.technicalSheet.materials", value: [], path: "wearable.technicalSheet.materials" },
+  {
+    kind: "garment-metadata",
+    file: "garment-metadata.json",
+    change: "decimals",
+    value: 1.5,
+    path: "decimals",
+  },
+  {
+    kind: "garment-metadata",
+    file: "garment-metadata.json",
+    change: "wearable.category",
+    value: "cape",
+    path: "wearable.category",
+  },
+  {
+    kind: "garment-metadata",
+    file: "garment-metadata.json",
+    change: "wearable.model.format",
+    value: "fbx",
+    path: "wearable.model.format",
+  },
+  {
+    kind: "garment-metadata",
+    file: "garment-metadata.json",
+    change: "wearable.previews",
+    value: [],
+    path: "wearable.previews",
+  },
+  {
+    kind: "garment-metadata",
+    file: "garment-metadata.json",
+    change: "wearable.fit",
+    value: {},
+    path: "wearable.fit",
+  },
+  {
+    kind: "garment-metadata",
+    file: "garment-metadata.json",
+    change: "wearable.platforms",
+    value: [{ name: "" }],
+    path: "wearable.platforms.0.name",
+  },
+  {
+    kind: "garment-metadata",
+    file: "garment-metadata.json",
+    change: "wearable.technicalSheet.materials",
+    value: [],
+    path: "wearable.technicalSheet.materials",
+  },
   // Provenance details.
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "kind", value: "stolen-ish", path: "kind" },
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "actor.role", value: "friend", path: "actor.role" },
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "actor.address", value: "0xabc", path: "actor.address" },
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "date", value: "11/02/2026", path: "date" },
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "inspection.conditionGrade", value: "mint", path: "inspection.conditionGrade" },
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "inspection.findings", value: [{ area: "strap", description: "scuff", severity: "huge" }], path: "inspection.findings.0.severity" },
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "inspection.photos", value: [{ uri: "data:xyz", mediaType: "image/png" }], path: "inspection.photos.0.uri" },
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "inspection", value: undefined, path: "inspection" },
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "price.amount", value: 1850, path: "price.amount" },
-  { kind: "provenance-details", file: "provenance-authenticated-resale.json", change: "price.currency", value: "euro", path: "price.currency" },
-  { kind: "provenance-details", file: "provenance-repair.json", change: "repair", value: undefined, path: "repair" },
-  { kind: "provenance-details", file: "provenance-repair.json", change: "repair.description", value: " ", path: "repair.description" },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "kind",
+    value: "stolen-ish",
+    path: "kind",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "actor.role",
+    value: "friend",
+    path: "actor.role",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "actor.address",
+    value: "0xabc",
+    path: "actor.address",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "date",
+    value: "11/02/2026",
+    path: "date",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "inspection.conditionGrade",
+    value: "mint",
+    path: "inspection.conditionGrade",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "inspection.findings",
+    value: [{ area: "strap", description: "scuff", severity: "huge" }],
+    path: "inspection.findings.0.severity",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "inspection.photos",
+    value: [{ uri: "data:xyz", mediaType: "image/png" }],
+    path: "inspection.photos.0.uri",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "inspection",
+    value: undefined,
+    path: "inspection",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "price.amount",
+    value: 1850,
+    path: "price.amount",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-authenticated-resale.json",
+    change: "price.currency",
+    value: "euro",
+    path: "price.currency",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-repair.json",
+    change: "repair",
+    value: undefined,
+    path: "repair",
+  },
+  {
+    kind: "provenance-details",
+    file: "provenance-repair.json",
+    change: "repair.description",
+    value: " ",
+    path: "repair.description",
+  },
 ];
 
 describe("Metadata schemas", function () {
@@ -82,7 +298,8 @@ describe("Metadata schemas", function () {
     }
 
     it("has at least one example of every kind", function () {
-      for (const kind of METADATA_KINDS) expect(METADATA_EXAMPLES.some((example) => example.kind === kind)).to.be.true;
+      for (const kind of METADATA_KINDS)
+        expect(METADATA_EXAMPLES.some((example) => example.kind === kind)).to.be.true;
     });
   });
 
@@ -109,7 +326,9 @@ describe("Metadata schemas", function () {
     for (const kind of METADATA_KINDS) {
       it(`keeps ${jsonSchemaPath(kind)} in step with the zod schema`, async function () {
         const published = await readFile(jsonSchemaPath(kind), "utf8");
-        expect(published, "run `npx tsx server/metadata/write-json-schemas.ts`").to.equal(renderJsonSchema(kind));
+        expect(published, "run `npx tsx server/metadata/write-json-schemas.ts`").to.equal(
+          renderJsonSchema(kind),
+        );
       });
     }
   });

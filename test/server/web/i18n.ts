@@ -3,10 +3,16 @@ import type { Request } from "express";
 import { format, pickLocale } from "../../../server/web/i18n/index.js";
 
 /** The parts of an Express request pickLocale reads. */
-function request(lang: string | undefined, acceptLanguage: string | false = false): Pick<Request, "query" | "acceptsLanguages"> {
+function request(
+  lang: string | undefined,
+  acceptLanguage: string | false = false,
+): Pick<Request, "query" | "acceptsLanguages"> {
   return {
     query: lang === undefined ? {} : { lang },
-    acceptsLanguages: ((...languages: string[]) => (acceptLanguage !== false && languages.includes(acceptLanguage) ? acceptLanguage : false)) as Request["acceptsLanguages"],
+    acceptsLanguages: ((...languages: string[]) =>
+      acceptLanguage !== false && languages.includes(acceptLanguage)
+        ? acceptLanguage
+        : false) as Request["acceptsLanguages"],
   };
 }
 

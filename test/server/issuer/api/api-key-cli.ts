@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { issuerDatabasePath, openSqliteIssuerDatabase } from "../../../../server/issuer/auth/issuer-database.js";
+import {
+  issuerDatabasePath,
+  openSqliteIssuerDatabase,
+} from "../../../../server/issuer/auth/issuer-database.js";
 import { runCli } from "../../../scripts/support/run-cli.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
@@ -31,7 +34,10 @@ describe("hallmark api-key", function () {
 
   describe("create", function () {
     it("prints the key once on stdout, stores only its hash, and the server accepts it", async function () {
-      const result = await runCli(["api-key", "create", "--brand", "3", "--scopes", "mint,events", "--label", "ERP"], env);
+      const result = await runCli(
+        ["api-key", "create", "--brand", "3", "--scopes", "mint,events", "--label", "ERP"],
+        env,
+      );
       expect(result.code, result.stderr).to.equal(0);
       created = JSON.parse(result.stdout) as typeof created;
       expect(created).to.include({ brandId: 3, label: "ERP" });

@@ -38,12 +38,16 @@ describe("POST /v1/claims (the claim relay)", function () {
     stack = await buildIssuerStack();
     for (const [index, code] of codes.entries()) {
       const input = item(`RELAY-${index}`, { claimKey: code.address });
-      await (await stack.certificate.connect(stack.issuerA).issue(stack.brandA, stack.vaultA.address, input)).wait();
+      await (
+        await stack.certificate.connect(stack.issuerA).issue(stack.brandA, stack.vaultA.address, input)
+      ).wait();
       tokens.push(tokenIdOf(stack.brandA, input.serialHash));
     }
     brand2Code = Wallet.createRandom();
     const input = item("RELAY-B", { claimKey: brand2Code.address });
-    await (await stack.certificate.connect(stack.issuerB).issue(stack.brandB, stack.adminB.address, input)).wait();
+    await (
+      await stack.certificate.connect(stack.issuerB).issue(stack.brandB, stack.adminB.address, input)
+    ).wait();
     brand2Token = tokenIdOf(stack.brandB, input.serialHash);
     await stack.sync();
   });
@@ -56,10 +60,20 @@ describe("POST /v1/claims (the claim relay)", function () {
     return (await ethers.provider.getBlock("latest"))!.timestamp;
   }
 
-  async function sign(tokenId: bigint, code: HDNodeWallet, recipient: string, validFor = 3600): Promise<SignedClaim> {
+  async function sign(
+    tokenId: bigint,
+    code: HDNodeWallet,
+    recipient: string,
+    validFor = 3600,
+  ): Promise<SignedClaim> {
     const [, nonce] = await stack.certificate.claimStateOf(tokenId);
     const deadline = (await chainTime()) + validFor;
-    const signature = await signTypedMessage(code, "Claim", await eip712Domain(stack.certificate), { tokenId, recipient, nonce, deadline });
+    const signature = await signTypedMessage(code, "Claim", await eip712Domain(stack.certificate), {
+      tokenId,
+      recipient,
+      nonce,
+      deadline,
+    });
     return { tokenId: tokenId.toString(), recipient, deadline, signature };
   }
 
@@ -95,13 +109,16 @@ describe("POST /v1/claims (the claim relay)", function () {
     describe("when the customer reads the claim back with ?minBlock=<the claim's block>", function () {
       const certificateUrl = () => `${stack.url}/v1/certificates/${tokens[0].toString()}`;
       /** The block the verifier's index holds, as its answers name it. */
-      const heldBlock = async () => (await getJson<{ index: { block: number } }>(certificateUrl())).body.index.block;
+      const heldBlock = async () =>
+        (await getJson<{ index: { block: number } }>(certificateUrl())).body.index.block;
 
       it("waits for the index to reach the block, then answers with the new owner", async function () {
         const claimBlock = answer.body.block!;
         expect(await heldBlock(), "the index has not seen the claim yet").to.be.below(claimBlock);
         const started = Date.now();
-        const read = getJson<{ owner: string; index: { block: number } }>(`${certificateUrl()}?minBlock=${claimBlock}`);
+        const read = getJson<{ owner: string; index: { block: number } }>(
+          `${certificateUrl()}?minBlock=${claimBlock}`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 300));
         await stack.sync();
         const view = await read;
@@ -120,18 +137,24 @@ describe("POST /v1/claims (the claim relay)", function () {
       it("answers 503 with Retry-After and the block it holds when the index does not reach it within 2 s", async function () {
         const held = await heldBlock();
         const started = Date.now();
-        const refused = await getJson<Problem & { index: { block: number } }>(`${certificateUrl()}?minBlock=${held + 1000}`);
+        const refused = await getJson<Problem & { index: { block: number } }>(
+          `${certificateUrl()}?minBlock=${held + 1000}`,
+        );
         expect(refused.status).to.equal(503);
         expect(refused.headers.get("content-type")).to.match(/^application\/problem\+json/);
         expect(refused.headers.get("retry-after")).to.equal("1");
         expect(refused.body.index.block).to.equal(held);
-        expect(refused.body.detail).to.include(`block ${held}`).and.to.include(`block ${held + 1000}`);
+        expect(refused.body.detail)
+          .to.include(`block ${held}`)
+          .and.to.include(`block ${held + 1000}`);
         expect(Date.now() - started).to.be.within(1_900, 4_000);
       });
 
       for (const bad of ["-1", "1.5", "abc", "0x10", "01", "9999999999999999"]) {
         it(`refuses ?minBlock=${bad} with a 400 naming the parameter`, async function () {
-          const refused = await getJson<Problem & { errors: { path: string }[] }>(`${certificateUrl()}?minBlock=${encodeURIComponent(bad)}`);
+          const refused = await getJson<Problem & { errors: { path: string }[] }>(
+            `${certificateUrl()}?minBlock=${encodeURIComponent(bad)}`,
+          );
           expect(refused.status).to.equal(400);
           expect(refused.body.errors.map((e) => e.path)).to.include("query.minBlock");
         });
@@ -141,7 +164,9 @@ describe("POST /v1/claims (the claim relay)", function () {
         const minBlock = answer.body.block!;
         const provenance = await getJson(`${certificateUrl()}/provenance?minBlock=${minBlock}`);
         expect(provenance.status).to.equal(200);
-        const list = await getJson<{ items: { tokenId: string }[] }>(`${stack.url}/v1/certificates?owner=${stack.alice.address}&minBlock=${minBlock}`);
+        const list = await getJson<{ items: { tokenId: string }[] }>(
+          `${stack.url}/v1/certificates?owner=${stack.alice.address}&minBlock=${minBlock}`,
+        );
         expect(list.status).to.equal(200);
         expect(list.body.items.map((item) => item.tokenId)).to.include(tokens[0].toString());
       });
@@ -201,7 +226,9 @@ describe("POST /v1/claims (the claim relay)", function () {
       signatures.push(claim.signature);
       const answers = await Promise.all([relay<Problem>(claim), relay<Problem>(claim)]);
       expect(answers.map((a) => a.status).sort()).to.deep.equal([202, 409]);
-      expect(answers.find((a) => a.status === 409)?.body.type).to.equal("https://hallmark.dev/problems/conflict");
+      expect(answers.find((a) => a.status === 409)?.body.type).to.equal(
+        "https://hallmark.dev/problems/conflict",
+      );
       await stack.sync();
       expect(await stack.certificate.ownerOf(tokens[5])).to.equal(stack.bob.address);
     });
@@ -219,7 +246,9 @@ describe("POST /v1/claims (the claim relay)", function () {
 
     it("is refused by the contract, although it is the code's own signature", async function () {
       await expect(
-        stack.certificate.connect(stack.bob).claimWithCode.staticCall(tokens[6], claim.recipient, claim.deadline, compact),
+        stack.certificate
+          .connect(stack.bob)
+          .claimWithCode.staticCall(tokens[6], claim.recipient, claim.deadline, compact),
       ).to.be.revertedWithCustomError(stack.certificate, "HallmarkInvalidSignature");
     });
 
@@ -278,7 +307,11 @@ describe("POST /v1/claims (the claim relay)", function () {
       const claim = await sign(tokens[3], codes[3], stack.bob.address);
       await ethers.provider.send("evm_setAutomine", [false]);
       try {
-        const relayed = await relayNow.relay({ ...claim, tokenId: tokens[3], deadline: BigInt(claim.deadline) });
+        const relayed = await relayNow.relay({
+          ...claim,
+          tokenId: tokens[3],
+          deadline: BigInt(claim.deadline),
+        });
         expect(relayed.block).to.equal(null);
         expect(relayed.txHash).to.match(/^0x[0-9a-f]{64}$/);
         expect(await ethers.provider.getTransactionReceipt(relayed.txHash)).to.equal(null);

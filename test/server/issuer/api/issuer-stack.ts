@@ -28,13 +28,19 @@ export type IssuerStack = Awaited<ReturnType<typeof buildIssuerStack>>;
 
 export async function buildIssuerStack() {
   const fx = await deployHallmark();
-  const garments = await ethers.deployContract("HallmarkGarments", [await fx.registry.getAddress(), await fx.certificate.getAddress()]);
+  const garments = await ethers.deployContract("HallmarkGarments", [
+    await fx.registry.getAddress(),
+    await fx.certificate.getAddress(),
+  ]);
   await (await fx.certificate.setTwinContract(await garments.getAddress())).wait();
   const issuerWallet = hardhatDevAccount(2);
-  if (issuerWallet.address !== fx.issuerA.address) throw new Error("Hardhat account 2 is not the fixtures' issuerA");
+  if (issuerWallet.address !== fx.issuerA.address)
+    throw new Error("Hardhat account 2 is not the fixtures' issuerA");
   // One key signs every brand-1 action: issuer (mint, sale events), brand admin (revoke,
   // restore), and operator of the vault (claim keys on unclaimed certificates).
-  await (await fx.registry.connect(fx.groupAdmin).grantBrandRole(fx.brandA, ROLE.BRAND_ADMIN, fx.issuerA.address)).wait();
+  await (
+    await fx.registry.connect(fx.groupAdmin).grantBrandRole(fx.brandA, ROLE.BRAND_ADMIN, fx.issuerA.address)
+  ).wait();
   await (await fx.certificate.connect(fx.vaultA).setApprovalForAll(fx.issuerA.address, true)).wait();
 
   const temp = await makeTempDir("issuer-api");
@@ -112,7 +118,11 @@ export async function buildIssuerStack() {
     if (options.authorization !== undefined) headers.authorization = options.authorization;
     else if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
-    return getJson<T>(`${verifier.url}${route}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    return getJson<T>(`${verifier.url}${route}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
   }
 
   /** A raw-body upload (the media route), from bytes or a stream sent chunked without a Content-Length. */
@@ -124,7 +134,11 @@ export async function buildIssuerStack() {
     const headers: Record<string, string> = {};
     if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
     if (options.contentType !== undefined) headers["content-type"] = options.contentType;
-    const init: RequestInit & { duplex?: "half" } = { method: "POST", headers, body: content as RequestInit["body"] };
+    const init: RequestInit & { duplex?: "half" } = {
+      method: "POST",
+      headers,
+      body: content as RequestInit["body"],
+    };
     if (content instanceof ReadableStream) init.duplex = "half";
     return getJson<T>(`${verifier.url}${route}`, init);
   }
@@ -135,13 +149,31 @@ export async function buildIssuerStack() {
     await temp.remove();
   }
 
-  return { ...fx, garments, verifier, issuer, metadataStore, deployments, url: verifier.url, dataDir: temp.path, logLines, createdKeys, sync, createKey, call, upload, close };
+  return {
+    ...fx,
+    garments,
+    verifier,
+    issuer,
+    metadataStore,
+    deployments,
+    url: verifier.url,
+    dataDir: temp.path,
+    logLines,
+    createdKeys,
+    sync,
+    createKey,
+    call,
+    upload,
+    close,
+  };
 }
 
 /** A tiny picture for manifest rows, sent inline. */
 export const PICTURE = {
   path: "photos/bag.svg",
-  contentBase64: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="#a52"/></svg>').toString("base64"),
+  contentBase64: Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="#a52"/></svg>',
+  ).toString("base64"),
 };
 
 /** Manifest rows in the JSON form of docs/brands.md (the columns of a CSV export). */
@@ -166,7 +198,12 @@ export const SALE_DETAILS = {
 };
 
 /** Polls a mint job until it ends. */
-export async function waitForJob(stack: IssuerStack, key: string, location: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+export async function waitForJob(
+  stack: IssuerStack,
+  key: string,
+  location: string,
+  timeoutMs = 60_000,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status, body } = await stack.call<{ job: Record<string, unknown> }>("GET", location, { key });

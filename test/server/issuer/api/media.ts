@@ -27,7 +27,10 @@ const PROBLEMS = "https://hallmark.dev/problems/";
 const ROUTE = "/v1/issuer/brands/1/media";
 
 /** A 1×1 PNG. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 /** A PNG signature followed by `size` bytes in total: several 256 KiB chunks, hence a multi-block DAG. */
 function largePng(size: number, seed: number): Buffer {
@@ -73,7 +76,12 @@ describe("issuer API: media uploads", function () {
         await writeFile(path.join(temp.path, "bag.png"), PNG);
         const described = await describeMediaFile(temp.path, "bag.png");
         if (typeof described === "string") throw new Error(described);
-        expect(body).to.deep.include({ cid: described.cid.toString(), uri: `ipfs://${described.cid.toString()}`, size: PNG.length, contentType: "image/png" });
+        expect(body).to.deep.include({
+          cid: described.cid.toString(),
+          uri: `ipfs://${described.cid.toString()}`,
+          size: PNG.length,
+          contentType: "image/png",
+        });
       } finally {
         await temp.remove();
       }
@@ -83,14 +91,20 @@ describe("issuer API: media uploads", function () {
 
     it("gives the same CID to the same bytes again, harmlessly, with 200", async function () {
       const first = await stack.upload<MediaAnswer>(ROUTE, PNG, { key, contentType: "image/png" });
-      const again = await stack.upload<MediaAnswer>(ROUTE, PNG, { key, contentType: "image/png; charset=binary" });
+      const again = await stack.upload<MediaAnswer>(ROUTE, PNG, {
+        key,
+        contentType: "image/png; charset=binary",
+      });
       expect(again.status).to.equal(200);
       expect(again.body).to.deep.include({ cid: first.body.cid, size: PNG.length });
     });
 
     it("streams a multi-chunk file sent without a Content-Length to the CLI's CID", async function () {
       const bytes = largePng(700 * 1024, 7);
-      const { status, body } = await stack.upload<MediaAnswer>(ROUTE, chunked(bytes), { key, contentType: "image/png" });
+      const { status, body } = await stack.upload<MediaAnswer>(ROUTE, chunked(bytes), {
+        key,
+        contentType: "image/png",
+      });
       expect(status, JSON.stringify(body)).to.equal(201);
       expect(body.cid).to.equal((await cidOf(bytes)).toString());
       expect(body.size).to.equal(bytes.length);
@@ -109,12 +123,19 @@ describe("issuer API: media uploads", function () {
       ] as const) {
         it(`refuses it ${how} with 413 problem+json and pins nothing`, async function () {
           const bytes = largePng(MEDIA_LIMIT_BYTES + 1, how.length);
-          const { status, body, headers } = await stack.upload<Problem>(ROUTE, send(bytes), { key, contentType: "image/png" });
+          const { status, body, headers } = await stack.upload<Problem>(ROUTE, send(bytes), {
+            key,
+            contentType: "image/png",
+          });
           expect(status).to.equal(413);
           expect(headers.get("content-type")).to.match(/^application\/problem\+json/);
           expect(body.type).to.equal(`${PROBLEMS}content-too-large`);
           expect(await stack.metadataStore.isPinned(await cidOf(bytes))).to.equal(false);
-          expect((await stack.issuer.audit.list(1, { limit: 1 }))[0]).to.include({ action: "media.upload", outcome: "refused", status: 413 });
+          expect((await stack.issuer.audit.list(1, { limit: 1 }))[0]).to.include({
+            action: "media.upload",
+            outcome: "refused",
+            status: 413,
+          });
         });
       }
     });
@@ -141,13 +162,24 @@ describe("issuer API: media uploads", function () {
       const bytes = largePng(2_000, 99);
       const cases: [string, () => Promise<{ key?: string; authorization?: string }>, number][] = [
         ["no key", () => Promise.resolve({}), 401],
-        ["a wrong secret", () => Promise.resolve({ authorization: `Bearer ${key.slice(0, -4)}${key.endsWith("0000") ? "1111" : "0000"}` }), 401],
+        [
+          "a wrong secret",
+          () =>
+            Promise.resolve({
+              authorization: `Bearer ${key.slice(0, -4)}${key.endsWith("0000") ? "1111" : "0000"}`,
+            }),
+          401,
+        ],
         ["another brand's key", async () => ({ key: await stack.createKey(2, ["mint"]) }), 403],
-        ["a key without the mint scope", async () => ({ key: await stack.createKey(1, ["events", "status", "claim-codes"]) }), 403],
+        [
+          "a key without the mint scope",
+          async () => ({ key: await stack.createKey(1, ["events", "status", "claim-codes"]) }),
+          403,
+        ],
       ];
       for (const [name, auth, expected] of cases) {
         it(`refuses ${name} with ${expected}, storing nothing and writing one audit row`, async function () {
-          const before = (await stack.issuer.audit.count());
+          const before = await stack.issuer.audit.count();
           const { authorization, key: callerKey } = await auth();
           const headers: Record<string, string> = { "content-type": "image/png" };
           if (authorization !== undefined) headers.authorization = authorization;
@@ -160,8 +192,10 @@ describe("issuer API: media uploads", function () {
           let held = true;
           await stack.metadataStore.stat(cid).catch(() => (held = false));
           expect(held, "no block stored").to.equal(false);
-          expect((await stack.issuer.audit.count())).to.equal(before + 1);
-          const [row] = (await stack.issuer.audit.list(1, { limit: 1 })).concat(await stack.issuer.audit.list(2, { limit: 1 })).sort((a, b) => b.id - a.id);
+          expect(await stack.issuer.audit.count()).to.equal(before + 1);
+          const [row] = (await stack.issuer.audit.list(1, { limit: 1 }))
+            .concat(await stack.issuer.audit.list(2, { limit: 1 }))
+            .sort((a, b) => b.id - a.id);
           expect(row).to.include({ action: "media.upload", outcome: "refused", status: expected });
         });
       }
@@ -172,44 +206,68 @@ describe("issuer API: media uploads", function () {
     it("mints the certificate with verified metadata whose image is the uploaded CID", async function () {
       const upload = await stack.upload<MediaAnswer>(ROUTE, PNG, { key, contentType: "image/png" });
       const rows = manifestRows(2, "MEDIA").map((row) => ({ ...row, images: upload.body.uri }));
-      const created = await stack.call<{ location: string }>("POST", "/v1/issuer/brands/1/mint-jobs", { key, body: { rows }, headers: { "idempotency-key": "media-by-cid-0001" } });
+      const created = await stack.call<{ location: string }>("POST", "/v1/issuer/brands/1/mint-jobs", {
+        key,
+        body: { rows },
+        headers: { "idempotency-key": "media-by-cid-0001" },
+      });
       expect(created.status, JSON.stringify(created.body)).to.equal(202);
-      const job = (await waitForJob(stack, key, created.body.location)) as { status: string; receipt: { tokenId: string }[]; progress: { ipfs: { files: number } } };
+      const job = (await waitForJob(stack, key, created.body.location)) as {
+        status: string;
+        receipt: { tokenId: string }[];
+        progress: { ipfs: { files: number } };
+      };
       expect(job.status, JSON.stringify(job)).to.equal("succeeded");
       // Only the two documents went up with the batch: the picture was already there.
       expect(job.progress.ipfs.files).to.equal(2);
       await stack.sync();
-      const { status, body } = await stack.call<{ metadata: { verified: boolean; document: { image: string; passport: { images: { uri: string; mediaType: string }[] } } } }>(
-        "GET",
-        `/v1/certificates/${job.receipt[0].tokenId}`,
-      );
+      const { status, body } = await stack.call<{
+        metadata: {
+          verified: boolean;
+          document: { image: string; passport: { images: { uri: string; mediaType: string }[] } };
+        };
+      }>("GET", `/v1/certificates/${job.receipt[0].tokenId}`);
       expect(status).to.equal(200);
       expect(body.metadata.verified).to.equal(true);
       expect(body.metadata.document.image).to.equal(upload.body.uri);
-      expect(body.metadata.document.passport.images[0]).to.include({ uri: upload.body.uri, mediaType: "image/png" });
+      expect(body.metadata.document.passport.images[0]).to.include({
+        uri: upload.body.uri,
+        mediaType: "image/png",
+      });
     });
 
     it("refuses a row naming a CID this store does not hold with 422 and its row number, creating no job", async function () {
       const absent = await cidOf(largePng(3_000, 42));
-      const rows = manifestRows(3, "MISSING").map((row, i) => ({ ...row, images: i === 1 ? `ipfs://${absent.toString()}` : row.images }));
+      const rows = manifestRows(3, "MISSING").map((row, i) => ({
+        ...row,
+        images: i === 1 ? `ipfs://${absent.toString()}` : row.images,
+      }));
       const upload = await stack.upload<MediaAnswer>(ROUTE, PNG, { key, contentType: "image/png" });
       rows[0].images = upload.body.uri;
       rows[2].images = upload.body.uri;
-      const jobs = (await stack.issuer.service.mintJobs.count());
+      const jobs = await stack.issuer.service.mintJobs.count();
       const block = await ethers.provider.getBlockNumber();
-      const { status, body } = await stack.call<Problem>("POST", "/v1/issuer/brands/1/mint-jobs", { key, body: { rows }, headers: { "idempotency-key": "media-missing-0001" } });
+      const { status, body } = await stack.call<Problem>("POST", "/v1/issuer/brands/1/mint-jobs", {
+        key,
+        body: { rows },
+        headers: { "idempotency-key": "media-missing-0001" },
+      });
       expect(status).to.equal(422);
       expect(body.type).to.equal(`${PROBLEMS}invalid-manifest`);
       expect(body.errors).to.have.length(1);
       expect(body.errors![0].path).to.equal("row 2.images");
       expect(body.errors![0].message).to.include("is not on this verifier's IPFS store");
-      expect((await stack.issuer.service.mintJobs.count())).to.equal(jobs);
+      expect(await stack.issuer.service.mintJobs.count()).to.equal(jobs);
       expect(await ethers.provider.getBlockNumber()).to.equal(block);
     });
 
     it("refuses an ipfs:// entry that is not a bare CID with 422 naming the row", async function () {
       const rows = manifestRows(1, "BADURI").map((row) => ({ ...row, images: "ipfs://not-a-cid" }));
-      const { status, body } = await stack.call<Problem>("POST", "/v1/issuer/brands/1/mint-jobs", { key, body: { rows }, headers: { "idempotency-key": "media-bad-uri-0001" } });
+      const { status, body } = await stack.call<Problem>("POST", "/v1/issuer/brands/1/mint-jobs", {
+        key,
+        body: { rows },
+        headers: { "idempotency-key": "media-bad-uri-0001" },
+      });
       expect(status).to.equal(422);
       expect(body.errors!.map((e) => e.path)).to.deep.equal(["row 1.images"]);
     });
