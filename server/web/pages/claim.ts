@@ -23,46 +23,26 @@ export function renderClaimPage(t: Messages, data: ClaimPageData): string {
   const used = state.claimKey === null;
   const serverMessage = blocked ? t.claim.notClaimable : used ? t.claim.usedServer : null;
   const form = html`<div id="claim-ui" hidden>
-      <p><button type="button" id="connect-button" class="button">${t.claim.connect}</button></p>
-      <p id="wallet-status" role="status" aria-live="polite"></p>
-      <form id="claim-form" novalidate>
-        <p>${t.claim.orPaste}</p>
-        <label for="recipient">${t.claim.addressLabel}</label>
-        <input
-          id="recipient"
-          name="recipient"
-          type="text"
-          inputmode="text"
-          autocomplete="off"
-          autocapitalize="off"
-          spellcheck="false"
-          pattern="0x[0-9a-fA-F]{40}"
-          aria-describedby="claim-result"
-        />
-        <p class="actions">
-          <button type="submit" id="claim-button" class="button">${t.claim.claimButton}</button>
-          <button type="button" id="sign-button" class="button secondary">${t.claim.signOnly}</button>
-        </p>
-      </form>
-    </div>
-    <div id="claim-result" class="result" role="status" aria-live="polite"></div>
-    <pre id="signed-claim" class="signed" hidden tabindex="0"></pre>
-    <p><button type="button" id="copy-button" class="button secondary" hidden>${t.client.copy}</button></p>`;
+<p><button type="button" id="connect-button" class="button">${t.claim.connect}</button></p>
+<p id="wallet-status" role="status" aria-live="polite"></p>
+<form id="claim-form" novalidate>
+<p>${t.claim.orPaste}</p>
+<label for="recipient">${t.claim.addressLabel}</label>
+<input id="recipient" name="recipient" type="text" inputmode="text" autocomplete="off" autocapitalize="off" spellcheck="false" pattern="0x[0-9a-fA-F]{40}" aria-describedby="claim-result">
+<p class="actions"><button type="submit" id="claim-button" class="button">${t.claim.claimButton}</button>
+<button type="button" id="sign-button" class="button secondary">${t.claim.signOnly}</button></p>
+</form>
+</div>
+<div id="claim-result" class="result" role="status" aria-live="polite"></div>
+<pre id="signed-claim" class="signed" hidden tabindex="0"></pre>
+<p><button type="button" id="copy-button" class="button secondary" hidden>${t.client.copy}</button></p>`;
   const body = html`<h1 class="page-title">${t.claim.title}</h1>
-    <p class="brand">${view.brand.name ?? ""}</p>
-    <p class="product-name"><a href="/v/${view.tokenId}">${name}</a></p>
-    ${kind === "genuine" ? "" : verdictBanner(t, kind)}
-    <section class="card" aria-labelledby="claim-title">
-      <h2 id="claim-title" class="visually-hidden">${t.claim.title}</h2>
-      ${
-        serverMessage === null
-          ? html`<p>${t.claim.intro}</p>
-              <noscript><p>${t.claim.noJs}</p></noscript>${form}`
-          : html`<p class="result error" id="claim-result" data-claim-state="${blocked ? "blocked" : "used"}">
-              ${serverMessage}
-            </p>`
-      }
-    </section>`;
+<p class="brand">${view.brand.name ?? ""}</p>
+<p class="product-name"><a href="/v/${view.tokenId}">${name}</a></p>
+${kind === "genuine" ? "" : verdictBanner(t, kind)}
+<section class="card" aria-labelledby="claim-title"><h2 id="claim-title" class="visually-hidden">${t.claim.title}</h2>
+${serverMessage === null ? html`<p>${t.claim.intro}</p><noscript><p>${t.claim.noJs}</p></noscript>${form}` : html`<p class="result error" id="claim-result" data-claim-state="${blocked ? "blocked" : "used"}">${serverMessage}</p>`}
+</section>`;
   return page({
     t,
     title: t.claim.title,

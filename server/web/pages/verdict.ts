@@ -82,11 +82,11 @@ export function verdictIcon(kind: VerdictKind): SafeHtml {
 
 export function verdictBanner(t: Messages, kind: VerdictKind, extra?: SafeHtml): SafeHtml {
   return html`<section class="verdict verdict-${kind}" data-verdict="${kind}" aria-labelledby="verdict-title">
-    ${verdictIcon(kind)}
-    <div>
-      <h1 id="verdict-title" class="verdict-title">${t.verdict[kind]}</h1>
-      <p>${t.verdictHelp[kind]}</p>
-      ${extra}
-    </div>
-  </section>`;
+${verdictIcon(kind)}
+<div>
+<h1 id="verdict-title" class="verdict-title">${t.verdict[kind]}</h1>
+<p>${t.verdictHelp[kind]}</p>
+${extra}
+</div>
+</section>`;
 }

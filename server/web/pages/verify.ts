@@ -39,19 +39,10 @@ function warnings(t: Messages, view: VerifyPageData["view"]): SafeHtml {
       : html`<p class="reason"><span class="label">${t.reason}:</span> ${view.statusReason}</p>`;
   const successor =
     view.successor === null ? html`` : html`<p><a href="/v/${view.successor}">${t.seeSuccessor}</a></p>`;
-  return html`<div class="warnings">
-    <h2 class="visually-hidden">${t.warnings.heading}</h2>
-    <ul>
-      ${view.flags.map(
-        (flag) =>
-          html`<li data-flag="${flag}">
-            <span aria-hidden="true">⚠ </span
-            >${format(t.warnings[flag], { gtin: view.digitalLink?.gtin ?? "", passportGtin: view.digitalLink?.passportGtin ?? "" })}
-          </li>`,
-      )}
-    </ul>
-    ${reason}${successor}
-  </div>`;
+  return html`<div class="warnings"><h2 class="visually-hidden">${t.warnings.heading}</h2><ul>${view.flags.map(
+    (flag) =>
+      html`<li data-flag="${flag}"><span aria-hidden="true">⚠ </span>${format(t.warnings[flag], { gtin: view.digitalLink?.gtin ?? "", passportGtin: view.digitalLink?.passportGtin ?? "" })}</li>`,
+  )}</ul>${reason}${successor}</div>`;
 }
 
 function photos(t: Messages, doc: CertificateDocument): SafeHtml {
@@ -67,65 +58,40 @@ function photos(t: Messages, doc: CertificateDocument): SafeHtml {
         image.src !== null,
     );
   if (images.length === 0) return html``;
-  return html`<section aria-labelledby="photos-title">
-    <h2 id="photos-title" class="visually-hidden">${t.photos}</h2>
-    <div class="photos">
-      ${images.map(
-        (image, i) =>
-          html`<img
-            src="${image.src}"
-            alt="${image.alt}"
-            width="${image.width ?? 320}"
-            height="${image.height ?? 320}"
-            ${i === 0 ? "" : raw('loading="lazy"')}
-            decoding="async"
-          />`,
-      )}
-    </div>
-  </section>`;
+  return html`<section aria-labelledby="photos-title"><h2 id="photos-title" class="visually-hidden">${t.photos}</h2><div class="photos">${images.map(
+    (image, i) =>
+      html`<img src="${image.src}" alt="${image.alt}" width="${image.width ?? 320}" height="${image.height ?? 320}" ${i === 0 ? "" : raw('loading="lazy"')} decoding="async">`,
+  )}</div></section>`;
 }
 
 function row(label: string, value: SafeHtml | string | null | undefined): SafeHtml {
   if (value === null || value === undefined || value === "") return html``;
-  return html`<div class="row">
-    <dt>${label}</dt>
-    <dd>${value}</dd>
-  </div>`;
+  return html`<div class="row"><dt>${label}</dt><dd>${value}</dd></div>`;
 }
 
 function passport(t: Messages, doc: CertificateDocument): SafeHtml {
   const p = doc.passport;
   const parts = new Map<string, typeof p.materials>();
   for (const share of p.materials) parts.set(share.part, [...(parts.get(share.part) ?? []), share]);
-  const materials = html`<ul class="plain">
-    ${[...parts].map(
-      ([part, shares]) =>
-        html`<li>
-          ${parts.size > 1 || part !== "main" ? html`<span class="label">${part}:</span> ` : ""}${shares
-            .map((s) => `${s.percentage}% ${s.material}${s.origin === undefined ? "" : ` (${s.origin})`}`)
-            .join(", ")}
-        </li>`,
-    )}
-  </ul>`;
-  const care = html`<ul class="plain">
-    ${p.care.instructions.map((line) => html`<li>${line}</li>`)}
-  </ul>`;
-  return html`<section aria-labelledby="passport-title" class="card">
-    <h2 id="passport-title">${t.passport}</h2>
-    <dl class="facts">
-      ${row(t.materials, materials)} ${row(t.origin, placeText(t, p.manufacture.place))}
-      ${row(t.madeOn, formatDate(t, p.manufacture.date))} ${row(t.care, care)}
-      ${row(t.repairPolicy, p.care.repair)}
-    </dl>
-  </section>`;
+  const materials = html`<ul class="plain">${[...parts].map(
+    ([part, shares]) =>
+      html`<li>${parts.size > 1 || part !== "main" ? html`<span class="label">${part}:</span> ` : ""}${shares
+        .map((s) => `${s.percentage}% ${s.material}${s.origin === undefined ? "" : ` (${s.origin})`}`)
+        .join(", ")}</li>`,
+  )}</ul>`;
+  const care = html`<ul class="plain">${p.care.instructions.map((line) => html`<li>${line}</li>`)}</ul>`;
+  return html`<section aria-labelledby="passport-title" class="card"><h2 id="passport-title">${t.passport}</h2><dl class="facts">
+${row(t.materials, materials)}
+${row(t.origin, placeText(t, p.manufacture.place))}
+${row(t.madeOn, formatDate(t, p.manufacture.date))}
+${row(t.care, care)}
+${row(t.repairPolicy, p.care.repair)}
+</dl></section>`;
 }
 
 function ownerText(t: Messages, view: CertificateView): SafeHtml {
   if (view.custody === "brand_vault_unclaimed") return html`<span data-owner="brand">${t.heldByBrand}</span>`;
-  return html`<span data-owner="${view.owner}"
-    ><span class="visually-hidden">${t.ownerAddress} </span
-    ><code title="${view.owner}">${shortAddress(view.owner)}</code></span
-  >`;
+  return html`<span data-owner="${view.owner}"><span class="visually-hidden">${t.ownerAddress} </span><code title="${view.owner}">${shortAddress(view.owner)}</code></span>`;
 }
 
 function eventDetail(t: Messages, entry: ProvenanceEventView, doc: ProvenanceDocument | null): SafeHtml {
@@ -156,13 +122,8 @@ function timeline(t: Messages, data: VerifyPageData, doc: CertificateDocument | 
   const items: SafeHtml[] = [];
   if (doc !== null) {
     const made = doc.passport.manufacture;
-    items.push(
-      html`<li class="event" data-kind="manufactured">
-        <p class="when"><time datetime="${made.date}">${formatDate(t, made.date)}</time></p>
-        <p class="what">${t.event.manufactured}</p>
-        <p>${placeText(t, made.place)}</p>
-      </li>`,
-    );
+    items.push(html`<li class="event" data-kind="manufactured"><p class="when"><time datetime="${made.date}">${formatDate(t, made.date)}</time></p>
+<p class="what">${t.event.manufactured}</p><p>${placeText(t, made.place)}</p></li>`);
   }
   for (const entry of data.provenance) {
     const details =
@@ -171,26 +132,14 @@ function timeline(t: Messages, data: VerifyPageData, doc: CertificateDocument | 
         : undefined;
     const document = details?.verified === true ? details.document : null;
     const when = document?.date ?? entry.time;
-    items.push(
-      html`<li class="event${entry.suspect ? " suspect" : ""}" data-kind="${entry.kind}">
-        <p class="when"><time datetime="${when}">${formatDate(t, when)}</time></p>
-        <p class="what">${t.event[entry.kind]}</p>
-        ${eventDetail(t, entry, document)}
-        ${entry.suspect ? html`<p class="suspect-note"><span aria-hidden="true">⚠ </span>${t.suspectEvent}</p>` : ""}
-        <p class="muted small">${t.historyBlock} ${entry.block}</p>
-      </li>`,
-    );
+    items.push(html`<li class="event${entry.suspect ? " suspect" : ""}" data-kind="${entry.kind}"><p class="when"><time datetime="${when}">${formatDate(t, when)}</time></p>
+<p class="what">${t.event[entry.kind]}</p>
+${eventDetail(t, entry, document)}
+${entry.suspect ? html`<p class="suspect-note"><span aria-hidden="true">⚠ </span>${t.suspectEvent}</p>` : ""}
+<p class="muted small">${t.historyBlock} ${entry.block}</p></li>`);
   }
-  return html`<section aria-labelledby="history-title" class="card">
-    <h2 id="history-title">${t.history}</h2>
-    ${
-      items.length === 0
-        ? html`<p>${t.historyEmpty}</p>`
-        : html`<ol class="timeline">
-            ${items}
-          </ol>`
-    }
-  </section>`;
+  return html`<section aria-labelledby="history-title" class="card"><h2 id="history-title">${t.history}</h2>
+${items.length === 0 ? html`<p>${t.historyEmpty}</p>` : html`<ol class="timeline">${items}</ol>`}</section>`;
 }
 
 function verification(t: Messages, data: VerifyPageData): SafeHtml {
@@ -198,41 +147,31 @@ function verification(t: Messages, data: VerifyPageData): SafeHtml {
   const line = metadata.verified
     ? format(t.metadataVerified, { block: data.metadataBlock })
     : format(t.metadataUnverified, { reason: t.unverifiedReason[metadata.reason ?? "unreadable"] });
-  return html`<section aria-labelledby="verification-title" class="card">
-    <h2 id="verification-title">${t.verification}</h2>
-    <p data-metadata-verified="${String(metadata.verified)}">
-      <span aria-hidden="true">${metadata.verified ? "✓ " : "⚠ "}</span>${line}
-    </p>
-    <p class="muted small">
-      ${format(t.indexFreshness, { block: data.freshness.block })}${data.freshness.caughtUp && data.freshness.stale !== true ? "" : ` ${t.indexBehind}`}
-    </p>
-    <p class="muted small">CID <code class="wrap">${metadata.cid}</code></p>
-  </section>`;
+  return html`<section aria-labelledby="verification-title" class="card"><h2 id="verification-title">${t.verification}</h2>
+<p data-metadata-verified="${String(metadata.verified)}"><span aria-hidden="true">${metadata.verified ? "✓ " : "⚠ "}</span>${line}</p>
+<p class="muted small">${format(t.indexFreshness, { block: data.freshness.block })}${data.freshness.caughtUp && data.freshness.stale !== true ? "" : ` ${t.indexBehind}`}</p>
+<p class="muted small">CID <code class="wrap">${metadata.cid}</code></p></section>`;
 }
 
 function ownership(t: Messages): SafeHtml {
-  return html`<section aria-labelledby="ownership-title" class="card">
-    <h2 id="ownership-title">${t.ownershipHeading}</h2>
-    <p>${t.ownershipHelp}</p>
-    <noscript><p>${t.ownershipNoJs}</p></noscript>
-    <button type="button" id="ownership-button" class="button" hidden>${t.ownershipButton}</button>
-    <p id="ownership-result" class="result" role="status" aria-live="polite"></p>
-    <button type="button" id="watch-button" class="button secondary" hidden>${t.watchButton}</button>
-    <div id="watch-panel" class="watch" hidden>
-      <p>${t.watchHelp}</p>
-      <img id="watch-qr" class="qr" alt="${t.watchQrAlt}" width="192" height="192" />
-      <p><a id="watch-link" class="wrap small" href="#"></a></p>
-    </div>
-    <p id="watch-status" class="result" role="status" aria-live="polite"></p>
-  </section>`;
+  return html`<section aria-labelledby="ownership-title" class="card"><h2 id="ownership-title">${t.ownershipHeading}</h2>
+<p>${t.ownershipHelp}</p>
+<noscript><p>${t.ownershipNoJs}</p></noscript>
+<button type="button" id="ownership-button" class="button" hidden>${t.ownershipButton}</button>
+<p id="ownership-result" class="result" role="status" aria-live="polite"></p>
+<button type="button" id="watch-button" class="button secondary" hidden>${t.watchButton}</button>
+<div id="watch-panel" class="watch" hidden>
+<p>${t.watchHelp}</p>
+<img id="watch-qr" class="qr" alt="${t.watchQrAlt}" width="192" height="192">
+<p><a id="watch-link" class="wrap small" href="#"></a></p>
+</div>
+<p id="watch-status" class="result" role="status" aria-live="polite"></p></section>`;
 }
 
 export function share(t: Messages, pageUrl: string, qrSvg: string): SafeHtml {
-  return html`<section aria-labelledby="share-title" class="card share">
-    <h2 id="share-title">${t.share}</h2>
-    <figure class="qr" role="img" aria-label="${t.shareQrAlt}">${raw(qrSvg)}</figure>
-    <p><a href="${pageUrl}" class="wrap">${pageUrl}</a></p>
-  </section>`;
+  return html`<section aria-labelledby="share-title" class="card share"><h2 id="share-title">${t.share}</h2>
+<figure class="qr" role="img" aria-label="${t.shareQrAlt}">${raw(qrSvg)}</figure>
+<p><a href="${pageUrl}" class="wrap">${pageUrl}</a></p></section>`;
 }
 
 export function renderVerifyPage(t: Messages, data: VerifyPageData): string {
@@ -243,21 +182,26 @@ export function renderVerifyPage(t: Messages, data: VerifyPageData): string {
   const brand = doc?.passport.brand.name ?? view.brand.name ?? String(view.brand.id);
   const serial = doc?.passport.serial.kind === "clear" ? doc.passport.serial.value : null;
   const body = html`${verdictBanner(t, kind, warnings(t, view))}
-    <section aria-labelledby="product-title" class="product">
-      <p class="brand">${brand}</p>
-      <h2 id="product-title">${name}</h2>
-      ${doc === null ? "" : html`<p class="description">${doc.description}</p>`}
-      ${doc === null ? "" : photos(t, doc)}
-      <dl class="facts card">
-        ${row(t.owner, ownerText(t, view))} ${row(t.model, doc?.passport.model.name)}
-        ${row(t.reference, doc?.passport.model.reference)} ${row(t.serial, serial)}
-        ${row(t.issued, formatDate(t, view.issued.time))}
-        ${row(t.chip, view.chip.bound ? t.chipBound : t.chipNone)}
-        ${row(t.certificateNumber, html`<code class="wrap">${view.tokenId}</code>`)}
-      </dl>
-    </section>
-    ${doc === null ? "" : passport(t, doc)} ${timeline(t, data, doc)} ${verification(t, data)} ${ownership(t)}
-    ${share(t, data.pageUrl, data.qrSvg)}`;
+<section aria-labelledby="product-title" class="product">
+<p class="brand">${brand}</p>
+<h2 id="product-title">${name}</h2>
+${doc === null ? "" : html`<p class="description">${doc.description}</p>`}
+${doc === null ? "" : photos(t, doc)}
+<dl class="facts card">
+${row(t.owner, ownerText(t, view))}
+${row(t.model, doc?.passport.model.name)}
+${row(t.reference, doc?.passport.model.reference)}
+${row(t.serial, serial)}
+${row(t.issued, formatDate(t, view.issued.time))}
+${row(t.chip, view.chip.bound ? t.chipBound : t.chipNone)}
+${row(t.certificateNumber, html`<code class="wrap">${view.tokenId}</code>`)}
+</dl>
+</section>
+${doc === null ? "" : passport(t, doc)}
+${timeline(t, data, doc)}
+${verification(t, data)}
+${ownership(t)}
+${share(t, data.pageUrl, data.qrSvg)}`;
   return page({
     t,
     title: `${t.verdict[kind]} — ${name}`,
@@ -274,15 +218,13 @@ export function renderProvePage(t: Messages, data: { view: CertificateView; path
   const doc = view.metadata.document;
   const name = doc?.passport.productName ?? doc?.name ?? `${t.certificateNumber} ${view.tokenId}`;
   const body = html`<h1 class="page-title">${t.prove.title}</h1>
-    <p class="product-name">${name}</p>
-    <section aria-labelledby="prove-title" class="card">
-      <h2 id="prove-title" class="visually-hidden">${t.prove.title}</h2>
-      <p>${format(t.prove.intro, { tokenId: view.tokenId })}</p>
-      <noscript><p>${t.prove.noJs}</p></noscript>
-      <button type="button" id="prove-button" class="button" hidden>${t.ownershipButton}</button>
-      <p id="prove-result" class="result" role="status" aria-live="polite"></p>
-    </section>
-    <p><a href="/v/${view.tokenId}">${t.prove.back}</a></p>`;
+<p class="product-name">${name}</p>
+<section aria-labelledby="prove-title" class="card"><h2 id="prove-title" class="visually-hidden">${t.prove.title}</h2>
+<p>${format(t.prove.intro, { tokenId: view.tokenId })}</p>
+<noscript><p>${t.prove.noJs}</p></noscript>
+<button type="button" id="prove-button" class="button" hidden>${t.ownershipButton}</button>
+<p id="prove-result" class="result" role="status" aria-live="polite"></p></section>
+<p><a href="/v/${view.tokenId}">${t.prove.back}</a></p>`;
   return page({
     t,
     title: t.prove.title,
