@@ -42,6 +42,9 @@ export async function spawnNode(name: string, options: SpawnNodeOptions): Promis
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", output, output, "ipc"],
+    // Its own process group: a terminal's Ctrl-C reaches the fleet alone, which stops each node
+    // with SIGTERM (its graceful drain); a node whose fleet dies stops on the IPC disconnect.
+    detached: true,
   });
   let isLeading = false;
   let leadingWaiters: (() => void)[] = [];
