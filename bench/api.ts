@@ -24,18 +24,16 @@ import os from "node:os";
 import path from "node:path";
 import hre, { network } from "hardhat";
 import { format, resolveConfig } from "prettier";
-import HallmarkModule from "../ignition/modules/Hallmark.js";
 import type { Deployments } from "../server/chain/deployments.js";
 import type { Eip1193 } from "../server/chain/eip1193.js";
 import { HttpJsonRpcProvider } from "../server/chain/http.js";
 import { Indexer } from "../server/indexer/Indexer.js";
-import { EmbeddedMetadataStore } from "../server/ipfs/embedded-store.js";
 import { SqliteIndexStore } from "../server/store/sqlite/SqliteIndexStore.js";
 import { startJsonRpcBridge } from "../scripts/local/json-rpc-bridge.js";
 import { spawnServer, stopAllServers } from "./api/children.js";
 import { measure } from "./api/load.js";
 import type { LoadResult } from "./api/load.js";
-import { BENCH_SALT, populate } from "./api/population.js";
+import { BENCH_SALT, deployPopulation } from "./api/population.js";
 import { CACHE_OFF, renderApiReport } from "./api/report.js";
 import type { CatchUp, Machine } from "./api/report.js";
 
@@ -131,39 +129,14 @@ const connection = await network.create({ override: { hardfork: "prague" } });
 const bridge = await startJsonRpcBridge(connection.provider, 0);
 let exitCode = 0;
 try {
-  const { ethers, ignition } = connection;
   log(`temp dir ${temp}; chain JSON-RPC bridge ${bridge.url}`);
 
   // 1. The world.
-  const [deployer] = await ethers.getSigners();
-  const startBlock = await ethers.provider.getBlockNumber();
-  const deployed = await ignition.deploy(HallmarkModule, {
-    parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
-    displayUi: false,
+  const population = await deployPopulation(connection, path.join(temp, "ipfs"), {
+    certificates: CERTIFICATES,
+    batchSize: BATCH,
+    log,
   });
-  const { chainId } = await ethers.provider.getNetwork();
-  const ipfsDir = path.join(temp, "ipfs");
-  const metadataStore = await EmbeddedMetadataStore.open({ directory: ipfsDir });
-  const sold = Math.round(CERTIFICATES * 0.1);
-  const population = await populate(
-    ethers,
-    {
-      chainId: Number(chainId),
-      startBlock,
-      registry: await deployed.registry.getAddress(),
-      certificate: await deployed.certificate.getAddress(),
-      garments: await deployed.garments.getAddress(),
-    },
-    metadataStore,
-    {
-      certificates: CERTIFICATES,
-      batchSize: BATCH,
-      sold,
-      repaired: Math.round(sold / 2),
-      resold: Math.round(sold / 4),
-      log,
-    },
-  ).finally(() => metadataStore.close());
   const { deployments } = population;
   log(
     `population: ${population.tokenIds.length} certificates, ${population.documentsPublished} documents ` +

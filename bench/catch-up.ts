@@ -19,16 +19,14 @@ import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import pg from "pg";
-import HallmarkModule from "../ignition/modules/Hallmark.js";
 import type { Deployments } from "../server/chain/deployments.js";
 import { HttpJsonRpcProvider } from "../server/chain/http.js";
 import { Indexer } from "../server/indexer/Indexer.js";
-import { EmbeddedMetadataStore } from "../server/ipfs/embedded-store.js";
 import type { IndexStore } from "../server/store/IndexStore.js";
 import { PostgresIndexStore } from "../server/store/postgres/PostgresIndexStore.js";
 import { SqliteIndexStore } from "../server/store/sqlite/SqliteIndexStore.js";
 import { startJsonRpcBridge } from "../scripts/local/json-rpc-bridge.js";
-import { populate } from "./api/population.js";
+import { deployPopulation } from "./api/population.js";
 
 const CERTIFICATES = Number(process.env.BENCH_API_CERTIFICATES ?? 10_000);
 const RUNS = Math.max(1, Number(process.env.BENCH_CATCH_UP_RUNS ?? 3));
@@ -165,35 +163,11 @@ const connection = await network.create({ override: { hardfork: "prague" } });
 const bridge = await startJsonRpcBridge(connection.provider, 0);
 let exitCode = 0;
 try {
-  const { ethers, ignition } = connection;
-  const [deployer] = await ethers.getSigners();
-  const startBlock = await ethers.provider.getBlockNumber();
-  const deployed = await ignition.deploy(HallmarkModule, {
-    parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
-    displayUi: false,
+  const population = await deployPopulation(connection, path.join(temp, "ipfs"), {
+    certificates: CERTIFICATES,
+    batchSize: 500,
+    log,
   });
-  const { chainId } = await ethers.provider.getNetwork();
-  const metadataStore = await EmbeddedMetadataStore.open({ directory: path.join(temp, "ipfs") });
-  const sold = Math.round(CERTIFICATES * 0.1);
-  const population = await populate(
-    ethers,
-    {
-      chainId: Number(chainId),
-      startBlock,
-      registry: await deployed.registry.getAddress(),
-      certificate: await deployed.certificate.getAddress(),
-      garments: await deployed.garments.getAddress(),
-    },
-    metadataStore,
-    {
-      certificates: CERTIFICATES,
-      batchSize: 500,
-      sold,
-      repaired: Math.round(sold / 2),
-      resold: Math.round(sold / 4),
-      log,
-    },
-  ).finally(() => metadataStore.close());
   const { deployments } = population;
   log(
     `population: ${population.tokenIds.length} certificates, ${population.transactions} transactions, head block ${population.headBlock}`,

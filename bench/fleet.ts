@@ -22,8 +22,6 @@ import os from "node:os";
 import path from "node:path";
 import hre, { network } from "hardhat";
 import pg from "pg";
-import HallmarkModule from "../ignition/modules/Hallmark.js";
-import { EmbeddedMetadataStore } from "../server/ipfs/embedded-store.js";
 import { prepareFleetDatabase } from "../scripts/fleet/database.js";
 import { startHotStandby } from "../scripts/fleet/hot-standby.js";
 import type { HotStandby } from "../scripts/fleet/hot-standby.js";
@@ -33,7 +31,7 @@ import { startJsonRpcBridge } from "../scripts/local/json-rpc-bridge.js";
 import { spawnServer, stopAllServers } from "./api/children.js";
 import { measure } from "./api/load.js";
 import type { LoadResult } from "./api/load.js";
-import { BENCH_SALT, populate } from "./api/population.js";
+import { BENCH_SALT, deployPopulation } from "./api/population.js";
 import { startSteadyLoad } from "./fleet/steady-load.js";
 
 const ROOT = hre.config.paths.root;
@@ -86,38 +84,15 @@ const processes: NodeProcess[] = [];
 let standby: HotStandby | null = null;
 let exitCode = 0;
 try {
-  const { ethers, ignition } = connection;
+  const { ethers } = connection;
 
   // 1. The world: bench:api's population.
-  const [deployer] = await ethers.getSigners();
-  const startBlock = await ethers.provider.getBlockNumber();
-  const deployed = await ignition.deploy(HallmarkModule, {
-    parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
-    displayUi: false,
-  });
-  const { chainId } = await ethers.provider.getNetwork();
   const seedDir = path.join(temp, "seed");
-  const metadataStore = await EmbeddedMetadataStore.open({ directory: path.join(seedDir, "ipfs") });
-  const sold = Math.round(CERTIFICATES * 0.1);
-  const population = await populate(
-    ethers,
-    {
-      chainId: Number(chainId),
-      startBlock,
-      registry: await deployed.registry.getAddress(),
-      certificate: await deployed.certificate.getAddress(),
-      garments: await deployed.garments.getAddress(),
-    },
-    metadataStore,
-    {
-      certificates: CERTIFICATES,
-      batchSize: 500,
-      sold,
-      repaired: Math.round(sold / 2),
-      resold: Math.round(sold / 4),
-      log,
-    },
-  ).finally(() => metadataStore.close());
+  const population = await deployPopulation(connection, path.join(seedDir, "ipfs"), {
+    certificates: CERTIFICATES,
+    batchSize: 500,
+    log,
+  });
   const { deployments } = population;
   const deploymentsFile = path.join(temp, "deployments.json");
   await writeFile(deploymentsFile, JSON.stringify(deployments, null, 2));
@@ -127,7 +102,7 @@ try {
     params: [
       {
         address: Object.values(deployments.contracts),
-        fromBlock: `0x${startBlock.toString(16)}`,
+        fromBlock: `0x${deployments.startBlock.toString(16)}`,
         toBlock: `0x${head.toString(16)}`,
       },
     ],

@@ -5,8 +5,11 @@
  * events and transfers concentrated on the pieces that "lived" (sold, repaired, resold).
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkConnection } from "hardhat/types/network";
 import { ethers as ethersLib } from "ethers";
+import HallmarkModule from "../../ignition/modules/Hallmark.js";
 import type { Deployments } from "../../server/chain/deployments.js";
+import { EmbeddedMetadataStore } from "../../server/ipfs/embedded-store.js";
 import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
 import { loadExample } from "../../server/metadata/examples.js";
 import { encodeDocument } from "../../server/metadata/metadata-document.js";
@@ -203,4 +206,39 @@ export async function populate(
     transactions,
     headBlock: await ethers.provider.getBlockNumber(),
   };
+}
+
+/**
+ * The benchmarks' one data set on a fresh connection: the contracts deployed with Ignition as
+ * `npm start` deploys them, then `populate` with its documents in an embedded IPFS store at
+ * `ipfsDirectory` (closed before this returns). One in ten certificates is sold, half of those
+ * repaired, a quarter resold.
+ */
+export async function deployPopulation(
+  connection: NetworkConnection,
+  ipfsDirectory: string,
+  options: { certificates: number; batchSize: number; log: (line: string) => void },
+): Promise<Population> {
+  const { ethers, ignition } = connection;
+  const [deployer] = await ethers.getSigners();
+  const startBlock = await ethers.provider.getBlockNumber();
+  const deployed = await ignition.deploy(HallmarkModule, {
+    parameters: { Hallmark: { groupAdmin: deployer.address, adminDelay: 2n * 24n * 3600n } },
+    displayUi: false,
+  });
+  const { chainId } = await ethers.provider.getNetwork();
+  const metadataStore = await EmbeddedMetadataStore.open({ directory: ipfsDirectory });
+  const sold = Math.round(options.certificates * 0.1);
+  return await populate(
+    ethers,
+    {
+      chainId: Number(chainId),
+      startBlock,
+      registry: await deployed.registry.getAddress(),
+      certificate: await deployed.certificate.getAddress(),
+      garments: await deployed.garments.getAddress(),
+    },
+    metadataStore,
+    { ...options, sold, repaired: Math.round(sold / 2), resold: Math.round(sold / 4) },
+  ).finally(() => metadataStore.close());
 }

@@ -153,43 +153,31 @@ export interface StoredJobError {
   retryAfterSeconds?: number;
 }
 
-/** The base classes the API maps to a status, most specific first (IntegrityError, AuthenticationError: their extra fields are not shown). */
-const KINDS: [string, (message: string, retryAfterSeconds: number) => HallmarkError][] = [
-  ["InvalidDocumentError", (m) => new InvalidDocumentError(m)],
-  ["InvalidInputError", (m) => new InvalidInputError(m)],
-  ["AuthenticationError", (m) => new AuthenticationError(m, "")],
-  ["ForbiddenError", (m) => new ForbiddenError(m)],
-  ["NotFoundError", (m) => new NotFoundError(m)],
-  ["ConflictError", (m) => new ConflictError(m)],
-  ["ExpiredError", (m) => new ExpiredError(m)],
-  ["UnprocessableError", (m) => new UnprocessableError(m)],
-  ["ContentTooLargeError", (m) => new ContentTooLargeError(m)],
-  ["UnsupportedMediaTypeError", (m) => new UnsupportedMediaTypeError(m)],
-  ["RateLimitedError", (m, r) => new RateLimitedError(m, r)],
-  ["IntegrityError", (m) => new IntegrityError(m, "", "")],
-  ["UpstreamError", (m) => new UpstreamError(m)],
-  ["DependencyUnavailableError", (m, r) => new DependencyUnavailableError(m, r)],
+/**
+ * The base classes the API maps to a status, most specific first, each with how to make it again
+ * (IntegrityError, AuthenticationError: their extra fields are not shown). A record names the class.
+ */
+type ErrorClass = abstract new (...args: never[]) => HallmarkError;
+const KINDS: [ErrorClass, (message: string, retryAfterSeconds: number) => HallmarkError][] = [
+  [InvalidDocumentError, (m) => new InvalidDocumentError(m)],
+  [InvalidInputError, (m) => new InvalidInputError(m)],
+  [AuthenticationError, (m) => new AuthenticationError(m, "")],
+  [ForbiddenError, (m) => new ForbiddenError(m)],
+  [NotFoundError, (m) => new NotFoundError(m)],
+  [ConflictError, (m) => new ConflictError(m)],
+  [ExpiredError, (m) => new ExpiredError(m)],
+  [UnprocessableError, (m) => new UnprocessableError(m)],
+  [ContentTooLargeError, (m) => new ContentTooLargeError(m)],
+  [UnsupportedMediaTypeError, (m) => new UnsupportedMediaTypeError(m)],
+  [RateLimitedError, (m, r) => new RateLimitedError(m, r)],
+  [IntegrityError, (m) => new IntegrityError(m, "", "")],
+  [UpstreamError, (m) => new UpstreamError(m)],
+  [DependencyUnavailableError, (m, r) => new DependencyUnavailableError(m, r)],
 ];
-const CLASSES: Record<string, abstract new (...args: never[]) => HallmarkError> = {
-  InvalidDocumentError,
-  InvalidInputError,
-  AuthenticationError,
-  ForbiddenError,
-  NotFoundError,
-  ConflictError,
-  ExpiredError,
-  UnprocessableError,
-  ContentTooLargeError,
-  UnsupportedMediaTypeError,
-  RateLimitedError,
-  IntegrityError,
-  UpstreamError,
-  DependencyUnavailableError,
-};
 
 export function storedJobError(error: Error): StoredJobError {
   if (!(error instanceof HallmarkError)) return { kind: null };
-  const kind = KINDS.find(([name]) => error instanceof CLASSES[name])?.[0] ?? null;
+  const kind = KINDS.find(([of]) => error instanceof of)?.[0].name ?? null;
   if (kind === null) return { kind: null };
   const retryAfterSeconds = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
   return {
@@ -202,7 +190,7 @@ export function storedJobError(error: Error): StoredJobError {
 }
 
 export function jobErrorOf(stored: StoredJobError): Error {
-  const make = KINDS.find(([name]) => name === stored.kind)?.[1];
+  const make = KINDS.find(([of]) => of.name === stored.kind)?.[1];
   if (make === undefined) return new Error("The job failed unexpectedly");
   const error = make(stored.message ?? "", stored.retryAfterSeconds ?? 5);
   // The original's own type slug (transaction-refused, …) and details, on the class that maps to its status.
