@@ -13,7 +13,9 @@ import {
   addBrand,
   generateBrandSalt,
   loadBrandSalts,
+  publishBrandProfile,
   saveBrandSalt,
+  setBrandProfile,
   setBrandRole,
 } from "../../server/issuer/brands.js";
 import { certificateTokenId } from "../../server/issuer/serials.js";
@@ -177,6 +179,10 @@ brand
   .option("--royalty-receiver <address>", "EIP-2981 receiver (default: the admin)", addressArg)
   .option("--royalty-bps <n>", "royalty in basis points", intArg, 0)
   .option("--metadata-uri <uri>", "brand metadata URI", "")
+  .option(
+    "--profile <file.json>",
+    "public profile with contact details (hallmark.brand-profile.v1), published to IPFS as the metadata URI",
+  )
   .option("--dry-run", "estimate gas and cost without sending")
   .action(
     async (
@@ -187,17 +193,22 @@ brand
         royaltyReceiver?: string;
         royaltyBps: number;
         metadataUri: string;
+        profile?: string;
         dryRun?: boolean;
       },
       command: Command,
     ) => {
       const r = rt(command);
       const signer = await r.signer();
+      const metadataURI =
+        opts.profile === undefined
+          ? opts.metadataUri
+          : await publishBrandProfile(await r.metadataStore(), await readJson(opts.profile));
       const result = await addBrand({
         contracts: await r.contracts(),
         signer,
         name: opts.name,
-        metadataURI: opts.metadataUri,
+        metadataURI,
         admin: opts.admin,
         vault: opts.vault,
         royaltyReceiver: opts.royaltyReceiver,
@@ -216,6 +227,27 @@ brand
       });
     },
   );
+
+brand
+  .command("profile")
+  .description(
+    "publish the brand's public profile (contact details shown to customers) and point the registry at it",
+  )
+  .requiredOption("--brand <id>", "brand id", brandIdArg)
+  .requiredOption("--profile <file.json>", "profile document (hallmark.brand-profile.v1)")
+  .option("--dry-run", "estimate gas and cost without sending")
+  .action(async (opts: { brand: number; profile: string; dryRun?: boolean }, command: Command) => {
+    const r = rt(command);
+    const result = await setBrandProfile({
+      contracts: await r.contracts(),
+      signer: await r.signer(),
+      store: await r.metadataStore(),
+      brandId: opts.brand,
+      profile: await readJson(opts.profile),
+      dryRun: opts.dryRun,
+    });
+    reportOutcome("updateBrand", result.outcome, { metadataURI: result.metadataURI });
+  });
 
 // ----------------------------------------------------------------------------------------- role
 const role = program.command("role").description(`per-brand roles (${Object.keys(BRAND_ROLES).join(", ")})`);

@@ -4,8 +4,10 @@
  * metadata and event document published to IPFS and committed on-chain by its sha256.
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import { ethers as ethersLib, Wallet } from "ethers";
+import { ethers as ethersLib } from "ethers";
+import { newClaimCode } from "../../server/chain/claim-code.js";
 import { garmentsDomain, signTypedMessage } from "../../server/chain/eip712.js";
+import { publishBrandProfile } from "../../server/issuer/brands.js";
 import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
 import { buildTwinCollection } from "../../server/issuer/twinCollection.js";
 import type {
@@ -34,6 +36,18 @@ export const DEMO_BRANDS: Readonly<Record<1 | 2, DemoBrand>> = {
   1: { name: "Maison Aurelle", gs1Prefix: "8012345" },
   2: { name: "Volta Milano", gs1Prefix: "8054321" },
 };
+
+/** Maison Aurelle's public profile (hallmark.brand-profile.v1): how customers reach the brand. */
+export const DEMO_BRAND_PROFILE = {
+  schema: "hallmark.brand-profile.v1",
+  name: "Maison Aurelle",
+  website: "https://maison-aurelle.example",
+  contact: {
+    supportUrl: "https://maison-aurelle.example/client-service",
+    email: "care@maison-aurelle.example",
+    phone: "+33 1 84 88 20 00",
+  },
+} as const;
 
 /** HALLMARK_GS1_PREFIXES for the demo: each brand's company prefix. */
 export const DEMO_GS1_PREFIXES: Record<string, number> = {
@@ -77,8 +91,18 @@ export async function seedDemo(
   const highlights: string[] = [];
   const send = async (tx: Promise<ethersLib.ContractTransactionResponse>) => (await tx).wait();
 
+  // Maison Aurelle publishes a public profile (its contact details show on stolen, revoked and
+  // unknown pages); Volta Milano has none, so the pages' fallback shows too.
+  const aurelleProfile = await publishBrandProfile(store, DEMO_BRAND_PROFILE);
   await send(
-    registry.registerBrand("Maison Aurelle", "", adminA.address, vaultA.address, adminA.address, 500),
+    registry.registerBrand(
+      "Maison Aurelle",
+      aurelleProfile,
+      adminA.address,
+      vaultA.address,
+      adminA.address,
+      500,
+    ),
   );
   await send(registry.registerBrand("Volta Milano", "", adminB.address, adminB.address, adminB.address, 750));
   await send(registry.connect(adminA).grantBrandRole(1, ROLE.ISSUER, issuerA.address));
@@ -95,15 +119,15 @@ export async function seedDemo(
       [DEMO_BRAND_SALTS["1"], serial],
     );
     const metadata = await catalogue.certificate(DEMO_BRANDS[1], serial, i);
-    const claimKey = i >= 18 ? Wallet.createRandom() : undefined;
+    const claimCode = i >= 18 ? newClaimCode() : undefined;
     items.push({
       serial,
-      claimKey,
+      claimCode,
       input: {
         serialHash,
         metadataDigest: metadata.digest,
         chip: ethersLib.ZeroAddress,
-        claimKey: claimKey?.address ?? ethersLib.ZeroAddress,
+        claimKey: claimCode?.key.address ?? ethersLib.ZeroAddress,
       },
     });
   }
@@ -194,7 +218,7 @@ export async function seedDemo(
   highlights.push(`tag replaced: token ${superseded} succeeded by ${successor}`);
 
   const claimCodes = items
-    .map((x, i) => ({ tokenId: ids[i].toString(), serial: x.serial, code: x.claimKey?.privateKey ?? "" }))
+    .map((x, i) => ({ tokenId: ids[i].toString(), serial: x.serial, code: x.claimCode?.code ?? "" }))
     .filter((x) => x.code !== "");
   highlights.push(`${claimCodes.length} unclaimed in the brand vault with claim codes`);
 

@@ -4,6 +4,8 @@ import path from "node:path";
 import { getAddress, hexlify } from "ethers";
 import type { Signer } from "ethers";
 import { InvalidInputError } from "../errors.js";
+import type { MetadataStore } from "../ipfs/metadata-store.js";
+import { publishDocument } from "../metadata/metadata-document.js";
 import { brandRoleOf } from "./contracts.js";
 import type { HallmarkContracts } from "./contracts.js";
 import { callContract } from "./transactions.js";
@@ -70,6 +72,38 @@ export async function setBrandRole(options: {
     [options.brandId, brandRoleOf(options.role), getAddress(options.account)],
     options,
   );
+}
+
+/**
+ * Publishes a brand's public profile (contact details the pages show; server/metadata/brand-profile.ts)
+ * as one raw block and answers its `ipfs://<cid>`: the URI the registry keeps commits to its bytes.
+ */
+export async function publishBrandProfile(store: MetadataStore, profile: unknown): Promise<string> {
+  const encoded = await publishDocument(store, "brand-profile", profile);
+  return `ipfs://${encoded.cid.toString()}`;
+}
+
+/** Points the brand's on-chain metadataURI at a new profile, keeping its registered name. */
+export async function setBrandProfile(options: {
+  contracts: HallmarkContracts;
+  /** A brand admin (or the group admin). */
+  signer: Signer;
+  store: MetadataStore;
+  brandId: number;
+  profile: unknown;
+  dryRun?: boolean;
+  confirmations?: number;
+}): Promise<{ metadataURI: string; outcome: CallOutcome }> {
+  const metadataURI = await publishBrandProfile(options.store, options.profile);
+  const registry = options.contracts.registry.connect(options.signer);
+  const current = await registry.brand(options.brandId);
+  const outcome = await callContract(
+    registry,
+    "updateBrand",
+    [options.brandId, current.name, metadataURI],
+    options,
+  );
+  return { metadataURI, outcome };
 }
 
 export function generateBrandSalt(): string {

@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { getAddress, hexlify, NonceManager, Wallet } from "ethers";
-import type { Signer } from "ethers";
+import { getAddress, NonceManager } from "ethers";
+import type { Signer, Wallet } from "ethers";
 import QRCode from "qrcode";
+import { newClaimCode } from "../chain/claim-code.js";
 import { InvalidInputError } from "../errors.js";
 import type { HallmarkContracts } from "./contracts.js";
 import { SignerError, TransactionRefusedError } from "./errors.js";
@@ -11,10 +11,11 @@ import { currentFeePerGas, refusal } from "./transactions.js";
 import type { GasEstimate } from "./transactions.js";
 
 /**
- * One-time claim codes. A code is the private key of a fresh EOA whose address the certificate
+ * One-time claim codes. A code yields the private key of a fresh EOA whose address the certificate
  * stores (`setClaimKey`); whoever holds the code signs Claim(tokenId, recipient, nonce, deadline)
- * and the certificate moves. The address is public, so the code has the full 256 bits of a key:
- * anything shorter could be brute-forced against it. Codes go to the output files only.
+ * and the certificate moves. Codes are printed in short groups with a check symbol so that a
+ * customer can type one (server/chain/claim-code.ts says how, and why 120 bits suffice).
+ * Codes go to the output files only.
  */
 export interface ClaimCodeTarget {
   tokenId: bigint;
@@ -23,7 +24,7 @@ export interface ClaimCodeTarget {
 }
 
 export interface ClaimCode extends Required<ClaimCodeTarget> {
-  /** 0x-prefixed 32-byte private key: the secret printed in the QR code. */
+  /** The secret printed on the card and carried by its QR code (`XXXXX-XXXXX-…`; older files: a 0x private key). */
   code: string;
   claimKey: string;
   claimUrl: string;
@@ -32,8 +33,9 @@ export interface ClaimCode extends Required<ClaimCodeTarget> {
 
 export const DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080";
 
-export function generateClaimCode(): Wallet {
-  return new Wallet(hexlify(randomBytes(32)));
+/** A fresh code and the claim key it yields. */
+export function generateClaimCode(): { code: string; key: Wallet } {
+  return newClaimCode();
 }
 
 /** The verifier's claim screen; the code rides in the fragment, which browsers never send to the server. */
@@ -161,7 +163,7 @@ export async function issueClaimCodes(options: IssueClaimCodesOptions): Promise<
   if (options.dryRun) {
     const gas = await certificate
       .connect(options.signer)
-      .setClaimKey.estimateGas(targets[0].tokenId, generateClaimCode().address);
+      .setClaimKey.estimateGas(targets[0].tokenId, generateClaimCode().key.address);
     const feePerGas = await currentFeePerGas(options.signer.provider!);
     const total = gas * BigInt(targets.length);
     return { issued: [], skipped, estimate: { gas: total, feePerGas, cost: total * feePerGas } };
@@ -177,7 +179,7 @@ export async function issueClaimCodes(options: IssueClaimCodesOptions): Promise<
     const chunk = targets.slice(i, i + window);
     const inFlight = [];
     for (const target of chunk) {
-      const key = generateClaimCode();
+      const { code, key } = generateClaimCode();
       let response;
       try {
         response = await sender.setClaimKey(target.tokenId, key.address);
@@ -186,10 +188,10 @@ export async function issueClaimCodes(options: IssueClaimCodesOptions): Promise<
       }
       sent++;
       report({ stage: "sent", sent, total: targets.length });
-      inFlight.push({ target, key, response });
+      inFlight.push({ target, code, key, response });
     }
     const confirmed: ClaimCode[] = [];
-    for (const { target, key, response } of inFlight) {
+    for (const { target, code, key, response } of inFlight) {
       const mined = await response.wait(options.confirmations ?? 1);
       if (mined === null || mined.status !== 1)
         throw new TransactionRefusedError(`setClaimKey ${response.hash} failed on-chain`, null, []);
@@ -197,9 +199,9 @@ export async function issueClaimCodes(options: IssueClaimCodesOptions): Promise<
         tokenId: target.tokenId,
         serial: target.serial ?? "",
         productName: target.productName ?? "",
-        code: key.privateKey,
+        code,
         claimKey: key.address,
-        claimUrl: claimUrlOf(publicUrl, target.tokenId, key.privateKey),
+        claimUrl: claimUrlOf(publicUrl, target.tokenId, code),
         txHash: mined.hash,
       });
     }
@@ -217,27 +219,53 @@ function escapeHtml(value: string): string {
   );
 }
 
-/** A printable A4 sheet, one card per piece: the claim QR code, product, serial and the code spelled out. */
+/** The sheet's words, in both languages the pages speak: a card often travels abroad with its piece. */
+const SHEET_TEXT = {
+  intro: [
+    "Each code works once and transfers the certificate to whoever uses it. Keep this sheet locked away; hand each card only to the buyer of its piece.",
+    "Chaque code ne sert qu'une fois et transfère le certificat à qui l'utilise. Gardez cette feuille sous clé ; ne remettez chaque carte qu'à l'acheteur de sa pièce.",
+  ],
+  register: ["Register your piece", "Enregistrez votre pièce"],
+  scanOrType: ["Scan the code, or type it at", "Scannez le code, ou saisissez-le sur"],
+  serial: ["Serial", "N° de série"],
+  certificate: ["Certificate", "Certificat"],
+  code: ["Code", "Code"],
+} as const;
+
+function bilingual(pair: readonly [string, string]): string {
+  return `<span lang="en">${escapeHtml(pair[0])}</span> · <span lang="fr">${escapeHtml(pair[1])}</span>`;
+}
+
+/**
+ * A printable A4 sheet, one card per piece: the claim QR code, product, serial and the code in its
+ * printed groups, with where to type it when the QR code cannot be scanned (the verifier's home page).
+ */
 export async function renderClaimSheet(codes: readonly ClaimCode[], title: string): Promise<string> {
   if (codes.length === 0) throw new InvalidInputError("No claim codes to print");
   const cards = await Promise.all(
     codes.map(async (code) => {
       const svg = await QRCode.toString(code.claimUrl, { type: "svg", errorCorrectionLevel: "M", margin: 1 });
-      const spelled = code.code
-        .slice(2)
-        .match(/.{1,16}/g)!
-        .join(" ");
+      // Older codes are a 0x private key: spelled in groups of 16 as before.
+      const spelled = code.code.startsWith("0x")
+        ? code.code
+            .slice(2)
+            .match(/.{1,16}/g)!
+            .join(" ")
+        : code.code;
+      const home = URL.canParse(code.claimUrl) ? new URL(code.claimUrl).origin : "";
       return `<section class="card">
   <div class="qr" role="img" aria-label="Claim QR code for ${escapeHtml(code.productName || code.tokenId.toString())}">${svg}</div>
   <h2>${escapeHtml(code.productName || "Certificate")}</h2>
-  <p class="serial">Serial ${escapeHtml(code.serial || "—")}</p>
-  <p class="token">Certificate ${escapeHtml(
+  <p class="serial">${bilingual(SHEET_TEXT.serial)} ${escapeHtml(code.serial || "—")}</p>
+  <p class="token">${bilingual(SHEET_TEXT.certificate)} ${escapeHtml(
     code.tokenId
       .toString(16)
       .padStart(64, "0")
       .replace(/^(.{8}).*(.{8})$/, "$1…$2"),
   )}</p>
-  <p class="code"><span>Code</span> ${escapeHtml(spelled)}</p>
+  <p class="code-label">${bilingual(SHEET_TEXT.code)}</p>
+  <p class="code${code.code.startsWith("0x") ? " legacy" : ""}">${escapeHtml(spelled)}</p>
+  ${home === "" ? "" : `<p class="where">${bilingual(SHEET_TEXT.scanOrType)} <strong>${escapeHtml(home.replace(/^https?:\/\//, ""))}</strong></p>`}
 </section>`;
     }),
   );
@@ -251,20 +279,24 @@ export async function renderClaimSheet(codes: readonly ClaimCode[], title: strin
   @page { size: A4; margin: 12mm; }
   body { font-family: system-ui, sans-serif; margin: 0; color: #111; }
   header { margin-bottom: 6mm; }
-  header p { font-size: 9pt; color: #555; }
+  header p { font-size: 9pt; color: #555; margin: 1mm 0; }
   .sheet { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4mm; }
   .card { border: 1px dashed #999; padding: 3mm; break-inside: avoid; page-break-inside: avoid; text-align: center; }
   .qr svg { width: 38mm; height: 38mm; }
   h2 { font-size: 10pt; margin: 2mm 0 1mm; }
   p { margin: 0.5mm 0; font-size: 8pt; }
-  .code { font-family: ui-monospace, monospace; font-size: 6.5pt; word-break: break-all; }
-  .code span { font-family: system-ui, sans-serif; font-weight: 600; }
+  .code-label { margin-top: 2mm; font-weight: 600; }
+  .code { font-family: ui-monospace, monospace; font-size: 10.5pt; font-weight: 700; letter-spacing: 0.04em; white-space: nowrap; }
+  .code.legacy { font-size: 6.5pt; font-weight: 400; white-space: normal; word-break: break-all; }
+  .where { font-size: 7pt; color: #333; }
 </style>
 </head>
 <body>
 <header>
   <h1>${escapeHtml(title)}</h1>
-  <p>Each code works once and transfers the certificate to whoever uses it. Keep this sheet locked away; hand each card only to the buyer of its piece.</p>
+  <p lang="en">${escapeHtml(SHEET_TEXT.intro[0])}</p>
+  <p lang="fr">${escapeHtml(SHEET_TEXT.intro[1])}</p>
+  <p>${bilingual(SHEET_TEXT.register)}</p>
 </header>
 <main class="sheet">
 ${cards.join("\n")}

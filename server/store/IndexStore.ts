@@ -55,6 +55,8 @@ export interface CertificateFilter extends PageRequest {
   brandId?: number;
   owner?: string;
   status?: CertificateStatus;
+  /** The certificate whose current one-time claim key is this address (a typed claim code's). */
+  claimKey?: string;
 }
 
 export interface OwnerItemsRequest extends PageRequest {

@@ -15,20 +15,29 @@ import type { VerifierContext } from "../verification/context.js";
 import type { IndexFreshness } from "../verification/freshness.js";
 import { BrandId, Serial } from "../verification/id-schemas.js";
 import { withGtinCheck } from "../verification/digital-link.js";
-import { parseUint256 } from "../verification/ids.js";
+import { brandOfTokenId, parseUint256 } from "../verification/ids.js";
+import { brandProfileOf } from "../verification/brand-profile.js";
+import type { BrandProfileView } from "../verification/brand-profile.js";
+import { claimKeyOf, parseClaimCode } from "../chain/claim-code.js";
 import { ownershipChallengeState } from "../verification/ownership.js";
 import type { OwnershipChallenges } from "../verification/ownership.js";
 import type { ProvenanceEventView } from "../verification/provenance.js";
 import { provenanceOf } from "../verification/provenance.js";
 import { tokenIdOfSerial } from "../verification/serial.js";
 import type { ClaimStateReader } from "./claim-state.js";
-import { pickLocale } from "./i18n/index.js";
+import { LOCALES, pickLocale } from "./i18n/index.js";
 import type { Messages } from "./i18n/index.js";
 import { renderClaimPage } from "./pages/claim.js";
 import { renderGarmentPage } from "./pages/garment.js";
-import { renderProvePage, renderUnknownPage, renderVerifyPage } from "./pages/verify.js";
+import { renderHomePage } from "./pages/home.js";
+import type { HomePageData } from "./pages/home.js";
+import { renderUnknownPage } from "./pages/unknown.js";
+import type { UnknownReason } from "./pages/unknown.js";
+import { CONTACT_VERDICTS, renderProvePage, renderVerifyPage } from "./pages/verify.js";
+import { verdictKindOf } from "./pages/verdict.js";
 import { qrSvg } from "./qr.js";
-import { ProveQrRequest, VerifyPageQuery } from "./schemas.js";
+import { siteFiles } from "./site-files.js";
+import { CheckQuery, ClaimCodeForm, ClaimKeyPath, ProveQrRequest, VerifyPageQuery } from "./schemas.js";
 import { GARMENT_CSP, sendPage } from "./send-page.js";
 
 export { ChainClaimStateReader } from "./claim-state.js";
@@ -73,22 +82,28 @@ const VENDOR: Record<string, () => string> = {
 };
 
 /**
- * A page that cannot be shown: the Unknown verdict for a browser, a problem+json for a client
- * that prefers JSON (the API's error contract holds on these paths too).
+ * A page that cannot be shown: the Unknown page for a browser (400 when the id is malformed, so
+ * nothing was looked up; 404 when nobody issued it), a problem+json for a client that prefers JSON
+ * (the API's error contract holds on these paths too).
  */
 function sendUnknown(
   request: Request,
   response: Response,
   t: Messages,
-  status: 400 | 404,
-  message: string,
+  reason: UnknownReason,
+  brand: BrandProfileView | null = null,
 ): void {
+  const malformed = reason === "malformed" || reason === "garment-malformed";
   if (request.accepts(["text/html", "application/json"]) === "application/json") {
-    throw status === 400
+    throw malformed
       ? new InvalidInputError(`Malformed path ${request.path}`)
       : new NotFoundError(`Nothing at ${request.path}`);
   }
-  sendPage(response, renderUnknownPage(t, request.originalUrl, message), status);
+  sendPage(
+    response,
+    renderUnknownPage(t, { path: request.originalUrl, reason, brand }),
+    malformed ? 400 : 404,
+  );
 }
 
 function originOf(request: Request, publicUrl: string | undefined): string {
@@ -129,14 +144,17 @@ export function createWebRouter(deps: WebDependencies): Router {
   ): Promise<{ tokenId: bigint; view: CertificateView } | null> {
     const tokenId = parseUint256(String(request.params.tokenId));
     if (tokenId === null) {
-      sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+      sendUnknown(request, response, t, "malformed");
       return null;
     }
     try {
       return { tokenId, view: await resolveCertificate(verifier.index, verifier.documents, tokenId) };
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
-      sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
+      // A certificate number carries its brand: the page can name whom to ask, if the brand exists.
+      const brandId = brandOfTokenId(tokenId);
+      const brand = brandId === 0 ? null : await brandProfileOf(verifier, brandId);
+      sendUnknown(request, response, t, "unknown", brand?.name === null ? null : brand);
       return null;
     }
   }
@@ -168,12 +186,138 @@ export function createWebRouter(deps: WebDependencies): Router {
     );
   });
 
+  router.use(siteFiles);
+
+  async function brandChoices(): Promise<HomePageData["brands"]> {
+    const brands: HomePageData["brands"][number][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await verifier.index.listBrands({ cursor, limit: MAX_PAGE_LIMIT });
+      brands.push(...page.items.map((b) => ({ id: b.brandId, name: b.name })));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && brands.length < 5_000);
+    return brands.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async function sendHome(
+    request: Request,
+    response: Response,
+    t: Messages,
+    status = 200,
+    extra: Pick<HomePageData, "problem" | "values"> = {},
+  ): Promise<void> {
+    const home = t.lang === "en" ? "/" : `/${t.lang}`;
+    sendPage(
+      response,
+      renderHomePage(t, {
+        path: request.originalUrl,
+        pageUrl: `${originOf(request, deps.publicUrl)}${home}`,
+        brands: await brandChoices(),
+        ...extra,
+      }),
+      status,
+    );
+  }
+
+  // The way in without a QR code: / (the reader's language) and /fr.
+  router.get(
+    "/",
+    handle(async (request, response) => sendHome(request, response, pickLocale(request))),
+  );
+  router.get(
+    "/fr",
+    handle(async (request, response) => sendHome(request, response, LOCALES.fr)),
+  );
+
+  // The home page's check forms: a brand and a serial go to the serial's page, a number to its certificate.
+  router.get(
+    "/check",
+    handle(async (request, response) => {
+      const t = pickLocale(request);
+      const query = CheckQuery.safeParse(request.query);
+      if (!query.success)
+        return sendHome(request, response, t, 400, {
+          problem: { form: "serial", message: t.entry.missingSerial },
+        });
+      const { brand, serial, certificate } = query.data;
+      const lang = t.lang === "en" ? "" : `?lang=${t.lang}`;
+      if (certificate !== undefined) {
+        const tokenId = parseUint256(certificate.replace(/[\s.]/g, ""));
+        if (tokenId === null)
+          return sendHome(request, response, t, 400, {
+            problem: { form: "certificate", message: t.entry.badCertificate },
+            values: { certificate },
+          });
+        return response.redirect(303, `/v/${tokenId.toString()}${lang}`);
+      }
+      const parsed = z
+        .object({ brand: BrandId, serial: Serial })
+        .safeParse({ brand, serial: serial?.trim() });
+      if (!parsed.success)
+        return sendHome(request, response, t, 400, {
+          problem: { form: "serial", message: t.entry.missingSerial },
+          values: { brand, serial },
+        });
+      response.redirect(303, `/b/${parsed.data.brand}/${encodeURIComponent(parsed.data.serial)}${lang}`);
+    }),
+  );
+
+  // "Register your piece" without JavaScript: the code is checked here as the page checks it, and the
+  // browser is sent on to its claim page with the code in the fragment. The code arrives in a POST body
+  // (never in a URL, so no access log holds it); this server already serves the script that reads the
+  // code from the fragment, so receiving it asks no more trust of it.
+  router.post(
+    "/claim",
+    express.urlencoded({ extended: false, limit: "2kb", parameterLimit: 4 }),
+    handle(async (request, response) => {
+      const form = parseInput(ClaimCodeForm, request.body, "body");
+      const t = pickLocale({
+        query: { lang: form.lang },
+        acceptsLanguages: request.acceptsLanguages.bind(request),
+      });
+      const json = request.accepts(["text/html", "application/json"]) === "application/json";
+      const parsed = parseClaimCode(form.code);
+      if (!parsed.ok) {
+        if (json) throw new InvalidInputError(`Malformed claim code (${parsed.problem})`);
+        return sendHome(request, response, t, 400, {
+          problem: { form: "code", message: t.entry.codeProblem[parsed.problem] },
+        });
+      }
+      const found = await verifier.index.listCertificates({ claimKey: claimKeyOf(parsed).address, limit: 1 });
+      const certificate = found.items[0];
+      if (certificate === undefined) {
+        if (json) throw new NotFoundError("No certificate waits for this claim code");
+        return sendHome(request, response, t, 404, {
+          problem: { form: "code", message: t.entry.codeUnknown },
+        });
+      }
+      response.setHeader("Cache-Control", "no-store");
+      response.setHeader("Referrer-Policy", "no-referrer");
+      const lang = t.lang === "en" ? "" : `?lang=${t.lang}`;
+      response.redirect(303, `/claim/${certificate.tokenId}${lang}#code=${encodeURIComponent(parsed.code)}`);
+    }),
+  );
+
+  // The certificate a claim key belongs to: the home page's script sends the address a typed code
+  // yields (public on-chain), never the code.
+  router.get(
+    "/claim/key/:address",
+    handle(async (request, response) => {
+      const { address } = parseInput(ClaimKeyPath, request.params, "path");
+      const found = await verifier.index.listCertificates({ claimKey: address, limit: 1 });
+      const certificate = found.items[0];
+      response.setHeader("Cache-Control", "no-store");
+      if (certificate === undefined) throw new NotFoundError("No certificate waits for this claim key");
+      response.json({ tokenId: certificate.tokenId });
+    }),
+  );
+
   router.get(
     "/v/:tokenId",
     handle(async (request, response) => {
       const t = pickLocale(request);
       const query = VerifyPageQuery.safeParse(request.query);
-      if (!query.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+      if (!query.success) return sendUnknown(request, response, t, "malformed");
       const found = await certificateOrUnknown(request, response, t);
       if (found === null) return;
       const { tokenId } = found;
@@ -194,11 +338,15 @@ export function createWebRouter(deps: WebDependencies): Router {
         }),
       );
       const record = await verifier.index.getCertificate(view.tokenId);
+      const brand = CONTACT_VERDICTS.has(verdictKindOf(view))
+        ? await brandProfileOf(verifier, view.brand.id)
+        : null;
       const pageUrl = `${originOf(request, deps.publicUrl)}/v/${view.tokenId}`;
       sendPage(
         response,
         renderVerifyPage(t, {
           proveUrl: `${pageUrl}/prove`,
+          brand,
           view,
           metadataBlock: record?.metadataUpdatedAtBlock ?? view.issued.block,
           provenance,
@@ -222,6 +370,7 @@ export function createWebRouter(deps: WebDependencies): Router {
       if (found === null) return;
       const { view } = found;
       response.setHeader("Referrer-Policy", "no-referrer");
+      response.setHeader("X-Robots-Tag", "noindex, nofollow");
       sendPage(response, renderProvePage(t, { view, path: request.originalUrl }));
     }),
   );
@@ -257,7 +406,7 @@ export function createWebRouter(deps: WebDependencies): Router {
     handle(async (request, response) => {
       const t = pickLocale(request);
       const parsed = z.object({ brand: BrandId, serial: Serial }).safeParse(request.params);
-      if (!parsed.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
+      if (!parsed.success) return sendUnknown(request, response, t, "malformed");
       try {
         const tokenId = await tokenIdOfSerial(
           verifier.index,
@@ -268,7 +417,8 @@ export function createWebRouter(deps: WebDependencies): Router {
         response.redirect(303, `/v/${tokenId.toString()}`);
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
-        sendUnknown(request, response, t, 404, t.verdictHelp.unknown);
+        const brand = await brandProfileOf(verifier, parsed.data.brand);
+        sendUnknown(request, response, t, "unknown", brand.name === null ? null : brand);
       }
     }),
   );
@@ -280,10 +430,10 @@ export function createWebRouter(deps: WebDependencies): Router {
       const designId = parseUint256(String(request.params.designId));
       let design;
       try {
-        if (designId === null) return sendUnknown(request, response, t, 400, t.garment.unknown);
+        if (designId === null) return sendUnknown(request, response, t, "garment-malformed");
         design = await designView(verifier.index, verifier.documents, designId);
       } catch (error) {
-        if (error instanceof NotFoundError) return sendUnknown(request, response, t, 404, t.garment.unknown);
+        if (error instanceof NotFoundError) return sendUnknown(request, response, t, "garment");
         throw error;
       }
       const pageUrl = `${originOf(request, deps.publicUrl)}/g/${design.designId}`;
@@ -303,13 +453,21 @@ export function createWebRouter(deps: WebDependencies): Router {
       const found = await certificateOrUnknown(request, response, t);
       if (found === null) return;
       const { tokenId, view } = found;
-      const state = await deps.claims.claimStateOf(tokenId);
+      const [state, provenance, brand] = await Promise.all([
+        deps.claims.claimStateOf(tokenId),
+        allProvenance(v1, tokenId),
+        brandProfileOf(verifier, view.brand.id),
+      ]);
+      const lastCodeClaim = provenance.findLast((entry) => entry.kind === "claimed_with_code") ?? null;
       response.setHeader("Referrer-Policy", "no-referrer");
+      response.setHeader("X-Robots-Tag", "noindex, nofollow");
       sendPage(
         response,
         renderClaimPage(t, {
           view,
           state,
+          lastCodeClaim: lastCodeClaim === null ? null : { time: lastCodeClaim.time, to: lastCodeClaim.to },
+          brand,
           chainId: verifier.identity.chainId,
           certificateAddress: verifier.identity.certificateAddress,
           path: request.originalUrl,

@@ -15,9 +15,41 @@ export interface PageOptions {
   scripts?: readonly string[];
   /** Extra <head> content (an embedded JSON config). */
   head?: SafeHtml;
+  /** Link preview (Open Graph): absolute URLs, as a chat app or social site fetches them from elsewhere. */
+  preview?: PagePreview;
+  /** Pages about an owner's secret or wallet (claim, prove): kept out of search engines. */
+  noindex?: boolean;
+  /** The language links' targets by language, when `?lang=` is not the page's way (the home page: / and /fr). */
+  languageLinks?: Readonly<Record<string, string>>;
 }
 
-function languageHref(path: string, lang: string): string {
+export interface PagePreview {
+  url: string;
+  description: string;
+  /** A picture of the piece (absolute URL), when it has one. */
+  image?: string;
+  imageAlt?: string;
+}
+
+function previewTags(title: string, siteName: string, preview: PagePreview | undefined): SafeHtml {
+  if (preview === undefined) return html``;
+  return html`<meta name="description" content="${preview.description}">
+<meta property="og:type" content="website">
+<meta property="og:site_name" content="${siteName}">
+<meta property="og:title" content="${title}">
+<meta property="og:description" content="${preview.description}">
+<meta property="og:url" content="${preview.url}">
+${
+  preview.image === undefined
+    ? ""
+    : html`<meta property="og:image" content="${preview.image}">
+${preview.imageAlt === undefined ? "" : html`<meta property="og:image:alt" content="${preview.imageAlt}">`}`
+}
+<meta name="twitter:card" content="${preview.image === undefined ? "summary" : "summary_large_image"}">`;
+}
+
+function languageHref(path: string, lang: string, links?: Readonly<Record<string, string>>): string {
+  if (links !== undefined && Object.hasOwn(links, lang)) return links[lang];
   const url = new URL(path, "http://page.invalid");
   url.searchParams.set("lang", lang);
   return url.pathname + url.search;
@@ -27,7 +59,7 @@ export function page(options: PageOptions): string {
   const { t } = options;
   const languages = Object.values(LOCALES).map(
     (locale) =>
-      html`<li><a href="${languageHref(options.path, locale.lang)}" hreflang="${locale.lang}" lang="${locale.lang}"${
+      html`<li><a href="${languageHref(options.path, locale.lang, options.languageLinks)}" hreflang="${locale.lang}" lang="${locale.lang}"${
         locale.lang === t.lang ? html` aria-current="true"` : ""
       }>${locale.languageName}</a></li>`,
   );
@@ -39,6 +71,9 @@ export function page(options: PageOptions): string {
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>${options.title} — ${t.siteName}</title>
+${options.noindex === true ? html`<meta name="robots" content="noindex, nofollow">` : ""}
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+${previewTags(`${options.title} — ${t.siteName}`, t.siteName, options.preview)}
 <link rel="stylesheet" href="${ASSET_BASE}/style.css">
 ${options.head}
 ${(options.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
@@ -46,7 +81,7 @@ ${(options.scripts ?? []).map((src) => html`<script type="module" src="${src}"><
 <body>
 <a class="skip" href="#main">${t.skipToContent}</a>
 <header class="site">
-<span class="logo" aria-hidden="true">◆</span> <span class="site-name">${t.siteName}</span>
+<a class="home-link" href="${t.lang === "en" ? "/" : `/${t.lang}`}"><span class="logo" aria-hidden="true">◆</span> <span class="site-name">${t.siteName}</span></a>
 <nav aria-label="${t.switchLanguage}"><ul class="langs">${languages}</ul></nav>
 </header>
 <main id="main" tabindex="-1">

@@ -1,14 +1,83 @@
+import { z } from "zod";
 import { BrandId, DesignId, Serial, TokenId } from "../verification/id-schemas.js";
 import { problems } from "../http/openapi.js";
 import type { OpenApiPart, Operation } from "../http/openapi.js";
 import { ClaimStateAnswer } from "./claim-state.js";
-import { ProveQrRequest, VerifyPageQuery } from "./schemas.js";
+import { CheckQuery, ClaimKeyPath, ProveQrRequest, VerifyPageQuery } from "./schemas.js";
 
 /** The pages' part of the OpenAPI document (assembled by server/app.ts): HTML answers, and the JSON the pages' scripts read. */
 
 const COMMON = problems(400, 429);
 
+/** GET /claim/key/{address}. */
+const ClaimKeyAnswer = z.object({ tokenId: z.string().regex(/^[0-9]+$/) });
+
+const HTML = { type: "string" };
+
 const OPERATIONS: readonly Operation[] = [
+  {
+    method: "get",
+    path: "/",
+    operationId: "homePage",
+    tags: ["pages"],
+    summary:
+      "Home page: check a piece by brand and serial or by certificate number, register a piece with the code on its card, what Hallmark is; ?lang=en|fr",
+    responses: { "200": ["HTML page", HTML, "text/html"], ...problems(429) },
+  },
+  {
+    method: "get",
+    path: "/fr",
+    operationId: "homePageFrench",
+    tags: ["pages"],
+    summary: "The home page in French",
+    responses: { "200": ["HTML page", HTML, "text/html"], ...problems(429) },
+  },
+  {
+    method: "get",
+    path: "/check",
+    operationId: "checkForm",
+    tags: ["pages"],
+    summary:
+      "The home page's check forms: 303 to /v/{tokenId} (certificate=) or /b/{brand}/{serial} (brand= and serial=); 400 sends the home page back saying what is wrong",
+    query: CheckQuery,
+    responses: {
+      "303": ["Redirect to the piece's page"],
+      "400": ["HTML page: the home page with the form's problem", HTML, "text/html"],
+      ...problems(429),
+    },
+  },
+  {
+    method: "post",
+    path: "/claim",
+    operationId: "claimCodeForm",
+    tags: ["pages"],
+    summary:
+      "Register a piece without JavaScript: a typed claim code (form body: code=, checked by its check symbol) → 303 to /claim/{tokenId}#code=…; 400 a mistyped code, 404 no piece waits for it (the home page says so)",
+    rawBody: {
+      mediaTypes: ["application/x-www-form-urlencoded"],
+      description: "code=XXXXX-XXXXX-XXXXX-XXXXX-XXXXX (or an older 0x code), lang=en|fr",
+    },
+    responses: {
+      "303": ["Redirect to the claim page, the code in the fragment"],
+      "400": ["HTML page: the code is mistyped", HTML, "text/html"],
+      "404": ["HTML page: no piece waits for this code", HTML, "text/html"],
+      ...problems(413, 429),
+    },
+  },
+  {
+    method: "get",
+    path: "/claim/key/{address}",
+    operationId: "claimKeyCertificate",
+    tags: ["pages"],
+    summary:
+      "The certificate whose open claim key is this address (the home page derives it from a typed code; the code is never sent)",
+    params: ClaimKeyPath.shape,
+    responses: {
+      "200": ["The certificate waiting for this key", ClaimKeyAnswer],
+      ...COMMON,
+      ...problems(404),
+    },
+  },
   {
     method: "get",
     path: "/v/{tokenId}",
@@ -114,4 +183,7 @@ const OPERATIONS: readonly Operation[] = [
   },
 ];
 
-export const webOpenApi: OpenApiPart = { operations: OPERATIONS, schemas: { ClaimState: ClaimStateAnswer } };
+export const webOpenApi: OpenApiPart = {
+  operations: OPERATIONS,
+  schemas: { ClaimState: ClaimStateAnswer, ClaimKeyCertificate: ClaimKeyAnswer },
+};

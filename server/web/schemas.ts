@@ -11,3 +11,33 @@ export const VerifyPageQuery = z.object({
     "GTIN of the label scanned (set by the Digital Link's redirect): checked against the passport's",
   ),
 });
+
+const Lang = z.string().max(8).optional().describe("page language (en, fr)");
+
+/**
+ * The home page's check forms (GET, so they work without JavaScript): a brand and a serial, or a
+ * certificate number. Loose on purpose: the route says in the page what is missing or wrong.
+ */
+export const CheckQuery = z.object({
+  brand: z.string().max(12).optional().describe("brand id, with serial"),
+  serial: z.string().max(256).optional().describe("serial printed on the piece, with brand"),
+  certificate: z.string().max(128).optional().describe("certificate number, decimal or 0x-hex"),
+  lang: Lang,
+});
+
+/** "Register your piece" without JavaScript: the code goes in a POST body, never in a URL or a log. */
+export const ClaimCodeForm = z.object({
+  code: z
+    .string()
+    .max(200)
+    .describe("claim code as typed (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX, or an older 0x code)"),
+  lang: Lang,
+});
+
+/** The address of a claim key, which a typed code yields in the page (the code itself is never sent). */
+export const ClaimKeyPath = z.object({
+  address: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x address")
+    .describe("address of the claim key a typed code yields"),
+});

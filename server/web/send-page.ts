@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import { pickLocale } from "./i18n/index.js";
-import { renderUnknownPage } from "./pages/verify.js";
+import { renderUnknownPage } from "./pages/unknown.js";
 
 /** Pages load only this origin's scripts and styles; IPFS images come through /ipfs. */
 export const PAGE_CSP = [
@@ -32,21 +32,9 @@ export function sendPage(response: Response, markup: string, status = 200, csp =
   response.type("text/html; charset=utf-8").send(markup);
 }
 
-/** The Unknown verdict page, in the reader's language: what a browser gets for a link nobody issued. */
-export function sendUnknownPage(
-  request: Request,
-  response: Response,
-  status: 400 | 404 | 422,
-  message?: string,
-): void {
+/** The Unknown page, in the reader's language: what a browser gets for a label nobody issued (or a malformed one, 400). */
+export function sendUnknownPage(request: Request, response: Response, status: 400 | 404 | 422): void {
   const t = pickLocale(request);
-  sendPage(
-    response,
-    renderUnknownPage(
-      t,
-      request.originalUrl,
-      message ?? (status === 422 ? t.verdictHelp.unresolvable : t.verdictHelp.unknown),
-    ),
-    status,
-  );
+  const reason = status === 400 ? "malformed" : status === 422 ? "unresolvable" : "unknown";
+  sendPage(response, renderUnknownPage(t, { path: request.originalUrl, reason }), status);
 }

@@ -89,7 +89,12 @@ export const MediaAnswer = z.object({
 
 const IssuedClaimCodeAnswer = z.object({
   tokenId: DecimalString,
-  code: Bytes32Hex.describe("the secret (a private key): shown once"),
+  code: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{5}(?:-[0-9A-HJKMNP-TV-Z]{5}){4}$/)
+    .describe(
+      "the secret, XXXXX-XXXXX-XXXXX-XXXXX-XXXXX with a check symbol (server/chain/claim-code.ts): shown once",
+    ),
   claimKey: AddressString,
   claimUrl: z.url(),
   txHash: Bytes32Hex,

@@ -170,14 +170,21 @@ export class IssuerService {
       // Sent back to back from one nonce sequence (this brand's queue owns the key's nonce), then
       // confirmed together: a request waits about one block, not one block per certificate.
       const writer = certificate.connect(new NonceManager(signer));
-      const sent: { tokenId: bigint; key: Wallet; hash: string; wait: () => Promise<unknown> }[] = [];
+      const sent: {
+        tokenId: bigint;
+        code: string;
+        key: Wallet;
+        hash: string;
+        wait: () => Promise<unknown>;
+      }[] = [];
       const failed: { tokenId: string; reason: string }[] = [];
       for (const tokenId of targets) {
-        const key = generateClaimCode();
+        const { code, key } = generateClaimCode();
         try {
           const response = await writer.setClaimKey(tokenId, key.address);
           sent.push({
             tokenId,
+            code,
             key,
             hash: response.hash,
             wait: () => response.wait(this.options.confirmations ?? 1),
@@ -193,16 +200,16 @@ export class IssuerService {
         }
       }
       const issued: IssuedClaimCode[] = [];
-      for (const { tokenId, key, hash, wait } of sent) {
+      for (const { tokenId, code, key, hash, wait } of sent) {
         try {
           const mined = (await wait()) as { status: number } | null;
           if (mined === null || mined.status !== 1)
             throw new TransactionRefusedError(`setClaimKey ${hash} failed on-chain`, null, []);
           issued.push({
             tokenId: tokenId.toString(),
-            code: key.privateKey,
+            code,
             claimKey: key.address,
-            claimUrl: claimUrlOf(this.options.publicUrl, tokenId, key.privateKey),
+            claimUrl: claimUrlOf(this.options.publicUrl, tokenId, code),
             txHash: hash,
           });
         } catch (error) {

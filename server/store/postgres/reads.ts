@@ -6,6 +6,7 @@
  * The brands (whose certificate count is a COUNT(*)) are cached briefly; the store drops the cache
  * when the content version moves.
  */
+import { checksumAddress } from "../address.js";
 import { clampLimit, decodeCursor, encodeCursor, InvalidCursorError } from "../cursor.js";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "../IndexStore.js";
 import type { BlockRef, CertificateFilter, OwnerItemsRequest, Page, PageRequest } from "../IndexStore.js";
@@ -109,6 +110,11 @@ export class PostgresReads {
     if (filter.status !== undefined) {
       where.push("c.status = ?");
       params.push(filter.status);
+    }
+    if (filter.claimKey !== undefined) {
+      // Stored checksummed (rows.ts); the partial index certificates_claim_key holds only open keys.
+      where.push("c.claim_key = ?");
+      params.push(checksumAddress(filter.claimKey));
     }
     if (filter.cursor !== undefined) {
       const [block, log] = decodeCursor(filter.cursor, "c", ["n", "n"]) as number[];

@@ -4,6 +4,7 @@
  * COUNT(*)) are cached briefly; the store drops the caches after each write it makes.
  */
 import type { SQLInputValue } from "node:sqlite";
+import { checksumAddress } from "../address.js";
 import { clampLimit, decodeCursor, encodeCursor, InvalidCursorError } from "../cursor.js";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "../IndexStore.js";
 import type { BlockRef, CertificateFilter, OwnerItemsRequest, Page, PageRequest } from "../IndexStore.js";
@@ -95,6 +96,11 @@ export class SqliteReads {
     if (filter.status !== undefined) {
       where.push("c.status = ?");
       params.push(filter.status);
+    }
+    if (filter.claimKey !== undefined) {
+      // Stored checksummed (rows.ts); the partial index certificates_claim_key holds only open keys.
+      where.push("c.claim_key = ?");
+      params.push(checksumAddress(filter.claimKey));
     }
     if (filter.cursor !== undefined) {
       const [block, log] = decodeCursor(filter.cursor, "c", ["n", "n"]) as number[];

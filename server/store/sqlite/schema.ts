@@ -175,6 +175,8 @@ export const MIGRATIONS: readonly string[] = [
     data TEXT NOT NULL
   );
   `,
+  // A typed claim code is looked up by its key's address; only open keys are indexed.
+  `CREATE INDEX certificates_claim_key ON certificates (claim_key) WHERE claim_key IS NOT NULL;`,
 ];
 
 /** Tables holding indexed data (wiped on identity change or reset); `meta` and `schema_version` stay. */

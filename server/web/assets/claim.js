@@ -5,7 +5,11 @@
 // connected wallet. Without a wallet it posts the signed claim to the verifier's relay
 // (POST /v1/claims: the brand pays the gas; the signature names the recipient, so the relay cannot
 // redirect it), or shows it for another relayer when this verifier relays none for the brand.
-import { getAddress, Interface, isAddress, Wallet } from "/web/vendor/ethers.min.js";
+//
+// The code comes from the card's QR code (#code=) or, when the QR code cannot be scanned, is typed
+// here; either way its check symbol is verified before anything else (./claim-code.js).
+import { getAddress, Interface, isAddress, keccak256, toUtf8Bytes, Wallet } from "/web/vendor/ethers.min.js";
+import { claimKeyHex, parseClaimCode } from "./claim-code.js";
 
 const config = JSON.parse(document.getElementById("hallmark-claim").textContent);
 const m = config.messages;
@@ -21,7 +25,12 @@ const ui = {
   result: $("claim-result"),
   signed: $("signed-claim"),
   copy: $("copy-button"),
+  entry: $("code-entry"),
+  typed: $("typed-code"),
+  done: $("claim-done"),
 };
+/** This browser remembers the pieces it registered (never the code): a reload can then say "yours". */
+const rememberKey = `hallmark.claimed.${config.tokenId}`;
 
 const certificate = new Interface([
   "function claimWithCode(uint256 tokenId, address recipient, uint256 deadline, bytes signature)",
@@ -51,20 +60,41 @@ function show(text, kind, state) {
   else delete ui.result.dataset.claimState;
 }
 
+let finished = false;
+
 function busy(on) {
-  for (const button of [ui.connect, ui.claim, ui.sign]) button.disabled = on;
+  for (const button of [ui.connect, ui.claim, ui.sign]) button.disabled = on || finished;
 }
 
-// 1. The code: present, a private key, and the key this certificate expects.
-const code = new URLSearchParams(location.hash.slice(1)).get("code");
+/** After "Done!": nothing left to press but the link to the certificate. */
+function finish(recipient) {
+  finished = true;
+  busy(true);
+  ui.recipient.disabled = true;
+  ui.done.hidden = false;
+  try {
+    localStorage.setItem(rememberKey, recipient);
+  } catch {
+    // storage refused (private mode): the page simply will not remember
+  }
+}
+
+// 1. The code: from the fragment, or typed; well-formed, and the key this certificate expects.
+const code = config.pageState === "open" ? new URLSearchParams(location.hash.slice(1)).get("code") : null;
 // The code now lives only in this page's memory: take it out of the address bar and the history, so
 // it is not left in the tab's back list, a shared or bookmarked link, or a synced browsing history.
 if (location.hash !== "") history.replaceState(history.state, "", location.pathname + location.search);
 let codeWallet = null;
-try {
-  if (code) codeWallet = new Wallet(code);
-} catch {
-  codeWallet = null;
+
+/** The code's claim key, or a ClaimError saying what is wrong with the code as written. */
+function walletOf(text) {
+  const parsed = parseClaimCode(text);
+  if (!parsed.ok) throw new ClaimError(m.codeProblem[parsed.problem], "bad-code");
+  try {
+    return new Wallet(claimKeyHex(parsed, { keccak256, toUtf8Bytes }));
+  } catch {
+    throw new ClaimError(m.wrongCode, "wrong");
+  }
 }
 
 let account = null;
@@ -195,6 +225,7 @@ async function claim() {
   show(fill(m.submitted, { tx: short(String(tx)) }), "");
   await waitForOwner(recipient);
   show(fill(m.claimed, { account: recipient }), "ok", "claimed");
+  finish(recipient);
 }
 
 function showSigned(signed, message) {
@@ -238,6 +269,7 @@ async function relayClaim() {
     show(fill(m.submitted, { tx: short(answer.txHash) }), "", "submitted");
     await waitForOwner(recipient, answer.block);
     show(fill(m.claimed, { account: recipient }), "ok", "claimed");
+    finish(recipient);
     return;
   }
   if (problemIs(answer, "claim-relay-unavailable")) return showSigned(signed, m.relayUnavailable);
@@ -261,11 +293,17 @@ function run(task) {
   };
 }
 
-try {
-  if (!code) throw new ClaimError(m.noCode, "no-code");
-  if (codeWallet === null) throw new ClaimError(m.wrongCode, "wrong");
+let wired = false;
+
+/** A code that belongs to this piece: the claim controls appear. */
+function begin(text) {
+  codeWallet = walletOf(text);
   checkCodeAgainst(config.claimKey);
+  ui.entry.hidden = true;
   ui.root.hidden = false;
+  show("", "");
+  if (wired) return;
+  wired = true;
   ui.connect.addEventListener("click", run(connect));
   ui.form.addEventListener("submit", run(claim));
   ui.sign.addEventListener("click", run(signForRelayer));
@@ -274,7 +312,53 @@ try {
       ui.copy.textContent = m.copied;
     });
   });
-} catch (error) {
-  const [text, state] = explain(error);
-  show(text, "error", state);
+}
+
+/** No code in the link (a damaged QR code, a code read over the phone): the customer types it. */
+function askForCode() {
+  ui.entry.hidden = false;
+  show(m.noCodeTyped, "", "no-code");
+  ui.entry.addEventListener("submit", (event) => {
+    event.preventDefault();
+    try {
+      begin(ui.typed.value);
+      ui.typed.removeAttribute("aria-invalid");
+    } catch (error) {
+      const [text, state] = explain(error);
+      show(text, "error", state);
+      ui.typed.setAttribute("aria-invalid", "true");
+      ui.typed.focus();
+    }
+  });
+}
+
+/** A used code on reload: if this browser registered the piece to its current owner, say "yours". */
+function recallOwnClaim() {
+  let mine;
+  try {
+    mine = localStorage.getItem(rememberKey);
+  } catch {
+    return;
+  }
+  if (mine === null || mine.toLowerCase() !== String(config.owner).toLowerCase()) return;
+  const result = $("claim-result");
+  result.textContent = fill(m.claimedYou, { account: mine });
+  result.dataset.claimedBy = "you";
+  const notYou = $("claim-not-you");
+  if (notYou) notYou.hidden = true;
+}
+
+if (config.pageState === "used") recallOwnClaim();
+else if (config.pageState === "open") {
+  if (!code) askForCode();
+  else {
+    try {
+      begin(code);
+    } catch (error) {
+      const [text, state] = explain(error);
+      // A used code stays "used"; a damaged one may be typed again from the card.
+      if (state === "bad-code") askForCode();
+      show(text, "error", state);
+    }
+  }
 }

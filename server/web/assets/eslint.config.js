@@ -13,6 +13,7 @@ export default [
         location: "readonly",
         history: "readonly",
         navigator: "readonly",
+        localStorage: "readonly",
         fetch: "readonly",
         console: "readonly",
         setTimeout: "readonly",

@@ -191,6 +191,101 @@ export const en = {
     proveDone: "✓ Done: wallet {account} proved it owns this certificate. Show the buyer their screen.",
   },
   notFound: "Page not found",
+  // --- #14 part A: the home page, claim codes, Unknown advice, brand contact (web-entry) ---
+  entry: {
+    homeTitle: "Is it genuine?",
+    homeLede:
+      "Scan the QR code on the label, or type the serial or certificate number below. The answer comes from the brand's record on a public blockchain, not from the seller.",
+    checkTitle: "Check a piece",
+    checkSerialHelp: "The serial printed on the label or the certificate card.",
+    brandLabel: "Brand",
+    brandChoose: "Choose the brand",
+    serialLabel: "Serial number",
+    checkButton: "Check",
+    or: "or",
+    certificateLabel: "Certificate number",
+    certificateHelp: "Digits only, or 0x followed by hexadecimal digits.",
+    registerTitle: "Register your piece",
+    registerHelp:
+      "Bought a new piece? The card that came with it has a one-time code. Type it here to put the certificate in your name.",
+    codeLabel: "Code from your card",
+    codeHint:
+      "25 letters and digits, in groups of five (e.g. 7KQ2M-9XRT4-…). Dashes and spaces are optional.",
+    codeButton: "Continue",
+    codeProblem: {
+      empty: "Type the code printed on your card.",
+      characters:
+        "This code contains a character that codes never use. Codes use digits and the letters A–Z except I, L, O and U.",
+      length: "A code has 25 letters and digits (five groups of five). Check that none is missing or extra.",
+      check: "This code has a typo: one of its letters or digits is wrong. Check it against your card.",
+    },
+    codeUnknown:
+      "No piece is waiting for this code. If you registered your piece already, the code has been used: check the piece from its serial. Otherwise contact the brand that sold it.",
+    codeLookupFailed: "The code could not be looked up right now. Try again in a moment.",
+    missingSerial: "Choose the brand and type the serial.",
+    badCertificate: "A certificate number is digits only, or 0x followed by hexadecimal digits.",
+    aboutTitle: "What is Hallmark?",
+    aboutItems: [
+      "Brands record each piece they make on a public blockchain, with its description, photos and history.",
+      "Anyone can check a piece here: genuine, reported stolen or revoked, and who owns it now, without trusting the seller.",
+      "When you buy, the seller proves the certificate is theirs and you register it in your name with the code on the card.",
+    ],
+    unknownTitle: "No certificate found",
+    unknownIntro: "No certificate with this number is known to this verifier.",
+    adviceTitle: "What you can do",
+    adviceCheck:
+      "Check the number: compare it with the label or card, and scan the QR code again if you typed it.",
+    adviceCounterfeit:
+      "If the number is right, be careful: a label that no brand issued may belong to a counterfeit. Do not pay before the brand confirms the piece.",
+    adviceContact: "Contact the brand: they can tell you whether the piece is theirs.",
+    checkAnother: "Check another piece",
+    malformedTitle: "Not a valid number",
+    malformedIntro:
+      "This link does not contain a valid certificate number, so there is nothing to check. It may have been cut or mistyped.",
+    malformedGarment:
+      "This link does not contain a valid design number, so there is nothing to check. It may have been cut or mistyped.",
+    contactTitle: "Contact {brand}",
+    contactTitleNoBrand: "Contact the brand",
+    contactSupport: "Customer service",
+    contactEmail: "E-mail",
+    contactPhone: "Phone",
+    reportListing: "Report a suspicious listing",
+    reportSubject: "Suspicious listing: certificate {tokenId}",
+    contactNone:
+      "Look up the brand's official website for its customer service; do not use contact details given by the seller.",
+    faviconAlt: "Hallmark",
+    ogDescriptionPiece: "Check the certificate of authenticity of {name} by {brand}.",
+    ogDescriptionHome:
+      "Check whether a luxury piece is genuine, stolen or revoked, from the brand's own record.",
+    claimGenuine: "Genuine: issued by {brand}",
+    claimTypeCode: "Type the code from your card",
+    claimTypeButton: "Use this code",
+    claimUsedTitle: "Already registered",
+    claimUsed:
+      "This piece was registered with its code on {date}. It now belongs to {owner}. If that is you, there is nothing more to do.",
+    claimUsedNotYou: "If you hold this card and did not register the piece yourself, contact the brand.",
+    claimWithdrawn:
+      "This piece has no code waiting to be used: the brand withdrew it or has not set one. Contact the brand or the boutique that sold it.",
+    claimBlockedTitle: "Do not register this piece",
+    claimBlocked:
+      "This certificate is reported stolen or revoked: it cannot be registered. Do not buy the piece; contact the brand.",
+    seeCertificate: "See the certificate",
+    seeYourCertificate: "See your certificate",
+    actionsWarning:
+      "Warning: this piece is reported stolen or its certificate is revoked. Proving ownership does not make it safe to buy.",
+    proveIdLabel: "Certificate",
+    proveIntro:
+      "The buyer asked you to prove that you own the certificate below. Sign the one-time request with the wallet holding it: the buyer's screen then shows the result.",
+    buyerHeading: "Buying this piece?",
+    buyerHelp:
+      "Ask the seller to prove that the certificate is theirs: they sign a one-time request with their wallet, on their own phone, and the result appears here.",
+    sellerHeading: "Are you the seller, with your wallet on this device?",
+    client: {
+      noCodeTyped: "Type the code printed on your card.",
+      claimedYou: "You registered this piece: it belongs to your wallet {account}.",
+      doneLink: "See your certificate",
+    },
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

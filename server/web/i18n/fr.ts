@@ -198,4 +198,103 @@ export const fr: Messages = {
       "✓ Terminé : le portefeuille {account} a prouvé qu'il détient ce certificat. Montrez son écran à l'acheteur.",
   },
   notFound: "Page introuvable",
+  // --- #14 partie A : accueil, codes d'enregistrement, conseils « Inconnu », contact de la marque (web-entry) ---
+  entry: {
+    homeTitle: "Cette pièce est-elle authentique ?",
+    homeLede:
+      "Scannez le QR code de l'étiquette, ou saisissez ci-dessous le numéro de série ou de certificat. La réponse vient du registre de la marque sur une blockchain publique, pas du vendeur.",
+    checkTitle: "Vérifier une pièce",
+    checkSerialHelp: "Le numéro de série imprimé sur l'étiquette ou la carte du certificat.",
+    brandLabel: "Marque",
+    brandChoose: "Choisissez la marque",
+    serialLabel: "Numéro de série",
+    checkButton: "Vérifier",
+    or: "ou",
+    certificateLabel: "Numéro de certificat",
+    certificateHelp: "Des chiffres uniquement, ou 0x suivi de chiffres hexadécimaux.",
+    registerTitle: "Enregistrer votre pièce",
+    registerHelp:
+      "Vous venez d'acheter une pièce ? La carte qui l'accompagne porte un code à usage unique. Saisissez-le ici pour mettre le certificat à votre nom.",
+    codeLabel: "Code de votre carte",
+    codeHint:
+      "25 lettres et chiffres, par groupes de cinq (par ex. 7KQ2M-9XRT4-…). Tirets et espaces facultatifs.",
+    codeButton: "Continuer",
+    codeProblem: {
+      empty: "Saisissez le code imprimé sur votre carte.",
+      characters:
+        "Ce code contient un caractère que les codes n'utilisent jamais. Les codes utilisent les chiffres et les lettres A à Z sauf I, L, O et U.",
+      length:
+        "Un code compte 25 lettres et chiffres (cinq groupes de cinq). Vérifiez qu'il n'en manque aucun et qu'il n'y en a pas de trop.",
+      check:
+        "Ce code contient une faute de frappe : une de ses lettres ou un de ses chiffres est erroné. Comparez-le à votre carte.",
+    },
+    codeUnknown:
+      "Aucune pièce n'attend ce code. Si vous avez déjà enregistré votre pièce, le code a été utilisé : vérifiez la pièce par son numéro de série. Sinon, contactez la marque qui l'a vendue.",
+    codeLookupFailed: "Le code n'a pas pu être recherché pour l'instant. Réessayez dans un moment.",
+    missingSerial: "Choisissez la marque et saisissez le numéro de série.",
+    badCertificate:
+      "Un numéro de certificat ne comporte que des chiffres, ou 0x suivi de chiffres hexadécimaux.",
+    aboutTitle: "Qu'est-ce que Hallmark ?",
+    aboutItems: [
+      "Les marques inscrivent chaque pièce qu'elles fabriquent sur une blockchain publique, avec sa description, ses photos et son histoire.",
+      "Chacun peut vérifier une pièce ici : authentique, déclarée volée ou révoquée, et à qui elle appartient aujourd'hui, sans avoir à croire le vendeur.",
+      "À l'achat, le vendeur prouve que le certificat est à lui, et vous l'enregistrez à votre nom avec le code de la carte.",
+    ],
+    unknownTitle: "Aucun certificat trouvé",
+    unknownIntro: "Aucun certificat portant ce numéro n'est connu de ce vérificateur.",
+    adviceTitle: "Que faire ?",
+    adviceCheck:
+      "Vérifiez le numéro : comparez-le à l'étiquette ou à la carte, et scannez à nouveau le QR code si vous l'avez saisi.",
+    adviceCounterfeit:
+      "Si le numéro est juste, soyez prudent : une étiquette qu'aucune marque n'a émise peut appartenir à une contrefaçon. Ne payez pas avant que la marque ait confirmé la pièce.",
+    adviceContact: "Contactez la marque : elle peut vous dire si la pièce est bien la sienne.",
+    checkAnother: "Vérifier une autre pièce",
+    malformedTitle: "Numéro non valide",
+    malformedIntro:
+      "Ce lien ne contient pas de numéro de certificat valide : il n'y a rien à vérifier. Il a peut-être été coupé ou mal saisi.",
+    malformedGarment:
+      "Ce lien ne contient pas de numéro de modèle valide : il n'y a rien à vérifier. Il a peut-être été coupé ou mal saisi.",
+    contactTitle: "Contacter {brand}",
+    contactTitleNoBrand: "Contacter la marque",
+    contactSupport: "Service client",
+    contactEmail: "E-mail",
+    contactPhone: "Téléphone",
+    reportListing: "Signaler une annonce suspecte",
+    reportSubject: "Annonce suspecte : certificat {tokenId}",
+    contactNone:
+      "Cherchez le service client sur le site officiel de la marque ; n'utilisez pas les coordonnées fournies par le vendeur.",
+    faviconAlt: "Hallmark",
+    ogDescriptionPiece: "Vérifiez le certificat d'authenticité de {name} de {brand}.",
+    ogDescriptionHome:
+      "Vérifiez si une pièce de luxe est authentique, volée ou révoquée, d'après le registre de la marque.",
+    claimGenuine: "Authentique : émis par {brand}",
+    claimTypeCode: "Saisissez le code de votre carte",
+    claimTypeButton: "Utiliser ce code",
+    claimUsedTitle: "Déjà enregistrée",
+    claimUsed:
+      "Cette pièce a été enregistrée avec son code le {date}. Elle appartient maintenant à {owner}. Si c'est vous, vous n'avez plus rien à faire.",
+    claimUsedNotYou:
+      "Si vous détenez cette carte et n'avez pas enregistré la pièce vous-même, contactez la marque.",
+    claimWithdrawn:
+      "Aucun code n'attend d'être utilisé pour cette pièce : la marque l'a retiré ou n'en a pas défini. Contactez la marque ou la boutique qui l'a vendue.",
+    claimBlockedTitle: "N'enregistrez pas cette pièce",
+    claimBlocked:
+      "Ce certificat est déclaré volé ou révoqué : il ne peut pas être enregistré. N'achetez pas la pièce ; contactez la marque.",
+    seeCertificate: "Voir le certificat",
+    seeYourCertificate: "Voir votre certificat",
+    actionsWarning:
+      "Attention : cette pièce est déclarée volée ou son certificat est révoqué. Prouver qu'on la détient ne la rend pas sûre à l'achat.",
+    proveIdLabel: "Certificat",
+    proveIntro:
+      "L'acheteur vous demande de prouver que le certificat ci-dessous est à vous. Signez la demande à usage unique avec le portefeuille qui le détient : l'écran de l'acheteur affiche alors le résultat.",
+    buyerHeading: "Vous achetez cette pièce ?",
+    buyerHelp:
+      "Demandez au vendeur de prouver que le certificat est à lui : il signe une demande à usage unique avec son portefeuille, sur son propre téléphone, et le résultat s'affiche ici.",
+    sellerHeading: "Vous êtes le vendeur, avec votre portefeuille sur cet appareil ?",
+    client: {
+      noCodeTyped: "Saisissez le code imprimé sur votre carte.",
+      claimedYou: "Vous avez enregistré cette pièce : elle appartient à votre portefeuille {account}.",
+      doneLink: "Voir votre certificat",
+    },
+  },
 };

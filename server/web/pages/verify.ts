@@ -10,6 +10,9 @@ import { html, jsonScript, raw } from "../html.js";
 import type { Messages } from "../i18n/index.js";
 import { format } from "../i18n/index.js";
 import { ASSET_BASE, page } from "../layout.js";
+import type { PagePreview } from "../layout.js";
+import type { BrandProfileView } from "../../verification/brand-profile.js";
+import { brandContact } from "./brand-contact.js";
 import { verdictBanner, verdictKindOf } from "./verdict.js";
 
 type CertificateDocument = MetadataDocument<"certificate-metadata">;
@@ -29,20 +32,37 @@ export interface VerifyPageData {
   path: string;
   /** The seller's prove page for this certificate, at the public origin (the buyer's QR code adds the challenge). */
   proveUrl: string;
+  /** The brand's public profile, for its contact on a piece the customer must not buy. */
+  brand?: BrandProfileView | null;
 }
 
+/** Verdicts that tell the customer to contact the brand: the page gives its contact right there. */
+export const CONTACT_VERDICTS: ReadonlySet<string> = new Set([
+  "stolen",
+  "revoked",
+  "mismatch",
+  "label_mismatch",
+]);
+
 function warnings(t: Messages, view: VerifyPageData["view"]): SafeHtml {
-  if (view.flags.length === 0) return html``;
+  // The verdict's own flag is its title already: "Reported stolen" is not repeated as a bullet.
+  const kind = verdictKindOf(view);
+  const flags = view.flags.filter((flag) => flag !== kind);
+  if (flags.length === 0 && view.statusReason === null && view.successor === null) return html``;
   const reason =
     view.statusReason === null
       ? html``
       : html`<p class="reason"><span class="label">${t.reason}:</span> ${view.statusReason}</p>`;
   const successor =
     view.successor === null ? html`` : html`<p><a href="/v/${view.successor}">${t.seeSuccessor}</a></p>`;
-  return html`<div class="warnings"><h2 class="visually-hidden">${t.warnings.heading}</h2><ul>${view.flags.map(
-    (flag) =>
-      html`<li data-flag="${flag}"><span aria-hidden="true">⚠ </span>${format(t.warnings[flag], { gtin: view.digitalLink?.gtin ?? "", passportGtin: view.digitalLink?.passportGtin ?? "" })}</li>`,
-  )}</ul>${reason}${successor}</div>`;
+  return html`<div class="warnings"><h2 class="visually-hidden">${t.warnings.heading}</h2>${
+    flags.length === 0
+      ? ""
+      : html`<ul>${flags.map(
+          (flag) =>
+            html`<li data-flag="${flag}"><span aria-hidden="true">⚠ </span>${format(t.warnings[flag], { gtin: view.digitalLink?.gtin ?? "", passportGtin: view.digitalLink?.passportGtin ?? "" })}</li>`,
+        )}</ul>`
+  }${reason}${successor}</div>`;
 }
 
 function photos(t: Messages, doc: CertificateDocument): SafeHtml {
@@ -153,25 +173,55 @@ function verification(t: Messages, data: VerifyPageData): SafeHtml {
 <p class="muted small">CID <code class="wrap">${metadata.cid}</code></p></section>`;
 }
 
-function ownership(t: Messages): SafeHtml {
-  return html`<section aria-labelledby="ownership-title" class="card"><h2 id="ownership-title">${t.ownershipHeading}</h2>
-<p>${t.ownershipHelp}</p>
+/**
+ * The ownership check, buyer first: the person reading a piece's page in a shop is the buyer, so
+ * asking the seller to prove ownership (on the seller's own phone) is the filled button; signing
+ * here is for a seller holding this phone. On a stolen or revoked piece both stay available (a
+ * partner or the police may need the proof) under a warning that proof does not make it safe.
+ */
+function ownership(t: Messages, blocked: boolean): SafeHtml {
+  return html`<section aria-labelledby="ownership-title" class="card"><h2 id="ownership-title">${t.entry.buyerHeading}</h2>
+${blocked ? html`<p class="actions-warning" data-actions-warning>${t.entry.actionsWarning}</p>` : ""}
+<p>${t.entry.buyerHelp}</p>
 <noscript><p>${t.ownershipNoJs}</p></noscript>
-<button type="button" id="ownership-button" class="button" hidden>${t.ownershipButton}</button>
-<p id="ownership-result" class="result" role="status" aria-live="polite"></p>
-<button type="button" id="watch-button" class="button secondary" hidden>${t.watchButton}</button>
+<button type="button" id="watch-button" class="button" hidden>${t.watchButton}</button>
 <div id="watch-panel" class="watch" hidden>
 <p>${t.watchHelp}</p>
 <img id="watch-qr" class="qr" alt="${t.watchQrAlt}" width="192" height="192">
 <p><a id="watch-link" class="wrap small" href="#"></a></p>
 </div>
-<p id="watch-status" class="result" role="status" aria-live="polite"></p></section>`;
+<p id="watch-status" class="result" role="status" aria-live="polite"></p>
+<h3 class="seller-heading">${t.entry.sellerHeading}</h3>
+<p class="small">${t.ownershipHelp}</p>
+<button type="button" id="ownership-button" class="button secondary" hidden>${t.ownershipButton}</button>
+<p id="ownership-result" class="result" role="status" aria-live="polite"></p></section>`;
 }
 
 export function share(t: Messages, pageUrl: string, qrSvg: string): SafeHtml {
   return html`<section aria-labelledby="share-title" class="card share"><h2 id="share-title">${t.share}</h2>
 <figure class="qr" role="img" aria-label="${t.shareQrAlt}">${raw(qrSvg)}</figure>
 <p><a href="${pageUrl}" class="wrap">${pageUrl}</a></p></section>`;
+}
+
+/** The link preview of a piece's page: its first picture, at the public origin (a chat app fetches it from there). */
+function piecePreview(
+  t: Messages,
+  pageUrl: string,
+  name: string,
+  brand: string,
+  doc: CertificateDocument | null,
+): PagePreview {
+  const first = doc?.passport.images[0];
+  const path = first === undefined ? null : gatewayPath(first.uri, first.mediaType);
+  const preview: PagePreview = {
+    url: pageUrl,
+    description: format(t.entry.ogDescriptionPiece, { name, brand }),
+  };
+  if (path !== null) {
+    preview.image = new URL(path, pageUrl).toString();
+    preview.imageAlt = first?.alt ?? name;
+  }
+  return preview;
 }
 
 export function renderVerifyPage(t: Messages, data: VerifyPageData): string {
@@ -182,6 +232,7 @@ export function renderVerifyPage(t: Messages, data: VerifyPageData): string {
   const brand = doc?.passport.brand.name ?? view.brand.name ?? String(view.brand.id);
   const serial = doc?.passport.serial.kind === "clear" ? doc.passport.serial.value : null;
   const body = html`${verdictBanner(t, kind, warnings(t, view))}
+${CONTACT_VERDICTS.has(kind) ? brandContact(t, data.brand ?? { name: brand, contact: null }, { tokenId: view.tokenId }) : ""}
 <section aria-labelledby="product-title" class="product">
 <p class="brand">${brand}</p>
 <h2 id="product-title">${name}</h2>
@@ -200,12 +251,13 @@ ${row(t.certificateNumber, html`<code class="wrap">${view.tokenId}</code>`)}
 ${doc === null ? "" : passport(t, doc)}
 ${timeline(t, data, doc)}
 ${verification(t, data)}
-${ownership(t)}
+${ownership(t, kind === "stolen" || kind === "revoked")}
 ${share(t, data.pageUrl, data.qrSvg)}`;
   return page({
     t,
     title: `${t.verdict[kind]} — ${name}`,
     path: data.path,
+    preview: piecePreview(t, data.pageUrl, name, brand, doc),
     body,
     head: jsonScript("hallmark-page", { tokenId: view.tokenId, proveUrl: data.proveUrl, messages: t.client }),
     scripts: [`${ASSET_BASE}/verify.js`],
@@ -220,7 +272,9 @@ export function renderProvePage(t: Messages, data: { view: CertificateView; path
   const body = html`<h1 class="page-title">${t.prove.title}</h1>
 <p class="product-name">${name}</p>
 <section aria-labelledby="prove-title" class="card"><h2 id="prove-title" class="visually-hidden">${t.prove.title}</h2>
-<p>${format(t.prove.intro, { tokenId: view.tokenId })}</p>
+<p>${t.entry.proveIntro}</p>
+<p class="prove-id"><span class="label">${t.entry.proveIdLabel}</span> <code>${view.tokenId}</code></p>
+${verdictKindOf(view) === "stolen" || verdictKindOf(view) === "revoked" ? html`<p class="actions-warning" data-actions-warning>${t.entry.actionsWarning}</p>` : ""}
 <noscript><p>${t.prove.noJs}</p></noscript>
 <button type="button" id="prove-button" class="button" hidden>${t.ownershipButton}</button>
 <p id="prove-result" class="result" role="status" aria-live="polite"></p></section>
@@ -229,17 +283,9 @@ export function renderProvePage(t: Messages, data: { view: CertificateView; path
     t,
     title: t.prove.title,
     path: data.path,
+    noindex: true,
     body,
     head: jsonScript("hallmark-page", { tokenId: view.tokenId, messages: t.client }),
     scripts: [`${ASSET_BASE}/prove.js`],
-  });
-}
-
-export function renderUnknownPage(t: Messages, path: string, message: string): string {
-  return page({
-    t,
-    title: t.verdict.unknown,
-    path,
-    body: verdictBanner(t, "unknown", html`<p class="muted">${message}</p>`),
   });
 }

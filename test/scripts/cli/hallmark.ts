@@ -1,7 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import type { Wallet } from "ethers";
+import { claimKeyOf, parseClaimCode } from "../../../server/chain/claim-code.js";
 import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
 import { readReceipt } from "../../../server/issuer/receipt.js";
 import { makeTempDir } from "../../server/support/temp-dir.js";
@@ -10,6 +11,13 @@ import type { GeneratedCatalogue } from "../support/catalogue-fixture.js";
 import { startLocalChain } from "../support/local-chain.js";
 import type { LocalChain } from "../support/local-chain.js";
 import { runCli } from "../support/run-cli.js";
+
+/** The claim key a code yields (server/chain/claim-code.ts). */
+function claimKeyOfCode(code: string): Wallet {
+  const parsed = parseClaimCode(code);
+  if (!parsed.ok) throw new Error(`not a claim code: ${parsed.problem}`);
+  return claimKeyOf(parsed);
+}
 
 const PASSWORD = "correct horse battery";
 describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
@@ -241,9 +249,9 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
         expect(csv).to.have.length(4);
         const [tokenId, , , claimUrl, code, claimKey] = csv[1].split(",");
         expect(claimUrl).to.equal(`https://verify.example/claim/${tokenId}#code=${code}`);
-        expect(code).to.match(/^0x[0-9a-f]{64}$/);
-        expect(new Wallet(code).address).to.equal(claimKey);
-        expect(result.stdout + result.stderr).not.to.contain(code.slice(2));
+        expect(code).to.match(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
+        expect(claimKeyOfCode(code).address).to.equal(claimKey);
+        expect(result.stdout + result.stderr).not.to.contain(code);
 
         const sheet = await readFile(path.join(outDir, "claim-codes.html"), "utf8");
         expect(sheet.match(/<svg /g)).to.have.length(3);
@@ -257,7 +265,7 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
         const deadline = BigInt(Math.floor(Date.now() / 1000) + 3_600);
         const { chainId } = await chain.provider.getNetwork();
         const signature = await signTypedMessage(
-          new Wallet(code),
+          claimKeyOfCode(code),
           "Claim",
           certificateDomain(chainId, await certificate.getAddress()),
           { tokenId, recipient: buyerAddress, nonce, deadline },

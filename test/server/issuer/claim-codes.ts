@@ -19,10 +19,10 @@ const code: ClaimCode = {
 
 describe("issuer: claim codes", function () {
   describe("generateClaimCode", function () {
-    it("draws a full 32-byte key each time", function () {
-      const keys = new Set(Array.from({ length: 20 }, () => generateClaimCode().privateKey));
-      expect(keys.size).to.equal(20);
-      for (const key of keys) expect(key).to.match(/^0x[0-9a-f]{64}$/);
+    it("draws a fresh code and key each time, the code in five groups of five", function () {
+      const drawn = Array.from({ length: 20 }, () => generateClaimCode());
+      expect(new Set(drawn.map((d) => d.key.privateKey)).size).to.equal(20);
+      for (const { code } of drawn) expect(code).to.match(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$/);
     });
   });
 
@@ -44,6 +44,22 @@ describe("issuer: claim codes", function () {
       expect(html.match(/<section class="card">/g)).to.have.length(2);
       expect(html.match(/<svg /g)).to.have.length(2);
       expect(html).to.contain("Sac &lt;Aurelle&gt;").and.not.contain("Sac <Aurelle>");
+    });
+
+    it("prints a grouped code whole, in English and French, with where to type it", async function () {
+      const html = await renderClaimSheet(
+        [
+          {
+            ...code,
+            code: "7KQ2M-9XRT4-HB0WE-3NVPD-C8J6A",
+            claimUrl: "https://verify.example/claim/42#code=x",
+          },
+        ],
+        "Sheet",
+      );
+      expect(html).to.contain('<p class="code">7KQ2M-9XRT4-HB0WE-3NVPD-C8J6A</p>');
+      expect(html).to.contain('<span lang="fr">N° de série</span>');
+      expect(html).to.contain("<strong>verify.example</strong>");
     });
 
     it("refuses an empty sheet", async function () {

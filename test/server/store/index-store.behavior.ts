@@ -466,6 +466,25 @@ export function shouldBehaveLikeIndexStore(
         expect(first.items[0].inBrandCustody).to.equal(true);
       });
     });
+    describe("when filtered by claim key", function () {
+      it("finds the certificate holding that open key, in any letter case, and none once the key is cleared", async function () {
+        const key = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+        await store.applyBlockRange(range(1, 2), (tx) => {
+          tx.beginBlock(1);
+          brand(tx, 1);
+          tx.beginBlock(2);
+          tx.insertCertificate(certificate("1", 2, 0));
+          tx.insertCertificate({ ...certificate("2", 2, 1), claimKey: key });
+        });
+        const found = await store.listCertificates({ claimKey: key.toLowerCase(), limit: 1 });
+        expect(found.items.map((c) => c.tokenId)).to.deep.equal(["2"]);
+        await store.applyBlockRange(range(3, 3), (tx) => {
+          tx.beginBlock(3);
+          tx.updateCertificate("2", { claimKey: null });
+        });
+        expect((await store.listCertificates({ claimKey: key, limit: 1 })).items).to.deep.equal([]);
+      });
+    });
     describe("when the limit is out of bounds", function () {
       it("clamps it", async function () {
         await seed(3);
