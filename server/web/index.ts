@@ -414,7 +414,9 @@ export function createWebRouter(deps: WebDependencies): Router {
           parsed.data.brand,
           parsed.data.serial,
         );
-        response.redirect(303, `/v/${tokenId.toString()}`);
+        // The language the visitor chose follows them to the piece's page.
+        const lang = typeof request.query.lang === "string" ? `?lang=${t.lang}` : "";
+        response.redirect(303, `/v/${tokenId.toString()}${lang}`);
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         const brand = await brandProfileOf(verifier, parsed.data.brand);
