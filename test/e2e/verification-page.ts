@@ -574,7 +574,7 @@ describe("customer verification pages (browser)", function () {
         expect(response?.status()).to.equal(404);
         expect(response?.headers()["content-type"]).to.match(/^text\/html/);
         expect(await verdictOf(page)).to.equal("unknown");
-        expect(await page.locator("h1").innerText()).to.equal("Unknown");
+        expect(await page.locator("h1").innerText()).to.equal("No certificate found");
       });
     }
 
@@ -582,7 +582,8 @@ describe("customer verification pages (browser)", function () {
       const page = await context.newPage();
       const response = await page.goto(`${stack.url}/01/08012345000001/21/MA-2024-0001?lang=fr`);
       expect(response?.status()).to.equal(400);
-      expect(await page.locator("h1").innerText()).to.equal("Inconnu");
+      // Nothing was looked up: the page says the number is not valid rather than unknown.
+      expect(await page.locator("h1").innerText()).to.equal("Numéro non valide");
     });
 
     it("still answers an API client with a problem+json", async function () {

@@ -45,9 +45,9 @@ export const CONTACT_VERDICTS: ReadonlySet<string> = new Set([
 ]);
 
 function warnings(t: Messages, view: VerifyPageData["view"]): SafeHtml {
-  // The verdict's own flag is its title already: "Reported stolen" is not repeated as a bullet.
+  // Stolen and revoked are the verdict's title already: not repeated as a bullet under it.
   const kind = verdictKindOf(view);
-  const flags = view.flags.filter((flag) => flag !== kind);
+  const flags = view.flags.filter((flag) => !(flag === kind && (kind === "stolen" || kind === "revoked")));
   if (flags.length === 0 && view.statusReason === null && view.successor === null) return html``;
   const reason =
     view.statusReason === null
