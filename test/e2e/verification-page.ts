@@ -694,7 +694,7 @@ describe("customer verification pages (browser)", function () {
         const fresh = await open(`/claim/${tokenId}#code=${code}`);
         await fresh.waitForFunction("location.hash === ''");
         await fresh.getByLabel("Recipient address (0x…)").fill(signers[19].address);
-        await fresh.getByRole("button", { name: "Sign the claim for a relayer" }).click();
+        await fresh.getByRole("button", { name: "Sign without sending" }).click();
         await fresh.locator('#claim-result[data-claim-state="signed"]').waitFor();
       });
     });
@@ -753,7 +753,7 @@ describe("customer verification pages (browser)", function () {
         const recipient = signers[17].address;
         const page = await open(`/claim/${tokenId}#code=${code}`);
         await page.getByLabel("Recipient address (0x…)").fill(recipient);
-        await page.getByRole("button", { name: "Sign the claim for a relayer" }).click();
+        await page.getByRole("button", { name: "Sign without sending" }).click();
         await page.locator('#claim-result[data-claim-state="signed"]').waitFor();
         const signed = JSON.parse(await page.locator("#signed-claim").innerText()) as {
           tokenId: string;
@@ -834,7 +834,7 @@ describe("customer verification pages (browser)", function () {
         const { tokenId, code } = stack.demo.claimCodes[3];
         const page = await open(`/claim/${tokenId}#code=${code}`);
         await page.getByLabel("Recipient address (0x…)").fill("0x1234");
-        await page.getByRole("button", { name: "Sign the claim for a relayer" }).click();
+        await page.getByRole("button", { name: "Sign without sending" }).click();
         await page.locator('#claim-result[data-claim-state="bad-address"]').waitFor();
         expect(await page.getByLabel("Recipient address (0x…)").getAttribute("aria-invalid")).to.equal(
           "true",
