@@ -270,7 +270,7 @@ export const fr: Messages = {
     pieceLink: "Pièce {number}",
     dragHint: "Faites glisser pour tourner le modèle, pincez ou faites défiler pour zoomer.",
     arButton: "Voir chez vous",
-    arHint: "Sur un téléphone, voyez-la en taille réelle chez vous.",
+    arHint: "Sur un téléphone, placez-le en taille réelle chez vous.",
   },
   notFound: "Page introuvable",
 };
