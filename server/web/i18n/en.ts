@@ -80,7 +80,6 @@ export const en = {
   certificateNumber: "Certificate number",
   history: "History",
   historyEmpty: "No events recorded yet.",
-  historyBlock: "block",
   suspectEvent: "Recorded by a compromised key",
   event: {
     manufactured: "Made",
@@ -100,7 +99,6 @@ export const en = {
   },
   condition: "Condition",
   verification: "Verification",
-  metadataVerified: "Description verified against the fingerprint committed on-chain at block {block}.",
   metadataUnverified: "Description not verified: {reason}.",
   indexFreshness: "Chain data as of block {block}.",
   indexBehind: "The verifier is catching up with the chain; recent changes may be missing.",

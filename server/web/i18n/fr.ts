@@ -81,7 +81,6 @@ export const fr: Messages = {
   certificateNumber: "Numéro de certificat",
   history: "Historique",
   historyEmpty: "Aucun événement enregistré pour l'instant.",
-  historyBlock: "bloc",
   suspectEvent: "Enregistré par une clé compromise",
   event: {
     manufactured: "Fabrication",
@@ -101,7 +100,6 @@ export const fr: Messages = {
   },
   condition: "État",
   verification: "Vérification",
-  metadataVerified: "Description vérifiée par rapport à l'empreinte inscrite sur la chaîne au bloc {block}.",
   metadataUnverified: "Description non vérifiée : {reason}.",
   indexFreshness: "Données de la chaîne au bloc {block}.",
   indexBehind: "Le vérificateur rattrape la chaîne ; des changements récents peuvent manquer.",
