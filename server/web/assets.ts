@@ -131,9 +131,14 @@ export function warmAssets(): Promise<void> {
   );
 }
 
+/**
+ * Brotli whenever the client takes it, then gzip: browsers list "gzip, deflate, br" at equal quality,
+ * and a negotiation in the client's order would pick gzip for them.
+ */
 function preferredEncoding(request: Request): Encoding | null {
-  const accepted = request.acceptsEncodings("br", "gzip", "identity");
-  return accepted === "br" || accepted === "gzip" ? accepted : null;
+  if (request.acceptsEncodings("br") === "br") return "br";
+  if (request.acceptsEncodings("gzip") === "gzip") return "gzip";
+  return null;
 }
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
