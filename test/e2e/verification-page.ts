@@ -847,7 +847,13 @@ describe("customer verification pages (browser)", function () {
   describe("/g/:designId", function () {
     describe("when the design is a capped digital edition", function () {
       it("shows the rotatable 3D model, the edition cap and the count minted", async function () {
+        this.timeout(300_000);
         const page = await open("/g/1");
+        // model-viewer holds the main thread while it compiles its shaders in software (no GPU here):
+        // seconds on an idle machine, up to a minute on a loaded one.
+        await page.waitForFunction("document.querySelector('model-viewer')?.loaded === true", undefined, {
+          timeout: 240_000,
+        });
         const edition = page.locator("[data-edition-cap]");
         expect(await edition.getAttribute("data-edition-cap")).to.equal("500");
         expect(await edition.getAttribute("data-edition-minted")).to.equal("4");
