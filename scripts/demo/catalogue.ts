@@ -14,14 +14,29 @@ export interface PublishedDocument {
 
 /** `item`: the GS1 item reference of the model, after the brand's company prefix in its GTIN. */
 const MODELS = [
-  { name: "Sac Aurelle 30", reference: "AU-S30", item: "00030", colour: "#7a3b2e", leather: "Calfskin" },
-  { name: "Pochette Lune", reference: "AU-PL1", item: "00041", colour: "#1f3a5f", leather: "Lambskin" },
+  {
+    name: "Sac Aurelle 30",
+    reference: "AU-S30",
+    item: "00030",
+    colour: "#7a3b2e",
+    leather: "Calfskin",
+    leatherFr: "Veau",
+  },
+  {
+    name: "Pochette Lune",
+    reference: "AU-PL1",
+    item: "00041",
+    colour: "#1f3a5f",
+    leather: "Lambskin",
+    leatherFr: "Agneau",
+  },
   {
     name: "Cabas Riviera",
     reference: "AU-CR2",
     item: "00052",
     colour: "#c49a3a",
     leather: "Canvas and calfskin",
+    leatherFr: "Toile et veau",
   },
 ];
 
@@ -101,6 +116,19 @@ export class DemoCatalogue {
         },
         images: [{ uri: image, mediaType: "image/svg+xml", alt: model.name }],
       },
+      // The brand's texts in French: the page shows them to a French reader.
+      language: "en",
+      localized: {
+        fr: {
+          description: `Certificat d'authenticité d'un ${model.name} de ${brand.name}.`,
+          care: {
+            instructions: ["Tenir à l'abri du soleil", "Ranger dans son sac à poussière"],
+            repair: "Ateliers de la marque uniquement",
+          },
+          attributes: { Leather: model.leatherFr },
+          attributeNames: { Model: "Modèle", Leather: "Cuir" },
+        },
+      },
     });
     return { digest: encoded.digest, cid: encoded.cid.toString() };
   }
@@ -113,7 +141,7 @@ export class DemoCatalogue {
     return { digest: encoded.digest, cid: encoded.cid.toString() };
   }
 
-  async garment(name: string, edition: number): Promise<PublishedDocument> {
+  async garment(name: string, edition: number, frenchName?: string): Promise<PublishedDocument> {
     const model = MODELS[0];
     const preview = await this.picture(model);
     const glb = boxGlb(0.36, 0.26, 0.14, [0.48, 0.23, 0.18, 1]);
@@ -136,6 +164,13 @@ export class DemoCatalogue {
           materials: [{ name: "Calfskin PBR", description: "Scanned from the physical bag" }],
         },
       },
+      ...(frenchName === undefined
+        ? {}
+        : {
+            localized: {
+              fr: { name: frenchName, description: `${frenchName}, édition de ${edition}.` },
+            },
+          }),
     });
     return { digest: encoded.digest, cid: encoded.cid.toString() };
   }

@@ -237,7 +237,11 @@ export async function seedDemo(
   await send(certificate.connect(issuerB).issueBatch(2, alice.address, itemsB));
 
   // Digital garments: a capped edition sold by an airdrop and a voucher, and the digital twin of the bags.
-  const editionDoc = await catalogue.garment("Sac Aurelle 30 — digital edition", 500);
+  const editionDoc = await catalogue.garment(
+    "Sac Aurelle 30 — digital edition",
+    500,
+    "Sac Aurelle 30 — édition numérique",
+  );
   const design = {
     maxSupply: 500,
     closesAt: 0,
@@ -267,7 +271,11 @@ export async function seedDemo(
   highlights.push(`garment design ${edition}: 500-edition cap, 4 minted (airdrop and a voucher sale)`);
 
   const twins = buildTwinCollection(ids.slice(0, 12));
-  const twinDoc = await catalogue.garment("Sac Aurelle 30 — digital twin", 12);
+  const twinDoc = await catalogue.garment(
+    "Sac Aurelle 30 — digital twin",
+    12,
+    "Sac Aurelle 30 — jumeau numérique",
+  );
   await send(
     garments.connect(issuerA).createDesign(1, {
       ...design,

@@ -37,8 +37,33 @@ export const MANIFEST_COLUMNS = {
   imageAlt: "passport.images.alt",
   attributes: "attributes",
   externalUrl: "external_url",
+  language: "language",
   chip: "(on-chain chip address)",
 } as const;
+
+/**
+ * Columns that take a text in another language, as `<column>_<language>` (`description_fr`,
+ * `care_pt-BR`); they fill the document's `localized` texts, which the customer page shows in the
+ * visitor's language (the `language` column names the language of the plain columns, default en).
+ */
+export const LOCALIZABLE_COLUMNS = [
+  "name",
+  "description",
+  "productName",
+  "care",
+  "careRepair",
+  "attributes",
+] as const;
+type LocalizableColumn = (typeof LOCALIZABLE_COLUMNS)[number];
+
+const LOCALIZED_COLUMN = new RegExp(
+  `^(${LOCALIZABLE_COLUMNS.join("|")})_([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$`,
+);
+
+function localizedColumn(column: string): { column: LocalizableColumn; language: string } | null {
+  const match = LOCALIZED_COLUMN.exec(column);
+  return match === null ? null : { column: match[1] as LocalizableColumn, language: match[2] };
+}
 
 export type ManifestColumn = keyof typeof MANIFEST_COLUMNS;
 
@@ -145,6 +170,43 @@ function attributesOf(
   });
 }
 
+/** `description_fr`, `care_fr`, `attributes_fr` … → `{ fr: { description, care: { instructions }, attributes } }`. */
+function localizedTextsOf(
+  fields: Readonly<Record<string, ManifestValue>>,
+  onProblem: (message: string) => void,
+): Record<string, Record<string, unknown>> | undefined {
+  const byLanguage = new Map<string, Record<string, unknown>>();
+  for (const [name, value] of Object.entries(fields)) {
+    const target = localizedColumn(name);
+    if (target === null) continue;
+    const texts = byLanguage.get(target.language) ?? {};
+    byLanguage.set(target.language, texts);
+    if (target.column === "care" || target.column === "careRepair") {
+      const care = (texts.care ?? {}) as Record<string, unknown>;
+      if (target.column === "care") care.instructions = list(value);
+      else care.repair = text(value);
+      texts.care = care;
+    } else if (target.column === "attributes") {
+      const problems: string[] = [];
+      const pairs = attributesOf(value, problems);
+      for (const message of problems) onProblem(`${name}: ${message}`);
+      // "Colour:Couleur=Fauve" names the trait too; "Colour=Fauve" only translates the value.
+      const names: [string, string][] = [];
+      const values: [string, string][] = [];
+      for (const pair of pairs) {
+        const [key, localName] = pair.trait_type.split(":").map((part) => part.trim());
+        if (localName) names.push([key, localName]);
+        values.push([key, String(pair.value)]);
+      }
+      texts.attributes = Object.fromEntries(values);
+      if (names.length > 0) texts.attributeNames = Object.fromEntries(names);
+    } else {
+      texts[target.column] = text(value);
+    }
+  }
+  return byLanguage.size === 0 ? undefined : Object.fromEntries(byLanguage);
+}
+
 function columnOf(documentPath: string): string {
   for (const [prefix, column] of COLUMN_OF_PATH) {
     if (documentPath === prefix || documentPath.startsWith(`${prefix}.`)) return column;
@@ -182,7 +244,12 @@ export async function prepareCertificates(
       continue;
     }
     for (const [column, value] of Object.entries(fields)) {
-      if (column in MANIFEST_COLUMNS || column.startsWith("x-") || column.startsWith("_")) {
+      if (
+        column in MANIFEST_COLUMNS ||
+        localizedColumn(column) !== null ||
+        column.startsWith("x-") ||
+        column.startsWith("_")
+      ) {
         if (typeof value === "string" && value.startsWith("__invalid:"))
           problem(column, "must be a string, a number or a list of strings");
         continue;
@@ -192,7 +259,7 @@ export async function prepareCertificates(
         reportedColumns.add(column);
         problem(
           column,
-          `unknown column (known: ${Object.keys(MANIFEST_COLUMNS).join(", ")}; prefix private columns with "x-")`,
+          `unknown column (known: ${Object.keys(MANIFEST_COLUMNS).join(", ")}, and ${LOCALIZABLE_COLUMNS.join(", ")} with a language suffix such as _fr; prefix private columns with "x-")`,
         );
       }
     }
@@ -267,6 +334,7 @@ export async function prepareCertificates(
 
     const productName = text(fields.productName);
     const modelName = text(fields.modelName);
+    const localized = localizedTextsOf(fields, (message) => problem("attributes", message));
     const serialHash = serial === undefined ? undefined : serialHashOf(context.brandSalt, serial);
     const document = {
       schema: CERTIFICATE_METADATA_SCHEMA_ID,
@@ -306,6 +374,8 @@ export async function prepareCertificates(
         },
         images,
       },
+      ...(text(fields.language) !== undefined ? { language: text(fields.language) } : {}),
+      ...(localized !== undefined ? { localized } : {}),
     };
 
     try {

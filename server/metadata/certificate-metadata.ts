@@ -6,6 +6,7 @@ import {
   ContentUri,
   CountryCode,
   Gtin,
+  localizedTexts,
   MediaReference,
   NonEmptyText,
   ThreeDimensionalModel,
@@ -67,6 +68,20 @@ const ProductPassport = z
     }
   });
 
+/** The passport's texts in another language: any may be left out, the document's own then shows. */
+const LocalizedCertificateTexts = z.strictObject({
+  name: NonEmptyText.optional(),
+  description: z.string().max(10_000).optional(),
+  productName: NonEmptyText.optional(),
+  care: z
+    .strictObject({ instructions: z.array(NonEmptyText).min(1).optional(), repair: NonEmptyText.optional() })
+    .optional(),
+  /** Attribute values by trait_type ("Colour": "Fauve"). */
+  attributes: z.record(z.string().min(1).max(100), z.string().max(500)).optional(),
+  /** Attribute names by trait_type ("Colour": "Couleur"): trait_type stays the key marketplaces filter on. */
+  attributeNames: z.record(z.string().min(1).max(100), z.string().min(1).max(100)).optional(),
+});
+
 /** ERC-721 metadata JSON (name, description, image, attributes) plus the product passport. */
 export const CertificateMetadata = z
   .object({
@@ -78,6 +93,7 @@ export const CertificateMetadata = z
     animation_url: ContentUri.optional(),
     attributes: z.array(Attribute).default([]),
     passport: ProductPassport,
+    ...localizedTexts(LocalizedCertificateTexts),
   })
   .meta({ title: "Hallmark certificate metadata", description: "ERC-721 metadata with a product passport" });
 

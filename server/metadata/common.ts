@@ -65,3 +65,24 @@ export const Attribute = z.object({
   value: z.union([z.string().max(500), z.number()]),
   display_type: z.enum(["number", "boost_number", "boost_percentage", "date"]).optional(),
 });
+
+/** A BCP 47 language tag as brands write them: "fr", "en", "pt-BR", "zh-Hant". */
+export const LanguageTag = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a BCP 47 language tag such as fr or pt-BR");
+
+/**
+ * The language of a document's own texts, and its texts in other languages. Both optional: a
+ * document without them is in English, as every document was before they existed.
+ */
+export function localizedTexts<T extends z.ZodType>(texts: T) {
+  return {
+    language: LanguageTag.optional().describe(
+      "Language of the document's own texts (default en); the page falls back to them",
+    ),
+    localized: z
+      .record(LanguageTag, texts)
+      .optional()
+      .describe("The document's texts in other languages, by language tag"),
+  };
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Attribute, ContentUri, MediaReference, NonEmptyText } from "./common.js";
+import { Attribute, ContentUri, localizedTexts, MediaReference, NonEmptyText } from "./common.js";
 
 export const GARMENT_METADATA_SCHEMA_ID = "hallmark.garment-metadata.v1";
 
@@ -8,6 +8,19 @@ const WearableModel = z.object({
   format: z.enum(["glb", "gltf"]),
   mediaType: z.enum(["model/gltf-binary", "model/gltf+json"]),
   sizeBytes: z.int().nonnegative().optional(),
+  /** The same model as USDZ, for AR Quick Look on iPhone and iPad (which does not read glTF). */
+  usdz: z
+    .object({
+      uri: ContentUri,
+      mediaType: z.literal("model/vnd.usdz+zip"),
+      sizeBytes: z.int().nonnegative().optional(),
+    })
+    .optional(),
+});
+
+const LocalizedGarmentTexts = z.strictObject({
+  name: NonEmptyText.optional(),
+  description: z.string().max(10_000).optional(),
 });
 
 const Fit = z
@@ -58,6 +71,7 @@ export const GarmentMetadata = z
         designerNotes: z.string().max(10_000).optional(),
       }),
     }),
+    ...localizedTexts(LocalizedGarmentTexts),
   })
   .meta({
     title: "Hallmark garment metadata",

@@ -1,5 +1,3 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import express, { Router } from "express";
 import type { NextFunction, Request, Response } from "express";
 import { z } from "zod";
@@ -15,7 +13,7 @@ import type { VerifierContext } from "../verification/context.js";
 import type { IndexFreshness } from "../verification/freshness.js";
 import { BrandId, Serial } from "../verification/id-schemas.js";
 import { withGtinCheck } from "../verification/digital-link.js";
-import { brandOfTokenId, parseUint256 } from "../verification/ids.js";
+import { brandOfTokenId, parseUint256, tokenIdForSerial } from "../verification/ids.js";
 import { brandProfileOf } from "../verification/brand-profile.js";
 import type { BrandProfileView } from "../verification/brand-profile.js";
 import { claimKeyOf, parseClaimCode } from "../chain/claim-code.js";
@@ -24,11 +22,13 @@ import type { OwnershipChallenges } from "../verification/ownership.js";
 import type { ProvenanceEventView } from "../verification/provenance.js";
 import { provenanceOf } from "../verification/provenance.js";
 import { tokenIdOfSerial } from "../verification/serial.js";
+import { ASSETS_DIR, assetHandler, warmAssets } from "./assets.js";
 import type { ClaimStateReader } from "./claim-state.js";
 import { LOCALES, pickLocale } from "./i18n/index.js";
 import type { Messages } from "./i18n/index.js";
 import { renderClaimPage } from "./pages/claim.js";
 import { renderGarmentPage } from "./pages/garment.js";
+import type { TwinPiece } from "./pages/garment.js";
 import { renderHomePage } from "./pages/home.js";
 import type { HomePageData } from "./pages/home.js";
 import { renderUnknownPage } from "./pages/unknown.js";
@@ -63,23 +63,6 @@ export interface WebDependencies {
    */
   publicUrl?: string;
 }
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ASSETS_DIR = join(HERE, "assets");
-
-/** A package's dist file, found from its resolved entry point (no CDN: the browser gets our copy). */
-function packageFile(specifier: string, packageName: string, relative: string): string {
-  let dir = dirname(fileURLToPath(import.meta.resolve(specifier)));
-  while (!dir.endsWith(join("node_modules", ...packageName.split("/"))) && dirname(dir) !== dir)
-    dir = dirname(dir);
-  return join(dir, relative);
-}
-
-const VENDOR: Record<string, () => string> = {
-  "ethers.min.js": () => packageFile("ethers", "ethers", join("dist", "ethers.min.js")),
-  "model-viewer.min.js": () =>
-    packageFile("@google/model-viewer", "@google/model-viewer", join("dist", "model-viewer.min.js")),
-};
 
 /**
  * A page that cannot be shown: the Unknown page for a browser (400 when the id is malformed, so
@@ -122,6 +105,42 @@ async function allProvenance(deps: VerifierSources, tokenId: bigint): Promise<Pr
   return items;
 }
 
+/**
+ * The serial a visitor's link named, when it is this certificate's: the page may then show it even
+ * though the metadata holds only its salted hash (the visitor holds the label that printed it).
+ */
+function labelSerialOf(deps: VerifierSources, tokenId: bigint, serial: string | undefined): string | null {
+  if (serial === undefined) return null;
+  const brandId = brandOfTokenId(tokenId);
+  const salt = deps.brandSalts.get(brandId);
+  return salt !== undefined && tokenIdForSerial(brandId, salt, serial) === tokenId ? serial : null;
+}
+
+/** How many of a twin design's physical pieces its page links to. */
+const TWIN_PIECES_SHOWN = 12;
+
+/** The first physical pieces whose twins were claimed, named by their verified descriptions. */
+async function twinPiecesOf(deps: VerifierSources, designId: string): Promise<TwinPiece[]> {
+  const { index, documents } = deps.verifier;
+  const claims = await index.twinClaimsOfDesign(designId, { limit: TWIN_PIECES_SHOWN });
+  return Promise.all(
+    claims.items.map(async (claim) => {
+      let name: string | null = null;
+      try {
+        const view = await resolveCertificate(index, documents, BigInt(claim.certificateId));
+        name = view.metadata.document?.passport.productName ?? null;
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+      return {
+        tokenId: claim.certificateId,
+        name,
+        claimedAt: new Date(claim.timestamp * 1000).toISOString(),
+      };
+    }),
+  );
+}
+
 const REPORTED_KINDS = new Set(["sale", "authenticated_resale", "repair", "inspection"]);
 
 type AsyncHandler = (request: Request, response: Response) => Promise<void>;
@@ -159,33 +178,15 @@ export function createWebRouter(deps: WebDependencies): Router {
     }
   }
 
+  // Static files are middleware, not routes: they are assets, not part of the documented API.
+  warmAssets().catch(() => undefined); // a file that fails here fails again, visibly, when asked for
+  router.use(assetHandler);
   router.use("/web/assets", (request, _response, next) => {
     // The folder holds its own lint config; only the page assets are public.
     if (!/^\/[a-z-]+\.(?:js|css)$/.test(request.path) || request.path === "/eslint.config.js") next("router");
     else next();
   });
   router.use("/web/assets", express.static(ASSETS_DIR, { index: false, maxAge: "1h", fallthrough: true }));
-  // Static files are middleware, not routes: they are assets, not part of the documented API.
-  router.use("/web/vendor", (request, response, next) => {
-    const name = request.path.slice(1);
-    // Own keys only: /web/vendor/constructor must not reach Object's prototype.
-    const locate =
-      (request.method === "GET" || request.method === "HEAD") && Object.hasOwn(VENDOR, name)
-        ? VENDOR[name]
-        : undefined;
-    if (locate === undefined) {
-      next();
-      return;
-    }
-    response.sendFile(
-      locate(),
-      { maxAge: "1d", headers: { "Content-Type": "text/javascript; charset=utf-8" } },
-      (error) => {
-        if (error) next(error);
-      },
-    );
-  });
-
   router.use(siteFiles);
 
   async function brandChoices(): Promise<HomePageData["brands"]> {
@@ -342,6 +343,12 @@ export function createWebRouter(deps: WebDependencies): Router {
         ? await brandProfileOf(verifier, view.brand.id)
         : null;
       const pageUrl = `${originOf(request, deps.publicUrl)}/v/${view.tokenId}`;
+      const twins = await Promise.all(
+        view.twins.map(async (twin) => {
+          const design = await designView(verifier.index, verifier.documents, BigInt(twin.designId));
+          return { designId: twin.designId, name: design.metadata.document?.name ?? null };
+        }),
+      );
       sendPage(
         response,
         renderVerifyPage(t, {
@@ -355,6 +362,9 @@ export function createWebRouter(deps: WebDependencies): Router {
           pageUrl,
           qrSvg: await qrSvg(pageUrl),
           path: request.originalUrl,
+          certificateAddress: verifier.identity.certificateAddress,
+          labelSerial: labelSerialOf(v1, tokenId, query.data.serial),
+          twins,
         }),
       );
     }),
@@ -414,9 +424,13 @@ export function createWebRouter(deps: WebDependencies): Router {
           parsed.data.brand,
           parsed.data.serial,
         );
-        // The language the visitor chose follows them to the piece's page.
-        const lang = typeof request.query.lang === "string" ? `?lang=${t.lang}` : "";
-        response.redirect(303, `/v/${tokenId.toString()}${lang}`);
+        // The language the visitor chose follows them to the piece's page, and the serial asked with it
+        // (the page shows it once it hashes to this certificate).
+        const lang = typeof request.query.lang === "string" ? `&lang=${t.lang}` : "";
+        response.redirect(
+          303,
+          `/v/${tokenId.toString()}?serial=${encodeURIComponent(parsed.data.serial)}${lang}`,
+        );
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         const brand = await brandProfileOf(verifier, parsed.data.brand);
@@ -439,9 +453,15 @@ export function createWebRouter(deps: WebDependencies): Router {
         throw error;
       }
       const pageUrl = `${originOf(request, deps.publicUrl)}/g/${design.designId}`;
+      const twinPieces = design.twin === null ? [] : await twinPiecesOf(v1, design.designId);
       sendPage(
         response,
-        renderGarmentPage(t, design, { path: request.originalUrl, pageUrl, qrSvg: await qrSvg(pageUrl) }),
+        renderGarmentPage(t, design, {
+          path: request.originalUrl,
+          pageUrl,
+          qrSvg: await qrSvg(pageUrl),
+          twinPieces,
+        }),
         200,
         GARMENT_CSP,
       );

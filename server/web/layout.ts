@@ -3,7 +3,9 @@ import { LOCALES } from "./i18n/index.js";
 import type { SafeHtml } from "./html.js";
 import { html } from "./html.js";
 
-export const ASSET_BASE = "/web/assets";
+import { ASSET_BASE } from "./assets.js";
+
+export { ASSET_BASE };
 
 export interface PageOptions {
   t: Messages;

@@ -51,7 +51,11 @@ export function resolverRouter(deps: V1Dependencies, sendUnknownPage: UnknownPag
         }
         throw error;
       }
-      response.redirect(303, `/v/${tokenId.toString()}?gtin=${link.gtin}`);
+      // The serial rides along so that the page can name it (the metadata may hold only its hash).
+      response.redirect(
+        303,
+        `/v/${tokenId.toString()}?gtin=${link.gtin}&serial=${encodeURIComponent(link.serial)}`,
+      );
       return;
     }
     const answer = await resolveDigitalLink(verifier.index, verifier.documents, deps, linkOf(request));

@@ -129,3 +129,21 @@ if (watchButton) {
   watchButton.hidden = false;
   watchButton.addEventListener("click", () => void watch());
 }
+
+// "You" instead of "a private owner" when the wallet this browser already shares with the page holds
+// the certificate: eth_accounts asks nothing of the visitor (no prompt, no connection request).
+const owner = document.querySelector("[data-owner][data-you]");
+async function recogniseOwner() {
+  if (!owner || !window.ethereum) return;
+  try {
+    const accounts = await window.ethereum.request({ method: "eth_accounts" });
+    const held = owner.getAttribute("data-owner").toLowerCase();
+    if (Array.isArray(accounts) && accounts.some((account) => String(account).toLowerCase() === held)) {
+      owner.textContent = owner.getAttribute("data-you");
+      owner.setAttribute("data-owner-is-visitor", "true");
+    }
+  } catch {
+    // No answer from the wallet: the page keeps "a private owner".
+  }
+}
+void recogniseOwner();

@@ -157,7 +157,7 @@ Conventions (all routes):
   the GTIN is then checked against the passport's \`gtin\` in the verified metadata: the answer carries \`digitalLink: { gtin,
   passportGtin, gtinCheck }\`; \`gtinCheck: mismatch\` adds the flag \`gtin_mismatch\` (verdict \`do_not_buy\`: a real serial on
   another product's label), \`unconfirmed\` (the passport gives no GTIN, or was not verified) adds \`gtin_unconfirmed\` (verdict
-  at least \`caution\`). Browsers are sent to \`/v/{tokenId}?gtin={gtin14}\`, whose page makes the same check.
+  at least \`caution\`). Browsers are sent to \`/v/{tokenId}?gtin={gtin14}&serial={serial}\`, whose page makes the same check (and names the serial).
 - Errors are RFC 9457 \`application/problem+json\` with a stable \`type\` (\`https://hallmark.dev/problems/<slug>\`): 400 malformed
   ids/addresses/CIDs/cursors/bodies, 404 unknown, 409 challenge replayed, **410 challenge expired** (chosen over 422: the
   challenge existed and is gone), 413 body above 16 KiB, 422 well-formed but inapplicable (challenge of another token, no chip,
@@ -222,11 +222,13 @@ Conventions (all routes):
       { accept: "text/html" },
     );
     expect(redirect.status).to.equal(303);
-    expect(redirect.headers.get("location")).to.equal(`/v/${jacket.toString()}?gtin=${gtin}`);
+    expect(redirect.headers.get("location")).to.equal(
+      `/v/${jacket.toString()}?gtin=${gtin}&serial=MA-2024-0042`,
+    );
     await call(
       "…and lands on the verdict page, which checks the label's GTIN too (minimal; the full page is the web part)",
       "GET",
-      `/v/${jacket.toString()}?gtin=${gtin}`,
+      `/v/${jacket.toString()}?gtin=${gtin}&serial=MA-2024-0042`,
       undefined,
       { accept: "text/html" },
     );

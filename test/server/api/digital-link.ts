@@ -92,7 +92,7 @@ describe("GS1 Digital Link: the label's GTIN is checked against the certificate"
     it("sends a browser to the page with the label's GTIN, which shows Genuine", async function () {
       const { status, location, page } = await scan(`/01/${PASSPORT_GTIN}/21/DL-0001`);
       expect(status).to.equal(303);
-      expect(location).to.equal(`/v/${bag.toString()}?gtin=${PASSPORT_GTIN}`);
+      expect(location).to.equal(`/v/${bag.toString()}?gtin=${PASSPORT_GTIN}&serial=DL-0001`);
       expect(verdictOf(page)).to.equal("genuine");
       expect(page).to.not.include("data-flag=");
     });
@@ -213,9 +213,9 @@ describe("GS1 Digital Link: the label's GTIN is checked against the certificate"
       expect(verdictOf(await response.text())).to.equal("unknown");
     });
 
-    it("keeps the label's GTIN in the language links", async function () {
+    it("keeps the label's GTIN and serial in the language links", async function () {
       const { page } = await scan(`/01/${OTHER_PRODUCT_A}/21/DL-0001`);
-      expect(page).to.include(`/v/${bag.toString()}?gtin=${OTHER_PRODUCT_A}&amp;lang=fr`);
+      expect(page).to.include(`/v/${bag.toString()}?gtin=${OTHER_PRODUCT_A}&amp;serial=DL-0001&amp;lang=fr`);
     });
   });
 });

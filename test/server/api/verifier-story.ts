@@ -93,7 +93,7 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
         redirect: "manual",
       });
       expect(response.status).to.equal(303);
-      expect(response.headers.get("location")).to.equal(`/v/${sold.toString()}?gtin=${gtin}`);
+      expect(response.headers.get("location")).to.equal(`/v/${sold.toString()}?gtin=${gtin}&serial=MA-0002`);
       const page = await fetch(`${stack.url}${response.headers.get("location")}`);
       expect(page.headers.get("content-type")).to.match(/^text\/html/);
       expect(await page.text()).to.include("Genuine");

@@ -117,6 +117,70 @@ describe("issuer: manifest rows to certificate documents", function () {
       });
     });
 
+    describe("when rows carry texts in other languages", function () {
+      it("puts description_fr, care_fr, careRepair_fr and attributes_fr in the document's localized texts", async function () {
+        const rows = parseManifest(
+          JSON.stringify([
+            {
+              serial: "S-1",
+              productName: "Bag",
+              modelReference: "R1",
+              materials: "Calfskin:100",
+              manufactureCountry: "IT",
+              manufactureDate: "2024-03",
+              care: "Keep dry;Store in its bag",
+              careRepair: "Brand ateliers only",
+              description: "A bag.",
+              attributes: "Colour=Tan",
+              images: "MT-2025-00001.svg",
+              language: "en",
+              description_fr: "Un sac.",
+              care_fr: "Tenir au sec;Ranger dans son sac",
+              careRepair_fr: "Ateliers de la marque uniquement",
+              attributes_fr: "Colour:Couleur=Fauve",
+            },
+          ]),
+          "json",
+        );
+        const { certificates } = await prepareCertificates(rows, context(media));
+        const document = validateDocument(
+          "certificate-metadata",
+          JSON.parse(new TextDecoder().decode(certificates[0].document)),
+        );
+        expect(document.language).to.equal("en");
+        expect(document.description).to.equal("A bag.");
+        expect(document.localized).to.deep.equal({
+          fr: {
+            description: "Un sac.",
+            care: {
+              instructions: ["Tenir au sec", "Ranger dans son sac"],
+              repair: "Ateliers de la marque uniquement",
+            },
+            attributes: { Colour: "Fauve" },
+            attributeNames: { Colour: "Couleur" },
+          },
+        });
+      });
+
+      it("leaves a document without them as it was (no language, no localized key)", async function () {
+        const rows = parseManifest([CSV_HEADER, csvRow("S-1", 0, "MT-2025-00001.svg")].join("\n"), "csv");
+        const { certificates } = await prepareCertificates(rows, context(media));
+        const document = JSON.parse(new TextDecoder().decode(certificates[0].document)) as object;
+        expect(document).to.not.have.any.keys("language", "localized");
+      });
+
+      it("refuses a text in a malformed language tag as an unknown column", async function () {
+        const rows = parseManifest(
+          JSON.stringify([{ serial: "S-1", description_French: "Un sac." }]),
+          "json",
+        );
+        const problems = await problemsOf(prepareCertificates(rows, context()));
+        expect(
+          problems.some((p) => p.startsWith("row 1 [S-1]: description_French: unknown column")),
+        ).to.equal(true);
+      });
+    });
+
     describe("when rows are invalid", function () {
       it("reports every problem of every row with its row number and column", async function () {
         const rows = parseManifest(
@@ -130,7 +194,7 @@ describe("issuer: manifest rows to certificate documents", function () {
         );
         const problems = await problemsOf(prepareCertificates(rows, context(media)));
         expect(problems).to.include.members([
-          `row 1 [A]: colour: unknown column (known: serial, productName, name, description, modelName, modelReference, gtin, materials, manufactureCity, manufactureCountry, manufactureFacility, manufactureDate, care, careRepair, images, imageAlt, attributes, externalUrl, chip; prefix private columns with "x-")`,
+          `row 1 [A]: colour: unknown column (known: serial, productName, name, description, modelName, modelReference, gtin, materials, manufactureCity, manufactureCountry, manufactureFacility, manufactureDate, care, careRepair, images, imageAlt, attributes, externalUrl, language, chip, and name, description, productName, care, careRepair, attributes with a language suffix such as _fr; prefix private columns with "x-")`,
           `row 2 [B]: chip: must be the chip key's 0x address`,
           `row 2 [B]: materials: "Calfskin" is not material:percentage[:part[:origin]]`,
           `row 2 [B]: images: "../secret.svg" must be a relative path inside the media folder`,
