@@ -12,7 +12,7 @@ export const GARMENT_BASELINE = {
 } as const;
 const BASELINE_SECTION = "Baselines (OpenZeppelin 5 ERC-1155)";
 const TWIN_OPERATION = "claimTwin (certificate owner, new holder)";
-const TWIN_AFTER_CODE_OPERATION = "claimTwin of a certificate claimed with a code (owner, new holder)";
+export const TWIN_AFTER_CODE_OPERATION = "claimTwin of a certificate claimed with a code (owner, new holder)";
 
 const ISSUER_ROLE = ethersLib.id("hallmark.role.ISSUER");
 /** 2100-01-01: fixed, so calldata (and so gas) is the same from run to run. */
