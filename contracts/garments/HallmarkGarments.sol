@@ -62,7 +62,11 @@ contract HallmarkGarments is
     uint256 private _designCount;
     mapping(uint256 designId => Design) private _designs;
     mapping(uint256 designId => mapping(uint256 certificateId => bool)) private _twinClaimed;
-    mapping(bytes32 voucherHash => bool) private _voucherUsed;
+    /// @dev Used voucher nonces, 256 to a slot, as Uniswap's Permit2 keeps unordered nonces: a brand that numbers
+    /// its vouchers pays a fresh slot once per 256 vouchers and an update of a used slot for the others, instead
+    /// of a fresh slot per voucher. Per brand, so every issuer of a brand draws from one nonce space and two
+    /// signatures over one voucher still redeem once.
+    mapping(uint32 brandId => mapping(uint256 wordPos => uint256 bits)) private _voucherNonces;
     mapping(uint32 brandId => uint256) private _proceeds;
     mapping(uint256 designId => mapping(address holder => uint256)) private _redeemed;
     mapping(uint32 brandId => string) private _uriBase;
@@ -149,18 +153,22 @@ contract HallmarkGarments is
         }
         if (voucher.amount == 0) revert HallmarkInvalidAmount();
         Design storage d = _design(voucher.designId);
+        uint32 brandId = d.brandId;
         bytes32 voucherHash = hashVoucher(voucher);
-        if (_voucherUsed[voucherHash]) revert HallmarkVoucherUsed(voucherHash);
+        uint256 wordPos = uint256(voucher.nonce) >> 8;
+        uint256 bit = 1 << (uint256(voucher.nonce) & 0xff);
+        uint256 used = _voucherNonces[brandId][wordPos];
+        if (used & bit != 0) revert HallmarkVoucherUsed(voucherHash);
         // The role is checked at redemption: vouchers of a revoked or compromised issuer key die with its role.
         if (
-            !_hasBrandRole(d.brandId, BrandRoles.ISSUER, signer) ||
+            !_hasBrandRole(brandId, BrandRoles.ISSUER, signer) ||
             !SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(voucherHash), signature)
         ) revert HallmarkInvalidVoucherSignature(signer);
-        _requireBrandNotPaused(d.brandId);
         if (msg.value != voucher.price) revert HallmarkWrongPayment(voucher.price, msg.value);
 
-        _voucherUsed[voucherHash] = true;
-        _proceeds[d.brandId] += msg.value;
+        // A paused brand's vouchers are refused by the pause check of _update, which the mint below passes.
+        _voucherNonces[brandId][wordPos] = used | bit;
+        _proceeds[brandId] += msg.value;
         _reserve(voucher.designId, d, voucher.amount);
         emit VoucherRedeemed(
             voucher.designId,
@@ -260,8 +268,13 @@ contract HallmarkGarments is
     }
 
     /// @inheritdoc IHallmarkGarments
-    function voucherUsed(bytes32 voucherHash) external view returns (bool) {
-        return _voucherUsed[voucherHash];
+    function voucherUsed(uint32 brandId, bytes32 nonce) external view returns (bool) {
+        return _voucherNonces[brandId][uint256(nonce) >> 8] & (1 << (uint256(nonce) & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function voucherNonceBitmap(uint32 brandId, uint256 wordPos) external view returns (uint256) {
+        return _voucherNonces[brandId][wordPos];
     }
 
     /// @inheritdoc IHallmarkGarments
