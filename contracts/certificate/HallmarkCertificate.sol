@@ -253,7 +253,7 @@ contract HallmarkCertificate is
             keccak256(abi.encode(CLAIM_TYPEHASH, tokenId, recipient, piece.claimNonce, deadline))
         );
         // The claim key is an ephemeral EOA whose secret is the code; ECDSA.recover refuses high-s forms.
-        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
         if (err != ECDSA.RecoverError.NoError || signer != claimKey) revert HallmarkInvalidSignature(tokenId);
         // The key and nonce change in _update when the certificate moves: the code works once.
         _transfer(owner, recipient, tokenId);
@@ -303,7 +303,7 @@ contract HallmarkCertificate is
                 )
             )
         );
-        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, chipSignature);
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, chipSignature);
         if (err != ECDSA.RecoverError.NoError || signer != chipKey) revert HallmarkInvalidSignature(tokenId);
         piece.chipNonce = nonce + 1;
         _transfer(owner, recipient, tokenId);
