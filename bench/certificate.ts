@@ -1,7 +1,7 @@
 import { ethers as ethersLib } from "ethers";
 import { certificateDomain, signTypedMessage } from "../server/chain/eip712.js";
 import { BASELINE, BATCH_SIZES, type BenchContext } from "./lib/context.js";
-import { type GasTable, gasOf, perItem } from "./lib/gas-table.js";
+import { type GasTable, calldataGas, gasOf, perItem } from "./lib/gas-table.js";
 import { pieceDocuments, type PieceDocument } from "./lib/metadata.js";
 
 export const CERTIFICATE_SECTION = "HallmarkCertificate (ERC-721)";
@@ -261,13 +261,6 @@ export async function benchCertificate({ ethers, table }: BenchContext): Promise
     plain,
   ]);
   return batchMintBreakdown(table, calldataGas(batchCalldata));
-}
-
-/** Intrinsic gas of calldata: 16 per non-zero byte, 4 per zero byte (EIP-2028). */
-function calldataGas(data: string): bigint {
-  let gas = 0n;
-  for (const byte of ethersLib.getBytes(data)) gas += byte === 0 ? 4n : 16n;
-  return gas;
 }
 
 /** Issue #2's goal: at most this much gas per certificate in a batch of 100, serial and metadata included. */

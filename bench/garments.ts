@@ -10,8 +10,8 @@ export const GARMENT_BASELINE = {
   mint: "erc1155-supply-mint",
   mintToMany: "erc1155-supply-mint-many",
 } as const;
-const BASELINE_SECTION = "Baselines (OpenZeppelin 5 ERC-1155)";
-const TWIN_OPERATION = "claimTwin (certificate owner, new holder)";
+export const BASELINE_SECTION = "Baselines (OpenZeppelin 5 ERC-1155)";
+export const TWIN_OPERATION = "claimTwin (certificate owner, new holder)";
 export const TWIN_AFTER_CODE_OPERATION = "claimTwin of a certificate claimed with a code (owner, new holder)";
 
 const ISSUER_ROLE = ethersLib.id("hallmark.role.ISSUER");

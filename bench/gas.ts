@@ -29,6 +29,7 @@ import {
   benchGarments,
 } from "./garments.js";
 // --- end garments section ---
+import { goalsAndFloorsSection } from "./floors.js";
 import { GasTable } from "./lib/gas-table.js";
 import { renderReport, type Toolchain } from "./lib/report.js";
 
@@ -76,6 +77,7 @@ try {
     const note = await section(ctx);
     if (typeof note === "string") notes.push(note);
   }
+  notes.push(goalsAndFloorsSection(table));
 
   const hardfork = "hardfork" in connection.networkConfig ? connection.networkConfig.hardfork : "unknown";
   const report = renderReport({
