@@ -163,6 +163,7 @@ function floors(table: GasTable): PathFloor[] {
         { what: "Certificate contract: cold account", gas: COLD_ACCOUNT },
         { what: "Certificate: owner, cold read (only the owner claims)", gas: COLD_SLOT },
         { what: "Certificate: token state, cold read (status: a stolen piece gets no twin)", gas: COLD_SLOT },
+        { what: "Certificate: the linked twin contract, cold read (only it records twins)", gas: COLD_SLOT },
         { what: "Certificate: twin count update (the `twinsClaimed` trait)", gas: UPDATE },
         ...registryPause,
         {
@@ -238,6 +239,11 @@ function changesTable(): string {
 | Change | Voucher redeem | Chip claim | Chip-bound batch / item | Twin claim | Transfer | Certificate batch / item |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${lines.join("\n")}
+
+Where the twin claim's execution goes beyond the floor: four calls to the certificate contract (\`brandOf\`,
+\`ownerOf\`, \`statusOf\`, \`recordTwinClaim\`), each with its ABI encoding and decoding, and the ERC-1155 hook's
+own pause call; one view returning owner and status together, and the brand computed from the token id's top 32
+bits, would save two of them.
 
 Priced and not tried: paying proceeds straight to the brand's treasury (a value call to a cold account, 2,600 +
 9,000 − the 2,300 stipend, against 5,000 for the proceeds slot). Not tried, for the next step: a twin-claimed bitmap
