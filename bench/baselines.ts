@@ -2,7 +2,8 @@ import { BASELINE, BATCH_SIZES, type BenchContext } from "./lib/context.js";
 import { gasOf } from "./lib/gas-table.js";
 import { pieceDocuments } from "./lib/metadata.js";
 
-const SECTION = "Baselines (OpenZeppelin 5 ERC-721)";
+export const SECTION = "Baselines (OpenZeppelin 5 ERC-721)";
+export const TRANSFER_BASELINE_OPERATION = "ERC721 transferFrom to a new holder";
 
 /**
  * Reference implementations measured in the same run as our contracts, under the same conditions: the
@@ -61,5 +62,5 @@ export async function benchBaselines({ ethers, table }: BenchContext): Promise<v
   await gasOf(bareMint.mintBatch(alice.address, 1));
   const aliceToken = await bareMint.totalMinted();
   const gas = await gasOf(bareMint.connect(alice).transferFrom(alice.address, dave.address, aliceToken));
-  table.addBaseline(BASELINE.transfer, SECTION, "ERC721 transferFrom to a new holder", 1, gas);
+  table.addBaseline(BASELINE.transfer, SECTION, TRANSFER_BASELINE_OPERATION, 1, gas);
 }

@@ -1,12 +1,15 @@
 import { ethers as ethersLib } from "ethers";
 import { certificateDomain, signTypedMessage } from "../server/chain/eip712.js";
 import { BASELINE, BATCH_SIZES, type BenchContext } from "./lib/context.js";
-import { type GasTable, gasOf, perItem } from "./lib/gas-table.js";
+import { type GasTable, calldataGas, gasOf, perItem } from "./lib/gas-table.js";
 import { pieceDocuments, type PieceDocument } from "./lib/metadata.js";
 
 export const CERTIFICATE_SECTION = "HallmarkCertificate (ERC-721)";
 export const BATCH_MINT_OPERATION = "issueBatch to the brand vault";
-const TRANSFER_OPERATION = "transferFrom to a new holder";
+export const TRANSFER_OPERATION = "transferFrom to a new holder";
+export const CHIP_BATCH_OPERATION = "issueBatch to the brand vault, each with a chip key";
+export const CHIP_CLAIM_OPERATION = "claimWithChip (vault → new owner)";
+const CHIP_CLAIM_WITH_KEY_OPERATION = "claimWithChip of a piece with a claim key (vault → new owner)";
 
 const BRAND_SALT = ethersLib.id("bench-brand-salt");
 const ROLE = {
@@ -47,8 +50,27 @@ const CLAIM_DEADLINE = 4_102_444_800n;
  * warm-up mint is not measured), matching the baselines.
  */
 export async function benchCertificate({ ethers, table }: BenchContext): Promise<string> {
-  const [groupAdmin, brandAdmin, issuer, partner, repairer, vault, alice, bob, carol, , , erin, dave] =
-    await ethers.getSigners();
+  const [
+    groupAdmin,
+    brandAdmin,
+    issuer,
+    partner,
+    repairer,
+    vault,
+    alice,
+    bob,
+    carol,
+    ,
+    ,
+    erin,
+    dave,
+    ,
+    ,
+    ,
+    ,
+    ,
+    frank,
+  ] = await ethers.getSigners();
 
   const registry = await ethers.deployContract(
     "BrandRegistry",
@@ -116,6 +138,18 @@ export async function benchCertificate({ ethers, table }: BenchContext): Promise
   const plain = plainBatches.get(100) ?? [];
 
   const chipKeys = new Map<string, ethersLib.Wallet>();
+  const withChips = pieceDocuments("CHIP-ONLY", 100).map((d) => {
+    const chip = keyFor(`chip:${d.serial}`);
+    const item = input(d, { chip: chip.address });
+    chipKeys.set(item.serialHash, chip);
+    return item;
+  });
+  row(
+    CHIP_BATCH_OPERATION,
+    100,
+    await gasOf(asIssuer.issueBatch(brandId, vault.address, withChips)),
+    BASELINE.uriStorage,
+  );
   const withKeys = pieceDocuments("CHIP", 100).map((d) => {
     const chip = keyFor(`chip:${d.serial}`);
     const item = input(d, { chip: chip.address, claimKey: keyFor(`code:${d.serial}`).address });
@@ -155,28 +189,33 @@ export async function benchCertificate({ ethers, table }: BenchContext): Promise
   );
 
   // --- chip claim: the piece is in brand custody, its chip signs a recent block hash and the recipient.
-  const chipItem = withKeys[0];
-  const chipTokenId = await tokenIdOf(chipItem);
-  const chip = chipKeys.get(chipItem.serialHash);
-  if (chip === undefined) throw new Error("chip key missing");
-  const [, chipNonce] = await certificate.chipOf(chipTokenId);
-  const recent = await ethers.provider.getBlock("latest");
-  if (recent === null || recent.hash === null) throw new Error("no latest block");
-  const chipSignature = await signTypedMessage(chip, "ChipClaim", domain, {
-    tokenId: chipTokenId,
-    recipient: carol.address,
-    blockNumber: recent.number,
-    blockHash: recent.hash,
-    nonce: chipNonce,
-  });
+  const chipClaim = async (item: CertificateInput, recipient: string): Promise<bigint> => {
+    const tokenId = await tokenIdOf(item);
+    const chip = chipKeys.get(item.serialHash);
+    if (chip === undefined) throw new Error("chip key missing");
+    const [, chipNonce] = await certificate.chipOf(tokenId);
+    const recent = await ethers.provider.getBlock("latest");
+    if (recent === null || recent.hash === null) throw new Error("no latest block");
+    const chipSignature = await signTypedMessage(chip, "ChipClaim", domain, {
+      tokenId,
+      recipient,
+      blockNumber: recent.number,
+      blockHash: recent.hash,
+      nonce: chipNonce,
+    });
+    return gasOf(
+      certificate
+        .connect(await ethers.getSigner(recipient))
+        .claimWithChip(tokenId, recipient, recent.number, chipSignature),
+    );
+  };
+  row(CHIP_CLAIM_OPERATION, 1, await chipClaim(withChips[0], carol.address));
   row(
-    "claimWithChip (vault → new owner)",
+    CHIP_CLAIM_WITH_KEY_OPERATION,
     1,
-    await gasOf(
-      certificate.connect(carol).claimWithChip(chipTokenId, carol.address, recent.number, chipSignature),
-    ),
+    await chipClaim(withKeys[0], frank.address),
     undefined,
-    "also clears the unused claim key",
+    "the piece was minted with a claim key too, which the claim clears",
   );
 
   // --- ordinary transfer: alice holds one certificate and hands it to dave, who holds none.
@@ -222,13 +261,6 @@ export async function benchCertificate({ ethers, table }: BenchContext): Promise
     plain,
   ]);
   return batchMintBreakdown(table, calldataGas(batchCalldata));
-}
-
-/** Intrinsic gas of calldata: 16 per non-zero byte, 4 per zero byte (EIP-2028). */
-function calldataGas(data: string): bigint {
-  let gas = 0n;
-  for (const byte of ethersLib.getBytes(data)) gas += byte === 0 ? 4n : 16n;
-  return gas;
 }
 
 /** Issue #2's goal: at most this much gas per certificate in a batch of 100, serial and metadata included. */

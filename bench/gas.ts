@@ -14,12 +14,22 @@ import {
   BATCH_GOAL_GAS_PER_ITEM,
   BATCH_MINT_OPERATION,
   CERTIFICATE_SECTION,
+  CHIP_BATCH_OPERATION,
+  CHIP_CLAIM_OPERATION,
+  TRANSFER_OPERATION,
   benchCertificate,
 } from "./certificate.js";
 import { BASELINE, type BenchContext } from "./lib/context.js";
 // --- garments section (bench/garments.ts) ---
-import { GARMENTS_SECTION, GARMENT_BASELINE, VOUCHER_REDEEM_OPERATION, benchGarments } from "./garments.js";
+import {
+  GARMENTS_SECTION,
+  GARMENT_BASELINE,
+  TWIN_AFTER_CODE_OPERATION,
+  VOUCHER_REDEEM_OPERATION,
+  benchGarments,
+} from "./garments.js";
 // --- end garments section ---
+import { goalsAndFloorsSection } from "./floors.js";
 import { GasTable } from "./lib/gas-table.js";
 import { renderReport, type Toolchain } from "./lib/report.js";
 
@@ -67,6 +77,7 @@ try {
     const note = await section(ctx);
     if (typeof note === "string") notes.push(note);
   }
+  notes.push(goalsAndFloorsSection(table));
 
   const hardfork = "hardfork" in connection.networkConfig ? connection.networkConfig.hardfork : "unknown";
   const report = renderReport({
@@ -95,7 +106,19 @@ try {
   const voucherRedeem = table.find(GARMENTS_SECTION, VOUCHER_REDEEM_OPERATION, 1).gas;
   const baselineMint = table.baselineGas(GARMENT_BASELINE.mint, 1);
   console.log(`garment voucher redeem: ${voucherRedeem} gas (baseline mint: ${baselineMint} gas)`);
+  const twinClaim = table.find(GARMENTS_SECTION, TWIN_AFTER_CODE_OPERATION, 1).gas;
+  console.log(`twin claim: ${twinClaim} gas (baseline mint: ${baselineMint} gas)`);
   // --- end garments section ---
+
+  // Issue #16's goal lines for the certificate's other paths.
+  console.log(`chip claim: ${table.find(CERTIFICATE_SECTION, CHIP_CLAIM_OPERATION, 1).gas} gas`);
+  console.log(
+    `chip-bound batch mint: ${table.find(CERTIFICATE_SECTION, CHIP_BATCH_OPERATION, 100).perItem} gas/item`,
+  );
+  const transfer = table.find(CERTIFICATE_SECTION, TRANSFER_OPERATION, 1).gas;
+  console.log(
+    `transfer to a new holder: ${transfer} gas (baseline: ${table.baselineGas(BASELINE.transfer, 1)} gas)`,
+  );
 } finally {
   await connection.close();
 }

@@ -1,9 +1,24 @@
-import type { ContractTransactionResponse } from "ethers";
+import { type ContractTransactionResponse, getBytes } from "ethers";
+
+/** Intrinsic gas of calldata: 16 per non-zero byte, 4 per zero byte (EIP-2028). */
+export function calldataGas(data: string): bigint {
+  let gas = 0n;
+  for (const byte of getBytes(data)) gas += byte === 0 ? 4n : 16n;
+  return gas;
+}
+
+/**
+ * The calldata gas of the transaction `gasOf` measured last. The benchmarks measure one transaction at a time
+ * and record it at once, so `GasTable.add` and `addBaseline` attach it to the row they record.
+ */
+let lastCalldataGas: bigint | undefined;
 
 /** gasUsed from the receipt of a mined transaction. */
 export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
-  const receipt = await (await tx).wait();
+  const sent = await tx;
+  const receipt = await sent.wait();
   if (receipt === null) throw new Error("transaction was not mined");
+  lastCalldataGas = calldataGas(sent.data);
   return receipt.gasUsed;
 }
 
@@ -18,6 +33,8 @@ export interface GasMeasurement {
   /** Key of the baseline series this row is compared with (same item count), if any. */
   compareWith?: string;
   note?: string;
+  /** Intrinsic gas of the transaction's calldata (attached from the last `gasOf` when not given). */
+  calldataGas?: bigint;
 }
 
 /** A reference implementation measured in the same run, keyed so rows can name it. */
@@ -65,7 +82,7 @@ export class GasTable {
     const byItems = this.baselineMeasurements.get(key);
     if (byItems === undefined) throw new Error(`unknown baseline ${key}`);
     byItems.set(items, gas);
-    this.measurements.push({ section, operation, items, gas });
+    this.measurements.push({ section, operation, items, gas, calldataGas: lastCalldataGas });
   }
 
   add(measurement: GasMeasurement): void {
@@ -73,7 +90,7 @@ export class GasTable {
     if (measurement.compareWith !== undefined && !this.series.has(measurement.compareWith)) {
       throw new Error(`${measurement.operation}: unknown baseline ${measurement.compareWith}`);
     }
-    this.measurements.push(measurement);
+    this.measurements.push({ calldataGas: lastCalldataGas, ...measurement });
   }
 
   /** The baseline's total gas for `items` items, if it was measured. */

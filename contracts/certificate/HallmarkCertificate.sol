@@ -93,24 +93,27 @@ contract HallmarkCertificate is
         '"validateOnSale":"requireEq"}}}';
     // solhint-enable quotes
 
-    /// @dev One slot read on every transfer: what must be reset when the certificate changes hands. The twin
-    /// count is not reset (the piece's twin stays claimed); it shares the slot because the slot is usually
-    /// written already (a claim code's nonce), so recording a twin costs a warm update, not a fresh slot.
-    struct ClaimState {
-        address claimKey;
-        uint48 claimNonce;
+    /// @dev Everything a transfer, a chip claim or a twin claim reads about a token, in one slot (256 bits):
+    /// a transfer pays one cold read for the status and the claim state together, a chip claim reads and
+    /// bumps its nonce in the slot it reads anyway, and recording a twin updates a slot the twin claim's
+    /// status check has just warmed. `key` is the chip's key when the token has a chip (bound at mint, never
+    /// changed), else the claim key: a piece with a chip or a claim code pays one fresh slot, and only one
+    /// with both keeps its claim key in a second slot (`_chipPieceClaimKeys`). The nonces and the twin count
+    /// are narrower than the views' types: each counts actions on one token (overflow reverts), and a token
+    /// would need 16 million chip claims or claim keys, or 65,536 twins, to reach the end.
+    struct PieceState {
+        address key;
+        uint24 chipNonce;
+        uint24 claimNonce;
+        Status status;
+        bool hasChip;
         bool chipClaimsEnabled;
-        uint32 twinsClaimed;
+        bool hasClaimKey;
+        uint16 twinsClaimed;
     }
 
-    struct ChipState {
-        address chip;
-        uint64 nonce;
-    }
-
-    mapping(uint256 tokenId => Status) private _status;
-    mapping(uint256 tokenId => ClaimState) private _claims;
-    mapping(uint256 tokenId => ChipState) private _chips;
+    mapping(uint256 tokenId => PieceState) private _pieces;
+    mapping(uint256 tokenId => address) private _chipPieceClaimKeys;
     mapping(uint256 tokenId => uint256) private _successor;
     mapping(uint256 tokenId => uint256) private _predecessor;
     mapping(uint32 brandId => string) private _tokenURIBase;
@@ -167,7 +170,7 @@ contract HallmarkCertificate is
         _checkAuthorized(owner, _msgSender(), predecessorId);
         uint256 existing = _successor[predecessorId];
         if (existing != 0) revert HallmarkAlreadySucceeded(predecessorId, existing);
-        Status current = _status[predecessorId];
+        Status current = _pieces[predecessorId].status;
         if (current != Status.Active)
             revert HallmarkInvalidStatusChange(predecessorId, current, Status.Revoked);
 
@@ -214,7 +217,7 @@ contract HallmarkCertificate is
     function recordTwinClaim(uint256 tokenId) external {
         if (_msgSender() != _twinContract) revert HallmarkNotTwinContract(_msgSender());
         _requireOwned(tokenId);
-        uint32 twinsClaimed = ++_claims[tokenId].twinsClaimed;
+        uint16 twinsClaimed = ++_pieces[tokenId].twinsClaimed;
         emit TraitUpdated(TRAIT_TWINS_CLAIMED, tokenId, bytes32(uint256(twinsClaimed)));
     }
 
@@ -224,10 +227,12 @@ contract HallmarkCertificate is
     function setClaimKey(uint256 tokenId, address claimKey) external {
         address owner = _requireOwned(tokenId);
         _checkAuthorized(owner, _msgSender(), tokenId);
-        ClaimState storage claim = _claims[tokenId];
-        claim.claimKey = claimKey;
+        PieceState storage piece = _pieces[tokenId];
+        if (piece.hasChip) _chipPieceClaimKeys[tokenId] = claimKey;
+        else piece.key = claimKey;
+        piece.hasClaimKey = claimKey != address(0);
         // A new key starts a new nonce, so a signature made for an earlier key can never come back to life.
-        ++claim.claimNonce;
+        ++piece.claimNonce;
         emit ClaimKeySet(tokenId, claimKey, _msgSender());
     }
 
@@ -241,14 +246,14 @@ contract HallmarkCertificate is
         if (block.timestamp > deadline) revert HallmarkSignatureExpired(deadline);
         if (recipient == address(0)) revert HallmarkInvalidRecipient(recipient);
         address owner = _requireOwned(tokenId);
-        ClaimState storage claim = _claims[tokenId];
-        address claimKey = claim.claimKey;
-        if (claimKey == address(0)) revert HallmarkNoClaimKey(tokenId);
+        PieceState storage piece = _pieces[tokenId];
+        if (!piece.hasClaimKey) revert HallmarkNoClaimKey(tokenId);
+        address claimKey = piece.hasChip ? _chipPieceClaimKeys[tokenId] : piece.key;
         bytes32 digest = _hashTypedDataV4(
-            keccak256(abi.encode(CLAIM_TYPEHASH, tokenId, recipient, claim.claimNonce, deadline))
+            keccak256(abi.encode(CLAIM_TYPEHASH, tokenId, recipient, piece.claimNonce, deadline))
         );
         // The claim key is an ephemeral EOA whose secret is the code; ECDSA.recover refuses high-s forms.
-        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
         if (err != ECDSA.RecoverError.NoError || signer != claimKey) revert HallmarkInvalidSignature(tokenId);
         // The key and nonce change in _update when the certificate moves: the code works once.
         _transfer(owner, recipient, tokenId);
@@ -260,8 +265,9 @@ contract HallmarkCertificate is
     function setChipClaimsEnabled(uint256 tokenId, bool enabled) external {
         address owner = _requireOwned(tokenId);
         _checkAuthorized(owner, _msgSender(), tokenId);
-        if (_chips[tokenId].chip == address(0)) revert HallmarkNoChip(tokenId);
-        _claims[tokenId].chipClaimsEnabled = enabled;
+        PieceState storage piece = _pieces[tokenId];
+        if (!piece.hasChip) revert HallmarkNoChip(tokenId);
+        piece.chipClaimsEnabled = enabled;
         emit ChipClaimsEnabled(tokenId, enabled);
     }
 
@@ -274,17 +280,17 @@ contract HallmarkCertificate is
     ) external nonReentrant {
         if (recipient == address(0)) revert HallmarkInvalidRecipient(recipient);
         address owner = _requireOwned(tokenId);
-        ChipState storage chip = _chips[tokenId];
-        address chipKey = chip.chip;
-        if (chipKey == address(0)) revert HallmarkNoChip(tokenId);
+        PieceState storage piece = _pieces[tokenId];
+        if (!piece.hasChip) revert HallmarkNoChip(tokenId);
+        address chipKey = piece.key;
         // Physical possession alone must not move a certificate: the owner opts in, or the brand holds it.
-        if (!_claims[tokenId].chipClaimsEnabled && owner != registry.vaultOf(_brandOf(tokenId))) {
+        if (!piece.chipClaimsEnabled && owner != registry.vaultOf(_brandOf(tokenId))) {
             revert HallmarkChipClaimsDisabled(tokenId);
         }
         if (blockNumber >= block.number || block.number - blockNumber > CHIP_BLOCK_WINDOW) {
             revert HallmarkStaleBlock(blockNumber, block.number);
         }
-        uint64 nonce = chip.nonce;
+        uint24 nonce = piece.chipNonce;
         bytes32 digest = _hashTypedDataV4(
             keccak256(
                 abi.encode(
@@ -297,9 +303,9 @@ contract HallmarkCertificate is
                 )
             )
         );
-        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, chipSignature);
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, chipSignature);
         if (err != ECDSA.RecoverError.NoError || signer != chipKey) revert HallmarkInvalidSignature(tokenId);
-        chip.nonce = nonce + 1;
+        piece.chipNonce = nonce + 1;
         _transfer(owner, recipient, tokenId);
         emit ClaimedWithChip(tokenId, owner, recipient);
         ERC721Utils.checkOnERC721Received(_msgSender(), owner, recipient, tokenId, "");
@@ -340,7 +346,7 @@ contract HallmarkCertificate is
         if (caller != owner && !_hasBrandRole(_brandOf(tokenId), BrandRoles.BRAND_ADMIN, caller)) {
             revert HallmarkUnauthorizedStatusChange(tokenId, caller);
         }
-        Status current = _status[tokenId];
+        Status current = _pieces[tokenId].status;
         if (current != Status.Active) revert HallmarkInvalidStatusChange(tokenId, current, Status.Stolen);
         _setStatus(tokenId, Status.Stolen, reason);
     }
@@ -349,7 +355,7 @@ contract HallmarkCertificate is
     function revoke(uint256 tokenId, string calldata reason) external {
         _requireOwned(tokenId);
         _requireBrandAdmin(tokenId);
-        Status current = _status[tokenId];
+        Status current = _pieces[tokenId].status;
         if (current == Status.Revoked) revert HallmarkInvalidStatusChange(tokenId, current, Status.Revoked);
         _setStatus(tokenId, Status.Revoked, reason);
     }
@@ -358,7 +364,7 @@ contract HallmarkCertificate is
     function restore(uint256 tokenId, string calldata reason) external {
         _requireOwned(tokenId);
         _requireBrandAdmin(tokenId);
-        Status current = _status[tokenId];
+        Status current = _pieces[tokenId].status;
         if (current == Status.Active) revert HallmarkInvalidStatusChange(tokenId, current, Status.Active);
         // A superseded certificate stays retired: its successor carries the piece from now on.
         if (_successor[tokenId] != 0) revert HallmarkAlreadySucceeded(tokenId, _successor[tokenId]);
@@ -412,21 +418,23 @@ contract HallmarkCertificate is
     /// @inheritdoc IHallmarkCertificate
     function statusOf(uint256 tokenId) external view returns (Status) {
         _requireOwned(tokenId);
-        return _status[tokenId];
+        return _pieces[tokenId].status;
     }
 
     /// @inheritdoc IHallmarkCertificate
     function chipOf(uint256 tokenId) external view returns (address chip, uint64 nonce) {
-        ChipState storage c = _chips[tokenId];
-        return (c.chip, c.nonce);
+        PieceState storage piece = _pieces[tokenId];
+        return (piece.hasChip ? piece.key : address(0), piece.chipNonce);
     }
 
     /// @inheritdoc IHallmarkCertificate
     function claimStateOf(
         uint256 tokenId
     ) external view returns (address claimKey, uint48 claimNonce, bool chipClaimsEnabled) {
-        ClaimState storage c = _claims[tokenId];
-        return (c.claimKey, c.claimNonce, c.chipClaimsEnabled);
+        PieceState storage piece = _pieces[tokenId];
+        // A chip piece's key cleared by a move stays in its slot (see _update): hasClaimKey says if it counts.
+        if (piece.hasClaimKey) claimKey = piece.hasChip ? _chipPieceClaimKeys[tokenId] : piece.key;
+        return (claimKey, piece.claimNonce, piece.chipClaimsEnabled);
     }
 
     /// @inheritdoc IHallmarkCertificate
@@ -465,11 +473,14 @@ contract HallmarkCertificate is
     /// @inheritdoc IERC7496
     function getTraitValue(uint256 tokenId, bytes32 traitKey) public view returns (bytes32) {
         _requireOwned(tokenId);
-        if (traitKey == TRAIT_STATUS) return bytes32(uint256(_status[tokenId]));
-        if (traitKey == TRAIT_CHIP) return bytes32(uint256(uint160(_chips[tokenId].chip)));
+        if (traitKey == TRAIT_STATUS) return bytes32(uint256(_pieces[tokenId].status));
+        if (traitKey == TRAIT_CHIP) {
+            PieceState storage piece = _pieces[tokenId];
+            return piece.hasChip ? bytes32(uint256(uint160(piece.key))) : bytes32(0);
+        }
         if (traitKey == TRAIT_SUCCESSOR) return bytes32(_successor[tokenId]);
         if (traitKey == TRAIT_PREDECESSOR) return bytes32(_predecessor[tokenId]);
-        if (traitKey == TRAIT_TWINS_CLAIMED) return bytes32(uint256(_claims[tokenId].twinsClaimed));
+        if (traitKey == TRAIT_TWINS_CLAIMED) return bytes32(uint256(_pieces[tokenId].twinsClaimed));
         revert HallmarkUnknownTrait(traitKey);
     }
 
@@ -511,16 +522,22 @@ contract HallmarkCertificate is
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         from = _ownerOf(tokenId);
         if (from != address(0)) {
-            Status status = _status[tokenId];
+            PieceState storage piece = _pieces[tokenId];
+            Status status = piece.status;
             if (status != Status.Active) revert HallmarkCertificateLocked(tokenId, status);
             _requireBrandNotPaused(_brandOf(tokenId));
-            ClaimState storage claim = _claims[tokenId];
-            if (claim.claimKey != address(0) || claim.chipClaimsEnabled) {
-                if (claim.claimKey != address(0)) emit ClaimKeySet(tokenId, address(0), _msgSender());
-                if (claim.chipClaimsEnabled) emit ChipClaimsEnabled(tokenId, false);
-                claim.claimKey = address(0);
-                claim.chipClaimsEnabled = false;
-                ++claim.claimNonce;
+            bool hasClaimKey = piece.hasClaimKey;
+            bool chipClaimsEnabled = piece.chipClaimsEnabled;
+            if (hasClaimKey || chipClaimsEnabled) {
+                if (hasClaimKey) emit ClaimKeySet(tokenId, address(0), _msgSender());
+                if (chipClaimsEnabled) emit ChipClaimsEnabled(tokenId, false);
+                // A chip piece's claim key stays in its own slot, which would cost a cold read and a write to
+                // clear: hasClaimKey = false already makes it count for nothing (claimWithCode and claimStateOf
+                // read it only when set), and setClaimKey overwrites it.
+                if (!piece.hasChip) piece.key = address(0);
+                piece.hasClaimKey = false;
+                piece.chipClaimsEnabled = false;
+                ++piece.claimNonce;
             }
         }
         return super._update(to, tokenId, auth);
@@ -538,18 +555,27 @@ contract HallmarkCertificate is
         if (_ownerOf(tokenId) != address(0)) revert HallmarkDuplicateCertificate(tokenId);
         _mint(to, tokenId);
         emit CertificateIssued(tokenId, _msgSender(), item.metadataDigest);
-        if (item.chip != address(0)) {
-            _chips[tokenId].chip = item.chip;
-            emit ChipBound(tokenId, item.chip);
-        }
-        if (item.claimKey != address(0)) {
-            _claims[tokenId].claimKey = item.claimKey;
-            emit ClaimKeySet(tokenId, item.claimKey, _msgSender());
+        address chip = item.chip;
+        address claimKey = item.claimKey;
+        if (chip != address(0) || claimKey != address(0)) {
+            PieceState storage piece = _pieces[tokenId];
+            if (chip != address(0)) {
+                piece.key = chip;
+                piece.hasChip = true;
+                emit ChipBound(tokenId, chip);
+            } else {
+                piece.key = claimKey;
+            }
+            if (claimKey != address(0)) {
+                piece.hasClaimKey = true;
+                if (chip != address(0)) _chipPieceClaimKeys[tokenId] = claimKey;
+                emit ClaimKeySet(tokenId, claimKey, _msgSender());
+            }
         }
     }
 
     function _setStatus(uint256 tokenId, Status status, string calldata reason) private {
-        _status[tokenId] = status;
+        _pieces[tokenId].status = status;
         emit StatusChanged(tokenId, status, _msgSender(), reason);
         emit TraitUpdated(TRAIT_STATUS, tokenId, bytes32(uint256(status)));
         emit MetadataUpdate(tokenId);

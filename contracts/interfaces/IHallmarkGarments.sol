@@ -41,7 +41,9 @@ interface IHallmarkGarments {
     }
 
     /// @notice A brand's permission for `buyer` (or anyone, when zero) to mint `amount` editions of a design,
-    /// paying `price` in total, until `deadline`. `nonce` lets the brand sign several alike vouchers.
+    /// paying `price` in total, until `deadline`. `nonce` (read as a uint256) numbers the brand's vouchers: each
+    /// nonce redeems once per brand. Consecutive nonces share a storage slot (256 to a slot), so numbering
+    /// vouchers from a counter costs a buyer far less gas than random nonces do.
     struct Voucher {
         uint256 designId;
         address buyer;
@@ -171,8 +173,13 @@ interface IHallmarkGarments {
     /// @notice Whether the twin of `certificateId` in `designId` was claimed.
     function twinClaimed(uint256 designId, uint256 certificateId) external view returns (bool);
 
-    /// @notice Whether a voucher (by its EIP-712 struct hash) was redeemed.
-    function voucherUsed(bytes32 voucherHash) external view returns (bool);
+    /// @notice Whether a voucher with this nonce was redeemed for the brand: each nonce redeems one voucher of
+    /// a brand, whoever signed it.
+    function voucherUsed(uint32 brandId, bytes32 nonce) external view returns (bool);
+
+    /// @notice The brand's used voucher nonces `wordPos * 256` to `wordPos * 256 + 255`, one bit each (bit `i`
+    /// for nonce `wordPos * 256 + i`), as Permit2's `nonceBitmap`.
+    function voucherNonceBitmap(uint32 brandId, uint256 wordPos) external view returns (uint256);
 
     /// @notice The EIP-712 struct hash of a voucher.
     function hashVoucher(Voucher calldata voucher) external view returns (bytes32);

@@ -17,8 +17,20 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
 
     uint96 private constant _MAX_BPS = 10_000;
 
+    /// @dev A brand as stored: the fields of `Brand` in another order, so that the pause flag shares the
+    /// vault's slot. A chip claim from the brand vault reads both (the vault for the owner-consent rule, the flag
+    /// in the transfer hook): one cold slot instead of two. `brand()` returns it as a `Brand`.
+    struct BrandRecord {
+        string name;
+        string metadataURI;
+        address vault;
+        bool paused;
+        address royaltyReceiver;
+        uint96 royaltyBps;
+    }
+
     uint32 private _brandCount;
-    mapping(uint32 brandId => Brand) private _brands;
+    mapping(uint32 brandId => BrandRecord) private _brands;
     mapping(uint32 brandId => mapping(bytes32 role => mapping(address account => bool))) private _brandRoles;
     mapping(uint32 brandId => mapping(address issuer => uint64 fromBlock)) private _compromisedSince;
 
@@ -60,13 +72,13 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
         }
         _checkRoyalty(royaltyReceiver, royaltyBps);
         brandId = ++_brandCount;
-        _brands[brandId] = Brand({
+        _brands[brandId] = BrandRecord({
             name: name,
             metadataURI: metadataURI,
             vault: vault,
+            paused: false,
             royaltyReceiver: royaltyReceiver,
-            royaltyBps: royaltyBps,
-            paused: false
+            royaltyBps: royaltyBps
         });
         emit BrandRegistered(brandId, name, metadataURI, admin, vault);
         emit BrandRoyaltyChanged(brandId, royaltyReceiver, royaltyBps);
@@ -80,7 +92,7 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
         string calldata metadataURI
     ) external onlyBrandManager(brandId) {
         if (bytes(name).length == 0) revert HallmarkInvalidBrandSettings();
-        Brand storage b = _brands[brandId];
+        BrandRecord storage b = _brands[brandId];
         b.name = name;
         b.metadataURI = metadataURI;
         emit BrandUpdated(brandId, name, metadataURI);
@@ -100,7 +112,7 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
         uint96 royaltyBps
     ) external onlyBrandManager(brandId) {
         _checkRoyalty(receiver, royaltyBps);
-        Brand storage b = _brands[brandId];
+        BrandRecord storage b = _brands[brandId];
         b.royaltyReceiver = receiver;
         b.royaltyBps = royaltyBps;
         emit BrandRoyaltyChanged(brandId, receiver, royaltyBps);
@@ -131,7 +143,7 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IBrandRegistry
     function pauseBrand(uint32 brandId, string calldata reason) external onlyBrandManager(brandId) {
-        Brand storage b = _brands[brandId];
+        BrandRecord storage b = _brands[brandId];
         if (b.paused) revert HallmarkBrandPaused(brandId);
         b.paused = true;
         emit BrandPaused(brandId, _msgSender(), reason);
@@ -139,7 +151,7 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IBrandRegistry
     function unpauseBrand(uint32 brandId) external onlyBrandManager(brandId) {
-        Brand storage b = _brands[brandId];
+        BrandRecord storage b = _brands[brandId];
         if (!b.paused) revert HallmarkBrandNotPaused(brandId);
         b.paused = false;
         emit BrandUnpaused(brandId, _msgSender());
@@ -186,7 +198,16 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
     /// @inheritdoc IBrandRegistry
     function brand(uint32 brandId) external view returns (Brand memory) {
         _requireBrand(brandId);
-        return _brands[brandId];
+        BrandRecord storage b = _brands[brandId];
+        return
+            Brand({
+                name: b.name,
+                metadataURI: b.metadataURI,
+                vault: b.vault,
+                royaltyReceiver: b.royaltyReceiver,
+                royaltyBps: b.royaltyBps,
+                paused: b.paused
+            });
     }
 
     /// @inheritdoc IBrandRegistry
@@ -196,7 +217,7 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IBrandRegistry
     function royaltyOf(uint32 brandId) external view returns (address receiver, uint96 royaltyBps) {
-        Brand storage b = _brands[brandId];
+        BrandRecord storage b = _brands[brandId];
         return (b.royaltyReceiver, b.royaltyBps);
     }
 

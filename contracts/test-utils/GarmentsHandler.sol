@@ -95,7 +95,8 @@ contract GarmentsHandler {
     IHallmarkGarments.Voucher[] private _redeemed;
     bytes[] private _redeemedSignatures;
     address[] private _redeemedSigners;
-    mapping(bytes32 voucherHash => bool) private _used;
+    /// @dev Nonces redeemed per brand: a nonce redeems one voucher of a brand, whatever else the voucher says.
+    mapping(uint32 brandId => mapping(bytes32 nonce => bool)) private _usedNonces;
 
     constructor(
         HallmarkGarments garments_,
@@ -165,16 +166,16 @@ contract GarmentsHandler {
         });
         (address signer, uint256 key) = _issuerKeyOf(designId);
         bytes memory signature = _sign(key, v);
-        bytes32 voucherHash = _hash(v);
+        uint32 brandId = garments.design(designId).brandId;
         bool fits = _fits(designId, amount);
 
         vm.deal(buyer, v.price);
         vm.prank(buyer);
         try garments.redeemVoucher{value: v.price}(v, signer, signature) {
             ++vouchersRedeemed;
-            if (_used[voucherHash]) ++ghostVoucherReuses;
+            if (_usedNonces[brandId][v.nonce]) ++ghostVoucherReuses;
             if (!fits) ++ghostOverCapMints;
-            _used[voucherHash] = true;
+            _usedNonces[brandId][v.nonce] = true;
             _redeemed.push(v);
             _redeemedSignatures.push(signature);
             _redeemedSigners.push(signer);

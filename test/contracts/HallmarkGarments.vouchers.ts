@@ -59,7 +59,7 @@ describe("HallmarkGarments", function () {
         await expect(tx).to.changeEtherBalances(ethers, [alice, garments], [-PRICE, PRICE]);
         expect(await garments.balanceOf(alice.address, designId)).to.equal(3n);
         expect(await garments.proceedsOf(brandA)).to.equal(PRICE);
-        expect(await garments.voucherUsed(hashOf(voucher))).to.equal(true);
+        expect(await garments.voucherUsed(brandA, voucher.nonce)).to.equal(true);
         expect((await garments.design(designId)).minted).to.equal(3n);
       });
     });
@@ -401,7 +401,7 @@ describe("HallmarkGarments", function () {
 
     describe("when several vouchers are in flight for the last editions", function () {
       it("redeems them in order until the cap and reverts the next with HallmarkEditionSoldOut", async function () {
-        const { garments, issuerA, designId, alice, bob, carol } = await load();
+        const { garments, issuerA, designId, alice, bob, carol, brandA } = await load();
         const vouchers = [alice, bob, carol].map((buyer) =>
           voucherFor(designId, { buyer: buyer.address, amount: 4n, price: PRICE }),
         );
@@ -412,7 +412,7 @@ describe("HallmarkGarments", function () {
           .to.be.revertedWithCustomError(garments, "HallmarkEditionSoldOut")
           .withArgs(designId, 8n, 4n, 10n);
         expect((await garments.design(designId)).minted).to.equal(8n);
-        expect(await garments.voucherUsed(hashOf(vouchers[2]))).to.equal(false);
+        expect(await garments.voucherUsed(brandA, vouchers[2].nonce)).to.equal(false);
       });
 
       it("counts direct mints and vouchers against the same cap", async function () {
@@ -522,7 +522,7 @@ describe("HallmarkGarments", function () {
       });
 
       it("reverts with ERC1155InvalidReceiver for a contract refusing the editions", async function () {
-        const { garments, issuerA, designId } = await load();
+        const { garments, issuerA, designId, brandA } = await load();
         const buyer = await ethers.deployContract("ERC1155ReceiverMock");
         await buyer.setMode(1n); // WrongSelector
         const buyerAddress = await buyer.getAddress();
@@ -536,11 +536,11 @@ describe("HallmarkGarments", function () {
         )
           .to.be.revertedWithCustomError(garments, "ERC1155InvalidReceiver")
           .withArgs(buyerAddress);
-        expect(await garments.voucherUsed(hashOf(voucher))).to.equal(false);
+        expect(await garments.voucherUsed(brandA, voucher.nonce)).to.equal(false);
       });
 
       it("refuses a second voucher redeemed from onERC1155Received with ReentrancyGuardReentrantCall", async function () {
-        const { garments, issuerA, designId } = await load();
+        const { garments, issuerA, designId, brandA } = await load();
         const buyer = await ethers.deployContract("ERC1155ReceiverMock");
         const buyerAddress = await buyer.getAddress();
         const outer = voucherFor(designId, { buyer: buyerAddress, nonce: id("outer") });
@@ -568,7 +568,93 @@ describe("HallmarkGarments", function () {
           garments.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []),
         );
         expect(await garments.balanceOf(buyerAddress, designId)).to.equal(1n);
-        expect(await garments.voucherUsed(hashOf(inner))).to.equal(false);
+        expect(await garments.voucherUsed(brandA, inner.nonce)).to.equal(false);
+      });
+    });
+  });
+
+  describe("voucher nonces", function () {
+    const nonce = (n: bigint): string => word(n);
+    /** Redeems a free voucher of `designId` with nonce `n` for alice. */
+    async function redeemNonce(
+      fx: Awaited<ReturnType<typeof deployDrop>>,
+      n: bigint,
+      designId = fx.designId,
+    ) {
+      const issuer = designId === fx.designB ? fx.issuerB : fx.issuerA;
+      const voucher = voucherFor(designId, { buyer: fx.alice.address, nonce: nonce(n) });
+      const signature = await signVoucher(issuer, fx.garments, voucher);
+      return redeem(fx.garments.connect(fx.alice), voucher, issuer.address, signature);
+    }
+
+    describe("when a nonce of the brand was used by another voucher", function () {
+      it("reverts with HallmarkVoucherUsed, whatever else the voucher says", async function () {
+        const fx = await load();
+        await redeemNonce(fx, 7n);
+        const other = voucherFor(fx.designId, { buyer: fx.bob.address, amount: 2n, nonce: nonce(7n) });
+        const signature = await signVoucher(fx.issuerA, fx.garments, other);
+        await expect(redeem(fx.garments.connect(fx.bob), other, fx.issuerA.address, signature))
+          .to.be.revertedWithCustomError(fx.garments, "HallmarkVoucherUsed")
+          .withArgs(hashOf(other));
+      });
+    });
+
+    describe("when another brand used the same nonce", function () {
+      it("redeems: each brand numbers its own vouchers", async function () {
+        const fx = await load();
+        await redeemNonce(fx, 7n, fx.designB);
+        await expect(redeemNonce(fx, 7n)).to.emit(fx.garments, "VoucherRedeemed");
+        expect(await fx.garments.voucherUsed(fx.brandA, nonce(7n))).to.equal(true);
+        expect(await fx.garments.voucherUsed(fx.brandB, nonce(7n))).to.equal(true);
+      });
+    });
+
+    describe("voucherNonceBitmap", function () {
+      it("marks nonce 0 as the first bit of word 0 and nonce 255 as its last bit", async function () {
+        const fx = await load();
+        await redeemNonce(fx, 0n);
+        expect(await fx.garments.voucherNonceBitmap(fx.brandA, 0n)).to.equal(1n);
+        await redeemNonce(fx, 255n);
+        expect(await fx.garments.voucherNonceBitmap(fx.brandA, 0n)).to.equal(1n | (1n << 255n));
+        expect(await fx.garments.voucherNonceBitmap(fx.brandA, 1n)).to.equal(0n);
+        expect(await fx.garments.voucherUsed(fx.brandA, nonce(254n))).to.equal(false);
+        expect(await fx.garments.voucherUsed(fx.brandA, nonce(256n))).to.equal(false);
+      });
+
+      it("puts nonce 256 in the first bit of word 1, leaving word 0 alone", async function () {
+        const fx = await load();
+        await redeemNonce(fx, 255n);
+        await redeemNonce(fx, 256n);
+        expect(await fx.garments.voucherNonceBitmap(fx.brandA, 0n)).to.equal(1n << 255n);
+        expect(await fx.garments.voucherNonceBitmap(fx.brandA, 1n)).to.equal(1n);
+        expect(await fx.garments.voucherUsed(fx.brandA, nonce(255n))).to.equal(true);
+        expect(await fx.garments.voucherUsed(fx.brandA, nonce(256n))).to.equal(true);
+        expect(await fx.garments.voucherUsed(fx.brandA, nonce(257n))).to.equal(false);
+      });
+
+      it("keeps the largest nonce in the last bit of the last word", async function () {
+        const fx = await load();
+        const max = 2n ** 256n - 1n;
+        await redeemNonce(fx, max);
+        expect(await fx.garments.voucherNonceBitmap(fx.brandA, max >> 8n)).to.equal(1n << 255n);
+        await expect(redeemNonce(fx, max)).to.be.revertedWithCustomError(fx.garments, "HallmarkVoucherUsed");
+      });
+
+      it("refuses a used nonce at each end of a word and redeems its neighbours", async function () {
+        const fx = await load();
+        for (const n of [0n, 255n, 256n, 511n]) await redeemNonce(fx, n);
+        for (const n of [0n, 255n, 256n, 511n]) {
+          await expect(redeemNonce(fx, n)).to.be.revertedWithCustomError(fx.garments, "HallmarkVoucherUsed");
+        }
+        for (const n of [1n, 254n, 257n, 510n]) {
+          await expect(redeemNonce(fx, n)).to.emit(fx.garments, "VoucherRedeemed");
+        }
+        expect(await fx.garments.voucherNonceBitmap(fx.brandA, 0n)).to.equal(
+          (1n << 0n) | (1n << 1n) | (1n << 254n) | (1n << 255n),
+        );
+        expect(await fx.garments.voucherNonceBitmap(fx.brandA, 1n)).to.equal(
+          (1n << 0n) | (1n << 1n) | (1n << 254n) | (1n << 255n),
+        );
       });
     });
   });

@@ -278,15 +278,18 @@ export const FAR_DEADLINE = 4_102_444_800n;
 
 /** A voucher for one edition of `designId`, free, for anyone, until FAR_DEADLINE, unless overridden. */
 export function voucherFor(designId: bigint, extra: Partial<Voucher> = {}): Voucher {
-  return {
+  const voucher = {
     designId,
     buyer: ethersLib.ZeroAddress,
     amount: 1n,
     price: 0n,
     deadline: FAR_DEADLINE,
-    nonce: ethersLib.id(`voucher:${designId}`),
     ...extra,
   };
+  // A nonce redeems one voucher per brand: by default each distinct voucher gets its own, so that vouchers
+  // differing in any term are told apart as they were when a voucher's hash was its identity.
+  const terms = [voucher.designId, voucher.buyer, voucher.amount, voucher.price, voucher.deadline].join(":");
+  return { nonce: ethersLib.id(`voucher:${terms}`), ...voucher };
 }
 
 /** `signer`'s EIP-712 signature of a voucher for the garments contract (on `chainId` when given). */
