@@ -38,6 +38,7 @@ import { openDatabase, requireSchemaVersion } from "../../server/store/postgres/
 import { postgresIssuerDatabase } from "../../server/store/postgres/issuer-records.js";
 import { ISSUER_SCOPES, parseScopes } from "../../server/issuer/auth/scopes.js";
 import { createProgress } from "./progress.js";
+import { registerTagCommands } from "./tags.js";
 import { CliRuntime, describeEstimate } from "./runtime.js";
 import type { GlobalOptions } from "./runtime.js";
 
@@ -660,6 +661,9 @@ program
     const { serialHashOf } = await import("../../server/issuer/serials.js");
     out({ tokenId: certificateTokenId(opts.brand, serialHashOf(salt, opts.serial)).toString() });
   });
+
+// -------------------------------------------------------------------------------- tags (#18)
+registerTagCommands(program, { out, log, env: process.env });
 
 try {
   await program.parseAsync(process.argv);
