@@ -130,7 +130,7 @@ describe("issuer: manifest rows to certificate documents", function () {
         );
         const problems = await problemsOf(prepareCertificates(rows, context(media)));
         expect(problems).to.include.members([
-          `row 1 [A]: colour: unknown column (known: serial, productName, name, description, modelName, modelReference, gtin, materials, manufactureCity, manufactureCountry, manufactureFacility, manufactureDate, care, careRepair, images, imageAlt, attributes, externalUrl, chip; prefix private columns with "x-")`,
+          `row 1 [A]: colour: unknown column (known: serial, productName, name, description, modelName, modelReference, gtin, materials, manufactureCity, manufactureCountry, manufactureFacility, manufactureDate, care, careRepair, images, imageAlt, attributes, externalUrl, chip, tagUid; prefix private columns with "x-")`,
           `row 2 [B]: chip: must be the chip key's 0x address`,
           `row 2 [B]: materials: "Calfskin" is not material:percentage[:part[:origin]]`,
           `row 2 [B]: images: "../secret.svg" must be a relative path inside the media folder`,
