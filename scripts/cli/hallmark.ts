@@ -663,7 +663,16 @@ program
   });
 
 // -------------------------------------------------------------------------------- tags (#18)
-registerTagCommands(program, { out, log, env: process.env });
+registerTagCommands(program, {
+  out,
+  log,
+  env: process.env,
+  paths: (command) => ({
+    dataDir: rt(command).dataDir,
+    saltsFile: rt(command).saltsFile,
+    publicUrl: rt(command).publicUrl,
+  }),
+});
 
 try {
   await program.parseAsync(process.argv);

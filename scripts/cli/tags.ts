@@ -3,16 +3,27 @@
  * keystore (server/tags/tag-keystore.ts); no command prints a key: keys go into files an encoding
  * station reads, written with mode 0600.
  */
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
+import { InvalidInputError } from "../../server/errors.js";
+import { loadBrandSalts } from "../../server/issuer/brands.js";
 import { SignerError } from "../../server/issuer/errors.js";
-import { createTagKeystore, rotateTagKeystore } from "../../server/tags/tag-keystore.js";
+import { manifestFormatOf, parseManifest } from "../../server/issuer/manifest.js";
+import { certificateTokenId, serialHashOf } from "../../server/issuer/serials.js";
+import { personalisationRecords, writePersonalisationFile } from "../../server/tags/personalisation.js";
+import type { TagToPersonalise } from "../../server/tags/personalisation.js";
+import { createTagKeystore, decryptTagKeystore, rotateTagKeystore } from "../../server/tags/tag-keystore.js";
+import { formatTagUid, isTagUid } from "../../server/tags/uid.js";
+import { tapDemoTag } from "../demo/tags.js";
 import { promptSecret } from "./prompt.js";
 
 export interface TagCommandContext {
   out: (value: unknown) => void;
   log: (message: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Where the data directory, the brand salts and the public verifier are (the CLI runtime's). */
+  paths: (command: Command) => { dataDir: string; saltsFile: string; publicUrl: string };
 }
 
 function brandIdArg(value: string): number {
@@ -50,7 +61,7 @@ export function tagKeystorePath(opts: { tagKeystore?: string }, env: NodeJS.Proc
 }
 
 export function registerTagCommands(program: Command, context: TagCommandContext): Command {
-  const { out, log, env } = context;
+  const { out, log, env, paths } = context;
   const tags = program.command("tags").description("NTAG 424 DNA secure tags: keys, personalisation, taps");
   tags.option(
     "--tag-keystore <file>",
@@ -79,6 +90,76 @@ export function registerTagCommands(program: Command, context: TagCommandContext
       const id = await rotateTagKeystore(file, await tagKeystorePassword(env), { retire: opts.retire });
       log(`${file}: master key ${id} is current${opts.retire ? `; retired ${opts.retire.join(", ")}` : ""}`);
       out({ tagKeystore: file, currentKey: id, retired: opts.retire ?? [] });
+    });
+  tags
+    .command("personalise")
+    .description(
+      "write each tag's diversified keys, URL and SDM settings for an encoding station (CSV or JSON by --out's extension); no key is printed",
+    )
+    .requiredOption("--brand <id>", "brand id", brandIdArg)
+    .requiredOption(
+      "--manifest <file>",
+      "the batch's manifest (.csv or .json) with serial and tagUid columns",
+    )
+    .requiredOption("--out <file>", "the file to write (.csv or .json), mode 0600; never overwritten")
+    .option("--verifier-url <url>", "the public verifier the tags link to (default HALLMARK_PUBLIC_URL)")
+    .action(
+      async (
+        opts: { brand: number; manifest: string; out: string; verifierUrl?: string },
+        command: Command,
+      ) => {
+        const where = paths(command);
+        const salt = (await loadBrandSalts(where.saltsFile)).get(opts.brand);
+        if (salt === undefined) throw new InvalidInputError(`No serial salt for brand ${opts.brand}`);
+        const rows = parseManifest(await readFile(opts.manifest, "utf8"), manifestFormatOf(opts.manifest));
+        const tagged: TagToPersonalise[] = [];
+        for (const { row, fields } of rows) {
+          const uid = typeof fields.tagUid === "string" ? fields.tagUid.trim() : "";
+          const serial =
+            typeof fields.serial === "string" ? fields.serial.trim() : String(fields.serial ?? "");
+          if (uid === "") continue;
+          if (!isTagUid(uid)) throw new InvalidInputError(`row ${row}: tagUid must be 14 hex digits`);
+          if (serial === "") throw new InvalidInputError(`row ${row}: a tagged row needs its serial`);
+          tagged.push({
+            uid: formatTagUid(Buffer.from(uid, "hex")),
+            serial,
+            tokenId: certificateTokenId(opts.brand, serialHashOf(salt, serial)),
+          });
+        }
+        if (tagged.length === 0) throw new InvalidInputError(`${opts.manifest} has no row with a tagUid`);
+        const file = tagKeystorePath(command.optsWithGlobals(), env);
+        const keys = await decryptTagKeystore(file, await tagKeystorePassword(env));
+        if (keys.brandId !== opts.brand)
+          throw new InvalidInputError(
+            `${file} holds brand ${keys.brandId}'s tag keys, not brand ${opts.brand}'s`,
+          );
+        const records = personalisationRecords(
+          opts.brand,
+          keys.keys[0],
+          opts.verifierUrl ?? where.publicUrl,
+          tagged,
+        );
+        const format = await writePersonalisationFile(opts.out, records);
+        log(`wrote ${records.length} tag(s) to ${opts.out}: it holds keys, keep it on the encoding station`);
+        out({
+          file: opts.out,
+          format,
+          tags: records.length,
+          brand: opts.brand,
+          masterKeyId: keys.keys[0].id,
+        });
+      },
+    );
+
+  tags
+    .command("tap <serial>")
+    .description(
+      "tap a demo piece's simulated NTAG 424 tag: prints the link of its next tap (npm start's demo)",
+    )
+    .action(async (serial: string, _opts: unknown, command: Command) => {
+      const { url, counter } = await tapDemoTag(paths(command).dataDir, serial);
+      log(`tap ${counter} of the demo tag on ${serial}`);
+      process.stdout.write(`${url}\n`);
     });
   return tags;
 }

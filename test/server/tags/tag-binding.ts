@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { keccak256, solidityPacked } from "ethers";
 import { prepareCertificates } from "../../../server/issuer/certificate-rows.js";
-import type { ManifestError} from "../../../server/issuer/errors.js";
+import type { ManifestError } from "../../../server/issuer/errors.js";
 import { formatProblem } from "../../../server/issuer/errors.js";
 import { parseManifest } from "../../../server/issuer/manifest.js";
 import { serialHashOf } from "../../../server/issuer/serials.js";
