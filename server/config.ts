@@ -181,6 +181,8 @@ export interface VerifierConfig {
   issuerMaxBodyBytes: number;
   /** Largest picture or model one media upload may send (default 64 MiB). */
   issuerMaxMediaBytes: number;
+  /** NTAG 424 tap counters without a database: `<data dir>/tags.sqlite`. */
+  tagCountersFile: string;
   /** API keys and the audit trail: `<data dir>/issuer.sqlite`. */
   issuerDatabaseFile: string;
   /** The verifier's public address, for claim URLs (default http://host:port). */
@@ -259,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     issuerMaxBodyBytes: e.HALLMARK_ISSUER_MAX_BODY_BYTES,
     issuerMaxMediaBytes: e.HALLMARK_ISSUER_MAX_MEDIA_BYTES,
     issuerDatabaseFile: path.join(dataDir, "issuer.sqlite"),
+    tagCountersFile: path.join(dataDir, "tags.sqlite"),
     publicUrl: e.HALLMARK_PUBLIC_URL,
     role: e.HALLMARK_ROLE,
     databaseReadUrl: e.HALLMARK_DATABASE_READ_URL,

@@ -26,11 +26,9 @@ const Serial = z.discriminatedUnion("kind", [
  * An NTAG 424 DNA secure tag bound to the piece at issuance (server/tags/tag-binding.ts): only a
  * salted commitment to its UID, so the document does not name the tag.
  */
-const BoundTag = z
-  .object({ kind: z.literal("ntag424-dna"), uidCommitment: Bytes32 })
-  .meta({
-    description: "NFC tag bound at issuance: keccak256(brandSalt, 'hallmark:ntag424-dna-uid:' + UID)",
-  });
+const BoundTag = z.object({ kind: z.literal("ntag424-dna"), uidCommitment: Bytes32 }).meta({
+  description: "NFC tag bound at issuance: keccak256(brandSalt, 'hallmark:ntag424-dna-uid:' + UID)",
+});
 
 const MaterialShare = z.object({
   material: z.string().min(1).max(100),

@@ -26,3 +26,29 @@ export interface TapCounters {
   last(tag: TagRef): Promise<number | null>;
   close(): Promise<void>;
 }
+
+/**
+ * Counters opened on first use: a verifier whose brands keep no tag keys never verifies a tap, so
+ * it never creates the counters' file.
+ */
+export class LazyTapCounters implements TapCounters {
+  private opened: TapCounters | null = null;
+
+  constructor(private readonly open: () => TapCounters) {}
+
+  private counters(): TapCounters {
+    return (this.opened ??= this.open());
+  }
+
+  record(tag: TagRef, counter: number, at?: number): Promise<TapRecord> {
+    return this.counters().record(tag, counter, at);
+  }
+
+  last(tag: TagRef): Promise<number | null> {
+    return this.counters().last(tag);
+  }
+
+  async close(): Promise<void> {
+    await this.opened?.close();
+  }
+}
