@@ -16,6 +16,8 @@ import { parseTagUid } from "../../server/tags/uid.js";
 export const DEMO_TAG_MASTER_KEY = Buffer.from("hallmark-demo-16", "ascii");
 export const DEMO_TAG_BRAND = 1;
 export const DEMO_TAGS_FILE = "demo-tags.json";
+/** How many of the demo brand's first pieces carry a tag (the resold, stolen and revoked bags). */
+export const DEMO_TAGGED_PIECES = 3;
 
 /** The demo pieces' tag UIDs (NXP's manufacturer byte 04, then the piece's index). */
 export function demoTagUid(index: number): string {
