@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
+import type { Cipheriv, Decipheriv } from "node:crypto";
 
 /**
  * AES-128 and AES-CMAC (RFC 4493) over Node's crypto, the primitives of NTAG 424 DNA secure links
@@ -43,22 +44,79 @@ function double(block: Buffer): Buffer {
   return out;
 }
 
-/** RFC 4493 §2.3: the subkeys K1 (complete last block) and K2 (padded last block). */
-export function cmacSubkeys(key: Uint8Array): { k1: Buffer; k2: Buffer } {
-  requireAesKey(key);
-  const l = aesEcbEncrypt(key, ZERO_BLOCK);
-  const k1 = double(l);
-  return { k1, k2: double(k1) };
+/**
+ * AES-128 block encryption under one key, with one OpenSSL context kept for the key's life: a
+ * context costs more to set up than the block costs to encrypt, and a verifier encrypts a few
+ * blocks per key (the brand's keys for ever, a session key twice). ECB without padding never holds
+ * data back, so `update` answers each block at once.
+ */
+export class AesBlockCipher {
+  readonly #cipher: Cipheriv;
+
+  constructor(key: Uint8Array) {
+    requireAesKey(key);
+    this.#cipher = createCipheriv("aes-128-ecb", key, null).setAutoPadding(false);
+  }
+
+  encrypt(block: Uint8Array): Buffer {
+    return this.#cipher.update(block);
+  }
 }
 
-/**
- * CMAC of `message` whose last block is already prepared (complete, or padded with 0x80 00…) and
- * masked with the subkey chosen by the caller. Shared by RFC 4493's CMAC and AN10922's variant,
- * which pads to two blocks where RFC 4493 pads to one.
- */
-export function cmacOfPreparedBlocks(key: Uint8Array, blocks: Buffer): Buffer {
-  const chained = aesCbcEncrypt(key, ZERO_BLOCK, blocks);
-  return chained.subarray(chained.length - AES_BLOCK);
+/** AES-128 block decryption under one key (the PICC data's single CBC block with a zero IV is ECB). */
+export class AesBlockDecipher {
+  readonly #decipher: Decipheriv;
+
+  constructor(key: Uint8Array) {
+    requireAesKey(key);
+    this.#decipher = createDecipheriv("aes-128-ecb", key, null).setAutoPadding(false);
+  }
+
+  decrypt(block: Uint8Array): Buffer {
+    return this.#decipher.update(block);
+  }
+}
+
+/** AES-CMAC (RFC 4493) under one key: its subkeys K1 and K2 computed once (§2.3). */
+export class Cmac {
+  readonly #aes: AesBlockCipher;
+  readonly k1: Buffer;
+  readonly k2: Buffer;
+
+  constructor(key: Uint8Array) {
+    this.#aes = new AesBlockCipher(key);
+    this.k1 = double(this.#aes.encrypt(ZERO_BLOCK));
+    this.k2 = double(this.k1);
+  }
+
+  /**
+   * CMAC of blocks whose last one is already prepared (complete, or padded with 0x80 00…) and
+   * masked with the subkey the caller chose. Shared by RFC 4493's CMAC and AN10922's variant,
+   * which pads to two blocks where RFC 4493 pads to one. CBC with a zero IV, chained by hand.
+   */
+  ofPreparedBlocks(blocks: Uint8Array): Buffer {
+    let chain: Buffer = ZERO_BLOCK;
+    for (let offset = 0; offset < blocks.length; offset += AES_BLOCK) {
+      const input = Buffer.allocUnsafe(AES_BLOCK);
+      for (let i = 0; i < AES_BLOCK; i++) input[i] = chain[i] ^ blocks[offset + i];
+      chain = this.#aes.encrypt(input);
+    }
+    return chain;
+  }
+
+  /** The full 16-byte tag of `message`. */
+  mac(message: Uint8Array): Buffer {
+    const complete = message.length > 0 && message.length % AES_BLOCK === 0;
+    if (complete) return this.ofPreparedBlocks(maskLastBlock(Buffer.from(message), this.k1));
+    const length = (Math.floor(message.length / AES_BLOCK) + 1) * AES_BLOCK;
+    return this.ofPreparedBlocks(maskLastBlock(padTo(message, length), this.k2));
+  }
+}
+
+/** RFC 4493 §2.3: the subkeys K1 (complete last block) and K2 (padded last block). */
+export function cmacSubkeys(key: Uint8Array): { k1: Buffer; k2: Buffer } {
+  const { k1, k2 } = new Cmac(key);
+  return { k1, k2 };
 }
 
 /** Pads `message` with 0x80 00… to `length` bytes (ISO/IEC 9797-1 method 2). */
@@ -78,9 +136,5 @@ export function maskLastBlock(blocks: Buffer, mask: Uint8Array): Buffer {
 
 /** AES-CMAC (RFC 4493) of `message` under a 16-byte key: the full 16-byte tag. */
 export function aesCmac(key: Uint8Array, message: Uint8Array): Buffer {
-  const { k1, k2 } = cmacSubkeys(key);
-  const complete = message.length > 0 && message.length % AES_BLOCK === 0;
-  if (complete) return cmacOfPreparedBlocks(key, maskLastBlock(Buffer.from(message), k1));
-  const length = (Math.floor(message.length / AES_BLOCK) + 1) * AES_BLOCK;
-  return cmacOfPreparedBlocks(key, maskLastBlock(padTo(message, length), k2));
+  return new Cmac(key).mac(message);
 }

@@ -1,4 +1,4 @@
-import { AES_BLOCK, cmacOfPreparedBlocks, cmacSubkeys, maskLastBlock, padTo, requireAesKey } from "./cmac.js";
+import { AES_BLOCK, Cmac, maskLastBlock, padTo } from "./cmac.js";
 
 /**
  * NXP AN10922 §2.2 AES-128 key diversification: a card key is the CMAC of `0x01 ‖ M` under the
@@ -9,14 +9,14 @@ import { AES_BLOCK, cmacOfPreparedBlocks, cmacSubkeys, maskLastBlock, padTo, req
 const AES128_DIVERSIFICATION_CONSTANT = 0x01;
 const DIVERSIFICATION_BLOCKS = 2 * AES_BLOCK;
 
-export function diversifyAes128(masterKey: Uint8Array, diversificationInput: Uint8Array): Buffer {
-  requireAesKey(masterKey);
+/** `masterKey` as bytes, or as a prepared Cmac (a verifier keeps one per master key). */
+export function diversifyAes128(masterKey: Uint8Array | Cmac, diversificationInput: Uint8Array): Buffer {
+  const cmac = masterKey instanceof Cmac ? masterKey : new Cmac(masterKey);
   if (diversificationInput.length < 1 || diversificationInput.length > DIVERSIFICATION_BLOCKS - 1)
     throw new RangeError("AN10922 diversification input is 1 to 31 bytes");
   const d = Buffer.alloc(1 + diversificationInput.length);
   d[0] = AES128_DIVERSIFICATION_CONSTANT;
   d.set(diversificationInput, 1);
-  const { k1, k2 } = cmacSubkeys(masterKey);
-  if (d.length === DIVERSIFICATION_BLOCKS) return cmacOfPreparedBlocks(masterKey, maskLastBlock(d, k1));
-  return cmacOfPreparedBlocks(masterKey, maskLastBlock(padTo(d, DIVERSIFICATION_BLOCKS), k2));
+  if (d.length === DIVERSIFICATION_BLOCKS) return cmac.ofPreparedBlocks(maskLastBlock(d, cmac.k1));
+  return cmac.ofPreparedBlocks(maskLastBlock(padTo(d, DIVERSIFICATION_BLOCKS), cmac.k2));
 }

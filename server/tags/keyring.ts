@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import type { Logger } from "pino";
 import { SignerError } from "../issuer/errors.js";
+import { AesBlockDecipher, Cmac } from "./cmac.js";
 import { verifySunMessage } from "./sun.js";
 import type { SunMessage } from "./sun.js";
 import { fileReadKey, metaReadKey } from "./tag-keys.js";
@@ -29,7 +30,9 @@ export type TagVerification =
 interface Candidate {
   brandId: number;
   key: TagMasterKey;
-  metaReadKey: Buffer;
+  /** Prepared once: the master key's CMAC (subkeys and cipher) and the meta read key's decipher. */
+  master: Cmac;
+  metaRead: AesBlockDecipher;
 }
 
 export class TagKeyring {
@@ -37,7 +40,10 @@ export class TagKeyring {
 
   constructor(brands: Iterable<BrandTagKeys>) {
     this.#candidates = [...brands].flatMap(({ brandId, keys }) =>
-      keys.map((key) => ({ brandId, key, metaReadKey: metaReadKey(key.bytes()) })),
+      keys.map((key) => {
+        const master = new Cmac(key.bytes());
+        return { brandId, key, master, metaRead: new AesBlockDecipher(metaReadKey(master)) };
+      }),
     );
   }
 
@@ -55,8 +61,8 @@ export class TagKeyring {
     let decrypted = false;
     for (const candidate of this.#candidates) {
       const result = verifySunMessage(message, {
-        metaReadKey: candidate.metaReadKey,
-        fileReadKey: (uid) => fileReadKey(candidate.key.bytes(), uid),
+        metaReadKey: candidate.metaRead,
+        fileReadKey: (uid) => fileReadKey(candidate.master, uid),
       });
       if (result.ok)
         return {

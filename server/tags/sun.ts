@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { AES_BLOCK, aesCbcDecrypt, aesCbcEncrypt, aesCmac, aesEcbEncrypt, requireAesKey } from "./cmac.js";
+import { AES_BLOCK, AesBlockDecipher, aesCbcDecrypt, aesCbcEncrypt, aesCmac, aesEcbEncrypt } from "./cmac.js";
 import { UID_BYTES } from "./uid.js";
 
 /**
@@ -19,7 +19,6 @@ export const COUNTER_BYTES = 3;
 /** The SDM read counter is 24 bits; at this value the tag stops counting. */
 export const MAX_SDM_READ_COUNTER = 0xffffff;
 
-const ZERO_IV = Buffer.alloc(AES_BLOCK);
 
 /** The counter as the tag stores it in its session vectors and PICC data: 3 bytes, least significant first. */
 export function counterBytes(counter: number): Buffer {
@@ -40,10 +39,14 @@ export interface PiccData {
  * Null when the plaintext does not start with the tag byte of a UID-and-counter mirror: the
  * message was made under another key (another brand, a rotated key) or is not a SUN message.
  */
-export function decryptPiccData(metaReadKey: Uint8Array, encrypted: Uint8Array): PiccData | null {
-  requireAesKey(metaReadKey);
+export function decryptPiccData(
+  metaReadKey: Uint8Array | AesBlockDecipher,
+  encrypted: Uint8Array,
+): PiccData | null {
   if (encrypted.length !== PICC_DATA_BYTES) throw new RangeError("Encrypted PICC data is 16 bytes");
-  const plain = aesCbcDecrypt(metaReadKey, ZERO_IV, encrypted);
+  // One block of CBC under a zero IV is one block of ECB.
+  const decipher = metaReadKey instanceof AesBlockDecipher ? metaReadKey : new AesBlockDecipher(metaReadKey);
+  const plain = decipher.decrypt(encrypted);
   if (plain[0] !== PICC_DATA_TAG_UID_AND_COUNTER) return null;
   return {
     uid: Buffer.from(plain.subarray(1, 1 + UID_BYTES)),
@@ -126,7 +129,8 @@ export type SunMessage =
 
 /** The keys a verifier tries: the brand-wide meta read key and the per-tag file read key. */
 export interface SunKeys {
-  metaReadKey: Uint8Array;
+  /** The key, or a decipher prepared with it (a verifier keeps one per brand key). */
+  metaReadKey: Uint8Array | AesBlockDecipher;
   fileReadKey(uid: Buffer): Uint8Array;
 }
 

@@ -1,3 +1,4 @@
+import type { Cmac } from "./cmac.js";
 import { diversifyAes128 } from "./diversify.js";
 import { UID_BYTES } from "./uid.js";
 
@@ -29,12 +30,12 @@ export interface TagKeySet {
 }
 
 /** The brand-wide SDM meta read key (key 1): decrypts the PICC data of every tag of the brand. */
-export function metaReadKey(masterKey: Uint8Array): Buffer {
+export function metaReadKey(masterKey: Uint8Array | Cmac): Buffer {
   return diversifyAes128(masterKey, Buffer.concat([SYSTEM_IDENTIFIER, Buffer.of(KEY_SDM_META_READ)]));
 }
 
 /** A per-tag key: `keyNumber` of the tag with this UID. */
-export function tagKey(masterKey: Uint8Array, uid: Uint8Array, keyNumber: number): Buffer {
+export function tagKey(masterKey: Uint8Array | Cmac, uid: Uint8Array, keyNumber: number): Buffer {
   if (uid.length !== UID_BYTES) throw new RangeError("An NTAG 424 DNA UID is 7 bytes");
   if (!Number.isInteger(keyNumber) || keyNumber < 0 || keyNumber > 4)
     throw new RangeError("NTAG 424 DNA key numbers are 0 to 4");
@@ -42,7 +43,7 @@ export function tagKey(masterKey: Uint8Array, uid: Uint8Array, keyNumber: number
 }
 
 /** The SDM file read key (key 2) of one tag: what its CMACs are checked with. */
-export function fileReadKey(masterKey: Uint8Array, uid: Uint8Array): Buffer {
+export function fileReadKey(masterKey: Uint8Array | Cmac, uid: Uint8Array): Buffer {
   return tagKey(masterKey, uid, KEY_SDM_FILE_READ);
 }
 

@@ -16,7 +16,7 @@ export interface TagRef {
 
 export type TapRecord =
   /** The counter was above the last one: it is now the last, and this was tap number `taps` seen here. */
-  | { fresh: true; previous: number | null; taps: number }
+  | { fresh: true; taps: number }
   /** The counter was not above the last one (`last`): a copied or replayed link. */
   | { fresh: false; last: number };
 

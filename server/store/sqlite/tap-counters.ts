@@ -43,22 +43,11 @@ export class SqliteTapCounters implements TapCounters {
   }
 
   record(tag: TagRef, counter: number, at: number = Date.now()): Promise<TapRecord> {
-    // A sqlite transaction keeps the read of the previous value and the write together.
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      const before = this.select.get(tag.brandId, tag.uid);
-      const previous = before === undefined ? null : Number(before.last_counter);
-      const row = this.upsert.get(tag.brandId, tag.uid, counter, at);
-      this.db.exec("COMMIT");
-      return Promise.resolve(
-        row === undefined
-          ? { fresh: false, last: previous ?? counter }
-          : { fresh: true, previous, taps: Number(row.taps) },
-      );
-    } catch (error) {
-      this.db.exec("ROLLBACK");
-      throw error;
-    }
+    // One statement, so one implicit transaction: the compare and the set cannot be split.
+    const row = this.upsert.get(tag.brandId, tag.uid, counter, at);
+    if (row !== undefined) return Promise.resolve({ fresh: true, taps: Number(row.taps) });
+    const last = this.select.get(tag.brandId, tag.uid);
+    return Promise.resolve({ fresh: false, last: last === undefined ? counter : Number(last.last_counter) });
   }
 
   last(tag: TagRef): Promise<number | null> {
