@@ -15,6 +15,7 @@ import { startVerifier } from "../server/main.js";
 import { exitOnSignals } from "../server/shutdown.js";
 import { demoIssuerKeystores } from "./demo/issuer-keys.js";
 import { DEMO_BRAND_SALTS, DEMO_GS1_PREFIXES, seedDemo } from "./demo/seed.js";
+import { demoTagKeystores, tapDemoTag, writeDemoTags } from "./demo/tags.js";
 import { deployHallmark } from "./deploy/deploy-hallmark.js";
 import { writeDeploymentsFile } from "./deploy/deployments-file.js";
 import { startJsonRpcBridge } from "./local/json-rpc-bridge.js";
@@ -69,8 +70,11 @@ if (!localChain) {
             devAccountIndex: signers.findIndex((signer) => signer.address === issuer.address),
           })),
         );
+  // The demo brand's tag master key (public, demo only), unless the operator configured tag keystores.
+  const tagKeystores =
+    config.tagKeystores.size > 0 ? config.tagKeystores : await demoTagKeystores(config.dataDir);
   const verifier = await startVerifier({
-    config: { ...config, issuerKeystores },
+    config: { ...config, issuerKeystores, tagKeystores },
     provider: connection.provider,
     deployments,
     metadataStore,
@@ -95,6 +99,12 @@ if (!localChain) {
 
   const api = verifier.url;
   const { tokens } = summary;
+  // The demo pieces' simulated NTAG 424 DNA tags: a fresh link for the banner, `hallmark tags tap` for more.
+  await writeDemoTags(config.dataDir, {
+    verifierUrl: config.publicUrl ?? api,
+    tags: summary.tags.map((tag) => ({ ...tag, lastCounter: 0 })),
+  });
+  const firstTap = await tapDemoTag(config.dataDir, summary.tags[0].serial);
   console.log(`
 Hallmark is running.
   verifier        ${api}
@@ -115,6 +125,12 @@ Try:
   ${api}/v1/certificates?brand=1&limit=5
   ${api}/v1/garments/1
   ${api}/openapi.json
+NFC tag (NTAG 424 DNA, simulated) on ${summary.tags[0].serial}: open this tap link once, then again to see it caught as copied:
+  ${firstTap.url}
+  (next taps: npx hallmark tags tap ${summary.tags[0].serial}; the stolen and revoked bags carry tags too: ${summary.tags
+    .slice(1)
+    .map((tag) => tag.serial)
+    .join(", ")})
 Unclaimed pieces wait in the brand vault with one-time claim codes: ${path.join(config.dataDir, "demo-claim-codes.json")}
   (open a code's claim link; without a wallet, paste an address: the brand's key relays the claim)
 Ctrl-C stops everything.`);

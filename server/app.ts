@@ -14,6 +14,8 @@ import { ipfsRouter } from "./api/routes/ipfs.js";
 import { openApiRouter } from "./api/routes/openapi.js";
 import { proofsRouter } from "./api/routes/proofs.js";
 import { resolverRouter } from "./api/routes/resolver.js";
+import { tapsRouter } from "./api/routes/taps.js";
+import { tagsOpenApi } from "./api/tags-openapi.js";
 import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
 import { clientAddress } from "./http/client-address.js";
 import { clientKeyOf } from "./http/client-key.js";
@@ -32,6 +34,7 @@ import type { ClaimRelay } from "./issuer/claim-relay.js";
 import { createWebRouter } from "./web/index.js";
 import type { WebDependencies } from "./web/index.js";
 import { webOpenApi } from "./web/openapi.js";
+import { tapPageRouter } from "./web/pages/tap.js";
 import { sendUnknownPage } from "./web/send-page.js";
 import { IndexFreshness } from "./verification/answers/freshness.js";
 
@@ -80,7 +83,7 @@ const problemsWithFreshness: OpenApiPart = {
 export function buildOpenApiDocument(
   options: { serverUrl?: string; version?: string } = {},
 ): Record<string, unknown> {
-  return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi, problemsWithFreshness], {
+  return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi, tagsOpenApi, problemsWithFreshness], {
     title: "Hallmark verifier",
     description:
       "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json.",
@@ -137,6 +140,9 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     app.use(claimsRouter(deps.claimRelay, v1.freshness));
     app.use(eventsRouter(v1.events, v1.freshness));
     app.use(resolverRouter(v1, sendUnknownPage));
+    // NTAG 424 DNA taps (#18): the JSON answer, and the page a tag's link opens.
+    app.use(tapsRouter(v1));
+    if (deps.web !== undefined) app.use(tapPageRouter({ verifier: v1.verifier, tags: v1.tags }));
     if (deps.web !== undefined) app.use(createWebRouter({ v1, ...deps.web }));
   }
   app.use(ipfsRouter({ reader: deps.ipfs, maxResponseBytes: deps.maxGatewayResponseBytes }));

@@ -52,6 +52,12 @@ const IssuerKeystores = z.record(
     .strict(),
 );
 
+/**
+ * `{"1": {"keystore": "keys/brand-1-tags.json", "passwordEnv": "HALLMARK_TAG_PASSWORD_1"}}`: each
+ * brand's NTAG 424 tag master keys (server/tags/tag-keystore.ts), decrypted at start to verify taps.
+ */
+const TagKeystores = IssuerKeystores;
+
 /** Unset and empty both mean "not configured" (an `.env` line `X=` should not count as a value). */
 const optionalText = z
   .string()
@@ -95,6 +101,7 @@ const Env = z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
     HALLMARK_ISSUER_KEYSTORES: jsonObject("HALLMARK_ISSUER_KEYSTORES").pipe(IssuerKeystores),
+    HALLMARK_TAG_KEYSTORES: jsonObject("HALLMARK_TAG_KEYSTORES").pipe(TagKeystores),
     HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
     HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce
       .number()
@@ -167,11 +174,15 @@ export interface VerifierConfig {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** The issuer API's signing key per brand (brands without one answer 503 on their issuer routes). */
   issuerKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
+  /** Each brand's NTAG 424 tag keystore (HALLMARK_TAG_KEYSTORES), loaded by processes that verify taps. */
+  tagKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
   /** Confirmations the issuer API waits for per transaction (default 1). */
   issuerConfirmations: number;
   issuerMaxBodyBytes: number;
   /** Largest picture or model one media upload may send (default 64 MiB). */
   issuerMaxMediaBytes: number;
+  /** NTAG 424 tap counters without a database: `<data dir>/tags.sqlite`. */
+  tagCountersFile: string;
   /** API keys and the audit trail: `<data dir>/issuer.sqlite`. */
   issuerDatabaseFile: string;
   /** The verifier's public address, for claim URLs (default http://host:port). */
@@ -236,10 +247,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
         },
       ]),
     ),
+    tagKeystores: new Map(
+      Object.entries(e.HALLMARK_TAG_KEYSTORES).map(([brand, setting]) => [
+        Number(brand),
+        {
+          keystore: path.resolve(setting.keystore),
+          passwordEnv: setting.passwordEnv,
+          password: () => env[setting.passwordEnv],
+        },
+      ]),
+    ),
     issuerConfirmations: e.HALLMARK_ISSUER_CONFIRMATIONS,
     issuerMaxBodyBytes: e.HALLMARK_ISSUER_MAX_BODY_BYTES,
     issuerMaxMediaBytes: e.HALLMARK_ISSUER_MAX_MEDIA_BYTES,
     issuerDatabaseFile: path.join(dataDir, "issuer.sqlite"),
+    tagCountersFile: path.join(dataDir, "tags.sqlite"),
     publicUrl: e.HALLMARK_PUBLIC_URL,
     role: e.HALLMARK_ROLE,
     databaseReadUrl: e.HALLMARK_DATABASE_READ_URL,

@@ -53,6 +53,11 @@ import { prepareSchema } from "./store/postgres/migrations.js";
 import { postgresIssuerDatabase } from "./store/postgres/issuer-records.js";
 import { PostgresMintJobRecords } from "./store/postgres/mint-job-records.js";
 import { exitOnSignals } from "./shutdown.js";
+import { loadTagKeyring } from "./tags/keyring.js";
+import { LazyTapCounters } from "./tags/tap-counters.js";
+import type { TapCounters } from "./tags/tap-counters.js";
+import { SqliteTapCounters } from "./store/sqlite/tap-counters.js";
+import { PostgresTapCounters } from "./store/postgres/tap-counters.js";
 import type { IssuerHandle } from "./issuer/api/start-issuer.js";
 import type {
   OwnershipChallengePayload,
@@ -82,6 +87,8 @@ export interface StartVerifierOptions {
   heartbeatMs?: number;
   /** Issuer database location; default config.issuerDatabaseFile (":memory:" allowed in tests). */
   issuerDatabaseLocation?: string;
+  /** NTAG 424 tap counters' sqlite file (no database URL); default `<data dir>/tags.sqlite`. */
+  tagCountersLocation?: string;
 }
 
 export interface VerifierHandle {
@@ -116,9 +123,12 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const provider = options.provider ?? httpProvider(config);
 
   const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
+  // The brands' tag master keys (#18): a missing or wrong password stops the start, as for issuer keys.
+  const tagKeyring = await loadTagKeyring(config.tagKeystores, logger);
   const shared = await openSharedState(config, {
     challengeTtlMs,
     issuerDatabaseLocation: options.issuerDatabaseLocation,
+    tagCountersLocation: options.tagCountersLocation,
     logger,
   });
   let store: IndexStore;
@@ -197,6 +207,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     gs1Prefixes: config.gs1Prefixes,
     freshness,
     events,
+    tags: { keyring: tagKeyring, counters: shared.tapCounters, brandSalts: config.brandSalts },
   };
   let issuer: IssuerHandle;
   try {
@@ -446,23 +457,34 @@ interface SharedState {
   issuerDatabase: IssuerDatabase;
   claimLocks?: ClaimRelayLocks;
   mintJobRecords?: MintJobRecords;
+  /** NTAG 424 tap counters: PostgreSQL with a database, else a sqlite file of their own. */
+  tapCounters: TapCounters;
   /** Ends the database pool, if any. Idempotent. */
   close(): Promise<void>;
 }
 
 async function openSharedState(
   config: VerifierConfig,
-  options: { challengeTtlMs: number; issuerDatabaseLocation?: string; logger: Logger },
+  options: {
+    challengeTtlMs: number;
+    issuerDatabaseLocation?: string;
+    tagCountersLocation?: string;
+    logger: Logger;
+  },
 ): Promise<SharedState> {
   const { challengeTtlMs, logger } = options;
   if (config.databaseUrl === undefined) {
+    const tapCounters = new LazyTapCounters(
+      () => new SqliteTapCounters(options.tagCountersLocation ?? config.tagCountersFile),
+    );
     return {
+      tapCounters,
       ownershipChallenges: new MemoryChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({
         ttlMs: challengeTtlMs,
       }),
       chipChallenges: new MemoryChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
       issuerDatabase: openSqliteIssuerDatabase(options.issuerDatabaseLocation ?? config.issuerDatabaseFile),
-      close: () => Promise.resolve(),
+      close: () => tapCounters.close(),
     };
   }
   const pool = await openDatabase(config.databaseUrl, {
@@ -494,6 +516,7 @@ async function openSharedState(
     issuerDatabase: postgresIssuerDatabase(pool),
     claimLocks: new PostgresClaimRelayLocks(pool),
     mintJobRecords: new PostgresMintJobRecords(pool),
+    tapCounters: new PostgresTapCounters(pool),
     close: () => (ended ??= pool.end()),
   };
 }

@@ -40,6 +40,7 @@ import { openDatabase, requireSchemaVersion } from "../../server/store/postgres/
 import { postgresIssuerDatabase } from "../../server/store/postgres/issuer-records.js";
 import { ISSUER_SCOPES, parseScopes } from "../../server/issuer/auth/scopes.js";
 import { createProgress } from "./progress.js";
+import { registerTagCommands } from "./tags.js";
 import { CliRuntime, describeEstimate } from "./runtime.js";
 import type { GlobalOptions } from "./runtime.js";
 
@@ -692,6 +693,18 @@ program
     const { serialHashOf } = await import("../../server/issuer/serials.js");
     out({ tokenId: certificateTokenId(opts.brand, serialHashOf(salt, opts.serial)).toString() });
   });
+
+// -------------------------------------------------------------------------------- tags (#18)
+registerTagCommands(program, {
+  out,
+  log,
+  env: process.env,
+  paths: (command) => ({
+    dataDir: rt(command).dataDir,
+    saltsFile: rt(command).saltsFile,
+    publicUrl: rt(command).publicUrl,
+  }),
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -86,6 +86,8 @@ export class DemoCatalogue {
     serial: string,
     index: number,
     serialHash?: string,
+    /** The UID commitment of the NTAG 424 DNA sewn into the piece (#18), when it carries one. */
+    tagUidCommitment?: string,
   ): Promise<PublishedDocument> {
     const model = MODELS[index % MODELS.length];
     const image = await this.picture(model);
@@ -115,6 +117,9 @@ export class DemoCatalogue {
           repair: "Brand ateliers only",
         },
         images: [{ uri: image, mediaType: "image/svg+xml", alt: model.name }],
+        ...(tagUidCommitment !== undefined
+          ? { tag: { kind: "ntag424-dna", uidCommitment: tagUidCommitment } }
+          : {}),
       },
       // The brand's texts in French: the page shows them to a French reader.
       language: "en",

@@ -15,7 +15,9 @@ import type {
   HallmarkCertificate,
   HallmarkGarments,
 } from "../../types/ethers-contracts/index.js";
+import { tagUidCommitment } from "../../server/tags/tag-binding.js";
 import { DemoCatalogue, demoGtin } from "./catalogue.js";
+import { DEMO_TAGGED_PIECES, demoTagUid } from "./tags.js";
 import type { DemoBrand } from "./catalogue.js";
 
 const ROLE = {
@@ -74,6 +76,8 @@ export interface DemoSummary {
     successor: string;
   };
   claimCodes: DemoClaimCode[];
+  /** Pieces carrying a simulated NTAG 424 DNA (scripts/demo/tags.ts). */
+  tags: { serial: string; brandId: number; tokenId: string; uid: string }[];
   highlights: string[];
   /** Each brand's issuer, whose key signs the brand's transactions (and relays its customers' claims). */
   issuers: { brandId: number; address: string }[];
@@ -118,10 +122,19 @@ export async function seedDemo(
       ["bytes32", "string"],
       [DEMO_BRAND_SALTS["1"], serial],
     );
-    const metadata = await catalogue.certificate(DEMO_BRANDS[1], serial, i);
+    // The first three bags (resold, stolen, revoked below) carry a simulated NTAG 424 DNA (#18).
+    const tagUid = i < DEMO_TAGGED_PIECES ? demoTagUid(i) : undefined;
+    const metadata = await catalogue.certificate(
+      DEMO_BRANDS[1],
+      serial,
+      i,
+      undefined,
+      tagUid === undefined ? undefined : tagUidCommitment(DEMO_BRAND_SALTS["1"], tagUid),
+    );
     const claimCode = i >= 18 ? newClaimCode() : undefined;
     items.push({
       serial,
+      tagUid,
       claimCode,
       input: {
         serialHash,
@@ -304,6 +317,11 @@ export async function seedDemo(
       successor: successor.toString(),
     },
     claimCodes,
+    tags: items.flatMap((x, i) =>
+      x.tagUid === undefined
+        ? []
+        : [{ serial: x.serial, brandId: 1, tokenId: ids[i].toString(), uid: x.tagUid }],
+    ),
     issuers: [
       { brandId: 1, address: issuerA.address },
       { brandId: 2, address: issuerB.address },

@@ -11,6 +11,8 @@ import type { MetadataStore } from "../ipfs/metadata-store.js";
 import { describeMediaFile, describeStoredMedia, isIpfsMediaReference } from "./media.js";
 import type { MediaFile, StoredMedia } from "./media.js";
 import { certificateTokenId, serialHashOf } from "./serials.js";
+import { TAG_KIND_NTAG424, tagUidCommitment } from "../tags/tag-binding.js";
+import { formatTagUid, isTagUid } from "../tags/uid.js";
 
 /**
  * Turns manifest rows into certificate metadata documents, validating every row before anything
@@ -39,6 +41,7 @@ export const MANIFEST_COLUMNS = {
   externalUrl: "external_url",
   language: "language",
   chip: "(on-chain chip address)",
+  tagUid: "passport.tag",
 } as const;
 
 /**
@@ -104,6 +107,8 @@ export interface PreparedCertificate {
   serialHash: string;
   tokenId: bigint;
   chip: string;
+  /** UID of the NTAG 424 DNA bound to the piece (manifest column tagUid), 14 upper-case hex digits. */
+  tagUid?: string;
   /** Exact document bytes; their sha256 is the on-chain metadata digest. */
   document: Uint8Array;
   metadataDigest: Bytes32Hex;
@@ -229,6 +234,7 @@ export async function prepareCertificates(
   const storedMedia = new Map<string, StoredMedia | string>();
   const certificates: PreparedCertificate[] = [];
   const seenSerials = new Map<string, number>();
+  const seenTags = new Map<string, number>();
   const reportedColumns = new Set<string>();
   const visibility = context.serialVisibility ?? "hashed";
 
@@ -277,6 +283,19 @@ export async function prepareCertificates(
     if (chipText !== undefined) {
       if (isAddress(chipText)) chip = getAddress(chipText.toLowerCase());
       else problem("chip", "must be the chip key's 0x address");
+    }
+
+    // One tag per piece: a UID twice in a batch would bind one tag to two certificates.
+    let tagUid: string | undefined;
+    const tagText = text(fields.tagUid);
+    if (tagText !== undefined) {
+      if (!isTagUid(tagText)) problem("tagUid", "must be the tag's 7-byte UID in hex (14 digits)");
+      else {
+        tagUid = formatTagUid(Buffer.from(tagText, "hex"));
+        const first = seenTags.get(tagUid);
+        if (first !== undefined) problem("tagUid", `duplicates row ${first}`);
+        else seenTags.set(tagUid, row);
+      }
     }
 
     const materialProblems: string[] = [];
@@ -373,6 +392,9 @@ export async function prepareCertificates(
           ...(text(fields.careRepair) !== undefined ? { repair: text(fields.careRepair) } : {}),
         },
         images,
+        ...(tagUid !== undefined
+          ? { tag: { kind: TAG_KIND_NTAG424, uidCommitment: tagUidCommitment(context.brandSalt, tagUid) } }
+          : {}),
       },
       ...(text(fields.language) !== undefined ? { language: text(fields.language) } : {}),
       ...(localized !== undefined ? { localized } : {}),
@@ -389,6 +411,7 @@ export async function prepareCertificates(
           serialHash,
           tokenId,
           chip,
+          ...(tagUid !== undefined ? { tagUid } : {}),
           document: encoded.bytes,
           metadataDigest: encoded.digest,
           metadataCid: encoded.cid,

@@ -23,6 +23,14 @@ const Serial = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("salted-hash"), serialHash: Bytes32 }),
 ]);
 
+/**
+ * An NTAG 424 DNA secure tag bound to the piece at issuance (server/tags/tag-binding.ts): only a
+ * salted commitment to its UID, so the document does not name the tag.
+ */
+const BoundTag = z.object({ kind: z.literal("ntag424-dna"), uidCommitment: Bytes32 }).meta({
+  description: "NFC tag bound at issuance: keccak256(brandSalt, 'hallmark:ntag424-dna-uid:' + UID)",
+});
+
 const MaterialShare = z.object({
   material: z.string().min(1).max(100),
   percentage: z.number().gt(0).max(100),
@@ -50,6 +58,7 @@ const ProductPassport = z
     care: z.object({ instructions: z.array(NonEmptyText).min(1), repair: NonEmptyText.optional() }),
     images: z.array(MediaReference).min(1),
     model3d: ThreeDimensionalModel.optional(),
+    tag: BoundTag.optional(),
   })
   .superRefine((passport, context) => {
     // Composition must be complete for each part, as textile labelling rules require.

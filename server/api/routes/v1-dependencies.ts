@@ -6,6 +6,7 @@ import type { ChipChallengePayload } from "../../verification/chip.js";
 import type { VerifierContext } from "../../verification/context.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
 import type { OwnershipChallenges } from "../../verification/ownership.js";
+import type { TagTapDependencies } from "../../verification/tag-tap.js";
 import type { EventStreams } from "./events.js";
 
 /** What the /v1 routes need; built by the composition root (server/main.ts) or a test. */
@@ -17,6 +18,8 @@ export interface V1Dependencies {
   gs1Prefixes: ReadonlyMap<string, number>;
   freshness: () => IndexFreshness;
   events: EventStreams;
+  /** NTAG 424 DNA taps (#18): the brands' tag keys and the shared counters; absent: /v1/taps answers 404. */
+  tags?: TagTapDependencies;
 }
 
 /** Every JSON answer carries the index's freshness. */

@@ -194,7 +194,7 @@ describe("issuer: manifest rows to certificate documents", function () {
         );
         const problems = await problemsOf(prepareCertificates(rows, context(media)));
         expect(problems).to.include.members([
-          `row 1 [A]: colour: unknown column (known: serial, productName, name, description, modelName, modelReference, gtin, materials, manufactureCity, manufactureCountry, manufactureFacility, manufactureDate, care, careRepair, images, imageAlt, attributes, externalUrl, language, chip, and name, description, productName, care, careRepair, attributes with a language suffix such as _fr; prefix private columns with "x-")`,
+          `row 1 [A]: colour: unknown column (known: serial, productName, name, description, modelName, modelReference, gtin, materials, manufactureCity, manufactureCountry, manufactureFacility, manufactureDate, care, careRepair, images, imageAlt, attributes, externalUrl, language, chip, tagUid, and name, description, productName, care, careRepair, attributes with a language suffix such as _fr; prefix private columns with "x-")`,
           `row 2 [B]: chip: must be the chip key's 0x address`,
           `row 2 [B]: materials: "Calfskin" is not material:percentage[:part[:origin]]`,
           `row 2 [B]: images: "../secret.svg" must be a relative path inside the media folder`,

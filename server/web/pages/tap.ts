@@ -1,0 +1,132 @@
+import { Router } from "express";
+import type { Request, Response } from "express";
+import { InvalidInputError } from "../../errors.js";
+import { parseInput } from "../../http/input.js";
+import { SunQuery, sunMessageOf } from "../../tags/sun-params.js";
+import { TAP_PATH } from "../../tags/sun-url.js";
+import { TokenId } from "../../verification/id-schemas.js";
+import type { VerifierContext } from "../../verification/context.js";
+import { verifyTagTap } from "../../verification/tag-tap.js";
+import type { TagTapDependencies, TagTapView } from "../../verification/tag-tap.js";
+import type { SafeHtml } from "../html.js";
+import { html } from "../html.js";
+import type { Messages } from "../i18n/index.js";
+import { format, pickLocale } from "../i18n/index.js";
+import { tapMessagesFor } from "../i18n/tags.js";
+import type { TapMessages } from "../i18n/tags.js";
+import { page } from "../layout.js";
+import { PAGE_CSP } from "../send-page.js";
+import { verdictIcon, verdictKindOf } from "./verdict.js";
+import type { VerdictKind } from "./verdict.js";
+
+/**
+ * The page an NTAG 424 DNA tap opens (`/t/<token id>?picc_data=…&cmac=…`): the tag's answer first
+ * (authentic, copied link, not authentic, not this piece's), then, for an authentic tag, the
+ * piece's own verdict (stolen and revoked say so) with a link to its certificate page.
+ */
+function banner(kind: VerdictKind, title: string, help: SafeHtml | string, extra?: SafeHtml): SafeHtml {
+  return html`<section class="verdict verdict-${kind}" data-verdict="${kind}" aria-labelledby="verdict-title">
+${verdictIcon(kind)}
+<div>
+<h1 id="verdict-title" class="verdict-title">${title}</h1>
+<p>${help}</p>
+${extra}
+</div>
+</section>`;
+}
+
+function pieceLine(view: TagTapView, m: TapMessages): string {
+  const certificate = view.certificate;
+  if (certificate === null) return m.pieceVerdict.do_not_buy;
+  const kind = verdictKindOf(certificate);
+  if (kind === "stolen" || kind === "revoked" || kind === "genuine") return m.pieceVerdict[kind];
+  return certificate.verdict === "do_not_buy" ? m.pieceVerdict.do_not_buy : m.pieceVerdict.caution;
+}
+
+export function renderTapPage(view: TagTapView, t: Messages, path: string): string {
+  const m = tapMessagesFor(t);
+  const certificateLink = html`<p><a href="/v/${view.tokenId}?lang=${t.lang}">${m.openCertificate}</a></p>`;
+  const count =
+    view.tap.counter === null
+      ? html``
+      : html`<p class="tap-count">${format(m.tapCount, { counter: view.tap.counter })}</p>`;
+  let body: SafeHtml;
+  switch (view.tap.result) {
+    case "authentic": {
+      const kind = view.certificate === null ? "unknown" : verdictKindOf(view.certificate);
+      body = banner(
+        kind === "genuine" ? "genuine" : kind === "stolen" || kind === "revoked" ? kind : "warning",
+        m.tagAuthentic,
+        pieceLine(view, m),
+        html`${count}${certificateLink}`,
+      );
+      break;
+    }
+    case "copied_link":
+      body = banner("warning", m.copiedTitle, m.copiedHelp);
+      break;
+    case "not_authentic":
+      body = banner(
+        "revoked",
+        m.notAuthenticTitle,
+        m.notAuthenticHelp[view.tap.reason === "cmac" ? "cmac" : "unknown_key"],
+      );
+      break;
+    case "unbound":
+      body = banner(
+        "label_mismatch",
+        m.unboundTitle,
+        m.unboundHelp,
+        view.certificate === null ? html`` : certificateLink,
+      );
+      break;
+    case "unverified":
+      body = banner("unverified", m.unverifiedTitle, m.unverifiedHelp, certificateLink);
+      break;
+  }
+  return page({ t, title: m.title, path, body });
+}
+
+export function renderMalformedTapPage(t: Messages, path: string): string {
+  const m = tapMessagesFor(t);
+  return page({ t, title: m.title, path, body: banner("unknown", m.malformedTitle, m.malformedHelp) });
+}
+
+/** GET /t/:tokenId: the page; a malformed link is a 400 page, not a problem document. */
+export function tapPageRouter(v1: { verifier: VerifierContext; tags?: TagTapDependencies }): Router {
+  const router = Router();
+  router.get(`${TAP_PATH}/:tokenId`, async (request: Request, response: Response) => {
+    const tags = v1.tags;
+    const t = pickLocale(request);
+    let input: { tokenId: bigint; query: SunQuery };
+    try {
+      input = {
+        tokenId: parseInput(TokenId, request.params.tokenId, "path"),
+        query: parseInput(SunQuery, request.query, "query"),
+      };
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      sendTapPage(response, renderMalformedTapPage(t, request.originalUrl), 400);
+      return;
+    }
+    if (tags === undefined) {
+      sendTapPage(response, renderMalformedTapPage(t, request.originalUrl), 404);
+      return;
+    }
+    const view = await verifyTagTap(v1.verifier, tags, {
+      tokenId: input.tokenId,
+      message: sunMessageOf(input.query),
+    });
+    sendTapPage(response, renderTapPage(view, t, request.originalUrl));
+  });
+  return router;
+}
+
+/** As sendPage, but a tap is answered once: never stored, so never replayed from a cache. */
+function sendTapPage(response: Response, markup: string, status = 200): void {
+  response.status(status);
+  response.setHeader("Content-Security-Policy", PAGE_CSP);
+  response.setHeader("Cache-Control", "no-store");
+  response.vary("Accept-Language");
+  response.type("text/html; charset=utf-8").send(markup);
+}
