@@ -70,6 +70,21 @@ import {
 
 export { ReorgTooDeepError };
 
+/**
+ * The certificates a range changed, named in the status row beside the content version it moved to
+ * (a reader one version behind drops only their answers); past this many, "anything".
+ */
+const MAX_CHANGED_TOKENS = 1_000;
+
+/** The `content_changes` meta value: what the move to `version` changed (null: anything). */
+interface ContentChanges {
+  version: number;
+  tokens: string[] | null;
+}
+
+/** An unchanged head is written again (with its time) after this long: see setHead. */
+const HEAD_REWRITE_MS = 1_000;
+
 /** The channel the writer notifies after each commit; readers LISTEN on it (on the primary). */
 export const INDEX_CHANNEL = "hallmark_index";
 
@@ -101,6 +116,8 @@ export interface PostgresIndexStoreOptions {
 interface View {
   status: IndexStatus;
   contentVersion: number;
+  /** What the move to contentVersion changed, when the writer said so. */
+  changes: ContentChanges | null;
   /** The meta row as read, to tell whether anything changed. */
   signature: string;
 }
@@ -125,6 +142,9 @@ export class PostgresIndexStore implements IndexStore {
    * next range loads what it needs.
    */
   private workingSet: { set: WorkingSet; checkpoint: string } | null = null;
+  /** What setHead last wrote, and when (unix ms); forgotten when a wipe or a rebuild may clear it. */
+  private headWritten: { headBlock: number; confirmations: number; building: boolean; at: number } | null =
+    null;
   /** Ranges applied and the re-runs a working set miss cost them (the keys hint's misses). */
   readonly writeStats = {
     ranges: 0,
@@ -243,7 +263,13 @@ export class PostgresIndexStore implements IndexStore {
     const changed = this.view === undefined || signature !== this.view.signature;
     const contentVersion = contentVersionOf(meta);
     if (this.view !== undefined && contentVersion !== this.view.contentVersion) this.served.clearCaches();
-    this.view = { status: statusOf(meta), contentVersion, signature };
+    const changes = meta.get("content_changes");
+    this.view = {
+      status: statusOf(meta),
+      contentVersion,
+      changes: changes === undefined ? null : (JSON.parse(changes) as ContentChanges),
+      signature,
+    };
     if (changed) this.tell();
   }
 
@@ -273,6 +299,14 @@ export class PostgresIndexStore implements IndexStore {
 
   status(): IndexStatus {
     return { ...this.view.status };
+  }
+
+  contentChanges(since: number): readonly string[] | null {
+    const { contentVersion, changes } = this.view;
+    if (since === contentVersion) return [];
+    // Only the last move is named: a reader further behind cannot tell what the others changed.
+    if (since !== contentVersion - 1 || changes === null || changes.version !== contentVersion) return null;
+    return changes.tokens;
   }
 
   getCertificate(tokenId: string): Promise<CertificateRecord | null> {
@@ -361,6 +395,7 @@ export class PostgresIndexStore implements IndexStore {
 
   async ensureIdentity(identity: IndexIdentity): Promise<{ rebuilt: boolean }> {
     this.workingSet = null;
+    this.headWritten = null;
     const normalized = normalizeIdentity(identity);
     const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
     const current = identityOf(meta);
@@ -383,6 +418,7 @@ export class PostgresIndexStore implements IndexStore {
 
   async reset(): Promise<void> {
     this.workingSet = null;
+    this.headWritten = null;
     const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
     await this.conn.transaction(async (db) => {
       await dropShadow(db);
@@ -403,6 +439,7 @@ export class PostgresIndexStore implements IndexStore {
 
   async beginRebuild(): Promise<void> {
     this.workingSet = null;
+    this.headWritten = null;
     await this.conn.transaction(async (db) => {
       await createShadow(db);
       await PostgresIndexStore.notifyReaders(db);
@@ -413,6 +450,7 @@ export class PostgresIndexStore implements IndexStore {
 
   async completeRebuild(): Promise<void> {
     this.workingSet = null;
+    this.headWritten = null;
     if (!this.building) return;
     await this.conn.transaction(async (db) => {
       await promoteShadow(db);
@@ -501,6 +539,8 @@ export class PostgresIndexStore implements IndexStore {
       blockNumber: range.toBlock,
       blockHash: range.toBlockHeader.hash.toLowerCase(),
     });
+    const headSeen = this.view.status.headBlock;
+    const reachesHead = headSeen === null || range.toBlock >= headSeen - this.view.status.confirmations;
     await this.conn.transaction(async (db) => {
       // The commit does not wait for the WAL to reach the disk. The index is derived from the chain
       // and the checkpoint commits atomically with the range's rows: a crash of the database can
@@ -509,13 +549,24 @@ export class PostgresIndexStore implements IndexStore {
       // A reader notified of such a range may have answered from it; after the crash the status goes
       // back to the surviving checkpoint and the same blocks are applied again to the same rows. Hot
       // standbys are sent only WAL the primary has flushed, so they never hold a range it lost.
-      await db.query("SET LOCAL synchronous_commit = off");
+      // Only while catching up: the range that brings the index to the head is the one readers wait
+      // for, and a standby receives a commit only once the primary has flushed its WAL, which an
+      // asynchronous commit leaves to the WAL writer (up to wal_writer_delay, 200 ms by default).
+      if (!reachesHead) await db.query("SET LOCAL synchronous_commit = off");
       await run.flush(db, schema, this.writeStats.flushMs);
       await storeBlocks(db, schema, [...range.blocks, range.toBlockHeader]);
       const entries: Record<string, string> = { checkpoint };
       if (!range.reversible) entries.final_block = String(range.toBlock);
       // Rows written into a rebuild are not served yet: its version moves at the swap.
-      if (run.rowsChanged && served) entries.content_version = String(contentVersionOf(meta) + 1);
+      if (run.rowsChanged && served) {
+        const version = contentVersionOf(meta) + 1;
+        entries.content_version = String(version);
+        const tokens = run.touchedTokens;
+        entries.content_changes = JSON.stringify({
+          version,
+          tokens: tokens === null || tokens.size > MAX_CHANGED_TOKENS ? null : [...tokens],
+        } satisfies ContentChanges);
+      }
       await setMeta(db, schema, entries);
       if (served) await PostgresIndexStore.notifyReaders(db);
     });
@@ -565,6 +616,19 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async setHead(headBlock: number, confirmations: number): Promise<void> {
+    // An idle indexer polls often (tens of times a second for a prompt freshness): an unchanged head
+    // is written again, with its time, once a second, not on every poll, so that readers are not
+    // notified and do not re-read the status for nothing. Staleness is judged in tens of seconds.
+    const now = Date.now();
+    const last = this.headWritten;
+    if (
+      last !== null &&
+      last.headBlock === headBlock &&
+      last.confirmations === confirmations &&
+      last.building === this.building &&
+      now - last.at < HEAD_REWRITE_MS
+    )
+      return;
     const head = {
       head_block: String(headBlock),
       confirmations: String(confirmations),
@@ -576,6 +640,7 @@ export class PostgresIndexStore implements IndexStore {
       if (this.building) await setMeta(db, REBUILD_SCHEMA, head);
       await PostgresIndexStore.notifyReaders(db);
     });
+    this.headWritten = { headBlock, confirmations, building: this.building, at: now };
     await this.refresh();
   }
 }

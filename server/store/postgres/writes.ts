@@ -246,7 +246,40 @@ export class RangeRun {
       }
     }
     this.rowsChanged = true;
+    this.touch(table, row ?? before);
     this.working.get(table)!.set(key, row);
+  }
+
+  /**
+   * Certificates whose answers this run may change (IndexReader.contentChanges), or null once it
+   * wrote a row an answer of any certificate may read (a brand, a compromise, a role, a design).
+   */
+  touchedTokens: Set<string> | null = new Set();
+
+  private touch(table: string, row: Row | null): void {
+    const tokens = this.touchedTokens;
+    if (tokens === null || row === null) return;
+    const add = (id: unknown) => {
+      if (typeof id === "string" && id !== "") tokens.add(id);
+    };
+    switch (table) {
+      case "certificates":
+        add(row.token_id);
+        add(row.successor_id);
+        add(row.predecessor_id);
+        break;
+      case "provenance":
+        add(row.token_id);
+        add(row.related_token_id);
+        break;
+      case "twin_claims":
+        add(row.certificate_id);
+        break;
+      case "events": // The change feed: no answer reads it.
+        break;
+      default:
+        this.touchedTokens = null;
+    }
   }
 
   insert(table: string, row: Row): number {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PostgresIndexStore } from "../../../server/store/postgres/PostgresIndexStore.js";
-import { brand, IDENTITY, range, shouldBehaveLikeIndexStore } from "./index-store.behavior.js";
+import { brand, certificate, IDENTITY, range, shouldBehaveLikeIndexStore } from "./index-store.behavior.js";
 import { openEmptyIndex } from "./postgres/empty-index.js";
 import { createThrowawayDatabase } from "./postgres/throwaway-database.js";
 import type { ThrowawayDatabase } from "./postgres/throwaway-database.js";
@@ -70,6 +70,44 @@ describe("PostgresIndexStore", function () {
           await first.close();
         }
       });
+    });
+  });
+
+  describe("contentChanges", function () {
+    it("names the certificates a range changed to a reader one version behind, and nothing more to one further behind", async function () {
+      const writer = await openEmpty();
+      const reader = await PostgresIndexStore.open({ pool: database.pool, readOnly: true, pollMs: 60_000 });
+      const versionOf = async (expected: number) => {
+        // The reader hears of the commit by NOTIFY; wait for it rather than for a fixed time.
+        while (reader.contentVersion() !== expected) await new Promise((resolve) => setTimeout(resolve, 5));
+      };
+      try {
+        await writer.ensureIdentity(IDENTITY);
+        await writer.applyBlockRange(range(1, 1), (tx) => {
+          brand(tx, 1);
+          tx.insertCertificate(certificate("7", 1));
+          tx.insertCertificate(certificate("8", 1, 1));
+        });
+        const afterMint = writer.contentVersion();
+        await versionOf(afterMint);
+        expect(reader.contentChanges(afterMint - 1), "a brand row was written").to.equal(null);
+        await writer.applyBlockRange(range(2, 2), (tx) => tx.updateCertificate("7", { status: "stolen" }));
+        await versionOf(afterMint + 1);
+        expect(reader.contentChanges(afterMint)).to.deep.equal(["7"]);
+        expect(reader.contentChanges(afterMint + 1)).to.deep.equal([]);
+        expect(reader.contentChanges(afterMint - 1), "two versions behind").to.equal(null);
+        await writer.applyBlockRange(range(3, 3), (tx) => tx.updateBrand(1, { name: "Maison B" }));
+        await versionOf(afterMint + 2);
+        expect(reader.contentChanges(afterMint + 1), "a brand's row: every certificate's answer").to.equal(
+          null,
+        );
+        await writer.rollbackTo(2);
+        await versionOf(afterMint + 3);
+        expect(reader.contentChanges(afterMint + 2), "a rollback").to.equal(null);
+      } finally {
+        await reader.close();
+        await writer.close();
+      }
     });
   });
 
