@@ -39,7 +39,7 @@ import type {
   RoleName,
   TwinClaim,
 } from "../model.js";
-import { PostgresConnection } from "./connection.js";
+import { isUnavailable, PostgresConnection, unavailable } from "./connection.js";
 import { openDatabase } from "./database.js";
 import { prune, rollback } from "./journal.js";
 import { prepareSchema, schemaVersion } from "./migrations.js";
@@ -54,6 +54,7 @@ import {
   normalizeIdentity,
   readMeta,
   setMeta,
+  setMetaStatement,
   statusOf,
 } from "./status.js";
 import {
@@ -87,6 +88,9 @@ const HEAD_REWRITE_MS = 1_000;
 
 /** The channel the writer notifies after each commit; readers LISTEN on it (on the primary). */
 export const INDEX_CHANNEL = "hallmark_index";
+
+/** Tells readers a commit happened (delivered at commit). */
+const NOTIFY_READERS = `SELECT pg_notify('${INDEX_CHANNEL}', '')`;
 
 /** Rows the writer keeps across ranges at most (about a kilobyte each). */
 const WORKING_SET_ROWS = 200_000;
@@ -142,6 +146,13 @@ export class PostgresIndexStore implements IndexStore {
    * next range loads what it needs.
    */
   private workingSet: { set: WorkingSet; checkpoint: string } | null = null;
+  /**
+   * The checkpoint as this writer last read or wrote it, so that the indexer's several questions per
+   * poll cost no round trip. Only the lease holder writes, so it stays true; should another writer
+   * have moved it anyway, applyBlockRange, which reads the stored one, corrects it (after refusing
+   * one range). Forgotten on every other write.
+   */
+  private knownCheckpoint: { schema: string; checkpoint: Checkpoint | null } | null = null;
   /** What setHead last wrote, and when (unix ms); forgotten when a wipe or a rebuild may clear it. */
   private headWritten: { headBlock: number; confirmations: number; building: boolean; at: number } | null =
     null;
@@ -284,7 +295,7 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   private static async notifyReaders(db: pg.ClientBase): Promise<void> {
-    await db.query(`SELECT pg_notify('${INDEX_CHANNEL}', '')`);
+    await db.query(NOTIFY_READERS);
   }
 
   private get writerSchema(): string {
@@ -396,6 +407,7 @@ export class PostgresIndexStore implements IndexStore {
   async ensureIdentity(identity: IndexIdentity): Promise<{ rebuilt: boolean }> {
     this.workingSet = null;
     this.headWritten = null;
+    this.knownCheckpoint = null;
     const normalized = normalizeIdentity(identity);
     const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
     const current = identityOf(meta);
@@ -419,6 +431,7 @@ export class PostgresIndexStore implements IndexStore {
   async reset(): Promise<void> {
     this.workingSet = null;
     this.headWritten = null;
+    this.knownCheckpoint = null;
     const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
     await this.conn.transaction(async (db) => {
       await dropShadow(db);
@@ -440,6 +453,7 @@ export class PostgresIndexStore implements IndexStore {
   async beginRebuild(): Promise<void> {
     this.workingSet = null;
     this.headWritten = null;
+    this.knownCheckpoint = null;
     await this.conn.transaction(async (db) => {
       await createShadow(db);
       await PostgresIndexStore.notifyReaders(db);
@@ -451,6 +465,7 @@ export class PostgresIndexStore implements IndexStore {
   async completeRebuild(): Promise<void> {
     this.workingSet = null;
     this.headWritten = null;
+    this.knownCheckpoint = null;
     if (!this.building) return;
     await this.conn.transaction(async (db) => {
       await promoteShadow(db);
@@ -466,7 +481,12 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async checkpoint(): Promise<Checkpoint | null> {
-    return checkpointOf(await readMeta(this.options.pool, this.writerSchema));
+    const schema = this.writerSchema;
+    const known = this.knownCheckpoint;
+    if (known !== null && known.schema === schema) return known.checkpoint;
+    const checkpoint = checkpointOf(await readMeta(this.options.pool, schema));
+    this.knownCheckpoint = { schema, checkpoint };
+    return checkpoint;
   }
 
   blockAt(n: number): Promise<BlockRef | null> {
@@ -494,6 +514,7 @@ export class PostgresIndexStore implements IndexStore {
     };
     const meta = await readMeta(pool, schema);
     const previous = checkpointOf(meta);
+    this.knownCheckpoint = { schema, checkpoint: previous };
     const kept = this.workingSet;
     this.workingSet = null; // Until this range commits.
     let set: WorkingSet;
@@ -541,35 +562,38 @@ export class PostgresIndexStore implements IndexStore {
     });
     const headSeen = this.view.status.headBlock;
     const reachesHead = headSeen === null || range.toBlock >= headSeen - this.view.status.confirmations;
-    await this.conn.transaction(async (db) => {
-      // The commit does not wait for the WAL to reach the disk. The index is derived from the chain
-      // and the checkpoint commits atomically with the range's rows: a crash of the database can
-      // lose the last ranges acknowledged, but then it loses their checkpoint with them, and the
-      // indexer applies them again from the checkpoint that survived; nothing lost, nothing twice.
-      // A reader notified of such a range may have answered from it; after the crash the status goes
-      // back to the surviving checkpoint and the same blocks are applied again to the same rows. Hot
-      // standbys are sent only WAL the primary has flushed, so they never hold a range it lost.
-      // Only while catching up: the range that brings the index to the head is the one readers wait
-      // for, and a standby receives a commit only once the primary has flushed its WAL, which an
-      // asynchronous commit leaves to the WAL writer (up to wal_writer_delay, 200 ms by default).
-      if (!reachesHead) await db.query("SET LOCAL synchronous_commit = off");
-      await run.flush(db, schema, this.writeStats.flushMs);
-      await storeBlocks(db, schema, [...range.blocks, range.toBlockHeader]);
-      const entries: Record<string, string> = { checkpoint };
-      if (!range.reversible) entries.final_block = String(range.toBlock);
-      // Rows written into a rebuild are not served yet: its version moves at the swap.
-      if (run.rowsChanged && served) {
-        const version = contentVersionOf(meta) + 1;
-        entries.content_version = String(version);
-        const tokens = run.touchedTokens;
-        entries.content_changes = JSON.stringify({
-          version,
-          tokens: tokens === null || tokens.size > MAX_CHANGED_TOKENS ? null : [...tokens],
-        } satisfies ContentChanges);
-      }
-      await setMeta(db, schema, entries);
-      if (served) await PostgresIndexStore.notifyReaders(db);
-    });
+    // The commit does not wait for the WAL to reach the disk while catching up. The index is derived
+    // from the chain and the checkpoint commits atomically with the range's rows: a crash of the
+    // database can lose the last ranges acknowledged, but then it loses their checkpoint with them,
+    // and the indexer applies them again from the checkpoint that survived; nothing lost, nothing
+    // twice. A reader notified of such a range may have answered from it; after the crash the status
+    // goes back to the surviving checkpoint and the same blocks are applied again to the same rows.
+    // Hot standbys are sent only WAL the primary has flushed, so they never hold a range it lost.
+    // The range that brings the index to the head commits synchronously: it is the one readers wait
+    // for, and a standby would receive an asynchronous commit only when the WAL writer flushes it (up
+    // to wal_writer_delay, 200 ms by default).
+    await this.conn.transactionEndingWith(
+      async (db) => {
+        await run.flush(db, schema, this.writeStats.flushMs);
+        await storeBlocks(db, schema, [...range.blocks, range.toBlockHeader]);
+        const entries: Record<string, string> = { checkpoint };
+        if (!range.reversible) entries.final_block = String(range.toBlock);
+        // Rows written into a rebuild are not served yet: its version moves at the swap.
+        if (run.rowsChanged && served) {
+          const version = contentVersionOf(meta) + 1;
+          entries.content_version = String(version);
+          const tokens = run.touchedTokens;
+          entries.content_changes = JSON.stringify({
+            version,
+            tokens: tokens === null || tokens.size > MAX_CHANGED_TOKENS ? null : [...tokens],
+          } satisfies ContentChanges);
+        }
+        // With the COMMIT, in one round trip.
+        return setMetaStatement(schema, entries) + (served ? `;${NOTIFY_READERS}` : "");
+      },
+      reachesHead ? "BEGIN" : "BEGIN;SET LOCAL synchronous_commit = off",
+    );
+    this.knownCheckpoint = { schema, checkpoint: JSON.parse(checkpoint) as Checkpoint };
     run.adopt();
     if (set.size() <= WORKING_SET_ROWS) this.workingSet = { set, checkpoint };
     lap("flush");
@@ -581,6 +605,7 @@ export class PostgresIndexStore implements IndexStore {
 
   async rollbackTo(blockNumber: number): Promise<void> {
     this.workingSet = null;
+    this.knownCheckpoint = null;
     const schema = this.writerSchema;
     const meta = await readMeta(this.options.pool, schema);
     const finalBlock = finalBlockOf(meta);
@@ -634,12 +659,20 @@ export class PostgresIndexStore implements IndexStore {
       confirmations: String(confirmations),
       updated_at: String(Date.now()),
     };
-    await this.conn.transaction(async (db) => {
-      // Both: the served status names the head, and the rebuilt index carries it once swapped in.
-      await setMeta(db, SERVED_SCHEMA, head);
-      if (this.building) await setMeta(db, REBUILD_SCHEMA, head);
-      await PostgresIndexStore.notifyReaders(db);
-    });
+    // One message, one implicit transaction (no parameters): both schemas when rebuilding, as the
+    // served status names the head and the rebuilt index carries it once swapped in.
+    const db = await this.conn.writer();
+    try {
+      await db.query(
+        [
+          setMetaStatement(SERVED_SCHEMA, head),
+          ...(this.building ? [setMetaStatement(REBUILD_SCHEMA, head)] : []),
+          NOTIFY_READERS,
+        ].join(";"),
+      );
+    } catch (error) {
+      throw isUnavailable(error) ? unavailable(error) : error;
+    }
     this.headWritten = { headBlock, confirmations, building: this.building, at: now };
     await this.refresh();
   }
