@@ -73,6 +73,38 @@ describe("PostgresIndexStore", function () {
     });
   });
 
+  describe("applyBlockRange", function () {
+    describe("when a range fills an empty table with thousands of rows (a first catch-up)", function () {
+      it("leaves the table with every index it had, and reads through them", async function () {
+        const store = await openEmpty();
+        const indexes = async () =>
+          (
+            await database.pool.query<{ definition: string }>(
+              "SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = 'hallmark_index' AND tablename = 'certificates' ORDER BY indexname",
+            )
+          ).rows.map((row) => row.definition);
+        try {
+          const before = await indexes();
+          expect(before.length, "the primary key and the secondary indexes").to.be.above(2);
+          await store.ensureIdentity(IDENTITY);
+          await store.applyBlockRange(range(1, 1), (tx) => {
+            brand(tx, 1);
+            for (let i = 0; i < 2_500; i++) tx.insertCertificate(certificate(String(1_000 + i), 1, i));
+          });
+          expect(await indexes()).to.deep.equal(before);
+          const page = await store.listCertificates({ brandId: 1, limit: 3 });
+          expect(page.items.map((c) => c.tokenId)).to.deep.equal(["1000", "1001", "1002"]);
+          await store.applyBlockRange(range(2, 2), (tx) =>
+            tx.updateCertificate("1001", { status: "stolen" }),
+          );
+          expect((await store.getCertificate("1001"))?.status).to.equal("stolen");
+        } finally {
+          await store.close();
+        }
+      });
+    });
+  });
+
   describe("contentChanges", function () {
     it("names the certificates a range changed to a reader one version behind, and nothing more to one further behind", async function () {
       const writer = await openEmpty();
