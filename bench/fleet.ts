@@ -17,7 +17,7 @@
  * HALLMARK_TEST_DATABASE_URL (npm run test:services); a database of its own, dropped at the end.
  */
 import { randomBytes } from "node:crypto";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import hre, { network } from "hardhat";
@@ -165,6 +165,7 @@ try {
     return { ms, perSecond: (events * 1000) / ms, child };
   };
   const lines = { catchUp: "", freshness: "", throughput: "", failover: "" };
+  const loadAverages = [os.loadavg()[0]];
   const sqlite = PARTS.has("catch-up")
     ? await catchUp("indexer (sqlite)", { HALLMARK_DATA_DIR: path.join(temp, "sqlite-indexer") })
     : null;
@@ -222,6 +223,7 @@ try {
   const freshness: number[] = [];
   const stageTimes: Record<Stage, number[]> = { head: [], primary: [], standby: [], first: [], all: [] };
   let load = { perSecond: 0, non2xx: 0 };
+  loadAverages.push(os.loadavg()[0]);
   if (PARTS.has("freshness")) {
     const background = await startLoadProcess({
       targets: verifiers.map((verifier) => ({ url: verifier.url, ratePerSecond: RATE / VERIFIERS })),
@@ -328,6 +330,7 @@ try {
 
   // 5. Throughput: one verifier on PostgreSQL against raw node:http (bench:api's harness).
   const throughput: LoadResult[] = [];
+  loadAverages.push(os.loadavg()[0]);
   if (PARTS.has("throughput")) {
     const typical = await (await fetch(`${verifiers[0].url}/v1/certificates/${ids[0]}`)).text();
     const bodyFile = path.join(temp, "baseline-body.json");
@@ -373,6 +376,7 @@ try {
 
   // 6. Failover: kill -9 the leader while blocks keep coming; time to the standby's first applied block.
   const failovers: number[] = [];
+  loadAverages.push(os.loadavg()[0]);
   if (PARTS.has("failover")) {
     let producing = true;
     const producer = (async () => {
@@ -428,8 +432,13 @@ try {
         freshness,
         stages: stageTimes,
         load,
+        loadAverages,
         throughput,
         failovers,
+        notes: await readFile(OUTPUT, "utf8").then(
+          (text) => text.split(NOTES_MARKER)[1]?.trimStart() ?? "",
+          () => "",
+        ),
       }),
     );
     log(`wrote ${path.relative(ROOT, OUTPUT)}`);
@@ -458,6 +467,9 @@ async function dropDatabase(): Promise<void> {
   }
 }
 
+/** Everything below this line in docs/benchmarks/fleet.md is written by hand and kept by each run. */
+const NOTES_MARKER = "<!-- Notes below are kept by bench:fleet when it rewrites the figures above. -->";
+
 function renderReport(input: {
   lines: { catchUp: string; freshness: string; throughput: string; failover: string };
   sqlite: number;
@@ -466,25 +478,33 @@ function renderReport(input: {
   freshness: number[];
   stages: Record<Stage, number[]>;
   load: { perSecond: number; non2xx: number };
+  loadAverages: number[];
   throughput: LoadResult[];
   failovers: number[];
+  notes: string;
 }): string {
   const ms = (value: number) => `${value.toFixed(0)} ms`;
   const cpus = os.availableParallelism();
   const model = os.cpus()[0]?.model ?? "unknown";
+  const [before, verifier, after] = input.throughput;
+  const raw = (before.requestsPerSecond + after.requestsPerSecond) / 2;
+  const stageRows = STAGES.map(
+    (stage) =>
+      `| ${STAGE_NAMES[stage]} | ${ms(percentile(input.stages[stage], 50))} | ${ms(percentile(input.stages[stage], 99))} |`,
+  ).join("\n");
   return `# Fleet benchmark
 
-Measured with \`${COMMAND}\` (bench/fleet.ts) on ${cpus} cores (${model.trim()}), Node ${process.version},
+Measured with \`${COMMAND}\` (bench/fleet.ts) on ${new Date().toISOString().slice(0, 10)}, ${cpus} cores (${model.trim()}), Node ${process.version},
 PostgreSQL on the same machine, ${CERTIFICATES.toLocaleString("en")} certificates (bench:api's population${CERTIFICATES === 10_000 ? "" : ", resized with BENCH_FLEET_CERTIFICATES"};
-${input.events.toLocaleString("en")} contract events), load average ${os.loadavg()[0].toFixed(1)} when the report was written. Every process is a real \`server/main.ts\` child with its
-role; the chain is the in-process Hardhat chain over loopback JSON-RPC. Figures are from one run; this machine
-is shared, so expect a few percent of noise.
+${input.events.toLocaleString("en")} contract events). The machine was shared with other work: load average (1 min) ${input.loadAverages.map((value) => value.toFixed(1)).join(", ")} at the start of
+each part (catch-up, freshness, throughput, failover). Every process is a real \`server/main.ts\` child with its
+role; the chain is the in-process Hardhat chain over loopback JSON-RPC. Figures are from one run.
 
 | what | figure | goal |
 | --- | --- | --- |
 | catch-up into PostgreSQL vs sqlite | ${input.postgres.toFixed(0)} vs ${input.sqlite.toFixed(0)} events/s (${(input.postgres / input.sqlite).toFixed(2)}x) | ≥ 0.75x |
-| fleet freshness p99 (4 verifiers on a hot standby, ${input.load.perSecond.toFixed(0)} requests/s of mixed reads) | ${ms(percentile(input.freshness, 99))} over ${input.freshness.length} flips (p50 ${ms(percentile(input.freshness, 50))}, max ${ms(Math.max(...input.freshness))}) | ≤ 150 ms |
-| one verifier on PostgreSQL vs raw node:http, GET /v1/certificates/:id | ${input.throughput[1].requestsPerSecond.toFixed(0)} vs ${input.throughput[0].requestsPerSecond.toFixed(0)} requests/s (${(input.throughput[1].requestsPerSecond / input.throughput[0].requestsPerSecond).toFixed(2)}x) | ≥ 0.5x |
+| fleet freshness p99 (4 verifiers on a hot standby, ${input.load.perSecond.toFixed(0)} requests/s of mixed reads sustained) | ${ms(percentile(input.freshness, 99))} over ${input.freshness.length} flips (p50 ${ms(percentile(input.freshness, 50))}, max ${ms(Math.max(...input.freshness))}) | ≤ 150 ms |
+| one verifier on PostgreSQL vs raw node:http, GET /v1/certificates/:id | ${verifier.requestsPerSecond.toFixed(0)} vs ${raw.toFixed(0)} requests/s (${(verifier.requestsPerSecond / raw).toFixed(2)}x) | ≥ 0.5x |
 | failover: kill -9 of the leading indexer to the standby's first applied block | median ${ms(percentile(input.failovers, 50))} over ${input.failovers.length} kills (min ${ms(Math.min(...input.failovers))}, max ${ms(Math.max(...input.failovers))}) | — |
 
 Printed lines:
@@ -496,32 +516,44 @@ ${input.lines.throughput}
 ${input.lines.failover}
 \`\`\`
 
+Where a flip's time goes, each stage timed from the block's mining (the same flips; a stage's p99 and the
+next one's are not from the same flip):
+
+| stage | p50 | p99 |
+| --- | ---: | ---: |
+${stageRows}
+
 ## How each figure is taken
 
 - **Catch-up**: an \`indexer\` process indexes the whole history from the start block over loopback JSON-RPC,
   first into sqlite, then into an empty PostgreSQL database; the clock runs from its "leading" message to the
   moment its \`/healthz\` names the head block. Events are the deployment's contract logs in that range.
-- **Freshness**: 4 \`api\` verifiers read a \`pg_basebackup\` hot standby; one indexer leads, one stands by. Each
-  verifier receives a steady ${RATE / VERIFIERS} requests/s (autocannon, fixed rate: certificate answers,
-  provenance pages, a brand's list). A brand admin alternately reports a certificate stolen and restores it;
-  for each flip the clock starts when the transaction's block is mined and stops when all 4 verifiers answer
-  the new status (each polled every 2 ms). Background requests answered non-2xx or failed: ${input.load.non2xx}.
-- **Throughput**: bench:api's harness (autocannon, 50 keep-alive connections, 3 s warm-up, 10 s measured) on
-  one verifier of the fleet, random certificate ids, against a raw \`node:http\` server answering a real
-  certificate answer's bytes.
+  \`npm run bench:catch-up\` measures this alone, with medians of alternating runs ([catch-up.md](catch-up.md)).
+- **Freshness**: 4 \`api\` verifiers read a \`pg_basebackup\` hot standby; one indexer leads, one stands by;
+  the indexers poll the chain every ${process.env.BENCH_FLEET_POLL_MS ?? "25"} ms (HALLMARK_POLL_INTERVAL_MS). A process of its
+  own sends each verifier a steady ${RATE / VERIFIERS} requests/s (autocannon, fixed rate, 20 connections each:
+  certificate answers, provenance pages, a brand's list). A brand admin alternately reports a certificate
+  stolen and restores it; for each flip the clock starts when the transaction's send returns (the chain
+  mines on send) and stops when all 4 verifiers answer the new status, each asked every 5 ms. The stages are
+  read every 5 ms from the index's status row on the primary (the head the indexer saw, the checkpoint it
+  committed) and on the standby (the checkpoint replayed). Background requests answered non-2xx or failed:
+  ${input.load.non2xx}.
+- **Throughput**: bench:api's harness: a cold pass asks for every certificate once, then autocannon (50
+  keep-alive connections, 3 s warm-up, 10 s measured) on one verifier of the fleet, random certificate ids,
+  against a raw \`node:http\` server answering a real certificate answer's bytes, measured before and after
+  (the ratio divides by their mean).
 - **Background load**: asked for ${RATE} requests/s; the table gives the rate the machine sustained (the load
-  generator shares the cores with the fleet, PostgreSQL twice and the chain).
+  generator shares the cores with the fleet, PostgreSQL twice and the chain; autocannon's fixed rate is also
+  bounded by its connections when answers are slow).
 - **Failover**: while a transaction is mined every ~20 ms, the leading indexer is killed with SIGKILL; the clock
   stops when the other indexer's \`/healthz\` says it leads and names a block past the head at the kill. The
-  killed one is started again as the next standby. Standbys retry the lock every 250 ms, so about half of that
-  is waiting for the next attempt.
+  killed one is started again as the next standby. A standby waits in the writer lock's queue, so PostgreSQL
+  hands it the lock as soon as the killed leader's session ends; the rest is opening the writer's store and
+  its first poll.
 
-## What bounds the freshness figure
+Parts can be run alone: \`BENCH_FLEET_PARTS=freshness,failover BENCH_FLEET_CERTIFICATES=2000 BENCH_FLEET_FLIPS=100
+BENCH_FLEET_KILLS=5 BENCH_FLEET_NO_REPORT=1 ${COMMAND}\` (a report is written only when every part ran).
 
-From a block to every verifier's new answer: the indexer's next poll (HALLMARK_POLL_INTERVAL_MS, 100 ms
-here: 50 ms on average), the range's transaction and NOTIFY, the standby's replay of that commit, each
-verifier's re-read of the standby's status row (it polls the standby every 5 ms after a notification until
-the commit is there), and the answer cache's invalidation. On a loaded 2-core machine each of these waits
-for a core behind everything else that runs; the p99 is the sum of those queues.
-`;
+${NOTES_MARKER}
+${input.notes}`;
 }
