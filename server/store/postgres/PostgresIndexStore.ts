@@ -73,9 +73,10 @@ export { ReorgTooDeepError };
 
 /**
  * The certificates a range changed, named in the status row beside the content version it moved to
- * (a reader one version behind drops only their answers); past this many, "anything".
+ * (a reader one version behind drops only their answers); past this many, "anything": readers read
+ * the whole status row after every notification, and a token id takes up to 78 digits.
  */
-const MAX_CHANGED_TOKENS = 1_000;
+const MAX_CHANGED_TOKENS = 100;
 
 /** The `content_changes` meta value: what the move to `version` changed (null: anything). */
 interface ContentChanges {
