@@ -41,6 +41,8 @@ const CERTIFICATES = Number(process.env.BENCH_FLEET_CERTIFICATES ?? 10_000);
 const FLIPS = Number(process.env.BENCH_FLEET_FLIPS ?? 500);
 const KILLS = Number(process.env.BENCH_FLEET_KILLS ?? 10);
 const VERIFIERS = 4;
+/** Everything below this line in docs/benchmarks/fleet.md is written by hand and kept by each run. */
+const NOTES_MARKER = "<!-- Notes below are kept by bench:fleet when it rewrites the figures above. -->";
 /** Parts to run (BENCH_FLEET_PARTS, comma-separated; default all): for measuring one figure again. */
 const PARTS = new Set(
   (process.env.BENCH_FLEET_PARTS ?? "catch-up,freshness,throughput,failover").split(",").map((p) => p.trim()),
@@ -466,9 +468,6 @@ async function dropDatabase(): Promise<void> {
     await admin.end();
   }
 }
-
-/** Everything below this line in docs/benchmarks/fleet.md is written by hand and kept by each run. */
-const NOTES_MARKER = "<!-- Notes below are kept by bench:fleet when it rewrites the figures above. -->";
 
 function renderReport(input: {
   lines: { catchUp: string; freshness: string; throughput: string; failover: string };
