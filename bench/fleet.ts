@@ -554,5 +554,6 @@ Parts can be run alone: \`BENCH_FLEET_PARTS=freshness,failover BENCH_FLEET_CERTI
 BENCH_FLEET_KILLS=5 BENCH_FLEET_NO_REPORT=1 ${COMMAND}\` (a report is written only when every part ran).
 
 ${NOTES_MARKER}
+
 ${input.notes}`;
 }
