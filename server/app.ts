@@ -118,6 +118,7 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     const v1 = deps.v1;
     const answers = new AnswerCache({
       version: () => v1.verifier.index.contentVersion(),
+      changedTokens: (since) => v1.verifier.index.contentChanges?.(since) ?? null,
       maxBytes: deps.answerCacheBytes,
     });
     listener = withFastPath(hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf }), app);

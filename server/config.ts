@@ -88,7 +88,7 @@ const Env = z
     HALLMARK_BRAND_SALTS: jsonObject("HALLMARK_BRAND_SALTS").pipe(BrandSalts),
     HALLMARK_GS1_PREFIXES: jsonObject("HALLMARK_GS1_PREFIXES").pipe(Gs1Prefixes),
     HALLMARK_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(2),
-    HALLMARK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+    HALLMARK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
     HALLMARK_FINALITY_DEPTH: INDEXER_ENV.HALLMARK_FINALITY_DEPTH,
     HALLMARK_LOG_RANGE: INDEXER_ENV.HALLMARK_LOG_RANGE,
     HALLMARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),

@@ -5,9 +5,11 @@ import type { IndexFreshness } from "../verification/freshness.js";
  * index's records are unchanged. An answer is a pure function of the indexed records (and of
  * metadata documents named by digest, which never change), so it stays right for as long as
  * `IndexReader.contentVersion()` holds; only the freshness object (indexed block, head, caught up)
- * moves on its own, and it is spliced in per request. The whole cache is dropped when the version
- * moves: a range that wrote any row may have changed any certificate's owner, status, brand or
- * flags, and per-token invalidation would have to know every rule of the indexer.
+ * moves on its own, and it is spliced in per request. When the version moves, the answers of the
+ * certificates the index says changed (`IndexReader.contentChanges`: a range that wrote only those
+ * certificates' own rows) are dropped; when it cannot say (a brand's row, a compromise, a rollback,
+ * several versions at once), the whole cache is. Without that, every status flip in a busy fleet
+ * sent every request of every verifier to the database until the cache filled again.
  *
  * Bounded by entries and by the bytes kept (UTF-8, LRU): 64 MiB holds about 20,000 certificate answers.
  */
@@ -32,16 +34,24 @@ export function uncachedAnswer(body: object): CachedAnswer {
 export interface AnswerCacheOptions {
   /** IndexReader.contentVersion of the index the answers come from. */
   version: () => number;
+  /** IndexReader.contentChanges: the token ids changed since a version, or null (drop everything). */
+  changedTokens?: (since: number) => readonly string[] | null;
   maxEntries?: number;
   maxBytes?: number;
 }
+
+/** The token id a key is for: keys are `<kind>:<token id>[:...]` (server/api/routes/certificates.ts). */
+const tokenOf = (key: string): string => key.split(":", 2)[1] ?? "";
 
 /** What an entry costs against the byte bound: its key and its UTF-8 body. */
 const sizeOf = (key: string, entry: CachedAnswer): number => entry.prefix.length + key.length;
 
 export class AnswerCache {
   private readonly entries = new Map<string, CachedAnswer>();
+  /** The keys held per token id (`certificate:<id>`, `provenance:<id>:...`), to drop one token's answers. */
+  private readonly keysOfToken = new Map<string, Set<string>>();
   private readonly version: () => number;
+  private readonly changedTokens: (since: number) => readonly string[] | null;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
   private totalBytes = 0;
@@ -51,6 +61,7 @@ export class AnswerCache {
 
   constructor(options: AnswerCacheOptions) {
     this.version = options.version;
+    this.changedTokens = options.changedTokens ?? (() => null);
     this.maxEntries = options.maxEntries ?? 100_000;
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.builtFor = this.version();
@@ -60,11 +71,29 @@ export class AnswerCache {
   currentVersion(): number {
     const version = this.version();
     if (version !== this.builtFor) {
-      this.entries.clear();
-      this.totalBytes = 0;
+      const tokens = this.changedTokens(this.builtFor);
+      if (tokens === null) {
+        this.entries.clear();
+        this.keysOfToken.clear();
+        this.totalBytes = 0;
+      } else {
+        for (const token of tokens)
+          for (const key of [...(this.keysOfToken.get(token) ?? [])]) this.drop(key);
+      }
       this.builtFor = version;
     }
     return version;
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.totalBytes -= sizeOf(key, entry);
+    this.entries.delete(key);
+    const token = tokenOf(key);
+    const keys = this.keysOfToken.get(token);
+    keys?.delete(key);
+    if (keys?.size === 0) this.keysOfToken.delete(token);
   }
 
   get(key: string): CachedAnswer | undefined {
@@ -94,18 +123,15 @@ export class AnswerCache {
     if (builtAt !== this.currentVersion()) return entry;
     const bytes = sizeOf(key, entry);
     if (bytes > this.maxBytes) return entry;
-    const previous = this.entries.get(key);
-    if (previous !== undefined) {
-      this.totalBytes -= sizeOf(key, previous);
-      this.entries.delete(key);
-    }
+    this.drop(key);
     this.entries.set(key, entry);
     this.totalBytes += bytes;
-    while (this.entries.size > this.maxEntries || this.totalBytes > this.maxBytes) {
-      const oldest = this.entries.keys().next().value as string;
-      this.totalBytes -= sizeOf(oldest, this.entries.get(oldest)!);
-      this.entries.delete(oldest);
-    }
+    const token = tokenOf(key);
+    let keys = this.keysOfToken.get(token);
+    if (keys === undefined) this.keysOfToken.set(token, (keys = new Set()));
+    keys.add(key);
+    while (this.entries.size > this.maxEntries || this.totalBytes > this.maxBytes)
+      this.drop(this.entries.keys().next().value as string);
     return entry;
   }
 

@@ -1,7 +1,8 @@
 /**
  * One writer of the index in PostgreSQL. Every indexer process asks for a session advisory lock
- * on a DEDICATED connection; the one that holds it leads, the others stand by and ask again every
- * `retryMs`. The lease hands out that same connection and the leader writes the index through it:
+ * on a DEDICATED connection; the one that holds it leads, the others stand by, each waiting in the
+ * lock's queue (so that PostgreSQL hands the lock over the moment the leader's session ends) for
+ * `retryMs` at a time before asking again. The lease hands out that same connection and the leader writes the index through it:
  * when the leader dies (kill -9, a lost network) its connection closes, PostgreSQL releases the
  * lock with it, and a write the old leader might still attempt has no connection to go through.
  * Two writers can never interleave ranges (no split brain), and the next leader resumes from the
@@ -27,7 +28,10 @@ export interface WriterLease {
 export interface LeadershipOptions {
   /** The primary's URL (HALLMARK_DATABASE_URL). */
   url: string;
-  /** Interval between two attempts of a standby (default 250 ms). */
+  /**
+   * How long a standby waits in the lock's queue before it asks again (default 250 ms): a bound on
+   * how late it notices a stop or a broken connection, not on how late it takes over.
+   */
   retryMs?: number;
   /** Called once when this process starts standing by (another process leads). */
   onStandby?(): void;
@@ -67,15 +71,15 @@ export async function acquireWriterLease(
           "SELECT pg_try_advisory_lock($1::bigint) AS locked",
           [INDEX_WRITER_LOCK],
         );
-        if (rows[0].locked) {
-          client.off("error", onError);
-          return leaseOf(client);
+        if (!rows[0].locked) {
+          if (!announcedStandby) {
+            announcedStandby = true;
+            options.onStandby?.();
+          }
+          if (!(await waitForLock(client, retryMs, signal, () => connection.failed))) continue;
         }
-        if (!announcedStandby) {
-          announcedStandby = true;
-          options.onStandby?.();
-        }
-        await sleep(retryMs, signal);
+        client.off("error", onError);
+        return leaseOf(client);
       }
     } catch (error) {
       await client.end().catch(() => undefined);
@@ -85,6 +89,40 @@ export async function acquireWriterLease(
     }
   }
 }
+
+/**
+ * Waits in the lock's queue for up to `waitMs`: true once the lock is held (the leader's session
+ * ended), false when the wait timed out. The wait is bounded by `lock_timeout`, which is reset
+ * before the lease is handed out: the writer's own statements must wait for locks as long as they
+ * need (a TRUNCATE behind readers' queries).
+ */
+async function waitForLock(
+  client: pg.Client,
+  waitMs: number,
+  signal: AbortSignal | undefined,
+  failed: () => Error | null,
+): Promise<boolean> {
+  await client.query(`SET lock_timeout = ${Math.max(1, Math.round(waitMs))}`);
+  signal?.throwIfAborted();
+  const failure = failed();
+  if (failure !== null) throw failure;
+  const wait = client.query("SELECT pg_advisory_lock($1::bigint)", [INDEX_WRITER_LOCK]);
+  wait.catch(() => undefined); // Settled below, or abandoned on an abort (the connection is ended).
+  try {
+    await untilAborted(wait, signal);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) {
+      await client.query("RESET lock_timeout");
+      return false;
+    }
+    throw error;
+  }
+  await client.query("RESET lock_timeout");
+  return true;
+}
+
+/** SQLSTATE of a lock wait that reached lock_timeout. */
+const LOCK_NOT_AVAILABLE = "55P03";
 
 function leaseOf(client: pg.Client): WriterLease {
   let resolveLost!: (reason: Error) => void;
@@ -102,6 +140,25 @@ function leaseOf(client: pg.Client): WriterLease {
         resolveLost(new Error("the index writer lease was released"));
       })()),
   };
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: Error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -106,6 +106,13 @@ export interface IndexReader {
    * several processes must derive it from the database, not from its own writes.
    */
   contentVersion(): number;
+  /**
+   * The certificates (token ids) whose records may differ between content version `since` and the
+   * current one, so that a cache can drop only their answers; null when anything may have changed
+   * (a brand's or a compromise's row, a rollback, several versions at once). Optional: without it
+   * every version change is "anything".
+   */
+  contentChanges?(since: number): readonly string[] | null;
 }
 
 /** Identity of what the index describes. A stored index whose identity differs is wiped. */

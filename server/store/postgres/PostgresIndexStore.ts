@@ -39,7 +39,7 @@ import type {
   RoleName,
   TwinClaim,
 } from "../model.js";
-import { PostgresConnection } from "./connection.js";
+import { isUnavailable, PostgresConnection, unavailable } from "./connection.js";
 import { openDatabase } from "./database.js";
 import { prune, rollback } from "./journal.js";
 import { prepareSchema, schemaVersion } from "./migrations.js";
@@ -54,6 +54,7 @@ import {
   normalizeIdentity,
   readMeta,
   setMeta,
+  setMetaStatement,
   statusOf,
 } from "./status.js";
 import {
@@ -70,8 +71,27 @@ import {
 
 export { ReorgTooDeepError };
 
+/**
+ * The certificates a range changed, named in the status row beside the content version it moved to
+ * (a reader one version behind drops only their answers); past this many, "anything": readers read
+ * the whole status row after every notification, and a token id takes up to 78 digits.
+ */
+const MAX_CHANGED_TOKENS = 100;
+
+/** The `content_changes` meta value: what the move to `version` changed (null: anything). */
+interface ContentChanges {
+  version: number;
+  tokens: string[] | null;
+}
+
+/** An unchanged head is written again (with its time) after this long: see setHead. */
+const HEAD_REWRITE_MS = 1_000;
+
 /** The channel the writer notifies after each commit; readers LISTEN on it (on the primary). */
 export const INDEX_CHANNEL = "hallmark_index";
+
+/** Tells readers a commit happened (delivered at commit). */
+const NOTIFY_READERS = `SELECT pg_notify('${INDEX_CHANNEL}', '')`;
 
 /** Rows the writer keeps across ranges at most (about a kilobyte each). */
 const WORKING_SET_ROWS = 200_000;
@@ -101,6 +121,8 @@ export interface PostgresIndexStoreOptions {
 interface View {
   status: IndexStatus;
   contentVersion: number;
+  /** What the move to contentVersion changed, when the writer said so. */
+  changes: ContentChanges | null;
   /** The meta row as read, to tell whether anything changed. */
   signature: string;
 }
@@ -125,6 +147,16 @@ export class PostgresIndexStore implements IndexStore {
    * next range loads what it needs.
    */
   private workingSet: { set: WorkingSet; checkpoint: string } | null = null;
+  /**
+   * The checkpoint as this writer last read or wrote it, so that the indexer's several questions per
+   * poll cost no round trip. Only the lease holder writes, so it stays true; should another writer
+   * have moved it anyway, applyBlockRange, which reads the stored one, corrects it (after refusing
+   * one range). Forgotten on every other write.
+   */
+  private knownCheckpoint: { schema: string; checkpoint: Checkpoint | null } | null = null;
+  /** What setHead last wrote, and when (unix ms); forgotten when a wipe or a rebuild may clear it. */
+  private headWritten: { headBlock: number; confirmations: number; building: boolean; at: number } | null =
+    null;
   /** Ranges applied and the re-runs a working set miss cost them (the keys hint's misses). */
   readonly writeStats = {
     ranges: 0,
@@ -243,7 +275,13 @@ export class PostgresIndexStore implements IndexStore {
     const changed = this.view === undefined || signature !== this.view.signature;
     const contentVersion = contentVersionOf(meta);
     if (this.view !== undefined && contentVersion !== this.view.contentVersion) this.served.clearCaches();
-    this.view = { status: statusOf(meta), contentVersion, signature };
+    const changes = meta.get("content_changes");
+    this.view = {
+      status: statusOf(meta),
+      contentVersion,
+      changes: changes === undefined ? null : (JSON.parse(changes) as ContentChanges),
+      signature,
+    };
     if (changed) this.tell();
   }
 
@@ -258,7 +296,7 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   private static async notifyReaders(db: pg.ClientBase): Promise<void> {
-    await db.query(`SELECT pg_notify('${INDEX_CHANNEL}', '')`);
+    await db.query(NOTIFY_READERS);
   }
 
   private get writerSchema(): string {
@@ -273,6 +311,14 @@ export class PostgresIndexStore implements IndexStore {
 
   status(): IndexStatus {
     return { ...this.view.status };
+  }
+
+  contentChanges(since: number): readonly string[] | null {
+    const { contentVersion, changes } = this.view;
+    if (since === contentVersion) return [];
+    // Only the last move is named: a reader further behind cannot tell what the others changed.
+    if (since !== contentVersion - 1 || changes === null || changes.version !== contentVersion) return null;
+    return changes.tokens;
   }
 
   getCertificate(tokenId: string): Promise<CertificateRecord | null> {
@@ -361,6 +407,8 @@ export class PostgresIndexStore implements IndexStore {
 
   async ensureIdentity(identity: IndexIdentity): Promise<{ rebuilt: boolean }> {
     this.workingSet = null;
+    this.headWritten = null;
+    this.knownCheckpoint = null;
     const normalized = normalizeIdentity(identity);
     const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
     const current = identityOf(meta);
@@ -383,6 +431,8 @@ export class PostgresIndexStore implements IndexStore {
 
   async reset(): Promise<void> {
     this.workingSet = null;
+    this.headWritten = null;
+    this.knownCheckpoint = null;
     const meta = await readMeta(this.options.pool, SERVED_SCHEMA);
     await this.conn.transaction(async (db) => {
       await dropShadow(db);
@@ -403,6 +453,8 @@ export class PostgresIndexStore implements IndexStore {
 
   async beginRebuild(): Promise<void> {
     this.workingSet = null;
+    this.headWritten = null;
+    this.knownCheckpoint = null;
     await this.conn.transaction(async (db) => {
       await createShadow(db);
       await PostgresIndexStore.notifyReaders(db);
@@ -413,6 +465,8 @@ export class PostgresIndexStore implements IndexStore {
 
   async completeRebuild(): Promise<void> {
     this.workingSet = null;
+    this.headWritten = null;
+    this.knownCheckpoint = null;
     if (!this.building) return;
     await this.conn.transaction(async (db) => {
       await promoteShadow(db);
@@ -428,7 +482,12 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async checkpoint(): Promise<Checkpoint | null> {
-    return checkpointOf(await readMeta(this.options.pool, this.writerSchema));
+    const schema = this.writerSchema;
+    const known = this.knownCheckpoint;
+    if (known !== null && known.schema === schema) return known.checkpoint;
+    const checkpoint = checkpointOf(await readMeta(this.options.pool, schema));
+    this.knownCheckpoint = { schema, checkpoint };
+    return checkpoint;
   }
 
   blockAt(n: number): Promise<BlockRef | null> {
@@ -456,6 +515,7 @@ export class PostgresIndexStore implements IndexStore {
     };
     const meta = await readMeta(pool, schema);
     const previous = checkpointOf(meta);
+    this.knownCheckpoint = { schema, checkpoint: previous };
     const kept = this.workingSet;
     this.workingSet = null; // Until this range commits.
     let set: WorkingSet;
@@ -501,24 +561,40 @@ export class PostgresIndexStore implements IndexStore {
       blockNumber: range.toBlock,
       blockHash: range.toBlockHeader.hash.toLowerCase(),
     });
-    await this.conn.transaction(async (db) => {
-      // The commit does not wait for the WAL to reach the disk. The index is derived from the chain
-      // and the checkpoint commits atomically with the range's rows: a crash of the database can
-      // lose the last ranges acknowledged, but then it loses their checkpoint with them, and the
-      // indexer applies them again from the checkpoint that survived; nothing lost, nothing twice.
-      // A reader notified of such a range may have answered from it; after the crash the status goes
-      // back to the surviving checkpoint and the same blocks are applied again to the same rows. Hot
-      // standbys are sent only WAL the primary has flushed, so they never hold a range it lost.
-      await db.query("SET LOCAL synchronous_commit = off");
-      await run.flush(db, schema, this.writeStats.flushMs);
-      await storeBlocks(db, schema, [...range.blocks, range.toBlockHeader]);
-      const entries: Record<string, string> = { checkpoint };
-      if (!range.reversible) entries.final_block = String(range.toBlock);
-      // Rows written into a rebuild are not served yet: its version moves at the swap.
-      if (run.rowsChanged && served) entries.content_version = String(contentVersionOf(meta) + 1);
-      await setMeta(db, schema, entries);
-      if (served) await PostgresIndexStore.notifyReaders(db);
-    });
+    const headSeen = this.view.status.headBlock;
+    const reachesHead = headSeen === null || range.toBlock >= headSeen - this.view.status.confirmations;
+    // The commit does not wait for the WAL to reach the disk while catching up. The index is derived
+    // from the chain and the checkpoint commits atomically with the range's rows: a crash of the
+    // database can lose the last ranges acknowledged, but then it loses their checkpoint with them,
+    // and the indexer applies them again from the checkpoint that survived; nothing lost, nothing
+    // twice. A reader notified of such a range may have answered from it; after the crash the status
+    // goes back to the surviving checkpoint and the same blocks are applied again to the same rows.
+    // Hot standbys are sent only WAL the primary has flushed, so they never hold a range it lost.
+    // The range that brings the index to the head commits synchronously: it is the one readers wait
+    // for, and a standby would receive an asynchronous commit only when the WAL writer flushes it (up
+    // to wal_writer_delay, 200 ms by default).
+    await this.conn.transactionEndingWith(
+      async (db) => {
+        await run.flush(db, schema, this.writeStats.flushMs);
+        await storeBlocks(db, schema, [...range.blocks, range.toBlockHeader]);
+        const entries: Record<string, string> = { checkpoint };
+        if (!range.reversible) entries.final_block = String(range.toBlock);
+        // Rows written into a rebuild are not served yet: its version moves at the swap.
+        if (run.rowsChanged && served) {
+          const version = contentVersionOf(meta) + 1;
+          entries.content_version = String(version);
+          const tokens = run.touchedTokens;
+          entries.content_changes = JSON.stringify({
+            version,
+            tokens: tokens === null || tokens.size > MAX_CHANGED_TOKENS ? null : [...tokens],
+          } satisfies ContentChanges);
+        }
+        // With the COMMIT, in one round trip.
+        return setMetaStatement(schema, entries) + (served ? `;${NOTIFY_READERS}` : "");
+      },
+      reachesHead ? "BEGIN" : "BEGIN;SET LOCAL synchronous_commit = off",
+    );
+    this.knownCheckpoint = { schema, checkpoint: JSON.parse(checkpoint) as Checkpoint };
     run.adopt();
     if (set.size() <= WORKING_SET_ROWS) this.workingSet = { set, checkpoint };
     lap("flush");
@@ -530,6 +606,7 @@ export class PostgresIndexStore implements IndexStore {
 
   async rollbackTo(blockNumber: number): Promise<void> {
     this.workingSet = null;
+    this.knownCheckpoint = null;
     const schema = this.writerSchema;
     const meta = await readMeta(this.options.pool, schema);
     const finalBlock = finalBlockOf(meta);
@@ -565,17 +642,39 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async setHead(headBlock: number, confirmations: number): Promise<void> {
+    // An idle indexer polls often (tens of times a second for a prompt freshness): an unchanged head
+    // is written again, with its time, once a second, not on every poll, so that readers are not
+    // notified and do not re-read the status for nothing. Staleness is judged in tens of seconds.
+    const now = Date.now();
+    const last = this.headWritten;
+    if (
+      last !== null &&
+      last.headBlock === headBlock &&
+      last.confirmations === confirmations &&
+      last.building === this.building &&
+      now - last.at < HEAD_REWRITE_MS
+    )
+      return;
     const head = {
       head_block: String(headBlock),
       confirmations: String(confirmations),
       updated_at: String(Date.now()),
     };
-    await this.conn.transaction(async (db) => {
-      // Both: the served status names the head, and the rebuilt index carries it once swapped in.
-      await setMeta(db, SERVED_SCHEMA, head);
-      if (this.building) await setMeta(db, REBUILD_SCHEMA, head);
-      await PostgresIndexStore.notifyReaders(db);
-    });
+    // One message, one implicit transaction (no parameters): both schemas when rebuilding, as the
+    // served status names the head and the rebuilt index carries it once swapped in.
+    const db = await this.conn.writer();
+    try {
+      await db.query(
+        [
+          setMetaStatement(SERVED_SCHEMA, head),
+          ...(this.building ? [setMetaStatement(REBUILD_SCHEMA, head)] : []),
+          NOTIFY_READERS,
+        ].join(";"),
+      );
+    } catch (error) {
+      throw isUnavailable(error) ? unavailable(error) : error;
+    }
+    this.headWritten = { headBlock, confirmations, building: this.building, at: now };
     await this.refresh();
   }
 }

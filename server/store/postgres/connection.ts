@@ -91,6 +91,31 @@ export class PostgresConnection {
     }
   }
 
+  /**
+   * As `transaction`, in fewer round trips (each one a queue to wait in on a busy machine): `begin`
+   * may carry statements of its own after BEGIN, and the statements `fn` answers (no parameters)
+   * go with the COMMIT in one message. A failing statement there skips the COMMIT: rolled back.
+   */
+  async transactionEndingWith(
+    fn: (client: pg.ClientBase) => Promise<string>,
+    begin = "BEGIN",
+  ): Promise<void> {
+    const client = await this.writer();
+    try {
+      await client.query(begin);
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw isUnavailable(error) || this.leased !== undefined ? unavailable(error) : error;
+    }
+    try {
+      const last = await fn(client);
+      await client.query(`${last};COMMIT`);
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  }
+
   close(): void {
     const client = this.writerClient;
     this.writerClient = null;

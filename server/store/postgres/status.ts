@@ -36,6 +36,17 @@ export async function setMeta(
     );
 }
 
+/**
+ * `setMeta`'s upsert as one statement without parameters, to send with others in one message (the
+ * writer's hot path). Values are quoted as SQL string literals (standard_conforming_strings, on
+ * since PostgreSQL 9.1, so only the quote needs doubling).
+ */
+export function setMetaStatement(schema: string, entries: Record<string, string>): string {
+  const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+  const rows = Object.entries(entries).map(([key, value]) => `(${literal(key)}, ${literal(value)})`);
+  return `INSERT INTO ${schema}.meta (key, value) VALUES ${rows.join(", ")} ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+}
+
 export const identityOf = (meta: Meta): IndexIdentity | null => {
   const value = meta.get("identity");
   return value === undefined ? null : (JSON.parse(value) as IndexIdentity);

@@ -45,6 +45,51 @@ describe("AnswerCache", function () {
         expect(cache.size).to.equal(0);
       });
     });
+    describe("when the index names the certificates that changed", function () {
+      let changed: readonly string[] | null;
+      let asked: number[];
+      beforeEach(function () {
+        changed = ["7"];
+        asked = [];
+        cache = new AnswerCache({
+          version: () => version,
+          changedTokens: (since) => (asked.push(since), changed),
+          maxEntries: 10,
+          maxBytes: 10_000,
+        });
+        for (const key of [
+          "certificate:7",
+          "provenance:7::",
+          "provenance:7:5:",
+          "certificate:70",
+          "provenance:8::",
+        ])
+          cache.set(key, { key }, cache.currentVersion());
+      });
+      it("drops those certificates' answers, every page of their history, and keeps the others", function () {
+        version = 2;
+        expect(cache.get("certificate:7")).to.equal(undefined);
+        expect(asked).to.deep.equal([1]);
+        expect(cache.get("provenance:7::")).to.equal(undefined);
+        expect(cache.get("provenance:7:5:")).to.equal(undefined);
+        expect(cache.get("certificate:70")?.prefix.toString()).to.equal('{"key":"certificate:70"');
+        expect(cache.get("provenance:8::")).to.not.equal(undefined);
+        expect(cache.size).to.equal(2);
+        expect(cache.stats().bytes).to.equal(
+          ["certificate:70", "provenance:8::"].reduce(
+            (sum, key) => sum + JSON.stringify({ key }).length - 1 + key.length,
+            0,
+          ),
+        );
+      });
+      it("drops every answer when the index cannot name them", function () {
+        changed = null;
+        version = 2;
+        expect(cache.get("certificate:70")).to.equal(undefined);
+        expect(cache.size).to.equal(0);
+        expect(cache.stats().bytes).to.equal(0);
+      });
+    });
     describe("when the records did not change", function () {
       it("hits", function () {
         cache.set("a", { a: 1 }, cache.currentVersion());

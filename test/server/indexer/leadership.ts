@@ -76,6 +76,17 @@ describe("index writer leadership (server/indexer/leadership.ts)", function () {
     );
   });
 
+  it("hands the lock over as soon as the leader's session ends, not at the standby's next attempt", async function () {
+    const leader = await lease();
+    const standby = acquireWriterLease({ url: database.url, retryMs: 5_000 });
+    void standby.then((held) => leases.push(held));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // The standby waits in the lock's queue.
+    const started = Date.now();
+    await leader.release();
+    expect(await within(standby, 1_000), "the standby took over").to.not.equal("pending");
+    expect(Date.now() - started).to.be.below(1_000);
+  });
+
   it("frees the lock on release, for the next indexer", async function () {
     const leader = await lease();
     const standby = lease();

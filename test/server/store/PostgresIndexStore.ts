@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PostgresIndexStore } from "../../../server/store/postgres/PostgresIndexStore.js";
-import { brand, IDENTITY, range, shouldBehaveLikeIndexStore } from "./index-store.behavior.js";
+import { brand, certificate, IDENTITY, range, shouldBehaveLikeIndexStore } from "./index-store.behavior.js";
 import { openEmptyIndex } from "./postgres/empty-index.js";
 import { createThrowawayDatabase } from "./postgres/throwaway-database.js";
 import type { ThrowawayDatabase } from "./postgres/throwaway-database.js";
@@ -70,6 +70,76 @@ describe("PostgresIndexStore", function () {
           await first.close();
         }
       });
+    });
+  });
+
+  describe("applyBlockRange", function () {
+    describe("when a range fills an empty table with thousands of rows (a first catch-up)", function () {
+      it("leaves the table with every index it had, and reads through them", async function () {
+        const store = await openEmpty();
+        const indexes = async () =>
+          (
+            await database.pool.query<{ definition: string }>(
+              "SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = 'hallmark_index' AND tablename = 'certificates' ORDER BY indexname",
+            )
+          ).rows.map((row) => row.definition);
+        try {
+          const before = await indexes();
+          expect(before.length, "the primary key and the secondary indexes").to.be.above(2);
+          await store.ensureIdentity(IDENTITY);
+          await store.applyBlockRange(range(1, 1), (tx) => {
+            brand(tx, 1);
+            for (let i = 0; i < 2_500; i++) tx.insertCertificate(certificate(String(1_000 + i), 1, i));
+          });
+          expect(await indexes()).to.deep.equal(before);
+          const page = await store.listCertificates({ brandId: 1, limit: 3 });
+          expect(page.items.map((c) => c.tokenId)).to.deep.equal(["1000", "1001", "1002"]);
+          await store.applyBlockRange(range(2, 2), (tx) =>
+            tx.updateCertificate("1001", { status: "stolen" }),
+          );
+          expect((await store.getCertificate("1001"))?.status).to.equal("stolen");
+        } finally {
+          await store.close();
+        }
+      });
+    });
+  });
+
+  describe("contentChanges", function () {
+    it("names the certificates a range changed to a reader one version behind, and nothing more to one further behind", async function () {
+      const writer = await openEmpty();
+      const reader = await PostgresIndexStore.open({ pool: database.pool, readOnly: true, pollMs: 60_000 });
+      const versionOf = async (expected: number) => {
+        // The reader hears of the commit by NOTIFY; wait for it rather than for a fixed time.
+        while (reader.contentVersion() !== expected) await new Promise((resolve) => setTimeout(resolve, 5));
+      };
+      try {
+        await writer.ensureIdentity(IDENTITY);
+        await writer.applyBlockRange(range(1, 1), (tx) => {
+          brand(tx, 1);
+          tx.insertCertificate(certificate("7", 1));
+          tx.insertCertificate(certificate("8", 1, 1));
+        });
+        const afterMint = writer.contentVersion();
+        await versionOf(afterMint);
+        expect(reader.contentChanges(afterMint - 1), "a brand row was written").to.equal(null);
+        await writer.applyBlockRange(range(2, 2), (tx) => tx.updateCertificate("7", { status: "stolen" }));
+        await versionOf(afterMint + 1);
+        expect(reader.contentChanges(afterMint)).to.deep.equal(["7"]);
+        expect(reader.contentChanges(afterMint + 1)).to.deep.equal([]);
+        expect(reader.contentChanges(afterMint - 1), "two versions behind").to.equal(null);
+        await writer.applyBlockRange(range(3, 3), (tx) => tx.updateBrand(1, { name: "Maison B" }));
+        await versionOf(afterMint + 2);
+        expect(reader.contentChanges(afterMint + 1), "a brand's row: every certificate's answer").to.equal(
+          null,
+        );
+        await writer.rollbackTo(2);
+        await versionOf(afterMint + 3);
+        expect(reader.contentChanges(afterMint + 2), "a rollback").to.equal(null);
+      } finally {
+        await reader.close();
+        await writer.close();
+      }
     });
   });
 

@@ -60,7 +60,7 @@ export const range = (from: number, to: number, reversible = true): ApplyRange =
   reversible,
 });
 
-function certificate(
+export function certificate(
   tokenId: string,
   n: number,
   logIndex = 0,

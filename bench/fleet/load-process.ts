@@ -1,0 +1,75 @@
+/**
+ * The fleet benchmark's background load in a process of its own: autocannon generating 2,000
+ * requests/s would otherwise share the benchmark's event loop with the in-process chain and its
+ * JSON-RPC bridge (which every indexer poll goes through) and with the freshness probes, and the
+ * figure would measure that queue rather than the fleet. Started by `startLoadProcess`; told what
+ * to load over IPC, it answers its totals when told to stop.
+ */
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { startSteadyLoad } from "./steady-load.js";
+import type { SteadyLoad } from "./steady-load.js";
+
+export interface LoadTotals {
+  requests: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+}
+
+interface StartMessage {
+  targets: { url: string; ratePerSecond: number }[];
+  paths: string[];
+}
+
+export interface LoadProcess {
+  stop(): Promise<LoadTotals>;
+}
+
+/** Starts the load in a child process: each target gets its own steady rate over `paths`. */
+export async function startLoadProcess(message: StartMessage): Promise<LoadProcess> {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const next = <T>(): Promise<T> =>
+    new Promise((resolve, reject) => {
+      child.once("message", (reply) => resolve(reply as T));
+      child.once("exit", (code) => reject(new Error(`the load process exited (code ${code})`)));
+    });
+  const started = next<{ started: true }>();
+  child.send(message);
+  await started;
+  return {
+    stop: async () => {
+      const totals = next<LoadTotals>();
+      child.send({ stop: true });
+      const result = await totals;
+      child.disconnect();
+      return result;
+    },
+  };
+}
+
+// The child: run until told to stop, then report the sum over targets.
+if (process.send !== undefined && process.argv[1] === fileURLToPath(import.meta.url)) {
+  let loads: SteadyLoad[] = [];
+  process.on("message", (message: StartMessage | { stop: true }) => {
+    if ("targets" in message) {
+      loads = message.targets.map((target) =>
+        startSteadyLoad(target.url, message.paths, target.ratePerSecond),
+      );
+      process.send!({ started: true });
+      return;
+    }
+    void Promise.all(loads.map((load) => load.stop())).then((totals) => {
+      process.send!({
+        requests: totals.reduce((sum, t) => sum + t.requests, 0),
+        non2xx: totals.reduce((sum, t) => sum + t.non2xx, 0),
+        errors: totals.reduce((sum, t) => sum + t.errors, 0),
+        seconds: Math.max(...totals.map((t) => t.seconds)),
+      } satisfies LoadTotals);
+    });
+  });
+  process.on("disconnect", () => process.exit(0));
+}
