@@ -21,6 +21,9 @@ import { BASELINE, type BenchContext } from "./lib/context.js";
 import { GARMENTS_SECTION, GARMENT_BASELINE, VOUCHER_REDEEM_OPERATION, benchGarments } from "./garments.js";
 // --- end garments section ---
 import { GasTable } from "./lib/gas-table.js";
+// --- passkey section (bench/passkey.ts) ---
+import { benchPasskey } from "./passkey.js";
+// --- end passkey section ---
 import { renderReport, type Toolchain } from "./lib/report.js";
 
 const OUTPUT = path.join(hre.config.paths.root, "docs", "benchmarks", "gas.md");
@@ -96,6 +99,10 @@ try {
   const baselineMint = table.baselineGas(GARMENT_BASELINE.mint, 1);
   console.log(`garment voucher redeem: ${voucherRedeem} gas (baseline mint: ${baselineMint} gas)`);
   // --- end garments section ---
+
+  // --- passkey section: its own Osaka and Prague chains (bench/passkey.ts) ---
+  await benchPasskey();
+  // --- end passkey section ---
 } finally {
   await connection.close();
 }

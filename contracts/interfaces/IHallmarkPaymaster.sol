@@ -36,8 +36,6 @@ interface IHallmarkPaymaster {
 
     /// @notice The limits changed.
     event LimitsSet(uint32 opsPerAccountPerDay, uint32 opsPerBrandPerDay, uint128 maxCostPerOp);
-    /// @notice An operation was sponsored for `account`, counted against `brandId` for day `day`.
-    event OperationSponsored(address indexed account, uint32 indexed brandId, uint32 day);
 
     /// @notice Sets the daily limits. Group admin only.
     function setLimits(Limits calldata limits) external;

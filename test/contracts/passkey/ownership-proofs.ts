@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
-import { wrapErc6492 } from "../../../server/chain/passkey/erc6492.js";
+import { ERC6492_MAGIC, wrapErc6492 } from "../../../server/chain/passkey/erc6492.js";
 import { nestedTypedData } from "../../../server/chain/passkey/erc7739.js";
 import {
   createAccountCallData,
@@ -107,6 +107,12 @@ describe("Ownership proofs by passkey accounts", function () {
         await proof(fx, fx.seller, fx.sellerAccount),
       );
       expect(await fx.certificate.verifyOwnership(fx.tokenId, CHALLENGE, wrapped)).to.equal(true);
+    });
+    it("refuses a malformed ERC-6492 wrapper (the certificate's view reverts, the check answers false)", async function () {
+      const fx = await loadFixture(deployed);
+      const malformed = ethersLib.concat(["0x1234", ERC6492_MAGIC]);
+      await expect(fx.certificate.verifyOwnership(fx.tokenId, CHALLENGE, malformed)).to.be.revert(ethers);
+      expect(await counterfactualCheck(fx, fx.tokenId, CHALLENGE, malformed)).to.equal(false);
     });
   });
 
