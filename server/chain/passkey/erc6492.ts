@@ -1,4 +1,4 @@
-import { AbiCoder, concat, dataSlice, getBytes } from "ethers";
+import { AbiCoder, concat, dataSlice, getBytes, isHexString } from "ethers";
 
 /** ERC-6492's suffix: a signature wrapped with the deployment of the wallet that made it. */
 export const ERC6492_MAGIC = "0x6492649264926492649264926492649264926492649264926492649264926492";
@@ -13,6 +13,7 @@ export function wrapErc6492(factory: string, factoryCalldata: string, signature:
 
 /** Whether a signature carries the ERC-6492 suffix. */
 export function isErc6492(signature: string): boolean {
+  if (!isHexString(signature)) return false;
   const bytes = getBytes(signature);
   return bytes.length >= 32 && dataSlice(signature, bytes.length - 32).toLowerCase() === ERC6492_MAGIC;
 }
