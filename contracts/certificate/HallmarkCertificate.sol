@@ -60,7 +60,8 @@ contract HallmarkCertificate is
     );
 
     /// @dev ERC-6492's suffix marking a signature wrapped with its wallet's deployment.
-    bytes32 private constant _ERC6492_MAGIC = 0x6492649264926492649264926492649264926492649264926492649264926492;
+    bytes32 private constant _ERC6492_MAGIC =
+        0x6492649264926492649264926492649264926492649264926492649264926492;
 
     bytes32 public constant TRAIT_STATUS = "status";
     bytes32 public constant TRAIT_CHIP = "chip";
