@@ -7,6 +7,8 @@ const require = createRequire(import.meta.url);
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
+    // The ERC-4337 EntryPoint v0.8, deployed by tests, `npm start` and `npm run deploy` where a chain has none.
+    npmFilesToBuild: ["@account-abstraction/contracts/core/EntryPoint.sol"],
     profiles: {
       default: {
         // The compiler comes from the `solc` npm package (WASM), so a fresh clone

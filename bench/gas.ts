@@ -31,6 +31,9 @@ import {
 // --- end garments section ---
 import { goalsAndFloorsSection } from "./floors.js";
 import { GasTable } from "./lib/gas-table.js";
+// --- passkey section (bench/passkey.ts) ---
+import { benchPasskey } from "./passkey.js";
+// --- end passkey section ---
 import { renderReport, type Toolchain } from "./lib/report.js";
 
 const OUTPUT = path.join(hre.config.paths.root, "docs", "benchmarks", "gas.md");
@@ -119,6 +122,10 @@ try {
   console.log(
     `transfer to a new holder: ${transfer} gas (baseline: ${table.baselineGas(BASELINE.transfer, 1)} gas)`,
   );
+
+  // --- passkey section: its own Osaka and Prague chains (bench/passkey.ts) ---
+  await benchPasskey();
+  // --- end passkey section ---
 } finally {
   await connection.close();
 }

@@ -14,6 +14,7 @@ import { network } from "hardhat";
 import { z } from "zod";
 import { loadConfig } from "../server/config.js";
 import { deployHallmark } from "./deploy/deploy-hallmark.js";
+import { deployPasskeyAccounts } from "./deploy/deploy-passkey-accounts.js";
 import { writeDeploymentsFile } from "./deploy/deployments-file.js";
 
 const DeployEnv = z.object({
@@ -43,12 +44,24 @@ try {
     deploymentId: env.HALLMARK_DEPLOYMENT_ID,
     displayUi: process.stdout.isTTY,
   });
+  // Passkey accounts: the EntryPoint where none exists, the factory and the paymaster (funded separately).
+  const passkeys = await deployPasskeyAccounts(connection, {
+    registry: deployments.contracts.BrandRegistry,
+    certificate: deployments.contracts.HallmarkCertificate,
+    garments: deployments.contracts.HallmarkGarments,
+    deploymentId: env.HALLMARK_DEPLOYMENT_ID,
+    displayUi: process.stdout.isTTY,
+  });
+  deployments.contracts = { ...deployments.contracts, ...passkeys };
   await writeDeploymentsFile(deploymentsFile, deployments);
   const { contracts } = deployments;
   console.log(`Hallmark deployed on chain ${deployments.chainId} (network ${connection.networkName}) from block ${deployments.startBlock}
   registry      ${contracts.BrandRegistry}
   certificates  ${contracts.HallmarkCertificate}
   garments      ${contracts.HallmarkGarments}
+  entry point   ${passkeys.EntryPoint}
+  account factory ${passkeys.HallmarkPasskeyAccountFactory}
+  paymaster     ${passkeys.HallmarkPaymaster} (fund it: paymaster.deposit{value})
   deployments   ${deploymentsFile}`);
 } finally {
   await connection.close();

@@ -17,6 +17,7 @@ import { demoIssuerKeystores } from "./demo/issuer-keys.js";
 import { DEMO_BRAND_SALTS, DEMO_GS1_PREFIXES, seedDemo } from "./demo/seed.js";
 import { demoTagKeystores, tapDemoTag, writeDemoTags } from "./demo/tags.js";
 import { deployHallmark } from "./deploy/deploy-hallmark.js";
+import { deployPasskeyAccounts } from "./deploy/deploy-passkey-accounts.js";
 import { writeDeploymentsFile } from "./deploy/deployments-file.js";
 import { startJsonRpcBridge } from "./local/json-rpc-bridge.js";
 
@@ -47,6 +48,16 @@ if (!localChain) {
     deployments,
     contracts: { registry, certificate, garments },
   } = await deployHallmark(connection, { groupAdmin: deployer.address, adminDelaySeconds: 2n * 24n * 3600n });
+  // Passkey accounts (#17): EntryPoint, account factory and a paymaster with 100 ETH of sponsoring.
+  deployments.contracts = {
+    ...deployments.contracts,
+    ...(await deployPasskeyAccounts(connection, {
+      registry: deployments.contracts.BrandRegistry,
+      certificate: deployments.contracts.HallmarkCertificate,
+      garments: deployments.contracts.HallmarkGarments,
+      depositWei: 100n * 10n ** 18n,
+    })),
+  };
   await writeDeploymentsFile(config.deploymentsFile, deployments);
 
   const metadataStore = await createMetadataStore(config.ipfs);

@@ -59,6 +59,10 @@ contract HallmarkCertificate is
         "OwnershipProof(uint256 tokenId,address owner,bytes32 challenge)"
     );
 
+    /// @dev ERC-6492's suffix marking a signature wrapped with its wallet's deployment.
+    bytes32 private constant _ERC6492_MAGIC =
+        0x6492649264926492649264926492649264926492649264926492649264926492;
+
     bytes32 public constant TRAIT_STATUS = "status";
     bytes32 public constant TRAIT_CHIP = "chip";
     bytes32 public constant TRAIT_SUCCESSOR = "successor";
@@ -334,6 +338,13 @@ contract HallmarkCertificate is
         bytes32 digest = _hashTypedDataV4(
             keccak256(abi.encode(OWNERSHIP_PROOF_TYPEHASH, tokenId, owner, challenge))
         );
+        // ERC-6492: a wallet signs wrapped before it is deployed. A view cannot deploy it, so a counterfactual
+        // owner's proof is checked by ERC6492OwnershipCheck in an eth_call; once deployed, the wrapper is shed.
+        if (signature.length >= 32 && bytes32(signature[signature.length - 32:]) == _ERC6492_MAGIC) {
+            if (owner.code.length == 0) return false;
+            (, , bytes memory inner) = abi.decode(signature[:signature.length - 32], (address, bytes, bytes));
+            return SignatureChecker.isValidSignatureNow(owner, digest, inner);
+        }
         return SignatureChecker.isValidSignatureNow(owner, digest, signature);
     }
 

@@ -190,7 +190,8 @@ interface IHallmarkCertificate {
     function recordTwinClaim(uint256 tokenId) external;
 
     /// @notice Whether `signature` is the current owner's EIP-712 signature of OwnershipProof(tokenId, owner,
-    /// challenge); EIP-1271 wallets are accepted.
+    /// challenge); EIP-1271 wallets are accepted, and ERC-6492 wrapped signatures of deployed ones (a
+    /// counterfactual owner's is checked with ERC6492OwnershipCheck in an eth_call).
     function verifyOwnership(
         uint256 tokenId,
         bytes32 challenge,

@@ -1,6 +1,8 @@
-import { getAddress, Interface, isHexString, toBeHex } from "ethers";
+import { AbiCoder, concat, getAddress, Interface, isHexString, toBeHex } from "ethers";
 import { DependencyUnavailableError } from "../errors.js";
 import type { Eip1193 } from "./eip1193.js";
+import { isErc6492 } from "./passkey/erc6492.js";
+import { ERC6492_OWNERSHIP_CHECK_BYTECODE } from "./passkey/erc6492-ownership-check-bytecode.js";
 
 /**
  * Typed reads of the certificate contract at the chain head, for what must be fresh (an
@@ -112,6 +114,10 @@ export class CertificateChain implements CertificateChainReader {
     block: BlockTag = "latest",
   ): Promise<boolean> {
     try {
+      // A wallet that signs before it is deployed wraps its signature (ERC-6492); a view cannot deploy it, so
+      // ERC6492OwnershipCheck does, in the throwaway state of an eth_call, and asks verifyOwnership.
+      if (isErc6492(signature))
+        return await this.counterfactualOwnership(tokenId, challenge, signature, block);
       const [valid] = await this.call("verifyOwnership", [tokenId, challenge, signature], block);
       return valid === true;
     } catch (error) {
@@ -129,6 +135,24 @@ export class CertificateChain implements CertificateChainReader {
     if (typeof code !== "string" || !isHexString(code))
       throw this.unavailable("eth_getCode answered a non-hex result");
     return code !== "0x";
+  }
+
+  private async counterfactualOwnership(
+    tokenId: bigint,
+    challenge: string,
+    signature: string,
+    block: BlockTag,
+  ): Promise<boolean> {
+    const data = concat([
+      ERC6492_OWNERSHIP_CHECK_BYTECODE,
+      AbiCoder.defaultAbiCoder().encode(
+        ["address", "uint256", "bytes32", "bytes"],
+        [this.certificateAddress, tokenId, challenge, signature],
+      ),
+    ]);
+    const tag = block === "latest" ? "latest" : toBeHex(block);
+    const result = await this.rpc("eth_call", [{ data }, tag]);
+    return result === "0x01";
   }
 
   private async call(

@@ -19,6 +19,10 @@ export const Deployments = z.object({
     BrandRegistry: address,
     HallmarkCertificate: address,
     HallmarkGarments: address,
+    // Passkey accounts (issue #17): absent from a deployment made before them; the passkey routes need all three.
+    EntryPoint: address.optional(),
+    HallmarkPasskeyAccountFactory: address.optional(),
+    HallmarkPaymaster: address.optional(),
   }),
 });
 

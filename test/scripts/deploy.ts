@@ -51,7 +51,9 @@ describe("scripts/deploy.ts (npm run deploy)", function () {
     // A fresh in-process chain: the registry's creation is the first transaction, in block 1.
     expect(deployments.chainId).to.equal(31337);
     expect(deployments.startBlock).to.equal(1);
-    expect(new Set(Object.values(deployments.contracts)).size).to.equal(3);
+    // The group's three contracts, and the passkey accounts' EntryPoint, factory and paymaster.
+    expect(new Set(Object.values(deployments.contracts)).size).to.equal(6);
+    expect(deployments.contracts.HallmarkPaymaster).to.be.a("string");
     expect(run.stdout).to.include(deployments.contracts.HallmarkCertificate).and.include(file);
   });
 

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Paymaster} from "@openzeppelin/contracts/account/paymaster/Paymaster.sol";
+import {IEntryPoint, PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
+import {ERC7579Utils, Execution} from "@openzeppelin/contracts/account/utils/draft-ERC7579Utils.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
+import {IERC7821} from "@openzeppelin/contracts/interfaces/draft-IERC7821.sol";
+import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
+import {IHallmarkCertificate} from "../interfaces/IHallmarkCertificate.sol";
+import {IHallmarkGarments} from "../interfaces/IHallmarkGarments.sol";
+import {IHallmarkPaymaster} from "../interfaces/IHallmarkPaymaster.sol";
+import {IHallmarkPasskeyAccount} from "../interfaces/IHallmarkPasskeyAccount.sol";
+import {IHallmarkPasskeyAccountFactory} from "../interfaces/IHallmarkPasskeyAccountFactory.sol";
+import {BrandGated} from "../registry/BrandGated.sol";
+
+/// @title HallmarkPaymaster
+/// @notice Pays for passkey accounts' operations on Hallmark's own contracts, so a customer with only a phone
+/// can claim, transfer and report stolen. Nothing else is sponsored: the sender must be a passkey account made by
+/// Hallmark's factory, its call an ERC-7821 batch whose every call is a listed function of the certificate or
+/// garments contract (or the account's own passkey and recovery upkeep), without value, under a cost cap and
+/// daily limits per account and per brand, so a loop of operations cannot drain the deposit.
+/// @dev The limits are counted in validation, so an operation that fails in execution still counts. Validation
+/// reads the block time and shared counters, which ERC-7562 forbids to unstaked entities in a public mempool:
+/// the verifier, which simulates and submits every operation itself, is this paymaster's only bundler.
+contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
+    /// @dev ERC-7821 mode: a batch, reverting on failure, without opData (the one the account supports).
+    bytes32 private constant _BATCH_MODE = bytes32(uint256(1) << 248);
+
+    IEntryPoint private immutable _entryPoint;
+    address private immutable _certificate;
+    address private immutable _garments;
+    bytes32 private immutable _accountCodeHash;
+
+    struct DayCount {
+        uint32 day;
+        uint32 ops;
+    }
+
+    Limits private _limits;
+    mapping(address account => DayCount) private _accountOps;
+    mapping(uint32 brandId => DayCount) private _brandOps;
+
+    constructor(
+        IEntryPoint entryPoint_,
+        IBrandRegistry registry_,
+        address certificate_,
+        address garments_,
+        IHallmarkPasskeyAccountFactory factory_,
+        Limits memory limits_
+    ) BrandGated(registry_) {
+        _entryPoint = entryPoint_;
+        _certificate = certificate_;
+        _garments = garments_;
+        _accountCodeHash = factory_.accountCodeHash();
+        _setLimits(limits_);
+    }
+
+    modifier onlyGroupAdmin() {
+        if (!_isGroupAdmin(msg.sender)) revert HallmarkNotGroupAdmin(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc Paymaster
+    function entryPoint() public view override returns (IEntryPoint) {
+        return _entryPoint;
+    }
+
+    /// @inheritdoc IHallmarkPaymaster
+    function setLimits(Limits calldata limits_) external onlyGroupAdmin {
+        _setLimits(limits_);
+    }
+
+    /// @inheritdoc IHallmarkPaymaster
+    function deposit() external payable {
+        _deposit(msg.value);
+    }
+
+    /// @inheritdoc IHallmarkPaymaster
+    function withdraw(address payable to, uint256 amount) external onlyGroupAdmin {
+        _withdraw(to, amount);
+    }
+
+    /// @inheritdoc IHallmarkPaymaster
+    function limits() external view returns (Limits memory) {
+        return _limits;
+    }
+
+    /// @inheritdoc IHallmarkPaymaster
+    function accountOpsToday(address account) external view returns (uint32) {
+        return _today(_accountOps[account]);
+    }
+
+    /// @inheritdoc IHallmarkPaymaster
+    function brandOpsToday(uint32 brandId) external view returns (uint32) {
+        return _today(_brandOps[brandId]);
+    }
+
+    /// @dev Refuses (reverts) anything outside the rules; counts what it accepts. No context: no postOp.
+    function _validatePaymasterUserOp(
+        PackedUserOperation calldata userOp,
+        bytes32 /* userOpHash */,
+        uint256 requiredPreFund
+    ) internal override returns (bytes memory context, uint256 validationData) {
+        address account = userOp.sender;
+        if (account.codehash != _accountCodeHash) revert HallmarkNotPasskeyAccount(account);
+        Limits memory limits_ = _limits;
+        if (requiredPreFund > limits_.maxCostPerOp) {
+            revert HallmarkOperationTooCostly(requiredPreFund, limits_.maxCostPerOp);
+        }
+        uint32 brandId = _sponsoredBrand(account, userOp.callData);
+        uint32 day = uint32(block.timestamp / 1 days);
+        if (!_count(_accountOps[account], day, limits_.opsPerAccountPerDay)) {
+            revert HallmarkAccountDailyLimit(account, limits_.opsPerAccountPerDay);
+        }
+        if (!_count(_brandOps[brandId], day, limits_.opsPerBrandPerDay)) {
+            revert HallmarkBrandDailyLimit(brandId, limits_.opsPerBrandPerDay);
+        }
+        // No log of our own: the EntryPoint's UserOperationEvent already names the account and this paymaster,
+        // and the call names the piece (a log would cost about 1,900 gas of every sponsored operation).
+        return ("", 0);
+    }
+
+    /// @dev The brand whose budget pays for `callData` (0 for account upkeep only); reverts unless every call
+    /// is sponsored.
+    function _sponsoredBrand(address account, bytes calldata callData) private view returns (uint32 brandId) {
+        bytes4 selector = callData.length < 4 ? bytes4(0) : bytes4(callData[0:4]);
+        if (
+            selector != IERC7821.execute.selector ||
+            callData.length < 68 ||
+            bytes32(callData[4:36]) != _BATCH_MODE
+        ) {
+            revert HallmarkUnsupportedOperation(selector);
+        }
+        // execute(bytes32 mode, bytes executionData): the bytes' offset is relative to the arguments.
+        uint256 offset = 4 + uint256(bytes32(callData[36:68]));
+        uint256 length = uint256(bytes32(callData[offset:offset + 32]));
+        Execution[] calldata calls = ERC7579Utils.decodeBatch(callData[offset + 32:offset + 32 + length]);
+        if (calls.length == 0) revert HallmarkUnsupportedOperation(selector);
+        for (uint256 i = 0; i < calls.length; ++i) {
+            uint32 callBrand = _sponsoredCallBrand(account, calls[i]);
+            if (callBrand == 0) continue;
+            if (brandId != 0 && brandId != callBrand) revert HallmarkMixedBrands(brandId, callBrand);
+            brandId = callBrand;
+        }
+    }
+
+    /// @dev The brand a sponsored call concerns (0: the account's own upkeep); reverts on any other call.
+    function _sponsoredCallBrand(address account, Execution calldata call) private view returns (uint32) {
+        address target = call.target;
+        bytes calldata data = call.callData;
+        if (call.value != 0) revert HallmarkValueNotSponsored(target, call.value);
+        bytes4 selector = data.length < 4 ? bytes4(0) : bytes4(data[0:4]);
+        if (target == _certificate) {
+            // transferFrom and both safeTransferFrom: (from, to, tokenId, ...).
+            if (
+                selector == IERC721.transferFrom.selector ||
+                selector == bytes4(keccak256("safeTransferFrom(address,address,uint256)")) ||
+                selector == bytes4(keccak256("safeTransferFrom(address,address,uint256,bytes)"))
+            ) return _brandOfToken(data, 68);
+            // (tokenId, ...).
+            if (
+                selector == IHallmarkCertificate.reportStolen.selector ||
+                selector == IHallmarkCertificate.claimWithCode.selector ||
+                selector == IHallmarkCertificate.claimWithChip.selector ||
+                selector == IHallmarkCertificate.setClaimKey.selector
+            ) return _brandOfToken(data, 4);
+        } else if (target == _garments) {
+            if (selector == IERC1155.safeTransferFrom.selector) {
+                return IHallmarkGarments(_garments).design(_word(data, 68)).brandId;
+            }
+            // claimTwin(designId, certificateId, proof): the certificate's brand, which the design must share.
+            if (selector == IHallmarkGarments.claimTwin.selector) return _brandOfToken(data, 36);
+        } else if (target == account) {
+            if (
+                selector == IHallmarkPasskeyAccount.addPasskey.selector ||
+                selector == IHallmarkPasskeyAccount.removePasskey.selector ||
+                selector == IHallmarkPasskeyAccount.setRecovery.selector ||
+                selector == IHallmarkPasskeyAccount.cancelRecovery.selector
+            ) return 0;
+        }
+        revert HallmarkCallNotSponsored(target, selector);
+    }
+
+    /// @dev A token id's brand is its top 32 bits (HallmarkCertificate.tokenIdOf).
+    function _brandOfToken(bytes calldata data, uint256 at) private pure returns (uint32) {
+        return uint32(_word(data, at) >> 224);
+    }
+
+    function _word(bytes calldata data, uint256 at) private pure returns (uint256) {
+        return uint256(bytes32(data[at:at + 32]));
+    }
+
+    /// @dev Counts one operation for today; false when the day's limit is reached.
+    function _count(DayCount storage counter, uint32 day, uint32 limit) private returns (bool) {
+        uint32 ops = counter.day == day ? counter.ops : 0;
+        if (ops >= limit) return false;
+        counter.day = day;
+        counter.ops = ops + 1;
+        return true;
+    }
+
+    function _today(DayCount storage counter) private view returns (uint32) {
+        return counter.day == uint32(block.timestamp / 1 days) ? counter.ops : 0;
+    }
+
+    function _setLimits(Limits memory limits_) private {
+        _limits = limits_;
+        emit LimitsSet(limits_.opsPerAccountPerDay, limits_.opsPerBrandPerDay, limits_.maxCostPerOp);
+    }
+}
