@@ -58,6 +58,8 @@ export interface AppDependencies {
   rateLimitPerMinute?: number;
   /** Bytes of serialised hot answers kept (AnswerCache); 0 keeps none. Default 64 MiB. */
   answerCacheBytes?: number;
+  /** HALLMARK_PUBLIC_URL: the `servers` entry of /openapi.json (without it `/`, the origin the document was read from). */
+  publicUrl?: string;
   /** Express "trust proxy" (set behind a reverse proxy so the rate limit sees client IPs). */
   trustProxy?: boolean;
   /** Largest JSON body. Default 16 KiB. */
@@ -130,7 +132,7 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     if (deps.issuer !== undefined) app.use(issuerRouter(deps.issuer));
     app.use(jsonBody(deps.maxJsonBodyBytes));
     app.use(healthRouter(v1.freshness));
-    app.use(openApiRouter(buildOpenApiDocument()));
+    app.use(openApiRouter(buildOpenApiDocument({ serverUrl: deps.publicUrl })));
     app.use(certificatesRouter(v1, answers));
     app.use(catalogueRouter(v1));
     app.use(proofsRouter(v1));

@@ -227,6 +227,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     rateLimitPerMinute: config.rateLimitPerMinute,
     answerCacheBytes: config.answerCacheBytes,
     trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
     maxGatewayResponseBytes: config.ipfs.maxGatewayResponseBytes,
     // The share QR codes name the configured public address, never the request's Host header.
     web: {

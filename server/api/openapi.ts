@@ -21,6 +21,7 @@ import {
   Serial,
   TokenId,
 } from "./routes/schemas.js";
+import { IpfsQuery } from "./routes/ipfs.js";
 import {
   Brand,
   BrandPage,
@@ -261,6 +262,7 @@ const OPERATIONS: readonly Operation[] = [
     summary:
       "Verifying IPFS gateway (every byte checked against the CID); ?format=raw serves one block; ?filename=name.ext names the media type of a bare CID",
     params: { cid: z.string().describe("CIDv1 or v0, raw or dag-pb, sha2-256") },
+    query: IpfsQuery,
     responses: {
       "200": [
         "Verified bytes, of the media type their content or ?filename= names (application/octet-stream when neither does)",
@@ -278,6 +280,7 @@ const OPERATIONS: readonly Operation[] = [
     tags: ["ipfs"],
     summary: "A file inside a directory CID",
     params: { cid: z.string(), path: z.string().describe("path inside the directory") },
+    query: IpfsQuery,
     responses: {
       "200": [
         "Verified bytes, of the media type the file's name or content names",

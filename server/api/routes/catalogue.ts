@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { brandView, designView, listBrands, ownerItems } from "../../verification/catalogue.js";
-import { Address, BrandId, DesignId, OwnerItemsQuery, PageQuery, parseInput } from "./schemas.js";
+import { Address, BrandId, DesignId, NoQuery, OwnerItemsQuery, PageQuery, parseInput } from "./schemas.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
 import { sendJson } from "./v1-dependencies.js";
 
@@ -17,11 +17,13 @@ export function catalogueRouter(deps: V1Dependencies): Router {
 
   router.get("/v1/brands/:brand", async (request, response) => {
     const { brand } = parseInput(z.object({ brand: BrandId }), request.params, "path");
+    parseInput(NoQuery, request.query, "query");
     sendJson(response, deps.freshness(), await brandView(verifier.index, brand));
   });
 
   router.get("/v1/garments/:designId", async (request, response) => {
     const { designId } = parseInput(z.object({ designId: DesignId }), request.params, "path");
+    parseInput(NoQuery, request.query, "query");
     sendJson(response, deps.freshness(), await designView(verifier.index, verifier.documents, designId));
   });
 

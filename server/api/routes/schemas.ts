@@ -8,7 +8,7 @@ import { Address, BrandId, TokenId } from "../../verification/id-schemas.js";
  * function sees it. Malformed input is a 400 problem listing each offending field. The shared pieces
  * (parseInput, the identifiers) are re-exported so that a route takes its input from one place.
  */
-export { parseInput } from "../../http/input.js";
+export { NoQuery, parseInput } from "../../http/input.js";
 export { Bytes32 } from "../../http/schemas.js";
 export { Address, BrandId, DesignId, Gtin, Serial, TokenId } from "../../verification/id-schemas.js";
 
@@ -41,9 +41,9 @@ export const MinBlock = z
     "answer only once the index holds this block: waits up to 2 s, then 503 with Retry-After and the block it holds",
   );
 
-export const MinBlockQuery = z.object({ minBlock: MinBlock.optional() });
+export const MinBlockQuery = z.strictObject({ minBlock: MinBlock.optional() });
 
-export const PageQuery = z.object({ cursor: Cursor.optional(), limit: Limit.optional() });
+export const PageQuery = z.strictObject({ cursor: Cursor.optional(), limit: Limit.optional() });
 
 export const ProvenanceQuery = PageQuery.extend({ minBlock: MinBlock.optional() });
 
@@ -56,7 +56,22 @@ export const CertificateListQuery = PageQuery.extend({
 
 export const OwnerItemsQuery = PageQuery.extend({ kind: z.enum(["certificate", "garment"]).optional() });
 
-export const ResolverQuery = z.object({ brand: BrandId.optional(), linkType: z.string().max(64).optional() });
+const RESOLVER_PARAMETERS = new Set(["brand", "linkType"]);
+
+/**
+ * A Digital Link may carry GS1 data attributes as numeric application identifiers (`?10=LOT7`,
+ * `?17=261231`): those pass (they identify nothing more than the serial does); any other unknown
+ * parameter is a 400, as on every route.
+ */
+export const ResolverQuery = z
+  .object({ brand: BrandId.optional(), linkType: z.string().max(64).optional() })
+  .catchall(z.string().max(256))
+  .superRefine((query, context) => {
+    for (const key of Object.keys(query)) {
+      if (!RESOLVER_PARAMETERS.has(key) && !/^[0-9]{2,4}$/.test(key))
+        context.addIssue({ code: "custom", path: [key], message: "unknown query parameter" });
+    }
+  });
 
 export const ChallengeRequest = z.strictObject({ tokenId: TokenId });
 
@@ -72,7 +87,7 @@ export const ProofRequest = z.strictObject({
   tokenId: TokenId.optional(),
 });
 
-export const EventsQuery = z.object({
+export const EventsQuery = z.strictObject({
   type: z
     .string()
     .max(200)
