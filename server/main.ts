@@ -194,6 +194,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     ownershipChallenges: shared.ownershipChallenges,
     chipChallenges: shared.chipChallenges,
     brandSalts: config.brandSalts,
+    serialRules: config.serialRules,
     gs1Prefixes: config.gs1Prefixes,
     freshness,
     events,

@@ -12,11 +12,12 @@ import { HallmarkError } from "../../server/errors.js";
 import {
   addBrand,
   generateBrandSalt,
-  loadBrandSalts,
+  loadBrandSerialSettings,
   saveBrandSalt,
   setBrandRole,
 } from "../../server/issuer/brands.js";
 import { certificateTokenId } from "../../server/issuer/serials.js";
+import { normaliseSerial } from "../../server/verification/serial-rule.js";
 import { changeCertificateStatus, STATUS_ACTIONS } from "../../server/issuer/certificate-status.js";
 import type { StatusAction } from "../../server/issuer/certificate-status.js";
 import { issueClaimCodes, readClaimCodes, writeClaimSheet } from "../../server/issuer/claim-codes.js";
@@ -288,8 +289,8 @@ mint
       command: Command,
     ) => {
       const r = rt(command);
-      const salts = await loadBrandSalts(r.saltsFile);
-      const brandSalt = salts.get(opts.brand);
+      const serialSettings = await loadBrandSerialSettings(r.saltsFile);
+      const brandSalt = serialSettings.salts.get(opts.brand);
       if (brandSalt === undefined)
         throw new UsageError(
           `No serial salt for brand ${opts.brand}: set HALLMARK_BRAND_SALTS or HALLMARK_BRAND_SALTS_FILE (brand add writes ${r.saltsFile})`,
@@ -308,6 +309,8 @@ mint
           store: opts.dryRun ? undefined : await r.metadataStore(),
           brandId: opts.brand,
           brandSalt,
+          // The serial each row names is hashed as the brand's rule compares it (its salts setting).
+          serialRule: serialSettings.rules.get(opts.brand),
           rows,
           mediaRoot: opts.media === undefined ? undefined : path.resolve(opts.media),
           serialVisibility: opts.serial,
@@ -655,10 +658,12 @@ program
   .requiredOption("--serial <serial>", "serial as printed")
   .action(async (opts: { brand: number; serial: string }, command: Command) => {
     const r = rt(command);
-    const salt = (await loadBrandSalts(r.saltsFile)).get(opts.brand);
+    const settings = await loadBrandSerialSettings(r.saltsFile);
+    const salt = settings.salts.get(opts.brand);
     if (salt === undefined) throw new UsageError(`No serial salt for brand ${opts.brand}`);
     const { serialHashOf } = await import("../../server/issuer/serials.js");
-    out({ tokenId: certificateTokenId(opts.brand, serialHashOf(salt, opts.serial)).toString() });
+    const serial = normaliseSerial(settings.rules.get(opts.brand), opts.serial);
+    out({ tokenId: certificateTokenId(opts.brand, serialHashOf(salt, serial)).toString(), serial });
   });
 
 try {

@@ -11,6 +11,8 @@ import type { MetadataStore } from "../ipfs/metadata-store.js";
 import { describeMediaFile, describeStoredMedia, isIpfsMediaReference } from "./media.js";
 import type { MediaFile, StoredMedia } from "./media.js";
 import { certificateTokenId, serialHashOf } from "./serials.js";
+import { normaliseSerial } from "../verification/serial-rule.js";
+import type { SerialRule } from "../verification/serial-rule.js";
 
 /**
  * Turns manifest rows into certificate metadata documents, validating every row before anything
@@ -61,6 +63,8 @@ export interface CertificateBatchContext {
   brandName: string;
   /** bytes32 salt of the brand's serial hashes (secret: only the brand and its verifier hold it). */
   brandSalt: string;
+  /** How the brand's serials compare (its salts setting): the normalised serial is what is hashed. Default exact. */
+  serialRule?: SerialRule;
   /** Whether the metadata shows the serial or only its salted hash (default: hashed). */
   serialVisibility?: SerialVisibility;
   /** Folder the `images` column is relative to. */
@@ -199,10 +203,11 @@ export async function prepareCertificates(
 
     if (serial === undefined) {
       problem("serial", "is required");
-    } else if (seenSerials.has(serial)) {
-      problem("serial", `duplicates row ${seenSerials.get(serial)}`);
+    } else if (seenSerials.has(normaliseSerial(context.serialRule, serial))) {
+      // Under a rule, "MA-1" and "ma 1" are one serial: one certificate.
+      problem("serial", `duplicates row ${seenSerials.get(normaliseSerial(context.serialRule, serial))}`);
     } else {
-      seenSerials.set(serial, row);
+      seenSerials.set(normaliseSerial(context.serialRule, serial), row);
     }
 
     let chip = ZeroAddress;
@@ -267,7 +272,10 @@ export async function prepareCertificates(
 
     const productName = text(fields.productName);
     const modelName = text(fields.modelName);
-    const serialHash = serial === undefined ? undefined : serialHashOf(context.brandSalt, serial);
+    const serialHash =
+      serial === undefined
+        ? undefined
+        : serialHashOf(context.brandSalt, normaliseSerial(context.serialRule, serial));
     const document = {
       schema: CERTIFICATE_METADATA_SCHEMA_ID,
       name: text(fields.name) ?? `${productName ?? ""} — ${serial ?? ""}`,

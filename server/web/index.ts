@@ -30,6 +30,7 @@ import { renderProvePage, renderUnknownPage, renderVerifyPage } from "./pages/ve
 import { qrSvg } from "./qr.js";
 import { ProveQrRequest, VerifyPageQuery } from "./schemas.js";
 import { GARMENT_CSP, sendPage } from "./send-page.js";
+import type { SerialRule } from "../verification/serial-rule.js";
 
 export { ChainClaimStateReader } from "./claim-state.js";
 export type { ClaimState, ClaimStateReader } from "./claim-state.js";
@@ -39,6 +40,7 @@ export interface VerifierSources {
   verifier: VerifierContext;
   ownershipChallenges: OwnershipChallenges;
   brandSalts: ReadonlyMap<number, string>;
+  serialRules?: ReadonlyMap<number, SerialRule>;
   freshness: () => IndexFreshness;
 }
 
@@ -259,12 +261,7 @@ export function createWebRouter(deps: WebDependencies): Router {
       const parsed = z.object({ brand: BrandId, serial: Serial }).safeParse(request.params);
       if (!parsed.success) return sendUnknown(request, response, t, 400, t.verdictHelp.unknown);
       try {
-        const tokenId = await tokenIdOfSerial(
-          verifier.index,
-          v1.brandSalts,
-          parsed.data.brand,
-          parsed.data.serial,
-        );
+        const tokenId = await tokenIdOfSerial(verifier.index, v1, parsed.data.brand, parsed.data.serial);
         response.redirect(303, `/v/${tokenId.toString()}`);
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;

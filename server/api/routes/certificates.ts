@@ -107,7 +107,7 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache): 
     const { brand, serial } = parseInput(SerialParams, request.params, "path");
     const { minBlock } = parseInput(MinBlockQuery, request.query, "query");
     await reachMinBlock(minBlock);
-    const tokenId = await tokenIdOfSerial(verifier.index, deps.brandSalts, brand, serial);
+    const tokenId = await tokenIdOfSerial(verifier.index, deps, brand, serial);
     await sendCertificate(response, tokenId);
   });
 
