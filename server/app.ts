@@ -34,6 +34,7 @@ import type { WebDependencies } from "./web/index.js";
 import { webOpenApi } from "./web/openapi.js";
 import { sendUnknownPage } from "./web/send-page.js";
 import { IndexFreshness } from "./verification/answers/freshness.js";
+import { BrandSlugs } from "./verification/brand-slugs.js";
 
 /**
  * The composition of the HTTP edge: the shared kit (server/http) registered once at the root
@@ -133,8 +134,10 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     app.use(jsonBody(deps.maxJsonBodyBytes));
     app.use(healthRouter(v1.freshness));
     app.use(openApiRouter(buildOpenApiDocument({ serverUrl: deps.publicUrl })));
-    app.use(certificatesRouter(v1, answers));
-    app.use(catalogueRouter(v1));
+    // One slug table for both route groups that name brands (rebuilt when the index changes).
+    const slugs = new BrandSlugs(v1.verifier.index);
+    app.use(certificatesRouter(v1, answers, slugs));
+    app.use(catalogueRouter(v1, slugs));
     app.use(proofsRouter(v1));
     app.use(claimsRouter(deps.claimRelay, v1.freshness));
     app.use(eventsRouter(v1.events, v1.freshness));
