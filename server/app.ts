@@ -25,6 +25,7 @@ import { notFoundHandler, problemHandler } from "./http/problem.js";
 import { rateLimit, TokenBuckets } from "./http/rate-limit.js";
 import { publicCors, securityHeaders } from "./http/security-headers.js";
 import { claimsRouter } from "./issuer/api/claims-router.js";
+import { PartnerKeys } from "./issuer/auth/partner-keys.js";
 import { issuerRouter } from "./issuer/api/issuer-router.js";
 import type { IssuerApiDependencies } from "./issuer/api/issuer-router.js";
 import { issuerOpenApi } from "./issuer/api/openapi.js";
@@ -57,6 +58,8 @@ export interface AppDependencies {
   v1?: V1Dependencies;
   /** Requests per minute per client IP (token bucket). Default 600. */
   rateLimitPerMinute?: number;
+  /** Requests per minute per partner key (needs the issuer API's key store). Default 6,000. */
+  partnerRateLimitPerMinute?: number;
   /** Bytes of serialised hot answers kept (AnswerCache); 0 keeps none. Default 64 MiB. */
   answerCacheBytes?: number;
   /** HALLMARK_PUBLIC_URL: the `servers` entry of /openapi.json (without it `/`, the origin the document was read from). */
@@ -121,12 +124,22 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
       maxBytes: deps.answerCacheBytes,
     });
     listener = withFastPath(hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf }), app);
+    // Partner keys live in the issuer API's key store: without it, every client spends its address's budget.
+    const partnerKeys = deps.issuer === undefined ? undefined : new PartnerKeys(deps.issuer.keys);
+    const partnerBuckets = new TokenBuckets({
+      perMinute: deps.partnerRateLimitPerMinute ?? 6_000,
+      policy: "partner",
+    });
     app.use(
       rateLimit({
         perMinute: deps.rateLimitPerMinute ?? 600,
         exempt: ["/healthz", "/readyz"],
         buckets,
         clientOf,
+        partnerOf: async (request) => {
+          const key = await partnerKeys?.partnerOf(request.headers.authorization);
+          return key === undefined ? undefined : { id: key.id, buckets: partnerBuckets };
+        },
       }),
     );
     // Before the 16 KiB body parser: the issuer API authenticates first, then parses its own larger bodies.

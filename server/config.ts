@@ -90,6 +90,7 @@ const Env = z
     HALLMARK_FINALITY_DEPTH: INDEXER_ENV.HALLMARK_FINALITY_DEPTH,
     HALLMARK_LOG_RANGE: INDEXER_ENV.HALLMARK_LOG_RANGE,
     HALLMARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    HALLMARK_PARTNER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6_000),
     HALLMARK_ANSWER_CACHE_MB: z.coerce.number().min(0).max(16_384).default(64),
     HALLMARK_TRUST_PROXY: z
       .enum(["true", "false"])
@@ -167,6 +168,8 @@ export interface VerifierConfig {
   logRange?: number;
   pollIntervalMs: number;
   rateLimitPerMinute: number;
+  /** Requests per minute per partner key (HALLMARK_PARTNER_RATE_LIMIT_PER_MINUTE, default 6,000). */
+  partnerRateLimitPerMinute: number;
   /** Bytes of serialised hot answers kept (server/api/answer-cache.ts); 0 turns the cache off. */
   answerCacheBytes: number;
   trustProxy: boolean;
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     logRange: e.HALLMARK_LOG_RANGE,
     pollIntervalMs: e.HALLMARK_POLL_INTERVAL_MS,
     rateLimitPerMinute: e.HALLMARK_RATE_LIMIT_PER_MINUTE,
+    partnerRateLimitPerMinute: e.HALLMARK_PARTNER_RATE_LIMIT_PER_MINUTE,
     answerCacheBytes: Math.floor(e.HALLMARK_ANSWER_CACHE_MB * 1024 * 1024),
     trustProxy: e.HALLMARK_TRUST_PROXY,
     logLevel: e.HALLMARK_LOG_LEVEL,

@@ -226,6 +226,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     logger,
     v1,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    partnerRateLimitPerMinute: config.partnerRateLimitPerMinute,
     answerCacheBytes: config.answerCacheBytes,
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,

@@ -23,6 +23,7 @@ import { uncachedAnswer } from "../answer-cache.js";
 import type { BrandSlugs } from "../../verification/brand-slugs.js";
 import { ContentTooLargeError, InvalidInputError } from "../../errors.js";
 import { problemFor } from "../../http/problem.js";
+import { chargeRateLimit } from "../../http/rate-limit.js";
 import { lookupCertificates } from "../../verification/lookup.js";
 import type { LookupItem } from "../../verification/lookup.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
@@ -102,6 +103,8 @@ export function certificatesRouter(deps: V1Dependencies, answers: AnswerCache, s
       throw new ContentTooLargeError(
         `A lookup takes up to ${MAX_LOOKUP_ITEMS} items; this one has ${items.length}`,
       );
+    // A batch spends the rate budget of the requests it replaces: one per item (the first is spent).
+    chargeRateLimit(response, items.length - 1);
     const freshness = deps.freshness();
     const parsed = items.map((item, position): { item: LookupItem } | { error: unknown } => {
       try {
