@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
    JSON answers are read as loose objects: this file records them for docs/api.md. */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
 import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
@@ -192,7 +192,12 @@ Conventions (all routes):
 - \`GET /openapi.json\` describes every route (a test keeps it in step with the router).
 
 `;
-      await writeFile(new URL("../../../docs/api.md", import.meta.url), intro + out.join("\n"));
+      // The hand-written scenes against the demo (replayed by api-doc-scenes.ts) stay as they are.
+      const file = new URL("../../../docs/api.md", import.meta.url);
+      const demoScenes =
+        /<!-- demo-scenes:start[\s\S]*?<!-- demo-scenes:end -->\n/.exec(await readFile(file, "utf8"))?.[0] ??
+        "";
+      await writeFile(file, intro + demoScenes + "\n" + out.join("\n"));
     }
   });
 
