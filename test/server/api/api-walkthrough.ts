@@ -144,7 +144,10 @@ Conventions (all routes):
 - Every answer carries \`index: { block, caughtUp, head }\` — the block the index has reached and whether it is within the
   confirmation depth of the head; \`stale: true\` is added when the indexer has not polled recently, its last poll failed (the
   RPC it reads is down), or the chain RPC is failing for proofs, and in the last two cases \`caughtUp\` is \`false\` as well (what
-  the index knows is still served; \`/readyz\` answers 503 meanwhile).
+  the index knows is still served; \`/readyz\` answers 503 meanwhile). After a reorganisation too deep to roll back, the
+  indexer rebuilds the index beside the served one: until the rebuilt index has caught up and replaces it in one step,
+  answers come from the last complete index with \`rebuilding: true\`, \`stale: true\` and \`caughtUp: false\` (\`block\` names the
+  block that index holds for). A certificate that exists is never answered 404 because of a rebuild.
 - A certificate's \`flags\` are what a buyer must see, and \`verdict\` sums them up: \`genuine\` (no flag), \`caution\` (only
   \`metadata_unverified\`: the document could not be checked right now — IPFS down, slow or missing it — or \`gtin_unconfirmed\`,
   below) or \`do_not_buy\` (any other flag: \`gtin_mismatch\` (below), \`stolen\`, \`revoked\`, \`superseded\`, \`suspect_issuer\`, or \`metadata_mismatch\`, a document that does not hash to
