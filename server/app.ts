@@ -89,7 +89,7 @@ export function buildOpenApiDocument(
   return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi, problemsWithFreshness], {
     title: "Hallmark verifier",
     description:
-      "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json.",
+      "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json; an unknown query parameter is a 400. Every rate-limited answer carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers); a partner key (`hallmark partner-key create`), sent as `Authorization: Bearer hmk_…` on any verifier route, spends its own larger budget.",
     ...options,
   });
 }
