@@ -27,6 +27,7 @@ import { notFoundHandler, problemHandler } from "./http/problem.js";
 import { rateLimit, TokenBuckets } from "./http/rate-limit.js";
 import { publicCors, securityHeaders } from "./http/security-headers.js";
 import { claimsRouter } from "./issuer/api/claims-router.js";
+import { PartnerKeys } from "./issuer/auth/partner-keys.js";
 import { issuerRouter } from "./issuer/api/issuer-router.js";
 import type { IssuerApiDependencies } from "./issuer/api/issuer-router.js";
 import { issuerOpenApi } from "./issuer/api/openapi.js";
@@ -37,6 +38,7 @@ import { webOpenApi } from "./web/openapi.js";
 import { tapPageRouter } from "./web/pages/tap.js";
 import { sendUnknownPage } from "./web/send-page.js";
 import { IndexFreshness } from "./verification/answers/freshness.js";
+import { BrandSlugs } from "./verification/brand-slugs.js";
 
 /**
  * The composition of the HTTP edge: the shared kit (server/http) registered once at the root
@@ -59,8 +61,12 @@ export interface AppDependencies {
   v1?: V1Dependencies;
   /** Requests per minute per client IP (token bucket). Default 600. */
   rateLimitPerMinute?: number;
+  /** Requests per minute per partner key (needs the issuer API's key store). Default 6,000. */
+  partnerRateLimitPerMinute?: number;
   /** Bytes of serialised hot answers kept (AnswerCache); 0 keeps none. Default 64 MiB. */
   answerCacheBytes?: number;
+  /** HALLMARK_PUBLIC_URL: the `servers` entry of /openapi.json (without it `/`, the origin the document was read from). */
+  publicUrl?: string;
   /** Express "trust proxy" (set behind a reverse proxy so the rate limit sees client IPs). */
   trustProxy?: boolean;
   /** Largest JSON body. Default 16 KiB. */
@@ -86,7 +92,7 @@ export function buildOpenApiDocument(
   return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi, tagsOpenApi, problemsWithFreshness], {
     title: "Hallmark verifier",
     description:
-      "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json.",
+      "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json; an unknown query parameter is a 400. Every rate-limited answer carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers); a partner key (`hallmark partner-key create`), sent as `Authorization: Bearer hmk_…` on any verifier route, spends its own larger budget.",
     ...options,
   });
 }
@@ -122,21 +128,33 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
       maxBytes: deps.answerCacheBytes,
     });
     listener = withFastPath(hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf }), app);
+    // Partner keys live in the issuer API's key store: without it, every client spends its address's budget.
+    const partnerKeys = deps.issuer === undefined ? undefined : new PartnerKeys(deps.issuer.keys);
+    const partnerBuckets = new TokenBuckets({
+      perMinute: deps.partnerRateLimitPerMinute ?? 6_000,
+      policy: "partner",
+    });
     app.use(
       rateLimit({
         perMinute: deps.rateLimitPerMinute ?? 600,
         exempt: ["/healthz", "/readyz"],
         buckets,
         clientOf,
+        partnerOf: async (request) => {
+          const key = await partnerKeys?.partnerOf(request.headers.authorization);
+          return key === undefined ? undefined : { id: key.id, buckets: partnerBuckets };
+        },
       }),
     );
     // Before the 16 KiB body parser: the issuer API authenticates first, then parses its own larger bodies.
     if (deps.issuer !== undefined) app.use(issuerRouter(deps.issuer));
     app.use(jsonBody(deps.maxJsonBodyBytes));
     app.use(healthRouter(v1.freshness));
-    app.use(openApiRouter(buildOpenApiDocument()));
-    app.use(certificatesRouter(v1, answers));
-    app.use(catalogueRouter(v1));
+    app.use(openApiRouter(buildOpenApiDocument({ serverUrl: deps.publicUrl })));
+    // One slug table for both route groups that name brands (rebuilt when the index changes).
+    const slugs = new BrandSlugs(v1.verifier.index);
+    app.use(certificatesRouter(v1, answers, slugs));
+    app.use(catalogueRouter(v1, slugs));
     app.use(proofsRouter(v1));
     app.use(claimsRouter(deps.claimRelay, v1.freshness));
     app.use(eventsRouter(v1.events, v1.freshness));

@@ -4,6 +4,8 @@ import { InvalidInputError } from "./errors.js";
 import { INDEXER_ENV } from "./indexer/config.js";
 import { IPFS_ENV, ipfsConfigOf, refineIpfsEnv } from "./ipfs/ipfs-config.js";
 import type { IpfsConfig } from "./ipfs/ipfs-config.js";
+import { BrandSaltSetting, saltOf, serialRuleOf } from "./verification/serial-rule.js";
+import type { SerialRule } from "./verification/serial-rule.js";
 
 /**
  * The verifier's settings, from the environment, validated once at start-up. Every variable is
@@ -11,11 +13,13 @@ import type { IpfsConfig } from "./ipfs/ipfs-config.js";
  * than surfacing later as an odd request failure.
  */
 
-const Bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 0x-prefixed bytes32");
 const BrandIdKey = z.string().regex(/^[1-9][0-9]{0,9}$/, "expected a brand id (1..2^32-1)");
 
-/** `{"1": "0x…", "2": "0x…"}`: the salt each brand hashes its serials with. */
-const BrandSalts = z.record(BrandIdKey, Bytes32);
+/**
+ * `{"1": "0x…", "2": {"salt": "0x…", "serial": {"ignoreCase": true, "ignore": " -"}}}`: the salt each
+ * brand hashes its serials with, and the rule its serials are compared by (server/verification/serial-rule.ts).
+ */
+const BrandSalts = z.record(BrandIdKey, BrandSaltSetting);
 /** `{"08012345": 1}`: GS1 company prefix (the GTIN's leading digits, without the check digit) → brand id. */
 const Gs1Prefixes = z.record(
   z.string().regex(/^[0-9]{4,13}$/, "expected 4-13 digits"),
@@ -92,6 +96,7 @@ const Env = z
     HALLMARK_FINALITY_DEPTH: INDEXER_ENV.HALLMARK_FINALITY_DEPTH,
     HALLMARK_LOG_RANGE: INDEXER_ENV.HALLMARK_LOG_RANGE,
     HALLMARK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    HALLMARK_PARTNER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6_000),
     HALLMARK_ANSWER_CACHE_MB: z.coerce.number().min(0).max(16_384).default(64),
     HALLMARK_TRUST_PROXY: z
       .enum(["true", "false"])
@@ -159,6 +164,8 @@ export interface VerifierConfig {
   indexFile: string;
   ipfs: IpfsConfig;
   brandSalts: ReadonlyMap<number, string>;
+  /** How each brand's serials are compared, from the same setting (absent: exact). */
+  serialRules: ReadonlyMap<number, SerialRule>;
   /** GS1 company prefix → brand id, longest prefix wins. */
   gs1Prefixes: ReadonlyMap<string, number>;
   confirmations: number;
@@ -168,6 +175,8 @@ export interface VerifierConfig {
   logRange?: number;
   pollIntervalMs: number;
   rateLimitPerMinute: number;
+  /** Requests per minute per partner key (HALLMARK_PARTNER_RATE_LIMIT_PER_MINUTE, default 6,000). */
+  partnerRateLimitPerMinute: number;
   /** Bytes of serialised hot answers kept (server/api/answer-cache.ts); 0 turns the cache off. */
   answerCacheBytes: number;
   trustProxy: boolean;
@@ -226,7 +235,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     databaseUrl: e.HALLMARK_DATABASE_URL,
     ipfs,
     brandSalts: new Map(
-      Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, salt]) => [Number(brand), salt.toLowerCase()]),
+      Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, setting]) => [Number(brand), saltOf(setting)]),
+    ),
+    serialRules: new Map(
+      Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, setting]) => [
+        Number(brand),
+        serialRuleOf(setting),
+      ]),
     ),
     gs1Prefixes: new Map(Object.entries(e.HALLMARK_GS1_PREFIXES)),
     confirmations: e.HALLMARK_CONFIRMATIONS,
@@ -234,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     logRange: e.HALLMARK_LOG_RANGE,
     pollIntervalMs: e.HALLMARK_POLL_INTERVAL_MS,
     rateLimitPerMinute: e.HALLMARK_RATE_LIMIT_PER_MINUTE,
+    partnerRateLimitPerMinute: e.HALLMARK_PARTNER_RATE_LIMIT_PER_MINUTE,
     answerCacheBytes: Math.floor(e.HALLMARK_ANSWER_CACHE_MB * 1024 * 1024),
     trustProxy: e.HALLMARK_TRUST_PROXY,
     logLevel: e.HALLMARK_LOG_LEVEL,

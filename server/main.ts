@@ -204,6 +204,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     ownershipChallenges: shared.ownershipChallenges,
     chipChallenges: shared.chipChallenges,
     brandSalts: config.brandSalts,
+    serialRules: config.serialRules,
     gs1Prefixes: config.gs1Prefixes,
     freshness,
     events,
@@ -236,8 +237,10 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     logger,
     v1,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    partnerRateLimitPerMinute: config.partnerRateLimitPerMinute,
     answerCacheBytes: config.answerCacheBytes,
     trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
     maxGatewayResponseBytes: config.ipfs.maxGatewayResponseBytes,
     // The share QR codes name the configured public address, never the request's Host header.
     web: {

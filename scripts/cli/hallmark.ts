@@ -12,13 +12,14 @@ import { HallmarkError } from "../../server/errors.js";
 import {
   addBrand,
   generateBrandSalt,
-  loadBrandSalts,
+  loadBrandSerialSettings,
   publishBrandProfile,
   saveBrandSalt,
   setBrandProfile,
   setBrandRole,
 } from "../../server/issuer/brands.js";
 import { certificateTokenId } from "../../server/issuer/serials.js";
+import { normaliseSerial } from "../../server/verification/serial-rule.js";
 import { changeCertificateStatus, STATUS_ACTIONS } from "../../server/issuer/certificate-status.js";
 import type { StatusAction } from "../../server/issuer/certificate-status.js";
 import { issueClaimCodes, readClaimCodes, writeClaimSheet } from "../../server/issuer/claim-codes.js";
@@ -34,7 +35,9 @@ import type { ProvenanceEventKindName } from "../../server/issuer/provenance-eve
 import { readReceipt } from "../../server/issuer/receipt.js";
 import type { CallOutcome } from "../../server/issuer/transactions.js";
 import { brandOfToken } from "../../server/issuer/serials.js";
+import { PARTNER_BRAND_ID } from "../../server/issuer/auth/api-keys.js";
 import type { ApiKeyStore } from "../../server/issuer/auth/api-keys.js";
+import type { AuditLog } from "../../server/issuer/auth/audit-log.js";
 import { issuerDatabasePath, openSqliteIssuerDatabase } from "../../server/issuer/auth/issuer-database.js";
 import { openDatabase, requireSchemaVersion } from "../../server/store/postgres/database.js";
 import { postgresIssuerDatabase } from "../../server/store/postgres/issuer-records.js";
@@ -321,8 +324,8 @@ mint
       command: Command,
     ) => {
       const r = rt(command);
-      const salts = await loadBrandSalts(r.saltsFile);
-      const brandSalt = salts.get(opts.brand);
+      const serialSettings = await loadBrandSerialSettings(r.saltsFile);
+      const brandSalt = serialSettings.salts.get(opts.brand);
       if (brandSalt === undefined)
         throw new UsageError(
           `No serial salt for brand ${opts.brand}: set HALLMARK_BRAND_SALTS or HALLMARK_BRAND_SALTS_FILE (brand add writes ${r.saltsFile})`,
@@ -341,6 +344,8 @@ mint
           store: opts.dryRun ? undefined : await r.metadataStore(),
           brandId: opts.brand,
           brandSalt,
+          // The serial each row names is hashed as the brand's rule compares it (its salts setting).
+          serialRule: serialSettings.rules.get(opts.brand),
           rows,
           mediaRoot: opts.media === undefined ? undefined : path.resolve(opts.media),
           serialVisibility: opts.serial,
@@ -680,6 +685,88 @@ apiKey
     out(await withApiKeys(command, (keys) => keys.list(opts.brand)));
   });
 
+// ---------------------------------------------------------------------------------- partner-key
+/** The issuer database's keys and audit trail, where partner keys are kept beside issuer keys. */
+async function withIssuerRecords<T>(
+  command: Command,
+  use: (records: { keys: ApiKeyStore; audit: AuditLog }) => Promise<T>,
+): Promise<T> {
+  const url = rt(command).databaseUrl;
+  if (url !== undefined) {
+    const pool = await openDatabase(url, { variable: "HALLMARK_DATABASE_URL", max: 1 });
+    try {
+      await requireSchemaVersion(pool);
+      return await use(postgresIssuerDatabase(pool));
+    } finally {
+      await pool.end();
+    }
+  }
+  const database = openSqliteIssuerDatabase(issuerDatabasePath(rt(command).dataDir));
+  try {
+    return await use(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const partnerKey = program
+  .command("partner-key")
+  .description(
+    "resale partners' keys for the verifier API: a larger rate budget (HALLMARK_PARTNER_RATE_LIMIT_PER_MINUTE), no issuer route; stored hashed beside the issuer keys",
+  );
+partnerKey
+  .command("create")
+  .description("create a partner key; it is printed once and cannot be shown again")
+  .requiredOption("--label <text>", "the partner it is for (shown by list and in the audit)")
+  .action(async (opts: { label: string }, command: Command) => {
+    const created = await withIssuerRecords(command, async ({ keys, audit }) => {
+      const key = await keys.createPartner({ label: opts.label });
+      await audit.record({
+        keyId: key.id,
+        brandId: null,
+        action: "partner-key.create",
+        target: opts.label,
+        status: 201,
+        outcome: "ok",
+        detail: "hallmark partner-key create",
+      });
+      return key;
+    });
+    log(
+      `Partner key ${created.id} created for ${opts.label}; send it as Authorization: Bearer <key>. Store it now, it is not shown again`,
+    );
+    out(created);
+  });
+partnerKey
+  .command("revoke")
+  .description("revoke a partner key (its budget falls back to its address's within 30 s)")
+  .argument("<id>", "key id (the 16 hex digits after hmk_)")
+  .action(async (id: string, _opts, command: Command) => {
+    const revoked = await withIssuerRecords(command, async ({ keys, audit }) => {
+      const key = await keys.revoke(id);
+      await audit.record({
+        keyId: key.id,
+        brandId: null,
+        action: "partner-key.revoke",
+        target: key.label,
+        status: 200,
+        outcome: "ok",
+        detail: "hallmark partner-key revoke",
+      });
+      return key;
+    });
+    log(`Partner key ${revoked.id} revoked`);
+    out(revoked);
+  });
+partnerKey
+  .command("list")
+  .description("partner keys (ids, labels, last use; never secrets)")
+  .action(async (_opts, command: Command) => {
+    out(
+      (await withApiKeys(command, (keys) => keys.list())).filter((key) => key.brandId === PARTNER_BRAND_ID),
+    );
+  });
+
 // ------------------------------------------------------------------------------------ serial id
 program
   .command("token-id")
@@ -688,10 +775,12 @@ program
   .requiredOption("--serial <serial>", "serial as printed")
   .action(async (opts: { brand: number; serial: string }, command: Command) => {
     const r = rt(command);
-    const salt = (await loadBrandSalts(r.saltsFile)).get(opts.brand);
+    const settings = await loadBrandSerialSettings(r.saltsFile);
+    const salt = settings.salts.get(opts.brand);
     if (salt === undefined) throw new UsageError(`No serial salt for brand ${opts.brand}`);
     const { serialHashOf } = await import("../../server/issuer/serials.js");
-    out({ tokenId: certificateTokenId(opts.brand, serialHashOf(salt, opts.serial)).toString() });
+    const serial = normaliseSerial(settings.rules.get(opts.brand), opts.serial);
+    out({ tokenId: certificateTokenId(opts.brand, serialHashOf(salt, serial)).toString(), serial });
   });
 
 // -------------------------------------------------------------------------------- tags (#18)

@@ -16,6 +16,12 @@ import type {
   HallmarkGarments,
 } from "../../types/ethers-contracts/index.js";
 import { tagUidCommitment } from "../../server/tags/tag-binding.js";
+import {
+  BrandSaltSetting,
+  normaliseSerial,
+  saltOf,
+  serialRuleOf,
+} from "../../server/verification/serial-rule.js";
 import { DemoCatalogue, demoGtin } from "./catalogue.js";
 import { DEMO_TAGGED_PIECES, demoTagUid } from "./tags.js";
 import type { DemoBrand } from "./catalogue.js";
@@ -27,11 +33,27 @@ const ROLE = {
 };
 const Kind = { Sale: 0, AuthenticatedResale: 1, Repair: 2, Inspection: 3 };
 
-/** The demo brands' serial salts. A real brand keeps its salt secret and gives it only to its verifier. */
-export const DEMO_BRAND_SALTS: Record<string, string> = {
-  "1": ethersLib.id("maison-aurelle-demo-salt"),
+/**
+ * The demo brands' serial salts (HALLMARK_BRAND_SALTS). A real brand keeps its salt secret and gives it
+ * only to its verifier. Maison Aurelle declares that its serials compare without case, spaces or dashes
+ * (`ma 2024 0001` is MA-2024-0001), so its serials are hashed in that form; Volta Milano's compare exactly.
+ */
+export const DEMO_BRAND_SALTS: Record<string, BrandSaltSetting> = {
+  "1": {
+    salt: ethersLib.id("maison-aurelle-demo-salt"),
+    serial: { ignoreCase: true, ignore: " -" },
+  },
   "2": ethersLib.id("volta-milano-demo-salt"),
 };
+
+/** The salted hash the chain holds for a demo serial, as the brand's issuer computes it (its serial rule applied). */
+export function demoSerialHash(brand: "1" | "2", serial: string): string {
+  const setting = DEMO_BRAND_SALTS[brand];
+  return ethersLib.solidityPackedKeccak256(
+    ["bytes32", "string"],
+    [saltOf(setting), normaliseSerial(serialRuleOf(BrandSaltSetting.parse(setting)), serial)],
+  );
+}
 
 /** The demo brands' names and GS1 company prefixes (what their passports' GTINs start with). */
 export const DEMO_BRANDS: Readonly<Record<1 | 2, DemoBrand>> = {
@@ -118,10 +140,7 @@ export async function seedDemo(
   const items = [];
   for (let i = 0; i < 24; i++) {
     const serial = `MA-2024-${String(i + 1).padStart(4, "0")}`;
-    const serialHash = ethersLib.solidityPackedKeccak256(
-      ["bytes32", "string"],
-      [DEMO_BRAND_SALTS["1"], serial],
-    );
+    const serialHash = demoSerialHash("1", serial);
     // The first three bags (resold, stolen, revoked below) carry a simulated NTAG 424 DNA (#18).
     const tagUid = i < DEMO_TAGGED_PIECES ? demoTagUid(i) : undefined;
     const metadata = await catalogue.certificate(
@@ -129,7 +148,7 @@ export async function seedDemo(
       serial,
       i,
       undefined,
-      tagUid === undefined ? undefined : tagUidCommitment(DEMO_BRAND_SALTS["1"], tagUid),
+      tagUid === undefined ? undefined : tagUidCommitment(saltOf(DEMO_BRAND_SALTS["1"]), tagUid),
     );
     const claimCode = i >= 18 ? newClaimCode() : undefined;
     items.push({
@@ -208,10 +227,7 @@ export async function seedDemo(
   // A tag replaced: the brand issues a successor certificate to the same owner.
   await send(certificate.connect(vaultA).transferFrom(vaultA.address, dana.address, superseded));
   const replacementSerial = "MA-2024-0005-R1";
-  const replacementHash = ethersLib.solidityPackedKeccak256(
-    ["bytes32", "string"],
-    [DEMO_BRAND_SALTS["1"], replacementSerial],
-  );
+  const replacementHash = demoSerialHash("1", replacementSerial);
   const replacement = await catalogue.certificate(DEMO_BRANDS[1], replacementSerial, 4);
   // The owner hands the bag in for a new tag and consents to its certificate being retired.
   await send(certificate.connect(dana).approve(issuerA.address, superseded));
@@ -241,7 +257,7 @@ export async function seedDemo(
     const serial = `VM-J-${i + 1}`;
     const metadata = await catalogue.certificate(DEMO_BRANDS[2], serial, i);
     itemsB.push({
-      serialHash: ethersLib.solidityPackedKeccak256(["bytes32", "string"], [DEMO_BRAND_SALTS["2"], serial]),
+      serialHash: demoSerialHash("2", serial),
       metadataDigest: metadata.digest,
       chip: ethersLib.ZeroAddress,
       claimKey: ethersLib.ZeroAddress,

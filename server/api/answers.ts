@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { BrandSummary, BrandView, DesignView, OwnerItemView } from "../verification/answers/catalogue.js";
-import { CertificateSummary, CertificateView } from "../verification/answers/certificate.js";
-import { AddressString, Bytes32Hex, DecimalString } from "../verification/answers/chain-values.js";
+import { CertificateListView, CertificateView } from "../verification/answers/certificate.js";
+import { AddressString, DecimalString } from "../verification/answers/chain-values.js";
 import { ChipChallengeView, ChipProofResult } from "../verification/answers/chip.js";
 import { DigitalLinkAnswer } from "../verification/answers/digital-link.js";
 import { IndexFreshness } from "../verification/answers/freshness.js";
+import { Problem } from "../http/problem-document.js";
 import {
   OwnershipChallengeState,
   OwnershipChallengeView,
@@ -30,11 +31,20 @@ function pageOf<Item extends z.ZodType>(item: Item) {
 export const Certificate = withIndex(CertificateView);
 export const DigitalLinkCertificate = withIndex(DigitalLinkAnswer);
 
-/** A row of GET /v1/certificates: the summary and its metadata's address, without reading IPFS. */
-export const CertificateListItem = CertificateSummary.extend({
-  metadata: z.object({ cid: z.string(), digest: Bytes32Hex }),
-});
+/** A row of GET /v1/certificates: the summary, its verdict, and its metadata checked (by digest and CID). */
+export const CertificateListItem = CertificateListView;
 export const CertificatePage = pageOf(CertificateListItem);
+
+/**
+ * POST /v1/certificates/lookup: one answer per item asked, in the same order — the certificate as
+ * `GET /v1/certificates/{tokenId}` answers it (without `index`, which the envelope carries once), or
+ * the problem that item alone met (a 404 for an unknown serial, a 400 for a malformed item, …).
+ */
+export const LookupAnswer = withIndex(
+  z.object({
+    items: z.array(z.union([CertificateView, Problem])),
+  }),
+);
 export const ProvenancePage = pageOf(ProvenanceEventView).extend({ tokenId: DecimalString });
 export const OwnerItemPage = pageOf(OwnerItemView).extend({ owner: AddressString });
 export const BrandPage = pageOf(BrandSummary);

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { IndexFreshness } from "../verification/freshness.js";
 import type { AnswerCache } from "./answer-cache.js";
 import { ANSWER_CACHE_CONTROL, answerBytes } from "./answer-cache.js";
-import type { TokenBuckets } from "../http/rate-limit.js";
+import type { RateDecision, TokenBuckets } from "../http/rate-limit.js";
 import { CORS_HEADERS, SECURITY_HEADERS } from "../http/security-headers.js";
 
 /**
@@ -33,17 +33,21 @@ export function hotAnswerFastPath(options: FastPathOptions): FastPath {
   const { answers, freshness, buckets, clientOf } = options;
   return (request, response) => {
     if (request.method !== "GET" && request.method !== "HEAD") return false;
+    // A partner key spends its own budget, which the Express middleware looks up.
+    if (request.headers.authorization !== undefined) return false;
     const match = HOT_PATH.exec(request.url ?? "");
     if (match === null) return false;
     // The same keys as certificatesRouter's (certificateAnswerKey, provenanceAnswerKey without a page).
     const key = match[2] === undefined ? `certificate:${match[1]}` : `provenance:${match[1]}::`;
     let bytes: Buffer;
+    let decision: RateDecision;
     try {
       // Freshness before the lookup, as the routes read it before the index.
       const index = freshness();
       const answer = answers.peek(key);
       if (answer === undefined) return false;
-      if (buckets.take(clientOf(request)) > 0) return false; // Express answers the 429.
+      decision = buckets.take(clientOf(request));
+      if (!decision.allowed) return false; // Express answers the 429.
       bytes = answerBytes(answer, index);
     } catch {
       return false; // The index could not be read: Express answers with the right problem.
@@ -56,6 +60,10 @@ export function hotAnswerFastPath(options: FastPathOptions): FastPath {
       "application/json; charset=utf-8",
       "Content-Length",
       String(bytes.length),
+      "RateLimit-Policy",
+      buckets.policyHeader,
+      "RateLimit",
+      buckets.header(decision),
     ]);
     response.end(request.method === "HEAD" ? undefined : bytes);
     return true;

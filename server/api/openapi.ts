@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { CertificateMetadata } from "../metadata/certificate-metadata.js";
 import { GarmentMetadata } from "../metadata/garment-metadata.js";
-import { problems, ref, shapeOf } from "../http/openapi.js";
+import { problem, problems, ref, shapeOf } from "../http/openapi.js";
 import type { OpenApiPart, Operation } from "../http/openapi.js";
 import {
   Address,
-  BrandId,
+  BrandIdOrSlug,
   CertificateListQuery,
   ChallengeParams,
   ChallengeRequest,
@@ -18,13 +18,16 @@ import {
   ProofRequest,
   ProvenanceQuery,
   ResolverQuery,
+  LookupRequestDocument,
   Serial,
   TokenId,
 } from "./routes/schemas.js";
+import { IpfsQuery } from "./routes/ipfs.js";
 import {
   Brand,
   BrandPage,
   Certificate,
+  LookupAnswer,
   CertificateListItem,
   CertificatePage,
   ChipChallenge,
@@ -39,7 +42,7 @@ import {
   ProvenancePage,
 } from "./answers.js";
 import { BrandSummary, OwnerItemView } from "../verification/answers/catalogue.js";
-import { CertificateSummary } from "../verification/answers/certificate.js";
+import { CertificateSummary, CertificateView } from "../verification/answers/certificate.js";
 import { ChainEventRef } from "../verification/answers/chain-values.js";
 import { IndexFreshness } from "../verification/answers/freshness.js";
 import { ProvenanceEventView } from "../verification/answers/provenance.js";
@@ -95,7 +98,27 @@ const OPERATIONS: readonly Operation[] = [
     tags: ["certificates"],
     summary: "Certificates by brand, owner and status, in issuance order",
     query: CertificateListQuery,
-    responses: { "200": ["A page of certificates", CertificatePage], ...COMMON, ...BEHIND },
+    responses: {
+      "200": ["A page of certificates", CertificatePage],
+      ...COMMON,
+      "404": problem("?brand= names a slug no brand has"),
+      ...BEHIND,
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/certificates/lookup",
+    operationId: "lookupCertificates",
+    tags: ["certificates"],
+    summary:
+      "Up to 100 pieces in one call, by token id or by brand (id or slug) and serial: each answered as its own GET would be (the certificate with its verdict, or that item's problem), in the order asked. Each item costs one request of the rate budget",
+    body: LookupRequestDocument,
+    responses: {
+      "200": ["One answer per item, in order", LookupAnswer],
+      ...COMMON,
+      "413": problem("More than 100 items, or a body above 16 KiB"),
+      "503": problem("The index cannot be read (Retry-After)"),
+    },
   },
   {
     method: "get",
@@ -103,7 +126,7 @@ const OPERATIONS: readonly Operation[] = [
     operationId: "getCertificateBySerial",
     tags: ["certificates"],
     summary: "A certificate resolved from a brand's serial (needs the brand's salt in HALLMARK_BRAND_SALTS)",
-    params: { brand: BrandId, serial: Serial },
+    params: { brand: BrandIdOrSlug, serial: Serial },
     query: MinBlockQuery,
     responses: { "200": ["Certificate", Certificate], ...COMMON, ...problems(404, 422), ...BEHIND },
   },
@@ -153,7 +176,7 @@ const OPERATIONS: readonly Operation[] = [
     operationId: "getBrand",
     tags: ["brands"],
     summary: "A brand with its role holders, pause state and declared issuer compromises",
-    params: { brand: BrandId },
+    params: { brand: BrandIdOrSlug },
     responses: { "200": ["Brand", Brand], ...COMMON, ...problems(404) },
   },
   {
@@ -261,6 +284,7 @@ const OPERATIONS: readonly Operation[] = [
     summary:
       "Verifying IPFS gateway (every byte checked against the CID); ?format=raw serves one block; ?filename=name.ext names the media type of a bare CID",
     params: { cid: z.string().describe("CIDv1 or v0, raw or dag-pb, sha2-256") },
+    query: IpfsQuery,
     responses: {
       "200": [
         "Verified bytes, of the media type their content or ?filename= names (application/octet-stream when neither does)",
@@ -278,6 +302,7 @@ const OPERATIONS: readonly Operation[] = [
     tags: ["ipfs"],
     summary: "A file inside a directory CID",
     params: { cid: z.string(), path: z.string().describe("path inside the directory") },
+    query: IpfsQuery,
     responses: {
       "200": [
         "Verified bytes, of the media type the file's name or content names",
@@ -302,6 +327,8 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   CertificateSummary,
   CertificateListItem,
   CertificatePage,
+  CertificateView,
+  LookupAnswer,
   Certificate,
   DigitalLinkCertificate,
   ProvenanceEvent: ProvenanceEventView,

@@ -52,7 +52,7 @@ export const ref = (name: string): object => ({ $ref: `#/components/schemas/${na
 export const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: "Malformed id, address, CID, cursor or body",
+  400: "Malformed id, address, CID, cursor or body, or an unknown query parameter",
   404: "Unknown certificate, brand, design or challenge",
   409: "Challenge already used (replay)",
   410: "Challenge expired",
@@ -63,6 +63,12 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: "No API key, a malformed one, or an unknown or revoked one (WWW-Authenticate)",
   403: "The key is for another brand, or lacks the action's scope",
 };
+
+const UNKNOWN_PARAMETER: [string, object, string] = [
+  "An unknown query parameter",
+  ref("Problem"),
+  PROBLEM_MEDIA_TYPE,
+];
 
 /** Problem responses with their usual descriptions. */
 export const problems = (...statuses: number[]): Record<string, [string, object, string]> =>
@@ -171,8 +177,11 @@ function pathItem(op: Operation, names: ReadonlyMap<z.ZodType, string>): object 
       description: field.description,
     });
   }
+  // Every route refuses a query parameter it does not take (server/http/input.ts NoQuery), so every
+  // operation may answer 400, whether or not it has other malformed input to refuse.
+  const described = "400" in op.responses ? op.responses : { ...op.responses, "400": UNKNOWN_PARAMETER };
   const responses = Object.fromEntries(
-    Object.entries(op.responses).map(([status, [description, schema, mediaType]]) => [
+    Object.entries(described).map(([status, [description, schema, mediaType]]) => [
       status,
       schema === undefined
         ? { description }
@@ -227,6 +236,7 @@ export interface OpenApiInfo {
   title: string;
   description: string;
   version?: string;
+  /** The public origin clients reach (HALLMARK_PUBLIC_URL); without it `/`, the origin the document was read from. */
   serverUrl?: string;
 }
 
@@ -250,7 +260,7 @@ export function buildOpenApiDocument(
       description: info.description,
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
-    servers: [{ url: info.serverUrl ?? "http://127.0.0.1:8080" }],
+    servers: [{ url: info.serverUrl?.replace(/\/+$/, "") ?? "/" }],
     paths,
     components: {
       schemas: componentSchemas(components),

@@ -10,6 +10,8 @@ import { brandRoleOf } from "./contracts.js";
 import type { HallmarkContracts } from "./contracts.js";
 import { callContract } from "./transactions.js";
 import type { CallOutcome } from "./transactions.js";
+import { BrandSaltSetting, saltOf, serialRuleOf } from "../verification/serial-rule.js";
+import type { SerialRule } from "../verification/serial-rule.js";
 
 /**
  * Brands and their roles, and the secret salt each brand hashes its serials with. The salt never
@@ -110,50 +112,74 @@ export function generateBrandSalt(): string {
   return hexlify(randomBytes(32));
 }
 
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+/** Each brand's salt and the rule its serials follow (server/verification/serial-rule.ts). */
+export interface BrandSerialSettings {
+  salts: Map<number, string>;
+  rules: Map<number, SerialRule>;
+}
 
-/** Salts by brand id: HALLMARK_BRAND_SALTS (the verifier's variable) first, then the salts file. */
-export async function loadBrandSalts(
+/**
+ * Salts (and serial rules) by brand id: HALLMARK_BRAND_SALTS (the verifier's variable) first, then the
+ * salts file. An entry is a salt (`"0x…"`, exact serials) or `{"salt": "0x…", "serial": {"ignoreCase":
+ * true, "ignore": " -"}}`, in the file as in the variable.
+ */
+export async function loadBrandSerialSettings(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<Map<number, string>> {
-  const salts = new Map<number, string>();
+): Promise<BrandSerialSettings> {
+  const entries = new Map<string, unknown>();
   try {
-    const stored = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
-    for (const [brand, salt] of Object.entries(stored)) salts.set(Number(brand), salt);
+    const stored = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    for (const [brand, setting] of Object.entries(stored)) entries.set(brand, setting);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT")
       throw new InvalidInputError(`Cannot read the brand salts file ${file}`, { cause: error });
   }
   if (env.HALLMARK_BRAND_SALTS?.trim()) {
-    let fromEnv: Record<string, string>;
+    let fromEnv: Record<string, unknown>;
     try {
-      fromEnv = JSON.parse(env.HALLMARK_BRAND_SALTS) as Record<string, string>;
+      fromEnv = JSON.parse(env.HALLMARK_BRAND_SALTS) as Record<string, unknown>;
     } catch (cause) {
       throw new InvalidInputError("HALLMARK_BRAND_SALTS is not JSON", { cause });
     }
-    for (const [brand, salt] of Object.entries(fromEnv)) salts.set(Number(brand), salt);
+    for (const [brand, setting] of Object.entries(fromEnv)) entries.set(brand, setting);
   }
-  for (const [brand, salt] of salts) {
-    if (!BYTES32.test(salt))
-      throw new InvalidInputError(`The salt of brand ${brand} is not a 0x-prefixed bytes32`);
+  const settings: BrandSerialSettings = { salts: new Map(), rules: new Map() };
+  for (const [brand, entry] of entries) {
+    const parsed = BrandSaltSetting.safeParse(entry);
+    if (!parsed.success)
+      throw new InvalidInputError(
+        `The salt of brand ${brand} is not a 0x-prefixed bytes32 (or {"salt": "0x…", "serial": {"ignoreCase": true, "ignore": " -"}})`,
+      );
+    settings.salts.set(Number(brand), saltOf(parsed.data));
+    settings.rules.set(Number(brand), serialRuleOf(parsed.data));
   }
-  return salts;
+  return settings;
+}
+
+/** Salts by brand id (see loadBrandSerialSettings). */
+export async function loadBrandSalts(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Map<number, string>> {
+  return (await loadBrandSerialSettings(file, env)).salts;
 }
 
 export async function saveBrandSalt(file: string, brandId: number, salt: string): Promise<void> {
-  let stored: Record<string, string> = {};
+  let stored: Record<string, BrandSaltSetting> = {};
   try {
-    stored = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
+    stored = JSON.parse(await readFile(file, "utf8")) as Record<string, BrandSaltSetting>;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  if (stored[String(brandId)] !== undefined && stored[String(brandId)] !== salt) {
+  const existing = stored[String(brandId)];
+  if (existing !== undefined && saltOf(existing).toLowerCase() !== salt.toLowerCase()) {
     throw new InvalidInputError(
       `Brand ${brandId} has a salt already in ${file}; changing it would orphan every serial`,
     );
   }
-  stored[String(brandId)] = salt;
+  // A rule declared beside an existing salt stays: only a brand's first salt is written here.
+  stored[String(brandId)] = existing ?? salt;
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, JSON.stringify(stored, null, 2) + "\n", { mode: 0o600 });
 }

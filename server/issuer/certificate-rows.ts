@@ -13,6 +13,8 @@ import type { MediaFile, StoredMedia } from "./media.js";
 import { certificateTokenId, serialHashOf } from "./serials.js";
 import { TAG_KIND_NTAG424, tagUidCommitment } from "../tags/tag-binding.js";
 import { formatTagUid, isTagUid } from "../tags/uid.js";
+import { normaliseSerial } from "../verification/serial-rule.js";
+import type { SerialRule } from "../verification/serial-rule.js";
 
 /**
  * Turns manifest rows into certificate metadata documents, validating every row before anything
@@ -89,6 +91,8 @@ export interface CertificateBatchContext {
   brandName: string;
   /** bytes32 salt of the brand's serial hashes (secret: only the brand and its verifier hold it). */
   brandSalt: string;
+  /** How the brand's serials compare (its salts setting): the normalised serial is what is hashed. Default exact. */
+  serialRule?: SerialRule;
   /** Whether the metadata shows the serial or only its salted hash (default: hashed). */
   serialVisibility?: SerialVisibility;
   /** Folder the `images` column is relative to. */
@@ -272,10 +276,11 @@ export async function prepareCertificates(
 
     if (serial === undefined) {
       problem("serial", "is required");
-    } else if (seenSerials.has(serial)) {
-      problem("serial", `duplicates row ${seenSerials.get(serial)}`);
+    } else if (seenSerials.has(normaliseSerial(context.serialRule, serial))) {
+      // Under a rule, "MA-1" and "ma 1" are one serial: one certificate.
+      problem("serial", `duplicates row ${seenSerials.get(normaliseSerial(context.serialRule, serial))}`);
     } else {
-      seenSerials.set(serial, row);
+      seenSerials.set(normaliseSerial(context.serialRule, serial), row);
     }
 
     let chip = ZeroAddress;
@@ -354,7 +359,10 @@ export async function prepareCertificates(
     const productName = text(fields.productName);
     const modelName = text(fields.modelName);
     const localized = localizedTextsOf(fields, (message) => problem("attributes", message));
-    const serialHash = serial === undefined ? undefined : serialHashOf(context.brandSalt, serial);
+    const serialHash =
+      serial === undefined
+        ? undefined
+        : serialHashOf(context.brandSalt, normaliseSerial(context.serialRule, serial));
     const document = {
       schema: CERTIFICATE_METADATA_SCHEMA_ID,
       name: text(fields.name) ?? `${productName ?? ""} — ${serial ?? ""}`,

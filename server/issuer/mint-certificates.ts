@@ -14,6 +14,7 @@ import type { MediaFile } from "./media.js";
 import { appendReceipt, readReceipt } from "./receipt.js";
 import type { ReceiptEntry } from "./receipt.js";
 import { currentFeePerGas, refusal } from "./transactions.js";
+import type { SerialRule } from "../verification/serial-rule.js";
 
 /**
  * Batch minting from a catalogue manifest: validate every row, upload pictures and documents to
@@ -79,6 +80,8 @@ export interface MintCertificatesOptions {
   store?: MetadataStore;
   brandId: number;
   brandSalt: string;
+  /** The brand's serial rule (its salts setting); default exact. */
+  serialRule?: SerialRule;
   rows: readonly ManifestRow[];
   mediaRoot?: string;
   serialVisibility?: SerialVisibility;
@@ -168,6 +171,7 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
       brandId,
       brandName: brand.name,
       brandSalt: options.brandSalt,
+      serialRule: options.serialRule,
       serialVisibility: options.serialVisibility,
       mediaRoot: options.mediaRoot,
       store: options.store,

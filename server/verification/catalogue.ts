@@ -1,6 +1,7 @@
 import { NotFoundError } from "../errors.js";
 import type { IndexReader, Page, PageRequest } from "../store/IndexStore.js";
 import type { BrandRecord, DesignRecord, IssuerCompromise, RoleGrant } from "../store/model.js";
+import type { BrandKey, BrandSlugs } from "./brand-slugs.js";
 import { verifiedDocument } from "./committed-document.js";
 import type { DocumentSource } from "./committed-document.js";
 import { chainEventRef, summarise } from "./certificate.js";
@@ -11,10 +12,11 @@ import type { BrandSummary, BrandView, DesignView, OwnerItemView } from "./answe
 /** The answers' shapes are their schemas' (./answers/catalogue.ts), which the OpenAPI document is generated from. */
 export type { BrandSummary, BrandView, DesignView, OwnerItemView } from "./answers/catalogue.js";
 
-export function brandSummary(brand: BrandRecord): BrandSummary {
+export function brandSummary(brand: BrandRecord, slug: string): BrandSummary {
   return {
     id: brand.brandId,
     name: brand.name,
+    slug,
     metadataURI: brand.metadataURI,
     vault: brand.vault,
     royalty: { receiver: brand.royaltyReceiver, bps: brand.royaltyBps },
@@ -25,12 +27,20 @@ export function brandSummary(brand: BrandRecord): BrandSummary {
   };
 }
 
-export async function listBrands(index: IndexReader, page: PageRequest): Promise<Page<BrandSummary>> {
+export async function listBrands(
+  index: IndexReader,
+  slugs: BrandSlugs,
+  page: PageRequest,
+): Promise<Page<BrandSummary>> {
   const brands = await index.listBrands(page);
-  return { items: brands.items.map(brandSummary), nextCursor: brands.nextCursor };
+  const items = await Promise.all(
+    brands.items.map(async (brand) => brandSummary(brand, await slugs.slugOf(brand.brandId))),
+  );
+  return { items, nextCursor: brands.nextCursor };
 }
 
-export async function brandView(index: IndexReader, brandId: number): Promise<BrandView> {
+export async function brandView(index: IndexReader, slugs: BrandSlugs, key: BrandKey): Promise<BrandView> {
+  const brandId = await slugs.idOf(key);
   const brand = await index.getBrand(brandId);
   if (brand === null) throw new NotFoundError(`No brand ${brandId}`);
   const [grants, brandCompromises] = await Promise.all([
@@ -48,7 +58,7 @@ export async function brandView(index: IndexReader, brandId: number): Promise<Br
     declaredBy: c.declaredBy,
     declared: chainEventRef(c),
   }));
-  return { ...brandSummary(brand), roles, compromises };
+  return { ...brandSummary(brand, await slugs.slugOf(brandId)), roles, compromises };
 }
 
 export async function designView(

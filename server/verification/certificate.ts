@@ -1,17 +1,27 @@
 import { NotFoundError } from "../errors.js";
-import { digestToCid } from "../ipfs/commitment.js";
 import type { IndexReader } from "../store/IndexStore.js";
 import type { CertificateRecord, ChainRef, IssuerCompromise, ProvenanceEntry } from "../store/model.js";
 import { MAX_PAGE_LIMIT } from "../store/IndexStore.js";
 import { verifiedDocument } from "./committed-document.js";
 import type { DocumentSource } from "./committed-document.js";
 import { flagsOf, isSuspect, metadataFlagOf, verdictOf } from "./flags.js";
-import type { CertificateSummary, CertificateView, TwinView } from "./answers/certificate.js";
+import type {
+  CertificateListView,
+  CertificateSummary,
+  CertificateView,
+  TwinView,
+} from "./answers/certificate.js";
 import type { ChainEventRef } from "./answers/chain-values.js";
 
 /** The answers' shapes are their schemas' (./answers/certificate.ts), which the OpenAPI document is generated from. */
 export type { ChainEventRef } from "./answers/chain-values.js";
-export type { CertificateSummary, CertificateView, Custody, TwinView } from "./answers/certificate.js";
+export type {
+  CertificateListView,
+  CertificateSummary,
+  CertificateView,
+  Custody,
+  TwinView,
+} from "./answers/certificate.js";
 
 export function chainEventRef(ref: ChainRef): ChainEventRef {
   return { block: ref.blockNumber, time: new Date(ref.timestamp * 1000).toISOString(), txHash: ref.txHash };
@@ -90,7 +100,30 @@ export async function resolveCertificate(
   return { ...summary, flags, verdict: verdictOf(flags), metadata, twins };
 }
 
-/** The metadata reference without reading IPFS (lists). */
-export function metadataRef(digest: string): { cid: string; digest: string } {
-  return { cid: digestToCid(digest).toString(), digest };
+/**
+ * A certificate as a list shows it: the summary with every flag and the verdict, the metadata checked
+ * against its digest (read through the document cache) but not included.
+ */
+export async function listedCertificate(
+  index: IndexReader,
+  documents: DocumentSource,
+  record: CertificateRecord,
+): Promise<CertificateListView> {
+  const [summary, metadata] = await Promise.all([
+    summarise(index, record, { withProvenance: true }),
+    verifiedDocument(documents, "certificate-metadata", record.metadataDigest),
+  ]);
+  const metadataFlag = metadataFlagOf(metadata);
+  const flags = metadataFlag === null ? summary.flags : summary.flags.concat(metadataFlag);
+  return {
+    ...summary,
+    flags,
+    verdict: verdictOf(flags),
+    metadata: {
+      cid: metadata.cid,
+      digest: metadata.digest,
+      verified: metadata.verified,
+      ...(metadata.reason === undefined ? {} : { reason: metadata.reason }),
+    },
+  };
 }

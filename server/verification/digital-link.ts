@@ -8,6 +8,7 @@ import type { CertificateFlag } from "./flags.js";
 import { verdictOf } from "./flags.js";
 import { brandForGtin, parseGtin } from "./gs1.js";
 import { tokenIdOfSerial } from "./serial.js";
+import type { SerialRule } from "./serial-rule.js";
 
 /**
  * A GS1 Digital Link (`/01/{gtin}/21/{serial}`) names a product (the GTIN) and a piece (the serial).
@@ -44,6 +45,7 @@ export interface DigitalLink {
 export interface Gs1Settings {
   gs1Prefixes: ReadonlyMap<string, number>;
   brandSalts: ReadonlyMap<number, string>;
+  serialRules?: ReadonlyMap<number, SerialRule>;
 }
 
 /** The brand a Digital Link names (the rules above). */
@@ -72,7 +74,7 @@ export function tokenIdOfDigitalLink(
   link: DigitalLink,
 ): Promise<bigint> {
   const brandId = brandOfDigitalLink(settings.gs1Prefixes, link.gtin, link.brand);
-  return tokenIdOfSerial(index, settings.brandSalts, brandId, link.serial);
+  return tokenIdOfSerial(index, settings, brandId, link.serial);
 }
 
 /** The certificate as `view` shows it, checked against the GTIN a label names. */

@@ -28,6 +28,33 @@ export const BrandId = z
   .refine((value) => value <= UINT32_MAX, "brand id above 2^32-1")
   .describe("brand id (uint32, from 1)");
 
+/**
+ * A brand by id or by slug (server/verification/brand-slugs.ts): digits are an id, anything else a
+ * slug of letters, digits and single dashes (case is ignored). Either way a malformed one is a 400.
+ */
+export const BrandIdOrSlug = z
+  .string()
+  .describe("brand id (uint32, from 1) or slug (e.g. maison-aurelle)")
+  .transform((text, context): number | string => {
+    if (/^[0-9]+$/.test(text)) {
+      const id = /^[1-9][0-9]{0,9}$/.test(text) ? Number(text) : NaN;
+      if (!(id <= UINT32_MAX)) {
+        context.addIssue({ code: "custom", message: "expected a brand id (1..2^32-1) or a brand slug" });
+        return z.NEVER;
+      }
+      return id;
+    }
+    const slug = text.toLowerCase();
+    if (slug.length > 64 || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) {
+      context.addIssue({
+        code: "custom",
+        message: "expected a brand id or a brand slug (letters, digits and single dashes, up to 64)",
+      });
+      return z.NEVER;
+    }
+    return slug;
+  });
+
 export const Address = z
   .string()
   .describe("0x address; mixed case must be a valid EIP-55 checksum")

@@ -14,6 +14,7 @@ import type { IndexFreshness } from "../verification/freshness.js";
 import { BrandId, Serial } from "../verification/id-schemas.js";
 import { withGtinCheck } from "../verification/digital-link.js";
 import { brandOfTokenId, parseUint256, tokenIdForSerial } from "../verification/ids.js";
+import { normaliseSerial } from "../verification/serial-rule.js";
 import { brandProfileOf } from "../verification/brand-profile.js";
 import type { BrandProfileView } from "../verification/brand-profile.js";
 import { claimKeyOf, parseClaimCode } from "../chain/claim-code.js";
@@ -39,6 +40,7 @@ import { qrSvg } from "./qr.js";
 import { siteFiles } from "./site-files.js";
 import { CheckQuery, ClaimCodeForm, ClaimKeyPath, ProveQrRequest, VerifyPageQuery } from "./schemas.js";
 import { GARMENT_CSP, sendPage } from "./send-page.js";
+import type { SerialRule } from "../verification/serial-rule.js";
 
 export { ChainClaimStateReader } from "./claim-state.js";
 export type { ClaimState, ClaimStateReader } from "./claim-state.js";
@@ -48,6 +50,7 @@ export interface VerifierSources {
   verifier: VerifierContext;
   ownershipChallenges: OwnershipChallenges;
   brandSalts: ReadonlyMap<number, string>;
+  serialRules?: ReadonlyMap<number, SerialRule>;
   freshness: () => IndexFreshness;
 }
 
@@ -113,7 +116,13 @@ function labelSerialOf(deps: VerifierSources, tokenId: bigint, serial: string | 
   if (serial === undefined) return null;
   const brandId = brandOfTokenId(tokenId);
   const salt = deps.brandSalts.get(brandId);
-  return salt !== undefined && tokenIdForSerial(brandId, salt, serial) === tokenId ? serial : null;
+  if (salt === undefined) return null;
+  // The brand's serial rule as at issuance (case, spaces...), or the serial exactly as asked (pieces
+  // minted before the rule was declared), as the serial lookup tries them.
+  const candidates = [normaliseSerial(deps.serialRules?.get(brandId), serial), serial];
+  return candidates.some((candidate) => tokenIdForSerial(brandId, salt, candidate) === tokenId)
+    ? serial
+    : null;
 }
 
 /** How many of a twin design's physical pieces its page links to. */
@@ -418,12 +427,7 @@ export function createWebRouter(deps: WebDependencies): Router {
       const parsed = z.object({ brand: BrandId, serial: Serial }).safeParse(request.params);
       if (!parsed.success) return sendUnknown(request, response, t, "malformed");
       try {
-        const tokenId = await tokenIdOfSerial(
-          verifier.index,
-          v1.brandSalts,
-          parsed.data.brand,
-          parsed.data.serial,
-        );
+        const tokenId = await tokenIdOfSerial(verifier.index, v1, parsed.data.brand, parsed.data.serial);
         // The language the visitor chose follows them to the piece's page, and the serial asked with it
         // (the page shows it once it hashes to this certificate).
         const lang = typeof request.query.lang === "string" ? `&lang=${t.lang}` : "";

@@ -10,7 +10,7 @@ import type { Browser, Page, Request as PageRequest } from "playwright-core";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { Wallet } from "ethers";
 import { newClaimCode } from "../../server/chain/claim-code.js";
-import { DEMO_BRAND_PROFILE, DEMO_BRAND_SALTS } from "../../scripts/demo/seed.js";
+import { DEMO_BRAND_PROFILE, demoSerialHash } from "../../scripts/demo/seed.js";
 import { launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
 import type { CspViolation } from "./browser.js";
 import { startE2eStack } from "./stack.js";
@@ -74,10 +74,7 @@ describe("customer entry pages (browser)", function () {
   /** A bag in the vault with no code yet, given `key` as its claim key by the vault. */
   async function setClaimKey(serialIndex: number, key: string): Promise<string> {
     const contract = await certificate();
-    const serialHash = stack.ethers.solidityPackedKeccak256(
-      ["bytes32", "string"],
-      [DEMO_BRAND_SALTS["1"], `MA-2024-${String(serialIndex).padStart(4, "0")}`],
-    );
+    const serialHash = demoSerialHash("1", `MA-2024-${String(serialIndex).padStart(4, "0")}`);
     const tokenId = await contract.tokenIdOf(1, serialHash);
     await (await contract.connect(vault()).setClaimKey(tokenId, key)).wait();
     await stack.indexed();

@@ -12,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { publishDocument } from "../../server/metadata/metadata-document.js";
 import { demoGtin } from "../../scripts/demo/catalogue.js";
-import { DEMO_BRAND_SALTS, DEMO_BRANDS } from "../../scripts/demo/seed.js";
+import { DEMO_BRANDS, demoSerialHash } from "../../scripts/demo/seed.js";
 import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
 import type { CspViolation } from "./browser.js";
 import { startE2eStack } from "./stack.js";
@@ -53,10 +53,7 @@ describe("the piece and garment pages (browser)", function () {
   before(async function () {
     [stack, browser] = await Promise.all([startE2eStack(), launchBrowser()]);
     signers = await stack.ethers.getSigners();
-    const serialHash = stack.ethers.solidityPackedKeccak256(
-      ["bytes32", "string"],
-      [DEMO_BRAND_SALTS["1"], HASHED_SERIAL],
-    );
+    const serialHash = demoSerialHash("1", HASHED_SERIAL);
     const picture = `ipfs://${(
       await stack.verifier.metadataStore.addBytes(
         new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"/>'),

@@ -39,7 +39,8 @@ export interface E2eStack {
   close(): Promise<void>;
 }
 
-export async function startE2eStack(): Promise<E2eStack> {
+/** `env`: settings over the stack's own (the API doc scenes run with the default rate limit). */
+export async function startE2eStack(options: { env?: Record<string, string> } = {}): Promise<E2eStack> {
   const connection = await network.create();
   const { ethers, ignition } = connection;
   const [deployer] = await ethers.getSigners();
@@ -93,6 +94,7 @@ export async function startE2eStack(): Promise<E2eStack> {
       HALLMARK_RATE_LIMIT_PER_MINUTE: "100000",
       HALLMARK_ISSUER_KEYSTORES: JSON.stringify({ "1": { keystore, passwordEnv: "E2E_RELAY_PASSWORD" } }),
       E2E_RELAY_PASSWORD: RELAY_PASSWORD,
+      ...options.env,
     });
     const started = await startVerifier({
       config,

@@ -12,7 +12,7 @@ import { sha256Hex } from "../../server/ipfs/commitment.js";
 import { issueClaimCodes, readClaimCodes } from "../../server/issuer/claim-codes.js";
 import { connectHallmark } from "../../server/issuer/contracts.js";
 import { demoGtin } from "../../scripts/demo/catalogue.js";
-import { DEMO_BRAND_SALTS, DEMO_BRANDS } from "../../scripts/demo/seed.js";
+import { DEMO_BRANDS, demoSerialHash } from "../../scripts/demo/seed.js";
 import { makeTempDir } from "../server/support/temp-dir.js";
 import { qrSvg } from "../../server/web/qr.js";
 import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
@@ -633,10 +633,7 @@ describe("customer verification pages (browser)", function () {
           stack.deployments.contracts.HallmarkCertificate,
         );
         // A bag still in the brand vault with no claim code yet.
-        const serialHash = stack.ethers.solidityPackedKeccak256(
-          ["bytes32", "string"],
-          [DEMO_BRAND_SALTS["1"], "MA-2024-0010"],
-        );
+        const serialHash = demoSerialHash("1", "MA-2024-0010");
         const tokenId = await certificate.tokenIdOf(1, serialHash);
         const vault = signers[5];
         expect(await certificate.ownerOf(tokenId)).to.equal(vault.address);

@@ -85,6 +85,28 @@ describe("OpenAPI document", function () {
     expect(body.paths["/v1/ownership/proofs"]).to.have.property("post");
   });
 
+  it("names the public URL as its server, or the origin it was read from", async function () {
+    const configured = buildOpenApiDocument({ serverUrl: "https://verify.example.com/" }) as {
+      servers: { url: string }[];
+    };
+    expect(configured.servers).to.deep.equal([{ url: "https://verify.example.com" }]);
+    // The test stack sets no HALLMARK_PUBLIC_URL: a relative server, never a hard-coded host.
+    const { body } = await getJson<{ servers: { url: string }[] }>(`${stack.url}/openapi.json`);
+    expect(body.servers).to.deep.equal([{ url: "/" }]);
+  });
+
+  it("documents a 400 on every operation (an unknown query parameter is refused everywhere)", function () {
+    const document = buildOpenApiDocument() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const without = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, operation]) => !("400" in operation.responses))
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(without).to.deep.equal([]);
+  });
+
   it("documents every problem status a route can answer with the Problem schema", function () {
     const document = buildOpenApiDocument() as {
       paths: Record<

@@ -8,6 +8,14 @@ import { normaliseContentPath } from "../../ipfs/content-path.js";
 import type { MetadataReader } from "../../ipfs/metadata-store.js";
 import { contentTypeFor } from "../../http/content-type.js";
 import { sendProblem } from "../../http/problem.js";
+import { parseInput } from "../../http/input.js";
+import { z } from "zod";
+
+/** What the gateway reads of a query (as IPFS path gateways name them); anything else is a 400. */
+export const IpfsQuery = z.strictObject({
+  format: z.enum(["raw"]).optional().describe("raw: one verified block (a trustless gateway read)"),
+  filename: z.string().max(255).optional().describe("a name whose extension gives a bare CID's media type"),
+});
 
 export interface IpfsRouteOptions {
   reader: MetadataReader;
@@ -33,12 +41,13 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
   const router = Router();
 
   router.get("/ipfs/:cid{/*path}", async (request: Request, response: Response) => {
+    const query = parseInput(IpfsQuery, request.query, "query");
     const cid = parseCid(String(request.params.cid));
     const rawPath: unknown = request.params.path;
     const segments = normaliseContentPath(Array.isArray(rawPath) ? rawPath.map(String) : undefined);
     const path = segments.length > 0 ? segments.join("/") : undefined;
 
-    if (wantsRawBlock(request)) {
+    if (query.format === "raw" || wantsRawBlock(request)) {
       if (path !== undefined)
         throw new InvalidInputError("?format=raw serves a block: address it by CID, without a path");
       const block = await reader.getBlock(cid);
@@ -109,7 +118,7 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
     const head = first.done === true ? new Uint8Array() : first.value;
     response.status(status);
     // A bare CID has no name: `?filename=` (as on IPFS path gateways) gives the extension the type comes from.
-    const filename = typeof request.query.filename === "string" ? request.query.filename : undefined;
+    const filename = query.filename;
     response.setHeader(
       "Content-Type",
       contentTypeFor(path ?? filename, offset === 0 ? head : new Uint8Array()),
@@ -132,7 +141,7 @@ export function ipfsRouter(options: IpfsRouteOptions): Router {
 }
 
 function wantsRawBlock(request: Request): boolean {
-  return request.query.format === "raw" || (request.get("accept") ?? "").includes(RAW_BLOCK_TYPE);
+  return (request.get("accept") ?? "").includes(RAW_BLOCK_TYPE);
 }
 
 function setImmutableHeaders(response: Response, etag: string): void {

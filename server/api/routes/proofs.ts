@@ -6,7 +6,7 @@ import {
   ownershipChallengeState,
   verifyOwnershipProof,
 } from "../../verification/ownership.js";
-import { ChallengeParams, ChallengeRequest, parseInput, ProofRequest } from "./schemas.js";
+import { ChallengeParams, ChallengeRequest, NoQuery, parseInput, ProofRequest } from "./schemas.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
 import { sendJson } from "./v1-dependencies.js";
 
@@ -26,6 +26,7 @@ export function proofsRouter(deps: V1Dependencies): Router {
   const router = Router();
 
   router.post("/v1/ownership/challenges", async (request, response) => {
+    parseInput(NoQuery, request.query, "query");
     const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
     const view = await createOwnershipChallenge(
       verifier.index,
@@ -39,6 +40,7 @@ export function proofsRouter(deps: V1Dependencies): Router {
   });
 
   router.get("/v1/ownership/challenges/:challengeId", async (request, response) => {
+    parseInput(NoQuery, request.query, "query");
     const { challengeId } = parseInput(ChallengeParams, request.params, "path");
     const state = await ownershipChallengeState(
       verifier.index,
@@ -51,6 +53,7 @@ export function proofsRouter(deps: V1Dependencies): Router {
   });
 
   router.post("/v1/ownership/proofs", async (request, response) => {
+    parseInput(NoQuery, request.query, "query");
     const proof = parseInput(ProofRequest, request.body, "body");
     const result = await verifyOwnershipProof(verifier.chain, deps.ownershipChallenges, proof);
     response.setHeader("Cache-Control", "no-store");
@@ -58,6 +61,7 @@ export function proofsRouter(deps: V1Dependencies): Router {
   });
 
   router.post("/v1/chip/challenges", async (request, response) => {
+    parseInput(NoQuery, request.query, "query");
     const { tokenId } = parseInput(ChallengeRequest, request.body, "body");
     const view = await createChipChallenge(
       verifier.index,
@@ -71,6 +75,7 @@ export function proofsRouter(deps: V1Dependencies): Router {
   });
 
   router.post("/v1/chip/proofs", async (request, response) => {
+    parseInput(NoQuery, request.query, "query");
     const proof = parseInput(ProofRequest, request.body, "body");
     const result = await verifyChipProof(verifier.chain, deps.chipChallenges, proof);
     response.setHeader("Cache-Control", "no-store");

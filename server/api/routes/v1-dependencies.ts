@@ -8,6 +8,7 @@ import type { IndexFreshness } from "../../verification/freshness.js";
 import type { OwnershipChallenges } from "../../verification/ownership.js";
 import type { TagTapDependencies } from "../../verification/tag-tap.js";
 import type { EventStreams } from "./events.js";
+import type { SerialRule } from "../../verification/serial-rule.js";
 
 /** What the /v1 routes need; built by the composition root (server/main.ts) or a test. */
 export interface V1Dependencies {
@@ -15,6 +16,8 @@ export interface V1Dependencies {
   ownershipChallenges: OwnershipChallenges;
   chipChallenges: ChallengeStore<ChipChallengePayload>;
   brandSalts: ReadonlyMap<number, string>;
+  /** How each brand's serials compare (from the same setting as its salt); absent: exact. */
+  serialRules?: ReadonlyMap<number, SerialRule>;
   gs1Prefixes: ReadonlyMap<string, number>;
   freshness: () => IndexFreshness;
   events: EventStreams;

@@ -1,6 +1,7 @@
 import type { RequestHandler } from "express";
 import { ForbiddenError, HallmarkError } from "../../errors.js";
 import { parseInput } from "../../http/input.js";
+import { PARTNER_BRAND_ID } from "../auth/api-keys.js";
 import type { ApiKey, ApiKeyStore } from "../auth/api-keys.js";
 import type { IssuerScope } from "../auth/scopes.js";
 import { auditOf } from "./audit-trail.js";
@@ -33,6 +34,8 @@ export function authorize(
       throw error;
     }
     audit.keyId = key.id;
+    if (key.brandId === PARTNER_BRAND_ID)
+      throw new ForbiddenError("A partner key reads the verifier API; it acts for no brand");
     // The key's brand: a refused attempt on another brand's route shows in the key owner's audit.
     audit.brandId = key.brandId;
     if (brandInPath) {

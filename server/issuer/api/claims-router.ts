@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { parseInput } from "../../http/input.js";
+import { NoQuery, parseInput } from "../../http/input.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
 import type { ClaimRelay } from "../claim-relay.js";
 import { ClaimRelayUnavailableError } from "../claim-relay.js";
@@ -19,6 +19,7 @@ export function claimsRouter(relay: ClaimRelay | undefined, freshness: () => Ind
   const router = Router();
 
   router.post("/v1/claims", async (request, response) => {
+    parseInput(NoQuery, request.query, "query");
     const claim = parseInput(ClaimRelayRequest, request.body, "body");
     if (relay === undefined)
       throw new ClaimRelayUnavailableError(

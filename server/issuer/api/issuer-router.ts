@@ -3,7 +3,7 @@ import type { Response } from "express";
 import type { Logger } from "pino";
 import { ContentTooLargeError, InvalidInputError } from "../../errors.js";
 import { jsonBody } from "../../http/json-body.js";
-import { parseInput } from "../../http/input.js";
+import { NoQuery, parseInput } from "../../http/input.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
 import type { ApiKeyStore } from "../auth/api-keys.js";
 import type { AuditLog } from "../auth/audit-log.js";
@@ -63,6 +63,7 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     body,
     async (request, response) => {
       const { brand } = parseInput(BrandParams, request.params, "path");
+      parseInput(NoQuery, request.query, "query");
       const header = IdempotencyKey.safeParse(request.get("idempotency-key"));
       if (!header.success) {
         const message =
@@ -103,6 +104,7 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     authorize(deps.keys, "media.upload", "mint"),
     async (request, response) => {
       parseInput(BrandParams, request.params, "path");
+      parseInput(NoQuery, request.query, "query");
       const refuse = (error: unknown): never => {
         // The rest of the body is never read: close the connection rather than drain it.
         if (!request.complete) response.setHeader("Connection", "close");
@@ -145,6 +147,7 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     authorize(deps.keys, "mint-job.read", "mint"),
     async (request, response) => {
       const { brand, id } = parseInput(MintJobParams, request.params, "path");
+      parseInput(NoQuery, request.query, "query");
       auditOf(response).target = id;
       send(response, { job: mintJobAnswer(await deps.service.mintJobs.get(brand, id)) });
     },
@@ -156,6 +159,7 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     body,
     async (request, response) => {
       const { brand } = parseInput(BrandParams, request.params, "path");
+      parseInput(NoQuery, request.query, "query");
       const input = parseInput(ClaimCodesBody, request.body, "body");
       // Token ids only: the codes never reach the audit or a log.
       auditOf(response).target = input.tokenIds.map(String).join(",").slice(0, 2_000);
@@ -175,6 +179,7 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     body,
     async (request, response) => {
       const { brand } = parseInput(BrandParams, request.params, "path");
+      parseInput(NoQuery, request.query, "query");
       const input = parseInput(EventBody, request.body, "body");
       auditOf(response).target = `${input.kind} ${input.tokenId.toString()}`;
       const result = await deps.service.recordEvent(brand, input);
@@ -188,6 +193,7 @@ export function issuerRouter(deps: IssuerApiDependencies): Router {
     body,
     async (request, response) => {
       const { brand, tokenId } = parseInput(CertificateParams, request.params, "path");
+      parseInput(NoQuery, request.query, "query");
       const input = parseInput(StatusBody, request.body, "body");
       auditOf(response).target = `${input.action} ${tokenId.toString()}`;
       const result = await deps.service.changeStatus(brand, tokenId, input.action, input.reason);

@@ -196,6 +196,7 @@ const OPERATIONS: readonly Operation[] = [
         AuditPage,
       ],
       ...problems(400, 401, 429),
+      "403": problem("A partner key: it acts for no brand"),
     },
   },
 ];

@@ -101,7 +101,7 @@ export const StatusBody = z
   })
   .strict();
 
-export const AuditQuery = z.object({
+export const AuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   before: z.coerce.number().int().positive().optional().describe("id of the last entry of the previous page"),
 });

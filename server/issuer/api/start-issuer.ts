@@ -63,6 +63,7 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
     contracts,
     signers,
     brandSalts: config.brandSalts,
+    serialRules: config.serialRules,
     store: options.metadataStore,
     publicUrl: options.publicUrl,
     workDir,

@@ -1,7 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AuthenticationError, NotFoundError } from "../../errors.js";
-import { isIssuerScope } from "./scopes.js";
-import type { IssuerScope } from "./scopes.js";
+import { isApiKeyScope, PARTNER_SCOPE } from "./scopes.js";
+import type { ApiKeyScope, IssuerScope } from "./scopes.js";
+
+/** The brand id a partner key is stored with: none (brands are numbered from 1). */
+export const PARTNER_BRAND_ID = 0;
 
 /**
  * Issuer API keys: `hmk_<id>_<secret>`, the id 16 hex digits (public: logs and the audit name
@@ -10,8 +13,9 @@ import type { IssuerScope } from "./scopes.js";
  */
 export interface ApiKey {
   id: string;
+  /** The brand the key acts for; PARTNER_BRAND_ID (0) for a partner key, which acts for none. */
   brandId: number;
-  scopes: IssuerScope[];
+  scopes: ApiKeyScope[];
   label: string;
   createdAt: string;
   revokedAt: string | null;
@@ -64,7 +68,7 @@ function toApiKey(row: ApiKeyRecord): ApiKey {
   return {
     id: row.id,
     brandId: Number(row.brand_id),
-    scopes: row.scopes.split(",").filter(isIssuerScope),
+    scopes: row.scopes.split(",").filter(isApiKeyScope),
     label: row.label,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
@@ -86,6 +90,23 @@ export class ApiKeyStore {
     if (!Number.isInteger(options.brandId) || options.brandId < 1 || options.brandId > 0xffffffff)
       throw new RangeError("A brand id is 1..2^32-1");
     if (options.scopes.length === 0) throw new RangeError("A key needs at least one scope");
+    return this.insert(options.brandId, options.scopes, options.label);
+  }
+
+  /**
+   * A resale partner's key: hashed, listed, revoked and audited as issuer keys are, in the same
+   * store; it reads the verifier API on the partner rate budget and opens no issuer route.
+   */
+  async createPartner(options: { label?: string } = {}): Promise<CreatedApiKey> {
+    return this.insert(PARTNER_BRAND_ID, [PARTNER_SCOPE], options.label);
+  }
+
+  private async insert(
+    brandId: number,
+    requested: readonly ApiKeyScope[],
+    label: string | undefined,
+  ): Promise<CreatedApiKey> {
+    const options = { brandId, scopes: requested, label };
     const id = randomBytes(8).toString("hex");
     const secret = randomBytes(32).toString("hex");
     const createdAt = this.now().toISOString();

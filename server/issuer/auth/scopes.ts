@@ -3,6 +3,18 @@ export const ISSUER_SCOPES = ["mint", "claim-codes", "events", "status"] as cons
 
 export type IssuerScope = (typeof ISSUER_SCOPES)[number];
 
+/**
+ * A partner key's only scope: it reads the verifier API on its own, larger rate budget
+ * (server/issuer/auth/partner-keys.ts). It acts for no brand and opens no issuer route.
+ */
+export const PARTNER_SCOPE = "partner";
+
+export type ApiKeyScope = IssuerScope | typeof PARTNER_SCOPE;
+
+export function isApiKeyScope(value: string): value is ApiKeyScope {
+  return value === PARTNER_SCOPE || isIssuerScope(value);
+}
+
 export function isIssuerScope(value: string): value is IssuerScope {
   return (ISSUER_SCOPES as readonly string[]).includes(value);
 }

@@ -23,6 +23,7 @@ import { readReceipt } from "../receipt.js";
 import type { BrandQueue } from "./brand-queue.js";
 import { isFinished, MemoryMintJobRecords } from "./mint-job-records.js";
 import type { MintJobRecords } from "./mint-job-records.js";
+import type { SerialRule } from "../../verification/serial-rule.js";
 
 /**
  * Mint jobs of the issuer API: a manifest (JSON rows; pictures named by path with the media
@@ -110,6 +111,7 @@ export interface MintJobContext {
   contracts: HallmarkContracts;
   signer: Signer;
   brandSalt: string;
+  serialRule?: SerialRule;
 }
 
 export interface MintJobsOptions {
@@ -260,6 +262,7 @@ export class MintJobs {
         brandId: request.brandId,
         brandName: brand.name,
         brandSalt: context.brandSalt,
+        serialRule: context.serialRule,
         serialVisibility: request.serialVisibility,
         mediaRoot: request.media === undefined || request.media.length === 0 ? undefined : mediaRoot,
         store: this.options.store,
@@ -322,6 +325,7 @@ export class MintJobs {
         store: this.options.store,
         brandId: request.brandId,
         brandSalt: context.brandSalt,
+        serialRule: context.serialRule,
         rows,
         mediaRoot: request.media === undefined || request.media.length === 0 ? undefined : mediaRoot,
         serialVisibility: request.serialVisibility,

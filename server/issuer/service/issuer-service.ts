@@ -20,6 +20,7 @@ import { BrandQueue } from "../jobs/brand-queue.js";
 import type { MintJobRecords } from "../jobs/mint-job-records.js";
 import { MintJobs } from "../jobs/mint-jobs.js";
 import type { MintJobContext, MintJobView } from "../jobs/mint-jobs.js";
+import type { SerialRule } from "../../verification/serial-rule.js";
 
 /**
  * The brand workflows of server/issuer behind the issuer API: no HTTP here. Each brand acts with
@@ -31,6 +32,8 @@ export interface IssuerServiceOptions {
   contracts: HallmarkContracts;
   signers: ReadonlyMap<number, Signer>;
   brandSalts: ReadonlyMap<number, string>;
+  /** Each brand's serial rule, from the same setting as its salt (absent: exact). */
+  serialRules?: ReadonlyMap<number, SerialRule>;
   store: MetadataStore;
   /** The verifier the claim URLs open. */
   publicUrl: string;
@@ -98,7 +101,12 @@ export class IssuerService {
         300,
       );
     }
-    return { contracts: this.options.contracts, signer, brandSalt };
+    return {
+      contracts: this.options.contracts,
+      signer,
+      brandSalt,
+      serialRule: this.options.serialRules?.get(brandId),
+    };
   }
 
   /**

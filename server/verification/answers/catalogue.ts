@@ -19,6 +19,8 @@ const Bps = z.int().min(0).max(10_000);
 export const BrandSummary = z.object({
   id: z.int().nonnegative(),
   name: z.string(),
+  /** Unique; from the registered name (server/verification/brand-slugs.ts): `/v1/brands/{slug}` names the brand too. */
+  slug: z.string(),
   metadataURI: z.string(),
   vault: AddressString,
   royalty: z.object({ receiver: AddressString.nullable(), bps: Bps }),

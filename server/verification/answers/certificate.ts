@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { CertificateMetadata } from "../../metadata/certificate-metadata.js";
-import { AddressString, BrandRef, ChainEventRef, DecimalString } from "./chain-values.js";
+import { AddressString, BrandRef, Bytes32Hex, ChainEventRef, DecimalString } from "./chain-values.js";
 import { CertificateFlags, Verdict } from "./flags.js";
-import { verifiedMetadataOf } from "./verified-metadata.js";
+import { UnverifiedReason, verifiedMetadataOf } from "./verified-metadata.js";
 
 /** A certificate as the verifier answers it (built by ../certificate.ts): a list row, and the full view. */
 
@@ -43,3 +43,20 @@ export const CertificateView = CertificateSummary.extend({
   verdict: Verdict,
 });
 export type CertificateView = z.output<typeof CertificateView>;
+
+/**
+ * A row of a certificate list: the summary with the verdict a buyer would see, its metadata checked
+ * against the on-chain digest (by digest and CID; the document itself is on the certificate's answer).
+ */
+export const CertificateListView = CertificateSummary.extend({
+  verdict: Verdict,
+  metadata: z.object({
+    cid: z.string(),
+    digest: Bytes32Hex,
+    verified: z
+      .boolean()
+      .describe("true only when the IPFS bytes hash to the on-chain digest and pass the schema"),
+    reason: UnverifiedReason.optional(),
+  }),
+});
+export type CertificateListView = z.output<typeof CertificateListView>;

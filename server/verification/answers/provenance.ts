@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { CertificateMetadata } from "../../metadata/certificate-metadata.js";
+import { ProvenanceDetails } from "../../metadata/provenance-details.js";
 import { AddressString, BlockNumber, Bytes32Hex, DecimalString, IsoTime } from "./chain-values.js";
+import { UnverifiedReason } from "./verified-metadata.js";
 
 /** One event of a certificate's life as the verifier answers it (built by ../provenance.ts). */
 
@@ -25,6 +28,28 @@ export const RoleName = z.union([
   z.templateLiteral(["0x", z.string()]),
 ]);
 
+export const ProvenanceDetailsRef = z.object({
+  digest: Bytes32Hex,
+  cid: z.string(),
+  verified: z
+    .boolean()
+    .optional()
+    .describe("with ?include=details: true only when the IPFS bytes hash to the digest and pass the schema"),
+  reason: UnverifiedReason.optional(),
+  actualDigest: z
+    .string()
+    .regex(/^0x[0-9a-f]{64}$/)
+    .optional()
+    .describe("With reason digest_mismatch: the sha2-256 of the bytes IPFS returned"),
+  document: z
+    .union([ProvenanceDetails, CertificateMetadata])
+    .nullable()
+    .optional()
+    .describe(
+      "with ?include=details: the document (an event's report, or the certificate metadata an issuance or update committed), only when verified",
+    ),
+});
+
 export const ProvenanceEventView = z.object({
   kind: ProvenanceKind,
   actor: AddressString.nullable(),
@@ -32,8 +57,12 @@ export const ProvenanceEventView = z.object({
   actorRoles: z.array(RoleName),
   from: AddressString.nullable(),
   to: AddressString.nullable(),
-  /** The details document (a report, a repair note) or the metadata committed, by digest and CID. */
-  details: z.object({ digest: Bytes32Hex, cid: z.string() }).nullable(),
+  /**
+   * The details document (a report, a repair note) or the metadata committed, by digest and CID; with
+   * `?include=details`, read from IPFS and checked against the digest (`verified`, and `document`
+   * only when verified: a detail that fails its check is never shown).
+   */
+  details: ProvenanceDetailsRef.nullable(),
   conditionGrade: z.int().nullable(),
   reason: z.string().nullable(),
   relatedTokenId: DecimalString.nullable(),

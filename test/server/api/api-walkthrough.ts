@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
    JSON answers are read as loose objects: this file records them for docs/api.md. */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { expect } from "chai";
 import { ethers as ethersLib } from "ethers";
 import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
@@ -144,7 +144,10 @@ Conventions (all routes):
 - Every answer carries \`index: { block, caughtUp, head }\` — the block the index has reached and whether it is within the
   confirmation depth of the head; \`stale: true\` is added when the indexer has not polled recently, its last poll failed (the
   RPC it reads is down), or the chain RPC is failing for proofs, and in the last two cases \`caughtUp\` is \`false\` as well (what
-  the index knows is still served; \`/readyz\` answers 503 meanwhile).
+  the index knows is still served; \`/readyz\` answers 503 meanwhile). After a reorganisation too deep to roll back, the
+  indexer rebuilds the index beside the served one: until the rebuilt index has caught up and replaces it in one step,
+  answers come from the last complete index with \`rebuilding: true\`, \`stale: true\` and \`caughtUp: false\` (\`block\` names the
+  block that index holds for). A certificate that exists is never answered 404 because of a rebuild.
 - A certificate's \`flags\` are what a buyer must see, and \`verdict\` sums them up: \`genuine\` (no flag), \`caution\` (only
   \`metadata_unverified\`: the document could not be checked right now — IPFS down, slow or missing it — or \`gtin_unconfirmed\`,
   below) or \`do_not_buy\` (any other flag: \`gtin_mismatch\` (below), \`stolen\`, \`revoked\`, \`superseded\`, \`suspect_issuer\`, or \`metadata_mismatch\`, a document that does not hash to
@@ -192,7 +195,12 @@ Conventions (all routes):
 - \`GET /openapi.json\` describes every route (a test keeps it in step with the router).
 
 `;
-      await writeFile(new URL("../../../docs/api.md", import.meta.url), intro + out.join("\n"));
+      // The hand-written scenes against the demo (replayed by api-doc-scenes.ts) stay as they are.
+      const file = new URL("../../../docs/api.md", import.meta.url);
+      const demoScenes =
+        /<!-- demo-scenes:start[\s\S]*?<!-- demo-scenes:end -->\n/.exec(await readFile(file, "utf8"))?.[0] ??
+        "";
+      await writeFile(file, intro + demoScenes + "\n" + out.join("\n"));
     }
   });
 

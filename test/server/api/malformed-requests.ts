@@ -61,7 +61,8 @@ const CASES: Case[] = [
     path: "/v1/owners/0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266/items?cursor=$$",
     status: 400,
   },
-  { name: "brand id with letters", path: "/v1/brands/one", status: 400 },
+  { name: "brand slug of no brand", path: "/v1/brands/one", status: 404 },
+  { name: "brand slug with an underscore", path: "/v1/brands/maison_a", status: 400 },
   { name: "brand id above uint32", path: "/v1/brands/4294967296", status: 400 },
   { name: "unknown brand", path: "/v1/brands/999", status: 404 },
   { name: "brand list with a malformed cursor", path: "/v1/brands?cursor=!!", status: 400 },
@@ -364,17 +365,29 @@ describe("Verifier API: malformed requests", function () {
     });
   }
 
-  it("rate-limits a client over its budget with 429 and Retry-After", async function () {
+  it("rate-limits a client over its budget with 429 and Retry-After, saying what is left", async function () {
     const { rateLimit } = await import("../../../server/http/rate-limit.js");
     let now = 0;
     const limiter = rateLimit({ perMinute: 60, burst: 2, now: () => now });
     const outcomes: unknown[] = [];
-    const request = { path: "/v1/brands", ip: "203.0.113.9", socket: {} } as never;
-    for (let i = 0; i < 3; i++) limiter(request, {} as never, (error?: unknown) => outcomes.push(error));
+    const headers: Record<string, string>[] = [];
+    const request = { path: "/v1/brands", ip: "203.0.113.9", socket: {}, headers: {} } as never;
+    const call = async (): Promise<void> => {
+      const set: Record<string, string> = {};
+      const response = { locals: {}, setHeader: (name: string, value: string) => (set[name] = value) };
+      await limiter(request, response as never, (error?: unknown) => outcomes.push(error));
+      headers.push(set);
+    };
+    for (let i = 0; i < 3; i++) await call();
     expect(outcomes.slice(0, 2)).to.deep.equal([undefined, undefined]);
     expect(outcomes[2]).to.have.property("retryAfterSeconds", 1);
+    expect(headers[0]).to.deep.equal({
+      "RateLimit-Policy": '"default";q=2;w=2',
+      RateLimit: '"default";r=1;t=1',
+    });
+    expect(headers[2].RateLimit).to.equal('"default";r=0;t=2');
     now = 1_000;
-    limiter(request, {} as never, (error?: unknown) => outcomes.push(error));
+    await call();
     expect(outcomes[3]).to.equal(undefined);
   });
 });

@@ -94,6 +94,37 @@ describe("issuer: manifest rows to certificate documents", function () {
         expect(first.documentPath).to.equal(`certificates/${first.tokenId}.json`);
       });
 
+      describe("when the brand declares a serial rule", function () {
+        const rule = { ignoreCase: true, ignore: " -" };
+
+        it("hashes the serial as the rule compares it (the form the verifier hashes at lookup)", async function () {
+          const rows = parseManifest(
+            [CSV_HEADER, csvRow("mt-2025 01", 0, "MT-2025-00001.svg")].join("\n"),
+            "csv",
+          );
+          const [certificate] = (await prepareCertificates(rows, { ...context(media), serialRule: rule }))
+            .certificates;
+          expect(certificate.serialHash).to.equal(
+            keccak256(solidityPacked(["bytes32", "string"], [SALT, "MT202501"])),
+          );
+          // The serial as printed stays what the receipt shows.
+          expect(certificate.serial).to.equal("mt-2025 01");
+        });
+
+        it("refuses two rows whose serials the rule makes one", async function () {
+          const rows = parseManifest(
+            [CSV_HEADER, csvRow("MT-1", 0, "MT-2025-00001.svg"), csvRow("mt 1", 1, "MT-2025-00002.svg")].join(
+              "\n",
+            ),
+            "csv",
+          );
+          const problems = await problemsOf(
+            prepareCertificates(rows, { ...context(media), serialRule: rule }),
+          );
+          expect(problems.some((p) => p.includes("duplicates row 1"))).to.equal(true);
+        });
+      });
+
       it("gives the same bytes on every run, so a resumed run commits to the same digests", async function () {
         const rows = parseManifest([CSV_HEADER, csvRow("S-1", 0, "MT-2025-00001.svg")].join("\n"), "csv");
         const a = await prepareCertificates(rows, context(media));
