@@ -19,7 +19,6 @@ export const COUNTER_BYTES = 3;
 /** The SDM read counter is 24 bits; at this value the tag stops counting. */
 export const MAX_SDM_READ_COUNTER = 0xffffff;
 
-
 /** The counter as the tag stores it in its session vectors and PICC data: 3 bytes, least significant first. */
 export function counterBytes(counter: number): Buffer {
   if (!Number.isInteger(counter) || counter < 0 || counter > MAX_SDM_READ_COUNTER)

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { NotFoundError } from "../../errors.js";
 import { parseInput } from "../../http/input.js";
+import { withTapQueryKeptOutOfLogs } from "../../tags/redact-url.js";
 import { SunQuery, sunMessageOf } from "../../tags/sun-params.js";
 import { TokenId } from "../../verification/id-schemas.js";
 import { verifyTagTap } from "../../verification/tag-tap.js";
@@ -14,13 +15,15 @@ import { sendJson } from "./v1-dependencies.js";
  */
 export function tapsRouter(deps: V1Dependencies): Router {
   const router = Router();
-  router.get("/v1/taps/:tokenId", async (request, response) => {
-    const tokenId = parseInput(TokenId, request.params.tokenId, "path");
-    const query = parseInput(SunQuery, request.query, "query");
-    if (deps.tags === undefined) throw new NotFoundError("This verifier verifies no NFC tags");
-    const view = await verifyTagTap(deps.verifier, deps.tags, { tokenId, message: sunMessageOf(query) });
-    response.setHeader("Cache-Control", "no-store");
-    sendJson(response, deps.freshness(), view);
-  });
+  router.get("/v1/taps/:tokenId", (request, response) =>
+    withTapQueryKeptOutOfLogs(request, async () => {
+      const tokenId = parseInput(TokenId, request.params.tokenId, "path");
+      const query = parseInput(SunQuery, request.query, "query");
+      if (deps.tags === undefined) throw new NotFoundError("This verifier verifies no NFC tags");
+      const view = await verifyTagTap(deps.verifier, deps.tags, { tokenId, message: sunMessageOf(query) });
+      response.setHeader("Cache-Control", "no-store");
+      sendJson(response, deps.freshness(), view);
+    }),
+  );
   return router;
 }

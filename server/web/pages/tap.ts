@@ -2,6 +2,7 @@ import { Router } from "express";
 import type { Request, Response } from "express";
 import { InvalidInputError } from "../../errors.js";
 import { parseInput } from "../../http/input.js";
+import { withTapQueryKeptOutOfLogs } from "../../tags/redact-url.js";
 import { SunQuery, sunMessageOf } from "../../tags/sun-params.js";
 import { TAP_PATH } from "../../tags/sun-url.js";
 import { TokenId } from "../../verification/id-schemas.js";
@@ -95,30 +96,32 @@ export function renderMalformedTapPage(t: Messages, path: string): string {
 /** GET /t/:tokenId: the page; a malformed link is a 400 page, not a problem document. */
 export function tapPageRouter(v1: { verifier: VerifierContext; tags?: TagTapDependencies }): Router {
   const router = Router();
-  router.get(`${TAP_PATH}/:tokenId`, async (request: Request, response: Response) => {
-    const tags = v1.tags;
-    const t = pickLocale(request);
-    let input: { tokenId: bigint; query: SunQuery };
-    try {
-      input = {
-        tokenId: parseInput(TokenId, request.params.tokenId, "path"),
-        query: parseInput(SunQuery, request.query, "query"),
-      };
-    } catch (error) {
-      if (!(error instanceof InvalidInputError)) throw error;
-      sendTapPage(response, renderMalformedTapPage(t, request.originalUrl), 400);
-      return;
-    }
-    if (tags === undefined) {
-      sendTapPage(response, renderMalformedTapPage(t, request.originalUrl), 404);
-      return;
-    }
-    const view = await verifyTagTap(v1.verifier, tags, {
-      tokenId: input.tokenId,
-      message: sunMessageOf(input.query),
-    });
-    sendTapPage(response, renderTapPage(view, t, request.originalUrl));
-  });
+  router.get(`${TAP_PATH}/:tokenId`, (request: Request, response: Response) =>
+    withTapQueryKeptOutOfLogs(request, async () => {
+      const tags = v1.tags;
+      const t = pickLocale(request);
+      let input: { tokenId: bigint; query: SunQuery };
+      try {
+        input = {
+          tokenId: parseInput(TokenId, request.params.tokenId, "path"),
+          query: parseInput(SunQuery, request.query, "query"),
+        };
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        sendTapPage(response, renderMalformedTapPage(t, request.originalUrl), 400);
+        return;
+      }
+      if (tags === undefined) {
+        sendTapPage(response, renderMalformedTapPage(t, request.originalUrl), 404);
+        return;
+      }
+      const view = await verifyTagTap(v1.verifier, tags, {
+        tokenId: input.tokenId,
+        message: sunMessageOf(input.query),
+      });
+      sendTapPage(response, renderTapPage(view, t, request.originalUrl));
+    }),
+  );
   return router;
 }
 
