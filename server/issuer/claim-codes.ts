@@ -231,12 +231,7 @@ export async function renderClaimSheet(codes: readonly ClaimCode[], title: strin
   <div class="qr" role="img" aria-label="Claim QR code for ${escapeHtml(code.productName || code.tokenId.toString())}">${svg}</div>
   <h2>${escapeHtml(code.productName || "Certificate")}</h2>
   <p class="serial">Serial ${escapeHtml(code.serial || "—")}</p>
-  <p class="token">Certificate ${escapeHtml(
-    code.tokenId
-      .toString(16)
-      .padStart(64, "0")
-      .replace(/^(.{8}).*(.{8})$/, "$1…$2"),
-  )}</p>
+  <p class="token">Certificate ${escapeHtml(code.tokenId.toString())}</p>
   <p class="code"><span>Code</span> ${escapeHtml(spelled)}</p>
 </section>`;
     }),
@@ -258,6 +253,8 @@ export async function renderClaimSheet(codes: readonly ClaimCode[], title: strin
   h2 { font-size: 10pt; margin: 2mm 0 1mm; }
   p { margin: 0.5mm 0; font-size: 8pt; }
   .code { font-family: ui-monospace, monospace; font-size: 6.5pt; word-break: break-all; }
+  /* The token id in decimal, as the verification page and the API write it. */
+  .token { font-family: ui-monospace, monospace; font-size: 6pt; word-break: break-all; }
   .code span { font-family: system-ui, sans-serif; font-weight: 600; }
 </style>
 </head>
