@@ -8,6 +8,7 @@
  * so brands, certificates and keys made against it survive a restart; `npm start -- --fresh` begins again.
  * With HALLMARK_RPC_URL: only the verifier, against that chain, its deployments file and IPFS node.
  */
+import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import hre from "hardhat";
@@ -32,6 +33,9 @@ import { startJsonRpcBridge } from "./local/json-rpc-bridge.js";
 
 const USAGE = `npm start [-- --fresh]
   --fresh   begin a new local chain (and demo) instead of restoring the saved one`;
+
+// `.env` (from .env.example) when there is one; a variable set in the environment wins.
+if (existsSync(".env")) process.loadEnvFile(".env");
 
 const localChain = process.env.HALLMARK_RPC_URL === undefined || process.env.HALLMARK_RPC_URL === "";
 /** The verifier drains requests for up to 10 s; the rest must close within the remainder. */

@@ -216,6 +216,11 @@ export async function startChainJournal(
     await writeFile(file, JSON.stringify(header) + "\n");
     last = { number: 0, hash: header.genesisHash };
   } else {
+    // Written again whole: a line cut short by a kill must not sit before the next block's.
+    await writeFile(
+      file,
+      [options.journal.header, ...options.journal.blocks].map((line) => JSON.stringify(line) + "\n").join(""),
+    );
     const tail = options.journal.blocks.at(-1);
     last = tail ?? { number: 0, hash: options.journal.header.genesisHash };
     // The replay re-mined the recorded blocks: their hashes on this chain are what follows.

@@ -11,6 +11,7 @@ export const METADATA_EXAMPLES: readonly { kind: MetadataKind; file: string }[] 
   { kind: "garment-metadata", file: "garment-metadata.json" },
   { kind: "provenance-details", file: "provenance-authenticated-resale.json" },
   { kind: "provenance-details", file: "provenance-repair.json" },
+  { kind: "provenance-details", file: "provenance-sale.json" },
 ];
 
 export function loadExample(file: string): unknown {

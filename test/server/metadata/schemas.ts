@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import { InvalidDocumentError } from "../../../server/errors.js";
@@ -296,6 +297,13 @@ describe("Metadata schemas", function () {
         expect(() => validateDocument(kind, loadExample(file))).not.to.throw();
       });
     }
+
+    it("lists every file of server/metadata/examples, so each one is validated", function () {
+      const files = readdirSync(new URL("../../../server/metadata/examples/", import.meta.url)).filter((f) =>
+        f.endsWith(".json"),
+      );
+      expect(METADATA_EXAMPLES.map((example) => example.file)).to.have.members(files);
+    });
 
     it("has at least one example of every kind", function () {
       for (const kind of METADATA_KINDS)
