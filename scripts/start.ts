@@ -9,7 +9,7 @@
  * With HALLMARK_RPC_URL: only the verifier, against that chain, its deployments file and IPFS node.
  */
 import { existsSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import hre from "hardhat";
 import pino from "pino";
@@ -77,17 +77,7 @@ async function startLocalStack(fresh: boolean): Promise<void> {
   process.env.HALLMARK_CONFIRMATIONS ??= "0";
   process.env.HALLMARK_POLL_INTERVAL_MS ??= "250";
   process.env.HALLMARK_GS1_PREFIXES ??= JSON.stringify(DEMO_GS1_PREFIXES);
-  const loaded = loadConfig();
-  // The demo brands' salts under whatever the operator configured (a new brand's salts file, say).
-  const brandSalts = new Map(loaded.brandSalts);
-  for (const [brand, salt] of Object.entries(DEMO_BRAND_SALTS))
-    if (!brandSalts.has(Number(brand))) brandSalts.set(Number(brand), salt.toLowerCase());
-  // Claim links and QR codes name the local verifier unless the operator set a public address.
-  const config: VerifierConfig = {
-    ...loaded,
-    brandSalts,
-    publicUrl: loaded.publicUrl ?? `http://${loaded.host}:${loaded.port}`,
-  };
+  let config = localConfig();
 
   // npm start needs the contracts compiled, never the test contracts.
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
@@ -114,7 +104,21 @@ async function startLocalStack(fresh: boolean): Promise<void> {
       } else saved = { demo, deployments };
     } else notRestored ??= "no saved chain yet";
   }
-  if (journal === undefined) await rm(demoFile, { force: true });
+  let setAside: string | undefined;
+  if (journal === undefined) {
+    await rm(demoFile, { force: true });
+    // The brands of the chain before have no place on a new one: their salts would make `brand add` of a new
+    // brand 3 refuse to overwrite the old brand 3's. Kept beside, never deleted (a salt cannot be recovered).
+    const saltsFile = path.join(config.dataDir, "brand-salts.json");
+    if (process.env.HALLMARK_BRAND_SALTS_FILE === undefined && existsSync(saltsFile)) {
+      setAside = path.join(
+        config.dataDir,
+        `brand-salts.before-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+      );
+      await rename(saltsFile, setAside);
+      config = localConfig();
+    }
+  }
 
   const connection =
     journal === undefined
@@ -162,7 +166,11 @@ async function startLocalStack(fresh: boolean): Promise<void> {
       ) + "\n",
       { mode: 0o600 },
     );
-    chainState = `new (${notRestored}); saved to ${journalFile} as it runs, restored on the next npm start`;
+    chainState =
+      `new (${notRestored}); saved to ${journalFile} as it runs, restored on the next npm start` +
+      (setAside === undefined
+        ? ""
+        : `\n                  the earlier chain's brand salts were moved to ${setAside}`);
   }
   // Journalled from here on (a fresh chain from its genesis, deploy and demo included).
   const journalWriter = await startChainJournal(connection.provider, journalFile, {
@@ -256,6 +264,17 @@ Try:
 Unclaimed pieces wait in the brand vault with one-time claim codes and their claim links: ${claimCodesFile}
   (open a claim link; without a wallet, paste an address: the brand's key relays the claim)
 Ctrl-C stops everything (the chain is kept for the next npm start).`);
+}
+
+/** The verifier's settings for the local stack: the demo brands' salts and a public URL filled in. */
+function localConfig(): VerifierConfig {
+  const loaded = loadConfig();
+  // The demo brands' salts under whatever the operator configured (a new brand's salts file, say).
+  const brandSalts = new Map(loaded.brandSalts);
+  for (const [brand, salt] of Object.entries(DEMO_BRAND_SALTS))
+    if (!brandSalts.has(Number(brand))) brandSalts.set(Number(brand), salt.toLowerCase());
+  // Claim links and QR codes name the local verifier unless the operator set a public address.
+  return { ...loaded, brandSalts, publicUrl: loaded.publicUrl ?? `http://${loaded.host}:${loaded.port}` };
 }
 
 /** Waits for the index to catch up, so its start-up happens before the banner rather than under it. */
