@@ -298,6 +298,19 @@ describe("Metadata schemas", function () {
       });
     }
 
+    it("names the check digit a wrong GTIN calls for", function () {
+      const document = loadExample("certificate-metadata.json") as Json;
+      (document.passport as Json).gtin = "08012345678908";
+      expect(() => validateDocument("certificate-metadata", document)).to.throw(InvalidDocumentError);
+      try {
+        validateDocument("certificate-metadata", document);
+      } catch (error) {
+        expect((error as InvalidDocumentError).details.map((d) => d.message)).to.include(
+          "has a wrong GS1 check digit: 8, where 0801234567890 calls for 7 (08012345678907)",
+        );
+      }
+    });
+
     it("lists every file of server/metadata/examples, so each one is validated", function () {
       const files = readdirSync(new URL("../../../server/metadata/examples/", import.meta.url)).filter((f) =>
         f.endsWith(".json"),
