@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { InvalidInputError } from "./errors.js";
@@ -90,6 +91,7 @@ const Env = z
     HALLMARK_DEPLOYMENTS: z.string().min(1).optional(),
     ...IPFS_ENV,
     HALLMARK_BRAND_SALTS: jsonObject("HALLMARK_BRAND_SALTS").pipe(BrandSalts),
+    HALLMARK_BRAND_SALTS_FILE: optionalText,
     HALLMARK_GS1_PREFIXES: jsonObject("HALLMARK_GS1_PREFIXES").pipe(Gs1Prefixes),
     HALLMARK_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(2),
     HALLMARK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
@@ -208,6 +210,41 @@ export interface VerifierConfig {
   databaseReadUrl?: string;
 }
 
+/**
+ * The salts file `hallmark brand add` writes (`{"3": "0x…"}`): HALLMARK_BRAND_SALTS_FILE, else
+ * `<data dir>/brand-salts.json` when it exists (the CLI's default, so a brand working in the verifier's
+ * folder needs no variable). HALLMARK_BRAND_SALTS, when set, wins brand by brand.
+ */
+function readBrandSaltsFile(
+  named: string | undefined,
+  dataDir: string,
+): Record<string, z.output<typeof BrandSaltSetting>> {
+  const file = path.resolve(named ?? path.join(dataDir, "brand-salts.json"));
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" && named === undefined) return {};
+    throw new InvalidInputError(
+      `Invalid configuration: HALLMARK_BRAND_SALTS_FILE (${file} cannot be read: ${(error as Error).message})`,
+      { details: [{ path: "HALLMARK_BRAND_SALTS_FILE", message: `${file} cannot be read` }] },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const salts = BrandSalts.safeParse(parsed);
+  if (!salts.success)
+    throw new InvalidInputError(
+      `Invalid configuration: HALLMARK_BRAND_SALTS_FILE (${file} is not {"<brand id>": "0x<32 bytes>" or {"salt": "0x…", "serial": {…}}})`,
+      { details: [{ path: "HALLMARK_BRAND_SALTS_FILE", message: `${file} is not a salts file` }] },
+    );
+  return salts.data;
+}
+
 /** Parses the environment into settings; throws InvalidInputError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig {
   const result = Env.safeParse(env);
@@ -224,6 +261,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
   const e = result.data;
   const dataDir = path.resolve(e.HALLMARK_DATA_DIR);
   const ipfs = ipfsConfigOf(e, dataDir);
+  const brandSalts = new Map<number, string>();
+  const serialRules = new Map<number, SerialRule>();
+  for (const [brand, setting] of [
+    ...Object.entries(readBrandSaltsFile(e.HALLMARK_BRAND_SALTS_FILE, dataDir)),
+    ...Object.entries(e.HALLMARK_BRAND_SALTS),
+  ]) {
+    brandSalts.set(Number(brand), saltOf(setting));
+    serialRules.set(Number(brand), serialRuleOf(setting));
+  }
   return {
     port: e.HALLMARK_PORT,
     host: e.HALLMARK_HOST,
@@ -234,15 +280,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     indexFile: path.join(dataDir, "index.sqlite"),
     databaseUrl: e.HALLMARK_DATABASE_URL,
     ipfs,
-    brandSalts: new Map(
-      Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, setting]) => [Number(brand), saltOf(setting)]),
-    ),
-    serialRules: new Map(
-      Object.entries(e.HALLMARK_BRAND_SALTS).map(([brand, setting]) => [
-        Number(brand),
-        serialRuleOf(setting),
-      ]),
-    ),
+    brandSalts,
+    serialRules,
     gs1Prefixes: new Map(Object.entries(e.HALLMARK_GS1_PREFIXES)),
     confirmations: e.HALLMARK_CONFIRMATIONS,
     finalityDepth: e.HALLMARK_FINALITY_DEPTH,

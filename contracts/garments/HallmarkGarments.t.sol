@@ -345,7 +345,7 @@ contract HallmarkGarmentsTest is GarmentsFixture {
         garments.redeemVoucher{value: 1 ether}(v, _issuerOf(brandId), signature);
     }
 
-    function _roleHolderOfOtherBrand(uint32 target, uint256 seed) private view returns (address, uint256) {
+    function _roleHolderOfOtherBrand(uint32 target, uint256 seed) private pure returns (address, uint256) {
         string memory name;
         if (target == BRAND_B) {
             uint256 i = seed % 4;

@@ -2,13 +2,18 @@
  * `hallmark`: the brand toolkit. Batch minting from a catalogue, claim codes, provenance events,
  * status changes, brands and roles, digital garments. The workflows live in server/issuer (shared
  * with the issuer API); this file only parses flags, asks for the keystore password and prints.
- * Progress and logs go to stderr, results to stdout. Exit codes: 0 done, 1 failed, 2 invalid input.
+ * Progress and logs go to stderr, results to stdout. Exit codes: scripts/cli/exit-codes.ts (0 done,
+ * 64 usage, 65 input refused, 66 file missing, 75 retry later, 77 not permitted, 70 unexpected).
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
-import { getAddress, isAddress } from "ethers";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { getAddress } from "ethers";
 import { HallmarkError } from "../../server/errors.js";
+import { CancelledError, EXIT, exitCodeOf, UsageError } from "./exit-codes.js";
+import { registerAdminCommands } from "./admin-commands.js";
+import { confirm } from "./prompt.js";
+import { addressArg, brandIdArg, intArg, log, out, readJson, reportOutcome, tokenArg } from "./io.js";
 import {
   addBrand,
   generateBrandSalt,
@@ -33,7 +38,6 @@ import { mintCertificates } from "../../server/issuer/mint-certificates.js";
 import { PROVENANCE_EVENT_KINDS, recordProvenanceEvent } from "../../server/issuer/provenance-events.js";
 import type { ProvenanceEventKindName } from "../../server/issuer/provenance-events.js";
 import { readReceipt } from "../../server/issuer/receipt.js";
-import type { CallOutcome } from "../../server/issuer/transactions.js";
 import { brandOfToken } from "../../server/issuer/serials.js";
 import { PARTNER_BRAND_ID } from "../../server/issuer/auth/api-keys.js";
 import type { ApiKeyStore } from "../../server/issuer/auth/api-keys.js";
@@ -46,72 +50,6 @@ import { createProgress } from "./progress.js";
 import { registerTagCommands } from "./tags.js";
 import { CliRuntime, describeEstimate } from "./runtime.js";
 import type { GlobalOptions } from "./runtime.js";
-
-class UsageError extends Error {}
-
-function brandIdArg(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff)
-    throw new InvalidArgumentError("a brand id (1..2^32-1)");
-  return n;
-}
-
-function intArg(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("a non-negative integer");
-  return n;
-}
-
-function tokenArg(value: string): bigint {
-  try {
-    const token = BigInt(value.trim());
-    if (token <= 0n || token >= 1n << 256n) throw new Error();
-    return token;
-  } catch {
-    throw new InvalidArgumentError("a token id (decimal or 0x hex)");
-  }
-}
-
-function addressArg(value: string): string {
-  if (!isAddress(value)) throw new InvalidArgumentError("a 0x address");
-  return getAddress(value.toLowerCase());
-}
-
-async function readJson(file: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(file, "utf8"));
-  } catch (cause) {
-    throw new UsageError(
-      `${file} cannot be read as JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
-  }
-}
-
-function out(value: unknown): void {
-  process.stdout.write(
-    JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n",
-  );
-}
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
-function reportOutcome(action: string, outcome: CallOutcome, extra: Record<string, unknown> = {}): void {
-  if (outcome.dryRun) {
-    log(`dry run: ${action} would cost ${describeEstimate(outcome.estimate)}`);
-    out({ dryRun: true, action, ...outcome.estimate, ...extra });
-  } else {
-    log(`${action}: tx ${outcome.transaction.hash} confirmed in block ${outcome.transaction.block}`);
-    out({
-      action,
-      txHash: outcome.transaction.hash,
-      block: outcome.transaction.block,
-      gasUsed: outcome.transaction.gasUsed,
-      ...extra,
-    });
-  }
-}
 
 const program = new Command();
 program
@@ -132,7 +70,9 @@ program
     "--signer-module <file>",
     "signer hook module instead of a keystore (HALLMARK_SIGNER_MODULE); see docs/brands.md",
   )
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's own refusals (an unknown flag, a missing option) exit 64 like ours, not 1.
+  .exitOverride();
 
 let runtime: CliRuntime | undefined;
 function rt(command: Command): CliRuntime {
@@ -169,7 +109,8 @@ keystore
   .description("print the keystore's address (no password needed)")
   .action(async (_opts, command: Command) => {
     const r = rt(command);
-    out({ keystore: r.keystorePath, address: await readKeystoreAddress(r.keystorePath) });
+    // Checksummed, as `keystore create` prints it.
+    out({ keystore: r.keystorePath, address: getAddress(await readKeystoreAddress(r.keystorePath)) });
   });
 
 // ---------------------------------------------------------------------------------------- brand
@@ -384,6 +325,7 @@ program
   .option("--out <dir>", "output folder for claim-codes.html and claim-codes.csv", "claim-codes")
   .option("--rotate", "replace codes already in the CSV (the old codes stop working)")
   .option("--dry-run", "estimate gas and cost without sending")
+  .option("--yes", "print the cards even if the verifier they point to cannot relay this brand's claims")
   .action(
     async (
       opts: {
@@ -393,6 +335,7 @@ program
         out: string;
         rotate?: boolean;
         dryRun?: boolean;
+        yes?: boolean;
       },
       command: Command,
     ) => {
@@ -422,6 +365,7 @@ program
         throw new UsageError(
           `${foreign.length} token(s) are not brand ${opts.brand}'s (first: ${foreign[0].tokenId})`,
         );
+      if (!opts.dryRun) await requireClaimRelay(r.publicUrl, opts.brand, opts.yes === true);
       const codesFile = path.join(opts.out, "claim-codes.csv");
       const sheetFile = path.join(opts.out, "claim-codes.html");
       const signer = await r.signer();
@@ -463,6 +407,40 @@ program
       });
     },
   );
+
+/**
+ * A claim card opens `<publicUrl>/claim/<token>`; a customer without a wallet can claim there only if
+ * that verifier relays the brand's claims (it holds the brand's key). Otherwise the page ends in a signed
+ * claim "to hand to a relayer": say so before the cards are printed, and go on only when told to.
+ */
+async function requireClaimRelay(publicUrl: string, brandId: number, yes: boolean): Promise<void> {
+  const url = `${publicUrl.replace(/\/+$/, "")}/v1/claims/relays/${brandId}`;
+  let problem: string | undefined;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) problem = `${url} answered ${response.status}`;
+    else if (!((await response.json()) as { relays: boolean }).relays)
+      problem = `the verifier ${publicUrl} holds no key for brand ${brandId}, so it cannot submit its customers' claims`;
+  } catch (error) {
+    problem = `the verifier ${publicUrl} cannot be reached (${(error as Error).message})`;
+  }
+  if (problem === undefined) return;
+  log(`warning: ${problem}.`);
+  log(
+    "  A customer without a wallet who opens a card would get a signed claim to hand to a relayer instead of the piece.",
+  );
+  log(
+    "  Fix: set HALLMARK_PUBLIC_URL to the verifier that holds the brand's key (HALLMARK_ISSUER_KEYSTORES), or configure it there.",
+  );
+  if (yes) {
+    log("  --yes: printing the cards anyway.");
+    return;
+  }
+  if (!(await confirm("Print the claim cards anyway?")))
+    throw new CancelledError(
+      "Claim cards not printed (nothing was sent): fix the verifier, or pass --yes to print them anyway",
+    );
+}
 
 // ---------------------------------------------------------------------------------------- event
 program
@@ -783,6 +761,8 @@ program
     out({ tokenId: certificateTokenId(opts.brand, serialHashOf(salt, serial)).toString(), serial });
   });
 
+registerAdminCommands({ program, brand, role, status }, rt);
+
 // -------------------------------------------------------------------------------- tags (#18)
 registerTagCommands(program, {
   out,
@@ -797,26 +777,28 @@ registerTagCommands(program, {
 
 try {
   await program.parseAsync(process.argv);
-  process.exitCode = 0;
+  process.exitCode = EXIT.ok;
 } catch (error) {
-  if (error instanceof ManifestError) {
+  if (error instanceof CommanderError) {
+    // Commander printed the problem (or the help) already.
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else if (error instanceof ManifestError) {
     log(`The manifest has ${error.problems.length} problem(s); nothing was uploaded or sent:`);
     for (const problem of error.problems) log(`  ${formatProblem(problem)}`);
-    process.exitCode = 2;
-  } else if (
-    error instanceof UsageError ||
-    (error instanceof HallmarkError && !error.retryable && error.type !== "transaction-refused")
-  ) {
-    log(`error: ${error.message}`);
-    for (const detail of error instanceof HallmarkError ? error.details : [])
-      log(`  ${detail.path}: ${detail.message}`);
-    process.exitCode = 2;
+    process.exitCode = EXIT.data;
   } else {
     // ethers' full message embeds the whole signed transaction; its short message is what helps.
     const short = (error as { shortMessage?: string }).shortMessage;
-    log(`error: ${short ?? (error instanceof Error ? error.message : String(error))}`);
+    const message =
+      error instanceof HallmarkError || error instanceof UsageError || error instanceof CancelledError
+        ? error.message
+        : (short ?? (error instanceof Error ? error.message : String(error)));
+    log(`error: ${message}`);
+    for (const detail of error instanceof HallmarkError ? error.details : [])
+      log(`  ${detail.path}: ${detail.message}`);
+    process.exitCode = exitCodeOf(error);
+    if (process.exitCode === EXIT.retry) log("(temporary: run the same command again later)");
     if (process.env.HALLMARK_DEBUG) console.error(error);
-    process.exitCode = 1;
   }
 } finally {
   await runtime?.close();

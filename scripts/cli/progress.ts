@@ -17,7 +17,8 @@ function duration(ms: number): string {
 }
 
 function bar(done: number, total: number, width = 20): string {
-  const filled = total === 0 ? width : Math.round((done / total) * width);
+  // Nothing to do yet (or not known yet) reads as empty, not as finished.
+  const filled = total === 0 ? 0 : Math.round((done / total) * width);
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
 }
 
@@ -40,6 +41,8 @@ export function createProgress(
   let lastDraw = 0;
   let drawn = false;
   let lastIpfsDecile = -1;
+  /** Rows validated, said only once the run moves on: a manifest with problems is never "validated". */
+  let validatedUnsaid = false;
 
   function eta(): string {
     const now = Date.now();
@@ -76,11 +79,15 @@ export function createProgress(
   return {
     line,
     mint(event) {
+      if (event.stage !== "validation" && validatedUnsaid) {
+        validatedUnsaid = false;
+        line(`validated ${state.totalRows} rows`);
+      }
       switch (event.stage) {
         case "validation":
           state.rows = event.rowsValidated;
           state.totalRows = event.totalRows;
-          if (event.rowsValidated === event.totalRows) line(`validated ${event.totalRows} rows`);
+          validatedUnsaid = event.rowsValidated === event.totalRows;
           break;
         case "pending":
           line(

@@ -23,3 +23,18 @@ export async function promptSecret(question: string): Promise<string> {
     rl.close();
   }
 }
+
+/**
+ * Asks a yes/no question on stderr; only an explicit "y" or "yes" agrees. Without a terminal there is
+ * nobody to ask: the answer is no (a script passes --yes to mean it).
+ */
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
+    return /^(y|yes)$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

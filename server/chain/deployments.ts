@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { getAddress } from "ethers";
 import { z } from "zod";
+import { InvalidInputError } from "../errors.js";
 
 const address = z
   .string()
@@ -30,6 +31,28 @@ export type Deployments = z.output<typeof Deployments>;
 
 /** Reads and validates a deployments file. */
 export async function loadDeployments(file: string): Promise<Deployments> {
-  const text = await readFile(file, "utf8");
-  return Deployments.parse(JSON.parse(text));
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    throw new InvalidInputError(
+      `The deployments file ${file} does not exist: set HALLMARK_DEPLOYMENTS to the file npm run deploy (or npm start) wrote`,
+      { cause: error },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`The deployments file ${file} (HALLMARK_DEPLOYMENTS) is not JSON`, {
+      cause: error,
+    });
+  }
+  const deployments = Deployments.safeParse(parsed);
+  if (!deployments.success)
+    throw new InvalidInputError(
+      `The deployments file ${file} (HALLMARK_DEPLOYMENTS) is not {chainId, startBlock, contracts}: ${deployments.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+    );
+  return deployments.data;
 }

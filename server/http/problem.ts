@@ -131,7 +131,17 @@ export function problemHandler(
     const found = problemFor(error, request.originalUrl);
     const { retryAfterSeconds, wwwAuthenticate } = found;
     const problem: Problem = { ...found.problem, ...safeExtensions(extensions) };
-    if (problem.status >= 500) logger?.error({ err: error, url: request.originalUrl }, "request failed");
+    if (problem.status >= 500) {
+      if (error instanceof HallmarkError && error.retryable) {
+        // An expected, temporary state (a dependency down, the index catching up): one line, no stack.
+        // A readiness probe answering 503 while the index catches up is routine.
+        const probe = /^\/(readyz|healthz)\b/.test(request.originalUrl);
+        logger?.[probe ? "info" : "warn"](
+          { url: request.originalUrl, type: error.type, status: problem.status },
+          error.message,
+        );
+      } else logger?.error({ err: error, url: request.originalUrl }, "request failed");
+    }
     if (response.headersSent) {
       // Mid-stream failure (e.g. a later block failed verification): cut the connection so
       // the client sees a truncated body, never a complete-looking one.

@@ -101,7 +101,7 @@ export interface CertificateBatchContext {
    * Where pictures named as `ipfs://<cid>` in the `images` column must already be pinned (an
    * upload to the issuer API's media route): each is checked, and a missing one is a row error.
    */
-  store?: Pick<MetadataStore, "isPinned" | "stream">;
+  store?: Pick<MetadataStore, "isPinned" | "stream" | "pin">;
 }
 
 export interface PreparedCertificate {

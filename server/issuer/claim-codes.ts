@@ -257,12 +257,7 @@ export async function renderClaimSheet(codes: readonly ClaimCode[], title: strin
   <div class="qr" role="img" aria-label="Claim QR code for ${escapeHtml(code.productName || code.tokenId.toString())}">${svg}</div>
   <h2>${escapeHtml(code.productName || "Certificate")}</h2>
   <p class="serial">${bilingual(SHEET_TEXT.serial)} ${escapeHtml(code.serial || "—")}</p>
-  <p class="token">${bilingual(SHEET_TEXT.certificate)} ${escapeHtml(
-    code.tokenId
-      .toString(16)
-      .padStart(64, "0")
-      .replace(/^(.{8}).*(.{8})$/, "$1…$2"),
-  )}</p>
+  <p class="token">${bilingual(SHEET_TEXT.certificate)} ${escapeHtml(code.tokenId.toString())}</p>
   <p class="code-label">${bilingual(SHEET_TEXT.code)}</p>
   <p class="code${code.code.startsWith("0x") ? " legacy" : ""}">${escapeHtml(spelled)}</p>
   ${home === "" ? "" : `<p class="where">${bilingual(SHEET_TEXT.scanOrType)} <strong>${escapeHtml(home.replace(/^https?:\/\//, ""))}</strong></p>`}
@@ -289,6 +284,8 @@ export async function renderClaimSheet(codes: readonly ClaimCode[], title: strin
   .code { font-family: ui-monospace, monospace; font-size: 10.5pt; font-weight: 700; letter-spacing: 0.04em; white-space: nowrap; }
   .code.legacy { font-size: 6.5pt; font-weight: 400; white-space: normal; word-break: break-all; }
   .where { font-size: 7pt; color: #333; }
+  /* The token id in decimal, as the verification page and the API write it. */
+  .token { font-family: ui-monospace, monospace; font-size: 6pt; word-break: break-all; }
 </style>
 </head>
 <body>

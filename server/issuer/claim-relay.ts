@@ -145,6 +145,16 @@ export class ClaimRelay {
     });
   }
 
+  /** The address that submits claims for `brandId`, or null when this server relays none for it. */
+  async relayerOf(brandId: number): Promise<string | null> {
+    try {
+      return await this.options.signerOf(brandId).getAddress();
+    } catch (error) {
+      if (error instanceof BrandNotConfiguredError) return null;
+      throw error;
+    }
+  }
+
   private brandSigner(brandId: number): Signer {
     try {
       return this.options.signerOf(brandId);

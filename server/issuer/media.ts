@@ -168,12 +168,13 @@ export function isIpfsMediaReference(entry: string): boolean {
 }
 
 /**
- * A picture a manifest names as `ipfs://<cid>`: it must be pinned on this store (what the media
- * upload leaves; the minted certificate needs it to stay) and its first bytes give its media type.
- * Bounded: a store that does not answer in time counts as not holding it.
+ * A picture a manifest names as `ipfs://<cid>`: it must be on this store, and its first bytes give its
+ * media type. One the store serves but has not pinned (added by another tool, or a file of a directory
+ * pinned as a whole) is pinned here, since the minted certificate needs it to stay. Bounded: a store
+ * that does not answer in time counts as not holding it.
  */
 export async function describeStoredMedia(
-  store: Pick<MetadataStore, "isPinned" | "stream">,
+  store: Pick<MetadataStore, "isPinned" | "stream" | "pin">,
   uri: string,
   options: { timeoutMs?: number } = {},
 ): Promise<StoredMedia | string> {
@@ -188,13 +189,14 @@ export async function describeStoredMedia(
   const signal = AbortSignal.timeout(options.timeoutMs ?? STORED_MEDIA_TIMEOUT_MS);
   const notHere = `"${uri}" is not on this verifier's IPFS store (upload it first: POST /v1/issuer/brands/{brand}/media)`;
   try {
-    if (!(await store.isPinned(cid, { signal }))) return notHere;
+    const pinned = await store.isPinned(cid, { signal });
     const { body } = await store.stream(cid, { offset: 0, length: SNIFF_BYTES, signal });
     const chunks: Uint8Array[] = [];
     for await (const chunk of body) chunks.push(chunk);
     const mediaType = sniffMediaType(Buffer.concat(chunks));
     if (mediaType === undefined)
       return `"${uri}" is not a picture or model of a supported type (${MEDIA_TYPE_NAMES.join(", ")})`;
+    if (!pinned) await store.pin(cid, { signal });
     return { cid, mediaType };
   } catch {
     return notHere;

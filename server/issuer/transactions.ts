@@ -1,5 +1,5 @@
 import type { BaseContract, ContractTransactionReceipt, Provider, Signer, TransactionRequest } from "ethers";
-import { decodeHallmarkError } from "./contracts.js";
+import { decodeHallmarkError, describeHallmarkError } from "./contracts.js";
 import { TransactionRefusedError } from "./errors.js";
 
 /**
@@ -42,12 +42,11 @@ export async function currentFeePerGas(provider: Provider): Promise<bigint> {
 export function refusal(error: unknown, action: string): unknown {
   const revert = findRevert(error);
   if (revert === null) return error;
-  const args = revert.args.map((arg) => (typeof arg === "bigint" ? arg.toString() : arg));
   const name = revert.name;
   return new TransactionRefusedError(
     name === null
       ? `${action} was refused by the contract`
-      : `${action} was refused: ${name}(${args.join(", ")})`,
+      : `${action} was refused: ${describeHallmarkError(name, revert.args)}`,
     name,
     revert.args,
     { cause: error },

@@ -32,18 +32,28 @@ export const DecimalAmount = z
 
 export const NonEmptyText = z.string().trim().min(1).max(2_000);
 
-function gtinCheckDigitIsValid(gtin: string): boolean {
-  const digits = [...gtin].map(Number);
-  const check = digits.pop();
-  const sum = digits.reverse().reduce((total, digit, i) => total + digit * (i % 2 === 0 ? 3 : 1), 0);
-  return (10 - (sum % 10)) % 10 === check;
+/** The GS1 check digit the leading digits of a GTIN call for. */
+function gtinCheckDigitOf(body: string): number {
+  const sum = [...body]
+    .map(Number)
+    .reverse()
+    .reduce((total, digit, i) => total + digit * (i % 2 === 0 ? 3 : 1), 0);
+  return (10 - (sum % 10)) % 10;
 }
 
-/** GS1 GTIN-8/12/13/14 with its check digit verified. */
+/** GS1 GTIN-8/12/13/14 with its check digit verified; a wrong one is named with the digit expected. */
 export const Gtin = z
   .string()
   .regex(/^(\d{8}|\d{12,14})$/, "must be 8, 12, 13 or 14 digits")
-  .refine(gtinCheckDigitIsValid, "has a wrong GS1 check digit");
+  .superRefine((gtin, context) => {
+    if (!/^(\d{8}|\d{12,14})$/.test(gtin)) return;
+    const expected = gtinCheckDigitOf(gtin.slice(0, -1));
+    if (Number(gtin.at(-1)) !== expected)
+      context.addIssue({
+        code: "custom",
+        message: `has a wrong GS1 check digit: ${gtin.at(-1)}, where ${gtin.slice(0, -1)} calls for ${expected} (${gtin.slice(0, -1)}${expected})`,
+      });
+  });
 
 export const MediaReference = z.object({
   uri: ContentUri,

@@ -12,6 +12,7 @@ export const METADATA_EXAMPLES: readonly { kind: MetadataKind; file: string }[] 
   { kind: "provenance-details", file: "provenance-authenticated-resale.json" },
   { kind: "provenance-details", file: "provenance-repair.json" },
   { kind: "brand-profile", file: "brand-profile.json" },
+  { kind: "provenance-details", file: "provenance-sale.json" },
 ];
 
 export function loadExample(file: string): unknown {

@@ -1,9 +1,11 @@
 import { expect } from "chai";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "../../server/config.js";
 import { InvalidInputError } from "../../server/errors.js";
 import { indexerSettingsFromEnv } from "../../server/indexer/config.js";
 import { ipfsConfigFromEnv } from "../../server/ipfs/ipfs-config.js";
+import { makeTempDir } from "./support/temp-dir.js";
 
 function refusal(load: () => unknown): InvalidInputError {
   try {
@@ -44,6 +46,48 @@ describe("loadConfig", function () {
       expect(refusal(() => indexerSettingsFromEnv({ HALLMARK_LOG_RANGE: "0" })).message).to.match(
         /HALLMARK_LOG_RANGE/,
       );
+    });
+  });
+
+  describe("brand salts", function () {
+    const A = "0x" + "a1".repeat(32);
+    const B = "0x" + "b2".repeat(32);
+    let dir: { path: string; remove: () => Promise<void> };
+    before(async function () {
+      dir = await makeTempDir("config-salts");
+      await writeFile(path.join(dir.path, "brand-salts.json"), JSON.stringify({ "3": A, "4": A }));
+      await writeFile(path.join(dir.path, "other-salts.json"), JSON.stringify({ "5": B }));
+      await writeFile(path.join(dir.path, "bad-salts.json"), JSON.stringify({ "3": "0x12" }));
+    });
+    after(async function () {
+      await dir?.remove();
+    });
+
+    it("reads the salts file brand add writes in the data dir, as the CLI does", function () {
+      const config = loadConfig({ HALLMARK_DATA_DIR: dir.path });
+      expect([...config.brandSalts]).to.deep.equal([
+        [3, A],
+        [4, A],
+      ]);
+    });
+
+    it("reads HALLMARK_BRAND_SALTS_FILE instead, and HALLMARK_BRAND_SALTS wins brand by brand", function () {
+      const config = loadConfig({
+        HALLMARK_DATA_DIR: dir.path,
+        HALLMARK_BRAND_SALTS_FILE: path.join(dir.path, "other-salts.json"),
+        HALLMARK_BRAND_SALTS: JSON.stringify({ "5": A, "6": B }),
+      });
+      expect(Object.fromEntries(config.brandSalts)).to.deep.equal({ 5: A, 6: B });
+    });
+
+    it("refuses a HALLMARK_BRAND_SALTS_FILE that is missing or not salts, naming the variable", function () {
+      expect(
+        refusal(() => loadConfig({ HALLMARK_BRAND_SALTS_FILE: path.join(dir.path, "none.json") })).message,
+      ).to.match(/HALLMARK_BRAND_SALTS_FILE .*none\.json cannot be read/);
+      expect(
+        refusal(() => loadConfig({ HALLMARK_BRAND_SALTS_FILE: path.join(dir.path, "bad-salts.json") }))
+          .message,
+      ).to.match(/HALLMARK_BRAND_SALTS_FILE .*bad-salts\.json is not/);
     });
   });
 

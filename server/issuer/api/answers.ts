@@ -28,6 +28,14 @@ export const RelayedClaim = z.object({
   index: IndexFreshness,
 });
 
+/** Whether this verifier submits claims for a brand's customers (a claim card's page needs it). */
+export const ClaimRelayAvailability = z.object({
+  brand: z.int().positive(),
+  relays: z.boolean(),
+  /** The brand's key that pays the claims' gas, when it relays. */
+  relayer: AddressString.nullable(),
+});
+
 export const MintJobReceiptRow = z.object({
   row: z.int().positive(),
   serial: z.string(),

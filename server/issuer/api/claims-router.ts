@@ -3,7 +3,7 @@ import { NoQuery, parseInput } from "../../http/input.js";
 import type { IndexFreshness } from "../../verification/freshness.js";
 import type { ClaimRelay } from "../claim-relay.js";
 import { ClaimRelayUnavailableError } from "../claim-relay.js";
-import { ClaimRelayRequest } from "./schemas.js";
+import { BrandParams, ClaimRelayRequest } from "./schemas.js";
 
 /**
  * The claim relay (server/issuer/claim-relay.ts) over HTTP: public, rate-limited by the app's
@@ -17,6 +17,13 @@ import { ClaimRelayRequest } from "./schemas.js";
  */
 export function claimsRouter(relay: ClaimRelay | undefined, freshness: () => IndexFreshness): Router {
   const router = Router();
+
+  router.get("/v1/claims/relays/:brand", async (request, response) => {
+    const { brand } = parseInput(BrandParams, request.params, "path");
+    const relayer = relay === undefined ? null : await relay.relayerOf(brand);
+    response.setHeader("Cache-Control", "no-cache");
+    response.json({ brand, relays: relayer !== null, relayer });
+  });
 
   router.post("/v1/claims", async (request, response) => {
     parseInput(NoQuery, request.query, "query");

@@ -19,6 +19,7 @@ import {
   AuditPage,
   ChainWrite,
   ClaimCodesAnswer,
+  ClaimRelayAvailability,
   MediaAnswer,
   MintJobAnswer,
   RecordedEvent,
@@ -43,6 +44,16 @@ const ISSUER_PROBLEMS = {
 const brandPath = shapeOf(BrandParams);
 
 const OPERATIONS: readonly Operation[] = [
+  {
+    method: "get",
+    path: "/v1/claims/relays/{brand}",
+    operationId: "getClaimRelay",
+    tags: ["claims"],
+    summary:
+      "Whether this verifier submits claims for the brand's customers (POST /v1/claims); without it, a customer with no wallet gets a signed claim to hand to another relayer",
+    params: brandPath,
+    responses: { "200": ["The brand's relay", ClaimRelayAvailability], ...COMMON },
+  },
   {
     method: "post",
     path: "/v1/claims",
@@ -205,6 +216,7 @@ const OPERATIONS: readonly Operation[] = [
 const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   IndexFreshness,
   RelayedClaim,
+  ClaimRelayAvailability,
   MintJobAnswer,
   MediaAnswer,
   ClaimCodesAnswer,

@@ -58,7 +58,7 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
 
   describe("mint certificates", function () {
     describe("when the manifest has errors", function () {
-      it("reports every problem with its row number and field, exits 2 and sends nothing", async function () {
+      it("reports every problem with its row number and field, exits 65 and sends nothing", async function () {
         const manifest = path.join(dir.path, "bad.csv");
         await writeFile(
           manifest,
@@ -85,8 +85,9 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
           ],
           env,
         );
-        expect(result.code).to.equal(2);
+        expect(result.code).to.equal(65);
         expect(result.stderr).to.contain("nothing was uploaded or sent");
+        expect(result.stderr).to.not.contain("validated");
         expect(result.stderr).to.match(
           /row 2 \[BAD-2\]: materials \(passport\.materials\.0\.percentage\): shares of part "main" add up to 80%/,
         );
@@ -122,7 +123,7 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
           issuerKeystore,
         ];
         const result = await runCli(args, { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" });
-        expect(result.code).to.equal(2);
+        expect(result.code).to.equal(65);
         expect(result.stderr).to.match(/row 2 \[KEY-2\]: materials .*add up to 70%/);
         expect(result.stderr).to.not.match(/password/i);
       });
@@ -150,7 +151,7 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
           issuerKeystore,
         ];
         const result = await runCli(args, { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" });
-        expect(result.code).to.not.equal(0);
+        expect(result.code).to.equal(77);
         expect(result.stderr).to.match(/password/i);
         expect(await chain.provider.getBlockNumber()).to.equal(block);
       });
@@ -239,10 +240,13 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
             outDir,
             "--keystore",
             vaultKeystore,
+            // https://verify.example cannot be asked whether it relays the brand's claims.
+            "--yes",
           ],
           env,
         );
         expect(result.code, result.stderr).to.equal(0);
+        expect(result.stderr).to.contain("cannot be reached");
 
         const csv = (await readFile(path.join(outDir, "claim-codes.csv"), "utf8")).trim().split("\n");
         expect(csv[0]).to.equal("tokenId,serial,productName,claimUrl,code,claimKey,txHash");
@@ -278,14 +282,192 @@ describe("hallmark CLI (subprocess against a JSON-RPC chain)", function () {
     });
   });
 
+  describe("brands and roles", function () {
+    let brandAdminKeystore: string;
+    before(async function () {
+      brandAdminKeystore = path.join(dir.path, "brand-admin.json");
+      await chain.keystore("brandAdmin", brandAdminKeystore, PASSWORD);
+    });
+
+    it("brand list names every registered brand with its vault", async function () {
+      const result = await runCli(["brand", "list"], env);
+      expect(result.code, result.stderr).to.equal(0);
+      const brands = JSON.parse(result.stdout) as { brandId: number; name: string; vault: string }[];
+      expect(brands).to.have.length(1);
+      expect(brands[0]).to.include({ brandId: 1, name: "Maison Test", vault: chain.address("vault") });
+    });
+
+    it("role list (and brand show) name who holds each role of the brand, by role name", async function () {
+      const result = await runCli(["role", "list", "--brand", "1"], env);
+      expect(result.code, result.stderr).to.equal(0);
+      expect(JSON.parse(result.stdout)).to.deep.equal([
+        { role: "brand-admin", account: chain.address("brandAdmin") },
+        { role: "issuer", account: chain.address("issuer") },
+        { role: "resale-partner", account: chain.address("partner") },
+      ]);
+      const shown = await runCli(["brand", "show", "--brand", "1"], env);
+      expect((JSON.parse(shown.stdout) as { roles: unknown[] }).roles).to.have.length(3);
+    });
+
+    describe("when a key without the brand-admin role grants a role", function () {
+      it("exits 77 naming the missing role by name, and sends nothing", async function () {
+        const block = await chain.provider.getBlockNumber();
+        const result = await runCli(
+          [
+            "role",
+            "grant",
+            "--brand",
+            "1",
+            "--role",
+            "repairer",
+            "--account",
+            chain.address("buyer"),
+            "--keystore",
+            issuerKeystore,
+          ],
+          env,
+        );
+        expect(result.code).to.equal(77);
+        expect(result.stderr).to.contain(
+          `HallmarkMissingBrandRole(1, BRAND_ADMIN_ROLE, ${chain.address("issuer")}): ${chain.address("issuer")} does not hold the brand-admin role of brand 1`,
+        );
+        expect(result.stderr).to.not.match(/0x[0-9a-f]{64}/);
+        expect(await chain.provider.getBlockNumber()).to.equal(block);
+      });
+    });
+
+    describe("status (the report) for the issuer's key", function () {
+      it("says which scopes it can carry out and names what the others lack; vault approve fills one in", async function () {
+        const scopes = async () => {
+          const result = await runCli(["status", "--brand", "1", "--key", chain.address("issuer")], env);
+          expect(result.code, result.stderr).to.equal(0);
+          const [report] = JSON.parse(result.stdout) as {
+            scopes: { scope: string; able: boolean; can: string[]; missing: string[] }[];
+          }[];
+          return Object.fromEntries(report.scopes.map((s) => [s.scope, s]));
+        };
+        const before = await scopes();
+        expect(before.mint.able).to.equal(true);
+        expect(before["claim-codes"].able).to.equal(false);
+        expect(before["claim-codes"].missing[0]).to.contain(
+          `hallmark vault approve --brand 1 --operator ${chain.address("issuer")}`,
+        );
+        expect(before.events.can).to.deep.equal(["sale"]);
+        expect(before.events.missing.join(" ")).to.contain("repairer role (REPAIRER_ROLE)");
+        expect(before.status.missing[0]).to.contain("brand-admin role (BRAND_ADMIN_ROLE) of brand 1");
+
+        const approve = await runCli(
+          [
+            "vault",
+            "approve",
+            "--brand",
+            "1",
+            "--operator",
+            chain.address("issuer"),
+            "--keystore",
+            vaultKeystore,
+          ],
+          env,
+        );
+        expect(approve.code, approve.stderr).to.equal(0);
+        expect(
+          await chain.contracts.certificate.isApprovedForAll(chain.address("vault"), chain.address("issuer")),
+        ).to.be.true;
+        expect((await scopes())["claim-codes"].able).to.equal(true);
+      });
+    });
+
+    describe("when vault approve is signed by a key that is not the vault", function () {
+      it("exits 64 naming the vault, sending nothing", async function () {
+        const result = await runCli(
+          [
+            "vault",
+            "approve",
+            "--brand",
+            "1",
+            "--operator",
+            chain.address("partner"),
+            "--keystore",
+            issuerKeystore,
+          ],
+          env,
+        );
+        expect(result.code).to.equal(64);
+        expect(result.stderr).to.contain(`is not brand 1's vault (${chain.address("vault")})`);
+      });
+    });
+
+    it("brand pause and unpause, by the brand admin, show in brand show", async function () {
+      const paused = await runCli(
+        ["brand", "pause", "--brand", "1", "--reason", "test", "--keystore", brandAdminKeystore],
+        env,
+      );
+      expect(paused.code, paused.stderr).to.equal(0);
+      expect(await chain.contracts.registry.isBrandPaused(1)).to.equal(true);
+      const unpaused = await runCli(
+        ["brand", "unpause", "--brand", "1", "--keystore", brandAdminKeystore],
+        env,
+      );
+      expect(unpaused.code, unpaused.stderr).to.equal(0);
+      expect(await chain.contracts.registry.isBrandPaused(1)).to.equal(false);
+    });
+  });
+
+  describe("claim-codes when the verifier the cards open cannot relay the brand's claims", function () {
+    it("warns and, with nobody to confirm and no --yes, exits 1 having sent nothing", async function () {
+      const receipt = [
+        ...(await readReceipt(catalogue.manifest.replace(/\.csv$/, ".receipt.jsonl"))).values(),
+      ];
+      const block = await chain.provider.getBlockNumber();
+      const result = await runCli(
+        [
+          "claim-codes",
+          "--brand",
+          "1",
+          "--tokens",
+          receipt[10].tokenId,
+          "--out",
+          path.join(dir.path, "no-relay"),
+          "--keystore",
+          vaultKeystore,
+        ],
+        { ...env, HALLMARK_PUBLIC_URL: "http://127.0.0.1:9" },
+      );
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.contain("warning: the verifier http://127.0.0.1:9 cannot be reached");
+      expect(result.stderr).to.contain("pass --yes");
+      expect(await chain.provider.getBlockNumber()).to.equal(block);
+    });
+  });
+
+  describe("usage mistakes and keystore address", function () {
+    it("an unknown option exits 64", async function () {
+      expect((await runCli(["brand", "list", "--no-such-flag"], env)).code).to.equal(64);
+    });
+
+    it("keystore address prints the checksummed address, as create does", async function () {
+      const result = await runCli(["keystore", "address", "--keystore", issuerKeystore], env);
+      expect(result.code, result.stderr).to.equal(0);
+      expect((JSON.parse(result.stdout) as { address: string }).address).to.equal(chain.address("issuer"));
+    });
+
+    it("a keystore file that does not exist exits 66", async function () {
+      const result = await runCli(
+        ["keystore", "address", "--keystore", path.join(dir.path, "none.json")],
+        env,
+      );
+      expect(result.code).to.equal(66);
+    });
+  });
+
   describe("keystore", function () {
     describe("when the password is wrong", function () {
-      it("refuses with a clear error and exits 2", async function () {
+      it("refuses with a clear error and exits 77 (not permitted: retrying cannot help)", async function () {
         const result = await runCli(
           ["status", "stolen", "--token", "1", "--reason", "x", "--keystore", issuerKeystore],
           { ...env, HALLMARK_KEYSTORE_PASSWORD: "not the password" },
         );
-        expect(result.code).to.equal(2);
+        expect(result.code).to.equal(77);
         expect(result.stderr.trim()).to.equal(`error: Wrong password for the keystore ${issuerKeystore}`);
       });
     });

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import type { Request, Response } from "express";
+import type { Logger } from "pino";
 import { JsonRpcError } from "../../../server/chain/rpc-errors.js";
 import {
   DependencyUnavailableError,
@@ -7,7 +9,7 @@ import {
   UnprocessableError,
   UpstreamError,
 } from "../../../server/errors.js";
-import { PROBLEM_TYPE_BASE, problemFor } from "../../../server/http/problem.js";
+import { PROBLEM_TYPE_BASE, problemFor, problemHandler } from "../../../server/http/problem.js";
 import { ManifestError, SignerError, TransactionRefusedError } from "../../../server/issuer/errors.js";
 
 /** An error of the taxonomy's base class only: no class the mapping knows. */
@@ -65,5 +67,43 @@ describe("problemFor", function () {
       status: 500,
       instance: "/v1/x",
     });
+  });
+});
+
+describe("problemHandler logging", function () {
+  function logged(error: unknown, url: string) {
+    const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const record =
+      (level: string) =>
+      (fields: Record<string, unknown>, message: string): void =>
+        void lines.push({ level, fields, message });
+    const logger = {
+      info: record("info"),
+      warn: record("warn"),
+      error: record("error"),
+    } as unknown as Logger;
+    const response = {
+      headersSent: false,
+      setHeader: () => response,
+      status: () => response,
+      type: () => response,
+      send: () => response,
+    };
+    problemHandler(logger)(error, { originalUrl: url } as Request, response as unknown as Response, () => {});
+    return lines;
+  }
+
+  it("logs /readyz answering 503 while the index catches up as one info line, without a stack", function () {
+    const lines = logged(new DependencyUnavailableError("The index is catching up"), "/readyz");
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.deep.include({ level: "info", message: "The index is catching up" });
+    expect(lines[0].fields).to.not.have.property("err");
+  });
+
+  it("logs an unexpected failure as an error with the error itself", function () {
+    const lines = logged(new Error("boom"), "/v1/certificates/1");
+    expect(lines).to.have.length(1);
+    expect(lines[0].level).to.equal("error");
+    expect(lines[0].fields.err).to.be.instanceOf(Error);
   });
 });

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import { InvalidDocumentError } from "../../../server/errors.js";
@@ -296,6 +297,26 @@ describe("Metadata schemas", function () {
         expect(() => validateDocument(kind, loadExample(file))).not.to.throw();
       });
     }
+
+    it("names the check digit a wrong GTIN calls for", function () {
+      const document = loadExample("certificate-metadata.json") as Json;
+      (document.passport as Json).gtin = "08012345678908";
+      expect(() => validateDocument("certificate-metadata", document)).to.throw(InvalidDocumentError);
+      try {
+        validateDocument("certificate-metadata", document);
+      } catch (error) {
+        expect((error as InvalidDocumentError).details.map((d) => d.message)).to.include(
+          "has a wrong GS1 check digit: 8, where 0801234567890 calls for 7 (08012345678907)",
+        );
+      }
+    });
+
+    it("lists every file of server/metadata/examples, so each one is validated", function () {
+      const files = readdirSync(new URL("../../../server/metadata/examples/", import.meta.url)).filter((f) =>
+        f.endsWith(".json"),
+      );
+      expect(METADATA_EXAMPLES.map((example) => example.file)).to.have.members(files);
+    });
 
     it("has at least one example of every kind", function () {
       for (const kind of METADATA_KINDS)

@@ -48,9 +48,9 @@ describe("hallmark api-key", function () {
     });
 
     describe("when a scope is unknown", function () {
-      it("exits 2 naming it, creating nothing", async function () {
+      it("exits 64 (usage) naming it, creating nothing", async function () {
         const result = await runCli(["api-key", "create", "--brand", "3", "--scopes", "mint,burn"], env);
-        expect(result.code).to.not.equal(0);
+        expect(result.code).to.equal(64);
         expect(result.stderr).to.include('Unknown scope "burn"');
       });
     });
@@ -75,9 +75,9 @@ describe("hallmark api-key", function () {
     });
 
     describe("when the id is unknown", function () {
-      it("exits 2 with the reason", async function () {
+      it("exits 65 (input refused) with the reason", async function () {
         const result = await runCli(["api-key", "revoke", "0000000000000000"], env);
-        expect(result.code).to.equal(2);
+        expect(result.code).to.equal(65);
         expect(result.stderr).to.include("No API key 0000000000000000");
       });
     });

@@ -236,6 +236,22 @@ describe("issuer API: media uploads", function () {
       });
     });
 
+    it("accepts a row naming a CID this store serves but has not pinned, and pins it", async function () {
+      // Added by another tool without a pin: the verifier can serve it, and keeps it once it names it.
+      const cid = await stack.metadataStore.addBytes(largePng(2_500, 17));
+      expect(await stack.metadataStore.isPinned(cid)).to.equal(false);
+      const rows = manifestRows(1, "UNPINNED").map((row) => ({ ...row, images: `ipfs://${cid.toString()}` }));
+      const created = await stack.call<{ location: string }>("POST", "/v1/issuer/brands/1/mint-jobs", {
+        key,
+        body: { rows },
+        headers: { "idempotency-key": "media-unpinned-0001" },
+      });
+      expect(created.status, JSON.stringify(created.body)).to.equal(202);
+      expect(await stack.metadataStore.isPinned(cid)).to.equal(true);
+      const job = (await waitForJob(stack, key, created.body.location)) as { status: string };
+      expect(job.status, JSON.stringify(job)).to.equal("succeeded");
+    });
+
     it("refuses a row naming a CID this store does not hold with 422 and its row number, creating no job", async function () {
       const absent = await cidOf(largePng(3_000, 42));
       const rows = manifestRows(3, "MISSING").map((row, i) => ({
