@@ -313,7 +313,12 @@ function localConfig(): VerifierConfig {
       serialRules.set(Number(brand), serialRuleOf(BrandSaltSetting.parse(setting)));
     }
   // Claim links and QR codes name the local verifier unless the operator set a public address.
-  return { ...loaded, brandSalts, serialRules, publicUrl: loaded.publicUrl ?? `http://${loaded.host}:${loaded.port}` };
+  return {
+    ...loaded,
+    brandSalts,
+    serialRules,
+    publicUrl: loaded.publicUrl ?? `http://${loaded.host}:${loaded.port}`,
+  };
 }
 
 /** Waits for the index to catch up, so its start-up happens before the banner rather than under it. */
