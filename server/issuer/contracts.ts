@@ -6,9 +6,9 @@ import type {
   HallmarkCertificate,
   HallmarkGarments,
 } from "../../types/ethers-contracts/index.js";
-import { BrandRegistry__factory } from "../../types/ethers-contracts/factories/registry/BrandRegistry__factory.js";
-import { HallmarkCertificate__factory } from "../../types/ethers-contracts/factories/certificate/HallmarkCertificate__factory.js";
-import { HallmarkGarments__factory } from "../../types/ethers-contracts/factories/garments/HallmarkGarments__factory.js";
+import { BrandRegistry__factory } from "../../types/ethers-contracts/factories/contracts/registry/BrandRegistry__factory.js";
+import { HallmarkCertificate__factory } from "../../types/ethers-contracts/factories/contracts/certificate/HallmarkCertificate__factory.js";
+import { HallmarkGarments__factory } from "../../types/ethers-contracts/factories/contracts/garments/HallmarkGarments__factory.js";
 
 /** The three Hallmark contracts of a deployment, connected to one runner (a signer to write, a provider to read). */
 export interface HallmarkContracts {

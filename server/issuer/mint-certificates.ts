@@ -2,7 +2,7 @@ import { getAddress, ZeroAddress } from "ethers";
 import type { Provider, Signer } from "ethers";
 import { IntegrityError, InvalidInputError } from "../errors.js";
 import type { DirectoryEntryInput, MetadataStore } from "../ipfs/metadata-store.js";
-import type { IHallmarkCertificate } from "../../types/ethers-contracts/certificate/HallmarkCertificate.js";
+import type { IHallmarkCertificate } from "../../types/ethers-contracts/contracts/certificate/HallmarkCertificate.js";
 import { prepareCertificates } from "./certificate-rows.js";
 import type { PreparedCertificate, SerialVisibility } from "./certificate-rows.js";
 import { BRAND_ROLES } from "./contracts.js";

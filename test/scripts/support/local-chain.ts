@@ -6,9 +6,9 @@ import { network } from "hardhat";
 import { BRAND_ROLES, connectHallmark } from "../../../server/issuer/contracts.js";
 import type { HallmarkContracts } from "../../../server/issuer/contracts.js";
 import { hardhatDevAccount, writeKeystore } from "../../../server/issuer/keystore.js";
-import { BrandRegistry__factory } from "../../../types/ethers-contracts/factories/registry/BrandRegistry__factory.js";
-import { HallmarkCertificate__factory } from "../../../types/ethers-contracts/factories/certificate/HallmarkCertificate__factory.js";
-import { HallmarkGarments__factory } from "../../../types/ethers-contracts/factories/garments/HallmarkGarments__factory.js";
+import { BrandRegistry__factory } from "../../../types/ethers-contracts/factories/contracts/registry/BrandRegistry__factory.js";
+import { HallmarkCertificate__factory } from "../../../types/ethers-contracts/factories/contracts/certificate/HallmarkCertificate__factory.js";
+import { HallmarkGarments__factory } from "../../../types/ethers-contracts/factories/contracts/garments/HallmarkGarments__factory.js";
 
 /**
  * A real JSON-RPC chain (Hardhat's EDR behind an HTTP server on 127.0.0.1) with the Hallmark
