@@ -140,3 +140,16 @@ export async function injectWallet(
     };
   })();`);
 }
+
+/**
+ * Waits until `expression` is true in the page, polling from the test. Playwright's waitForFunction
+ * polls inside the page with eval once its first check fails, which the pages' CSP (no
+ * 'unsafe-eval') refuses and reports; an evaluate from the DevTools protocol is not subject to it.
+ */
+export async function waitInPage(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

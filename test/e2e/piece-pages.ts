@@ -13,7 +13,14 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { publishDocument } from "../../server/metadata/metadata-document.js";
 import { demoGtin } from "../../scripts/demo/catalogue.js";
 import { DEMO_BRANDS, demoSerialHash } from "../../scripts/demo/seed.js";
-import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
+import {
+  injectWallet,
+  launchBrowser,
+  phoneContext,
+  screenshot,
+  seriousAxeViolations,
+  waitInPage,
+} from "./browser.js";
 import type { CspViolation } from "./browser.js";
 import { startE2eStack } from "./stack.js";
 import type { E2eStack } from "./stack.js";
@@ -124,9 +131,7 @@ describe("the piece and garment pages (browser)", function () {
    * seconds on an idle machine, up to a minute on a loaded one. Wait for it before reading the page.
    */
   const modelLoaded = (page: Page) =>
-    page.waitForFunction("document.querySelector('model-viewer')?.loaded === true", undefined, {
-      timeout: 240_000,
-    });
+    waitInPage(page, "document.querySelector('model-viewer')?.loaded === true", 240_000);
   const attributesOf = (page: Page, selector: string, name: string) =>
     page
       .locator(selector)

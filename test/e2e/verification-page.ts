@@ -15,7 +15,14 @@ import { demoGtin } from "../../scripts/demo/catalogue.js";
 import { DEMO_BRANDS, demoSerialHash } from "../../scripts/demo/seed.js";
 import { makeTempDir } from "../server/support/temp-dir.js";
 import { qrSvg } from "../../server/web/qr.js";
-import { injectWallet, launchBrowser, phoneContext, screenshot, seriousAxeViolations } from "./browser.js";
+import {
+  injectWallet,
+  launchBrowser,
+  phoneContext,
+  screenshot,
+  seriousAxeViolations,
+  waitInPage,
+} from "./browser.js";
 import type { CspViolation } from "./browser.js";
 import { startE2eStack } from "./stack.js";
 import type { E2eStack } from "./stack.js";
@@ -849,9 +856,7 @@ describe("customer verification pages (browser)", function () {
         const page = await open("/g/1");
         // model-viewer holds the main thread while it compiles its shaders in software (no GPU here):
         // seconds on an idle machine, up to a minute on a loaded one.
-        await page.waitForFunction("document.querySelector('model-viewer')?.loaded === true", undefined, {
-          timeout: 240_000,
-        });
+        await waitInPage(page, "document.querySelector('model-viewer')?.loaded === true", 240_000);
         const edition = page.locator("[data-edition-cap]");
         expect(await edition.getAttribute("data-edition-cap")).to.equal("500");
         expect(await edition.getAttribute("data-edition-minted")).to.equal("4");
@@ -859,12 +864,13 @@ describe("customer verification pages (browser)", function () {
         expect(await viewer.getAttribute("camera-controls")).to.equal("");
         expect(await viewer.getAttribute("src")).to.match(/^\/ipfs\/[a-z0-9]+/);
         // The web component is served by the verifier (no CDN) and upgrades the element.
-        await page.waitForFunction(
+        await waitInPage(
+          page,
           "customElements.get('model-viewer') !== undefined && document.querySelector('model-viewer').shadowRoot !== null",
         );
         // Rotatable: a drag across the model turns the camera around it.
         const theta = "document.querySelector('model-viewer').getCameraOrbit().theta";
-        await page.waitForFunction("document.querySelector('model-viewer').loaded === true");
+        await waitInPage(page, "document.querySelector('model-viewer').loaded === true");
         const before = await page.evaluate<number>(theta);
         await viewer.scrollIntoViewIfNeeded();
         const box = await viewer.boundingBox();
@@ -873,7 +879,7 @@ describe("customer verification pages (browser)", function () {
         await page.mouse.down();
         await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 8 });
         await page.mouse.up();
-        await page.waitForFunction(`Math.abs(${theta} - ${before}) > 0.1`);
+        await waitInPage(page, `Math.abs(${theta} - ${before}) > 0.1`);
         const model = await context.request.get(stack.url + (await viewer.getAttribute("src")));
         expect(model.headers()["content-type"]).to.equal("model/gltf-binary");
         expect(await seriousAxeViolations(page)).to.deep.equal([]);
