@@ -47,7 +47,8 @@ const NOTES_MARKER = "<!-- Notes below are kept by bench:fleet when it rewrites 
 const PARTS = new Set(
   (process.env.BENCH_FLEET_PARTS ?? "catch-up,freshness,throughput,failover").split(",").map((p) => p.trim()),
 );
-const RATE = 2_000;
+/** The background load asked for (BENCH_FLEET_RATE: 0 measures an idle fleet, for comparison). */
+const RATE = Number(process.env.BENCH_FLEET_RATE ?? 2_000);
 const BRAND_ID = 1;
 const ADMIN_URL =
   process.env.HALLMARK_TEST_DATABASE_URL ?? "postgres://hallmark:hallmark@127.0.0.1:5432/hallmark_test";
@@ -224,7 +225,7 @@ try {
   );
   const freshness: number[] = [];
   const stageTimes: Record<Stage, number[]> = { head: [], primary: [], standby: [], first: [], all: [] };
-  let load = { perSecond: 0, non2xx: 0 };
+  let load = { perSecond: 0, non2xx: 0, skipped: 0, p99: 0 };
   loadAverages.push(os.loadavg()[0]);
   if (PARTS.has("freshness")) {
     const background = await startLoadProcess({
@@ -315,14 +316,20 @@ try {
     const totals = await background.stop();
     await primaryProbe.end();
     await standbyProbe.end();
-    load = { perSecond: totals.requests / totals.seconds, non2xx: totals.non2xx + totals.errors };
+    load = {
+      perSecond: totals.requests / totals.seconds,
+      non2xx: totals.non2xx + totals.errors,
+      skipped: totals.skipped,
+      p99: totals.p99,
+    };
     const freshnessP99 = percentile(freshness, 99);
     const freshnessLine = `fleet freshness p99: ${freshnessP99.toFixed(0)} ms over ${freshness.length} flips (${VERIFIERS} verifiers)`;
     console.log(freshnessLine);
     lines.freshness = freshnessLine;
     log(
       `freshness p50 ${percentile(freshness, 50).toFixed(0)} ms, max ${Math.max(...freshness).toFixed(0)} ms; ` +
-        `background load ${load.perSecond.toFixed(0)} requests/s, ${load.non2xx} non-2xx or errors`,
+        `background load ${load.perSecond.toFixed(0)} requests/s of ${RATE} asked (p99 ${load.p99.toFixed(0)} ms), ` +
+        `${load.non2xx} non-2xx or errors, ${load.skipped} skipped`,
     );
     for (const stage of STAGES)
       log(
@@ -476,7 +483,7 @@ function renderReport(input: {
   events: number;
   freshness: number[];
   stages: Record<Stage, number[]>;
-  load: { perSecond: number; non2xx: number };
+  load: { perSecond: number; non2xx: number; skipped: number; p99: number };
   loadAverages: number[];
   throughput: LoadResult[];
   failovers: number[];

@@ -1,5 +1,5 @@
 /**
- * The fleet benchmark's background load in a process of its own: autocannon generating 2,000
+ * The fleet benchmark's background load in a process of its own: steady-load.ts generating 2,000
  * requests/s would otherwise share the benchmark's event loop with the in-process chain and its
  * JSON-RPC bridge (which every indexer poll goes through) and with the freshness probes, and the
  * figure would measure that queue rather than the fleet. Started by `startLoadProcess`; told what
@@ -14,7 +14,12 @@ export interface LoadTotals {
   requests: number;
   non2xx: number;
   errors: number;
+  /** Requests due but not sent (every connection busy and the queue full). */
+  skipped: number;
   seconds: number;
+  /** The worst target's latency percentiles (ms, from each request's due time). */
+  p50: number;
+  p99: number;
 }
 
 interface StartMessage {
@@ -67,7 +72,10 @@ if (process.send !== undefined && process.argv[1] === fileURLToPath(import.meta.
         requests: totals.reduce((sum, t) => sum + t.requests, 0),
         non2xx: totals.reduce((sum, t) => sum + t.non2xx, 0),
         errors: totals.reduce((sum, t) => sum + t.errors, 0),
+        skipped: totals.reduce((sum, t) => sum + t.skipped, 0),
         seconds: Math.max(...totals.map((t) => t.seconds)),
+        p50: Math.max(...totals.map((t) => t.p50)),
+        p99: Math.max(...totals.map((t) => t.p99)),
       } satisfies LoadTotals);
     });
   });

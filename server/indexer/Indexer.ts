@@ -120,6 +120,10 @@ export class Indexer {
   private stopping = false;
   private wake: (() => void) | null = null;
   private failingSinceMs: number | null = null;
+  /** The head's header as this run read it (a range ending there needs no header read). */
+  private latest: BlockHeader | null = null;
+  /** Hash of the head at which an idle run last found the checkpoint on the chain; null after any write. */
+  private checkedAtHead: string | null = null;
 
   constructor(private readonly options: IndexerOptions) {
     this.reader = new ChainReader(options.provider);
@@ -276,11 +280,21 @@ export class Indexer {
     let ranges = 0;
     try {
       await this.checkIdentity();
-      const head = await this.reader.blockNumber();
+      // The head's header, not only its number: one request tells an idle poll whether anything
+      // changed, and a new block's range at the head needs no header read of its own.
+      const latest = await this.reader.getBlock("latest");
+      if (latest === null) throw new Error("the RPC endpoint has no latest block");
+      const head = latest.number;
+      this.latest = latest;
       await this.store.setHead(head, this.confirmations);
-      await this.checkForReorg();
       const target = head - this.confirmations;
       const firstBlock = await this.nextBlock();
+      if (firstBlock > target) {
+        // Nothing new to index: a reorg is the only change left to look for. A range to index checks
+        // its own descent from the checkpoint (its first block's parent hash) and rolls back first
+        // when it does not descend, so only an idle run asks the chain for the checkpoint's block.
+        await this.checkIdleChain(latest);
+      }
       let chainMoves = 0;
       const ahead: { next: ReadAhead | null } = { next: null };
       while (!this.stopping) {
@@ -352,6 +366,21 @@ export class Indexer {
     }
   }
 
+  /**
+   * An idle run's reorg check, by the cheapest evidence first: the checkpoint is the head itself (at
+   * 0 confirmations, after every range), or the head is the very block at which the last full check
+   * found the checkpoint on the chain (no block since, so no reorg); otherwise checkForReorg.
+   */
+  private async checkIdleChain(latest: BlockHeader): Promise<void> {
+    const checkpoint = await this.store.checkpoint();
+    if (checkpoint === null) return;
+    if (checkpoint.blockNumber === latest.number && checkpoint.blockHash === latest.hash) return;
+    if (this.checkedAtHead === latest.hash) return;
+    this.checkedAtHead = null;
+    await this.checkForReorg();
+    if ((await this.store.checkpoint())?.blockHash === checkpoint.blockHash) this.checkedAtHead = latest.hash;
+  }
+
   private async nextBlock(): Promise<number> {
     const checkpoint = await this.store.checkpoint();
     return checkpoint === null ? this.deployments.startBlock : checkpoint.blockNumber + 1;
@@ -367,6 +396,7 @@ export class Indexer {
     if (checkpoint === null) return;
     const onChain = await this.reader.getBlock(checkpoint.blockNumber);
     if (onChain !== null && onChain.hash === checkpoint.blockHash) return;
+    this.checkedAtHead = null;
     this.stats.reorgs += 1;
     let forkPoint: number | null = null;
     let below = checkpoint.blockNumber;
@@ -404,8 +434,14 @@ export class Indexer {
    * batches of HEADER_BATCH, a few in flight: one round trip per hundred blocks instead of one per
    * block (docs/benchmarks/api.md); otherwise one request per block, `headerConcurrency` at a time.
    */
-  private async headers(numbers: readonly number[]): Promise<Map<number, BlockHeader>> {
+  private async headers(wanted: readonly number[]): Promise<Map<number, BlockHeader>> {
     const out = new Map<number, BlockHeader>();
+    // The head's header, read by this run: a range at the head (a new block, the freshness path)
+    // then costs eth_getLogs alone. A log of another fork fails its block hash check as it would
+    // against a header read now.
+    const latest = this.latest;
+    if (latest !== null && wanted.includes(latest.number)) out.set(latest.number, latest);
+    const numbers = wanted.filter((n) => !out.has(n));
     const batched = this.reader.batches;
     const chunkSize = batched ? HEADER_BATCH : 1;
     const chunks: number[][] = [];
@@ -494,6 +530,7 @@ export class Indexer {
       },
       (tx) => this.applyEvents(tx, events, headers),
     );
+    this.checkedAtHead = null;
     const applied = events.length;
     this.stats.eventsApplied += applied;
     this.stats.rangesApplied += 1;

@@ -348,6 +348,73 @@ describe("Indexer", function () {
     });
   });
 
+  describe("polling at the head", function () {
+    const methods = (counting: WrappedProvider) =>
+      counting.calls.map((c) =>
+        c.method === "eth_getBlockByNumber" ? `block:${String(c.params?.[0])}` : c.method,
+      );
+
+    describe("when the index is at the head", function () {
+      it("asks one question per idle run, and for a new block only its logs besides", async function () {
+        const store = openStore();
+        const counting = new WrappedProvider(provider);
+        const indexer = new Indexer({ provider: counting, store, deployments: stack.deployments });
+        await indexer.runOnce();
+        counting.calls.length = 0;
+        await indexer.runOnce();
+        expect(methods(counting)).to.deep.equal(["block:latest"]);
+        counting.calls.length = 0;
+        await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-at-head"));
+        await indexer.runOnce();
+        // The head's header serves the range's checks: no reorg probe, no header read.
+        expect(methods(counting)).to.deep.equal(["block:latest", "eth_getLogs"]);
+        expect(await store.getCertificate(tokenIdOf(2n, "B-at-head").toString())).to.not.equal(null);
+        expect(store.status()).to.include({ indexedBlock: await ethers.provider.getBlockNumber(), lag: 0 });
+      });
+    });
+
+    describe("when confirmations hold the newest blocks back", function () {
+      it("checks the checkpoint against the chain once per new head, not on every idle run", async function () {
+        const store = openStore();
+        const counting = new WrappedProvider(provider);
+        const indexer = new Indexer({
+          provider: counting,
+          store,
+          deployments: stack.deployments,
+          confirmations: 2,
+        });
+        await indexer.runOnce();
+        counting.calls.length = 0;
+        await indexer.runOnce();
+        const checkpoint = store.status().indexedBlock;
+        expect(methods(counting)).to.deep.equal(["block:latest", `block:0x${checkpoint.toString(16)}`]);
+        counting.calls.length = 0;
+        await indexer.runOnce();
+        expect(methods(counting)).to.deep.equal(["block:latest"]);
+      });
+    });
+
+    describe("when the head block is replaced at the same height while idle", function () {
+      it("still finds the reorganisation and indexes the new block", async function () {
+        const store = openStore();
+        const indexer = new Indexer({ provider, store, deployments: stack.deployments, finalityDepth: 8 });
+        const fork = await snapshot();
+        await stack.certificate.connect(stack.issuerB).issue(2n, stack.bob.address, item("B-orphaned"));
+        await indexer.runOnce();
+        const orphaned = store.status();
+        expect(await store.getCertificate(tokenIdOf(2n, "B-orphaned").toString())).to.not.equal(null);
+        await revert(fork);
+        await stack.certificate.connect(stack.issuerB).issue(2n, stack.carol.address, item("B-replacement"));
+        expect(await ethers.provider.getBlockNumber()).to.equal(orphaned.indexedBlock);
+        await indexer.runOnce();
+        expect(indexer.stats.reorgs).to.equal(1);
+        expect(store.status().indexedBlockHash).to.not.equal(orphaned.indexedBlockHash);
+        expect(await store.getCertificate(tokenIdOf(2n, "B-orphaned").toString())).to.equal(null);
+        expect(await store.getCertificate(tokenIdOf(2n, "B-replacement").toString())).to.not.equal(null);
+      });
+    });
+  });
+
   describe("crash and resume", function () {
     describe("when the provider fails between ranges", function () {
       it("resumes from the checkpoint: nothing lost, nothing duplicated", async function () {
