@@ -39,9 +39,9 @@ import type {
   RoleName,
   TwinClaim,
 } from "../model.js";
-import { isUnavailable, PostgresConnection, unavailable } from "./connection.js";
+import { PostgresConnection } from "./connection.js";
 import { openDatabase } from "./database.js";
-import { prune, rollback } from "./journal.js";
+import { pruneStatement, rollback } from "./journal.js";
 import { prepareSchema, schemaVersion } from "./migrations.js";
 import { PostgresReads } from "./reads.js";
 import { createShadow, dropShadow, promoteShadow, shadowExists } from "./rebuild.js";
@@ -61,7 +61,7 @@ import {
   appendReorgEvent,
   createWriteTx,
   dropBlocksAbove,
-  pruneBlocks,
+  pruneBlocksStatement,
   RangeRun,
   storeBlocks,
   WorkingSet,
@@ -125,6 +125,7 @@ interface View {
   changes: ContentChanges | null;
   /** The meta row as read, to tell whether anything changed. */
   signature: string;
+  meta: ReadonlyMap<string, string>;
 }
 
 export class PostgresIndexStore implements IndexStore {
@@ -271,6 +272,11 @@ export class PostgresIndexStore implements IndexStore {
     // A slower, older read must not overwrite a newer one.
     if (id < this.appliedRefresh || this.closed) return;
     this.appliedRefresh = id;
+    this.applyMeta(meta);
+  }
+
+  /** The view of `meta`, the served index's meta row; tells subscribers when it changed. */
+  private applyMeta(meta: Map<string, string>): void {
     const signature = JSON.stringify([...meta].sort());
     const changed = this.view === undefined || signature !== this.view.signature;
     const contentVersion = contentVersionOf(meta);
@@ -281,8 +287,18 @@ export class PostgresIndexStore implements IndexStore {
       contentVersion,
       changes: changes === undefined ? null : (JSON.parse(changes) as ContentChanges),
       signature,
+      meta,
     };
     if (changed) this.tell();
+  }
+
+  /**
+   * The view with `entries` written over the meta it was read from (the writer's own writes, which it
+   * need not read back); a read of the row started before it is then ignored as older.
+   */
+  private updateView(entries: Record<string, string>): void {
+    this.appliedRefresh = ++this.refreshes;
+    this.applyMeta(new Map([...this.view.meta, ...Object.entries(entries)]));
   }
 
   private tell(): void {
@@ -632,13 +648,23 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async pruneBlocksBelow(blockNumber: number): Promise<void> {
+    // After every range at the head: one message, and an asynchronous commit. A crash that loses it
+    // leaves headers and before-images the next prune forgets, and a final block lower than it
+    // could be (a reorg that deep is then refused a little later): nothing readers see.
+    const n = Math.trunc(blockNumber);
     const schema = this.writerSchema;
-    await this.conn.transaction(async (db) => {
-      await pruneBlocks(db, schema, blockNumber);
-      await prune(db, schema, blockNumber);
-      const finalBlock = finalBlockOf(await readMeta(db, schema));
-      if (blockNumber - 1 > finalBlock) await setMeta(db, schema, { final_block: String(blockNumber - 1) });
-    });
+    await this.conn.script(
+      [
+        pruneBlocksStatement(schema, n),
+        pruneStatement(schema, n),
+        ...(n - 1 >= 0
+          ? [
+              `INSERT INTO ${schema}.meta AS m (key, value) VALUES ('final_block', '${n - 1}') ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE m.value::bigint < excluded.value::bigint`,
+            ]
+          : []),
+      ],
+      { asynchronous: true },
+    );
   }
 
   async setHead(headBlock: number, confirmations: number): Promise<void> {
@@ -660,21 +686,22 @@ export class PostgresIndexStore implements IndexStore {
       confirmations: String(confirmations),
       updated_at: String(Date.now()),
     };
-    // One message, one implicit transaction (no parameters): both schemas when rebuilding, as the
-    // served status names the head and the rebuilt index carries it once swapped in.
-    const db = await this.conn.writer();
-    try {
-      await db.query(
-        [
-          setMetaStatement(SERVED_SCHEMA, head),
-          ...(this.building ? [setMetaStatement(REBUILD_SCHEMA, head)] : []),
-          NOTIFY_READERS,
-        ].join(";"),
-      );
-    } catch (error) {
-      throw isUnavailable(error) ? unavailable(error) : error;
-    }
+    // One message (both schemas when rebuilding, as the served status names the head and the rebuilt
+    // index carries it once swapped in), committed asynchronously and not notified: it is on the
+    // path of every new block, before the block's range, and a commit that waits for the disk, or
+    // wakes every reader to read a status row that holds nothing new but the head, there delays the
+    // range readers wait for. A new head is followed by its range in the same run, whose commit is
+    // synchronous (so a standby receives both) and notified; readers also read the row every second.
+    // A crash that loses the write loses only a head seen, which the next poll writes again.
+    await this.conn.script(
+      [
+        setMetaStatement(SERVED_SCHEMA, head),
+        ...(this.building ? [setMetaStatement(REBUILD_SCHEMA, head)] : []),
+      ],
+      { asynchronous: true },
+    );
     this.headWritten = { headBlock, confirmations, building: this.building, at: now };
-    await this.refresh();
+    // This process's view from what was just written, without reading the row back.
+    this.updateView(head);
   }
 }

@@ -116,6 +116,23 @@ export class PostgresConnection {
     }
   }
 
+  /**
+   * Statements without parameters as one transaction in ONE message (one round trip). With
+   * `asynchronous`, the commit does not wait for the WAL to reach the disk: for writes a crash may
+   * lose without harm (the head seen, pruning), which then cost no fsync and no wait. A failing
+   * statement skips the rest and the COMMIT: rolled back.
+   */
+  async script(statements: readonly string[], options: { asynchronous?: boolean } = {}): Promise<void> {
+    const client = await this.writer();
+    const begin = options.asynchronous ? ["BEGIN", "SET LOCAL synchronous_commit = off"] : ["BEGIN"];
+    try {
+      await client.query([...begin, ...statements, "COMMIT"].join(";"));
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw isUnavailable(error) ? unavailable(error) : error;
+    }
+  }
+
   close(): void {
     const client = this.writerClient;
     this.writerClient = null;

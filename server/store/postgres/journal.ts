@@ -34,7 +34,10 @@ export async function rollback(db: Queryable, schema: string, blockNumber: numbe
   return entries.length > 0;
 }
 
-/** Forgets the before-images of blocks below `blockNumber` (they are final). */
-export async function prune(db: Queryable, schema: string, blockNumber: number): Promise<void> {
-  await db.query(`DELETE FROM ${schema}.undo_log WHERE block_number < $1`, [blockNumber]);
+/**
+ * Forgets the before-images of blocks below `blockNumber` (they are final): one statement without
+ * parameters, sent with others in one message.
+ */
+export function pruneStatement(schema: string, blockNumber: number): string {
+  return `DELETE FROM ${schema}.undo_log WHERE block_number < ${Math.trunc(blockNumber)}`;
 }

@@ -631,12 +631,13 @@ export async function storeBlocks(db: Queryable, schema: string, blocks: readonl
   );
 }
 
-/** Forgets kept headers below `blockNumber`, but the newest one below it (so a fork point can always be named). */
-export async function pruneBlocks(db: Queryable, schema: string, blockNumber: number): Promise<void> {
-  await db.query(
-    `DELETE FROM ${schema}.blocks WHERE number < $1 AND number < (SELECT COALESCE(MAX(number), 0) FROM ${schema}.blocks WHERE number < $1)`,
-    [blockNumber],
-  );
+/**
+ * Forgets kept headers below `blockNumber`, but the newest one below it (so a fork point can always
+ * be named): one statement without parameters, sent with others in one message.
+ */
+export function pruneBlocksStatement(schema: string, blockNumber: number): string {
+  const n = Math.trunc(blockNumber);
+  return `DELETE FROM ${schema}.blocks WHERE number < ${n} AND number < (SELECT COALESCE(MAX(number), 0) FROM ${schema}.blocks WHERE number < ${n})`;
 }
 
 /** Drops kept headers above `blockNumber` (rolled back). */

@@ -47,6 +47,34 @@ describe("PostgresIndexStore", function () {
     });
   });
 
+  describe("setHead", function () {
+    describe("when a new head is seen before its range", function () {
+      it("does not wake other processes: they learn the head with the range's notified commit", async function () {
+        const writer = await openEmpty();
+        const reader = await PostgresIndexStore.open({ pool: database.pool, readOnly: true, pollMs: 60_000 });
+        try {
+          await writer.ensureIdentity(IDENTITY);
+          await writer.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+          while (reader.status().indexedBlock !== 1) await new Promise((resolve) => setTimeout(resolve, 5));
+          const seen: { indexedBlock: number; headBlock: number | null }[] = [];
+          reader.subscribe(() => seen.push(reader.status()));
+          await writer.setHead(2, 0);
+          // The writer's own status names it at once, without reading it back.
+          expect(writer.status()).to.include({ headBlock: 2, indexedBlock: 1, caughtUp: false });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(seen).to.deep.equal([]);
+          await writer.applyBlockRange(range(2, 2), (tx) => tx.updateBrand(1, { name: "Maison B" }));
+          while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+          expect(seen[0]).to.include({ indexedBlock: 2, headBlock: 2 });
+          expect(reader.status()).to.include({ caughtUp: true });
+        } finally {
+          await reader.close();
+          await writer.close();
+        }
+      });
+    });
+  });
+
   describe("applyBlockRange", function () {
     describe("when another writer applied a range since this one's last", function () {
       it("reads the rows as the other writer left them, not as it last wrote them", async function () {
