@@ -537,8 +537,8 @@ ${stageRows}
   \`npm run bench:catch-up\` measures this alone, with medians of alternating runs ([catch-up.md](catch-up.md)).
 - **Freshness**: 4 \`api\` verifiers read a \`pg_basebackup\` hot standby; one indexer leads, one stands by;
   the indexers poll the chain every ${process.env.BENCH_FLEET_POLL_MS ?? "25"} ms (HALLMARK_POLL_INTERVAL_MS). A process of its
-  own sends each verifier a steady ${RATE / VERIFIERS} requests/s (autocannon, fixed rate, 20 connections each:
-  certificate answers, provenance pages, a brand's list). A brand admin alternately reports a certificate
+  own sends each verifier a steady ${RATE / VERIFIERS} requests/s (evenly paced every 5 ms, open loop, over up to 20
+  keep-alive connections each: certificate answers, provenance pages, a brand's list; bench/fleet/steady-load.ts). A brand admin alternately reports a certificate
   stolen and restores it; for each flip the clock starts when the transaction's send returns (the chain
   mines on send) and stops when all 4 verifiers answer the new status, each asked every 5 ms. The stages are
   read every 5 ms from the index's status row on the primary (the head the indexer saw, the checkpoint it
@@ -548,9 +548,11 @@ ${stageRows}
   keep-alive connections, 3 s warm-up, 10 s measured) on one verifier of the fleet, random certificate ids,
   against a raw \`node:http\` server answering a real certificate answer's bytes, measured before and after
   (the ratio divides by their mean).
-- **Background load**: asked for ${RATE} requests/s; the table gives the rate the machine sustained (the load
-  generator shares the cores with the fleet, PostgreSQL twice and the chain; autocannon's fixed rate is also
-  bounded by its connections when answers are slow).
+- **Background load**: asked for ${RATE} requests/s; the table gives the rate answered (${input.load.skipped} requests
+  were due while all of a verifier's connections and its queue of 80 were busy, and were not sent; answers' p99
+  ${input.load.p99.toFixed(0)} ms from their due time). The load generator is a process of its own but shares the
+  cores with the fleet, PostgreSQL twice and the chain. It is not autocannon's fixed rate, which sends each
+  connection's quota for the second back to back at the top of every second: a burst of 2,000 requests a second.
 - **Failover**: while a transaction is mined every ~20 ms, the leading indexer is killed with SIGKILL; the clock
   stops when the other indexer's \`/healthz\` says it leads and names a block past the head at the kill. The
   killed one is started again as the next standby. A standby waits in the writer lock's queue, so PostgreSQL

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import type { Express } from "express";
 import { BrowserProvider, Network } from "ethers";
+import type pg from "pg";
 import { pino } from "pino";
 import type { Logger } from "pino";
 import { createVerifierHttp } from "./app.js";
@@ -403,6 +404,61 @@ async function openWriterStore(config: VerifierConfig, lease: WriterLease | null
   }
 }
 
+/**
+ * The index writer's store for an `indexer` process, made ready while it stands by: with a database,
+ * the pool is opened and the schema migrated at once, so that a takeover (the leader killed) does
+ * not wait for connections, the migration lock and the version checks before its first range; at
+ * the takeover only the version is read again (a newer build may have migrated meanwhile). The pool
+ * outlives each leadership (a lost lease closes the store, not the pool) and ends with `close`.
+ */
+function preparedWriterStores(
+  config: VerifierConfig,
+  logger: Logger,
+): {
+  open(lease: WriterLease | null): Promise<IndexStore>;
+  close(): Promise<void>;
+} {
+  if (!indexInDatabase(config))
+    return { open: (lease) => openWriterStore(config, lease), close: async () => {} };
+  const url = config.databaseUrl;
+  const prepare = async (): Promise<pg.Pool> => {
+    const pool = await openDatabase(url, { variable: "HALLMARK_DATABASE_URL", max: 4 });
+    try {
+      await prepareSchema(pool, { migrate: true });
+      return pool;
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  };
+  let prepared: Promise<pg.Pool> | null = prepare();
+  // A failure is met again (and the preparation made again) at the takeover.
+  prepared.catch((error: unknown) =>
+    logger.warn({ err: error }, "preparing the index writer's store failed: trying again when leading"),
+  );
+  let closed = false;
+  return {
+    open: async (lease) => {
+      if (lease === null) return openWriterStore(config, lease);
+      let pool: pg.Pool;
+      try {
+        pool = await (prepared ??= prepare());
+      } catch (error) {
+        prepared = null;
+        throw error;
+      }
+      if (closed) throw new Error("the index writer's store is closed");
+      await requireSchemaVersion(pool);
+      return PostgresIndexStore.open({ pool, writer: lease.client });
+    },
+    close: async () => {
+      closed = true;
+      const pool = await prepared?.catch(() => null);
+      await pool?.end().catch(() => undefined);
+    },
+  };
+}
+
 export interface NodeHandle {
   url: string;
   role: VerifierConfig["role"];
@@ -425,25 +481,36 @@ export async function startNode(
     const verifier = await startVerifier({ config, logger });
     return { url: verifier.url, role: config.role, close: () => verifier.close() };
   }
-  const indexerRole = await startIndexerRole({
-    config,
-    logger,
-    provider: httpProvider(config),
-    deployments: await loadDeployments(config.deploymentsFile),
-    openStore: (lease) => openWriterStore(config, lease),
-  });
+  const writerStores = preparedWriterStores(config, logger);
+  let indexerRole: Awaited<ReturnType<typeof startIndexerRole>>;
+  try {
+    indexerRole = await startIndexerRole({
+      config,
+      logger,
+      provider: httpProvider(config),
+      deployments: await loadDeployments(config.deploymentsFile),
+      openStore: (lease) => writerStores.open(lease),
+    });
+  } catch (error) {
+    await writerStores.close();
+    throw error;
+  }
+  const close = async () => {
+    await indexerRole.close();
+    await writerStores.close();
+  };
   if (options.onLeading !== undefined) {
     indexerRole.onLeading(options.onLeading);
     if (indexerRole.leading()) options.onLeading();
   }
-  exitOnSignals([{ name: "indexer", run: () => indexerRole.close() }], {
+  exitOnSignals([{ name: "indexer", run: close }], {
     timeoutMs: 20_000,
     log: {
       info: (message) => logger.info(message),
       error: (message, error) => logger.error({ err: error }, message),
     },
   });
-  return { url: indexerRole.url, role: "indexer", close: () => indexerRole.close() };
+  return { url: indexerRole.url, role: "indexer", close };
 }
 
 /**

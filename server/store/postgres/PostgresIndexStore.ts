@@ -183,10 +183,13 @@ export class PostgresIndexStore implements IndexStore {
       await store.conn.transaction((db) => dropShadow(db));
     }
     await store.refresh();
-    await store.listen().catch(() => undefined); // The poll retries.
+    // The writer hears of its own commits as it makes them: no connection of its own to LISTEN on
+    // (one round trip and one connection less when a standby indexer takes over).
+    const listens = options.writer === undefined;
+    if (listens) await store.listen().catch(() => undefined); // The poll retries.
     store.poll = setInterval(() => {
       void store.refresh().catch(() => undefined);
-      if (store.listenClient === null) void store.listen().catch(() => undefined);
+      if (listens && store.listenClient === null) void store.listen().catch(() => undefined);
     }, options.pollMs ?? 1_000);
     store.poll.unref();
     return store;
