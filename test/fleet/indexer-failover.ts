@@ -1,5 +1,8 @@
 import { expect } from "chai";
 import type { NodeProcess } from "../../scripts/fleet/node-process.js";
+import { acquireWriterLease } from "../../server/indexer/leadership.js";
+import { codeSchemaVersion, schemaVersion } from "../../server/store/postgres/database.js";
+import { createThrowawayDatabase } from "../server/store/postgres/throwaway-database.js";
 import { ethers, item, tokenIdOf } from "../contracts/fixtures.js";
 import { answerOf, indexedBlock, startTestFleet, waitForBlock } from "./harness.js";
 import type { TestFleet } from "./harness.js";
@@ -98,5 +101,30 @@ describe("indexer failover (two indexer processes, one database, one chain)", fu
     expect(certificates.length, "every certificate once").to.equal(tokenIds.length);
     const last = certificates.find((certificate) => certificate.tokenId === tokenIds.at(-1)!.toString());
     expect(last?.status, "written after the failover, by the new leader").to.equal("stolen");
+  });
+
+  it("a standby readies the writer's database while it waits: the schema is migrated before it ever leads", async function () {
+    // So that a takeover does not open connections and run the migrations after the leader died.
+    const fresh = await createThrowawayDatabase({ migrated: false });
+    const leader = await acquireWriterLease({ url: fresh.url });
+    try {
+      const standby = await fleet.indexer({ HALLMARK_DATABASE_URL: fresh.url });
+      const need = await codeSchemaVersion();
+      const deadline = Date.now() + 20_000;
+      while ((await schemaVersion(fresh.pool)) !== need) {
+        if (Date.now() > deadline)
+          throw new Error("the standby did not migrate the schema while standing by");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(standby.leading(), "the lock is held: it stands by").to.equal(false);
+      const tookOver = standby.nextLeading();
+      await leader.release();
+      await tookOver;
+      await waitForBlock(standby.url, await ethers.provider.getBlockNumber());
+      await standby.stop(5_000);
+    } finally {
+      await leader.release();
+      await fresh.drop();
+    }
   });
 });
