@@ -97,6 +97,14 @@ export async function relayOperation(
   const hash = userOperationHash(op, chain.addresses.entryPoint, chain.chainId);
   const assertion = checkAssertion(request.assertion, { party: deps.party, hash, key });
 
+  // Before the account's checks: once relayed, a first operation's account exists and its initCode is stale.
+  const nonceKey = op.nonce >> 64n;
+  const next = await chain.nonce(op.sender, nonceKey);
+  if (next > op.nonce)
+    throw new ConflictError("This operation was relayed already (its nonce is used): prepare a new one");
+  if (next < op.nonce)
+    throw new OperationRefusedError("This operation's nonce is ahead of the account's: prepare a new one");
+
   const deployed = await chain.isDeployed(op.sender);
   if (!deployed) {
     const initCode = getBytes(op.initCode);
@@ -118,15 +126,9 @@ export async function relayOperation(
     throw new PasskeyAssertionError("This passkey is not one of the account's");
   }
 
-  const nonceKey = op.nonce >> 64n;
-  const next = await chain.nonce(op.sender, nonceKey);
-  if (next > op.nonce)
-    throw new ConflictError("This operation was relayed already (its nonce is used): prepare a new one");
-  if (next < op.nonce)
-    throw new OperationRefusedError("This operation's nonce is ahead of the account's: prepare a new one");
-
   const lock = await deps.locks.acquire(hash);
   if (lock === null) throw new ConflictError("This operation is being relayed already");
+  let pending = false;
   try {
     const signed: PackedUserOperation = { ...op, signature: encodePasskeySignature(key, assertion) };
     await simulateCalls(chain, signed, deployed, calls);
@@ -141,8 +143,12 @@ export async function relayOperation(
     const sent = await deps.relayer.send(chain.addresses.entryPoint, data, (gas * 6n) / 5n);
     deps.logger?.info({ userOpHash: hash, sender: op.sender, txHash: sent.hash }, "user operation relayed");
     const receipt = await sent.wait().catch(() => null);
-    if (receipt === null)
+    if (receipt === null) {
+      // Sent, not mined yet: its nonce is not used yet, so the lock stays until it expires and answers
+      // a second send of the same operation meanwhile.
+      pending = true;
       return { userOpHash: hash, transactionHash: sent.hash, blockNumber: null, success: null };
+    }
     return {
       userOpHash: hash,
       transactionHash: sent.hash,
@@ -150,11 +156,12 @@ export async function relayOperation(
       success: receipt.status === 1 && operationSucceeded(receipt.logs, hash),
     };
   } finally {
-    await lock
-      .release()
-      .catch((error: unknown) =>
-        deps.logger?.warn({ err: error, userOpHash: hash }, "operation lock not released (it expires)"),
-      );
+    if (!pending)
+      await lock
+        .release()
+        .catch((error: unknown) =>
+          deps.logger?.warn({ err: error, userOpHash: hash }, "operation lock not released (it expires)"),
+        );
   }
 }
 

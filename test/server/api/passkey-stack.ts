@@ -107,6 +107,8 @@ export interface Prepared {
   hash: string;
   challenge: string;
   deployed: boolean;
+  type?: string;
+  detail?: string;
 }
 
 export interface Relayed {
