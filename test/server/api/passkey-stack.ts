@@ -23,14 +23,14 @@ export const LIMITS = {
 
 export type PasskeyStack = Awaited<ReturnType<typeof buildPasskeyStack>>;
 
-export async function buildPasskeyStack(options: { mirrorDatabaseUrl?: string } = {}) {
+export async function buildPasskeyStack(options: { env?: Record<string, string> } = {}) {
   const keys = await makeTempDir("relayer");
   const keystore = path.join(keys.path, "relayer.json");
   await importDevKeystore(keystore, "relayer-password", RELAYER_INDEX, LOCAL_CHAIN_ID);
   let addresses: { entryPoint: string; factory: string; paymaster: string } | undefined;
   const stack = await buildStack({
-    mirrorDatabaseUrl: options.mirrorDatabaseUrl,
     env: {
+      ...options.env,
       HALLMARK_PUBLIC_URL: PUBLIC_URL,
       HALLMARK_RELAYER_KEYSTORE: JSON.stringify({ keystore, passwordEnv: "HALLMARK_TEST_RELAYER_PASSWORD" }),
       HALLMARK_TEST_RELAYER_PASSWORD: "relayer-password",
@@ -92,7 +92,7 @@ export async function buildPasskeyStack(options: { mirrorDatabaseUrl?: string } 
     await keys.remove();
   }
 
-  return { ...stack, entryPoint, factory, paymaster, relayer, register, prepare, relay, close };
+  return { ...stack, entryPoint, factory, paymaster, relayer, keystore, register, prepare, relay, close };
 }
 
 export interface Registered {
