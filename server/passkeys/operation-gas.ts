@@ -70,15 +70,22 @@ export async function operationGas(
       }
     }
   }
-  const calldataBytes =
-    getBytes(op.callData).length + getBytes(op.initCode).length + SIGNATURE_BYTES_GUESS + 9 * 32 + 52;
+  // The operation's bytes in handleOps' calldata: its fields, its call data and init code, the paymaster's
+  // 52 bytes and a signature of the usual length (mostly non-zero bytes).
+  const calldataGas =
+    calldataCost(op.callData) +
+    calldataCost(op.initCode) +
+    52n * 16n +
+    9n * 32n * 4n +
+    32n * 16n * 2n +
+    BigInt(SIGNATURE_BYTES_GUESS) * 14n;
   return {
     verificationGasLimit,
     callGasLimit,
     paymasterVerificationGasLimit: PAYMASTER_VERIFICATION_GAS,
     paymasterPostOpGasLimit: 0n,
-    // The bundle's own transaction (21,000), the operation's calldata at 16 gas a byte, the unmetered loop.
-    preVerificationGas: 21_000n + 16n * BigInt(calldataBytes) + BUNDLE_OVERHEAD_GAS,
+    // The bundle's own transaction (21,000), the operation's calldata, the unmetered loop and payment.
+    preVerificationGas: 21_000n + calldataGas + BUNDLE_OVERHEAD_GAS,
   };
 }
 
@@ -91,6 +98,13 @@ export function gasCeiling(gas: OperationGas): bigint {
     gas.paymasterPostOpGasLimit +
     gas.preVerificationGas
   );
+}
+
+/** EIP-2028 calldata gas: 16 per non-zero byte, 4 per zero byte. */
+function calldataCost(hex: string): bigint {
+  let gas = 0n;
+  for (const byte of getBytes(hex)) gas += byte === 0 ? 4n : 16n;
+  return gas;
 }
 
 function selectorName(data: string): string {
