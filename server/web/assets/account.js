@@ -122,7 +122,7 @@ function join(account) {
     try {
       const created = await createAccount();
       // This device acts for the joined account from now on; its own passkey is added there by the first phone.
-      const held = remember({ ...created, account });
+      const held = remember({ ...created, account, joined: true });
       const link = `/account${lang === "" ? "" : `?lang=${config.lang}`}#add=${held.publicKey.x}.${held.publicKey.y}`;
       const anchor = $("join-link");
       anchor.href = link;

@@ -44,6 +44,8 @@ export function remember(credential) {
     credentialId: credential.credentialId,
     publicKey: credential.publicKey,
     account: credential.account,
+    // A second device acts for the account it joined: its own key is not the one the address comes from.
+    joined: credential.joined === true,
   };
   try {
     localStorage.setItem(MEMORY_KEY, JSON.stringify(value));
@@ -144,7 +146,8 @@ export async function operate(action, onState = () => {}) {
   if (held === null) throw Object.assign(new Error("no account on this phone"), { name: "NoAccount" });
   const prepared = await postJson("/v1/operations/prepare", {
     account: held.account,
-    publicKey: held.publicKey,
+    // The account's first key, for an account not deployed yet (the operation deploys it).
+    ...(held.joined ? {} : { publicKey: held.publicKey }),
     action,
   });
   onState("signing");
@@ -163,14 +166,15 @@ export async function provePasskeyOwnership(challengeId, tokenId) {
   const held = remembered();
   if (held === null) throw Object.assign(new Error("no account on this phone"), { name: "NoAccount" });
   const prepared = await postJson(`/v1/ownership/challenges/${challengeId}/passkey`, {
+    credentialId: held.credentialId,
     account: held.account,
-    publicKey: held.publicKey,
   });
-  const assertion = await assert(prepared.challenge, held.credentialId);
+  const assertion = await assert(prepared.options.challenge, held.credentialId);
   return postJson("/v1/ownership/proofs", {
     challengeId,
     tokenId,
-    passkey: { account: held.account, publicKey: held.publicKey, assertion },
+    account: held.account,
+    passkey: assertion,
   });
 }
 
