@@ -5,7 +5,15 @@
 // - #join=<account>, opened on the new device: it makes a passkey, then shows #add=<x>.<y>;
 // - #add=<x>.<y>, opened on the phone holding the account: its passkey signs addPasskey.
 import { fill, getJson, short, show } from "./ownership.js";
-import { createAccount, findAccount, isCancel, operate, remember, remembered, supported } from "./passkey.js";
+import {
+  createAccount,
+  findAccount,
+  isCancel,
+  remember,
+  remembered,
+  runOperation,
+  supported,
+} from "./passkey.js";
 
 const config = JSON.parse(document.getElementById("hallmark-account").textContent);
 const m = config.messages;
@@ -21,28 +29,8 @@ function explain(error) {
   return fill(m.refused, { message: error && error.message ? error.message : String(error) });
 }
 
-/**
- * Runs one sponsored operation and shows each state in `element` (data-state: preparing, signing,
- * sending, done, failed, refused). `doneText(answer)` says what was done.
- */
-async function runOperation(element, buttons, action, doneText) {
-  for (const button of buttons) button.disabled = true;
-  show(element, m.preparing, "", { state: "preparing" });
-  try {
-    const answer = await operate(action, (state) =>
-      show(element, state === "signing" ? m.confirmPasskey : m.sending, "", { state }),
-    );
-    const values = { tx: short(answer.transactionHash), block: answer.blockNumber };
-    if (answer.success === false) show(element, fill(m.failedOnChain, values), "error", { state: "failed" });
-    else show(element, doneText(values), "ok", { state: "done" });
-    element.dataset.transaction = answer.transactionHash;
-    return answer.success !== false;
-  } catch (error) {
-    show(element, explain(error), "error", { state: isCancel(error) ? "cancelled" : "refused" });
-    return false;
-  } finally {
-    for (const button of buttons) button.disabled = false;
-  }
+function runOperationIn(element, buttons, action, doneText) {
+  return runOperation({ element, buttons, action, messages: m, doneText });
 }
 
 function qr(image, query) {
@@ -148,7 +136,7 @@ function add(x, y, held) {
   button.addEventListener(
     "click",
     () =>
-      void runOperation($("add-result"), [button], { type: "addPasskey", publicKey: { x, y } }, (values) =>
+      void runOperationIn($("add-result"), [button], { type: "addPasskey", publicKey: { x, y } }, (values) =>
         fill(m.deviceAdded, values),
       ),
   );
@@ -175,12 +163,14 @@ function wireRecovery() {
       recoverer: off ? "0x0000000000000000000000000000000000000000" : recoverer,
       delay: off ? 0 : Number($("recovery-delay").value),
     };
-    void runOperation(result, buttons, action, (values) => fill(off ? m.recoveryOff : m.recoverySet, values));
+    void runOperationIn(result, buttons, action, (values) =>
+      fill(off ? m.recoveryOff : m.recoverySet, values),
+    );
   });
   $("cancel-recovery-button").addEventListener(
     "click",
     () =>
-      void runOperation(result, buttons, { type: "cancelRecovery" }, (values) =>
+      void runOperationIn(result, buttons, { type: "cancelRecovery" }, (values) =>
         fill(m.recoveryCancelled, values),
       ),
   );

@@ -5,7 +5,7 @@
 // The verifier checks every registration (origin, RP id, user verification) and builds every
 // operation; the passkey signs the operation's hash, so the verifier cannot change what it submits.
 // Nothing here is secret: the private key never leaves the phone's authenticator.
-import { getJson, postJson } from "./ownership.js";
+import { fill, getJson, postJson, short, show } from "./ownership.js";
 
 /** What this phone remembers (per origin): its passkey's id and public key, and the account they own. */
 const MEMORY_KEY = "hallmark.passkey";
@@ -176,6 +176,43 @@ export async function provePasskeyOwnership(challengeId, tokenId) {
     account: held.account,
     passkey: assertion,
   });
+}
+
+/**
+ * Runs one sponsored operation and says each state in the result line `element` (its data-state:
+ * preparing, signing, sending, then done, submitted (sent, not yet in a block), failed (in a block, but
+ * reverted), refused (the verifier's problem, in its own words) or cancelled). `doneText(values)` says
+ * what was done; `buttons` are disabled meanwhile. Resolves to true once the operation is done.
+ */
+export async function runOperation({ element, buttons, action, messages: m, doneText }) {
+  for (const button of buttons) button.disabled = true;
+  show(element, m.preparing, "", { state: "preparing" });
+  try {
+    const answer = await operate(action, (state) =>
+      show(element, state === "signing" ? m.confirmPasskey : m.sending, "", { state }),
+    );
+    const values = { tx: short(answer.transactionHash), block: answer.blockNumber };
+    element.dataset.transaction = answer.transactionHash;
+    if (answer.blockNumber === null) {
+      show(element, fill(m.submitted, values), "", { state: "submitted" });
+      return false;
+    }
+    if (answer.success === false) {
+      show(element, fill(m.failedOnChain, values), "error", { state: "failed" });
+      return false;
+    }
+    show(element, doneText(values), "ok", { state: "done" });
+    return true;
+  } catch (error) {
+    const cancelled = isCancel(error);
+    const text = cancelled
+      ? m.cancelled
+      : fill(m.refused, { message: error && error.message ? error.message : String(error) });
+    show(element, text, "error", { state: cancelled ? "cancelled" : "refused" });
+    return false;
+  } finally {
+    for (const button of buttons) button.disabled = false;
+  }
 }
 
 /** The customer cancelled the system's passkey sheet, or it timed out. */

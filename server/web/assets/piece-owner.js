@@ -4,7 +4,7 @@
 // submits it; the result line says each state (data-state: preparing, signing, sending, done,
 // failed, refused, cancelled) and, when done, the transaction.
 import { fill, short, show } from "./ownership.js";
-import { isCancel, operate, remembered, sameAddress, supported } from "./passkey.js";
+import { remembered, runOperation, sameAddress, supported } from "./passkey.js";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -25,31 +25,8 @@ export function wireOwnerPanel(config) {
 
   const buttons = [$("transfer-button"), $("stolen-button"), $("stolen-confirm-button")].filter(Boolean);
 
-  async function run(element, action, doneText) {
-    for (const button of buttons) button.disabled = true;
-    show(element, m.preparing, "", { state: "preparing" });
-    try {
-      const answer = await operate(action, (state) =>
-        show(element, state === "signing" ? m.confirmPasskey : m.sending, "", { state }),
-      );
-      const values = { tx: short(answer.transactionHash), block: answer.blockNumber };
-      element.dataset.transaction = answer.transactionHash;
-      if (answer.success === false) {
-        show(element, fill(m.failedOnChain, values), "error", { state: "failed" });
-        return false;
-      }
-      show(element, doneText(values), "ok", { state: "done" });
-      return true;
-    } catch (error) {
-      const text = isCancel(error)
-        ? m.cancelled
-        : fill(m.refused, { message: error && error.message ? error.message : String(error) });
-      show(element, text, "error", { state: isCancel(error) ? "cancelled" : "refused" });
-      return false;
-    } finally {
-      for (const button of buttons) button.disabled = false;
-    }
-  }
+  const run = (element, action, doneText) =>
+    runOperation({ element, buttons, action, messages: m, doneText });
 
   const input = $("transfer-to");
   const transferResult = $("transfer-result");
