@@ -29,6 +29,7 @@ import type { DemoSummary } from "./demo/seed.js";
 import { BrandSaltSetting, saltOf, serialRuleOf } from "../server/verification/serial-rule.js";
 import { deployHallmark } from "./deploy/deploy-hallmark.js";
 import { deployPasskeyAccounts } from "./deploy/deploy-passkey-accounts.js";
+import { demoRelayerKeystore } from "./demo/relayer-key.js";
 import { writeDeploymentsFile } from "./deploy/deployments-file.js";
 import { readChainJournal, replayChainJournal, startChainJournal } from "./local/chain-journal.js";
 import type { ChainJournal } from "./local/chain-journal.js";
@@ -236,7 +237,13 @@ async function startLocalStack(fresh: boolean): Promise<void> {
     ]),
   );
   const verifier = await startVerifier({
-    config: { ...config, issuerKeystores, tagKeystores },
+    config: {
+      ...config,
+      issuerKeystores,
+      tagKeystores,
+      // Passkey accounts' sponsored operations (#17): the operator's relayer key, else a demo one.
+      relayerKeystore: config.relayerKeystore ?? (await demoRelayerKeystore(config.dataDir)),
+    },
     provider: connection.provider,
     deployments,
     metadataStore,

@@ -12,6 +12,8 @@ import { eventsRouter } from "./api/routes/events.js";
 import { healthRouter } from "./api/routes/health.js";
 import { ipfsRouter } from "./api/routes/ipfs.js";
 import { openApiRouter } from "./api/routes/openapi.js";
+import { passkeysRouter } from "./api/routes/passkeys.js";
+import { passkeysOpenApi } from "./api/passkeys-openapi.js";
 import { proofsRouter } from "./api/routes/proofs.js";
 import { resolverRouter } from "./api/routes/resolver.js";
 import { tapsRouter } from "./api/routes/taps.js";
@@ -89,12 +91,15 @@ const problemsWithFreshness: OpenApiPart = {
 export function buildOpenApiDocument(
   options: { serverUrl?: string; version?: string } = {},
 ): Record<string, unknown> {
-  return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi, tagsOpenApi, problemsWithFreshness], {
-    title: "Hallmark verifier",
-    description:
-      "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json; an unknown query parameter is a 400. Every rate-limited answer carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers); a partner key (`hallmark partner-key create`), sent as `Authorization: Bearer hmk_…` on any verifier route, spends its own larger budget.",
-    ...options,
-  });
+  return buildDocument(
+    [verifierOpenApi, webOpenApi, issuerOpenApi, tagsOpenApi, passkeysOpenApi, problemsWithFreshness],
+    {
+      title: "Hallmark verifier",
+      description:
+        "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json; an unknown query parameter is a 400. Every rate-limited answer carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers); a partner key (`hallmark partner-key create`), sent as `Authorization: Bearer hmk_…` on any verifier route, spends its own larger budget.",
+      ...options,
+    },
+  );
 }
 
 /** Builds the verifier's Express app without listening (tests mount it; main serves createVerifierHttp's listener). */
@@ -161,6 +166,8 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     app.use(resolverRouter(v1, sendUnknownPage));
     // NTAG 424 DNA taps (#18): the JSON answer, and the page a tag's link opens.
     app.use(tapsRouter(v1));
+    // Passkey accounts (#17): registration, sponsored user operations, passkey ownership proofs.
+    app.use(passkeysRouter(v1));
     if (deps.web !== undefined) app.use(tapPageRouter({ verifier: v1.verifier, tags: v1.tags }));
     if (deps.web !== undefined) app.use(createWebRouter({ v1, ...deps.web }));
   }

@@ -63,6 +63,20 @@ const IssuerKeystores = z.record(
  */
 const TagKeystores = IssuerKeystores;
 
+/**
+ * `{"keystore": "keys/relayer.json", "passwordEnv": "HALLMARK_RELAYER_PASSWORD"}`: the key the verifier
+ * relays passkey accounts' user operations with (docs/passkeys.md); `{}` or unset: none are relayed.
+ */
+const RelayerKeystore = z.union([
+  z.strictObject({}),
+  z
+    .object({
+      keystore: z.string().min(1),
+      passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name"),
+    })
+    .strict(),
+]);
+
 /** Unset and empty both mean "not configured" (an `.env` line `X=` should not count as a value). */
 const optionalText = z
   .string()
@@ -109,6 +123,8 @@ const Env = z
       .default("info"),
     HALLMARK_ISSUER_KEYSTORES: jsonObject("HALLMARK_ISSUER_KEYSTORES").pipe(IssuerKeystores),
     HALLMARK_TAG_KEYSTORES: jsonObject("HALLMARK_TAG_KEYSTORES").pipe(TagKeystores),
+    // Passkey accounts (#17): the key that sends handleOps for customers' sponsored operations.
+    HALLMARK_RELAYER_KEYSTORE: jsonObject("HALLMARK_RELAYER_KEYSTORE").pipe(RelayerKeystore),
     HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
     HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce
       .number()
@@ -187,6 +203,10 @@ export interface VerifierConfig {
   issuerKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
   /** Each brand's NTAG 424 tag keystore (HALLMARK_TAG_KEYSTORES), loaded by processes that verify taps. */
   tagKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
+  /** The key that relays passkey accounts' user operations (HALLMARK_RELAYER_KEYSTORE); undefined: none relayed. */
+  relayerKeystore?: IssuerKeystoreSetting;
+  /** Registered passkeys without a database: `<data dir>/passkeys.sqlite`. */
+  passkeyCredentialsFile: string;
   /** Confirmations the issuer API waits for per transaction (default 1). */
   issuerConfirmations: number;
   issuerMaxBodyBytes: number;
@@ -312,6 +332,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
         },
       ]),
     ),
+    relayerKeystore:
+      "keystore" in e.HALLMARK_RELAYER_KEYSTORE
+        ? {
+            keystore: path.resolve(e.HALLMARK_RELAYER_KEYSTORE.keystore),
+            passwordEnv: e.HALLMARK_RELAYER_KEYSTORE.passwordEnv,
+            password: () => env[(e.HALLMARK_RELAYER_KEYSTORE as { passwordEnv: string }).passwordEnv],
+          }
+        : undefined,
+    passkeyCredentialsFile: path.join(dataDir, "passkeys.sqlite"),
     issuerConfirmations: e.HALLMARK_ISSUER_CONFIRMATIONS,
     issuerMaxBodyBytes: e.HALLMARK_ISSUER_MAX_BODY_BYTES,
     issuerMaxMediaBytes: e.HALLMARK_ISSUER_MAX_MEDIA_BYTES,

@@ -64,6 +64,19 @@ import type {
   OwnershipChallenges,
   OwnershipProofResult,
 } from "./verification/ownership.js";
+import { LazyPasskeyCredentials } from "./passkeys/credentials.js";
+import type { PasskeyCredentials } from "./passkeys/credentials.js";
+import { MemoryOperationLocks } from "./passkeys/operation-locks.js";
+import type { OperationLocks } from "./passkeys/operation-locks.js";
+import { PasskeyChain } from "./passkeys/passkey-chain.js";
+import type { RegistrationChallengePayload, RegistrationChallenges } from "./passkeys/registration.js";
+import { OperationRelayer } from "./passkeys/relayer.js";
+import { relyingPartyOf } from "./passkeys/relying-party.js";
+import type { PasskeyServices } from "./passkeys/services.js";
+import { decryptKeystore } from "./issuer/keystore.js";
+import { SqlitePasskeyCredentials } from "./store/sqlite/passkey-credentials.js";
+import { PostgresPasskeyCredentials } from "./store/postgres/passkey-credentials.js";
+import { PostgresOperationLocks } from "./store/postgres/operation-locks.js";
 
 export interface StartVerifierOptions {
   config: VerifierConfig;
@@ -187,6 +200,16 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       staleAfterMs,
     });
   const events = new EventStreams(store, { heartbeatMs: options.heartbeatMs });
+  const ethersProvider = ethersProviderOf(provider, deployments.chainId, config.pollIntervalMs);
+  let passkeys: PasskeyServices;
+  try {
+    passkeys = await passkeyServices(config, deployments, ethersProvider, shared, logger);
+  } catch (error) {
+    await store.close();
+    await shared.close();
+    if (ownsMetadataStore) await metadataStore.close();
+    throw error;
+  }
   const v1: V1Dependencies = {
     verifier: {
       index: store,
@@ -209,13 +232,14 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     freshness,
     events,
     tags: { keyring: tagKeyring, counters: shared.tapCounters, brandSalts: config.brandSalts },
+    passkeys,
   };
   let issuer: IssuerHandle;
   try {
     issuer = await startIssuer({
       config,
       deployments,
-      provider: ethersProviderOf(provider, deployments.chainId, config.pollIntervalMs),
+      provider: ethersProvider,
       metadataStore,
       database: shared.issuerDatabase,
       claimLocks: shared.claimLocks,
@@ -283,6 +307,9 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  // Without HALLMARK_PUBLIC_URL the passkeys' RP is this address, as localhost: browsers refuse an IP as RP id.
+  if (config.publicUrl === undefined)
+    passkeys.party = relyingPartyOf(`http://${isLoopback(config.host) ? "localhost" : host}:${port}`);
   logger.info(
     { url, role: config.role, chainId: deployments.chainId, ipfs: config.ipfs.mode },
     "verifier listening",
@@ -455,6 +482,10 @@ export async function startNode(
  */
 interface SharedState {
   ownershipChallenges: OwnershipChallenges;
+  /** Passkey accounts (#17): registration challenges, registered passkeys, relay locks. */
+  registrationChallenges: RegistrationChallenges;
+  passkeyCredentials: PasskeyCredentials;
+  operationLocks: OperationLocks;
   chipChallenges: ChallengeStore<ChipChallengePayload>;
   /** Closed by the issuer (startIssuer owns it). */
   issuerDatabase: IssuerDatabase;
@@ -480,14 +511,25 @@ async function openSharedState(
     const tapCounters = new LazyTapCounters(
       () => new SqliteTapCounters(options.tagCountersLocation ?? config.tagCountersFile),
     );
+    const passkeyCredentials = new LazyPasskeyCredentials(
+      () => new SqlitePasskeyCredentials(config.passkeyCredentialsFile),
+    );
     return {
       tapCounters,
+      registrationChallenges: new MemoryChallengeStore<RegistrationChallengePayload>({
+        ttlMs: challengeTtlMs,
+      }),
+      passkeyCredentials,
+      operationLocks: new MemoryOperationLocks(),
       ownershipChallenges: new MemoryChallengeStore<OwnershipChallengePayload, OwnershipProofResult>({
         ttlMs: challengeTtlMs,
       }),
       chipChallenges: new MemoryChallengeStore<ChipChallengePayload>({ ttlMs: challengeTtlMs }),
       issuerDatabase: openSqliteIssuerDatabase(options.issuerDatabaseLocation ?? config.issuerDatabaseFile),
-      close: () => tapCounters.close(),
+      close: async () => {
+        await tapCounters.close();
+        await passkeyCredentials.close();
+      },
     };
   }
   const pool = await openDatabase(config.databaseUrl, {
@@ -520,8 +562,70 @@ async function openSharedState(
     claimLocks: new PostgresClaimRelayLocks(pool),
     mintJobRecords: new PostgresMintJobRecords(pool),
     tapCounters: new PostgresTapCounters(pool),
+    registrationChallenges: new PostgresChallengeStore<RegistrationChallengePayload>(pool, {
+      kind: "passkey-registration",
+      ttlMs: challengeTtlMs,
+    }),
+    passkeyCredentials: new PostgresPasskeyCredentials(pool),
+    operationLocks: new PostgresOperationLocks(pool),
     close: () => (ended ??= pool.end()),
   };
+}
+
+/**
+ * Passkey accounts (#17): the chain reads when the deployment has the EntryPoint, factory and paymaster,
+ * and the relayer key when HALLMARK_RELAYER_KEYSTORE names one (a wrong password stops the start, as for
+ * issuer keys). The relying party is HALLMARK_PUBLIC_URL's; without it, set once the server listens.
+ */
+async function passkeyServices(
+  config: VerifierConfig,
+  deployments: Deployments,
+  provider: BrowserProvider,
+  shared: SharedState,
+  logger: Logger,
+): Promise<PasskeyServices> {
+  const { EntryPoint, HallmarkPasskeyAccountFactory, HallmarkPaymaster } = deployments.contracts;
+  const chain =
+    EntryPoint === undefined || HallmarkPasskeyAccountFactory === undefined || HallmarkPaymaster === undefined
+      ? null
+      : new PasskeyChain(
+          provider,
+          {
+            entryPoint: EntryPoint,
+            factory: HallmarkPasskeyAccountFactory,
+            paymaster: HallmarkPaymaster,
+            certificate: deployments.contracts.HallmarkCertificate,
+            garments: deployments.contracts.HallmarkGarments,
+          },
+          BigInt(deployments.chainId),
+        );
+  let relayer: OperationRelayer | null = null;
+  const setting = config.relayerKeystore;
+  if (setting !== undefined) {
+    const password = setting.password();
+    if (password === undefined)
+      throw new InvalidInputError(
+        `HALLMARK_RELAYER_KEYSTORE names ${setting.keystore}, but ${setting.passwordEnv} (its password) is not set`,
+      );
+    const wallet = (await decryptKeystore(setting.keystore, password)).connect(provider);
+    relayer = new OperationRelayer(wallet);
+    logger.info({ relayer: wallet.address }, "passkey operations relayed by this key");
+  }
+  return {
+    party: relyingPartyOf(config.publicUrl ?? `http://localhost:${config.port}`),
+    chain,
+    credentials: shared.passkeyCredentials,
+    registrationChallenges: shared.registrationChallenges,
+    locks: shared.operationLocks,
+    relayer,
+    logger,
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return (
+    host === "127.0.0.1" || host === "::1" || host === "localhost" || host === "0.0.0.0" || host === "::"
+  );
 }
 
 /** ethers over the same EIP-1193 chain, for the issuer's signers (no call cache: nonces must be fresh). */

@@ -23,6 +23,7 @@ import {
   TokenId,
 } from "./routes/schemas.js";
 import { IpfsQuery } from "./routes/ipfs.js";
+import { OwnershipProofRequest } from "./routes/passkey-schemas.js";
 import {
   Brand,
   BrandPage,
@@ -212,8 +213,9 @@ const OPERATIONS: readonly Operation[] = [
     path: "/v1/ownership/proofs",
     operationId: "verifyOwnershipProof",
     tags: ["proofs"],
-    summary: "Checks the signature with the contract's verifyOwnership at the chain head (EOA or EIP-1271)",
-    body: ProofRequest,
+    summary:
+      "Checks the signature with the contract's verifyOwnership at the chain head (EOA, EIP-1271, ERC-6492); or, with `passkey`, a passkey's WebAuthn answer the verifier turns into the account's signature (#17)",
+    body: OwnershipProofRequest,
     responses: {
       "200": ["Result", OwnershipProof],
       ...COMMON,

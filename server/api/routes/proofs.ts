@@ -6,6 +6,15 @@ import {
   ownershipChallengeState,
   verifyOwnershipProof,
 } from "../../verification/ownership.js";
+import type { Response } from "express";
+import { chargeRateLimit } from "../../http/rate-limit.js";
+import { PasskeysUnavailableError } from "../../passkeys/errors.js";
+import { passkeyProofSignature } from "../../passkeys/ownership-proof.js";
+import { requireChain } from "../../passkeys/services.js";
+import type { z } from "zod";
+import type { PasskeyProofRequest } from "./passkey-schemas.js";
+import { OwnershipProofRequest } from "./passkey-schemas.js";
+import { RATE_COST } from "./passkeys.js";
 import { ChallengeParams, ChallengeRequest, NoQuery, parseInput, ProofRequest } from "./schemas.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
 import { sendJson } from "./v1-dependencies.js";
@@ -54,8 +63,15 @@ export function proofsRouter(deps: V1Dependencies): Router {
 
   router.post("/v1/ownership/proofs", async (request, response) => {
     parseInput(NoQuery, request.query, "query");
-    const proof = parseInput(ProofRequest, request.body, "body");
-    const result = await verifyOwnershipProof(verifier.chain, deps.ownershipChallenges, proof);
+    const proof = parseInput(OwnershipProofRequest, request.body, "body");
+    // A passkey's answer (#17): the verifier builds the account's signature (ERC-1271, or ERC-6492 for an
+    // account not deployed yet) after the WebAuthn checks; the contract decides as for any wallet.
+    const signature = "passkey" in proof ? await passkeySignature(deps, proof, response) : proof.signature;
+    const result = await verifyOwnershipProof(verifier.chain, deps.ownershipChallenges, {
+      challengeId: proof.challengeId,
+      signature,
+      tokenId: proof.tokenId,
+    });
     response.setHeader("Cache-Control", "no-store");
     sendJson(response, deps.freshness(), result);
   });
@@ -83,4 +99,23 @@ export function proofsRouter(deps: V1Dependencies): Router {
   });
 
   return router;
+}
+
+async function passkeySignature(
+  deps: V1Dependencies,
+  proof: z.output<typeof PasskeyProofRequest>,
+  response: Response,
+): Promise<string> {
+  chargeRateLimit(response, RATE_COST.proofOptions - 1);
+  if (deps.passkeys === undefined)
+    throw new PasskeysUnavailableError("This verifier does not serve passkey accounts");
+  return passkeyProofSignature(
+    {
+      chain: requireChain(deps.passkeys),
+      party: deps.passkeys.party,
+      credentials: deps.passkeys.credentials,
+      challenges: deps.ownershipChallenges,
+    },
+    { challengeId: proof.challengeId, passkey: proof.passkey, account: proof.account },
+  );
 }

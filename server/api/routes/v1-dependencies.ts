@@ -9,6 +9,7 @@ import type { OwnershipChallenges } from "../../verification/ownership.js";
 import type { TagTapDependencies } from "../../verification/tag-tap.js";
 import type { EventStreams } from "./events.js";
 import type { SerialRule } from "../../verification/serial-rule.js";
+import type { PasskeyServices } from "../../passkeys/services.js";
 
 /** What the /v1 routes need; built by the composition root (server/main.ts) or a test. */
 export interface V1Dependencies {
@@ -23,6 +24,8 @@ export interface V1Dependencies {
   events: EventStreams;
   /** NTAG 424 DNA taps (#18): the brands' tag keys and the shared counters; absent: /v1/taps answers 404. */
   tags?: TagTapDependencies;
+  /** Passkey accounts (#17): registration, sponsored operations, passkey proofs; absent: those routes answer 422. */
+  passkeys?: PasskeyServices;
 }
 
 /** Every JSON answer carries the index's freshness. */

@@ -36,6 +36,12 @@ export async function buildStack(
     env?: Record<string, string>;
     /** Also start a second verifier on the same chain and IPFS with its index in this PostgreSQL database. */
     mirrorDatabaseUrl?: string;
+    /** Contracts deployed beside Hallmark's before the verifier starts (passkey accounts: ./passkey-stack.ts). */
+    moreContracts?: (contracts: {
+      registry: string;
+      certificate: string;
+      garments: string;
+    }) => Promise<Record<string, string>>;
   } = {},
 ) {
   const fx = await deployHallmark();
@@ -54,6 +60,11 @@ export async function buildStack(
       BrandRegistry: await fx.registry.getAddress(),
       HallmarkCertificate: await fx.certificate.getAddress(),
       HallmarkGarments: await garments.getAddress(),
+      ...(await options.moreContracts?.({
+        registry: await fx.registry.getAddress(),
+        certificate: await fx.certificate.getAddress(),
+        garments: await garments.getAddress(),
+      })),
     },
   };
   const config = loadConfig({
