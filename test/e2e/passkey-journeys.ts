@@ -202,6 +202,7 @@ describe("passkey journeys: own, prove, resell and report stolen with only a pho
     await panel.waitFor({ state: "visible" });
     expect(await page.locator("[data-owner-is-visitor]").count()).to.equal(1);
     await noSeriousAxe(page, "piece page with the owner's actions");
+    await page.locator("#owner-panel").scrollIntoViewIfNeeded();
     await screenshot(page, "passkey-owner-panel");
     // A mistyped address is refused before anything is signed.
     await page.locator("#transfer-to").fill("0x1234");
@@ -227,6 +228,7 @@ describe("passkey journeys: own, prove, resell and report stolen with only a pho
     expect((await ownerOf(tokenId)).toLowerCase()).to.equal(buyerAccount.toLowerCase());
     // The seller's account now exists: the operation deployed it before moving the piece.
     expect(await stack.ethers.provider.getCode(sellerAccount)).to.not.equal("0x");
+    await page.locator("#transfer-result").scrollIntoViewIfNeeded();
     await screenshot(page, "passkey-transferred", "docs/screenshots/passkey-transferred.png");
   });
 
@@ -254,13 +256,9 @@ describe("passkey journeys: own, prove, resell and report stolen with only a pho
     expect(await page.locator("#stolen-button").count()).to.equal(0);
     await page.locator("#transfer-to").fill(sellerAccount);
     await page.locator("#transfer-button").click();
-    await waitInPage(
-      page,
-      `["refused", "failed"].includes(document.getElementById("transfer-result").dataset.state)`,
-      60_000,
-    );
+    await waitInPage(page, `document.getElementById("transfer-result").dataset.state === "refused"`, 60_000);
     expect(await page.locator("#transfer-result").innerText()).to.match(
-      /^(Refused: .+|The transaction was sent but failed)/,
+      /^Refused: The piece is stolen or revoked/,
     );
     expect((await ownerOf(tokenId)).toLowerCase()).to.equal(buyerAccount.toLowerCase());
   });
@@ -278,12 +276,19 @@ describe("passkey journeys: own, prove, resell and report stolen with only a pho
     await page.locator("#recovery-button").click();
     await waitInPage(page, `document.getElementById("recovery-result").dataset.state === "done"`, 60_000);
     expect(await page.locator("#recovery-result").innerText()).to.contain("Recovery saved");
+    const account = await stack.ethers.getContractAt("HallmarkPasskeyAccount", buyerAccount);
+    const [chosen, delay] = await account.recovery();
+    expect(chosen).to.equal(recoverer.address);
+    expect(delay).to.equal(7n * 86_400n);
+    // The recoverer starts a recovery the owner did not ask for; the owner's phone cancels it.
+    await (
+      await account.connect(recoverer).startRecovery(`0x${"11".repeat(32)}`, `0x${"22".repeat(32)}`)
+    ).wait();
+    expect((await account.pendingRecovery()).readyAt).to.not.equal(0n);
     await page.locator("#cancel-recovery-button").click();
-    await waitInPage(
-      page,
-      `["done", "refused"].includes(document.getElementById("recovery-result").dataset.state) && document.getElementById("recovery-result").textContent.includes("pending")`,
-      60_000,
-    );
+    await waitInPage(page, `document.getElementById("recovery-result").dataset.state === "done"`, 60_000);
+    expect(await page.locator("#recovery-result").innerText()).to.contain("No recovery is pending any more");
+    expect((await account.pendingRecovery()).readyAt).to.equal(0n);
     expect(await page.locator("#who-title").innerText()).to.equal("Who can do what");
     await noSeriousAxe(page, "account page, recovery");
   });
@@ -303,9 +308,22 @@ describe("passkey journeys: own, prove, resell and report stolen with only a pho
     await buyer.page.locator("#add-panel").waitFor({ state: "visible" });
     await buyer.page.locator("#add-button").click();
     await waitInPage(buyer.page, `document.getElementById("add-result").dataset.state === "done"`, 60_000);
-    // The new device acts for the account: its passkey proves ownership of the buyer's piece.
+    // The new device acts for the account: it sees the piece as its own, and its passkey signs for the account.
     await tablet.page.goto(url(`/v/${tokenId}`));
     await tablet.page.locator("#owner-panel").waitFor({ state: "visible" });
+    await tablet.page.goto(url("/account"));
+    await tablet.page.locator("#account-held").waitFor({ state: "visible" });
+    expect((await tablet.page.locator("#account-address").innerText()).trim()).to.equal(buyerAccount);
+    await tablet.page.locator("#recoverer").fill("");
+    await tablet.page.locator("#recovery-button").click();
+    await waitInPage(
+      tablet.page,
+      `document.getElementById("recovery-result").dataset.state === "done"`,
+      60_000,
+    );
+    expect(await tablet.page.locator("#recovery-result").innerText()).to.contain("Recovery turned off");
+    const account = await stack.ethers.getContractAt("HallmarkPasskeyAccount", buyerAccount);
+    expect((await account.recovery())[0]).to.equal(stack.ethers.ZeroAddress);
   });
 
   for (const [name, options] of [

@@ -202,3 +202,5 @@ function main() {
 }
 
 main();
+// A link to this page opened while it is already open (#join=, #add=) changes only the fragment: start again.
+window.addEventListener("hashchange", () => location.reload());
