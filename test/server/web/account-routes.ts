@@ -32,6 +32,10 @@ describe("web: the phone's account page", function () {
           expect(page).to.match(new RegExp(`id="${id}"[^>]*hidden`));
       }
     });
+
+    it("is kept out of search engines by robots.txt too", async function () {
+      expect(await (await fetch(`${stack.url}/robots.txt`)).text()).to.contain("Disallow: /account\n");
+    });
   });
 
   describe("GET /account/qr", function () {
