@@ -228,7 +228,9 @@ describe("passkey journeys: own, prove, resell and report stolen with only a pho
     expect((await ownerOf(tokenId)).toLowerCase()).to.equal(buyerAccount.toLowerCase());
     // The seller's account now exists: the operation deployed it before moving the piece.
     expect(await stack.ethers.provider.getCode(sellerAccount)).to.not.equal("0x");
-    await page.locator("#transfer-result").scrollIntoViewIfNeeded();
+    expect(await page.locator("#owner-title").innerText()).to.equal("Transferred to the buyer");
+    expect(await page.locator("#transfer-form").isHidden()).to.equal(true);
+    await page.locator("#owner-panel").scrollIntoViewIfNeeded();
     await screenshot(page, "passkey-transferred", "docs/screenshots/passkey-transferred.png");
   });
 
@@ -258,7 +260,7 @@ describe("passkey journeys: own, prove, resell and report stolen with only a pho
     await page.locator("#transfer-button").click();
     await waitInPage(page, `document.getElementById("transfer-result").dataset.state === "refused"`, 60_000);
     expect(await page.locator("#transfer-result").innerText()).to.match(
-      /^Refused: The piece is stolen or revoked/,
+      /^Refused: Certificate [0-9]+ is stolen: it can be neither moved nor reported again/,
     );
     expect((await ownerOf(tokenId)).toLowerCase()).to.equal(buyerAccount.toLowerCase());
   });

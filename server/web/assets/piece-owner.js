@@ -47,7 +47,17 @@ export function wireOwnerPanel(config) {
       (values) => fill(m.transferred, { ...values, account: short(to) }),
     );
     // Not this phone's any more: nothing left to do here but read the result.
-    if (done) for (const button of buttons) button.hidden = true;
+    if (done) {
+      $("owner-title").textContent = m.transferredTitle;
+      $("owner-intro").hidden = true;
+      $("transfer-form").hidden = true;
+      const stolenSection = $("stolen-section");
+      if (stolenSection) stolenSection.hidden = true;
+      if (owner) {
+        owner.textContent = short(to);
+        owner.removeAttribute("data-owner-is-visitor");
+      }
+    }
   });
 
   const stolen = $("stolen-button");

@@ -24,7 +24,7 @@ export function ownerPanel(t: Messages, data: { stolen: boolean }): SafeHtml {
 ${
   data.stolen
     ? ""
-    : html`<h3>${o.stolenHeading}</h3>
+    : html`<div id="stolen-section"><h3>${o.stolenHeading}</h3>
 <p>${o.stolenHelp}</p>
 <p><button type="button" id="stolen-button" class="button secondary" aria-expanded="false" aria-controls="stolen-confirm">${o.stolenButton}</button></p>
 <div id="stolen-confirm" hidden>
@@ -32,7 +32,7 @@ ${
 <p class="actions"><button type="button" id="stolen-confirm-button" class="button danger">${o.stolenConfirmButton}</button>
 <button type="button" id="stolen-cancel-button" class="button secondary">${o.stolenCancelButton}</button></p>
 </div>
-<p id="stolen-result" class="result" role="status" aria-live="polite"></p>`
+<p id="stolen-result" class="result" role="status" aria-live="polite"></p></div>`
 }
 </section>`;
 }
