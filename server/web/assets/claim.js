@@ -328,6 +328,8 @@ function begin(text) {
   ui.connect.addEventListener("click", run(connect));
   if (passkeysSupported()) {
     ui.passkey.hidden = false;
+    // The phone's own way leads; a wallet is the other way.
+    ui.connect.classList.add("secondary");
     if (remembered() !== null) ui.passkeyButton.textContent = ui.passkeyButton.dataset.heldLabel;
     ui.passkeyButton.addEventListener("click", run(passkeyClaim));
   }
