@@ -38,7 +38,15 @@ import { CONTACT_VERDICTS, renderProvePage, renderVerifyPage } from "./pages/ver
 import { verdictKindOf } from "./pages/verdict.js";
 import { qrSvg } from "./qr.js";
 import { siteFiles } from "./site-files.js";
-import { CheckQuery, ClaimCodeForm, ClaimKeyPath, ProveQrRequest, VerifyPageQuery } from "./schemas.js";
+import {
+  AccountQrQuery,
+  CheckQuery,
+  ClaimCodeForm,
+  ClaimKeyPath,
+  ProveQrRequest,
+  VerifyPageQuery,
+} from "./schemas.js";
+import { renderAccountPage } from "./pages/account.js";
 import { GARMENT_CSP, sendPage } from "./send-page.js";
 import type { SerialRule } from "../verification/serial-rule.js";
 
@@ -512,6 +520,29 @@ export function createWebRouter(deps: WebDependencies): Router {
       const state = await deps.claims.claimStateOf(tokenId);
       response.setHeader("Cache-Control", "no-store");
       response.json({ tokenId: tokenId.toString(), ...state });
+    }),
+  );
+
+  // --- #17: the phone's passkey account (its panels depend on what the phone holds: account.js) ---
+  router.get("/account", (request, response) => {
+    const t = pickLocale(request);
+    response.setHeader("Referrer-Policy", "no-referrer");
+    response.setHeader("X-Robots-Tag", "noindex, nofollow");
+    sendPage(response, renderAccountPage(t, { path: request.originalUrl }));
+  });
+
+  // The account page's QR codes: its address, or one of the two links that add a device, at this origin.
+  router.get(
+    "/account/qr",
+    handle(async (request, response) => {
+      const query = parseInput(AccountQrQuery, request.query, "query");
+      const lang = query.lang === "fr" ? "?lang=fr" : "";
+      const account = `${originOf(request, deps.publicUrl)}/account${lang}`;
+      const text =
+        query.address ??
+        (query.join !== undefined ? `${account}#join=${query.join}` : `${account}#add=${query.add}`);
+      response.setHeader("Cache-Control", "public, max-age=3600");
+      response.type("image/svg+xml").send(await qrSvg(text));
     }),
   );
 

@@ -3,7 +3,7 @@ import { BrandId, DesignId, Serial, TokenId } from "../verification/id-schemas.j
 import { problems } from "../http/openapi.js";
 import type { OpenApiPart, Operation } from "../http/openapi.js";
 import { ClaimStateAnswer } from "./claim-state.js";
-import { CheckQuery, ClaimKeyPath, ProveQrRequest, VerifyPageQuery } from "./schemas.js";
+import { AccountQrQuery, CheckQuery, ClaimKeyPath, ProveQrRequest, VerifyPageQuery } from "./schemas.js";
 
 /** The pages' part of the OpenAPI document (assembled by server/app.ts): HTML answers, and the JSON the pages' scripts read. */
 
@@ -180,6 +180,25 @@ const OPERATIONS: readonly Operation[] = [
       ...COMMON,
       ...problems(404, 503),
     },
+  },
+  {
+    method: "get",
+    path: "/account",
+    operationId: "accountPage",
+    tags: ["pages"],
+    summary:
+      "Your phone's account (passkeys, #17): create or find it, its address and QR code, its pieces, add a device (#join=0x…, #add=x.y in the fragment), recovery; ?lang=en|fr",
+    responses: { "200": ["HTML page", HTML, "text/html"], ...problems(429) },
+  },
+  {
+    method: "get",
+    path: "/account/qr",
+    operationId: "accountQr",
+    tags: ["pages"],
+    summary:
+      "SVG QR code of exactly one of: an account's address (address=), the link a new device opens to join it (join=), the link that adds a device's passkey (add=x.y)",
+    query: AccountQrQuery,
+    responses: { "200": ["SVG QR code", { type: "string" }, "image/svg+xml"], ...COMMON },
   },
 ];
 

@@ -47,3 +47,27 @@ export const ClaimKeyPath = z.object({
     .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x address")
     .describe("address of the claim key a typed code yields"),
 });
+
+const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x address");
+
+/**
+ * The account page's QR codes (#17), each of something public: the account's address, the link a new
+ * device opens to join it (#join=), or the link the first phone opens to add the new device's key
+ * (#add=x.y). Exactly one of them, and only links to this verifier's own account page, so this is no
+ * general QR service.
+ */
+export const AccountQrQuery = z
+  .strictObject({
+    address: Address.optional().describe("the account's address, drawn as itself"),
+    join: Address.optional().describe("the account a new device joins: draws the join link"),
+    add: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}\.0x[0-9a-fA-F]{64}$/, "expected x.y, each 32 bytes in 0x hex")
+      .optional()
+      .describe("the new device's passkey public key, x.y: draws the link that adds it"),
+    lang: Lang,
+  })
+  .refine(
+    (query) => [query.address, query.join, query.add].filter((value) => value !== undefined).length === 1,
+    { message: "give exactly one of address, join and add" },
+  );

@@ -10,6 +10,7 @@ export const ROBOTS_TXT = `User-agent: *
 Disallow: /claim
 Disallow: /v/*/prove
 Disallow: /check
+Disallow: /account
 Disallow: /v1/
 Disallow: /web/
 Allow: /

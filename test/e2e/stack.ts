@@ -18,10 +18,13 @@ import { DEMO_BRAND_SALTS, DEMO_GS1_PREFIXES, seedDemo } from "../../scripts/dem
 import type { DemoSummary } from "../../scripts/demo/seed.js";
 import { makeTempDir } from "../server/support/temp-dir.js";
 import { hardhatDevAccount, writeKeystore } from "../../server/issuer/keystore.js";
+import { deployPasskeyAccounts } from "../../scripts/deploy/deploy-passkey-accounts.js";
 
 /** Maison Aurelle (brand 1) sponsors its customers' claims from this key: POST /v1/claims sends from it. */
 const RELAY_ACCOUNT = 12;
 const RELAY_PASSWORD = "e2e-relay-password";
+/** With `passkeys`: the verifier relays passkey accounts' user operations from this key (#17). */
+const PASSKEY_RELAYER_ACCOUNT = 13;
 
 export interface E2eStack {
   url: string;
@@ -39,8 +42,14 @@ export interface E2eStack {
   close(): Promise<void>;
 }
 
-/** `env`: settings over the stack's own (the API doc scenes run with the default rate limit). */
-export async function startE2eStack(options: { env?: Record<string, string> } = {}): Promise<E2eStack> {
+/**
+ * `env`: settings over the stack's own (the API doc scenes run with the default rate limit).
+ * `passkeys`: also the passkey accounts' contracts (EntryPoint, factory, a paymaster with a deposit)
+ * and a relayer key, so the verifier serves its passkey routes (#17).
+ */
+export async function startE2eStack(
+  options: { env?: Record<string, string>; passkeys?: boolean } = {},
+): Promise<E2eStack> {
   const connection = await network.create();
   const { ethers, ignition } = connection;
   const [deployer] = await ethers.getSigners();
@@ -64,6 +73,16 @@ export async function startE2eStack(options: { env?: Record<string, string> } = 
       HallmarkGarments: await garments.getAddress(),
     },
   };
+  if (options.passkeys === true)
+    deployments.contracts = {
+      ...deployments.contracts,
+      ...(await deployPasskeyAccounts(connection, {
+        registry: deployments.contracts.BrandRegistry,
+        certificate: deployments.contracts.HallmarkCertificate,
+        garments: deployments.contracts.HallmarkGarments,
+        depositWei: 10n ** 18n,
+      })),
+    };
 
   const dir = await makeTempDir("e2e");
   let metadataStore: MetadataStore | undefined;
@@ -79,6 +98,11 @@ export async function startE2eStack(options: { env?: Record<string, string> } = 
     const demo = await seedDemo(ethers, { registry, certificate, garments }, metadataStore);
     const keystore = `${dir.path}/keys/brand-1-issuer.json`;
     await writeKeystore(keystore, hardhatDevAccount(RELAY_ACCOUNT), RELAY_PASSWORD, { scryptN: 1 << 12 });
+    const relayer = `${dir.path}/keys/passkey-relayer.json`;
+    if (options.passkeys === true)
+      await writeKeystore(relayer, hardhatDevAccount(PASSKEY_RELAYER_ACCOUNT), RELAY_PASSWORD, {
+        scryptN: 1 << 12,
+      });
     const port = await freePort();
     const publicUrl = `http://localhost:${port}`;
     const config = loadConfig({
@@ -94,6 +118,14 @@ export async function startE2eStack(options: { env?: Record<string, string> } = 
       HALLMARK_RATE_LIMIT_PER_MINUTE: "100000",
       HALLMARK_ISSUER_KEYSTORES: JSON.stringify({ "1": { keystore, passwordEnv: "E2E_RELAY_PASSWORD" } }),
       E2E_RELAY_PASSWORD: RELAY_PASSWORD,
+      ...(options.passkeys === true
+        ? {
+            HALLMARK_RELAYER_KEYSTORE: JSON.stringify({
+              keystore: relayer,
+              passwordEnv: "E2E_RELAY_PASSWORD",
+            }),
+          }
+        : {}),
       ...options.env,
     });
     const started = await startVerifier({

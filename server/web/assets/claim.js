@@ -10,9 +10,11 @@
 // here; either way its check symbol is verified before anything else (./claim-code.js).
 import { getAddress, Interface, isAddress, keccak256, toUtf8Bytes, Wallet } from "/web/vendor/ethers.min.js";
 import { claimKeyHex, parseClaimCode } from "./claim-code.js";
+import { createAccount, isCancel, remembered, supported as passkeysSupported } from "./passkey.js";
 
 const config = JSON.parse(document.getElementById("hallmark-claim").textContent);
 const m = config.messages;
+const pm = config.passkeyMessages;
 const $ = (id) => document.getElementById(id);
 const ui = {
   root: $("claim-ui"),
@@ -28,6 +30,9 @@ const ui = {
   entry: $("code-entry"),
   typed: $("typed-code"),
   done: $("claim-done"),
+  passkey: $("passkey-claim"),
+  passkeyButton: $("passkey-claim-button"),
+  accountLink: $("claim-account-link"),
 };
 /** This browser remembers the pieces it registered (never the code): a reload can then say "yours". */
 const rememberKey = `hallmark.claimed.${config.tokenId}`;
@@ -63,7 +68,7 @@ function show(text, kind, state) {
 let finished = false;
 
 function busy(on) {
-  for (const button of [ui.connect, ui.claim, ui.sign]) button.disabled = on || finished;
+  for (const button of [ui.connect, ui.claim, ui.sign, ui.passkeyButton]) button.disabled = on || finished;
 }
 
 /** After "Done!": nothing left to press but the link to the certificate. */
@@ -158,6 +163,7 @@ function revertName(error) {
 
 function explain(error) {
   if (error instanceof ClaimError) return [error.message, error.state];
+  if (isCancel(error)) return [pm.cancelled, "cancelled"];
   if (error && error.code === 4001) return [m.rejected, "rejected"];
   const name = revertName(error);
   if (name === "HallmarkSignatureExpired") return [m.expired, "expired"];
@@ -254,8 +260,7 @@ const problemIs = (problem, slug) =>
   typeof problem.type === "string" && problem.type.endsWith(`/problems/${slug}`);
 
 /** No wallet: the verifier submits the claim from the brand's key. */
-async function relayClaim() {
-  const recipient = recipientOrThrow();
+async function relayClaim(recipient = recipientOrThrow()) {
   show(m.signing, "");
   const signed = await signClaim(recipient);
   show(m.relaying, "");
@@ -293,6 +298,22 @@ function run(task) {
   };
 }
 
+/**
+ * Claim with this phone: the account of the passkey this phone holds, or of one it creates now. The
+ * code signs the claim for that address and the brand's relay sends it: nothing to type or install.
+ */
+async function passkeyClaim() {
+  if (!passkeysSupported()) throw new ClaimError(pm.unsupported, "no-passkey");
+  let held = remembered();
+  if (held === null) {
+    show(pm.creating, "", "creating-passkey");
+    held = await createAccount();
+    show(fill(pm.created, { account: short(held.account) }), "", "passkey-created");
+  }
+  await relayClaim(getAddress(held.account));
+  if (finished) ui.accountLink.hidden = false;
+}
+
 let wired = false;
 
 /** A code that belongs to this piece: the claim controls appear. */
@@ -305,6 +326,13 @@ function begin(text) {
   if (wired) return;
   wired = true;
   ui.connect.addEventListener("click", run(connect));
+  if (passkeysSupported()) {
+    ui.passkey.hidden = false;
+    // The phone's own way leads; a wallet is the other way.
+    ui.connect.classList.add("secondary");
+    if (remembered() !== null) ui.passkeyButton.textContent = ui.passkeyButton.dataset.heldLabel;
+    ui.passkeyButton.addEventListener("click", run(passkeyClaim));
+  }
   ui.form.addEventListener("submit", run(claim));
   ui.sign.addEventListener("click", run(signForRelayer));
   ui.copy.addEventListener("click", () => {

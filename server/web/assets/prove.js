@@ -2,20 +2,30 @@
 // challenge id in the fragment. The seller's wallet signs that challenge; the buyer's page, which
 // watches the challenge, shows the result. This page only tells the seller it is done.
 import { fill, getJson, proveOwnership, short, show } from "./ownership.js";
+import { isCancel, provePasskeyOwnership, remembered, supported } from "./passkey.js";
 
 const config = JSON.parse(document.getElementById("hallmark-page").textContent);
 const m = config.messages;
+const pm = config.passkeyMessages;
+const passkeyButton = document.getElementById("prove-passkey-button");
 const button = document.getElementById("prove-button");
 const result = document.getElementById("prove-result");
 const challengeId = new URLSearchParams(location.hash.slice(1)).get("challenge");
 
-async function prove() {
-  if (!window.ethereum) {
+/** With the phone's passkey (#17) or the browser's wallet: the same challenge, the same answers. */
+async function prove(withPasskey) {
+  if (!withPasskey && !window.ethereum) {
     show(result, m.proveNoWallet, "error");
     return;
   }
   button.disabled = true;
-  show(result, m.ownershipWorking, "");
+  passkeyButton.disabled = true;
+  show(
+    result,
+    withPasskey ? pm.proveWorking : m.ownershipWorking,
+    "",
+    withPasskey ? { state: "signing" } : {},
+  );
   try {
     const challenge = await getJson(`/v1/ownership/challenges/${challengeId}`);
     if (challenge.state !== "pending" || challenge.tokenId !== config.tokenId) {
@@ -24,12 +34,16 @@ async function prove() {
       });
       return;
     }
-    const proof = await proveOwnership(window.ethereum, challenge, config.tokenId);
-    if (proof.owner)
-      show(result, fill(m.proveDone, { account: short(proof.address) }), "ok", { owner: true });
-    else show(result, fill(m.ownershipNo, { owner: short(proof.address ?? "—") }), "error", { owner: false });
+    const proof = withPasskey
+      ? await provePasskeyOwnership(challenge.challengeId, config.tokenId)
+      : await proveOwnership(window.ethereum, challenge, config.tokenId);
+    const done = withPasskey ? pm.proveDone : m.proveDone;
+    const no = withPasskey ? pm.proveNotOwner : m.ownershipNo;
+    if (proof.owner) show(result, fill(done, { account: short(proof.address) }), "ok", { owner: true });
+    else show(result, fill(no, { owner: short(proof.address ?? "—") }), "error", { owner: false });
   } catch (error) {
     if (error && error.code === 4001) show(result, m.rejected, "error");
+    else if (isCancel(error)) show(result, pm.cancelled, "error", { state: "cancelled" });
     else if (error && error.status === 404) show(result, m.proveExpired, "error");
     else if (error && error.status === 409) show(result, m.proveUsed, "error");
     else if (error && error.status === 410) show(result, m.proveExpired, "error");
@@ -41,6 +55,7 @@ async function prove() {
       );
   } finally {
     button.disabled = false;
+    passkeyButton.disabled = false;
   }
 }
 
@@ -48,5 +63,11 @@ if (challengeId === null || !/^0x[0-9a-fA-F]{64}$/.test(challengeId)) {
   show(result, m.proveNoChallenge, "error");
 } else {
   button.hidden = false;
-  button.addEventListener("click", () => void prove());
+  button.addEventListener("click", () => void prove(false));
+  // A phone holding a passkey account proves with it first; the wallet stays as the other way.
+  if (supported() && remembered() !== null) {
+    passkeyButton.hidden = false;
+    button.classList.add("secondary");
+    passkeyButton.addEventListener("click", () => void prove(true));
+  }
 }

@@ -4,6 +4,7 @@
 // (the challenge id in its fragment, so it reaches no server log), and watches its state until
 // the seller's phone has proven it. The verdict and history above work without this script.
 import { fill, getJson, postJson, proveOwnership, short, show } from "./ownership.js";
+import { wireOwnerPanel } from "./piece-owner.js";
 
 const config = JSON.parse(document.getElementById("hallmark-page").textContent);
 const m = config.messages;
@@ -147,3 +148,4 @@ async function recogniseOwner() {
   }
 }
 void recogniseOwner();
+wireOwnerPanel(config);

@@ -7,6 +7,7 @@ import type { SafeHtml } from "../html.js";
 import { html, jsonScript } from "../html.js";
 import type { Messages } from "../i18n/index.js";
 import { format } from "../i18n/index.js";
+import { passkeyMessagesFor } from "../i18n/passkeys.js";
 import { ASSET_BASE, page } from "../layout.js";
 import { brandContact } from "./brand-contact.js";
 import { verdictBanner, verdictIcon, verdictKindOf } from "./verdict.js";
@@ -49,6 +50,20 @@ ${genuine ? html`<p class="badge badge-genuine" data-verdict="genuine">${verdict
 </section>`;
 }
 
+/**
+ * Claim with this phone (#17): a passkey made here owns the account the certificate goes to. Shown
+ * by claim.js only where the browser can make passkeys; the wallet way stays below it.
+ */
+function passkeyClaim(t: Messages): SafeHtml {
+  const pk = passkeyMessagesFor(t);
+  return html`<div id="passkey-claim" class="passkey-claim" hidden>
+<h3 class="claim-way">${pk.claimHeading}</h3>
+<p class="hint" id="passkey-claim-help">${pk.claimHelp}</p>
+<p><button type="button" id="passkey-claim-button" class="button" aria-describedby="passkey-claim-help" data-held-label="${pk.claimHeldButton}">${pk.claimButton}</button></p>
+<h3 class="claim-way">${pk.walletHeading}</h3>
+</div>`;
+}
+
 function claimForm(t: Messages, tokenId: string): SafeHtml {
   return html`<p>${t.claim.intro}</p><noscript><p>${t.claim.noJs}</p></noscript>
 <form id="code-entry" class="code-entry" novalidate hidden>
@@ -58,6 +73,7 @@ function claimForm(t: Messages, tokenId: string): SafeHtml {
 <p><button type="submit" class="button" id="typed-code-button">${t.entry.claimTypeButton}</button></p>
 </form>
 <div id="claim-ui" hidden>
+${passkeyClaim(t)}
 <p><button type="button" id="connect-button" class="button">${t.claim.connect}</button></p>
 <p id="wallet-status" role="status" aria-live="polite"></p>
 <form id="claim-form" novalidate>
@@ -69,7 +85,8 @@ function claimForm(t: Messages, tokenId: string): SafeHtml {
 </form>
 </div>
 <div id="claim-result" class="result" role="status" aria-live="polite"></div>
-<p id="claim-done" class="claim-done-link" hidden><a class="button" href="/v/${tokenId}">${t.entry.seeYourCertificate}</a></p>
+<p id="claim-done" class="claim-done-link" hidden><a class="button" href="/v/${tokenId}">${t.entry.seeYourCertificate}</a>
+<a id="claim-account-link" class="button secondary" href="/account${t.lang === "en" ? "" : `?lang=${t.lang}`}" hidden>${passkeyMessagesFor(t).accountLink}</a></p>
 <pre id="signed-claim" class="signed" hidden tabindex="0"></pre>
 <p><button type="button" id="copy-button" class="button secondary" hidden>${t.client.copy}</button></p>`;
 }
@@ -119,6 +136,7 @@ ${open ? "" : brandContact(t, data.brand, { tokenId: view.tokenId })}`;
       pageState,
       owner: view.owner,
       messages: { ...t.client, ...t.entry.client, codeProblem: t.entry.codeProblem },
+      passkeyMessages: passkeyMessagesFor(t).client,
       lang: t.lang,
     }),
     scripts: [`${ASSET_BASE}/claim.js`],

@@ -16,6 +16,8 @@ import { brandContact } from "./brand-contact.js";
 import { brandText, fallbackNote } from "../localized.js";
 import type { BrandText } from "../localized.js";
 import { verdictBanner, verdictKindOf } from "./verdict.js";
+import { passkeyMessagesFor } from "../i18n/passkeys.js";
+import { ownerPanel, receiveHint } from "./owner-panel.js";
 
 type CertificateDocument = MetadataDocument<"certificate-metadata">;
 type ProvenanceDocument = MetadataDocument<"provenance-details">;
@@ -304,6 +306,7 @@ function ownership(t: Messages, blocked: boolean): SafeHtml {
   return html`<section aria-labelledby="ownership-title" class="card"><h2 id="ownership-title">${t.entry.buyerHeading}</h2>
 ${blocked ? html`<p class="actions-warning" data-actions-warning>${t.entry.actionsWarning}</p>` : ""}
 <p>${t.entry.buyerHelp}</p>
+${receiveHint(t)}
 <noscript><p>${t.ownershipNoJs}</p></noscript>
 <button type="button" id="watch-button" class="button" hidden>${t.watchButton}</button>
 <div id="watch-panel" class="watch" hidden>
@@ -413,6 +416,7 @@ ${row(t.chip, view.chip.bound ? t.chipBound : t.chipNone)}
 ${doc === null ? "" : passport(t, doc)}
 ${timeline(t, data, doc)}
 ${twinsCard(t, data, name)}
+${ownerPanel(t, { stolen: kind === "stolen" })}
 ${ownership(t, kind === "stolen" || kind === "revoked")}
 ${technicalDetails(t, data)}
 ${share(t, data.pageUrl, data.qrSvg)}
@@ -424,7 +428,13 @@ ${share(t, data.pageUrl, data.qrSvg)}
     path: data.path,
     preview: piecePreview(t, data.pageUrl, name, brand, doc),
     body,
-    head: jsonScript("hallmark-page", { tokenId: view.tokenId, proveUrl: data.proveUrl, messages: t.client }),
+    head: jsonScript("hallmark-page", {
+      tokenId: view.tokenId,
+      proveUrl: data.proveUrl,
+      owner: view.custody === "owner" ? view.owner : null,
+      messages: t.client,
+      passkeyMessages: passkeyMessagesFor(t).client,
+    }),
     scripts: [`${ASSET_BASE}/verify.js`],
   });
 }
@@ -441,6 +451,7 @@ export function renderProvePage(t: Messages, data: { view: CertificateView; path
 <p class="prove-id"><span class="label">${t.entry.proveIdLabel}</span> <code>${view.tokenId}</code></p>
 ${verdictKindOf(view) === "stolen" || verdictKindOf(view) === "revoked" ? html`<p class="actions-warning" data-actions-warning>${t.entry.actionsWarning}</p>` : ""}
 <noscript><p>${t.prove.noJs}</p></noscript>
+<button type="button" id="prove-passkey-button" class="button" hidden>${passkeyMessagesFor(t).proveButton}</button>
 <button type="button" id="prove-button" class="button" hidden>${t.ownershipButton}</button>
 <p id="prove-result" class="result" role="status" aria-live="polite"></p></section>
 <p><a href="/v/${view.tokenId}">${t.prove.back}</a></p>`;
@@ -450,7 +461,11 @@ ${verdictKindOf(view) === "stolen" || verdictKindOf(view) === "revoked" ? html`<
     path: data.path,
     noindex: true,
     body,
-    head: jsonScript("hallmark-page", { tokenId: view.tokenId, messages: t.client }),
+    head: jsonScript("hallmark-page", {
+      tokenId: view.tokenId,
+      messages: t.client,
+      passkeyMessages: passkeyMessagesFor(t).client,
+    }),
     scripts: [`${ASSET_BASE}/prove.js`],
   });
 }
