@@ -13,7 +13,7 @@ import { healthRouter } from "./api/routes/health.js";
 import { ipfsRouter } from "./api/routes/ipfs.js";
 import { openApiRouter } from "./api/routes/openapi.js";
 import { proofsRouter } from "./api/routes/proofs.js";
-import { resolverRouter } from "./api/routes/resolver.js";
+import { resolverRouters } from "./api/routes/resolver.js";
 import { tapsRouter } from "./api/routes/taps.js";
 import { tagsOpenApi } from "./api/tags-openapi.js";
 import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
@@ -158,11 +158,15 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     app.use(proofsRouter(v1));
     app.use(claimsRouter(deps.claimRelay, v1.freshness));
     app.use(eventsRouter(v1.events, v1.freshness));
-    app.use(resolverRouter(v1, sendUnknownPage));
+    // GS1-Conformant Resolver (#19): /.well-known/gs1resolver and /01/…; compressed links go last (below).
+    const resolver = resolverRouters(v1, sendUnknownPage, { answers, publicUrl: deps.publicUrl });
+    app.use(resolver.resolver);
     // NTAG 424 DNA taps (#18): the JSON answer, and the page a tag's link opens.
     app.use(tapsRouter(v1));
     if (deps.web !== undefined) app.use(tapPageRouter({ verifier: v1.verifier, tags: v1.tags }));
     if (deps.web !== undefined) app.use(createWebRouter({ v1, ...deps.web }));
+    // A compressed Digital Link is one path segment: tried after every named route, so it shadows none.
+    app.use(resolver.compressed);
   }
   app.use(ipfsRouter({ reader: deps.ipfs, maxResponseBytes: deps.maxGatewayResponseBytes }));
   app.use(notFoundHandler);
