@@ -1,3 +1,4 @@
+import type { ResolverDescription } from "./answers.js";
 import { GS1_VOC } from "./link-types.js";
 
 /**
@@ -6,25 +7,16 @@ import { GS1_VOC } from "./link-types.js";
  * description-file-schema). It says what this resolver answers, so that GS1's resolver network and
  * a partner's tools can find it without being configured by hand.
  */
-export interface ResolverDescription {
-  name: string;
-  resolverRoot: string;
-  /** AIs of the primary keys answered: a verifier resolves GTINs (with a serial) only. */
-  supportedPrimaryKeys: string[];
-  supportedLinkType: { namespace: string; prefix: string }[];
-  /** Whether `linkset` can be made the default link type: no, the default is the verification page. */
-  linkTypeDefaultCanBeLinkset: boolean;
-  /** Values of `context` the resolver matches links on: none (links differ by link type, type and language). */
-  supportedContextValuesEnumerated: string[];
-}
-
 export function resolverDescription(root: string): ResolverDescription {
   return {
     name: "Hallmark verifier: certificates of authenticity and digital product passports",
     resolverRoot: root,
+    // A verifier resolves GTINs (with a serial) only.
     supportedPrimaryKeys: ["01"],
     supportedLinkType: [{ namespace: GS1_VOC, prefix: "gs1:" }],
+    // The default link is the verification page, never the linkset.
     linkTypeDefaultCanBeLinkset: false,
+    // Links differ by link type, media type and language, never by a `context` value.
     supportedContextValuesEnumerated: [],
   };
 }

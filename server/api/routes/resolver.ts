@@ -58,6 +58,14 @@ export interface ResolverOptions {
 /** The representations a resolver answer can take, in the order a client that accepts anything gets them. */
 const REPRESENTATIONS = ["text/html", "application/json", "application/linkset+json", "application/ld+json"];
 
+/** The item paths of GS1 Digital Link for a GTIN with a serial: qualifiers 22, 10, 21 in that order. */
+export const ITEM_PATHS = [
+  "/01/:gtin/21/:serial",
+  "/01/:gtin/10/:lot/21/:serial",
+  "/01/:gtin/22/:cpv/21/:serial",
+  "/01/:gtin/22/:cpv/10/:lot/21/:serial",
+];
+
 /** GS1's JSON-LD context for linksets (the resolver standard's artefact), named in a Link header. */
 const LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context";
 
@@ -87,9 +95,15 @@ export function resolverRouters(
     response.json(resolverDescription(rootOf(request)));
   });
 
-  router.get("/01/*rest", (request, response) =>
+  // The item paths the standard allows (OpenAPI: server/api/openapi.ts), then any other path under
+  // /01/, which the same parser refuses with a 400 saying why (or a 404 for a product-level link).
+  router.get(ITEM_PATHS, (request, response) =>
     resolve(request, response, () => parseItemPath(rawPathOf(request))),
   );
+  router.use("/01", (request, response, next) => {
+    if (request.method !== "GET" && request.method !== "HEAD") return next();
+    return resolve(request, response, () => parseItemPath(rawPathOf(request)));
+  });
 
   /**
    * The compressed form (one base64url segment). Tried last of all routes (server/app.ts mounts it
@@ -97,10 +111,12 @@ export function resolverRouters(
    * goes on to the 404 every unknown path gets.
    */
   const compressed = Router();
-  compressed.get(/^\/[A-Za-z0-9_-]{10,}\/?$/, (request: Request, response: Response, next: NextFunction) => {
+  compressed.use((request: Request, response: Response, next: NextFunction) => {
+    if (request.method !== "GET" && request.method !== "HEAD") return next();
+    const path = rawPathOf(request).replace(/(.)\/$/, "$1");
     let item: ItemDigitalLink | null;
     try {
-      item = decompressItemPath(rawPathOf(request).replace(/\/$/, ""));
+      item = decompressItemPath(path);
     } catch (error) {
       // It decoded to a GTIN link that breaks a rule (a wrong check digit): a 400, as uncompressed.
       return resolve(request, response, () => {
@@ -278,7 +294,7 @@ export function resolverRouters(
 
 /** The path as it arrived, still percent-encoded (Express's params are decoded, which loses `%2F`). */
 function rawPathOf(request: Request): string {
-  const url = request.url;
+  const url = request.originalUrl;
   const end = url.indexOf("?");
   return end === -1 ? url : url.slice(0, end);
 }
