@@ -14,6 +14,7 @@ import { ipfsRouter } from "./api/routes/ipfs.js";
 import { openApiRouter } from "./api/routes/openapi.js";
 import { proofsRouter } from "./api/routes/proofs.js";
 import { resolverRouters } from "./api/routes/resolver.js";
+import { KnownLinks, resolverFastPath } from "./api/resolver-fast-path.js";
 import { tapsRouter } from "./api/routes/taps.js";
 import { tagsOpenApi } from "./api/tags-openapi.js";
 import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
@@ -127,7 +128,22 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
       changedTokens: (since) => v1.verifier.index.contentChanges?.(since) ?? null,
       maxBytes: deps.answerCacheBytes,
     });
-    listener = withFastPath(hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf }), app);
+    // The resolver's links resolved once, for its own fast path (#19: server/api/resolver-fast-path.ts).
+    const knownLinks = new KnownLinks();
+    const hot = hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf });
+    const resolverHot = resolverFastPath({
+      answers,
+      known: knownLinks,
+      freshness: v1.freshness,
+      buckets,
+      clientOf,
+      publicUrl: deps.publicUrl,
+      trustProxy,
+    });
+    listener = withFastPath(
+      (request, response) => hot(request, response) || resolverHot(request, response),
+      app,
+    );
     // Partner keys live in the issuer API's key store: without it, every client spends its address's budget.
     const partnerKeys = deps.issuer === undefined ? undefined : new PartnerKeys(deps.issuer.keys);
     const partnerBuckets = new TokenBuckets({
@@ -159,7 +175,11 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     app.use(claimsRouter(deps.claimRelay, v1.freshness));
     app.use(eventsRouter(v1.events, v1.freshness));
     // GS1-Conformant Resolver (#19): /.well-known/gs1resolver and /01/…; compressed links go last (below).
-    const resolver = resolverRouters(v1, sendUnknownPage, { answers, publicUrl: deps.publicUrl });
+    const resolver = resolverRouters(v1, sendUnknownPage, {
+      answers,
+      known: knownLinks,
+      publicUrl: deps.publicUrl,
+    });
     app.use(resolver.resolver);
     // NTAG 424 DNA taps (#18): the JSON answer, and the page a tag's link opens.
     app.use(tapsRouter(v1));

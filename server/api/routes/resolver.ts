@@ -6,23 +6,18 @@ import { resolveCertificate } from "../../verification/certificate.js";
 import type { CertificateView } from "../../verification/certificate.js";
 import { tokenIdOfDigitalLink, withGtinCheck } from "../../verification/digital-link.js";
 import type { AnswerCache, CachedAnswer } from "../answer-cache.js";
-import { answerBytes, ANSWER_CACHE_CONTROL, uncachedAnswer } from "../answer-cache.js";
+import { uncachedAnswer } from "../answer-cache.js";
+import type { KnownLinks } from "../resolver-fast-path.js";
+import { SIMPLE_LINK } from "../resolver-fast-path.js";
+import type { Representation } from "../resolver-reply.js";
+import { digitalLinkKey, factsKey, REPRESENTATIONS, resolverReply } from "../resolver-reply.js";
 import { decompressItemPath } from "../../resolver/compressed-link.js";
 import type { ItemDigitalLink } from "../../resolver/digital-link-path.js";
-import { canonicalItemPath, parseItemPath } from "../../resolver/digital-link-path.js";
+import { parseItemPath } from "../../resolver/digital-link-path.js";
 import { resolverDescription } from "../../resolver/description.js";
 import { parseLinkType } from "../../resolver/link-types.js";
-import type { LinkTypeRequest } from "../../resolver/link-types.js";
-import type { ItemFacts, ResolvedItem } from "../../resolver/links.js";
-import {
-  defaultLinkOf,
-  itemLinks,
-  linkHeaderOf,
-  linkOfType,
-  linksetOf,
-  linksetUriOf,
-  redirectTarget,
-} from "../../resolver/links.js";
+import type { ItemFacts } from "../../resolver/links.js";
+import { itemLinks, linksetUriOf } from "../../resolver/links.js";
 import { parseInput, ResolverQuery } from "./schemas.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
 
@@ -49,14 +44,13 @@ import type { V1Dependencies } from "./v1-dependencies.js";
 export type UnknownPageSender = (request: Request, response: Response, status: 400 | 404 | 422) => void;
 
 export interface ResolverOptions {
+  /** Links resolved here, for the fast path in front of Express (../resolver-fast-path.ts). */
+  known?: KnownLinks;
   /** Hot answers (the facts behind a piece's links, its JSON answer), invalidated with the index. */
   answers: AnswerCache;
   /** HALLMARK_PUBLIC_URL: the resolver's root in links; without it, the origin the request came to. */
   publicUrl?: string;
 }
-
-/** The representations a resolver answer can take, in the order a client that accepts anything gets them. */
-const REPRESENTATIONS = ["text/html", "application/json", "application/linkset+json", "application/ld+json"];
 
 /** The item paths of GS1 Digital Link for a GTIN with a serial: qualifiers 22, 10, 21 in that order. */
 export const ITEM_PATHS = [
@@ -65,14 +59,6 @@ export const ITEM_PATHS = [
   "/01/:gtin/22/:cpv/21/:serial",
   "/01/:gtin/22/:cpv/10/:lot/21/:serial",
 ];
-
-/** GS1's JSON-LD context for linksets (the resolver standard's artefact), named in a Link header. */
-const LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context";
-
-/** Cache keys: `<kind>:<token id>…`, so that the answer cache drops them when the token changes. */
-const factsKey = (tokenId: bigint): string => `resolver:${tokenId.toString()}`;
-const digitalLinkKey = (tokenId: bigint, gtin: string): string =>
-  `digital-link:${tokenId.toString()}:${gtin}`;
 
 /**
  * Two routers: `resolver` (the description file and `/01/…`, mounted with the API) and `compressed`
@@ -135,7 +121,7 @@ export function resolverRouters(
     wasCompressed = false,
   ): Promise<void> {
     response.vary("Accept");
-    const wanted = request.accepts(REPRESENTATIONS);
+    const wanted = request.accepts([...REPRESENTATIONS]) as Representation | false;
     const browser = wanted === "text/html";
     try {
       const item = parse();
@@ -155,11 +141,32 @@ export function resolverRouters(
       const facts = await factsOf(tokenId, link.gtin);
       const root = rootOf(request);
       const resolved = itemLinks(root, link, facts.facts);
-      response.setHeader(
-        "Link",
-        linkHeaderOf(resolved, wasCompressed ? { sameAs: `${root}${canonicalItemPath(item)}` } : {}),
-      );
-      return answer(request, response, { wanted, linkType, resolved, tokenId, gtin: link.gtin, facts });
+      const simple = wasCompressed ? null : SIMPLE_LINK.exec(request.originalUrl);
+      if (simple !== null)
+        options.known?.set(simple[1], simple[2], { tokenId: tokenId.toString(), item: link });
+      const reply = resolverReply({
+        wanted,
+        linkType,
+        resolved,
+        forwardedQuery: forwardedQuery(request),
+        compressedItem: wasCompressed ? item : undefined,
+        root,
+        digitalLinkAnswer:
+          wanted === "application/json" && linkType === undefined
+            ? await digitalLinkAnswerOf(tokenId, link.gtin, facts.view)
+            : undefined,
+        freshness: deps.freshness(),
+      });
+      if (reply === null)
+        throw new NotFoundError(
+          `This piece has no ${linkType?.kind === "link" ? `gs1:${linkType.name}` : "such"} link; the links it has are listed at ${linksetUriOf(resolved)}`,
+        );
+      response.status(reply.status);
+      for (const [name, value] of reply.headers) {
+        if (name === "Link") response.append(name, value);
+        else response.setHeader(name, value);
+      }
+      response.end(request.method === "HEAD" ? undefined : reply.body);
     } catch (error) {
       if (
         browser &&
@@ -173,35 +180,6 @@ export function resolverRouters(
       }
       throw error;
     }
-  }
-
-  function answer(
-    request: Request,
-    response: Response,
-    context: {
-      wanted: string;
-      linkType: LinkTypeRequest | undefined;
-      resolved: ResolvedItem;
-      tokenId: bigint;
-      gtin: string;
-      facts: { facts: ItemFacts; view?: CertificateView };
-    },
-  ): Promise<void> | void {
-    const { wanted, linkType, resolved } = context;
-    const asLinkset =
-      linkType?.kind === "linkset" ||
-      (linkType === undefined && (wanted === "application/linkset+json" || wanted === "application/ld+json"));
-    if (asLinkset) return sendLinkset(response, resolved, wanted);
-    if (linkType?.kind === "link") {
-      const target = linkOfType(resolved, linkType.name);
-      if (target === undefined)
-        throw new NotFoundError(
-          `This piece has no gs1:${linkType.name} link; the links it has are listed at ${linksetUriOf(resolved)}`,
-        );
-      return redirect(response, redirectTarget(target, forwardedQuery(request)));
-    }
-    if (wanted === "application/json") return sendDigitalLinkAnswer(response, context);
-    return redirect(response, redirectTarget(defaultLinkOf(resolved), forwardedQuery(request)));
   }
 
   /**
@@ -234,47 +212,18 @@ export function resolverRouters(
   }
 
   /** The certificate checked against the label's GTIN, from the cache or from the view just read. */
-  async function sendDigitalLinkAnswer(
-    response: Response,
-    context: { tokenId: bigint; gtin: string; facts: { view?: CertificateView } },
-  ): Promise<void> {
-    const freshness = deps.freshness();
-    const key = digitalLinkKey(context.tokenId, context.gtin);
-    let cached: CachedAnswer | undefined = answers.get(key);
-    if (cached === undefined) {
-      const version = answers.currentVersion();
-      const view =
-        context.facts.view ?? (await resolveCertificate(verifier.index, verifier.documents, context.tokenId));
-      const body = withGtinCheck(view, context.gtin);
-      cached = view.metadata.verified ? answers.set(key, body, version) : uncachedAnswer(body);
-    }
-    const bytes = answerBytes(cached, freshness);
-    response.status(200);
-    response.setHeader("Cache-Control", ANSWER_CACHE_CONTROL);
-    response.setHeader("Content-Type", "application/json; charset=utf-8");
-    response.setHeader("Content-Length", bytes.length);
-    response.end(bytes);
-  }
-
-  function sendLinkset(response: Response, resolved: ResolvedItem, wanted: string): void {
-    const type =
-      wanted === "application/json" || wanted === "application/ld+json" ? wanted : "application/linkset+json";
-    if (type === "application/ld+json")
-      response.append("Link", `<${LINKSET_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"`);
-    const bytes = Buffer.from(JSON.stringify(linksetOf(resolved)));
-    response.status(200);
-    response.setHeader("Cache-Control", ANSWER_CACHE_CONTROL);
-    // JSON is UTF-8 by definition (RFC 8259): no charset parameter, so the type reads as asked.
-    response.setHeader("Content-Type", type);
-    response.setHeader("Content-Length", bytes.length);
-    response.end(bytes);
-  }
-
-  function redirect(response: Response, location: string): void {
-    // 307: the client repeats the same request (method, Accept) at the target, as the standard asks.
-    // No body: the Location says it all (Express's would echo the URL in HTML).
-    response.setHeader("Cache-Control", ANSWER_CACHE_CONTROL);
-    response.status(307).location(location).end();
+  async function digitalLinkAnswerOf(
+    tokenId: bigint,
+    gtin: string,
+    view?: CertificateView,
+  ): Promise<CachedAnswer> {
+    const key = digitalLinkKey(tokenId, gtin);
+    const cached = answers.get(key);
+    if (cached !== undefined) return cached;
+    const version = answers.currentVersion();
+    const read = view ?? (await resolveCertificate(verifier.index, verifier.documents, tokenId));
+    const body = withGtinCheck(read, gtin);
+    return read.metadata.verified ? answers.set(key, body, version) : uncachedAnswer(body);
   }
 
   function sendNotAcceptable(request: Request, response: Response): void {

@@ -75,7 +75,7 @@ describe("API walkthrough (docs/api.md)", function () {
       expect({
         path,
         status: mirrored.status,
-        type: mirrored.headers.get("content-type"),
+        type: mirrored.headers.get("content-type") ?? "",
         text: await mirrored.text(),
       }).to.deep.equal({ path, status: response.status, type, text });
     }

@@ -365,6 +365,32 @@ describe("GS1-Conformant Resolver", function () {
     });
   });
 
+  describe("answered again (the fast path in front of Express, server/api/resolver-fast-path.ts)", function () {
+    const VARIANTS: [string, Record<string, string>][] = [
+      ["", { accept: "text/html,application/xhtml+xml" }],
+      ["", {}],
+      ["", { accept: "application/json" }],
+      ["", { accept: "application/linkset+json" }],
+      ["?linkType=linkset", { accept: "*/*" }],
+      ["?linkType=gs1:certificationInfo", { accept: "application/json" }],
+      ["?linkType=gs1%3AsustainabilityInfo", {}],
+    ];
+    for (const [query, headers] of VARIANTS) {
+      it(`answers ${query || "no query"} with ${headers.accept ?? "no Accept"} the same as the first time`, async function () {
+        const url = `${stack.url}/01/${PASSPORT_GTIN}/21/GR-0001${query}`;
+        const snapshot = async (): Promise<unknown> => {
+          const response = await get(url, headers);
+          const kept = [...response.headers].filter(
+            ([name]) => !["date", "ratelimit", "keep-alive", "connection"].includes(name),
+          );
+          return { status: response.status, headers: Object.fromEntries(kept), body: await response.text() };
+        };
+        const first = await snapshot();
+        expect(await snapshot()).to.deep.equal(first);
+      });
+    }
+  });
+
   describe("/.well-known/gs1resolver", function () {
     it("conformance: describes the resolver with its root and its primary keys", async function () {
       const { status, body } = await getJson<Body>(`${stack.url}/.well-known/gs1resolver`);
