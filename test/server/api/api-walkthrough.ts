@@ -81,7 +81,9 @@ describe("API walkthrough (docs/api.md)", function () {
     }
     const parsed = type.includes("json") && text !== "" ? (JSON.parse(text) as Body) : {};
     out.push(`#### ${title}\n`);
-    const accept = headers.accept === undefined ? "" : ` -H 'Accept: ${headers.accept}'`;
+    // A GS1 Digital Link answers JSON only to a client that asks for it (curl's */* is redirected).
+    const shownAccept = headers.accept ?? (path.startsWith("/01/") ? "application/json" : undefined);
+    const accept = shownAccept === undefined ? "" : ` -H 'Accept: ${shownAccept}'`;
     const data =
       body === undefined ? "" : ` -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'`;
     out.push(
@@ -97,7 +99,8 @@ describe("API walkthrough (docs/api.md)", function () {
       .map((h) => `${h}: ${(response.headers.get(h) ?? "").replace(stack.url, host)}`);
     out.push(
       "```http\n" +
-        `HTTP/1.1 ${response.status}\ncontent-type: ${type}` +
+        `HTTP/1.1 ${response.status}` +
+        (type === "" ? "" : `\ncontent-type: ${type}`) +
         (shown.length > 0 ? `\n${shown.join("\n")}` : "") +
         "\n```\n",
     );
