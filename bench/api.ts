@@ -33,8 +33,8 @@ import { startJsonRpcBridge } from "../scripts/local/json-rpc-bridge.js";
 import { spawnServer, stopAllServers } from "./api/children.js";
 import { measure } from "./api/load.js";
 import type { LoadResult } from "./api/load.js";
-import { BENCH_SALT, deployPopulation } from "./api/population.js";
-import { CACHE_OFF, renderApiReport } from "./api/report.js";
+import { BENCH_SALT, deployPopulation, serialOf } from "./api/population.js";
+import { CACHE_OFF, RESOLVER, renderApiReport } from "./api/report.js";
 import type { CatchUp, Machine } from "./api/report.js";
 
 const ROOT = hre.config.paths.root;
@@ -47,6 +47,22 @@ const CONNECTIONS = 50;
 const BATCH = 500;
 
 const log = (line: string): void => console.log(`[bench:api] ${line}`);
+
+/** The company prefix of the example passport's GTIN, configured as the bench brand's (the resolver). */
+const BENCH_GS1_PREFIX = "8012345";
+const BENCH_GTIN = "08012345678907";
+/**
+ * The resolver's mix (issue #19): what a phone, an app and a crawler ask of a Digital Link, one
+ * sixth each. Redirects (307) are measured as answers; nothing follows them.
+ */
+const RESOLVER_VARIANTS: readonly { query: string; accept: string }[] = [
+  { query: "", accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" },
+  { query: "", accept: "application/json" },
+  { query: "", accept: "application/linkset+json" },
+  { query: "?linkType=linkset", accept: "*/*" },
+  { query: "?linkType=gs1:certificationInfo", accept: "application/json" },
+  { query: "?linkType=gs1:sustainabilityInfo", accept: "*/*" },
+];
 
 function machine(): Machine {
   const cpuinfo = (() => {
@@ -181,6 +197,8 @@ try {
         HALLMARK_RPC_URL: bridge.url,
         HALLMARK_IPFS: "embedded",
         HALLMARK_BRAND_SALTS: JSON.stringify({ "1": BENCH_SALT }),
+        // The example passport's GTIN (08012345678907) belongs to the bench brand: the resolver's links.
+        HALLMARK_GS1_PREFIXES: JSON.stringify({ [BENCH_GS1_PREFIX]: 1 }),
         HALLMARK_CONFIRMATIONS: "0",
         HALLMARK_POLL_INTERVAL_MS: "1000",
         // The per-client limit (default 600/min) would answer 429 to a load generator on one address.
@@ -256,6 +274,43 @@ try {
   const coldSeconds = await coldPass(verifier.url);
   log(`cold pass: ${certificateIds.length} verified answers in ${coldSeconds.toFixed(1)} s`);
 
+  // The resolver: every piece's Digital Link once as JSON (verified 200s naming the right token), which
+  // resolves each link as a first scan would; then the measured mix draws a piece and a variant.
+  const linkOf = (i: number): string => `/01/${BENCH_GTIN}/21/${serialOf(i)}`;
+  const resolverCold = async (url: string): Promise<number> => {
+    const started = performance.now();
+    let next = 0;
+    let bad = 0;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (next < population.tokenIds.length) {
+          const i = next++;
+          const answer = await getJson(`${url}${linkOf(i)}`);
+          const body = answer.body as { tokenId?: string; digitalLink?: { gtinCheck?: string } };
+          if (
+            answer.status !== 200 ||
+            body.tokenId !== population.tokenIds[i].toString() ||
+            body.digitalLink?.gtinCheck !== "match"
+          )
+            bad += 1;
+        }
+      }),
+    );
+    if (bad > 0) throw new Error(`${bad} Digital Link answers were not the right verified 200s`);
+    return (performance.now() - started) / 1000;
+  };
+  log(
+    `resolver cold pass: ${population.tokenIds.length} links in ${(await resolverCold(verifier.url)).toFixed(1)} s`,
+  );
+  const resolverPaths = sample(
+    population.tokenIds.map((_, i) => i),
+    population.tokenIds.length,
+    0xc2b2ae35,
+  ).map((i) => {
+    const variant = RESOLVER_VARIANTS[i % RESOLVER_VARIANTS.length];
+    return { path: `${linkOf(i)}${variant.query}`, accept: variant.accept };
+  });
+
   const load = { connections: CONNECTIONS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S };
   const results: LoadResult[] = [];
   const certificatePaths = certificateIds.map((id) => `/v1/certificates/${id}`);
@@ -270,10 +325,15 @@ try {
     );
     return verifier.url;
   };
-  const targets: { name: string; url: string | (() => Promise<string>); paths: string[] }[] = [
+  const targets: {
+    name: string;
+    url: string | (() => Promise<string>);
+    paths: (string | { path: string; accept: string })[];
+  }[] = [
     { name: "raw node:http baseline (before)", url: raw.url, paths: ["/"] },
     { name: "GET /v1/certificates/:id", url: verifier.url, paths: certificatePaths },
     { name: "GET /v1/certificates/:id/provenance", url: verifier.url, paths: provenancePaths },
+    { name: `${RESOLVER}: GET /01/{gtin}/21/{serial} (mixed)`, url: verifier.url, paths: resolverPaths },
     { name: `GET /v1/certificates/:id ${CACHE_OFF}`, url: withoutAnswerCache, paths: certificatePaths },
     {
       name: `GET /v1/certificates/:id/provenance ${CACHE_OFF}`,

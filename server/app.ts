@@ -15,7 +15,8 @@ import { openApiRouter } from "./api/routes/openapi.js";
 import { passkeysRouter } from "./api/routes/passkeys.js";
 import { passkeysOpenApi } from "./api/passkeys-openapi.js";
 import { proofsRouter } from "./api/routes/proofs.js";
-import { resolverRouter } from "./api/routes/resolver.js";
+import { resolverRouters } from "./api/routes/resolver.js";
+import { KnownLinks, resolverFastPath } from "./api/resolver-fast-path.js";
 import { tapsRouter } from "./api/routes/taps.js";
 import { tagsOpenApi } from "./api/tags-openapi.js";
 import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
@@ -132,7 +133,22 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
       changedTokens: (since) => v1.verifier.index.contentChanges?.(since) ?? null,
       maxBytes: deps.answerCacheBytes,
     });
-    listener = withFastPath(hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf }), app);
+    // The resolver's links resolved once, for its own fast path (#19: server/api/resolver-fast-path.ts).
+    const knownLinks = new KnownLinks();
+    const hot = hotAnswerFastPath({ answers, freshness: v1.freshness, buckets, clientOf });
+    const resolverHot = resolverFastPath({
+      answers,
+      known: knownLinks,
+      freshness: v1.freshness,
+      buckets,
+      clientOf,
+      publicUrl: deps.publicUrl,
+      trustProxy,
+    });
+    listener = withFastPath(
+      (request, response) => hot(request, response) || resolverHot(request, response),
+      app,
+    );
     // Partner keys live in the issuer API's key store: without it, every client spends its address's budget.
     const partnerKeys = deps.issuer === undefined ? undefined : new PartnerKeys(deps.issuer.keys);
     const partnerBuckets = new TokenBuckets({
@@ -163,13 +179,21 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     app.use(proofsRouter(v1));
     app.use(claimsRouter(deps.claimRelay, v1.freshness));
     app.use(eventsRouter(v1.events, v1.freshness));
-    app.use(resolverRouter(v1, sendUnknownPage));
+    // GS1-Conformant Resolver (#19): /.well-known/gs1resolver and /01/…; compressed links go last (below).
+    const resolver = resolverRouters(v1, sendUnknownPage, {
+      answers,
+      known: knownLinks,
+      publicUrl: deps.publicUrl,
+    });
+    app.use(resolver.resolver);
     // NTAG 424 DNA taps (#18): the JSON answer, and the page a tag's link opens.
     app.use(tapsRouter(v1));
     // Passkey accounts (#17): registration, sponsored user operations, passkey ownership proofs.
     app.use(passkeysRouter(v1));
     if (deps.web !== undefined) app.use(tapPageRouter({ verifier: v1.verifier, tags: v1.tags }));
     if (deps.web !== undefined) app.use(createWebRouter({ v1, ...deps.web }));
+    // A compressed Digital Link is one path segment: tried after every named route, so it shadows none.
+    app.use(resolver.compressed);
   }
   app.use(ipfsRouter({ reader: deps.ipfs, maxResponseBytes: deps.maxGatewayResponseBytes }));
   app.use(notFoundHandler);

@@ -9,8 +9,11 @@ export interface LoadTarget {
   name: string;
   /** Origin, e.g. http://127.0.0.1:1234 */
   url: string;
-  /** Request paths, drawn at random for each request. */
-  paths: readonly string[];
+  /**
+   * Request paths, drawn at random for each request; a path may name its own Accept (the resolver's
+   * mix of representations), otherwise the request asks for application/json.
+   */
+  paths: readonly (string | { path: string; accept: string })[];
 }
 
 export interface LoadOptions {
@@ -33,11 +36,13 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** Answers 3xx (counted in non2xx): the resolver's redirects, expected for its browser variants. */
+  redirects: number;
   bytesPerRequest: number;
   durationSeconds: number;
 }
 
-function picker(paths: readonly string[], seed: number): () => string {
+function picker<T>(paths: readonly T[], seed: number): () => T {
   let state = seed >>> 0 || 1;
   return () => {
     state ^= state << 13;
@@ -61,7 +66,16 @@ function run(
     duration: seconds,
     timeout: 10,
     headers: { accept: "application/json" },
-    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: next() }) }],
+    requests: [
+      {
+        method: "GET",
+        setupRequest: (request) => {
+          const drawn = next();
+          if (typeof drawn === "string") return { ...request, path: drawn };
+          return { ...request, path: drawn.path, headers: { ...request.headers, accept: drawn.accept } };
+        },
+      },
+    ],
   });
 }
 
@@ -82,6 +96,7 @@ export async function measure(target: LoadTarget, options: LoadOptions): Promise
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
+    redirects: (result as unknown as Record<string, number>)["3xx"] ?? 0,
     bytesPerRequest: requests === 0 ? 0 : result.throughput.total / requests,
     durationSeconds: seconds,
   };

@@ -57,6 +57,9 @@ export interface ApiReportInput {
 }
 
 const GOALS = { throughputRatio: 0.5, p99Ms: 20, eventsPerSecond: 5_000 };
+/** Issue #19: the GS1 resolver, held to p99 ≤ 10 ms; its redirects (307) are answers, not failures. */
+export const RESOLVER = "GS1 resolver";
+const RESOLVER_P99_MS = 10;
 
 /** Marks the comparison targets: the same routes with the answer cache turned off (not held to the goals). */
 export const CACHE_OFF = "(answer cache off)";
@@ -106,11 +109,19 @@ export function renderApiReport(input: ApiReportInput): string {
     return `| ${r.name} | ${int(r.requestsPerSecond)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors + r.timeouts} / ${r.non2xx} | ${int(r.bytesPerRequest)} | ${ratio} |`;
   });
   const api = results.filter((r) => !r.name.startsWith("raw node:http") && !r.name.includes(CACHE_OFF));
-  const goalRows = api.flatMap((r) => [
-    `| ${r.name}: throughput ≥ ${GOALS.throughputRatio} × baseline | ${(r.requestsPerSecond / baselineRps).toFixed(2)} × | ${r.requestsPerSecond / baselineRps >= GOALS.throughputRatio ? "met" : "**missed**"} |`,
-    `| ${r.name}: p99 < ${GOALS.p99Ms} ms | ${ms(r.p99)} ms | ${r.p99 < GOALS.p99Ms ? "met" : "**missed**"} |`,
-    `| ${r.name}: no errors, no non-2xx | ${r.errors + r.timeouts} errors, ${r.non2xx} non-2xx | ${r.errors + r.timeouts + r.non2xx === 0 ? "met" : "**missed**"} |`,
-  ]);
+  const goalRows = api.flatMap((r) => {
+    const resolver = r.name.startsWith(RESOLVER);
+    const unexpected = resolver ? r.non2xx - r.redirects : r.non2xx;
+    return [
+      `| ${r.name}: throughput ≥ ${GOALS.throughputRatio} × baseline | ${(r.requestsPerSecond / baselineRps).toFixed(2)} × | ${r.requestsPerSecond / baselineRps >= GOALS.throughputRatio ? "met" : "**missed**"} |`,
+      resolver
+        ? `| ${r.name}: p99 ≤ ${RESOLVER_P99_MS} ms | ${ms(r.p99)} ms | ${r.p99 <= RESOLVER_P99_MS ? "met" : "**missed**"} |`
+        : `| ${r.name}: p99 < ${GOALS.p99Ms} ms | ${ms(r.p99)} ms | ${r.p99 < GOALS.p99Ms ? "met" : "**missed**"} |`,
+      resolver
+        ? `| ${r.name}: no errors, nothing but 2xx and the 307 redirects | ${r.errors + r.timeouts} errors, ${unexpected} other non-2xx (${int(r.redirects)} redirects) | ${r.errors + r.timeouts + unexpected === 0 ? "met" : "**missed**"} |`
+        : `| ${r.name}: no errors, no non-2xx | ${r.errors + r.timeouts} errors, ${r.non2xx} non-2xx | ${r.errors + r.timeouts + r.non2xx === 0 ? "met" : "**missed**"} |`,
+    ];
+  });
   const catchRows = catchUps.map(
     (c) =>
       `| ${c.name} | ${int(c.events)} | ${int(c.blocks)} | ${int(c.ranges)} | ${(c.wallMs / 1000).toFixed(2)} | **${int(c.eventsPerSecond)}** |`,
@@ -141,7 +152,14 @@ Measured on ${input.date} with \`${input.command}\` (issue #5's performance goal
 
 The load generator (autocannon, in the benchmark's process), the verifier and the baseline (each in its own
 child process) share these CPUs. A load average above the CPU count means other work was running at the same time:
-compare the ratios within one run rather than absolute figures across runs or machines.
+compare the ratios within one run rather than absolute figures across runs or machines.${
+      machine.loadAverage > machine.cpus || input.loadAverageAfter > machine.cpus
+        ? `
+
+**Loaded machine**: the load average was above the CPU count during this run (other work shared the CPUs), so
+the absolute figures are low and noisy; the ratios to the baseline, measured in the same run, are the figures to read.`
+        : ""
+    }
 
 ## Data set
 
@@ -184,6 +202,12 @@ ${load.warmupSeconds} s warm-up (not counted), then ${load.durationSeconds} s me
   (${int(input.cold.answers / input.cold.seconds)} answers/s with IPFS reads). The figures below are the warm steady state.
 - \`GET /v1/certificates/:id/provenance\`: the ${int(load.livedIds)} pieces with a history, drawn at random
   (${input.provenanceItems.toFixed(1)} entries and ${int(input.provenanceBytes)} bytes per answer on average).
+- \`${RESOLVER}\` (issue #19): GS1 Digital Links \`/01/{gtin}/21/{serial}\` over all ${int(load.certificateIds)} pieces, each
+  request drawing one piece and one of six variants at random: a browser's Accept (307 to the verification page),
+  \`Accept: application/json\` (the certificate checked against the label's GTIN), \`Accept: application/linkset+json\`
+  and \`?linkType=linkset\` (the linkset), \`?linkType=gs1:certificationInfo\` and \`?linkType=gs1:sustainabilityInfo\`
+  (307 to the certificate and passport JSON; the redirect is measured, not followed). A cold pass asks for every link once
+  first, as for the certificates. The 307s are counted in "non-2xx" and are expected.
 - The baseline runs before and after the API targets; the ratio divides by their mean.
 
 | Target | Req/s | p50 (ms) | p90 (ms) | p99 (ms) | Max (ms) | Errors / non-2xx | Bytes / answer | Ratio to baseline |

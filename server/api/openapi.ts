@@ -47,6 +47,15 @@ import { CertificateSummary, CertificateView } from "../verification/answers/cer
 import { ChainEventRef } from "../verification/answers/chain-values.js";
 import { IndexFreshness } from "../verification/answers/freshness.js";
 import { ProvenanceEventView } from "../verification/answers/provenance.js";
+import { Linkset, ResolverDescription } from "../resolver/answers.js";
+
+/** A GS1 key qualifier in a path (AIs 10, 21, 22: X..20 of GS1 AI encodable character set 82). */
+const Gs1Qualifier = z
+  .string()
+  .min(1)
+  .max(20)
+  .regex(/^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+$/)
+  .describe("GS1 AI encodable character set 82, 1 to 20 characters, percent-encoded in the path");
 
 /**
  * The verifier's part of the OpenAPI document served at /openapi.json (assembled by server/app.ts):
@@ -57,6 +66,51 @@ import { ProvenanceEventView } from "../verification/answers/provenance.js";
  */
 
 const COMMON = problems(400, 429);
+
+/**
+ * The GS1-Conformant Resolver (server/api/routes/resolver.ts): one operation per item path the
+ * standard allows (the qualifiers 22, 10, 21 in that order), all answered alike. A compressed link
+ * (one base64url segment, GS1 Digital Link: Compression) is answered as its uncompressed form and is
+ * not a path template of its own (docs/api.md).
+ */
+const RESOLVER_PATHS: [string, string, Record<string, z.ZodType>][] = [
+  ["/01/{gtin}/21/{serial}", "resolveDigitalLink", {}],
+  ["/01/{gtin}/10/{lot}/21/{serial}", "resolveDigitalLinkWithLot", { lot: Gs1Qualifier }],
+  ["/01/{gtin}/22/{cpv}/21/{serial}", "resolveDigitalLinkWithVariant", { cpv: Gs1Qualifier }],
+  [
+    "/01/{gtin}/22/{cpv}/10/{lot}/21/{serial}",
+    "resolveDigitalLinkWithVariantAndLot",
+    { cpv: Gs1Qualifier, lot: Gs1Qualifier },
+  ],
+];
+const RESOLVER_OPERATIONS: Operation[] = RESOLVER_PATHS.map(([path, operationId, qualifiers]) => ({
+  method: "get",
+  path,
+  operationId,
+  tags: ["resolver"],
+  summary:
+    "GS1 Digital Link (GS1-Conformant Resolver 1.2.0). ?linkType=linkset|all, or Accept: application/linkset+json (or application/ld+json): 200 with the linkset. ?linkType=gs1:{type} (or its https://gs1.org/voc/ URI): 307 to that link (gs1:pip and gs1:defaultLink the verification page, gs1:certificationInfo the certificate JSON, gs1:sustainabilityInfo the passport JSON, gs1:instructions and gs1:serviceInfo the page's care and repair), 404 when the piece has none, 400 for a name outside the GS1 vocabulary. No link type: Accept: application/json gets the certificate checked against the label's GTIN (digitalLink, flags gtin_mismatch / gtin_unconfirmed); any other client (a browser, */*) 307 to /v/{tokenId}?gtin={gtin14}&serial={serial} (the Unknown verdict page, 400/404/422, for a browser whose link names no certificate). An Accept none of these satisfies: 406. Every answer about a piece carries a Link header: rel=linkset and the default link (and rel=owl:sameAs with the uncompressed URI for a compressed link). GTIN-8/12/13/14 with a valid check digit; qualifiers of GS1 AI encodable character set 82, at most 20 characters, percent-encoded. ?brand= names the brand of a GTIN whose company prefix is not configured; it may not contradict a configured prefix (422 gtin-brand-conflict)",
+  params: { gtin: Gtin, ...qualifiers, serial: Gs1Qualifier.describe("serial (AI 21)") },
+  query: ResolverQuery,
+  responses: {
+    "200": [
+      "Certificate checked against the label's GTIN (Accept: application/json), or the linkset",
+      DigitalLinkCertificate,
+    ],
+    "307": ["Redirect to the default link (the verification page) or to the link of ?linkType="],
+    ...COMMON,
+    ...problems(404),
+    "406": ["No representation matches Accept (not-acceptable)", ref("Problem"), "application/problem+json"],
+    "422": [
+      "?brand= names another brand than the GTIN's company prefix (gtin-brand-conflict); no serial salt for the brand",
+      ref("Problem"),
+      "application/problem+json",
+    ],
+  },
+  alternativeContent: {
+    "200": { "application/linkset+json": Linkset, "application/ld+json": Linkset },
+  },
+}));
 /** A read with ?minBlock=N whose index does not reach N within 2 s (server/verification/min-block.ts). */
 const BEHIND: Operation["responses"] = {
   "503": [
@@ -131,26 +185,15 @@ const OPERATIONS: readonly Operation[] = [
     query: MinBlockQuery,
     responses: { "200": ["Certificate", Certificate], ...COMMON, ...problems(404, 422), ...BEHIND },
   },
+  ...RESOLVER_OPERATIONS,
   {
     method: "get",
-    path: "/01/{gtin}/21/{serial}",
-    operationId: "resolveDigitalLink",
+    path: "/.well-known/gs1resolver",
+    operationId: "getResolverDescription",
     tags: ["resolver"],
     summary:
-      "GS1 Digital Link: browsers get 303 to /v/{tokenId}?gtin={gtin14} (or the Unknown verdict page, 400/404/422, for a link that names no certificate), API clients the certificate JSON checked against the label's GTIN (digitalLink, flags gtin_mismatch / gtin_unconfirmed). ?brand= names the brand of a GTIN whose company prefix is not configured; it may not contradict a configured prefix (422 gtin-brand-conflict)",
-    params: { gtin: Gtin, serial: Serial },
-    query: ResolverQuery,
-    responses: {
-      "200": ["Certificate checked against the label's GTIN", DigitalLinkCertificate],
-      "303": ["Redirect to the verification page (Accept: text/html)"],
-      ...COMMON,
-      ...problems(404),
-      "422": [
-        "?brand= names another brand than the GTIN's company prefix (gtin-brand-conflict); no serial salt for the brand",
-        ref("Problem"),
-        "application/problem+json",
-      ],
-    },
+      "GS1 resolver description file (GS1-Conformant Resolver 1.2.0): name, resolverRoot, supportedPrimaryKeys (01), supportedLinkType (gs1:), linkTypeDefaultCanBeLinkset, supportedContextValuesEnumerated",
+    responses: { "200": ["Resolver description", ResolverDescription], ...COMMON },
   },
   {
     method: "get",
@@ -333,6 +376,8 @@ const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
   LookupAnswer,
   Certificate,
   DigitalLinkCertificate,
+  Linkset,
+  ResolverDescription,
   ProvenanceEvent: ProvenanceEventView,
   ProvenancePage,
   BrandSummary,

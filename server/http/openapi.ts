@@ -30,6 +30,8 @@ export interface Operation {
    * (a $ref to a component, a binary or text body).
    */
   responses: Record<string, [string, (z.ZodType | object)?, string?]>;
+  /** More media types a status may answer with, beside its `responses` one: status → media type → schema. */
+  alternativeContent?: Record<string, Record<string, z.ZodType | object>>;
   /** The security scheme the operation needs (a name from some part's securitySchemes). */
   security?: string;
   headers?: { name: string; required: boolean; description: string }[];
@@ -189,6 +191,12 @@ function pathItem(op: Operation, names: ReadonlyMap<z.ZodType, string>): object 
             description,
             content: {
               [mediaType ?? "application/json"]: { schema: responseSchema(op, status, schema, names) },
+              ...Object.fromEntries(
+                Object.entries(op.alternativeContent?.[status] ?? {}).map(([type, alternative]) => [
+                  type,
+                  { schema: responseSchema(op, status, alternative, names) },
+                ]),
+              ),
             },
           },
     ]),

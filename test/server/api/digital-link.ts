@@ -54,7 +54,7 @@ describe("GS1 Digital Link: the label's GTIN is checked against the certificate"
   /** The page's text with the apostrophes the HTML escapes put back (French reads with them). */
   const unescape = (page: string): string => page.replaceAll("&#39;", "'");
 
-  /** A browser scanning the label: the 303, then the page it lands on. */
+  /** A browser scanning the label: the 307, then the page it lands on. */
   async function scan(
     path: string,
     language = "en",
@@ -62,9 +62,9 @@ describe("GS1 Digital Link: the label's GTIN is checked against the certificate"
     const headers = { accept: "text/html,application/xhtml+xml", "accept-language": language };
     const first = await fetch(`${stack.url}${path}`, { headers, redirect: "manual" });
     const location = first.headers.get("location");
-    if (first.status !== 303 || location === null)
+    if (first.status !== 307 || location === null)
       return { status: first.status, location, page: unescape(await first.text()), pageStatus: first.status };
-    const landed = await fetch(`${stack.url}${location}`, { headers });
+    const landed = await fetch(new URL(location, stack.url), { headers });
     return { status: first.status, location, page: unescape(await landed.text()), pageStatus: landed.status };
   }
 
@@ -91,8 +91,8 @@ describe("GS1 Digital Link: the label's GTIN is checked against the certificate"
 
     it("sends a browser to the page with the label's GTIN, which shows Genuine", async function () {
       const { status, location, page } = await scan(`/01/${PASSPORT_GTIN}/21/DL-0001`);
-      expect(status).to.equal(303);
-      expect(location).to.equal(`/v/${bag.toString()}?gtin=${PASSPORT_GTIN}&serial=DL-0001`);
+      expect(status).to.equal(307);
+      expect(location).to.equal(`${stack.url}/v/${bag.toString()}?gtin=${PASSPORT_GTIN}&serial=DL-0001`);
       expect(verdictOf(page)).to.equal("genuine");
       expect(page).to.not.include("data-flag=");
     });

@@ -92,9 +92,11 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
         headers: { accept: "text/html,application/xhtml+xml" },
         redirect: "manual",
       });
-      expect(response.status).to.equal(303);
-      expect(response.headers.get("location")).to.equal(`/v/${sold.toString()}?gtin=${gtin}&serial=MA-0002`);
-      const page = await fetch(`${stack.url}${response.headers.get("location")}`);
+      expect(response.status).to.equal(307);
+      expect(response.headers.get("location")).to.equal(
+        `${stack.url}/v/${sold.toString()}?gtin=${gtin}&serial=MA-0002`,
+      );
+      const page = await fetch(response.headers.get("location") ?? "");
       expect(page.headers.get("content-type")).to.match(/^text\/html/);
       expect(await page.text()).to.include("Genuine");
     });
