@@ -63,6 +63,13 @@ const IssuerKeystores = z.record(
  */
 const TagKeystores = IssuerKeystores;
 
+/**
+ * `{"1": {"keystore": "keys/brand-1-passport.json", "passwordEnv": "HALLMARK_PASSPORT_PASSWORD_1"}}`:
+ * each brand's passport content keys (server/passport/passport-keystore.ts), decrypted at start to
+ * open restricted passport sections for callers who prove their tier.
+ */
+const PassportKeystores = IssuerKeystores;
+
 /** Unset and empty both mean "not configured" (an `.env` line `X=` should not count as a value). */
 const optionalText = z
   .string()
@@ -109,6 +116,7 @@ const Env = z
       .default("info"),
     HALLMARK_ISSUER_KEYSTORES: jsonObject("HALLMARK_ISSUER_KEYSTORES").pipe(IssuerKeystores),
     HALLMARK_TAG_KEYSTORES: jsonObject("HALLMARK_TAG_KEYSTORES").pipe(TagKeystores),
+    HALLMARK_PASSPORT_KEYSTORES: jsonObject("HALLMARK_PASSPORT_KEYSTORES").pipe(PassportKeystores),
     HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
     HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce
       .number()
@@ -187,6 +195,8 @@ export interface VerifierConfig {
   issuerKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
   /** Each brand's NTAG 424 tag keystore (HALLMARK_TAG_KEYSTORES), loaded by processes that verify taps. */
   tagKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
+  /** Each brand's passport content keystore (HALLMARK_PASSPORT_KEYSTORES): restricted passport tiers. */
+  passportKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
   /** Confirmations the issuer API waits for per transaction (default 1). */
   issuerConfirmations: number;
   issuerMaxBodyBytes: number;
@@ -304,6 +314,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
     ),
     tagKeystores: new Map(
       Object.entries(e.HALLMARK_TAG_KEYSTORES).map(([brand, setting]) => [
+        Number(brand),
+        {
+          keystore: path.resolve(setting.keystore),
+          passwordEnv: setting.passwordEnv,
+          password: () => env[setting.passwordEnv],
+        },
+      ]),
+    ),
+    passportKeystores: new Map(
+      Object.entries(e.HALLMARK_PASSPORT_KEYSTORES).map(([brand, setting]) => [
         Number(brand),
         {
           keystore: path.resolve(setting.keystore),

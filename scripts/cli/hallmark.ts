@@ -40,6 +40,8 @@ import type { ProvenanceEventKindName } from "../../server/issuer/provenance-eve
 import { readReceipt } from "../../server/issuer/receipt.js";
 import { brandOfToken } from "../../server/issuer/serials.js";
 import { PARTNER_BRAND_ID } from "../../server/issuer/auth/api-keys.js";
+import { parsePassportScopes } from "../../server/issuer/auth/scopes.js";
+import type { PassportScope } from "../../server/issuer/auth/scopes.js";
 import type { ApiKeyStore } from "../../server/issuer/auth/api-keys.js";
 import type { AuditLog } from "../../server/issuer/auth/audit-log.js";
 import { issuerDatabasePath, openSqliteIssuerDatabase } from "../../server/issuer/auth/issuer-database.js";
@@ -696,9 +698,19 @@ partnerKey
   .command("create")
   .description("create a partner key; it is printed once and cannot be shown again")
   .requiredOption("--label <text>", "the partner it is for (shown by list and in the audit)")
-  .action(async (opts: { label: string }, command: Command) => {
+  .option(
+    "--passport <grants>",
+    "restricted passport tiers it may read, as <tier>:<brand> (interest:1,authority:2): scopes passport:<tier>:<brand>",
+  )
+  .action(async (opts: { label: string; passport?: string }, command: Command) => {
+    let passportScopes: PassportScope[] = [];
+    try {
+      passportScopes = opts.passport === undefined ? [] : parsePassportScopes(opts.passport);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const created = await withIssuerRecords(command, async ({ keys, audit }) => {
-      const key = await keys.createPartner({ label: opts.label });
+      const key = await keys.createPartner({ label: opts.label, passportScopes });
       await audit.record({
         keyId: key.id,
         brandId: null,
@@ -706,7 +718,10 @@ partnerKey
         target: opts.label,
         status: 201,
         outcome: "ok",
-        detail: "hallmark partner-key create",
+        detail:
+          passportScopes.length === 0
+            ? "hallmark partner-key create"
+            : `hallmark partner-key create (${passportScopes.join(",")})`,
       });
       return key;
     });
