@@ -19,6 +19,19 @@ export interface PassportAccessDependencies {
   now?: () => number;
 }
 
+/** Where tier reads are recorded: the issuer's audit trail (sqlite or PostgreSQL) fits this shape. */
+export interface PassportAuditTrail {
+  record(entry: {
+    keyId: string | null;
+    brandId: number | null;
+    action: string;
+    target: string | null;
+    status: number;
+    outcome: string;
+    detail: string | null;
+  }): Promise<void>;
+}
+
 export type TierGrant =
   | { via: "partner-key"; keyId: string; scope: string }
   | { via: "credential"; holder: string; signer: string; role: string; expiry: number };

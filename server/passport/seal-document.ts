@@ -10,7 +10,7 @@ import { sealSection } from "./section-cipher.js";
 export type RestrictedPlaintext = Partial<Record<RestrictedTier, TextilePassportData>>;
 
 interface PassportLike {
-  serial: { kind: "clear"; value: string } | { kind: "salted-hash"; serialHash: string };
+  serial: { kind: string; value?: string; serialHash?: string };
   [field: string]: unknown;
 }
 
@@ -26,7 +26,9 @@ export function sealRestrictedSections<D extends { passport: PassportLike }>(
 ): D & { schema: typeof CERTIFICATE_METADATA_SCHEMA_V2_ID } {
   const restricted: Partial<Record<RestrictedTier, SealedSection>> = {};
   const serial = document.passport.serial;
-  const serialRef = serial.kind === "clear" ? serial.value : serial.serialHash.toLowerCase();
+  const serialRef = serial.kind === "clear" ? serial.value : serial.serialHash?.toLowerCase();
+  if (serialRef === undefined)
+    throw new InvalidInputError("A passport with sealed sections needs its serial or serial hash");
   for (const tier of RESTRICTED_TIERS) {
     const data = plaintext[tier];
     if (data === undefined) continue;

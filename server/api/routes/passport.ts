@@ -4,10 +4,13 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { DependencyUnavailableError } from "../../errors.js";
 import { problemFor } from "../../http/problem.js";
-import type { AuditLog } from "../../issuer/auth/audit-log.js";
 import { PASSPORT_TIERS } from "../../metadata/textile-passport.js";
 import { grantTier } from "../../passport/passport-access.js";
-import type { PassportAccessDependencies, TierGrant } from "../../passport/passport-access.js";
+import type {
+  PassportAccessDependencies,
+  PassportAuditTrail,
+  TierGrant,
+} from "../../passport/passport-access.js";
 import { PassportKeyring } from "../../passport/passport-keyring.js";
 import { resolvePassport } from "../../passport/passport-view.js";
 import { PASSPORT_CREDENTIAL_HEADER } from "../../passport/tier-credential.js";
@@ -28,7 +31,7 @@ import { sendJson } from "./v1-dependencies.js";
  */
 export interface PassportRouteDependencies extends PassportAccessDependencies {
   /** Where tier reads are recorded; without it no restricted tier is served. */
-  audit?: AuditLog;
+  audit?: PassportAuditTrail;
   logger?: Logger;
 }
 
@@ -120,7 +123,7 @@ export function passportRouter(v1: V1Dependencies, deps: PassportRouteDependenci
 }
 
 async function record(
-  trail: AuditLog,
+  trail: PassportAuditTrail,
   logger: Logger | undefined,
   entry: {
     brandId: number;
