@@ -11,6 +11,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { getAddress } from "ethers";
 import { HallmarkError } from "../../server/errors.js";
 import { CancelledError, EXIT, exitCodeOf, UsageError } from "./exit-codes.js";
+import { promptSecret } from "./prompt.js";
 import { registerAdminCommands } from "./admin-commands.js";
 import { confirm } from "./prompt.js";
 import { addressArg, brandIdArg, intArg, log, out, readJson, reportOutcome, tokenArg } from "./io.js";
@@ -41,6 +42,8 @@ import { readReceipt } from "../../server/issuer/receipt.js";
 import { brandOfToken } from "../../server/issuer/serials.js";
 import { PARTNER_BRAND_ID } from "../../server/issuer/auth/api-keys.js";
 import { parsePassportScopes } from "../../server/issuer/auth/scopes.js";
+import { decryptPassportKeystore } from "../../server/passport/passport-keystore.js";
+import type { BrandPassportKeys } from "../../server/passport/passport-keystore.js";
 import type { PassportScope } from "../../server/issuer/auth/scopes.js";
 import type { ApiKeyStore } from "../../server/issuer/auth/api-keys.js";
 import type { AuditLog } from "../../server/issuer/auth/audit-log.js";
@@ -229,6 +232,21 @@ for (const grant of [true, false]) {
 
 // ----------------------------------------------------------------------------------------- mint
 const mint = program.command("mint").description("issue certificates");
+/** The brand's passport content keys (#19), when the run seals restricted passport columns. */
+async function brandPassportKeys(
+  file: string | undefined,
+  brandId: number,
+): Promise<BrandPassportKeys | undefined> {
+  const keystore = file ?? process.env.HALLMARK_PASSPORT_KEYSTORE;
+  if (keystore === undefined) return undefined;
+  const password =
+    process.env.HALLMARK_PASSPORT_KEYSTORE_PASSWORD ?? (await promptSecret("Passport keystore password: "));
+  const keys = await decryptPassportKeystore(keystore, password);
+  if (keys.brandId !== brandId)
+    throw new UsageError(`${keystore} holds brand ${keys.brandId}'s passport keys, not brand ${brandId}'s`);
+  return keys;
+}
+
 mint
   .command("certificates")
   .description(
@@ -251,11 +269,16 @@ mint
   )
   .option("--confirmations <n>", "confirmations to wait for per batch", intArg, 1)
   .option("--dry-run", "validate and estimate gas and cost; upload and send nothing")
+  .option(
+    "--passport-keystore <file>",
+    "the brand's passport content keystore (HALLMARK_PASSPORT_KEYSTORE): seals the interest.* and authority.* columns; password from HALLMARK_PASSPORT_KEYSTORE_PASSWORD or a prompt",
+  )
   .action(
     async (
       opts: {
         brand: number;
         manifest: string;
+        passportKeystore?: string;
         media?: string;
         to?: string;
         receipt?: string;
@@ -274,6 +297,7 @@ mint
           `No serial salt for brand ${opts.brand}: set HALLMARK_BRAND_SALTS or HALLMARK_BRAND_SALTS_FILE (brand add writes ${r.saltsFile})`,
         );
       const rows = parseManifest(await readFile(opts.manifest, "utf8"), manifestFormatOf(opts.manifest));
+      const passportKeys = await brandPassportKeys(opts.passportKeystore, opts.brand);
       const receiptFile = opts.receipt ?? `${opts.manifest.replace(/\.(csv|json)$/i, "")}.receipt.jsonl`;
       const progress = createProgress();
       try {
@@ -292,6 +316,7 @@ mint
           rows,
           mediaRoot: opts.media === undefined ? undefined : path.resolve(opts.media),
           serialVisibility: opts.serial,
+          passportKeys,
           to: opts.to,
           receiptFile,
           maxBatchSize: opts.batchSize,
