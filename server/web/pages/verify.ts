@@ -16,6 +16,7 @@ import { brandContact } from "./brand-contact.js";
 import { brandText, fallbackNote } from "../localized.js";
 import type { BrandText } from "../localized.js";
 import { verdictBanner, verdictKindOf } from "./verdict.js";
+import { sustainabilitySection } from "./sustainability.js";
 
 type CertificateDocument = MetadataDocument<"certificate-metadata">;
 type ProvenanceDocument = MetadataDocument<"provenance-details">;
@@ -411,6 +412,7 @@ ${row(t.chip, view.chip.bound ? t.chipBound : t.chipNone)}
 </div>
 <div class="piece-main">
 ${doc === null ? "" : passport(t, doc)}
+${doc === null ? "" : sustainabilitySection(t, doc)}
 ${timeline(t, data, doc)}
 ${twinsCard(t, data, name)}
 ${ownership(t, kind === "stolen" || kind === "revoked")}

@@ -279,6 +279,28 @@ describe("GET /v1/certificates/{tokenId}/passport (textile passport data and acc
     });
   });
 
+  describe("the piece page", function () {
+    for (const [lang, heading, carbon] of [
+      ["en", "Sustainability and care", "Carbon footprint"],
+      ["fr", "Durabilité et entretien", "Empreinte carbone"],
+    ]) {
+      it(`shows the public textile data in a "${heading}" section (${lang}), nothing restricted`, async function () {
+        const response = await fetch(`${stack.url}/v/${tokenId}?lang=${lang}`);
+        const page = await response.text();
+        expect(response.status).to.equal(200);
+        expect(page).to.include(`<h2 id="sustainability-title">${heading}</h2>`);
+        expect(page).to.include(carbon);
+        expect(page).to.include("CN 42022100");
+        for (const marker of RESTRICTED_MARKERS) expect(page).not.to.include(marker);
+      });
+    }
+
+    it("has no such section for a v1 document", async function () {
+      const page = await (await fetch(`${stack.url}/v/${oldTokenId}`)).text();
+      expect(page).not.to.include("sustainability-title");
+    });
+  });
+
   describe("the audit trail", function () {
     it("holds a row for every restricted read, granted or refused, and none names a secret", async function () {
       const rows = await stack.verifier.issuer.audit.list(1, { limit: 500 });
