@@ -42,7 +42,7 @@ import { readReceipt } from "../../server/issuer/receipt.js";
 import { brandOfToken } from "../../server/issuer/serials.js";
 import { PARTNER_BRAND_ID } from "../../server/issuer/auth/api-keys.js";
 import { parsePassportScopes } from "../../server/issuer/auth/scopes.js";
-import { decryptPassportKeystore } from "../../server/passport/passport-keystore.js";
+import { createPassportKeystore, decryptPassportKeystore } from "../../server/passport/passport-keystore.js";
 import type { BrandPassportKeys } from "../../server/passport/passport-keystore.js";
 import type { PassportScope } from "../../server/issuer/auth/scopes.js";
 import type { ApiKeyStore } from "../../server/issuer/auth/api-keys.js";
@@ -783,6 +783,29 @@ partnerKey
     out(
       (await withApiKeys(command, (keys) => keys.list())).filter((key) => key.brandId === PARTNER_BRAND_ID),
     );
+  });
+
+// ---------------------------------------------------------------------------- passport-keystore
+program
+  .command("passport-keystore")
+  .description(
+    "the brand's passport content keys (#19): one per restricted tier, sealed in a password-encrypted file",
+  )
+  .command("create")
+  .description(
+    "create a passport keystore with a new random key for the interest and the authority tier; password from HALLMARK_PASSPORT_KEYSTORE_PASSWORD or a prompt",
+  )
+  .requiredOption("--brand <id>", "brand id", brandIdArg)
+  .requiredOption("--out <file>", "where to write it (never overwritten)")
+  .action(async (opts: { brand: number; out: string }) => {
+    const password =
+      process.env.HALLMARK_PASSPORT_KEYSTORE_PASSWORD ??
+      (await promptSecret("New passport keystore password: "));
+    await createPassportKeystore(opts.out, opts.brand, password);
+    log(
+      `Passport keystore ${opts.out} created for brand ${opts.brand} (keys interest-1, authority-1); give it to mint with --passport-keystore and to the verifier with HALLMARK_PASSPORT_KEYSTORES`,
+    );
+    out({ passportKeystore: opts.out, brand: opts.brand, keys: ["interest-1", "authority-1"] });
   });
 
 // ------------------------------------------------------------------------------------ serial id
