@@ -19,13 +19,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const PASSWORD = "passport test password";
 const BRAND = { name: "Maison A", eori: "FR12345678901", gln: "8012345000012" };
 /** Plaintext that only the interest and authority tiers may read. */
-const RESTRICTED_MARKERS = [
-  "DEHP",
-  "117-81-7",
-  "Handle edge paint",
-  "screwed",
-  "8012345000012",
-];
+const RESTRICTED_MARKERS = ["DEHP", "117-81-7", "Handle edge paint", "screwed", "8012345000012"];
 
 describe("GET /v1/certificates/{tokenId}/passport (textile passport data and access tiers)", function () {
   let stack: Stack;
