@@ -25,6 +25,7 @@ import { exitOnSignals } from "../server/shutdown.js";
 import { demoIssuerKeystores } from "./demo/issuer-keys.js";
 import { DEMO_BRAND_SALTS, DEMO_GS1_PREFIXES, seedDemo } from "./demo/seed.js";
 import { demoTagKeystores, readDemoTags, tapDemoTag, writeDemoTags } from "./demo/tags.js";
+import { demoPassportKeystores } from "./demo/passport-keys.js";
 import type { DemoSummary } from "./demo/seed.js";
 import { BrandSaltSetting, saltOf, serialRuleOf } from "../server/verification/serial-rule.js";
 import { deployHallmark } from "./deploy/deploy-hallmark.js";
@@ -226,6 +227,11 @@ async function startLocalStack(fresh: boolean): Promise<void> {
   // The demo brand's tag master key (public, demo only), unless the operator configured tag keystores.
   const tagKeystores =
     config.tagKeystores.size > 0 ? config.tagKeystores : await demoTagKeystores(config.dataDir);
+  // The demo brands' passport content keys (public, demo only, #19): the demo pieces' restricted sections open with them.
+  const passportKeystores =
+    config.passportKeystores.size > 0
+      ? config.passportKeystores
+      : await demoPassportKeystores(config.dataDir);
 
   // The verifier's JSON logs go to a file (warnings also to stderr), so the banner stays readable.
   const logFile = path.join(config.dataDir, "verifier.log");
@@ -241,6 +247,7 @@ async function startLocalStack(fresh: boolean): Promise<void> {
       ...config,
       issuerKeystores,
       tagKeystores,
+      passportKeystores,
       // Passkey accounts' sponsored operations (#17): the operator's relayer key, else a demo one.
       relayerKeystore: config.relayerKeystore ?? (await demoRelayerKeystore(config.dataDir)),
     },

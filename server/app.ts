@@ -14,11 +14,13 @@ import { ipfsRouter } from "./api/routes/ipfs.js";
 import { openApiRouter } from "./api/routes/openapi.js";
 import { passkeysRouter } from "./api/routes/passkeys.js";
 import { passkeysOpenApi } from "./api/passkeys-openapi.js";
+import { passportRouter } from "./api/routes/passport.js";
 import { proofsRouter } from "./api/routes/proofs.js";
 import { resolverRouters } from "./api/routes/resolver.js";
 import { KnownLinks, resolverFastPath } from "./api/resolver-fast-path.js";
 import { tapsRouter } from "./api/routes/taps.js";
 import { tagsOpenApi } from "./api/tags-openapi.js";
+import { passportOpenApi } from "./api/passport-openapi.js";
 import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
 import { clientAddress } from "./http/client-address.js";
 import { clientKeyOf } from "./http/client-key.js";
@@ -41,6 +43,7 @@ import { webOpenApi } from "./web/openapi.js";
 import { tapPageRouter } from "./web/pages/tap.js";
 import { sendUnknownPage } from "./web/send-page.js";
 import { IndexFreshness } from "./verification/answers/freshness.js";
+import type { PassportAccessDependencies } from "./passport/passport-access.js";
 import { BrandSlugs } from "./verification/brand-slugs.js";
 
 /**
@@ -80,6 +83,8 @@ export interface AppDependencies {
   issuer?: IssuerApiDependencies;
   /** Submits customers' signed claims from their brand's issuer key (POST /v1/claims); absent: every claim is refused as unrelayed. */
   claimRelay?: ClaimRelay;
+  /** Restricted passport tiers (#19): the brands' content keys, the registry's roles; partner keys and audit come from `issuer`. */
+  passport?: Omit<PassportAccessDependencies, "keys">;
 }
 
 /** Every problem carries the index's freshness too (the extension problemHandler adds below). */
@@ -93,7 +98,15 @@ export function buildOpenApiDocument(
   options: { serverUrl?: string; version?: string } = {},
 ): Record<string, unknown> {
   return buildDocument(
-    [verifierOpenApi, webOpenApi, issuerOpenApi, tagsOpenApi, passkeysOpenApi, problemsWithFreshness],
+    [
+      verifierOpenApi,
+      webOpenApi,
+      issuerOpenApi,
+      tagsOpenApi,
+      passkeysOpenApi,
+      passportOpenApi,
+      problemsWithFreshness,
+    ],
     {
       title: "Hallmark verifier",
       description:
@@ -174,6 +187,17 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     app.use(openApiRouter(buildOpenApiDocument({ serverUrl: deps.publicUrl })));
     // One slug table for both route groups that name brands (rebuilt when the index changes).
     const slugs = new BrandSlugs(v1.verifier.index);
+    app.use(
+      passportRouter(
+        v1,
+        deps.passport && {
+          ...deps.passport,
+          keys: deps.issuer?.keys,
+          audit: deps.issuer?.audit,
+          logger: deps.logger,
+        },
+      ),
+    );
     app.use(certificatesRouter(v1, answers, slugs));
     app.use(catalogueRouter(v1, slugs));
     app.use(proofsRouter(v1));

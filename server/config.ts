@@ -76,6 +76,11 @@ const RelayerKeystore = z.union([
     })
     .strict(),
 ]);
+ * `{"1": {"keystore": "keys/brand-1-passport.json", "passwordEnv": "HALLMARK_PASSPORT_PASSWORD_1"}}`:
+ * each brand's passport content keys (server/passport/passport-keystore.ts), decrypted at start to
+ * open restricted passport sections for callers who prove their tier.
+ */
+const PassportKeystores = IssuerKeystores;
 
 /** Unset and empty both mean "not configured" (an `.env` line `X=` should not count as a value). */
 const optionalText = z
@@ -125,6 +130,7 @@ const Env = z
     HALLMARK_TAG_KEYSTORES: jsonObject("HALLMARK_TAG_KEYSTORES").pipe(TagKeystores),
     // Passkey accounts (#17): the key that sends handleOps for customers' sponsored operations.
     HALLMARK_RELAYER_KEYSTORE: jsonObject("HALLMARK_RELAYER_KEYSTORE").pipe(RelayerKeystore),
+    HALLMARK_PASSPORT_KEYSTORES: jsonObject("HALLMARK_PASSPORT_KEYSTORES").pipe(PassportKeystores),
     HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
     HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce
       .number()
@@ -207,6 +213,8 @@ export interface VerifierConfig {
   relayerKeystore?: IssuerKeystoreSetting;
   /** Registered passkeys without a database: `<data dir>/passkeys.sqlite`. */
   passkeyCredentialsFile: string;
+  /** Each brand's passport content keystore (HALLMARK_PASSPORT_KEYSTORES): restricted passport tiers. */
+  passportKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
   /** Confirmations the issuer API waits for per transaction (default 1). */
   issuerConfirmations: number;
   issuerMaxBodyBytes: number;
@@ -341,6 +349,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
           }
         : undefined,
     passkeyCredentialsFile: path.join(dataDir, "passkeys.sqlite"),
+    passportKeystores: new Map(
+      Object.entries(e.HALLMARK_PASSPORT_KEYSTORES).map(([brand, setting]) => [
+        Number(brand),
+        {
+          keystore: path.resolve(setting.keystore),
+          passwordEnv: setting.passwordEnv,
+          password: () => env[setting.passwordEnv],
+        },
+      ]),
+    ),
     issuerConfirmations: e.HALLMARK_ISSUER_CONFIRMATIONS,
     issuerMaxBodyBytes: e.HALLMARK_ISSUER_MAX_BODY_BYTES,
     issuerMaxMediaBytes: e.HALLMARK_ISSUER_MAX_MEDIA_BYTES,

@@ -55,6 +55,8 @@ import { postgresIssuerDatabase } from "./store/postgres/issuer-records.js";
 import { PostgresMintJobRecords } from "./store/postgres/mint-job-records.js";
 import { exitOnSignals } from "./shutdown.js";
 import { loadTagKeyring } from "./tags/keyring.js";
+import { loadPassportKeyring } from "./passport/passport-keyring.js";
+import { passportDomain, RegistryRoleReader } from "./passport/tier-credential.js";
 import { LazyTapCounters } from "./tags/tap-counters.js";
 import type { TapCounters } from "./tags/tap-counters.js";
 import { SqliteTapCounters } from "./store/sqlite/tap-counters.js";
@@ -139,6 +141,8 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const challengeTtlMs = options.challengeTtlMs ?? 5 * 60_000;
   // The brands' tag master keys (#18): a missing or wrong password stops the start, as for issuer keys.
   const tagKeyring = await loadTagKeyring(config.tagKeystores, logger);
+  // The brands' passport content keys (#19): restricted passport sections open with them.
+  const passportKeyring = await loadPassportKeyring(config.passportKeystores, logger);
   const shared = await openSharedState(config, {
     challengeTtlMs,
     issuerDatabaseLocation: options.issuerDatabaseLocation,
@@ -278,6 +282,11 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     },
     issuer: issuer.api,
     claimRelay: issuer.relay,
+    passport: {
+      keyring: passportKeyring,
+      roles: new RegistryRoleReader(provider, deployments.contracts.BrandRegistry, config.rpcTimeoutMs),
+      domain: passportDomain(deployments.chainId, deployments.contracts.BrandRegistry),
+    },
   });
 
   if (options.startIndexer ?? true) indexer?.start();

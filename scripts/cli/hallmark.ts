@@ -11,6 +11,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { getAddress } from "ethers";
 import { HallmarkError } from "../../server/errors.js";
 import { CancelledError, EXIT, exitCodeOf, UsageError } from "./exit-codes.js";
+import { promptSecret } from "./prompt.js";
 import { registerAdminCommands } from "./admin-commands.js";
 import { confirm } from "./prompt.js";
 import { addressArg, brandIdArg, intArg, log, out, readJson, reportOutcome, tokenArg } from "./io.js";
@@ -40,6 +41,10 @@ import type { ProvenanceEventKindName } from "../../server/issuer/provenance-eve
 import { readReceipt } from "../../server/issuer/receipt.js";
 import { brandOfToken } from "../../server/issuer/serials.js";
 import { PARTNER_BRAND_ID } from "../../server/issuer/auth/api-keys.js";
+import { parsePassportScopes } from "../../server/issuer/auth/scopes.js";
+import { createPassportKeystore, decryptPassportKeystore } from "../../server/passport/passport-keystore.js";
+import type { BrandPassportKeys } from "../../server/passport/passport-keystore.js";
+import type { PassportScope } from "../../server/issuer/auth/scopes.js";
 import type { ApiKeyStore } from "../../server/issuer/auth/api-keys.js";
 import type { AuditLog } from "../../server/issuer/auth/audit-log.js";
 import { issuerDatabasePath, openSqliteIssuerDatabase } from "../../server/issuer/auth/issuer-database.js";
@@ -227,6 +232,21 @@ for (const grant of [true, false]) {
 
 // ----------------------------------------------------------------------------------------- mint
 const mint = program.command("mint").description("issue certificates");
+/** The brand's passport content keys (#19), when the run seals restricted passport columns. */
+async function brandPassportKeys(
+  file: string | undefined,
+  brandId: number,
+): Promise<BrandPassportKeys | undefined> {
+  const keystore = file ?? process.env.HALLMARK_PASSPORT_KEYSTORE;
+  if (keystore === undefined) return undefined;
+  const password =
+    process.env.HALLMARK_PASSPORT_KEYSTORE_PASSWORD ?? (await promptSecret("Passport keystore password: "));
+  const keys = await decryptPassportKeystore(keystore, password);
+  if (keys.brandId !== brandId)
+    throw new UsageError(`${keystore} holds brand ${keys.brandId}'s passport keys, not brand ${brandId}'s`);
+  return keys;
+}
+
 mint
   .command("certificates")
   .description(
@@ -249,11 +269,16 @@ mint
   )
   .option("--confirmations <n>", "confirmations to wait for per batch", intArg, 1)
   .option("--dry-run", "validate and estimate gas and cost; upload and send nothing")
+  .option(
+    "--passport-keystore <file>",
+    "the brand's passport content keystore (HALLMARK_PASSPORT_KEYSTORE): seals the interest.* and authority.* columns; password from HALLMARK_PASSPORT_KEYSTORE_PASSWORD or a prompt",
+  )
   .action(
     async (
       opts: {
         brand: number;
         manifest: string;
+        passportKeystore?: string;
         media?: string;
         to?: string;
         receipt?: string;
@@ -272,6 +297,7 @@ mint
           `No serial salt for brand ${opts.brand}: set HALLMARK_BRAND_SALTS or HALLMARK_BRAND_SALTS_FILE (brand add writes ${r.saltsFile})`,
         );
       const rows = parseManifest(await readFile(opts.manifest, "utf8"), manifestFormatOf(opts.manifest));
+      const passportKeys = await brandPassportKeys(opts.passportKeystore, opts.brand);
       const receiptFile = opts.receipt ?? `${opts.manifest.replace(/\.(csv|json)$/i, "")}.receipt.jsonl`;
       const progress = createProgress();
       try {
@@ -290,6 +316,7 @@ mint
           rows,
           mediaRoot: opts.media === undefined ? undefined : path.resolve(opts.media),
           serialVisibility: opts.serial,
+          passportKeys,
           to: opts.to,
           receiptFile,
           maxBatchSize: opts.batchSize,
@@ -696,9 +723,19 @@ partnerKey
   .command("create")
   .description("create a partner key; it is printed once and cannot be shown again")
   .requiredOption("--label <text>", "the partner it is for (shown by list and in the audit)")
-  .action(async (opts: { label: string }, command: Command) => {
+  .option(
+    "--passport <grants>",
+    "restricted passport tiers it may read, as <tier>:<brand> (interest:1,authority:2): scopes passport:<tier>:<brand>",
+  )
+  .action(async (opts: { label: string; passport?: string }, command: Command) => {
+    let passportScopes: PassportScope[] = [];
+    try {
+      passportScopes = opts.passport === undefined ? [] : parsePassportScopes(opts.passport);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const created = await withIssuerRecords(command, async ({ keys, audit }) => {
-      const key = await keys.createPartner({ label: opts.label });
+      const key = await keys.createPartner({ label: opts.label, passportScopes });
       await audit.record({
         keyId: key.id,
         brandId: null,
@@ -706,7 +743,10 @@ partnerKey
         target: opts.label,
         status: 201,
         outcome: "ok",
-        detail: "hallmark partner-key create",
+        detail:
+          passportScopes.length === 0
+            ? "hallmark partner-key create"
+            : `hallmark partner-key create (${passportScopes.join(",")})`,
       });
       return key;
     });
@@ -743,6 +783,29 @@ partnerKey
     out(
       (await withApiKeys(command, (keys) => keys.list())).filter((key) => key.brandId === PARTNER_BRAND_ID),
     );
+  });
+
+// ---------------------------------------------------------------------------- passport-keystore
+program
+  .command("passport-keystore")
+  .description(
+    "the brand's passport content keys (#19): one per restricted tier, sealed in a password-encrypted file",
+  )
+  .command("create")
+  .description(
+    "create a passport keystore with a new random key for the interest and the authority tier; password from HALLMARK_PASSPORT_KEYSTORE_PASSWORD or a prompt",
+  )
+  .requiredOption("--brand <id>", "brand id", brandIdArg)
+  .requiredOption("--out <file>", "where to write it (never overwritten)")
+  .action(async (opts: { brand: number; out: string }) => {
+    const password =
+      process.env.HALLMARK_PASSPORT_KEYSTORE_PASSWORD ??
+      (await promptSecret("New passport keystore password: "));
+    await createPassportKeystore(opts.out, opts.brand, password);
+    log(
+      `Passport keystore ${opts.out} created for brand ${opts.brand} (keys interest-1, authority-1); give it to mint with --passport-keystore and to the verifier with HALLMARK_PASSPORT_KEYSTORES`,
+    );
+    out({ passportKeystore: opts.out, brand: opts.brand, keys: ["interest-1", "authority-1"] });
   });
 
 // ------------------------------------------------------------------------------------ serial id

@@ -5,7 +5,9 @@
 import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
 import { publishDocument } from "../../server/metadata/metadata-document.js";
 import { checkDigit } from "../../server/verification/gs1.js";
+import { sealRestrictedSections } from "../../server/passport/seal-document.js";
 import { boxGlb } from "./glb.js";
+import { demoPassportKeys, demoTextilePassport } from "./passport-keys.js";
 
 export interface PublishedDocument {
   digest: string;
@@ -44,6 +46,11 @@ const MODELS = [
 export interface DemoBrand {
   name: string;
   gs1Prefix: string;
+  /** Its id in the registry: the passport's restricted sections are sealed under its demo keys (#19). */
+  id?: number;
+  /** Its EORI number and its atelier's GLN, for the textile passport data. */
+  eori?: string;
+  gln?: string;
 }
 
 /**
@@ -92,7 +99,7 @@ export class DemoCatalogue {
     const model = MODELS[index % MODELS.length];
     const image = await this.picture(model);
     const month = String(1 + (index % 9)).padStart(2, "0");
-    const encoded = await publishDocument(this.store, "certificate-metadata", {
+    const document = {
       schema: "hallmark.certificate-metadata.v1",
       name: `${model.name} — ${serial}`,
       description: `Certificate of authenticity for a ${model.name} by ${brand.name}.`,
@@ -134,7 +141,23 @@ export class DemoCatalogue {
           attributeNames: { Model: "Modèle", Leather: "Cuir" },
         },
       },
-    });
+    };
+    // A brand with passport keys (#19) publishes v2: public textile data, and sealed tier sections.
+    const textile =
+      brand.id === undefined || brand.eori === undefined || brand.gln === undefined
+        ? undefined
+        : demoTextilePassport({ name: brand.name, eori: brand.eori, gln: brand.gln }, index);
+    const encoded = await publishDocument(
+      this.store,
+      "certificate-metadata",
+      textile === undefined || brand.id === undefined
+        ? document
+        : sealRestrictedSections(
+            { ...document, passport: { ...document.passport, sustainability: textile.sustainability } },
+            textile.restricted,
+            demoPassportKeys(brand.id),
+          ),
+    );
     return { digest: encoded.digest, cid: encoded.cid.toString() };
   }
 

@@ -57,8 +57,9 @@ export function demoSerialHash(brand: "1" | "2", serial: string): string {
 
 /** The demo brands' names and GS1 company prefixes (what their passports' GTINs start with). */
 export const DEMO_BRANDS: Readonly<Record<1 | 2, DemoBrand>> = {
-  1: { name: "Maison Aurelle", gs1Prefix: "8012345" },
-  2: { name: "Volta Milano", gs1Prefix: "8054321" },
+  // Their ids, EORI numbers and atelier GLNs: the textile passport data and its sealed sections (#19).
+  1: { name: "Maison Aurelle", gs1Prefix: "8012345", id: 1, eori: "FR12345678901", gln: "8012345000012" },
+  2: { name: "Volta Milano", gs1Prefix: "8054321", id: 2, eori: "IT09876543210", gln: "8054321000012" },
 };
 
 /** Maison Aurelle's public profile (hallmark.brand-profile.v1): how customers reach the brand. */

@@ -1,7 +1,14 @@
 import { isAddress, getAddress, ZeroAddress } from "ethers";
 import { InvalidDocumentError } from "../errors.js";
 import type { Bytes32Hex } from "../ipfs/commitment.js";
-import { CERTIFICATE_METADATA_SCHEMA_ID } from "../metadata/certificate-metadata.js";
+import {
+  CERTIFICATE_METADATA_SCHEMA_ID,
+  CERTIFICATE_METADATA_SCHEMA_V2_ID,
+} from "../metadata/certificate-metadata.js";
+import { RESTRICTED_TIERS, TextilePassportData } from "../metadata/textile-passport.js";
+import type { BrandPassportKeys } from "../passport/passport-keystore.js";
+import { sealRestrictedSections } from "../passport/seal-document.js";
+import { isPersonalColumn, textileColumnOf, textileColumnOfPath, textileDataOf } from "./textile-columns.js";
 import { encodeDocument } from "../metadata/metadata-document.js";
 import type { CID } from "multiformats/cid";
 import { ManifestError } from "./errors.js";
@@ -86,6 +93,9 @@ const COLUMN_OF_PATH: [string, ManifestColumn][] = (
 
 export type SerialVisibility = "hashed" | "clear";
 
+/** A row whose textile columns were refused (each already reported): nothing to encode. */
+class TextileRowError extends Error {}
+
 export interface CertificateBatchContext {
   brandId: number;
   brandName: string;
@@ -102,6 +112,8 @@ export interface CertificateBatchContext {
    * upload to the issuer API's media route): each is checked, and a missing one is a row error.
    */
   store?: Pick<MetadataStore, "isPinned" | "stream" | "pin">;
+  /** The brand's passport content keys (#19): `interest.*` and `authority.*` columns are sealed with them. */
+  passportKeys?: BrandPassportKeys;
 }
 
 export interface PreparedCertificate {
@@ -256,12 +268,24 @@ export async function prepareCertificates(
     for (const [column, value] of Object.entries(fields)) {
       if (
         column in MANIFEST_COLUMNS ||
+        textileColumnOf(column) !== null ||
         localizedColumn(column) !== null ||
         column.startsWith("x-") ||
         column.startsWith("_")
       ) {
         if (typeof value === "string" && value.startsWith("__invalid:"))
           problem(column, "must be a string, a number or a list of strings");
+        continue;
+      }
+      // The customer's identity goes into no tier of a passport; a private x- column is never published.
+      if (isPersonalColumn(column)) {
+        if (!reportedColumns.has(column)) {
+          reportedColumns.add(column);
+          problem(
+            column,
+            `personal data of the customer is never part of a passport (in no tier); drop the column, or prefix it "x-" to keep it private`,
+          );
+        }
         continue;
       }
       // An unknown column is a typo until proven otherwise; reported once, not on every row.
@@ -408,8 +432,68 @@ export async function prepareCertificates(
       ...(localized !== undefined ? { localized } : {}),
     };
 
+    // Textile passport data (#19): public columns into passport.sustainability, tier columns sealed.
+    const textile = textileDataOf(fields, problem);
+    let textileProblems = false;
+    const restricted: Partial<Record<(typeof RESTRICTED_TIERS)[number], TextilePassportData>> = {};
+    let publicTextile: TextilePassportData | undefined;
+    if (textile.public !== undefined) {
+      const parsed = TextilePassportData.safeParse(textile.public);
+      if (parsed.success) publicTextile = textile.public;
+      else {
+        textileProblems = true;
+        for (const issue of parsed.error.issues) {
+          const fieldPath = issue.path.map(String).join(".");
+          problem(
+            `${textileColumnOfPath("public", fieldPath)} (passport.sustainability.${fieldPath})`,
+            issue.message,
+          );
+        }
+      }
+    }
+    for (const tier of RESTRICTED_TIERS) {
+      const section = textile[tier];
+      if (section === undefined) continue;
+      if (context.passportKeys === undefined) {
+        problem(
+          `${tier}.*`,
+          "restricted passport columns need the brand's passport keystore (--passport-keystore)",
+        );
+        textileProblems = true;
+        continue;
+      }
+      const parsed = TextilePassportData.safeParse(section);
+      if (parsed.success) restricted[tier] = parsed.data;
+      else {
+        textileProblems = true;
+        for (const issue of parsed.error.issues) {
+          const fieldPath = issue.path.map(String).join(".");
+          problem(`${textileColumnOfPath(tier, fieldPath)} (${tier}.${fieldPath})`, issue.message);
+        }
+      }
+    }
+    const hasTextile = publicTextile !== undefined || Object.keys(restricted).length > 0;
+    const withTextile = hasTextile
+      ? {
+          ...document,
+          passport: {
+            ...document.passport,
+            // The raw cells, not the parsed data: the schema's defaults stay out of the published bytes.
+            ...(publicTextile !== undefined ? { sustainability: textile.public } : {}),
+          },
+        }
+      : document;
+
     try {
-      const encoded = encodeDocument("certificate-metadata", document);
+      if (textileProblems) throw new TextileRowError();
+      const encoded = encodeDocument(
+        "certificate-metadata",
+        !hasTextile
+          ? document
+          : context.passportKeys === undefined
+            ? { ...withTextile, schema: CERTIFICATE_METADATA_SCHEMA_V2_ID }
+            : sealRestrictedSections(withTextile, restricted, context.passportKeys),
+      );
       if (serial !== undefined && serialHash !== undefined) {
         const tokenId = certificateTokenId(context.brandId, serialHash);
         certificates.push({
@@ -428,10 +512,17 @@ export async function prepareCertificates(
         });
       }
     } catch (error) {
-      if (!(error instanceof InvalidDocumentError)) {
+      if (error instanceof TextileRowError) {
+        // Already reported, column by column.
+      } else if (!(error instanceof InvalidDocumentError)) {
         problem("(document)", error instanceof Error ? error.message : String(error));
       } else {
         for (const detail of error.details) {
+          const textilePath = /^passport\.sustainability\.(.+)$/.exec(detail.path);
+          if (textilePath !== null) {
+            problem(`${textileColumnOfPath("public", textilePath[1])} (${detail.path})`, detail.message);
+            continue;
+          }
           const column = columnOf(detail.path);
           // Problems already reported from the raw column (a bad picture, a malformed list) are not repeated.
           if (column === "images" && imagePaths.length > 0 && images.length < imagePaths.length) continue;

@@ -15,6 +15,7 @@ import { appendReceipt, readReceipt } from "./receipt.js";
 import type { ReceiptEntry } from "./receipt.js";
 import { currentFeePerGas, refusal } from "./transactions.js";
 import type { SerialRule } from "../verification/serial-rule.js";
+import type { BrandPassportKeys } from "../passport/passport-keystore.js";
 
 /**
  * Batch minting from a catalogue manifest: validate every row, upload pictures and documents to
@@ -85,6 +86,8 @@ export interface MintCertificatesOptions {
   rows: readonly ManifestRow[];
   mediaRoot?: string;
   serialVisibility?: SerialVisibility;
+  /** The brand's passport content keys: restricted passport columns are sealed with them (#19). */
+  passportKeys?: BrandPassportKeys;
   /** Recipient of every certificate; the brand's custody vault by default. */
   to?: string;
   receiptFile: string;
@@ -175,6 +178,7 @@ export async function mintCertificates(options: MintCertificatesOptions): Promis
       serialVisibility: options.serialVisibility,
       mediaRoot: options.mediaRoot,
       store: options.store,
+      passportKeys: options.passportKeys,
     },
     (progress) => report({ stage: "validation", ...progress }),
   );

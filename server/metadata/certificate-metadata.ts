@@ -11,8 +11,16 @@ import {
   NonEmptyText,
   ThreeDimensionalModel,
 } from "./common.js";
+import { RestrictedSections, TextilePassportData } from "./textile-passport.js";
 
+/** The first version: still valid, still verified; a brand without textile data keeps writing it. */
 export const CERTIFICATE_METADATA_SCHEMA_ID = "hallmark.certificate-metadata.v1";
+/** v2 adds the textile passport data (`passport.sustainability`) and encrypted tier sections (`passport.restricted`). */
+export const CERTIFICATE_METADATA_SCHEMA_V2_ID = "hallmark.certificate-metadata.v2";
+export const CERTIFICATE_METADATA_SCHEMA_IDS = [
+  CERTIFICATE_METADATA_SCHEMA_ID,
+  CERTIFICATE_METADATA_SCHEMA_V2_ID,
+] as const;
 
 /**
  * The serial never appears in clear on-chain. The brand either publishes it here, or publishes
@@ -59,6 +67,10 @@ const ProductPassport = z
     images: z.array(MediaReference).min(1),
     model3d: ThreeDimensionalModel.optional(),
     tag: BoundTag.optional(),
+    /** v2: the public textile passport data (ESPR preparatory study for textiles). */
+    sustainability: TextilePassportData.optional(),
+    /** v2: sections only a tier may read, encrypted (server/passport/section-cipher.ts). */
+    restricted: RestrictedSections.optional(),
   })
   .superRefine((passport, context) => {
     // Composition must be complete for each part, as textile labelling rules require.
@@ -94,7 +106,7 @@ const LocalizedCertificateTexts = z.strictObject({
 /** ERC-721 metadata JSON (name, description, image, attributes) plus the product passport. */
 export const CertificateMetadata = z
   .object({
-    schema: z.literal(CERTIFICATE_METADATA_SCHEMA_ID),
+    schema: z.enum(CERTIFICATE_METADATA_SCHEMA_IDS),
     name: NonEmptyText,
     description: z.string().max(10_000),
     image: ContentUri,
@@ -103,6 +115,18 @@ export const CertificateMetadata = z
     attributes: z.array(Attribute).default([]),
     passport: ProductPassport,
     ...localizedTexts(LocalizedCertificateTexts),
+  })
+  .superRefine((document, context) => {
+    // A v1 reader knows nothing of these fields: a document that carries them must say v2.
+    if (document.schema !== CERTIFICATE_METADATA_SCHEMA_ID) return;
+    for (const field of ["sustainability", "restricted"] as const) {
+      if (document.passport[field] !== undefined)
+        context.addIssue({
+          code: "custom",
+          path: ["passport", field],
+          message: `needs schema ${CERTIFICATE_METADATA_SCHEMA_V2_ID} (this document says ${CERTIFICATE_METADATA_SCHEMA_ID})`,
+        });
+    }
   })
   .meta({ title: "Hallmark certificate metadata", description: "ERC-721 metadata with a product passport" });
 

@@ -8,6 +8,7 @@ import type { MetadataKind } from "./document-kinds.js";
 export const METADATA_EXAMPLES: readonly { kind: MetadataKind; file: string }[] = [
   { kind: "certificate-metadata", file: "certificate-metadata.json" },
   { kind: "certificate-metadata", file: "certificate-metadata-clear-serial.json" },
+  { kind: "certificate-metadata", file: "certificate-metadata-textile.json" },
   { kind: "garment-metadata", file: "garment-metadata.json" },
   { kind: "provenance-details", file: "provenance-authenticated-resale.json" },
   { kind: "provenance-details", file: "provenance-repair.json" },

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AuthenticationError, NotFoundError } from "../../errors.js";
 import { isApiKeyScope, PARTNER_SCOPE } from "./scopes.js";
-import type { ApiKeyScope, IssuerScope } from "./scopes.js";
+import type { ApiKeyScope, IssuerScope, PassportScope } from "./scopes.js";
 
 /** The brand id a partner key is stored with: none (brands are numbered from 1). */
 export const PARTNER_BRAND_ID = 0;
@@ -97,8 +97,10 @@ export class ApiKeyStore {
    * A resale partner's key: hashed, listed, revoked and audited as issuer keys are, in the same
    * store; it reads the verifier API on the partner rate budget and opens no issuer route.
    */
-  async createPartner(options: { label?: string } = {}): Promise<CreatedApiKey> {
-    return this.insert(PARTNER_BRAND_ID, [PARTNER_SCOPE], options.label);
+  async createPartner(
+    options: { label?: string; passportScopes?: readonly PassportScope[] } = {},
+  ): Promise<CreatedApiKey> {
+    return this.insert(PARTNER_BRAND_ID, [PARTNER_SCOPE, ...(options.passportScopes ?? [])], options.label);
   }
 
   private async insert(

@@ -9,10 +9,43 @@ export type IssuerScope = (typeof ISSUER_SCOPES)[number];
  */
 export const PARTNER_SCOPE = "partner";
 
-export type ApiKeyScope = IssuerScope | typeof PARTNER_SCOPE;
+/**
+ * A partner key's passport scope, `passport:<tier>:<brand>`: it opens that brand's restricted
+ * passport sections of the tier (legitimate interest, or authority, which reads both) on
+ * GET /v1/certificates/{id}/passport. A brand grants it; it opens nothing of another brand.
+ */
+export type PassportScope = `passport:${"interest" | "authority"}:${number}`;
+const PASSPORT_SCOPE = /^passport:(interest|authority):([1-9]\d{0,9})$/;
+
+export function isPassportScope(value: string): value is PassportScope {
+  const match = PASSPORT_SCOPE.exec(value);
+  return match !== null && Number(match[2]) <= 0xffffffff;
+}
+
+/** "interest:1,authority:2" → ["passport:interest:1", "passport:authority:2"]; throws RangeError naming a bad one. */
+export function parsePassportScopes(text: string): PassportScope[] {
+  return [
+    ...new Set(
+      text
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "")
+        .map((grant) => {
+          const scope = `passport:${grant.replace(/^passport:/, "")}`;
+          if (!isPassportScope(scope))
+            throw new RangeError(
+              `"${grant}" is not <tier>:<brand> (tier interest or authority, e.g. interest:1)`,
+            );
+          return scope;
+        }),
+    ),
+  ];
+}
+
+export type ApiKeyScope = IssuerScope | typeof PARTNER_SCOPE | PassportScope;
 
 export function isApiKeyScope(value: string): value is ApiKeyScope {
-  return value === PARTNER_SCOPE || isIssuerScope(value);
+  return value === PARTNER_SCOPE || isIssuerScope(value) || isPassportScope(value);
 }
 
 export function isIssuerScope(value: string): value is IssuerScope {

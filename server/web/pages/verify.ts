@@ -18,6 +18,7 @@ import type { BrandText } from "../localized.js";
 import { verdictBanner, verdictKindOf } from "./verdict.js";
 import { passkeyMessagesFor } from "../i18n/passkeys.js";
 import { ownerPanel, receiveHint } from "./owner-panel.js";
+import { sustainabilitySection } from "./sustainability.js";
 
 type CertificateDocument = MetadataDocument<"certificate-metadata">;
 type ProvenanceDocument = MetadataDocument<"provenance-details">;
@@ -414,6 +415,7 @@ ${row(t.chip, view.chip.bound ? t.chipBound : t.chipNone)}
 </div>
 <div class="piece-main">
 ${doc === null ? "" : passport(t, doc)}
+${doc === null ? "" : sustainabilitySection(t, doc)}
 ${timeline(t, data, doc)}
 ${twinsCard(t, data, name)}
 ${ownerPanel(t, { stolen: kind === "stolen" })}
