@@ -76,6 +76,8 @@ const RelayerKeystore = z.union([
     })
     .strict(),
 ]);
+
+/**
  * `{"1": {"keystore": "keys/brand-1-passport.json", "passwordEnv": "HALLMARK_PASSPORT_PASSWORD_1"}}`:
  * each brand's passport content keys (server/passport/passport-keystore.ts), decrypted at start to
  * open restricted passport sections for callers who prove their tier.
