@@ -160,8 +160,9 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     app.use(eventsRouter(v1.events, v1.freshness));
     app.use(resolverRouter(v1, sendUnknownPage));
     // NTAG 424 DNA taps (#18): the JSON answer, and the page a tag's link opens.
-    app.use(tapsRouter(v1));
-    if (deps.web !== undefined) app.use(tapPageRouter({ verifier: v1.verifier, tags: v1.tags }));
+    app.use(tapsRouter(v1, deps.claimRelay));
+    if (deps.web !== undefined)
+      app.use(tapPageRouter({ verifier: v1.verifier, tags: v1.tags, relay: deps.claimRelay }));
     if (deps.web !== undefined) app.use(createWebRouter({ v1, ...deps.web }));
   }
   app.use(ipfsRouter({ reader: deps.ipfs, maxResponseBytes: deps.maxGatewayResponseBytes }));

@@ -6,7 +6,7 @@ import { verifySunMessage } from "./sun.js";
 import type { SunMessage } from "./sun.js";
 import { fileReadKey, metaReadKey } from "./tag-keys.js";
 import { decryptTagKeystore } from "./tag-keystore.js";
-import type { BrandTagKeys, TagMasterKey } from "./tag-keystore.js";
+import type { BrandTagKeys, TagMasterKey, TagOracleKey } from "./tag-keystore.js";
 import { formatTagUid } from "./uid.js";
 
 /**
@@ -37,9 +37,12 @@ interface Candidate {
 
 export class TagKeyring {
   readonly #candidates: Candidate[];
+  readonly #oracles = new Map<number, TagOracleKey>();
 
   constructor(brands: Iterable<BrandTagKeys>) {
-    this.#candidates = [...brands].flatMap(({ brandId, keys }) =>
+    const list = [...brands];
+    for (const { brandId, oracle } of list) if (oracle) this.#oracles.set(brandId, oracle);
+    this.#candidates = list.flatMap(({ brandId, keys }) =>
       keys.map((key) => {
         const master = new Cmac(key.bytes());
         return { brandId, key, master, metaRead: new AesBlockDecipher(metaReadKey(master)) };
@@ -55,6 +58,11 @@ export class TagKeyring {
   /** The current master key of a brand (personalisation, the demo's simulated tag), or null. */
   currentKey(brandId: number): TagMasterKey | null {
     return this.#candidates.find((candidate) => candidate.brandId === brandId)?.key ?? null;
+  }
+
+  /** The brand's tag oracle key (it attests fresh taps for claims), or null when its keystore has none. */
+  oracle(brandId: number): TagOracleKey | null {
+    return this.#oracles.get(brandId) ?? null;
   }
 
   verify(message: SunMessage): TagVerification {
@@ -108,7 +116,12 @@ export async function loadTagKeyring(
       );
     brands.push(keys);
     logger?.info(
-      { brand: brandId, keys: keys.keys.map((key) => key.id), keystore: setting.keystore },
+      {
+        brand: brandId,
+        keys: keys.keys.map((key) => key.id),
+        oracle: keys.oracle?.address ?? null,
+        keystore: setting.keystore,
+      },
       "tag master keys loaded",
     );
   }
