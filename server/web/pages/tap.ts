@@ -1,7 +1,6 @@
 import express, { Router } from "express";
 import type { Request, Response } from "express";
 import { ExpiredError, HallmarkError, InvalidInputError } from "../../errors.js";
-import { TransactionRefusedError } from "../../issuer/errors.js";
 import { TagClaimForm } from "../../verification/answers/tag-claim.js";
 import { claimWithTap, TagClaimUnavailableError } from "../../verification/tag-claim.js";
 import type { TagClaimRelay } from "../../verification/tag-claim.js";
@@ -129,7 +128,7 @@ export function renderTagClaimRefusedPage(error: HallmarkError, t: Messages, pat
   const reason =
     error instanceof ExpiredError
       ? "expired"
-      : error instanceof TransactionRefusedError || error.type === "conflict"
+      : error.type === "transaction-refused" || error.type === "conflict"
         ? "used"
         : error instanceof InvalidInputError
           ? "recipient"
