@@ -15,6 +15,7 @@ import type { Deployments } from "../../server/chain/deployments.js";
 import { startVerifier } from "../../server/main.js";
 import type { VerifierHandle } from "../../server/main.js";
 import { DEMO_BRAND_SALTS, DEMO_GS1_PREFIXES, seedDemo } from "../../scripts/demo/seed.js";
+import { demoTagKeystores } from "../../scripts/demo/tags.js";
 import type { DemoSummary } from "../../scripts/demo/seed.js";
 import { makeTempDir } from "../server/support/temp-dir.js";
 import { hardhatDevAccount, writeKeystore } from "../../server/issuer/keystore.js";
@@ -79,6 +80,8 @@ export async function startE2eStack(options: { env?: Record<string, string> } = 
     const demo = await seedDemo(ethers, { registry, certificate, garments }, metadataStore);
     const keystore = `${dir.path}/keys/brand-1-issuer.json`;
     await writeKeystore(keystore, hardhatDevAccount(RELAY_ACCOUNT), RELAY_PASSWORD, { scryptN: 1 << 12 });
+    // The demo brand's tag keystore (master key and tag oracle, as npm start loads them).
+    const tagKeystore = (await demoTagKeystores(dir.path)).get(1)!;
     const port = await freePort();
     const publicUrl = `http://localhost:${port}`;
     const config = loadConfig({
@@ -94,6 +97,10 @@ export async function startE2eStack(options: { env?: Record<string, string> } = 
       HALLMARK_RATE_LIMIT_PER_MINUTE: "100000",
       HALLMARK_ISSUER_KEYSTORES: JSON.stringify({ "1": { keystore, passwordEnv: "E2E_RELAY_PASSWORD" } }),
       E2E_RELAY_PASSWORD: RELAY_PASSWORD,
+      HALLMARK_TAG_KEYSTORES: JSON.stringify({
+        "1": { keystore: tagKeystore.keystore, passwordEnv: "E2E_TAG_PASSWORD" },
+      }),
+      E2E_TAG_PASSWORD: tagKeystore.password() ?? "",
       ...options.env,
     });
     const started = await startVerifier({
