@@ -307,9 +307,10 @@ Try:
 NFC tag (NTAG 424 DNA, simulated) on ${demo.tags[0].serial}: open this tap link once, then again to see it caught as copied:
   ${firstTap.url}
   (next taps: npx hallmark tags tap ${demo.tags[0].serial}; the stolen and revoked bags carry tags too: ${demo.tags
-    .slice(1)
+    .slice(1, 3)
     .map((tag) => tag.serial)
     .join(", ")})
+  ${demo.tags[3].serial} waits in the brand vault with a tag: npx hallmark tags tap ${demo.tags[3].serial}, open the link, and claim it with the tag (the verifier's tag oracle attests the tap, the brand pays the gas)
 Unclaimed pieces wait in the brand vault with one-time claim codes and their claim links: ${claimCodesFile}
   (open a claim link; without a wallet, paste an address: the brand's key relays the claim)
 Ctrl-C stops everything (the chain is kept for the next npm start).`);

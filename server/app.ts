@@ -211,10 +211,11 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     });
     app.use(resolver.resolver);
     // NTAG 424 DNA taps (#18): the JSON answer, and the page a tag's link opens.
-    app.use(tapsRouter(v1));
+    app.use(tapsRouter(v1, deps.claimRelay));
     // Passkey accounts (#17): registration, sponsored user operations, passkey ownership proofs.
     app.use(passkeysRouter(v1));
-    if (deps.web !== undefined) app.use(tapPageRouter({ verifier: v1.verifier, tags: v1.tags }));
+    if (deps.web !== undefined)
+      app.use(tapPageRouter({ verifier: v1.verifier, tags: v1.tags, relay: deps.claimRelay }));
     if (deps.web !== undefined) app.use(createWebRouter({ v1, ...deps.web }));
     // A compressed Digital Link is one path segment: tried after every named route, so it shadows none.
     app.use(resolver.compressed);

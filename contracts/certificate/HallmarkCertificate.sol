@@ -19,6 +19,7 @@ import {IHallmarkCertificate} from "../interfaces/IHallmarkCertificate.sol";
 import {IERC7496} from "../interfaces/IERC7496.sol";
 import {BrandGated} from "../registry/BrandGated.sol";
 import {BrandRoles} from "../registry/BrandRoles.sol";
+import {TagAttestedClaims} from "./TagAttestedClaims.sol";
 
 /// @title HallmarkCertificate
 /// @notice ERC-721 certificates of authenticity for the physical pieces of every brand of a group.
@@ -34,7 +35,8 @@ contract HallmarkCertificate is
     EIP712,
     Nonces,
     ReentrancyGuardTransient,
-    BrandGated
+    BrandGated,
+    TagAttestedClaims
 {
     using Strings for uint256;
 
@@ -527,6 +529,15 @@ contract HallmarkCertificate is
     }
 
     // ---------------------------------------------------------------------------------------- internals
+
+    /// @dev TagAttestedClaims' consent rule: claimWithChip's, on the same opt-in bit.
+    function _presenceClaimsAllowed(uint256 tokenId, address owner) internal view override returns (bool) {
+        return _pieces[tokenId].chipClaimsEnabled || owner == registry.vaultOf(_brandOf(tokenId));
+    }
+
+    function _setPresenceClaimsEnabled(uint256 tokenId, bool enabled) internal override {
+        _pieces[tokenId].chipClaimsEnabled = enabled;
+    }
 
     /// @dev Every transfer, claim and resale passes here: Stolen and Revoked certificates and paused brands
     /// don't move, and a moving certificate drops its claim code and chip-claim opt-in.

@@ -14,6 +14,7 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
     bytes32 public constant ISSUER_ROLE = BrandRoles.ISSUER;
     bytes32 public constant RESALE_PARTNER_ROLE = BrandRoles.RESALE_PARTNER;
     bytes32 public constant REPAIRER_ROLE = BrandRoles.REPAIRER;
+    bytes32 public constant TAG_ORACLE_ROLE = BrandRoles.TAG_ORACLE;
 
     uint96 private constant _MAX_BPS = 10_000;
 

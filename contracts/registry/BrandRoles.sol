@@ -12,9 +12,17 @@ library BrandRoles {
     bytes32 internal constant RESALE_PARTNER = keccak256("hallmark.role.RESALE_PARTNER");
     /// @notice An authorized repairer or service centre: records repairs and inspections.
     bytes32 internal constant REPAIRER = keccak256("hallmark.role.REPAIRER");
+    /// @notice A brand's NFC tag oracle: attests fresh taps of the brand's NTAG 424 DNA tags (EIP-712
+    /// TagClaim), which the certificate accepts as proof of physical presence for claims.
+    bytes32 internal constant TAG_ORACLE = keccak256("hallmark.role.TAG_ORACLE");
 
     /// @notice Whether `role` is one of the per-brand roles.
     function isBrandRole(bytes32 role) internal pure returns (bool) {
-        return role == BRAND_ADMIN || role == ISSUER || role == RESALE_PARTNER || role == REPAIRER;
+        return
+            role == BRAND_ADMIN ||
+            role == ISSUER ||
+            role == RESALE_PARTNER ||
+            role == REPAIRER ||
+            role == TAG_ORACLE;
     }
 }

@@ -13,7 +13,12 @@ import { manifestFormatOf, parseManifest } from "../../server/issuer/manifest.js
 import { certificateTokenId, serialHashOf } from "../../server/issuer/serials.js";
 import { personalisationRecords, writePersonalisationFile } from "../../server/tags/personalisation.js";
 import type { TagToPersonalise } from "../../server/tags/personalisation.js";
-import { createTagKeystore, decryptTagKeystore, rotateTagKeystore } from "../../server/tags/tag-keystore.js";
+import {
+  createTagKeystore,
+  decryptTagKeystore,
+  rotateTagKeystore,
+  rotateTagOracle,
+} from "../../server/tags/tag-keystore.js";
 import { formatTagUid, isTagUid } from "../../server/tags/uid.js";
 import { tapDemoTag } from "../demo/tags.js";
 import { promptSecret } from "./prompt.js";
@@ -71,13 +76,34 @@ export function registerTagCommands(program: Command, context: TagCommandContext
   const keystore = tags.command("keystore").description("the brand's tag master keys");
   keystore
     .command("create")
-    .description("create a tag keystore holding one new random master key")
+    .description("create a tag keystore holding one new random master key and the brand's tag oracle key")
     .requiredOption("--brand <id>", "brand id", brandIdArg)
     .action(async (opts: { brand: number }, command: Command) => {
       const file = tagKeystorePath(command.optsWithGlobals(), env);
-      await createTagKeystore(file, opts.brand, await tagKeystorePassword(env, true));
-      log(`created ${file} (tag master key 1 of brand ${opts.brand})`);
-      out({ tagKeystore: file, brand: opts.brand, currentKey: 1 });
+      const password = await tagKeystorePassword(env, true);
+      await createTagKeystore(file, opts.brand, password);
+      const { oracle } = await decryptTagKeystore(file, password);
+      log(
+        `created ${file} (tag master key 1 of brand ${opts.brand}); grant TAG_ORACLE to its oracle ${oracle?.address}: hallmark role grant --brand ${opts.brand} --role tag-oracle --account ${oracle?.address}`,
+      );
+      out({ tagKeystore: file, brand: opts.brand, currentKey: 1, oracle: oracle?.address ?? null });
+    });
+  keystore
+    .command("oracle")
+    .description(
+      "print the address of the brand's tag oracle key (to grant it TAG_ORACLE); --rotate replaces a leaked one (revoke the old address's role)",
+    )
+    .option("--rotate", "replace the oracle key; the tag master keys are unchanged")
+    .action(async (opts: { rotate?: boolean }, command: Command) => {
+      const file = tagKeystorePath(command.optsWithGlobals(), env);
+      const password = await tagKeystorePassword(env);
+      const before = (await decryptTagKeystore(file, password)).oracle?.address ?? null;
+      const oracle = opts.rotate === true ? await rotateTagOracle(file, password) : before;
+      if (opts.rotate === true)
+        log(
+          `${file}: new tag oracle ${oracle}; revoke TAG_ORACLE from ${before ?? "(none)"} and grant it to ${oracle}`,
+        );
+      out({ tagKeystore: file, oracle, replaced: opts.rotate === true ? before : null });
     });
   keystore
     .command("rotate")

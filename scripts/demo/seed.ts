@@ -23,12 +23,13 @@ import {
   serialRuleOf,
 } from "../../server/verification/serial-rule.js";
 import { DemoCatalogue, demoGtin } from "./catalogue.js";
-import { DEMO_TAGGED_PIECES, demoTagUid } from "./tags.js";
+import { DEMO_TAGGED_PIECES, demoTagOracle, demoTagUid } from "./tags.js";
 import type { DemoBrand } from "./catalogue.js";
 
 const ROLE = {
   ISSUER: ethersLib.id("hallmark.role.ISSUER"),
   RESALE_PARTNER: ethersLib.id("hallmark.role.RESALE_PARTNER"),
+  TAG_ORACLE: ethersLib.id("hallmark.role.TAG_ORACLE"),
   REPAIRER: ethersLib.id("hallmark.role.REPAIRER"),
 };
 const Kind = { Sale: 0, AuthenticatedResale: 1, Repair: 2, Inspection: 3 };
@@ -136,14 +137,16 @@ export async function seedDemo(
   await send(registry.connect(adminA).grantBrandRole(1, ROLE.RESALE_PARTNER, partner.address));
   await send(registry.connect(adminA).grantBrandRole(1, ROLE.REPAIRER, repairer.address));
   await send(registry.connect(adminB).grantBrandRole(2, ROLE.ISSUER, issuerB.address));
+  // The verifier's tag oracle (the demo tag keystore's): its attestations of fresh taps claim pieces.
+  await send(registry.connect(adminA).grantBrandRole(1, ROLE.TAG_ORACLE, demoTagOracle().address));
 
   // Maison Aurelle: 24 bags into the brand vault; the last six wait there with claim codes.
   const items = [];
   for (let i = 0; i < 24; i++) {
     const serial = `MA-2024-${String(i + 1).padStart(4, "0")}`;
     const serialHash = demoSerialHash("1", serial);
-    // The first three bags (resold, stolen, revoked below) carry a simulated NTAG 424 DNA (#18).
-    const tagUid = i < DEMO_TAGGED_PIECES ? demoTagUid(i) : undefined;
+    // The resold, stolen and revoked bags and one in the vault carry a simulated NTAG 424 DNA (#18).
+    const tagUid = DEMO_TAGGED_PIECES.includes(i) ? demoTagUid(i) : undefined;
     const metadata = await catalogue.certificate(
       DEMO_BRANDS[1],
       serial,

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { IssuerKeystoreSetting } from "../../server/config.js";
 import { SimulatedTag } from "../../server/tags/simulated-tag.js";
 import { sunUrl } from "../../server/tags/sun-url.js";
-import { importTagKeystore, TagMasterKey } from "../../server/tags/tag-keystore.js";
+import { importTagKeystore, TagMasterKey, TagOracleKey } from "../../server/tags/tag-keystore.js";
 import { parseTagUid } from "../../server/tags/uid.js";
 
 /**
@@ -16,8 +16,20 @@ import { parseTagUid } from "../../server/tags/uid.js";
 export const DEMO_TAG_MASTER_KEY = Buffer.from("hallmark-demo-16", "ascii");
 export const DEMO_TAG_BRAND = 1;
 export const DEMO_TAGS_FILE = "demo-tags.json";
-/** How many of the demo brand's first pieces carry a tag (the resold, stolen and revoked bags). */
-export const DEMO_TAGGED_PIECES = 3;
+/**
+ * Which of the demo brand's pieces carry a tag: the resold, stolen and revoked bags, and MA-2024-0006,
+ * which waits in the brand vault: a fresh tap of its tag offers to claim it (TagAttestedClaims).
+ */
+export const DEMO_TAGGED_PIECES: readonly number[] = [0, 1, 2, 5];
+/** The demo brand's tag oracle key, public like the master key: the seed grants its address TAG_ORACLE. */
+export const DEMO_TAG_ORACLE_KEY = Buffer.from(
+  "6861c1c9a0e3f1b1d1f2a6b0e4d5c3a2b1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6",
+  "hex",
+);
+
+export function demoTagOracle(): TagOracleKey {
+  return new TagOracleKey(DEMO_TAG_ORACLE_KEY);
+}
 
 /** The demo pieces' tag UIDs (NXP's manufacturer byte 04, then the piece's index). */
 export function demoTagUid(index: number): string {
@@ -76,7 +88,7 @@ export async function demoTagKeystores(dataDir: string): Promise<Map<number, Iss
     DEMO_TAG_BRAND,
     [new TagMasterKey(1, DEMO_TAG_MASTER_KEY, "2026-01-01T00:00:00.000Z")],
     password,
-    { scryptN: 1 << 12 },
+    { scryptN: 1 << 12, oracle: demoTagOracle() },
   );
   return new Map([
     [DEMO_TAG_BRAND, { keystore, passwordEnv: "(demo: generated for this run)", password: () => password }],

@@ -38,6 +38,19 @@ export const CHIP_CLAIM_TYPES = {
   ],
 } satisfies Record<string, TypedDataField[]>;
 
+/**
+ * HallmarkCertificate.claimWithTag (TagAttestedClaims): the brand's tag oracle attests a fresh
+ * NTAG 424 DNA tap of the piece's tag, for the recipient the person holding the piece names.
+ */
+export const TAG_CLAIM_TYPES = {
+  TagClaim: [
+    { name: "tokenId", type: "uint256" },
+    { name: "recipient", type: "address" },
+    { name: "counter", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} satisfies Record<string, TypedDataField[]>;
+
 /** HallmarkCertificate.permit: an approval signed by the owner and submitted by anyone. */
 export const PERMIT_TYPES = {
   Permit: [
@@ -115,6 +128,7 @@ export interface TypedMessages {
     blockHash: string;
     nonce: BigNumberish;
   };
+  TagClaim: { tokenId: BigNumberish; recipient: string; counter: BigNumberish; deadline: BigNumberish };
   Permit: { spender: string; tokenId: BigNumberish; nonce: BigNumberish; deadline: BigNumberish };
   OwnershipProof: { tokenId: BigNumberish; owner: string; challenge: string };
   Voucher: {
@@ -135,6 +149,7 @@ export type PrimaryType = keyof TypedMessages;
 export const SIGNED_TYPES = {
   Claim: { types: CLAIM_TYPES, contract: "certificate", typehash: "CLAIM_TYPEHASH" },
   ChipClaim: { types: CHIP_CLAIM_TYPES, contract: "certificate", typehash: "CHIP_CLAIM_TYPEHASH" },
+  TagClaim: { types: TAG_CLAIM_TYPES, contract: "certificate", typehash: "TAG_CLAIM_TYPEHASH" },
   Permit: { types: PERMIT_TYPES, contract: "certificate", typehash: "PERMIT_TYPEHASH" },
   OwnershipProof: {
     types: OWNERSHIP_PROOF_TYPES,

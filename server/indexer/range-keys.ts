@@ -43,6 +43,7 @@ const TOKEN_ARGS: Readonly<Record<string, readonly number[]>> = {
   ChipClaimsEnabled: [0],
   ClaimedWithCode: [0],
   ClaimedWithChip: [0],
+  ClaimedWithTag: [0],
   StatusChanged: [0],
   ProvenanceRecorded: [0],
   CertificateSucceeded: [0, 1],

@@ -32,6 +32,20 @@ export interface ClaimToRelay {
   signature: string;
 }
 
+/**
+ * A claim on a tag oracle's attestation of a fresh NTAG 424 DNA tap (claimWithTag): the verifier's
+ * oracle signs it for the recipient the person holding the piece names, and the relay submits it.
+ */
+export interface TagClaimToRelay {
+  tokenId: bigint;
+  recipient: string;
+  counter: bigint;
+  deadline: bigint;
+  oracle: string;
+  /** The oracle's EIP-712 TagClaim signature. */
+  attestation: string;
+}
+
 export interface RelayedClaim {
   txHash: string;
   /**
@@ -79,9 +93,34 @@ export class ClaimRelay {
    * `minedWithinMs`, once broadcast (block null). A claim mined but reverted is refused.
    */
   async relay(claim: ClaimToRelay): Promise<RelayedClaim> {
-    const { tokenId } = claim;
     // The claim key is a key: a compact signature would only be simulated into a revert.
     requireKeySignatureForm(claim.signature);
+    return this.submit(claim.tokenId, claim.recipient, "claimWithCode", [
+      claim.tokenId,
+      claim.recipient,
+      claim.deadline,
+      claim.signature,
+    ]);
+  }
+
+  /** As `relay`, for claimWithTag: simulated, sent from the brand's key, one claim per token at a time. */
+  async relayTagClaim(claim: TagClaimToRelay): Promise<RelayedClaim> {
+    return this.submit(claim.tokenId, claim.recipient, "claimWithTag", [
+      claim.tokenId,
+      claim.recipient,
+      claim.counter,
+      claim.deadline,
+      claim.oracle,
+      claim.attestation,
+    ]);
+  }
+
+  private async submit(
+    tokenId: bigint,
+    recipient: string,
+    method: "claimWithCode" | "claimWithTag",
+    args: readonly unknown[],
+  ): Promise<RelayedClaim> {
     await this.requireCertificate(tokenId);
     const brandId = brandOfToken(tokenId);
     const signer = this.brandSigner(brandId);
@@ -91,35 +130,35 @@ export class ClaimRelay {
     if (lock === null)
       throw new ConflictError(`A claim for certificate ${tokenId.toString()} is already being relayed`);
     const writer = this.options.contracts.certificate.connect(signer);
-    const args = [tokenId, claim.recipient, claim.deadline, claim.signature] as const;
+    const send = writer.getFunction(method);
     return new Promise<RelayedClaim>((resolve, reject) => {
       let broadcast = false;
       const task = this.options.queue.run(brandId, async () => {
         let gasLimit: bigint;
         try {
-          gasLimit = await writer.claimWithCode.estimateGas(...args);
+          gasLimit = await send.estimateGas(...args);
         } catch (error) {
           throw refused(error);
         }
         let response;
         try {
-          response = await writer.claimWithCode(...args, { gasLimit: (gasLimit * 6n) / 5n });
+          response = (await send(...args, { gasLimit: (gasLimit * 6n) / 5n })) as TransactionResponse;
         } catch (error) {
           throw refused(error);
         }
         broadcast = true;
         this.options.logger?.info(
-          { tokenId: tokenId.toString(), brand: brandId, recipient: claim.recipient, txHash: response.hash },
+          { tokenId: tokenId.toString(), brand: brandId, recipient, method, txHash: response.hash },
           "claim relayed",
         );
         const first = await firstReceipt(response, this.options.minedWithinMs ?? 10_000);
         if (first !== null && first.status !== 1)
-          throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
+          throw new TransactionRefusedError(`${method} ${response.hash} failed on-chain`, null, []);
         resolve({ txHash: response.hash, block: first?.blockNumber ?? null });
         // The queue holds the key until the claim is mined, as every issuer action does.
         const mined = await response.wait(this.options.confirmations ?? 1);
         if (mined === null || mined.status !== 1)
-          throw new TransactionRefusedError(`claimWithCode ${response.hash} failed on-chain`, null, []);
+          throw new TransactionRefusedError(`${method} ${response.hash} failed on-chain`, null, []);
       });
       const release = () =>
         lock

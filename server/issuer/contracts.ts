@@ -33,6 +33,7 @@ export const BRAND_ROLES = {
   issuer: id("hallmark.role.ISSUER"),
   "resale-partner": id("hallmark.role.RESALE_PARTNER"),
   repairer: id("hallmark.role.REPAIRER"),
+  "tag-oracle": id("hallmark.role.TAG_ORACLE"),
 } as const;
 
 export type BrandRoleName = keyof typeof BRAND_ROLES;
@@ -43,6 +44,7 @@ export const BRAND_ROLE_CONSTANTS: Readonly<Record<BrandRoleName, string>> = {
   issuer: "ISSUER_ROLE",
   "resale-partner": "RESALE_PARTNER_ROLE",
   repairer: "REPAIRER_ROLE",
+  "tag-oracle": "TAG_ORACLE_ROLE",
 };
 
 /** The CLI's name of a role hash ("issuer"), the group admin's zero hash included; undefined for an unknown hash. */

@@ -11,7 +11,7 @@
  */
 
 /** The per-brand roles of BrandRoles.sol, by name; an unknown role hash is kept as its hex. */
-export type BrandRole = "BRAND_ADMIN" | "ISSUER" | "RESALE_PARTNER" | "REPAIRER";
+export type BrandRole = "BRAND_ADMIN" | "ISSUER" | "RESALE_PARTNER" | "REPAIRER" | "TAG_ORACLE";
 /** A role as indexed: a known name or the raw bytes32 of a role this version does not know. */
 export type RoleName = BrandRole | `0x${string}`;
 
@@ -99,6 +99,7 @@ export type ProvenanceKind =
   | "transfer"
   | "claimed_with_code"
   | "claimed_with_chip"
+  | "claimed_with_tag"
   | "sale"
   | "authenticated_resale"
   | "repair"

@@ -6,7 +6,7 @@ import { verifySunMessage } from "./sun.js";
 import type { SunMessage } from "./sun.js";
 import { fileReadKey, metaReadKey } from "./tag-keys.js";
 import { decryptTagKeystore } from "./tag-keystore.js";
-import type { BrandTagKeys, TagMasterKey } from "./tag-keystore.js";
+import type { BrandTagKeys, TagMasterKey, TagOracleKey } from "./tag-keystore.js";
 import { formatTagUid } from "./uid.js";
 
 /**
@@ -33,16 +33,38 @@ interface Candidate {
   /** Prepared once: the master key's CMAC (subkeys and cipher) and the meta read key's decipher. */
   master: Cmac;
   metaRead: AesBlockDecipher;
+  /**
+   * The file read keys of recently seen tags, their CMAC prepared (by UID; bounded, the oldest entry
+   * leaving first): a tag tapped again
+   * skips the AN10922 diversification and the cipher set-up. Only tags whose MAC held go in, so
+   * forged taps cannot churn it.
+   */
+  fileReadKeys: Map<string, Cmac>;
 }
+
+/** Tags whose prepared file read key a verifier keeps per master key (about 300 bytes each). */
+export const FILE_READ_KEY_CACHE_SIZE = 16_384;
 
 export class TagKeyring {
   readonly #candidates: Candidate[];
+  readonly #oracles = new Map<number, TagOracleKey>();
 
-  constructor(brands: Iterable<BrandTagKeys>) {
-    this.#candidates = [...brands].flatMap(({ brandId, keys }) =>
+  readonly #fileReadKeyCacheSize: number;
+
+  constructor(brands: Iterable<BrandTagKeys>, options: { fileReadKeyCacheSize?: number } = {}) {
+    this.#fileReadKeyCacheSize = options.fileReadKeyCacheSize ?? FILE_READ_KEY_CACHE_SIZE;
+    const list = [...brands];
+    for (const { brandId, oracle } of list) if (oracle) this.#oracles.set(brandId, oracle);
+    this.#candidates = list.flatMap(({ brandId, keys }) =>
       keys.map((key) => {
         const master = new Cmac(key.bytes());
-        return { brandId, key, master, metaRead: new AesBlockDecipher(metaReadKey(master)) };
+        return {
+          brandId,
+          key,
+          master,
+          metaRead: new AesBlockDecipher(metaReadKey(master)),
+          fileReadKeys: new Map<string, Cmac>(),
+        };
       }),
     );
   }
@@ -57,14 +79,31 @@ export class TagKeyring {
     return this.#candidates.find((candidate) => candidate.brandId === brandId)?.key ?? null;
   }
 
+  /** The brand's tag oracle key (it attests fresh taps for claims), or null when its keystore has none. */
+  oracle(brandId: number): TagOracleKey | null {
+    return this.#oracles.get(brandId) ?? null;
+  }
+
   verify(message: SunMessage): TagVerification {
     let decrypted = false;
     for (const candidate of this.#candidates) {
+      let uidKey = "";
+      let derived: Cmac | null = null;
       const result = verifySunMessage(message, {
         metaReadKey: candidate.metaRead,
-        fileReadKey: (uid) => fileReadKey(candidate.master, uid),
+        fileReadKey: (uid) => {
+          uidKey = uid.toString("hex");
+          const cached = candidate.fileReadKeys.get(uidKey);
+          if (cached !== undefined) return cached;
+          return (derived = new Cmac(fileReadKey(candidate.master, uid)));
+        },
       });
-      if (result.ok)
+      if (result.ok) {
+        const cache = candidate.fileReadKeys;
+        if (derived !== null && this.#fileReadKeyCacheSize > 0) {
+          if (cache.size >= this.#fileReadKeyCacheSize) cache.delete(cache.keys().next().value as string);
+          cache.set(uidKey, derived);
+        }
         return {
           ok: true,
           brandId: candidate.brandId,
@@ -73,6 +112,7 @@ export class TagKeyring {
           counter: result.counter,
           fileData: result.fileData,
         };
+      }
       // The plain mirror needs no decryption: its UID is in clear, so any MAC failure is a bad MAC.
       if (result.failure === "cmac") decrypted = true;
     }
@@ -108,7 +148,12 @@ export async function loadTagKeyring(
       );
     brands.push(keys);
     logger?.info(
-      { brand: brandId, keys: keys.keys.map((key) => key.id), keystore: setting.keystore },
+      {
+        brand: brandId,
+        keys: keys.keys.map((key) => key.id),
+        oracle: keys.oracle?.address ?? null,
+        keystore: setting.keystore,
+      },
       "tag master keys loaded",
     );
   }

@@ -1,5 +1,13 @@
 import { timingSafeEqual } from "node:crypto";
-import { AES_BLOCK, AesBlockDecipher, aesCbcDecrypt, aesCbcEncrypt, aesCmac, aesEcbEncrypt } from "./cmac.js";
+import {
+  AES_BLOCK,
+  AesBlockDecipher,
+  aesCbcDecrypt,
+  aesCbcEncrypt,
+  aesCmac,
+  aesEcbEncrypt,
+  Cmac,
+} from "./cmac.js";
 import { UID_BYTES } from "./uid.js";
 
 /**
@@ -59,14 +67,21 @@ function sessionVector(label: readonly [number, number], uid: Uint8Array, counte
   return Buffer.concat([Buffer.of(label[0], label[1], 0x00, 0x01, 0x00, 0x80), uid, counterBytes(counter)]);
 }
 
+/** A key, or its CMAC prepared once (a verifier keeps the file read keys of the tags it sees often). */
+export type CmacKey = Uint8Array | Cmac;
+
+function cmacUnder(key: CmacKey, message: Uint8Array): Buffer {
+  return key instanceof Cmac ? key.mac(message) : aesCmac(key, message);
+}
+
 /** KSesSDMFileReadMAC = CMAC(KSDMFileRead, SV2). */
-export function sessionMacKey(fileReadKey: Uint8Array, uid: Uint8Array, counter: number): Buffer {
-  return aesCmac(fileReadKey, sessionVector([0x3c, 0xc3], uid, counter));
+export function sessionMacKey(fileReadKey: CmacKey, uid: Uint8Array, counter: number): Buffer {
+  return cmacUnder(fileReadKey, sessionVector([0x3c, 0xc3], uid, counter));
 }
 
 /** KSesSDMFileReadENC = CMAC(KSDMFileRead, SV1). */
-export function sessionEncKey(fileReadKey: Uint8Array, uid: Uint8Array, counter: number): Buffer {
-  return aesCmac(fileReadKey, sessionVector([0xc3, 0x3c], uid, counter));
+export function sessionEncKey(fileReadKey: CmacKey, uid: Uint8Array, counter: number): Buffer {
+  return cmacUnder(fileReadKey, sessionVector([0xc3, 0x3c], uid, counter));
 }
 
 /** NXP's MAC truncation: the bytes at odd positions (1, 3, …, 15) of the full CMAC. */
@@ -130,7 +145,7 @@ export type SunMessage =
 export interface SunKeys {
   /** The key, or a decipher prepared with it (a verifier keeps one per brand key). */
   metaReadKey: Uint8Array | AesBlockDecipher;
-  fileReadKey(uid: Buffer): Uint8Array;
+  fileReadKey(uid: Buffer): CmacKey;
 }
 
 export type SunVerification =

@@ -1,8 +1,15 @@
-import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  hkdfSync,
+  randomBytes,
+  scrypt as scryptCallback,
+} from "node:crypto";
 import type { ScryptOptions } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { inspect } from "node:util";
+import { Wallet, getBytes, hexlify } from "ethers";
 import { z } from "zod";
 import { ConflictError, InvalidInputError } from "../errors.js";
 import { SignerError } from "../issuer/errors.js";
@@ -14,7 +21,10 @@ import { SignerError } from "../issuer/errors.js";
  * on chain nor into a document; the verifier decrypts the file once at start.
  *
  * The file holds every master key the brand has used, newest current: tags personalised before a
- * rotation keep the key they were written with, and the verifier tries the current key first.
+ * rotation keep the key they were written with, and the verifier tries the current key first. It
+ * also holds the brand's tag oracle key (secp256k1), which signs the EIP-712 attestations of fresh
+ * taps that the certificate contract accepts for claims (TagAttestedClaims; its address holds the
+ * brand's TAG_ORACLE role). A keystore written before the oracle existed has none.
  */
 export const TAG_KEYSTORE_FORMAT = "hallmark-tag-keystore";
 const KEY_BYTES = 16;
@@ -40,6 +50,10 @@ type KeystoreFile = z.infer<typeof KeystoreFile>;
 
 const KeyList = z.object({
   current: z.number().int().min(1),
+  oracle: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   keys: z.array(
     z.object({ id: z.number().int().min(1), key: z.string().regex(/^[0-9a-f]{32}$/), createdAt: z.string() }),
   ),
@@ -79,10 +93,54 @@ export class TagMasterKey {
   }
 }
 
+/**
+ * The brand's tag oracle key: it signs TagClaim attestations and derives the verifier's claim
+ * tickets' MAC key, and shows nothing of itself but its address when printed, logged or serialised.
+ */
+export class TagOracleKey {
+  readonly #wallet: Wallet;
+  readonly address: string;
+
+  constructor(privateKey: Uint8Array) {
+    if (privateKey.length !== 32) throw new RangeError("A tag oracle key is 32 bytes");
+    this.#wallet = new Wallet(hexlify(privateKey));
+    this.address = this.#wallet.address;
+  }
+
+  /** An EIP-712 signature by the oracle (TagClaim, server/chain/eip712.ts). */
+  signTypedData(...args: Parameters<Wallet["signTypedData"]>): Promise<string> {
+    return this.#wallet.signTypedData(...args);
+  }
+
+  /** A 32-byte key derived for one purpose (HKDF-SHA256): never the signing key itself. */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", getBytes(this.#wallet.privateKey), Buffer.alloc(0), purpose, 32));
+  }
+
+  /** For the keystore file only. */
+  bytes(): Buffer {
+    return Buffer.from(getBytes(this.#wallet.privateKey));
+  }
+
+  toJSON(): { address: string } {
+    return { address: this.address };
+  }
+
+  toString(): string {
+    return `TagOracleKey(${this.address})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
 export interface BrandTagKeys {
   brandId: number;
   /** Newest first: the current key, then the ones it replaced. */
   keys: readonly TagMasterKey[];
+  /** The brand's tag oracle key, or null in a keystore written before it existed. */
+  oracle?: TagOracleKey | null;
 }
 
 export interface TagKeystoreWriteOptions {
@@ -104,6 +162,7 @@ function associatedData(brandId: number): Buffer {
 async function seal(
   brandId: number,
   keys: readonly TagMasterKey[],
+  oracle: TagOracleKey | null,
   password: string,
   options: TagKeystoreWriteOptions,
 ): Promise<KeystoreFile> {
@@ -116,6 +175,7 @@ async function seal(
   const plain = Buffer.from(
     JSON.stringify({
       current: keys[0].id,
+      ...(oracle === null ? {} : { oracle: oracle.bytes().toString("hex") }),
       keys: keys.map((key) => ({ id: key.id, key: key.bytes().toString("hex"), createdAt: key.createdAt })),
     }),
     "utf8",
@@ -159,7 +219,8 @@ export async function createTagKeystore(
   options: TagKeystoreWriteOptions = {},
 ): Promise<void> {
   const key = new TagMasterKey(1, randomBytes(KEY_BYTES), new Date().toISOString());
-  await writeSealed(file, await seal(brandId, [key], password, options), false);
+  const oracle = new TagOracleKey(randomBytes(32));
+  await writeSealed(file, await seal(brandId, [key], oracle, password, options), false);
 }
 
 /** Reads a keystore's brand without decrypting it (to name it in messages). */
@@ -216,24 +277,41 @@ export async function decryptTagKeystore(file: string, password: string): Promis
     .sort((a, b) => (a.id === list.data.current ? -1 : b.id === list.data.current ? 1 : b.id - a.id));
   if (keys.length === 0 || keys[0].id !== list.data.current)
     throw new SignerError(`${file} names a current key it does not hold`);
-  return { brandId: sealed.brandId, keys };
+  const oracle =
+    list.data.oracle === undefined ? null : new TagOracleKey(Buffer.from(list.data.oracle, "hex"));
+  return { brandId: sealed.brandId, keys, oracle };
 }
 
 /**
  * Rotation: a new random master key becomes current; the old ones stay so that tags already sewn
  * in still verify until they are re-personalised or their pieces retired. Returns the new key's id.
+ * The oracle key is kept (made if the keystore had none) unless `newOracle`: a leaked oracle key is
+ * replaced, and its TAG_ORACLE role revoked on chain, independently of the tags' keys.
  */
 export async function rotateTagKeystore(
   file: string,
   password: string,
-  options: TagKeystoreWriteOptions & { retire?: readonly number[] } = {},
+  options: TagKeystoreWriteOptions & { retire?: readonly number[]; newOracle?: boolean } = {},
 ): Promise<number> {
-  const { brandId, keys } = await decryptTagKeystore(file, password);
+  const { brandId, keys, oracle } = await decryptTagKeystore(file, password);
   const id = Math.max(...keys.map((key) => key.id)) + 1;
   const kept = keys.filter((key) => !(options.retire ?? []).includes(key.id));
   const next = [new TagMasterKey(id, randomBytes(KEY_BYTES), new Date().toISOString()), ...kept];
-  await writeSealed(file, await seal(brandId, next, password, options), true);
+  const nextOracle = options.newOracle || !oracle ? new TagOracleKey(randomBytes(32)) : oracle;
+  await writeSealed(file, await seal(brandId, next, nextOracle, password, options), true);
   return id;
+}
+
+/** Replaces only the oracle key (a leaked oracle key); answers the new oracle's address. */
+export async function rotateTagOracle(
+  file: string,
+  password: string,
+  options: TagKeystoreWriteOptions = {},
+): Promise<string> {
+  const { brandId, keys } = await decryptTagKeystore(file, password);
+  const oracle = new TagOracleKey(randomBytes(32));
+  await writeSealed(file, await seal(brandId, keys, oracle, password, options), true);
+  return oracle.address;
 }
 
 /** Writes given keys (the demo's fixed key, a migration from another system). Refuses to overwrite. */
@@ -242,8 +320,8 @@ export async function importTagKeystore(
   brandId: number,
   keys: readonly TagMasterKey[],
   password: string,
-  options: TagKeystoreWriteOptions = {},
+  options: TagKeystoreWriteOptions & { oracle?: TagOracleKey } = {},
 ): Promise<void> {
   if (keys.length === 0) throw new InvalidInputError("A tag keystore holds at least one key");
-  await writeSealed(file, await seal(brandId, keys, password, options), false);
+  await writeSealed(file, await seal(brandId, keys, options.oracle ?? null, password, options), false);
 }

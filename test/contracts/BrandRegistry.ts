@@ -58,6 +58,7 @@ describe("BrandRegistry", function () {
       expect(await registry.ISSUER_ROLE()).to.equal(ROLE.ISSUER);
       expect(await registry.RESALE_PARTNER_ROLE()).to.equal(ROLE.RESALE_PARTNER);
       expect(await registry.REPAIRER_ROLE()).to.equal(ROLE.REPAIRER);
+      expect(await registry.TAG_ORACLE_ROLE()).to.equal(ROLE.TAG_ORACLE);
     });
 
     describe("when the group admin is the zero address", function () {

@@ -21,6 +21,7 @@ export const ROLE = {
   ISSUER: ethersLib.id("hallmark.role.ISSUER"),
   RESALE_PARTNER: ethersLib.id("hallmark.role.RESALE_PARTNER"),
   REPAIRER: ethersLib.id("hallmark.role.REPAIRER"),
+  TAG_ORACLE: ethersLib.id("hallmark.role.TAG_ORACLE"),
 } as const;
 
 export const ADMIN_DELAY = 3n * 24n * 3600n;
@@ -142,6 +143,7 @@ export {
   CLAIM_TYPES,
   OWNERSHIP_PROOF_TYPES,
   PERMIT_TYPES,
+  TAG_CLAIM_TYPES,
   VOUCHER_TYPES,
 } from "../../server/chain/eip712.js";
 

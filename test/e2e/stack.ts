@@ -15,6 +15,7 @@ import type { Deployments } from "../../server/chain/deployments.js";
 import { startVerifier } from "../../server/main.js";
 import type { VerifierHandle } from "../../server/main.js";
 import { DEMO_BRAND_SALTS, DEMO_GS1_PREFIXES, seedDemo } from "../../scripts/demo/seed.js";
+import { demoTagKeystores } from "../../scripts/demo/tags.js";
 import type { DemoSummary } from "../../scripts/demo/seed.js";
 import { makeTempDir } from "../server/support/temp-dir.js";
 import { hardhatDevAccount, writeKeystore } from "../../server/issuer/keystore.js";
@@ -103,6 +104,8 @@ export async function startE2eStack(
       await writeKeystore(relayer, hardhatDevAccount(PASSKEY_RELAYER_ACCOUNT), RELAY_PASSWORD, {
         scryptN: 1 << 12,
       });
+    // The demo brand's tag keystore (master key and tag oracle, as npm start loads them).
+    const tagKeystore = (await demoTagKeystores(dir.path)).get(1)!;
     const port = await freePort();
     const publicUrl = `http://localhost:${port}`;
     const config = loadConfig({
@@ -126,6 +129,10 @@ export async function startE2eStack(
             }),
           }
         : {}),
+      HALLMARK_TAG_KEYSTORES: JSON.stringify({
+        "1": { keystore: tagKeystore.keystore, passwordEnv: "E2E_TAG_PASSWORD" },
+      }),
+      E2E_TAG_PASSWORD: tagKeystore.password() ?? "",
       ...options.env,
     });
     const started = await startVerifier({

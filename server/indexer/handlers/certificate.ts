@@ -1,7 +1,7 @@
 /**
  * HallmarkCertificate events (ERC-721): certificates, owners, statuses and the provenance of each
  * piece. Folding rules, per transaction: the mint Transfer becomes part of the 'issued' entry; the
- * Transfer of a claim becomes the 'claimed_with_code'/'claimed_with_chip' entry; the Transfer of an
+ * Transfer of a claim becomes the 'claimed_with_code'/'claimed_with_chip'/'claimed_with_tag' entry; the Transfer of an
  * authenticated resale fills in the resale entry's from/to.
  */
 import type { CertificateStatus, ProvenanceKind, RoleName } from "../../store/model.js";
@@ -26,7 +26,10 @@ function touch(ctx: HandlerContext, tokenId: string): boolean {
   return true;
 }
 
-function claimed(ctx: HandlerContext, kind: "claimed_with_code" | "claimed_with_chip"): void {
+function claimed(
+  ctx: HandlerContext,
+  kind: "claimed_with_code" | "claimed_with_chip" | "claimed_with_tag",
+): void {
   const [tokenId, from, to] = ctx.event.args as unknown as [bigint, string, string];
   const key = tokenId.toString();
   const transferId = ctx.txState.transfers.get(key);
@@ -190,6 +193,12 @@ export const certificateHandlers: HandlerTable = {
 
   ClaimedWithChip(ctx) {
     claimed(ctx, "claimed_with_chip");
+  },
+
+  // TagAttestedClaims: a tag oracle's attestation of a fresh NTAG 424 DNA tap (its counter and oracle stay in
+  // the log; the entry is the claim, as for a chip).
+  ClaimedWithTag(ctx) {
+    claimed(ctx, "claimed_with_tag");
   },
 
   StatusChanged(ctx) {

@@ -5,7 +5,7 @@ import type { HandlerTable } from "./types.js";
 import { orNull } from "./types.js";
 
 const ROLE_NAMES: ReadonlyMap<string, RoleName> = new Map(
-  (["BRAND_ADMIN", "ISSUER", "RESALE_PARTNER", "REPAIRER"] as const).map((name) => [
+  (["BRAND_ADMIN", "ISSUER", "RESALE_PARTNER", "REPAIRER", "TAG_ORACLE"] as const).map((name) => [
     id(`hallmark.role.${name}`),
     name,
   ]),

@@ -11,6 +11,7 @@ export const ProvenanceKind = z.enum([
   "transfer",
   "claimed_with_code",
   "claimed_with_chip",
+  "claimed_with_tag",
   "sale",
   "authenticated_resale",
   "repair",
@@ -24,7 +25,7 @@ export const ProvenanceKind = z.enum([
 
 /** A per-brand role by name, or the raw bytes32 of a role this version does not know. */
 export const RoleName = z.union([
-  z.enum(["BRAND_ADMIN", "ISSUER", "RESALE_PARTNER", "REPAIRER"]),
+  z.enum(["BRAND_ADMIN", "ISSUER", "RESALE_PARTNER", "REPAIRER", "TAG_ORACLE"]),
   z.templateLiteral(["0x", z.string()]),
 ]);
 

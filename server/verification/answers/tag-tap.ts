@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DecimalString } from "./chain-values.js";
+import { AddressString, DecimalString, IsoTime } from "./chain-values.js";
 import { CertificateView } from "./certificate.js";
 import { Verdict } from "./flags.js";
 
@@ -38,6 +38,24 @@ export const TagTapView = z.object({
   }),
   /** true when the link was already used: the API's flag for a copied link. */
   copied: z.boolean(),
+  presence: z
+    .object({
+      fresh: z.boolean(),
+      at: IsoTime.nullable(),
+    })
+    .describe(
+      "Proof of physical presence: fresh is true only for an authentic tap of this piece's bound tag never seen before, recorded at `at`: the tag was at the phone that opened the link then. A resale check may take it as the piece being in hand; a copied link proves nothing",
+    ),
+  claim: z
+    .object({
+      ticket: z.string().describe("Hand back with a recipient to POST /v1/taps/{tokenId}/claims"),
+      expiresAt: IsoTime,
+      oracle: AddressString.describe("The brand's tag oracle, which will sign the TagClaim attestation"),
+    })
+    .nullable()
+    .describe(
+      "Offered after a fresh tap when the piece may be claimed by presence (brand custody, or its owner opted in) and this verifier holds the brand's tag oracle key",
+    ),
   verdict: Verdict.describe(
     "genuine only for an authentic, fresh, bound tap on a certificate whose own verdict is genuine; caution for a copied link or an unverifiable binding; do_not_buy otherwise",
   ),

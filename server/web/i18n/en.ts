@@ -87,6 +87,7 @@ export const en = {
     transfer: "Changed hands",
     claimed_with_code: "Claimed with a code",
     claimed_with_chip: "Claimed with the NFC chip",
+    claimed_with_tag: "Claimed with the NFC tag",
     sale: "Sold",
     authenticated_resale: "Resold through an authorized partner",
     repair: "Repaired",

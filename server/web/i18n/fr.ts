@@ -88,6 +88,7 @@ export const fr: Messages = {
     transfer: "Changement de propriétaire",
     claimed_with_code: "Enregistrement par son propriétaire (code)",
     claimed_with_chip: "Enregistrement par son propriétaire (puce NFC)",
+    claimed_with_tag: "Enregistrement par son propriétaire (étiquette NFC)",
     sale: "Vente",
     authenticated_resale: "Revente via un partenaire agréé",
     repair: "Réparation",

@@ -20,6 +20,16 @@ export interface TapMessages {
   malformedHelp: string;
   openCertificate: string;
   tapCount: string;
+  /** The claim by presence a fresh tap offers (TagAttestedClaims). */
+  claimTitle: string;
+  claimHelp: string;
+  claimRecipient: string;
+  claimButton: string;
+  claimedTitle: string;
+  claimedHelp: string;
+  claimPending: string;
+  claimRefusedTitle: string;
+  claimRefused: Record<"expired" | "used" | "recipient" | "unavailable" | "other", string>;
 }
 
 const en: TapMessages = {
@@ -50,6 +60,22 @@ const en: TapMessages = {
   malformedHelp: "The link from the tag is damaged or was cut short. Tap the tag on the piece again.",
   openCertificate: "See the piece's certificate",
   tapCount: "Tap number {counter} of this tag.",
+  claimTitle: "Claim this piece with its tag",
+  claimHelp:
+    "This tap shows the piece is in your hands. Give the wallet address that will own its certificate: the brand's verifier attests the tap and submits the claim, at no cost to you. The offer lapses after ten minutes.",
+  claimRecipient: "Your wallet address (0x…)",
+  claimButton: "Claim with this tag",
+  claimedTitle: "Claimed with the tag",
+  claimedHelp: "The piece's certificate now belongs to {recipient}.",
+  claimPending: "The claim was sent and shows on the certificate once the network records it.",
+  claimRefusedTitle: "The claim was not accepted",
+  claimRefused: {
+    expired: "This tap's offer has lapsed: tap the tag on the piece again.",
+    used: "This tap was already used, or the piece can no longer be claimed with its tag: tap the tag again to see its state.",
+    recipient: "That is not a wallet address: it starts with 0x followed by 40 hexadecimal characters.",
+    unavailable: "This verifier cannot submit claims for this brand.",
+    other: "The claim could not be submitted. Tap the tag on the piece again.",
+  },
 };
 
 const fr: TapMessages = {
@@ -82,6 +108,23 @@ const fr: TapMessages = {
     "Le lien de l'étiquette est abîmé ou tronqué. Approchez à nouveau votre téléphone de l'étiquette.",
   openCertificate: "Voir le certificat de la pièce",
   tapCount: "Lecture n° {counter} de cette étiquette.",
+  claimTitle: "Enregistrer cette pièce grâce à son étiquette",
+  claimHelp:
+    "Cette lecture montre que la pièce est entre vos mains. Indiquez l'adresse du portefeuille qui détiendra son certificat : le vérificateur de la marque atteste la lecture et soumet l'enregistrement, sans frais pour vous. L'offre expire au bout de dix minutes.",
+  claimRecipient: "Adresse de votre portefeuille (0x…)",
+  claimButton: "Enregistrer avec cette étiquette",
+  claimedTitle: "Enregistrée grâce à l'étiquette",
+  claimedHelp: "Le certificat de la pièce appartient désormais à {recipient}.",
+  claimPending: "L'enregistrement a été envoyé ; il apparaît sur le certificat dès que le réseau l'inscrit.",
+  claimRefusedTitle: "L'enregistrement n'a pas été accepté",
+  claimRefused: {
+    expired: "L'offre de cette lecture a expiré : approchez à nouveau votre téléphone de l'étiquette.",
+    used: "Cette lecture a déjà servi, ou la pièce ne peut plus être enregistrée par son étiquette : lisez à nouveau l'étiquette pour voir son état.",
+    recipient:
+      "Ce n'est pas une adresse de portefeuille : elle commence par 0x suivi de 40 caractères hexadécimaux.",
+    unavailable: "Ce vérificateur ne peut pas soumettre d'enregistrement pour cette marque.",
+    other: "L'enregistrement n'a pas pu être soumis. Lisez à nouveau l'étiquette de la pièce.",
+  },
 };
 
 const TAP_MESSAGES: Readonly<Record<string, TapMessages>> = { en, fr };

@@ -1,6 +1,9 @@
-import { Router } from "express";
+import express, { Router } from "express";
 import type { Request, Response } from "express";
-import { InvalidInputError } from "../../errors.js";
+import { ExpiredError, HallmarkError, InvalidInputError } from "../../errors.js";
+import { TagClaimForm } from "../../verification/answers/tag-claim.js";
+import { claimWithTap, TagClaimUnavailableError } from "../../verification/tag-claim.js";
+import type { TagClaimRelay } from "../../verification/tag-claim.js";
 import { parseInput } from "../../http/input.js";
 import { withTapQueryKeptOutOfLogs } from "../../tags/redact-url.js";
 import { SunQuery, sunMessageOf } from "../../tags/sun-params.js";
@@ -61,6 +64,7 @@ export function renderTapPage(view: TagTapView, t: Messages, path: string): stri
         pieceLine(view, m),
         html`${count}${certificateLink}`,
       );
+      if (view.claim !== null) body = html`${body}${claimForm(view.tokenId, view.claim.ticket, m, t.lang)}`;
       break;
     }
     case "copied_link":
@@ -88,14 +92,99 @@ export function renderTapPage(view: TagTapView, t: Messages, path: string): stri
   return page({ t, title: m.title, path, body });
 }
 
+/** The claim by presence a fresh tap offers: a plain form (no script), posted to this verifier. */
+function claimForm(tokenId: string, ticket: string, m: TapMessages, lang: string): SafeHtml {
+  return html`<section class="tag-claim" aria-labelledby="tag-claim-title">
+<h2 id="tag-claim-title">${m.claimTitle}</h2>
+<p>${m.claimHelp}</p>
+<form method="post" action="${TAP_PATH}/${tokenId}/claim?lang=${lang}" id="tag-claim-form">
+<input type="hidden" name="ticket" value="${ticket}">
+<label for="tag-claim-recipient">${m.claimRecipient}</label>
+<input id="tag-claim-recipient" name="recipient" type="text" required autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="42" pattern="0x[0-9a-fA-F]{40}">
+<p><button type="submit" class="button" id="tag-claim-button">${m.claimButton}</button></p>
+</form>
+</section>`;
+}
+
+export function renderTagClaimedPage(
+  claimed: { tokenId: string; recipient: string; block: number | null },
+  t: Messages,
+  path: string,
+): string {
+  const m = tapMessagesFor(t);
+  const query = claimed.block === null ? `lang=${t.lang}` : `minBlock=${claimed.block}&lang=${t.lang}`;
+  const extra = html`${claimed.block === null ? html`<p>${m.claimPending}</p>` : html``}
+<p><a href="/v/${claimed.tokenId}?${query}" id="tag-claim-certificate">${m.openCertificate}</a></p>`;
+  return page({
+    t,
+    title: m.title,
+    path,
+    body: banner("genuine", m.claimedTitle, format(m.claimedHelp, { recipient: claimed.recipient }), extra),
+  });
+}
+
+export function renderTagClaimRefusedPage(error: HallmarkError, t: Messages, path: string): string {
+  const m = tapMessagesFor(t);
+  const reason =
+    error instanceof ExpiredError
+      ? "expired"
+      : error.type === "transaction-refused" || error.type === "conflict"
+        ? "used"
+        : error instanceof InvalidInputError
+          ? "recipient"
+          : error instanceof TagClaimUnavailableError || error.type === "claim-relay-unavailable"
+            ? "unavailable"
+            : "other";
+  return page({
+    t,
+    title: m.title,
+    path,
+    body: banner("warning", m.claimRefusedTitle, m.claimRefused[reason]),
+  });
+}
+
 export function renderMalformedTapPage(t: Messages, path: string): string {
   const m = tapMessagesFor(t);
   return page({ t, title: m.title, path, body: banner("unknown", m.malformedTitle, m.malformedHelp) });
 }
 
-/** GET /t/:tokenId: the page; a malformed link is a 400 page, not a problem document. */
-export function tapPageRouter(v1: { verifier: VerifierContext; tags?: TagTapDependencies }): Router {
+/**
+ * GET /t/:tokenId: the page; a malformed link is a 400 page, not a problem document.
+ * POST /t/:tokenId/claim: the claim form a fresh tap's page offers (ticket and recipient, a plain
+ * form post); answers a page, claimed or refused, never a problem document.
+ */
+export function tapPageRouter(v1: {
+  verifier: VerifierContext;
+  tags?: TagTapDependencies;
+  relay?: TagClaimRelay;
+}): Router {
   const router = Router();
+  router.post(
+    `${TAP_PATH}/:tokenId/claim`,
+    express.urlencoded({ extended: false, limit: "2kb", parameterLimit: 4 }),
+    async (request: Request, response: Response) => {
+      const t = pickLocale(request);
+      const tags = v1.tags;
+      try {
+        const tokenId = parseInput(TokenId, request.params.tokenId, "path");
+        const form = parseInput(TagClaimForm, request.body ?? {}, "body");
+        if (tags === undefined) throw new TagClaimUnavailableError("This verifier verifies no NFC tags");
+        const claimed = await claimWithTap(
+          { keyring: tags.keyring, identity: v1.verifier.identity, relay: v1.relay },
+          { tokenId, ticket: form.ticket, recipient: form.recipient },
+        );
+        sendTapPage(
+          response,
+          renderTagClaimedPage({ tokenId: tokenId.toString(), ...claimed }, t, request.originalUrl),
+        );
+      } catch (error) {
+        // Any refusal of the customer's request is a page in their language; a fault stays a 5xx problem.
+        if (!(error instanceof HallmarkError) || error.retryable) throw error;
+        const status = error instanceof ExpiredError ? 410 : error instanceof InvalidInputError ? 400 : 422;
+        sendTapPage(response, renderTagClaimRefusedPage(error, t, request.originalUrl), status);
+      }
+    },
+  );
   router.get(`${TAP_PATH}/:tokenId`, (request: Request, response: Response) =>
     withTapQueryKeptOutOfLogs(request, async () => {
       const tags = v1.tags;

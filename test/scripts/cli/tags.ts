@@ -51,6 +51,20 @@ describe("hallmark tags (subprocess)", function () {
       expect(terminal).not.to.include(key.toString("hex").toUpperCase());
   });
 
+  it("names the brand's tag oracle to grant TAG_ORACLE, and replaces it alone when leaked, printing no key", async function () {
+    const oracle = (await decryptTagKeystore(keystore, PASSWORD)).oracle!;
+    const shown = await runCli(["tags", "keystore", "oracle"], env);
+    expect(shown.code, shown.stderr).to.equal(0);
+    expect(JSON.parse(shown.stdout)).to.deep.include({ oracle: oracle.address, replaced: null });
+    const rotated = await runCli(["tags", "keystore", "oracle", "--rotate"], env);
+    expect(rotated.code, rotated.stderr).to.equal(0);
+    const after = (await decryptTagKeystore(keystore, PASSWORD)).oracle!;
+    expect(JSON.parse(rotated.stdout)).to.deep.include({ oracle: after.address, replaced: oracle.address });
+    expect(rotated.stderr).to.include(`revoke TAG_ORACLE from ${oracle.address}`);
+    const terminal = (shown.stdout + shown.stderr + rotated.stdout + rotated.stderr).toLowerCase();
+    for (const key of [oracle.bytes(), after.bytes()]) expect(terminal).not.to.include(key.toString("hex"));
+  });
+
   it("prints the next link of a demo tag, its counter one higher each time", async function () {
     await writeDemoTags(dir.path, {
       verifierUrl: "http://127.0.0.1:8080",

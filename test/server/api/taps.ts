@@ -5,19 +5,26 @@ import { publishDocument } from "../../../server/metadata/metadata-document.js";
 import { SimulatedTag } from "../../../server/tags/simulated-tag.js";
 import { sunUrl } from "../../../server/tags/sun-url.js";
 import { tagUidCommitment } from "../../../server/tags/tag-binding.js";
-import { importTagKeystore, TagMasterKey } from "../../../server/tags/tag-keystore.js";
+import { importTagKeystore, TagMasterKey, TagOracleKey } from "../../../server/tags/tag-keystore.js";
+import { hardhatDevAccount, writeKeystore } from "../../../server/issuer/keystore.js";
+import { id } from "ethers";
 import { makeTempDir } from "../support/temp-dir.js";
-import { buildStack, getJson, SALT_A, serialHashOf } from "./stack.js";
+import { buildStack, getJson, postJson, SALT_A, serialHashOf } from "./stack.js";
 import type { Stack } from "./stack.js";
 
 const PASSWORD = "tag keystore password";
 const MASTER = Buffer.alloc(16, 0x5a);
 const OTHER_BRAND_MASTER = Buffer.alloc(16, 0x7b);
+/** Brand 1's tag oracle (in its tag keystore) and the issuer key its verifier relays claims from. */
+const ORACLE = new TagOracleKey(Buffer.alloc(32, 0x0c));
+const RELAY_ACCOUNT = 15;
 
 interface TapAnswer {
   tokenId: string;
   tap: { result: string; reason: string | null; counter: number | null; lastCounter: number | null };
   copied: boolean;
+  presence: { fresh: boolean; at: string | null };
+  claim: { ticket: string; expiresAt: string; oracle: string } | null;
   verdict: string;
   certificate: { status: string } | null;
 }
@@ -32,13 +39,24 @@ describe("NTAG 424 DNA taps (GET /v1/taps/:tokenId, GET /t/:tokenId)", function 
     const keystore = path.join(keys.path, "brand-1-tags.json");
     await importTagKeystore(keystore, 1, [new TagMasterKey(1, MASTER, "2026-01-01")], PASSWORD, {
       scryptN: 1 << 10,
+      oracle: ORACLE,
     });
+    const issuerKeystore = path.join(keys.path, "brand-1-issuer.json");
+    await writeKeystore(issuerKeystore, hardhatDevAccount(RELAY_ACCOUNT), PASSWORD, { scryptN: 1 << 10 });
     stack = await buildStack({
       env: {
         HALLMARK_TAG_KEYSTORES: JSON.stringify({ 1: { keystore, passwordEnv: "TEST_TAG_PASSWORD" } }),
+        HALLMARK_ISSUER_KEYSTORES: JSON.stringify({
+          1: { keystore: issuerKeystore, passwordEnv: "TEST_TAG_PASSWORD" },
+        }),
         TEST_TAG_PASSWORD: PASSWORD,
       },
     });
+    await (
+      await stack.registry
+        .connect(stack.adminA)
+        .grantBrandRole(1n, id("hallmark.role.TAG_ORACLE"), ORACLE.address)
+    ).wait();
   });
   after(async function () {
     await stack?.close();
@@ -46,7 +64,7 @@ describe("NTAG 424 DNA taps (GET /v1/taps/:tokenId, GET /t/:tokenId)", function 
   });
 
   /** A piece of brand 1 whose certificate commits to a new tag's UID; returns the tag and the token. */
-  async function taggedPiece(serial: string, options: { bindUid?: string } = {}) {
+  async function taggedPiece(serial: string, options: { bindUid?: string; owner?: string } = {}) {
     const uid = `04AB${(++uids).toString(16).toUpperCase().padStart(10, "0")}`;
     const base = loadExample("certificate-metadata.json") as Record<string, unknown> & {
       passport: Record<string, unknown>;
@@ -62,7 +80,7 @@ describe("NTAG 424 DNA taps (GET /v1/taps/:tokenId, GET /t/:tokenId)", function 
         },
       })
     ).digest;
-    const tokenId = await stack.issue(serial, stack.alice.address, { digest });
+    const tokenId = await stack.issue(serial, options.owner ?? stack.alice.address, { digest });
     await stack.sync();
     return { tag: new SimulatedTag(MASTER, Buffer.from(uid, "hex")), tokenId };
   }
@@ -191,6 +209,95 @@ describe("NTAG 424 DNA taps (GET /v1/taps/:tokenId, GET /t/:tokenId)", function 
       expect(await (await fetch(sunUrl(stack.url, tokenId, message))).text()).to.include(
         "This tag is not authentic",
       );
+    });
+  });
+
+  describe("a claim with a fresh tap (TagAttestedClaims)", function () {
+    it("offers a claim for a piece in brand custody, and the ticket moves it to the recipient once", async function () {
+      const { tag, tokenId } = await taggedPiece("TAP-CLAIM", { owner: stack.vaultA.address });
+      const tap = await tapApi(sunUrl(stack.url, tokenId, tag.tap()));
+      expect(tap.body.presence.fresh).to.equal(true);
+      expect(tap.body.claim).to.deep.include({ oracle: ORACLE.address });
+      const claimUrl = `${stack.url}/v1/taps/${tokenId.toString()}/claims`;
+      const claimed = await postJson<{ block: number | null; recipient: string; counter: number }>(claimUrl, {
+        ticket: tap.body.claim!.ticket,
+        recipient: stack.bob.address,
+      });
+      expect(claimed.status).to.equal(202);
+      expect(claimed.body).to.deep.include({ recipient: stack.bob.address, counter: 1 });
+      expect(await stack.certificate.ownerOf(tokenId)).to.equal(stack.bob.address);
+      expect(await stack.certificate.tagCounterOf(tokenId)).to.equal(1n);
+      // The same ticket again: the contract has seen counter 1 (and bob has not opted in): refused, named.
+      const again = await postJson<{ type: string }>(claimUrl, {
+        ticket: tap.body.claim!.ticket,
+        recipient: stack.carol.address,
+      });
+      expect(again.status).to.equal(422);
+      expect(again.body.type).to.match(/transaction-refused$/);
+    });
+
+    it("offers none for a piece its owner holds without opting in, nor on a copied link; presence is fresh only once", async function () {
+      const { tag, tokenId } = await taggedPiece("TAP-NO-CLAIM");
+      const link = sunUrl(stack.url, tokenId, tag.tap());
+      const fresh = await tapApi(link);
+      expect(fresh.body.presence.fresh).to.equal(true);
+      expect(fresh.body.claim).to.equal(null);
+      const copied = await tapApi(link);
+      expect(copied.body.presence).to.deep.equal({ fresh: false, at: null });
+      expect(copied.body.claim).to.equal(null);
+    });
+
+    it("offers one once the owner opted in to claims by presence", async function () {
+      const { tag, tokenId } = await taggedPiece("TAP-OPTED-IN");
+      await (await stack.certificate.connect(stack.alice).setTagClaimsEnabled(tokenId, true)).wait();
+      await stack.sync();
+      const tap = await tapApi(sunUrl(stack.url, tokenId, tag.tap()));
+      expect(tap.body.claim).to.not.equal(null);
+    });
+
+    it("refuses an altered ticket, another piece's ticket and a recipient that is not an address", async function () {
+      const first = await taggedPiece("TAP-TICKET-1", { owner: stack.vaultA.address });
+      const second = await taggedPiece("TAP-TICKET-2", { owner: stack.vaultA.address });
+      const ticket = (await tapApi(sunUrl(stack.url, first.tokenId, first.tag.tap()))).body.claim!.ticket;
+      const claimUrl = (tokenId: bigint) => `${stack.url}/v1/taps/${tokenId.toString()}/claims`;
+      const altered = ticket.replace(/^1\./, "2.");
+      const onAltered = await postJson<{ type: string }>(claimUrl(first.tokenId), {
+        ticket: altered,
+        recipient: stack.bob.address,
+      });
+      expect(onAltered.status).to.equal(422);
+      expect(onAltered.body.type).to.match(/tag-claim-ticket-invalid$/);
+      const onOther = await postJson<{ type: string }>(claimUrl(second.tokenId), {
+        ticket,
+        recipient: stack.bob.address,
+      });
+      expect(onOther.status).to.equal(422);
+      expect(onOther.body.type).to.match(/tag-claim-ticket-invalid$/);
+      const badRecipient = await postJson(claimUrl(first.tokenId), { ticket, recipient: "0x1234" });
+      expect(badRecipient.status).to.equal(400);
+      expect(await stack.certificate.ownerOf(first.tokenId)).to.equal(stack.vaultA.address);
+    });
+
+    it("claims from the tap page's form and answers a page naming the new owner", async function () {
+      const { tag, tokenId } = await taggedPiece("TAP-CLAIM-PAGE", { owner: stack.vaultA.address });
+      const page = await (await fetch(sunUrl(stack.url, tokenId, tag.tap()))).text();
+      expect(page).to.include("Claim with this tag");
+      const ticket = /name="ticket" value="([^"]+)"/.exec(page)![1];
+      const posted = await fetch(`${stack.url}/t/${tokenId.toString()}/claim?lang=en`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ticket, recipient: stack.carol.address }).toString(),
+      });
+      expect(posted.status).to.equal(200);
+      expect(await posted.text()).to.include(`now belongs to ${stack.carol.address}`);
+      expect(await stack.certificate.ownerOf(tokenId)).to.equal(stack.carol.address);
+      const replayed = await fetch(`${stack.url}/t/${tokenId.toString()}/claim?lang=fr`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ ticket, recipient: stack.bob.address }).toString(),
+      });
+      expect(replayed.status).to.equal(422);
+      expect(await replayed.text()).to.include("L&#39;enregistrement n&#39;a pas été accepté");
     });
   });
 });

@@ -12,7 +12,9 @@ import { createThrowawayDatabase } from "../store/postgres/throwaway-database.js
 import type { ThrowawayDatabase } from "../store/postgres/throwaway-database.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import type { Connection, Stack } from "./history.js";
-import { deployStack, digest, item, scriptHistory, tokenIdOf } from "./history.js";
+import { deployStack, digest, FAR_DEADLINE, item, scriptHistory, tokenIdOf } from "./history.js";
+import { certificateDomain, signTypedMessage } from "../../../server/chain/eip712.js";
+import { Wallet, id } from "ethers";
 import { startJsonRpcBridge } from "../../../scripts/local/json-rpc-bridge.js";
 import { dumpIndex, limitedRpcServer, WrappedProvider } from "./support.js";
 
@@ -146,6 +148,45 @@ describe("Indexer", function () {
           to: stack.bob.address,
           actor: stack.bob.address,
         });
+      });
+
+      it("folds a claim on a tag oracle's attestation and its transfer into one claimed_with_tag entry", async function () {
+        const { certificate, registry } = stack;
+        const oracle = Wallet.createRandom();
+        const tokenId = tokenIdOf(2n, "B-TAG");
+        await (
+          await certificate.connect(stack.issuerB).issue(2n, stack.adminB.address, item("B-TAG"))
+        ).wait();
+        await (
+          await registry
+            .connect(stack.adminB)
+            .grantBrandRole(2n, id("hallmark.role.TAG_ORACLE"), oracle.address)
+        ).wait();
+        const domain = certificateDomain(stack.chainId, await certificate.getAddress());
+        const claim = { tokenId, recipient: stack.bob.address, counter: 4n, deadline: FAR_DEADLINE };
+        const attestation = await signTypedMessage(oracle, "TagClaim", domain, claim);
+        await (
+          await certificate.claimWithTag(
+            tokenId,
+            stack.bob.address,
+            4n,
+            FAR_DEADLINE,
+            oracle.address,
+            attestation,
+          )
+        ).wait();
+
+        const store = openStore();
+        await new Indexer({ provider, store, deployments: stack.deployments }).runOnce();
+        expect(await store.getCertificate(tokenId.toString())).to.include({ owner: stack.bob.address });
+        const entries = (await store.getProvenance(tokenId.toString(), {})).items;
+        expect(entries.map((e) => e.kind)).to.deep.equal(["issued", "claimed_with_tag"]);
+        expect(entries[1]).to.include({ from: stack.adminB.address, to: stack.bob.address });
+        const grants = await store.listRoleGrants(2);
+        expect(grants.map((grant) => [grant.role, grant.account])).to.deep.include([
+          "TAG_ORACLE",
+          oracle.address,
+        ]);
       });
 
       it("links a revoked predecessor and its successor both ways", async function () {

@@ -13,6 +13,7 @@ import {
   createTagKeystore,
   decryptTagKeystore,
   rotateTagKeystore,
+  rotateTagOracle,
   TagMasterKey,
 } from "../../../server/tags/tag-keystore.js";
 
@@ -124,6 +125,40 @@ describe("tag keystore (server/tags/tag-keystore.ts)", () => {
         ok: false,
         failure: "unknown-key",
       });
+    });
+  });
+
+  describe("the tag oracle key", () => {
+    it("is made with the keystore, kept out of the file in clear, and survives a tag key rotation", async () => {
+      await createTagKeystore(file, 1, PASSWORD, FAST);
+      const { oracle } = await decryptTagKeystore(file, PASSWORD);
+      expect(oracle?.address).to.match(/^0x[0-9a-fA-F]{40}$/);
+      const text = await readFile(file, "utf8");
+      expect(text).not.to.include(oracle!.bytes().toString("hex"));
+      await rotateTagKeystore(file, PASSWORD, FAST);
+      expect((await decryptTagKeystore(file, PASSWORD)).oracle?.address).to.equal(oracle!.address);
+    });
+
+    it("is replaced alone when leaked, the tag keys unchanged", async () => {
+      await createTagKeystore(file, 1, PASSWORD, FAST);
+      const before = await decryptTagKeystore(file, PASSWORD);
+      const address = await rotateTagOracle(file, PASSWORD, FAST);
+      const after = await decryptTagKeystore(file, PASSWORD);
+      expect(address).to.not.equal(before.oracle!.address);
+      expect(after.oracle!.address).to.equal(address);
+      expect(after.keys.map((key) => key.bytes())).to.deep.equal(before.keys.map((key) => key.bytes()));
+    });
+
+    it("prints, logs and serialises as its address only", async () => {
+      await createTagKeystore(file, 1, PASSWORD, FAST);
+      const { oracle } = await decryptTagKeystore(file, PASSWORD);
+      const secret = oracle!.bytes().toString("hex");
+      const { logger, output } = capturingLogger();
+      logger.info({ oracle, nested: { oracle } }, "careless");
+      expect(output()).not.to.include(secret);
+      expect(inspect(oracle)).to.equal(`TagOracleKey(${oracle!.address})`);
+      expect(JSON.stringify(oracle)).to.equal(JSON.stringify({ address: oracle!.address }));
+      expect(inspect(new TagKeyring([await decryptTagKeystore(file, PASSWORD)]))).not.to.include(secret);
     });
   });
 
