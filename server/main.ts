@@ -317,7 +317,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  // Without HALLMARK_PUBLIC_URL the passkeys' RP is this address, as localhost: browsers refuse an IP as RP id.
+  // Without HALLMARK_PUBLIC_URL the passkeys' RP is this address (as localhost for a loopback one).
   if (config.publicUrl === undefined)
     passkeys.party = relyingPartyOf(`http://${isLoopback(config.host) ? "localhost" : host}:${port}`);
   logger.info(

@@ -10,7 +10,7 @@ import type { ThrowawayDatabase } from "../store/postgres/throwaway-database.js"
 import { SoftAuthenticator } from "../support/soft-authenticator.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { buildPasskeyStack, PUBLIC_URL, SITE } from "./passkey-stack.js";
-import type { PasskeyStack, Prepared, Relayed } from "./passkey-stack.js";
+import type { PasskeyStack, Relayed } from "./passkey-stack.js";
 import { getJson, postJson, SALT_A, SALT_B } from "./stack.js";
 
 /**
@@ -99,7 +99,7 @@ describe("Passkey accounts on two verifiers sharing PostgreSQL (#17)", function 
     );
     expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 409]);
     const events = await stack.entryPoint.queryFilter(
-      stack.entryPoint.filters.UserOperationEvent((prepared.body as Prepared).hash),
+      stack.entryPoint.filters.UserOperationEvent(prepared.body.hash),
     );
     expect(events).to.have.length(1);
     expect(await stack.certificate.statusOf(tokenId)).to.equal(1n);
