@@ -12,10 +12,12 @@ import { eventsRouter } from "./api/routes/events.js";
 import { healthRouter } from "./api/routes/health.js";
 import { ipfsRouter } from "./api/routes/ipfs.js";
 import { openApiRouter } from "./api/routes/openapi.js";
+import { passportRouter } from "./api/routes/passport.js";
 import { proofsRouter } from "./api/routes/proofs.js";
 import { resolverRouter } from "./api/routes/resolver.js";
 import { tapsRouter } from "./api/routes/taps.js";
 import { tagsOpenApi } from "./api/tags-openapi.js";
+import { passportOpenApi } from "./api/passport-openapi.js";
 import type { V1Dependencies } from "./api/routes/v1-dependencies.js";
 import { clientAddress } from "./http/client-address.js";
 import { clientKeyOf } from "./http/client-key.js";
@@ -89,12 +91,15 @@ const problemsWithFreshness: OpenApiPart = {
 export function buildOpenApiDocument(
   options: { serverUrl?: string; version?: string } = {},
 ): Record<string, unknown> {
-  return buildDocument([verifierOpenApi, webOpenApi, issuerOpenApi, tagsOpenApi, problemsWithFreshness], {
-    title: "Hallmark verifier",
-    description:
-      "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json; an unknown query parameter is a 400. Every rate-limited answer carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers); a partner key (`hallmark partner-key create`), sent as `Authorization: Bearer hmk_…` on any verifier route, spends its own larger budget.",
-    ...options,
-  });
+  return buildDocument(
+    [verifierOpenApi, webOpenApi, issuerOpenApi, tagsOpenApi, passportOpenApi, problemsWithFreshness],
+    {
+      title: "Hallmark verifier",
+      description:
+        "Authenticity, ownership and provenance of certified pieces, answered from an index of the chain. Every answer carries `index: { block, caughtUp }`; errors are RFC 9457 problem+json; an unknown query parameter is a 400. Every rate-limited answer carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers); a partner key (`hallmark partner-key create`), sent as `Authorization: Bearer hmk_…` on any verifier route, spends its own larger budget.",
+      ...options,
+    },
+  );
 }
 
 /** Builds the verifier's Express app without listening (tests mount it; main serves createVerifierHttp's listener). */
@@ -154,6 +159,8 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     // One slug table for both route groups that name brands (rebuilt when the index changes).
     const slugs = new BrandSlugs(v1.verifier.index);
     app.use(certificatesRouter(v1, answers, slugs));
+    // The Digital Product Passport and its verifiable credential, with the status lists (#19).
+    app.use(passportRouter(v1));
     app.use(catalogueRouter(v1, slugs));
     app.use(proofsRouter(v1));
     app.use(claimsRouter(deps.claimRelay, v1.freshness));

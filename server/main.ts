@@ -232,6 +232,9 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
   }
+  // Passport credentials (#19) are signed with the brand keys the issuer holds.
+  v1.credentialKeys = issuer.credentialKeys;
+  v1.publicUrl = config.publicUrl;
   const { app, listener } = createVerifierHttp({
     ipfs: metadataStore,
     logger,

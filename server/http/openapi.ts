@@ -27,9 +27,10 @@ export interface Operation {
   /**
    * Status → [description, schema, media type (default application/json)]. A zod schema must be a
    * component of some part (it is referred to by name); a plain object is a JSON Schema as is
-   * (a $ref to a component, a binary or text body).
+   * (a $ref to a component, a binary or text body). A fourth element gives more media types of the
+   * same status (content negotiation), each with a plain JSON Schema.
    */
-  responses: Record<string, [string, (z.ZodType | object)?, string?]>;
+  responses: Record<string, [string, (z.ZodType | object)?, string?, Record<string, object>?]>;
   /** The security scheme the operation needs (a name from some part's securitySchemes). */
   security?: string;
   headers?: { name: string; required: boolean; description: string }[];
@@ -181,7 +182,7 @@ function pathItem(op: Operation, names: ReadonlyMap<z.ZodType, string>): object 
   // operation may answer 400, whether or not it has other malformed input to refuse.
   const described = "400" in op.responses ? op.responses : { ...op.responses, "400": UNKNOWN_PARAMETER };
   const responses = Object.fromEntries(
-    Object.entries(described).map(([status, [description, schema, mediaType]]) => [
+    Object.entries(described).map(([status, [description, schema, mediaType, alternatives]]) => [
       status,
       schema === undefined
         ? { description }
@@ -189,6 +190,12 @@ function pathItem(op: Operation, names: ReadonlyMap<z.ZodType, string>): object 
             description,
             content: {
               [mediaType ?? "application/json"]: { schema: responseSchema(op, status, schema, names) },
+              ...Object.fromEntries(
+                Object.entries(alternatives ?? {}).map(([type, alternative]) => [
+                  type,
+                  { schema: alternative },
+                ]),
+              ),
             },
           },
     ]),

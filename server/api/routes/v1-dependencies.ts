@@ -9,6 +9,7 @@ import type { OwnershipChallenges } from "../../verification/ownership.js";
 import type { TagTapDependencies } from "../../verification/tag-tap.js";
 import type { EventStreams } from "./events.js";
 import type { SerialRule } from "../../verification/serial-rule.js";
+import type { CredentialKeys } from "../../credentials/issuer-keys.js";
 
 /** What the /v1 routes need; built by the composition root (server/main.ts) or a test. */
 export interface V1Dependencies {
@@ -23,6 +24,10 @@ export interface V1Dependencies {
   events: EventStreams;
   /** NTAG 424 DNA taps (#18): the brands' tag keys and the shared counters; absent: /v1/taps answers 404. */
   tags?: TagTapDependencies;
+  /** The brands' issuer keys that sign passport credentials (#19); absent: the credential routes answer 503. */
+  credentialKeys?: CredentialKeys;
+  /** HALLMARK_PUBLIC_URL: the base of the credentials' URLs (else each request's origin). */
+  publicUrl?: string;
 }
 
 /** Every JSON answer carries the index's freshness. */
