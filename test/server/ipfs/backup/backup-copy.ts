@@ -8,6 +8,9 @@ import { KUBO_CHUNK_SIZE } from "../../../../server/ipfs/import-options.js";
 import { loadExample } from "../../../../server/metadata/examples.js";
 import { publishDocument } from "../../../../server/metadata/metadata-document.js";
 import { SqliteReplicationRecords } from "../../../../server/store/sqlite/replication-records.js";
+import { PostgresReplicationRecords } from "../../../../server/store/postgres/replication-records.js";
+import { createThrowawayDatabase } from "../../store/postgres/throwaway-database.js";
+import type { ThrowawayDatabase } from "../../store/postgres/throwaway-database.js";
 import { startFakeKubo } from "../../support/fake-kubo-rpc.js";
 import type { FakeKubo } from "../../support/fake-kubo-rpc.js";
 import { startFakePinningService } from "../../support/fake-pinning-service.js";
@@ -188,25 +191,49 @@ describe("backup copy", function () {
     });
   });
 
-  describe("the records", function () {
+  /** The same contract for both record stores (sqlite file, PostgreSQL table of migration 015). */
+  function shouldBehaveLikeReplicationRecords(open: () => Promise<ReplicationRecords>): void {
     it("keep a root once however often it is pinned, and list the missing ones least recently tried first", async function () {
-      const records = new SqliteReplicationRecords(":memory:");
+      const records = await open();
       const [a, b] = ["bafkreia", "bafkreib"];
       await records.track(a, 1);
       await records.track(a, 2);
       await records.track(b, 3);
       await records.recordAttempt(a, { state: "missing", error: "down" }, 10);
-      await records.recordAttempt(b, { state: "missing", error: "down" }, 5);
+      await records.recordAttempt(b, { state: "missing", error: "down", requestId: "r-1" }, 5);
       expect((await records.missing(10)).map((r) => r.cid)).to.deep.equal([b, a]);
+      expect((await records.get(b))?.requestId).to.equal("r-1");
       await records.recordAttempt(b, { state: "replicated" }, 20);
       expect(await records.summary(10)).to.deep.equal({
         replicated: 1,
         missing: 1,
         missingItems: [{ cid: a, attempts: 1, lastError: "down", lastAttemptAt: 10 }],
       });
-      expect(await records.get(b)).to.deep.include({ firstSeenAt: 3, replicatedAt: 20, attempts: 2 });
+      expect(await records.get(b)).to.deep.include({
+        firstSeenAt: 3,
+        replicatedAt: 20,
+        attempts: 2,
+        lastError: null,
+        requestId: null,
+      });
+      expect(await records.get("bafkreiunknown")).to.equal(null);
       await records.close();
     });
+  }
+
+  describe("the records in sqlite", function () {
+    shouldBehaveLikeReplicationRecords(() => Promise.resolve(new SqliteReplicationRecords(":memory:")));
+  });
+
+  describe("the records in PostgreSQL (migration 015)", function () {
+    let database: ThrowawayDatabase;
+    before(async function () {
+      database = await createThrowawayDatabase();
+    });
+    after(async function () {
+      await database?.drop();
+    });
+    shouldBehaveLikeReplicationRecords(() => Promise.resolve(new PostgresReplicationRecords(database.pool)));
   });
 
   it("reads every block it copies from the primary store (a CID it does not hold is recorded missing)", async function () {
