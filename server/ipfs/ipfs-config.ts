@@ -145,7 +145,7 @@ export function ipfsConfigOf(env: IpfsEnv, dataDir: string): IpfsConfig {
           retryMs: env.HALLMARK_BACKUP_RETRY_MS,
         };
   return IpfsConfig.parse({
-    backup,
+    ...(backup === undefined ? {} : { backup }),
     ...backend,
     gateways: env.HALLMARK_IPFS_GATEWAYS,
     readTimeoutMs: env.HALLMARK_IPFS_READ_TIMEOUT_MS,
