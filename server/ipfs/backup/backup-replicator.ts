@@ -33,7 +33,12 @@ export class BackupReplicator {
 
   /** Records `cid` and starts copying it (or returns the copy already running). */
   async track(cid: CID): Promise<void> {
-    await this.options.records.track(cid.toString());
+    try {
+      await this.options.records.track(cid.toString());
+    } catch (error) {
+      // The records' database down must not fail the write either: the attempt still runs.
+      this.options.logger?.warn({ err: error, cid: cid.toString() }, "backup record could not be written");
+    }
     void this.attempt(cid);
   }
 
@@ -76,15 +81,24 @@ export class BackupReplicator {
     await Promise.all(this.inFlight.values());
   }
 
+  /** A pinning request still being followed; unreadable records count as none (a fresh request is idempotent). */
+  private async pendingRequestOf(cid: string): Promise<string | null> {
+    try {
+      return (await this.options.records.get(cid))?.requestId ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   private async copy(cid: CID): Promise<void> {
     const { target, records, source, logger } = this.options;
     const key = cid.toString();
     const signal = AbortSignal.timeout(this.options.attemptTimeoutMs ?? 60_000);
     try {
-      const previous = await records.get(key);
+      const requestId = await this.pendingRequestOf(key);
       const outcome =
-        previous?.requestId != null
-          ? await target.check(cid, previous.requestId, { signal })
+        requestId !== null
+          ? await target.check(cid, requestId, { signal })
           : await target.replicate(cid, source, { signal });
       if (outcome.state === "replicated") {
         await records.recordAttempt(key, { state: "replicated", error: null, requestId: null });
@@ -98,11 +112,11 @@ export class BackupReplicator {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       logger?.warn({ cid: key, backup: target.description, err: message }, "backup copy failed");
-      await records
-        .recordAttempt(key, { state: "missing", error: message.slice(0, 500), requestId: null })
-        .catch((recordError: unknown) =>
-          logger?.error({ err: recordError, cid: key }, "backup record could not be written"),
-        );
+      try {
+        await records.recordAttempt(key, { state: "missing", error: message.slice(0, 500), requestId: null });
+      } catch (recordError) {
+        logger?.error({ err: recordError, cid: key }, "backup record could not be written");
+      }
     }
   }
 }

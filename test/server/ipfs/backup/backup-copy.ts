@@ -117,6 +117,19 @@ describe("backup copy", function () {
     });
   });
 
+  it("never fails the write when the records cannot be written (their database down)", async function () {
+    const kubo = await startFakeKubo();
+    const broken = new SqliteReplicationRecords(":memory:");
+    await broken.close(); // every statement now throws
+    const store = backedUp({ kind: "kubo", url: kubo.url, recordsFile: ":memory:", retryMs: 1 }, broken);
+    const cid = await store.addBytes(new TextEncoder().encode("written though unrecorded"));
+    await store.replicator.close();
+    expect(kubo.pins.size, "the copy still went").to.equal(1);
+    expect(await primary.get(cid)).to.have.length(25);
+    await store.close();
+    await kubo.close();
+  });
+
   describe("to a pinning service (IPFS Pinning Service API)", function () {
     let service: FakePinningService;
     let records: SqliteReplicationRecords;
