@@ -183,10 +183,11 @@ export function createVerifierHttp(deps: AppDependencies): { app: Express; liste
     // Before the 16 KiB body parser: the issuer API authenticates first, then parses its own larger bodies.
     if (deps.issuer !== undefined) app.use(issuerRouter(deps.issuer));
     app.use(jsonBody(deps.maxJsonBodyBytes));
-    app.use(healthRouter(v1.freshness));
+    app.use(healthRouter(v1.freshness, v1.backup));
     app.use(openApiRouter(buildOpenApiDocument({ serverUrl: deps.publicUrl })));
     // One slug table for both route groups that name brands (rebuilt when the index changes).
     const slugs = new BrandSlugs(v1.verifier.index);
+    // The Digital Product Passport (#19): its tiers as JSON, its verifiable credential, the status lists.
     app.use(
       passportRouter(
         v1,

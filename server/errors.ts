@@ -130,6 +130,12 @@ export class UnsupportedMediaTypeError extends HallmarkError {
   readonly retryable = false;
 }
 
+/** No representation the route serves matches the request's Accept header. */
+export class NotAcceptableError extends HallmarkError {
+  readonly type = "not-acceptable";
+  readonly retryable = false;
+}
+
 /** The caller is over a rate limit. */
 export class RateLimitedError extends HallmarkError {
   readonly type = "rate-limited";

@@ -62,6 +62,9 @@ import type { TapCounters } from "./tags/tap-counters.js";
 import { SqliteTapCounters } from "./store/sqlite/tap-counters.js";
 import { PostgresTapCounters } from "./store/postgres/tap-counters.js";
 import type { IssuerHandle } from "./issuer/api/start-issuer.js";
+import { ReplicatingMetadataStore } from "./ipfs/backup/replicating-store.js";
+import type { ReplicationRecords } from "./ipfs/backup/replication-records.js";
+import { PostgresReplicationRecords } from "./store/postgres/replication-records.js";
 import type {
   OwnershipChallengePayload,
   OwnershipChallenges,
@@ -162,7 +165,9 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     // Loaded here, not at the top: Helia takes seconds to load, and an indexer process never needs it.
     metadataStore =
       options.metadataStore ??
-      (await (await import("./ipfs/create-metadata-store.js")).createMetadataStore(config.ipfs));
+      (await (
+        await import("./ipfs/create-metadata-store.js")
+      ).createMetadataStore(config.ipfs, { replicationRecords: shared.replicationRecords, logger }));
   } catch (error) {
     await store.close();
     await shared.close();
@@ -261,6 +266,13 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
     if (ownsMetadataStore) await metadataStore.close();
     throw error;
   }
+  // The backup copy (#19): missing copies are retried on a timer; /readyz reports the records.
+  const backup = metadataStore instanceof ReplicatingMetadataStore ? metadataStore.replicator : null;
+  backup?.startRetrying(config.ipfs.backup?.retryMs ?? 60_000);
+  if (backup !== null) v1.backup = backup;
+  // Passport credentials (#19) are signed with the brand keys the issuer holds.
+  v1.credentialKeys = issuer.credentialKeys;
+  v1.publicUrl = config.publicUrl;
   const { app, listener } = createVerifierHttp({
     ipfs: metadataStore,
     logger,
@@ -347,6 +359,7 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Veri
       await indexer?.stop();
       await leadingIndexer?.stop();
       await issuer.close(); // Mint jobs stop at their next batch; minting resumes from the chain.
+      await backup?.close(); // Its copies in flight record their outcome before the database closes.
       await store.close();
       await shared.close();
       if (ownsMetadataStore) await metadataStore.close();
@@ -569,6 +582,8 @@ interface SharedState {
   mintJobRecords?: MintJobRecords;
   /** NTAG 424 tap counters: PostgreSQL with a database, else a sqlite file of their own. */
   tapCounters: TapCounters;
+  /** The backup copy's replication records in PostgreSQL; absent: the sqlite file the IPFS config names. */
+  replicationRecords?: ReplicationRecords;
   /** Ends the database pool, if any. Idempotent. */
   close(): Promise<void>;
 }
@@ -644,6 +659,7 @@ async function openSharedState(
     }),
     passkeyCredentials: new PostgresPasskeyCredentials(pool),
     operationLocks: new PostgresOperationLocks(pool),
+    replicationRecords: new PostgresReplicationRecords(pool),
     close: () => (ended ??= pool.end()),
   };
 }

@@ -17,6 +17,7 @@ import type { HallmarkContracts } from "../../server/issuer/contracts.js";
 import { UsageError } from "./exit-codes.js";
 import { addressArg, brandIdArg, log, out, reportOutcome } from "./io.js";
 import type { CliRuntime } from "./runtime.js";
+import { backupReport, describeBackup } from "./backup-status.js";
 
 type Runtime = (command: Command) => CliRuntime;
 
@@ -186,28 +187,41 @@ export function registerAdminCommands(
   status
     .option("--brand <id>", "only this brand", brandIdArg)
     .option("--key <address>", "check this key instead of the server's", addressArg)
-    .action(async (opts: { brand?: number; key?: string }, command: Command) => {
-      const r = rt(command);
-      const contracts = await r.contracts();
-      const report = [];
-      for (const id of await brandIds(contracts, opts.brand)) {
-        const described = await describeBrand(contracts, id);
-        const server = opts.key !== undefined ? { key: opts.key, source: "--key" } : await serverKeyOf(r, id);
-        log(`brand ${id} ${described.name}${described.paused ? " (paused)" : ""}`);
-        if (server.key === null) {
-          log(`  no server key: ${server.source}; every issuer API scope answers 503 for this brand`);
-          report.push({ ...described, serverKey: null, keySource: server.source, scopes: [] });
-          continue;
+    .option("--backup", "report the backup copy (HALLMARK_BACKUP_IPFS): replicated and missing roots")
+    .option("--retry", "with --backup: try the missing copies again first")
+    .action(
+      async (opts: { brand?: number; key?: string; backup?: boolean; retry?: boolean }, command: Command) => {
+        const r = rt(command);
+        if (opts.backup === true) {
+          const report = await backupReport(r, { retry: opts.retry });
+          if (report === null) throw new UsageError("No backup copy is configured (HALLMARK_BACKUP_IPFS)");
+          for (const line of describeBackup(report)) log(line);
+          return out(report);
         }
-        log(`  server key ${server.key} (from ${server.source})`);
-        const scopes = await scopeAbilities(contracts, id, server.key);
-        for (const s of scopes) {
-          const partly = !s.able && s.can.length > 0 ? ` (only ${s.can.join(", ")})` : "";
-          log(`  ${s.able ? "yes" : "no "} ${s.scope}${partly}`);
-          for (const why of s.missing) log(`        ${why}`);
+        const contracts = await r.contracts();
+        const report = [];
+        for (const id of await brandIds(contracts, opts.brand)) {
+          const described = await describeBrand(contracts, id);
+          const server =
+            opts.key !== undefined ? { key: opts.key, source: "--key" } : await serverKeyOf(r, id);
+          log(`brand ${id} ${described.name}${described.paused ? " (paused)" : ""}`);
+          if (server.key === null) {
+            log(`  no server key: ${server.source}; every issuer API scope answers 503 for this brand`);
+            report.push({ ...described, serverKey: null, keySource: server.source, scopes: [] });
+            continue;
+          }
+          log(`  server key ${server.key} (from ${server.source})`);
+          const scopes = await scopeAbilities(contracts, id, server.key);
+          for (const s of scopes) {
+            const partly = !s.able && s.can.length > 0 ? ` (only ${s.can.join(", ")})` : "";
+            log(`  ${s.able ? "yes" : "no "} ${s.scope}${partly}`);
+            for (const why of s.missing) log(`        ${why}`);
+          }
+          report.push({ ...described, serverKey: server.key, keySource: server.source, scopes });
         }
-        report.push({ ...described, serverKey: server.key, keySource: server.source, scopes });
-      }
-      out(report);
-    });
+        const backup = await backupReport(r, {});
+        if (backup !== null) log(`${describeBackup(backup)[0]} (hallmark status --backup lists them)`);
+        out(report);
+      },
+    );
 }

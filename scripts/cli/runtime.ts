@@ -5,6 +5,7 @@ import { loadDeployments } from "../../server/chain/deployments.js";
 import type { Deployments } from "../../server/chain/deployments.js";
 import { createMetadataStore } from "../../server/ipfs/create-metadata-store.js";
 import { ipfsConfigFromEnv } from "../../server/ipfs/ipfs-config.js";
+import type { IpfsConfig } from "../../server/ipfs/ipfs-config.js";
 import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
 import { connectHallmark } from "../../server/issuer/contracts.js";
 import type { HallmarkContracts } from "../../server/issuer/contracts.js";
@@ -118,10 +119,13 @@ export class CliRuntime {
     return connectHallmark(await this.deployments(), runner ?? this.chain());
   }
 
+  /** The IPFS settings (with the backup copy's, #19) from the environment and the data dir. */
+  ipfsConfig(): IpfsConfig {
+    return ipfsConfigFromEnv({ ...this.env, HALLMARK_DATA_DIR: this.dataDir });
+  }
+
   async metadataStore(): Promise<MetadataStore> {
-    this.store ??= await createMetadataStore(
-      ipfsConfigFromEnv({ ...this.env, HALLMARK_DATA_DIR: this.dataDir }),
-    );
+    this.store ??= await createMetadataStore(this.ipfsConfig());
     return this.store;
   }
 

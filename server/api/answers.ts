@@ -61,4 +61,25 @@ export const OwnershipChallengeWatch = z
 export const ChipChallenge = withIndex(ChipChallengeView);
 export const ChipProof = withIndex(ChipProofResult);
 
-export const Health = z.object({ status: z.enum(["ok", "ready"]), index: IndexFreshness });
+/** The backup copy on /readyz (#19): counts, and the missing roots oldest first (up to 20). */
+export const BackupStatus = z
+  .object({
+    store: z.string().describe("The backup store: kubo <origin> or pinning service <origin>"),
+    replicated: z.int().min(0),
+    missing: z.int().min(0),
+    missingItems: z.array(
+      z.object({
+        cid: z.string(),
+        attempts: z.int().min(0),
+        lastError: z.string().nullable(),
+        lastAttemptAt: z.number().nullable().describe("Milliseconds since the epoch"),
+      }),
+    ),
+  })
+  .describe("Only with HALLMARK_BACKUP_IPFS: every root the store keeps, replicated or still missing");
+
+export const Health = z.object({
+  status: z.enum(["ok", "ready"]),
+  backup: BackupStatus.optional(),
+  index: IndexFreshness,
+});

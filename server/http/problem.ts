@@ -11,6 +11,7 @@ import {
   IntegrityError,
   InvalidDocumentError,
   InvalidInputError,
+  NotAcceptableError,
   NotFoundError,
   RateLimitedError,
   UnprocessableError,
@@ -35,6 +36,7 @@ function statusOf(error: HallmarkError): number {
   if (error instanceof ExpiredError) return 410;
   if (error instanceof UnprocessableError) return 422;
   if (error instanceof ContentTooLargeError) return 413;
+  if (error instanceof NotAcceptableError) return 406;
   if (error instanceof UnsupportedMediaTypeError) return 415;
   if (error instanceof InvalidDocumentError) return 422;
   if (error instanceof RateLimitedError) return 429;
@@ -52,6 +54,7 @@ const TITLES: Record<number, string> = {
   401: "Unauthenticated",
   403: "Forbidden",
   404: "Not found",
+  406: "Not acceptable",
   409: "Conflict",
   410: "Gone",
   413: "Content too large",

@@ -23,10 +23,35 @@ export const IpfsConfig = z
         .int()
         .positive()
         .default(256 * 1024 * 1024),
+      backup: z.lazy(() => BackupConfig).optional(),
     }),
   );
 
 export type IpfsConfig = z.output<typeof IpfsConfig>;
+
+/**
+ * The backup copy (#19): a second IPFS store that receives every root the primary store keeps
+ * (server/ipfs/backup). A Kubo node's RPC API, or, with a token, a pinning service speaking the
+ * IPFS Pinning Service API. Its replication records live in `recordsFile` (or PostgreSQL).
+ */
+export const BackupConfig = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("kubo"), url: z.url({ protocol: /^https?$/ }) }),
+    z.object({
+      kind: z.literal("pinning-service"),
+      url: z.url({ protocol: /^https?$/ }),
+      token: z.string().min(1),
+      origins: z.array(z.string().regex(/^\//, "a multiaddr starts with /")).default([]),
+    }),
+  ])
+  .and(
+    z.object({
+      recordsFile: z.string().min(1),
+      /** How often missing copies are tried again by a verifier. */
+      retryMs: z.number().int().positive().default(60_000),
+    }),
+  );
+export type BackupConfig = z.output<typeof BackupConfig>;
 
 const HttpUrl = z.url({ protocol: /^https?$/ });
 const unsetIfEmpty = (value: unknown): unknown => (value === "" ? undefined : value);
@@ -56,6 +81,22 @@ export const IPFS_ENV = {
   HALLMARK_IPFS_READ_TIMEOUT_MS: optionalPositiveInt,
   HALLMARK_IPFS_BLOCK_TIMEOUT_MS: optionalPositiveInt,
   HALLMARK_IPFS_MAX_RESPONSE_BYTES: optionalPositiveInt,
+  /** The backup copy: a Kubo RPC URL, or a pinning service's API URL with HALLMARK_BACKUP_IPFS_TOKEN. */
+  HALLMARK_BACKUP_IPFS: z.preprocess(unsetIfEmpty, HttpUrl.optional()),
+  /** The pinning service's access token: its presence makes HALLMARK_BACKUP_IPFS a pinning service. */
+  HALLMARK_BACKUP_IPFS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(1).optional()),
+  /** Comma-separated multiaddrs a pinning service may fetch the blocks from. */
+  HALLMARK_BACKUP_IPFS_ORIGINS: z.preprocess(
+    (value) =>
+      typeof value === "string"
+        ? value
+            .split(",")
+            .map((origin) => origin.trim())
+            .filter((origin) => origin !== "")
+        : value,
+    z.array(z.string().regex(/^\//, "a multiaddr starts with /")).default([]),
+  ),
+  HALLMARK_BACKUP_RETRY_MS: optionalPositiveInt,
 };
 
 /** The one rule across variables; exported for a schema that merges IPFS_ENV into its own. */
@@ -88,7 +129,23 @@ export function ipfsConfigOf(env: IpfsEnv, dataDir: string): IpfsConfig {
     kuboRpcUrl === undefined || kuboRpcUrl === "embedded"
       ? { mode: "embedded" as const, directory: join(dataDir, "ipfs") }
       : { mode: "kubo" as const, kuboRpcUrl };
+  const backup =
+    env.HALLMARK_BACKUP_IPFS === undefined
+      ? undefined
+      : {
+          ...(env.HALLMARK_BACKUP_IPFS_TOKEN === undefined
+            ? { kind: "kubo" as const, url: env.HALLMARK_BACKUP_IPFS }
+            : {
+                kind: "pinning-service" as const,
+                url: env.HALLMARK_BACKUP_IPFS,
+                token: env.HALLMARK_BACKUP_IPFS_TOKEN,
+                origins: env.HALLMARK_BACKUP_IPFS_ORIGINS,
+              }),
+          recordsFile: join(dataDir, "backup.sqlite"),
+          retryMs: env.HALLMARK_BACKUP_RETRY_MS,
+        };
   return IpfsConfig.parse({
+    ...(backup === undefined ? {} : { backup }),
     ...backend,
     gateways: env.HALLMARK_IPFS_GATEWAYS,
     readTimeoutMs: env.HALLMARK_IPFS_READ_TIMEOUT_MS,

@@ -150,6 +150,37 @@ describe("loadConfig", function () {
       });
     });
 
+    it("reads the backup copy: a Kubo RPC URL, or with a token a pinning service and its origins (#19)", function () {
+      const kubo = loadConfig({ HALLMARK_DATA_DIR: "/tmp/hc", HALLMARK_BACKUP_IPFS: "http://backup:5001" });
+      expect(kubo.ipfs.backup).to.deep.equal({
+        kind: "kubo",
+        url: "http://backup:5001",
+        recordsFile: path.join("/tmp/hc", "backup.sqlite"),
+        retryMs: 60_000,
+      });
+      const service = loadConfig({
+        HALLMARK_BACKUP_IPFS: "https://psa.example/api",
+        HALLMARK_BACKUP_IPFS_TOKEN: "secret",
+        HALLMARK_BACKUP_IPFS_ORIGINS: "/dns4/verify.example/tcp/443/https, /ip4/10.0.0.1/tcp/4001",
+        HALLMARK_BACKUP_RETRY_MS: "5000",
+      });
+      expect(service.ipfs.backup).to.deep.include({
+        kind: "pinning-service",
+        url: "https://psa.example/api",
+        token: "secret",
+        origins: ["/dns4/verify.example/tcp/443/https", "/ip4/10.0.0.1/tcp/4001"],
+        retryMs: 5000,
+      });
+      expect(refusal(() => loadConfig({ HALLMARK_BACKUP_IPFS: "kubo" })).message).to.match(
+        /HALLMARK_BACKUP_IPFS\b/,
+      );
+      expect(
+        refusal(() =>
+          loadConfig({ HALLMARK_BACKUP_IPFS: "https://psa.example", HALLMARK_BACKUP_IPFS_ORIGINS: "dns4" }),
+        ).message,
+      ).to.match(/HALLMARK_BACKUP_IPFS_ORIGINS/);
+    });
+
     it("still accepts the deprecated HALLMARK_IPFS_MODE=kubo with HALLMARK_KUBO_RPC_URL", function () {
       const config = loadConfig({
         HALLMARK_IPFS_MODE: "kubo",

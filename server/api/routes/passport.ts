@@ -1,8 +1,11 @@
 import { Router } from "express";
-import type { Response } from "express";
+import type { Request, Response } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { DependencyUnavailableError } from "../../errors.js";
+import { BrandStatusLists, STATUS_PURPOSES } from "../../credentials/status-list.js";
+import { signedPassport, signedStatusList } from "../../credentials/passport-issuing.js";
+import type { PassportIssuing } from "../../credentials/passport-issuing.js";
+import { DependencyUnavailableError, NotAcceptableError } from "../../errors.js";
 import { problemFor } from "../../http/problem.js";
 import { PASSPORT_TIERS } from "../../metadata/textile-passport.js";
 import { grantTier } from "../../passport/passport-access.js";
@@ -15,7 +18,7 @@ import { PassportKeyring } from "../../passport/passport-keyring.js";
 import { resolvePassport } from "../../passport/passport-view.js";
 import { PASSPORT_CREDENTIAL_HEADER } from "../../passport/tier-credential.js";
 import { brandOfTokenId } from "../../verification/ids.js";
-import { parseInput, TokenId } from "./schemas.js";
+import { BrandId, NoQuery, parseInput, TokenId } from "./schemas.js";
 import type { V1Dependencies } from "./v1-dependencies.js";
 import { sendJson } from "./v1-dependencies.js";
 
@@ -26,8 +29,9 @@ import { sendJson } from "./v1-dependencies.js";
  * read — granted or refused — leaves a row in the audit trail. A restricted answer is never cached
  * by anyone in between (private, no-store).
  *
- * Kept in its own file so that other representations of the passport (a verifiable credential
- * under another Accept) can sit beside this JSON one.
+ * The same route answers `Accept: application/vc+jwt` with the public passport as a W3C Verifiable
+ * Credential signed by the brand's issuer key (server/credentials/), and the brands' Bitstring Status
+ * Lists that revoke (and suspend) those credentials as the chain does are served here too.
  */
 export interface PassportRouteDependencies extends PassportAccessDependencies {
   /** Where tier reads are recorded; without it no restricted tier is served. */
@@ -40,6 +44,28 @@ const Query = z.strictObject({
   tier: z.enum(PASSPORT_TIERS).default("public").describe("public (default), interest or authority"),
 });
 
+export const VC_JWT = "application/vc+jwt";
+const PASSPORT_TYPES = ["application/json", VC_JWT];
+
+export const StatusPurposeParam = z
+  .enum(STATUS_PURPOSES)
+  .describe("revocation (revoked) or suspension (stolen)");
+const StatusListParams = z.object({ brand: BrandId, purpose: StatusPurposeParam });
+
+/** Where the credentials' URLs point: the configured public address, else the request's own origin. */
+function originOf(request: Request, publicUrl: string | undefined): string {
+  if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, "");
+  return `${request.protocol}://${request.get("host") ?? "localhost"}`;
+}
+
+function sendJwt(response: Response, jwt: string): void {
+  // A credential says what the chain says now: revocation must show on the next read.
+  response.setHeader("Cache-Control", "no-cache");
+  // Sent as bytes: the media type has no charset parameter (a JWT is ASCII).
+  response.setHeader("Content-Type", VC_JWT);
+  response.status(200).end(jwt);
+}
+
 /** A verifier without passport keys still serves every public passport. */
 const EMPTY_KEYRING = new PassportKeyring([]);
 
@@ -51,10 +77,29 @@ function grantDetail(grant: TierGrant): string {
 
 export function passportRouter(v1: V1Dependencies, deps: PassportRouteDependencies | undefined): Router {
   const router = Router();
+  const issuing: PassportIssuing = {
+    verifier: v1.verifier,
+    keys: v1.credentialKeys ?? (() => undefined),
+    statusLists: new BrandStatusLists(v1.verifier.index),
+  };
 
   router.get("/v1/certificates/:tokenId/passport", async (request, response: Response) => {
     const { tokenId } = parseInput(Params, request.params, "path");
     const { tier } = parseInput(Query, request.query, "query");
+    response.setHeader("Vary", "Accept");
+    const wanted = request.accepts(PASSPORT_TYPES);
+    if (wanted === false)
+      throw new NotAcceptableError(
+        `The passport is served as application/json (its tiers) or ${VC_JWT} (the public passport's verifiable credential)`,
+      );
+    if (wanted === VC_JWT) {
+      // A credential is public by nature: restricted tiers are read as JSON by a caller who proves them.
+      if (tier !== "public")
+        throw new NotAcceptableError(
+          `A ${VC_JWT} credential carries the public passport only: ask for application/json`,
+        );
+      return sendJwt(response, await signedPassport(issuing, tokenId, originOf(request, v1.publicUrl)));
+    }
     if (tier === "public") {
       const view = await resolvePassport(
         v1.verifier.index,
@@ -68,7 +113,7 @@ export function passportRouter(v1: V1Dependencies, deps: PassportRouteDependenci
     }
 
     response.setHeader("Cache-Control", "private, no-store");
-    response.setHeader("Vary", `Authorization, ${PASSPORT_CREDENTIAL_HEADER}`);
+    response.setHeader("Vary", `Accept, Authorization, ${PASSPORT_CREDENTIAL_HEADER}`);
     const brandId = brandOfTokenId(tokenId);
     const audit = { keyId: null as string | null, detail: null as string | null };
     if (deps?.audit === undefined)
@@ -117,6 +162,15 @@ export function passportRouter(v1: V1Dependencies, deps: PassportRouteDependenci
       });
       throw error;
     }
+  });
+
+  router.get("/v1/status/:brand/:purpose", async (request, response) => {
+    const { brand, purpose } = parseInput(StatusListParams, request.params, "path");
+    parseInput(NoQuery, request.query, "query");
+    response.setHeader("Vary", "Accept");
+    if (request.accepts([VC_JWT]) === false)
+      throw new NotAcceptableError(`A status list is served as ${VC_JWT} only`);
+    sendJwt(response, await signedStatusList(issuing, brand, purpose, originOf(request, v1.publicUrl)));
   });
 
   return router;

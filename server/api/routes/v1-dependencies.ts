@@ -10,6 +10,8 @@ import type { TagTapDependencies } from "../../verification/tag-tap.js";
 import type { EventStreams } from "./events.js";
 import type { SerialRule } from "../../verification/serial-rule.js";
 import type { PasskeyServices } from "../../passkeys/services.js";
+import type { CredentialKeys } from "../../credentials/issuer-keys.js";
+import type { BackupStatusSource } from "./health.js";
 
 /** What the /v1 routes need; built by the composition root (server/main.ts) or a test. */
 export interface V1Dependencies {
@@ -26,6 +28,12 @@ export interface V1Dependencies {
   tags?: TagTapDependencies;
   /** Passkey accounts (#17): registration, sponsored operations, passkey proofs; absent: those routes answer 422. */
   passkeys?: PasskeyServices;
+  /** The brands' issuer keys that sign passport credentials (#19); absent: the credential routes answer 503. */
+  credentialKeys?: CredentialKeys;
+  /** HALLMARK_PUBLIC_URL: the base of the credentials' URLs (else each request's origin). */
+  publicUrl?: string;
+  /** The backup copy's records (#19), reported by /readyz; absent: no backup configured. */
+  backup?: BackupStatusSource;
 }
 
 /** Every JSON answer carries the index's freshness. */

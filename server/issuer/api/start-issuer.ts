@@ -15,6 +15,8 @@ import type { ClaimRelayLocks } from "../claim-relay-locks.js";
 import type { MintJobRecords } from "../jobs/mint-job-records.js";
 import { connectHallmark } from "../contracts.js";
 import { loadBrandSigners } from "../service/brand-signers.js";
+import { credentialKeysOf } from "../../credentials/issuer-keys.js";
+import type { CredentialKeys } from "../../credentials/issuer-keys.js";
 import { IssuerService } from "../service/issuer-service.js";
 import type { IssuerApiDependencies } from "./issuer-router.js";
 
@@ -46,6 +48,8 @@ export interface IssuerHandle {
   relay: ClaimRelay;
   keys: ApiKeyStore;
   audit: AuditLog;
+  /** The same brand keys, for the passport credentials the verifier signs (#19). */
+  credentialKeys: CredentialKeys;
   /** Stops mint jobs at their next batch, waits for the brand queues, closes the database. */
   close(): Promise<void>;
 }
@@ -109,6 +113,7 @@ export async function startIssuer(options: StartIssuerOptions): Promise<IssuerHa
     relay,
     keys,
     audit,
+    credentialKeys: credentialKeysOf(signers),
     async close() {
       if (closed) return;
       closed = true;

@@ -2,6 +2,7 @@ import { ethers as ethersLib, Wallet } from "ethers";
 import { loadConfig } from "../../../server/config.js";
 import type { Eip1193 } from "../../../server/chain/eip1193.js";
 import { EmbeddedMetadataStore } from "../../../server/ipfs/embedded-store.js";
+import type { MetadataStore } from "../../../server/ipfs/metadata-store.js";
 import { loadExample } from "../../../server/metadata/examples.js";
 import { publishDocument } from "../../../server/metadata/metadata-document.js";
 import { startVerifier } from "../../../server/main.js";
@@ -42,6 +43,8 @@ export async function buildStack(
       certificate: string;
       garments: string;
     }) => Promise<Record<string, string>>;
+    /** The store the verifier is given, built over the stack's Helia store (a backup copy, #19). */
+    wrapStore?: (store: MetadataStore) => MetadataStore;
   } = {},
 ) {
   const fx = await deployHallmark();
@@ -81,7 +84,7 @@ export async function buildStack(
     config,
     provider: options.provider ?? connection.provider,
     deployments,
-    metadataStore,
+    metadataStore: options.wrapStore?.(metadataStore) ?? metadataStore,
     indexLocation: ":memory:",
     handleSignals: false,
     startIndexer: false,
