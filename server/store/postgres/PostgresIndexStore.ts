@@ -93,6 +93,14 @@ export const INDEX_CHANNEL = "hallmark_index";
 /** Tells readers a commit happened (delivered at commit). */
 const NOTIFY_READERS = `SELECT pg_notify('${INDEX_CHANNEL}', '')`;
 
+/**
+ * Tells readers a range committed, naming the block its checkpoint is at: a reader on a hot standby
+ * waits until the standby has replayed that far, not merely until its status row changes (writes
+ * committed asynchronously before the range, the head seen and pruning, may reach the standby first).
+ */
+const notifyRange = (blockNumber: number): string =>
+  `SELECT pg_notify('${INDEX_CHANNEL}', '${Math.trunc(blockNumber)}')`;
+
 /** Rows the writer keeps across ranges at most (about a kilobyte each). */
 const WORKING_SET_ROWS = 200_000;
 
@@ -243,7 +251,10 @@ export class PostgresIndexStore implements IndexStore {
   private async listen(): Promise<void> {
     if (this.closed || this.listenClient !== null) return;
     const client = await (this.options.listenPool ?? this.options.pool).connect();
-    client.on("notification", () => void this.refreshAfterNotification().catch(() => undefined));
+    client.on(
+      "notification",
+      (message) => void this.refreshAfterNotification(message.payload).catch(() => undefined),
+    );
     client.on("error", () => {
       // The database went away: the poll listens again once it is back.
       if (this.listenClient === client) this.listenClient = null;
@@ -255,14 +266,18 @@ export class PostgresIndexStore implements IndexStore {
 
   /**
    * A commit was notified. Read from the primary, the view sees it at once; read from a hot standby,
-   * the standby may not have replayed it yet: poll it briefly until the meta changes (bounded; the
-   * 1 s poll covers the rest).
+   * the standby may not have replayed it yet: poll it briefly (bounded; the 1 s poll covers the rest)
+   * until it holds the range's block, when the notification names one (`payload`), else until the meta
+   * changes.
    */
-  private async refreshAfterNotification(): Promise<void> {
+  private async refreshAfterNotification(payload = ""): Promise<void> {
     const before = this.view?.signature;
+    const block = /^\d+$/.test(payload) ? Number(payload) : null;
+    const replayed = () =>
+      block !== null ? this.view.status.indexedBlock >= block : this.view?.signature !== before;
     await this.refresh();
     if (this.options.listenPool === undefined) return;
-    for (let attempt = 0; attempt < 200 && !this.closed && this.view?.signature === before; attempt++) {
+    for (let attempt = 0; attempt < 200 && !this.closed && !replayed(); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       await this.refresh();
     }
@@ -609,7 +624,7 @@ export class PostgresIndexStore implements IndexStore {
           } satisfies ContentChanges);
         }
         // With the COMMIT, in one round trip.
-        return setMetaStatement(schema, entries) + (served ? `;${NOTIFY_READERS}` : "");
+        return setMetaStatement(schema, entries) + (served ? `;${notifyRange(range.toBlock)}` : "");
       },
       reachesHead ? "BEGIN" : "BEGIN;SET LOCAL synchronous_commit = off",
     );

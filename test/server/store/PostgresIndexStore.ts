@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { PostgresIndexStore } from "../../../server/store/postgres/PostgresIndexStore.js";
+import { INDEX_CHANNEL, PostgresIndexStore } from "../../../server/store/postgres/PostgresIndexStore.js";
+import { SERVED_SCHEMA } from "../../../server/store/postgres/schema.js";
 import { brand, certificate, IDENTITY, range, shouldBehaveLikeIndexStore } from "./index-store.behavior.js";
 import { openEmptyIndex } from "./postgres/empty-index.js";
 import { createThrowawayDatabase } from "./postgres/throwaway-database.js";
@@ -56,6 +57,8 @@ describe("PostgresIndexStore", function () {
           await writer.ensureIdentity(IDENTITY);
           await writer.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
           while (reader.status().indexedBlock !== 1) await new Promise((resolve) => setTimeout(resolve, 5));
+          // A status read the range's notification started may still be in flight: let it land first.
+          await new Promise((resolve) => setTimeout(resolve, 200));
           const seen: { indexedBlock: number; headBlock: number | null }[] = [];
           reader.subscribe(() => seen.push(reader.status()));
           await writer.setHead(2, 0);
@@ -67,6 +70,42 @@ describe("PostgresIndexStore", function () {
           while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
           expect(seen[0]).to.include({ indexedBlock: 2, headBlock: 2 });
           expect(reader.status()).to.include({ caughtUp: true });
+        } finally {
+          await reader.close();
+          await writer.close();
+        }
+      });
+    });
+  });
+
+  describe("a reader on a hot standby", function () {
+    describe("when other writes reach the standby before the notified range", function () {
+      it("waits until the standby holds the range's block, not merely until its status row changes", async function () {
+        // The standby is simulated on the same database: the range's notification is sent first, then
+        // an unnotified write (the head, committed asynchronously) changes the status row, and the
+        // range's checkpoint arrives last, without a notification of its own (the standby replaying it).
+        const writer = await openEmpty();
+        const reader = await PostgresIndexStore.open({
+          pool: database.pool,
+          listenPool: database.pool,
+          readOnly: true,
+          pollMs: 60_000,
+        });
+        try {
+          await writer.ensureIdentity(IDENTITY);
+          await writer.applyBlockRange(range(1, 1), (tx) => brand(tx, 1));
+          while (reader.status().indexedBlock !== 1) await new Promise((resolve) => setTimeout(resolve, 5));
+          await database.pool.query("SELECT pg_notify($1, '2')", [INDEX_CHANNEL]);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          await writer.setHead(2, 0);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await database.pool.query(`UPDATE ${SERVED_SCHEMA}.meta SET value = $1 WHERE key = 'checkpoint'`, [
+            JSON.stringify({ blockNumber: 2, blockHash: "0x" + "2".padStart(64, "0") }),
+          ]);
+          const deadline = Date.now() + 800;
+          while (reader.status().indexedBlock !== 2 && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          expect(reader.status()).to.include({ indexedBlock: 2, headBlock: 2 });
         } finally {
           await reader.close();
           await writer.close();
