@@ -2,8 +2,6 @@ import { NotFoundError, UnprocessableError } from "../errors.js";
 import type { IndexReader } from "../store/IndexStore.js";
 import type { DigitalLinkAnswer, GtinCheck } from "./answers/digital-link.js";
 import type { CertificateView } from "./certificate.js";
-import { resolveCertificate } from "./certificate.js";
-import type { DocumentSource } from "./committed-document.js";
 import type { CertificateFlag } from "./flags.js";
 import { verdictOf } from "./flags.js";
 import { brandForGtin, parseGtin } from "./gs1.js";
@@ -93,15 +91,4 @@ export function withGtinCheck(view: CertificateView, gtin14: string): DigitalLin
     verdict: verdictOf(flags),
     digitalLink: { gtin: gtin14, passportGtin, gtinCheck },
   };
-}
-
-/** A Digital Link's answer: the certificate its serial names, checked against its GTIN. */
-export async function resolveDigitalLink(
-  index: IndexReader,
-  documents: DocumentSource,
-  settings: Gs1Settings,
-  link: DigitalLink,
-): Promise<DigitalLinkAnswer> {
-  const view = await resolveCertificate(index, documents, await tokenIdOfDigitalLink(index, settings, link));
-  return withGtinCheck(view, link.gtin);
 }
