@@ -50,6 +50,7 @@ export function wireOwnerPanel(config) {
     if (done) {
       $("owner-title").textContent = m.transferredTitle;
       $("owner-intro").hidden = true;
+      $("transfer-heading").hidden = true;
       $("transfer-form").hidden = true;
       const stolenSection = $("stolen-section");
       if (stolenSection) stolenSection.hidden = true;

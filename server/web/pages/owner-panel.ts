@@ -13,7 +13,7 @@ export function ownerPanel(t: Messages, data: { stolen: boolean }): SafeHtml {
   return html`<section id="owner-panel" class="card owner-panel" aria-labelledby="owner-title" hidden>
 <h2 id="owner-title">${o.heading}</h2>
 <p id="owner-intro" data-template="${o.intro}"></p>
-<h3>${o.transferHeading}</h3>
+<h3 id="transfer-heading">${o.transferHeading}</h3>
 <form id="transfer-form" novalidate>
 <label for="transfer-to">${o.transferLabel}</label>
 <input id="transfer-to" name="to" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="transfer-hint transfer-result">
