@@ -28,6 +28,10 @@ const SET = 20_000n; // writing a slot that was zero at the start of the transac
 const REFUND_CLEAR = 4_800n; // refunded when a slot that was non-zero goes to zero
 const ECRECOVER = 3_100n; // the precompile (3,000) and its warm call (100)
 const KECCAK_64 = 42n; // keccak256 of two words: 30 + 6 per word
+const keccak = (bytes: bigint): bigint => 30n + 6n * ((bytes + 31n) / 32n);
+const BLOCKHASH = 20n;
+/** One more ABI word of calldata holding a number below 65,536: 30 zero bytes (4 gas) and 2 others (16). */
+const SMALL_WORD_CALLDATA = 30n * 4n + 2n * 16n;
 const log = (topics: bigint, dataBytes: bigint): bigint => 375n + 375n * topics + 8n * dataBytes;
 
 /** The goal margin of issue #16: a path beyond its goal must come within 5% of its floor. */
@@ -98,11 +102,18 @@ function floors(table: GasTable): PathFloor[] {
           what: "Voucher nonce: cold read and update of a used bitmap word (works once)",
           gas: COLD_SLOT + UPDATE,
         },
-        { what: "Brand proceeds: cold read and update", gas: COLD_SLOT + UPDATE },
+        {
+          what: "Brand proceeds: a field of the design's first slot, beside the minted count the mint updates anyway (proceeds kept per design; today a per-brand slot, 5,000)",
+          gas: 0n,
+        },
         { what: "Registry: cold account", gas: COLD_ACCOUNT },
         { what: "Registry: the signer's issuer role, cold read (checked at redemption)", gas: COLD_SLOT },
         { what: "Registry: the brand's pause flag, cold read", gas: COLD_SLOT },
         { what: "ecrecover of the issuer's EIP-712 signature", gas: ECRECOVER },
+        {
+          what: "EIP-712 hashing: keccak256 of the voucher (7 words) and of the digest (66 bytes)",
+          gas: keccak(224n) + keccak(66n),
+        },
         { what: "`VoucherRedeemed` (LOG4, 96 bytes)", gas: log(4n, 96n) },
         { what: "`TraitUpdated` of the minted count (LOG2, 64 bytes; ERC-7496)", gas: log(2n, 64n) },
       ],
@@ -130,6 +141,10 @@ function floors(table: GasTable): PathFloor[] {
           gas: COLD_SLOT,
         },
         { what: "ecrecover of the chip's EIP-712 signature (fresh block hash, recipient)", gas: ECRECOVER },
+        {
+          what: "EIP-712 hashing: BLOCKHASH, keccak256 of the claim (6 words) and of the digest (66 bytes)",
+          gas: BLOCKHASH + keccak(192n) + keccak(66n),
+        },
         { what: "`ClaimedWithChip` (LOG4, no data)", gas: log(4n, 0n) },
       ],
     },
@@ -157,13 +172,20 @@ function floors(table: GasTable): PathFloor[] {
         ...mintBaseline,
         calldataOver(twin, mintBase),
         {
-          what: "Claimed flag of (design, certificate): a fresh slot (claimable once)",
-          gas: COLD_SLOT + SET,
+          what: "The certificate's position in the collection, one more calldata word (a leaf of position and id)",
+          gas: SMALL_WORD_CALLDATA,
+        },
+        {
+          what: "Claimed flag of (design, certificate): a bit of a used bitmap word by position (claimable once; a fresh slot today, 22,100)",
+          gas: COLD_SLOT + UPDATE,
         },
         { what: "Certificate contract: cold account", gas: COLD_ACCOUNT },
         { what: "Certificate: owner, cold read (only the owner claims)", gas: COLD_SLOT },
         { what: "Certificate: token state, cold read (status: a stolen piece gets no twin)", gas: COLD_SLOT },
-        { what: "Certificate: the linked twin contract, cold read (only it records twins)", gas: COLD_SLOT },
+        {
+          what: "Certificate: only the twin contract records twins, against an immutable address (set before deployment; a stored link today, 2,100)",
+          gas: 0n,
+        },
         { what: "Certificate: twin count update (the `twinsClaimed` trait)", gas: UPDATE },
         ...registryPause,
         {
@@ -230,6 +252,16 @@ const CHANGES: { change: string; figures: [string, string, string, string, strin
       "Signatures read from calldata; a voucher's ECDSA tried before ERC-1271 (no cold code lookup of the signer)",
     figures: ["88,525", "82,109", "—", "—", "—", "—"],
   },
+  {
+    change:
+      "Chip claim: vault and pause flag in one registry call (`vaultAndPaused`), the move without `_update`'s second call, the token slot read once, the claim hashed in place and its signature recovered without ECDSA's error plumbing",
+    figures: ["—", "79,789", "—", "—", "63,712", "—"],
+  },
+  {
+    change:
+      "Garments: the design's first slot read once in `_reserve` and in the `_update` hook; the voucher hashed from its calldata words",
+    figures: ["87,819", "—", "—", "115,408", "—", "—"],
+  },
 ];
 
 function changesTable(): string {
@@ -240,16 +272,31 @@ function changesTable(): string {
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${lines.join("\n")}
 
-Where the twin claim's execution goes beyond the floor: four calls to the certificate contract (\`brandOf\`,
-\`ownerOf\`, \`statusOf\`, \`recordTwinClaim\`), each with its ABI encoding and decoding, and the ERC-1155 hook's
-own pause call; one view returning owner and status together, and the brand computed from the token id's top 32
-bits, would save two of them.
+Floors rechecked line by line (issue #16's second session): a floor prices what the EVM needs with the
+guarantees kept, not what today's layout spends. Three lines came down because a layout that keeps every
+guarantee needs less: a twin claim's flag as a bit in a bitmap by the certificate's position (5,000 instead of a
+fresh 22,100-gas slot), the twin contract's link as an immutable address (no cold read), and a voucher's
+proceeds kept per design in the slot the mint updates anyway (no slot of their own). Two lines went up, because
+the guarantees need them and the first floors left them out: the EIP-712 hashing of each signed message and the
+chip claim's BLOCKHASH. With the lower floors, the goals of the voucher redemption and the twin claim lie above
+their floors: they are now goals to meet, not floors to approach, and neither is met yet. Not priced: the
+re-entrancy guard (transient storage, about 500 gas with its code), which the tests require of every path that
+calls a receiver, and ABI decoding and dispatch, which any contract pays.
+
+Where the twin claim's execution goes beyond the floor: the fresh slot of its claimed flag (17,100 above a
+bitmap word), the stored twin-contract link (2,100), four calls to the certificate contract (\`brandOf\`,
+\`ownerOf\`, \`statusOf\`, \`recordTwinClaim\`), each with its ABI encoding and decoding, and the ERC-1155
+hook's own pause call; one call that checks owner and status and records the claim, and the brand computed from
+the token id's top 32 bits, would save three of them. The bitmap needs a leaf of \`(position, certificateId)\`,
+so it changes the collection's leaves, \`claimTwin\`'s arguments and the \`twinClaimed\` view.
+
+Where the voucher redemption goes beyond the floor: its proceeds slot (5,000), the ERC-1155 hook's second
+registry call (its pause read is in the floor, the call's encoding is not) and ABI decoding of the voucher.
+Keeping proceeds per design needs room in the design's first slot (the burned count and a narrower royalty rate
+moved to the second), and a withdrawal that names its designs.
 
 Priced and not tried: paying proceeds straight to the brand's treasury (a value call to a cold account, 2,600 +
-9,000 − the 2,300 stipend, against 5,000 for the proceeds slot). Not tried, for the next step: a twin-claimed bitmap
-indexed by the certificate's position in the collection (a leaf of \`(index, certificateId)\`: a used word costs
-5,000 instead of a fresh 22,100-gas slot, at the price of changing the collection's leaves, \`claimTwin\`'s arguments
-and the \`twinClaimed\` view).`;
+9,000 − the 2,300 stipend, against 5,000 for the proceeds slot).`;
 }
 
 /** The Markdown section: goals, floors, and the floor of each path beyond its goal, part by part. */

@@ -287,32 +287,36 @@ contract HallmarkCertificate is
         if (recipient == address(0)) revert HallmarkInvalidRecipient(recipient);
         address owner = _requireOwned(tokenId);
         PieceState storage piece = _pieces[tokenId];
-        if (!piece.hasChip) revert HallmarkNoChip(tokenId);
-        address chipKey = piece.key;
-        // Physical possession alone must not move a certificate: the owner opts in, or the brand holds it.
-        if (!piece.chipClaimsEnabled && owner != registry.vaultOf(_brandOf(tokenId))) {
-            revert HallmarkChipClaimsDisabled(tokenId);
+        // Read together, with no branch between them, the fields cost one read of the slot (the optimizer
+        // merges the loads of one basic block); read where each is used, every field would read it again.
+        address chipKey;
+        uint24 nonce;
+        bool clearsClaimState;
+        {
+            Status status;
+            bool hasChip;
+            bool optedIn;
+            (chipKey, nonce, status, hasChip, optedIn, clearsClaimState) = (
+                piece.key,
+                piece.chipNonce,
+                piece.status,
+                piece.hasChip,
+                piece.chipClaimsEnabled,
+                piece.hasClaimKey
+            );
+            if (!hasChip) revert HallmarkNoChip(tokenId);
+            _requireChipClaimable(tokenId, owner, optedIn, status);
+            // A move drops a claim key and the opt-in (see _prepareMove).
+            clearsClaimState = clearsClaimState || optedIn;
         }
         if (blockNumber >= block.number || block.number - blockNumber > CHIP_BLOCK_WINDOW) {
             revert HallmarkStaleBlock(blockNumber, block.number);
         }
-        uint24 nonce = piece.chipNonce;
-        bytes32 digest = _hashTypedDataV4(
-            keccak256(
-                abi.encode(
-                    CHIP_CLAIM_TYPEHASH,
-                    tokenId,
-                    recipient,
-                    blockNumber,
-                    blockhash(blockNumber),
-                    nonce
-                )
-            )
-        );
-        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, chipSignature);
-        if (err != ECDSA.RecoverError.NoError || signer != chipKey) revert HallmarkInvalidSignature(tokenId);
+        _checkChipSignature(tokenId, recipient, blockNumber, nonce, chipKey, chipSignature);
         piece.chipNonce = nonce + 1;
-        _transfer(owner, recipient, tokenId);
+        // What _transfer does through _update, whose checks are done above: the same effects.
+        if (clearsClaimState) _prepareMove(tokenId, false);
+        ERC721._update(recipient, tokenId, address(0));
         emit ClaimedWithChip(tokenId, owner, recipient);
         ERC721Utils.checkOnERC721Received(_msgSender(), owner, recipient, tokenId, "");
     }
@@ -543,26 +547,90 @@ contract HallmarkCertificate is
     /// don't move, and a moving certificate drops its claim code and chip-claim opt-in.
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         from = _ownerOf(tokenId);
-        if (from != address(0)) {
-            PieceState storage piece = _pieces[tokenId];
-            Status status = piece.status;
-            if (status != Status.Active) revert HallmarkCertificateLocked(tokenId, status);
-            _requireBrandNotPaused(_brandOf(tokenId));
-            bool hasClaimKey = piece.hasClaimKey;
-            bool chipClaimsEnabled = piece.chipClaimsEnabled;
-            if (hasClaimKey || chipClaimsEnabled) {
-                if (hasClaimKey) emit ClaimKeySet(tokenId, address(0), _msgSender());
-                if (chipClaimsEnabled) emit ChipClaimsEnabled(tokenId, false);
-                // A chip piece's claim key stays in its own slot, which would cost a cold read and a write to
-                // clear: hasClaimKey = false already makes it count for nothing (claimWithCode and claimStateOf
-                // read it only when set), and setClaimKey overwrites it.
-                if (!piece.hasChip) piece.key = address(0);
-                piece.hasClaimKey = false;
-                piece.chipClaimsEnabled = false;
-                ++piece.claimNonce;
+        if (from != address(0)) _prepareMove(tokenId, registry.isBrandPaused(_brandOf(tokenId)));
+        return super._update(to, tokenId, auth);
+    }
+
+    /// @dev The checks and effects of moving an issued certificate, given its brand's pause flag: Stolen,
+    /// Revoked and paused pieces don't move, and a move drops the claim code and the chip-claim opt-in.
+    function _prepareMove(uint256 tokenId, bool brandPaused) private {
+        PieceState storage piece = _pieces[tokenId];
+        // One read of the slot for the four fields (see claimWithChip).
+        (Status status, bool hasClaimKey, bool chipClaimsEnabled, bool hasChip) = (
+            piece.status,
+            piece.hasClaimKey,
+            piece.chipClaimsEnabled,
+            piece.hasChip
+        );
+        if (status != Status.Active) revert HallmarkCertificateLocked(tokenId, status);
+        if (brandPaused) revert IBrandRegistry.HallmarkBrandPaused(_brandOf(tokenId));
+        if (hasClaimKey || chipClaimsEnabled) {
+            if (hasClaimKey) emit ClaimKeySet(tokenId, address(0), _msgSender());
+            if (chipClaimsEnabled) emit ChipClaimsEnabled(tokenId, false);
+            // A chip piece's claim key stays in its own slot, which would cost a cold read and a write to
+            // clear: hasClaimKey = false already makes it count for nothing (claimWithCode and claimStateOf
+            // read it only when set), and setClaimKey overwrites it.
+            if (!hasChip) piece.key = address(0);
+            piece.hasClaimKey = false;
+            piece.chipClaimsEnabled = false;
+            ++piece.claimNonce;
+        }
+    }
+
+    /// @dev The owner's consent and the checks of a move (_update's), for a chip claim: one registry read gives
+    /// the vault and the pause flag, which share a slot there, so the move skips _update's own registry call.
+    function _requireChipClaimable(uint256 tokenId, address owner, bool optedIn, Status status) private view {
+        (address vault, bool paused) = registry.vaultAndPaused(_brandOf(tokenId));
+        // Physical possession alone must not move a certificate: the owner opts in, or the brand holds it.
+        if (!optedIn && owner != vault) revert HallmarkChipClaimsDisabled(tokenId);
+        if (status != Status.Active) revert HallmarkCertificateLocked(tokenId, status);
+        if (paused) revert IBrandRegistry.HallmarkBrandPaused(_brandOf(tokenId));
+    }
+
+    /// @dev Reverts unless the chip signed the claim: a recent block's hash (freshness), the recipient and the
+    /// token's chip nonce (one-time use).
+    function _checkChipSignature(
+        uint256 tokenId,
+        address recipient,
+        uint256 blockNumber,
+        uint24 nonce,
+        address chipKey,
+        bytes calldata chipSignature
+    ) private view {
+        bytes32 typeHash = CHIP_CLAIM_TYPEHASH;
+        bytes32 blockHash = blockhash(blockNumber);
+        bytes32 structHash;
+        // keccak256(abi.encode(CHIP_CLAIM_TYPEHASH, tokenId, recipient, blockNumber, blockHash, nonce)), hashed
+        // in place from free memory without allocating it (abi.encode would copy it into a new bytes first).
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), tokenId)
+            mstore(add(m, 0x40), recipient)
+            mstore(add(m, 0x60), blockNumber)
+            mstore(add(m, 0x80), blockHash)
+            mstore(add(m, 0xa0), nonce)
+            structHash := keccak256(m, 0xc0)
+        }
+        bytes32 digest = _hashTypedDataV4(structHash);
+        // ECDSA.tryRecoverCalldata's checks, without its error plumbing: 65 bytes, and s in the lower half order
+        // (no malleable twin of a signature). A failed recovery leaves the zero address, never a chip's key.
+        if (chipSignature.length != 65) revert HallmarkInvalidSignature(tokenId);
+        address signer;
+        assembly ("memory-safe") {
+            let s := calldataload(add(chipSignature.offset, 0x20))
+            if iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0)) {
+                let m := mload(0x40)
+                mstore(m, digest)
+                mstore(add(m, 0x20), byte(0, calldataload(add(chipSignature.offset, 0x40))))
+                mstore(add(m, 0x40), calldataload(chipSignature.offset))
+                mstore(add(m, 0x60), s)
+                mstore(0x00, 0)
+                pop(staticcall(gas(), 1, m, 0x80, 0x00, 0x20))
+                signer := mload(0x00)
             }
         }
-        return super._update(to, tokenId, auth);
+        if (signer != chipKey) revert HallmarkInvalidSignature(tokenId);
     }
 
     function _issue(

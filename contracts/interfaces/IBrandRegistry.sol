@@ -128,6 +128,10 @@ interface IBrandRegistry {
     /// @notice The brand's custody vault.
     function vaultOf(uint32 brandId) external view returns (address);
 
+    /// @notice The brand's custody vault and whether the brand is paused, read together (they share a slot):
+    /// a chip claim from the vault needs both, and one call costs less than two.
+    function vaultAndPaused(uint32 brandId) external view returns (address vault, bool paused);
+
     /// @notice The brand's default royalty receiver and rate in basis points.
     function royaltyOf(uint32 brandId) external view returns (address receiver, uint96 royaltyBps);
 

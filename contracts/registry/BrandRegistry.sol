@@ -217,6 +217,12 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IBrandRegistry
+    function vaultAndPaused(uint32 brandId) external view returns (address vault, bool paused) {
+        BrandRecord storage b = _brands[brandId];
+        return (b.vault, b.paused);
+    }
+
+    /// @inheritdoc IBrandRegistry
     function royaltyOf(uint32 brandId) external view returns (address receiver, uint96 royaltyBps) {
         BrandRecord storage b = _brands[brandId];
         return (b.royaltyReceiver, b.royaltyBps);

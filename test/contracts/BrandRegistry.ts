@@ -10,7 +10,7 @@ const UNKNOWN_ROLE = ethers.id("hallmark.role.JANITOR");
 const BRAND_ROLES = ["BRAND_ADMIN", "ISSUER", "RESALE_PARTNER", "REPAIRER"] as const;
 const OPERATIONAL_ROLES = ["ISSUER", "RESALE_PARTNER", "REPAIRER"] as const;
 /** type(IBrandRegistry).interfaceId; changes whenever a function of the interface does (docs/contracts.md cites it). */
-const IBRAND_REGISTRY_ID = "0x4b51bb0d";
+const IBRAND_REGISTRY_ID = "0xcebf952f";
 
 /** ERC-165 id of an interface: the XOR of its function selectors. */
 function interfaceIdOf(iface: Interface): string {
@@ -1023,7 +1023,18 @@ describe("BrandRegistry", function () {
       expect(await registry.vaultOf(3n)).to.equal(ethers.ZeroAddress);
       expect(await registry.royaltyOf(3n)).to.deep.equal([ethers.ZeroAddress, 0n]);
       expect(await registry.isBrandPaused(3n)).to.equal(false);
+      expect(await registry.vaultAndPaused(3n)).to.deep.equal([ethers.ZeroAddress, false]);
       expect(await registry.hasBrandRole(3n, ROLE.ISSUER, ethers.ZeroAddress)).to.equal(false);
+    });
+
+    it("vaultAndPaused reads the vault and the pause flag together, each as vaultOf and isBrandPaused do", async function () {
+      const { registry, adminA, brandA, carol } = await loadFixture(deployHallmark);
+      await registry.connect(adminA).setBrandVault(brandA, carol.address);
+      expect(await registry.vaultAndPaused(brandA)).to.deep.equal([carol.address, false]);
+      await registry.connect(adminA).pauseBrand(brandA, "incident");
+      expect(await registry.vaultAndPaused(brandA)).to.deep.equal([carol.address, true]);
+      expect(await registry.vaultOf(brandA)).to.equal(carol.address);
+      expect(await registry.isBrandPaused(brandA)).to.equal(true);
     });
 
     it("compromisedSince is 0 for an issuer never declared compromised", async function () {

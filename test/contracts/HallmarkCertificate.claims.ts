@@ -1031,5 +1031,68 @@ describe("HallmarkCertificate", function () {
           .withArgs(vaultToken, Status.Revoked);
       });
     });
+
+    // claimWithChip reads the vault and the pause flag in one registry call and checks what _update would,
+    // then moves the certificate without _update's own registry call: the move's guarantees, tested here.
+    describe("when the brand is paused", function () {
+      it("reverts with HallmarkBrandPaused, although the vault holds the piece and the chip signed", async function () {
+        const { certificate, registry, adminA, bob, brandA, vaultToken, vaultChip } =
+          await networkHelpers.loadFixture(withChips);
+        await registry.connect(adminA).pauseBrand(brandA, "incident");
+        const { signature, blockNumber } = await signChipClaim(vaultChip, certificate, {
+          tokenId: vaultToken,
+          recipient: bob.address,
+        });
+        await expect(certificate.claimWithChip(vaultToken, bob.address, blockNumber, signature))
+          .to.be.revertedWithCustomError(certificate, "HallmarkBrandPaused")
+          .withArgs(brandA);
+      });
+    });
+
+    describe("when the piece also has a claim key", function () {
+      it("moves it, clears the claim key with ClaimKeySet and starts a new claim nonce, keeping the chip", async function () {
+        const fx = await networkHelpers.loadFixture(withChips);
+        const { certificate, issuerA, bob, brandA, vaultA } = fx;
+        const chip = chipKey("A-CHIP-CODE");
+        const code = claimCode("A-CHIP-CODE");
+        const input = item("A-CHIP-CODE", { chip: chip.address, claimKey: code.address });
+        await certificate.connect(issuerA).issue(brandA, vaultA.address, input);
+        const tokenId = tokenIdOf(brandA, input.serialHash);
+        const { signature, blockNumber } = await signChipClaim(chip, certificate, {
+          tokenId,
+          recipient: bob.address,
+        });
+        await expect(certificate.connect(bob).claimWithChip(tokenId, bob.address, blockNumber, signature))
+          .to.emit(certificate, "ClaimKeySet")
+          .withArgs(tokenId, ethers.ZeroAddress, bob.address)
+          .and.to.emit(certificate, "ClaimedWithChip")
+          .withArgs(tokenId, vaultA.address, bob.address);
+        expect(await certificate.ownerOf(tokenId)).to.equal(bob.address);
+        expect(await certificate.claimStateOf(tokenId)).to.deep.equal([ethers.ZeroAddress, 1n, false]);
+        expect(await certificate.chipOf(tokenId)).to.deep.equal([chip.address, 1n]);
+      });
+    });
+
+    describe("when the chip signature is not a 65-byte ECDSA signature with v of 27 or 28", function () {
+      for (const [name, reshape] of [
+        [
+          "its 64-byte compact form (ERC-2098)",
+          (sig: string) => ethers.Signature.from(sig).compactSerialized,
+        ],
+        ["65 bytes with v = 29", (sig: string) => ethers.concat([ethers.dataSlice(sig, 0, 64), "0x1d"])],
+        ["66 bytes (one byte appended)", (sig: string) => ethers.concat([sig, "0x00"])],
+      ] as const) {
+        it(`reverts with HallmarkInvalidSignature for ${name}`, async function () {
+          const { certificate, bob, vaultToken, vaultChip } = await networkHelpers.loadFixture(withChips);
+          const { signature, blockNumber } = await signChipClaim(vaultChip, certificate, {
+            tokenId: vaultToken,
+            recipient: bob.address,
+          });
+          await expect(certificate.claimWithChip(vaultToken, bob.address, blockNumber, reshape(signature)))
+            .to.be.revertedWithCustomError(certificate, "HallmarkInvalidSignature")
+            .withArgs(vaultToken);
+        });
+      }
+    });
   });
 });

@@ -478,6 +478,16 @@ describe("HallmarkGarments", function () {
     });
   });
 
+  describe("safeTransferFrom of a design that was never created", function () {
+    it("reverts with HallmarkUnknownDesign in the transfer hook, even for zero editions", async function () {
+      const { garments, alice, bob } = await load();
+      const unknown = (await garments.designCount()) + 1n;
+      await expect(garments.connect(alice).safeTransferFrom(alice.address, bob.address, unknown, 0n, "0x"))
+        .to.be.revertedWithCustomError(garments, "HallmarkUnknownDesign")
+        .withArgs(unknown);
+    });
+  });
+
   describe("locked designs", function () {
     describe("safeTransferFrom", function () {
       it("reverts with HallmarkGarmentLocked when the holder sends", async function () {

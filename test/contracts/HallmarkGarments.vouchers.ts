@@ -666,6 +666,28 @@ describe("HallmarkGarments", function () {
       expect(await garments.hashVoucher(voucher)).to.equal(hashOf(voucher));
     });
 
+    // hashVoucher hashes the voucher's words as they sit in calldata: a narrow field with dirty high bits
+    // must be refused, or two encodings of one voucher would hash apart.
+    for (const [field, word] of [
+      ["buyer", 2],
+      ["amount", 3],
+      ["deadline", 5],
+    ] as const) {
+      it(`refuses a voucher whose ${field} word has bits beyond its type`, async function () {
+        const { garments, designId, alice } = await load();
+        const voucher = voucherFor(designId, { buyer: alice.address, amount: 7n, price: PRICE });
+        const data = garments.interface.encodeFunctionData("hashVoucher", [voucher]);
+        const offset = 2 + 8 + (word - 1) * 64; // hex characters: 0x, selector, then 32-byte words
+        const dirty = data.slice(0, offset) + "ff" + data.slice(offset + 2);
+        await expect(ethers.provider.call({ to: await garments.getAddress(), data: dirty })).to.revert(
+          ethers,
+        );
+        expect(await ethers.provider.call({ to: await garments.getAddress(), data })).to.equal(
+          hashOf(voucher),
+        );
+      });
+    }
+
     it("matches the VOUCHER_TYPEHASH of the documented type string", async function () {
       const { garments } = await load();
       expect(await garments.VOUCHER_TYPEHASH()).to.equal(
