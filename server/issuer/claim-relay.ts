@@ -103,6 +103,18 @@ export class ClaimRelay {
     ]);
   }
 
+  /**
+   * The chain's clock: the latest block's timestamp, in Unix seconds. A deadline checked on chain is
+   * set from it, not from this server's clock, which may differ from the chain's (a time-travelled
+   * test chain, an L2 whose blocks lag, a skewed host).
+   */
+  async chainTime(): Promise<number> {
+    const block = await this.options.contracts.certificate.runner?.provider?.getBlock("latest");
+    if (block === null || block === undefined)
+      throw new DependencyUnavailableError("The chain named no latest block");
+    return block.timestamp;
+  }
+
   /** As `relay`, for claimWithTag: simulated, sent from the brand's key, one claim per token at a time. */
   async relayTagClaim(claim: TagClaimToRelay): Promise<RelayedClaim> {
     return this.submit(claim.tokenId, claim.recipient, "claimWithTag", [

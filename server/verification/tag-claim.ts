@@ -4,12 +4,14 @@ import { InvalidInputError, UnprocessableError } from "../errors.js";
 import type { RelayedClaim, TagClaimToRelay } from "../issuer/claim-relay.js";
 import { brandOfToken } from "../issuer/serials.js";
 import type { TagKeyring } from "../tags/keyring.js";
-import { openTagClaimTicket } from "../tags/tag-claim-ticket.js";
+import { openTagClaimTicket, TAG_CLAIM_TICKET_SECONDS } from "../tags/tag-claim-ticket.js";
 import type { ChainIdentity } from "./context.js";
 
 /** The relay's one method a tag claim needs (server/issuer/claim-relay.ts). */
 export interface TagClaimRelay {
   relayTagClaim(claim: TagClaimToRelay): Promise<RelayedClaim>;
+  /** The latest block's timestamp (Unix seconds): the clock the contract checks the deadline against. */
+  chainTime(): Promise<number>;
 }
 
 /** This verifier holds no oracle key for the piece's brand, or relays no claims: nothing to sign with. */
@@ -26,8 +28,10 @@ export interface TagClaimDependencies {
 /**
  * A claim with a fresh tap (TagAttestedClaims): the ticket the tap's page gave proves this verifier
  * saw tap `counter` of the piece's tag fresh; the brand's oracle key then signs TagClaim(tokenId,
- * recipient, counter, deadline = the ticket's lapse) and the relay submits claimWithTag, so the
- * customer pays no gas. The contract refuses a counter already used, so a ticket claims once.
+ * recipient, counter, deadline) and the relay submits claimWithTag, so the customer pays no gas. The
+ * contract refuses a counter already used, so a ticket claims once. The ticket's lapse is checked
+ * here on this server's clock; the attestation's deadline is set on the chain's clock (the latest
+ * block's time plus the ticket's lifetime), which is the one the contract compares it with.
  */
 export async function claimWithTap(
   deps: TagClaimDependencies,
@@ -47,7 +51,7 @@ export async function claimWithTap(
     tokenId: input.tokenId,
     recipient,
     counter: BigInt(ticket.counter),
-    deadline: BigInt(ticket.expiresAt),
+    deadline: BigInt((await deps.relay.chainTime()) + TAG_CLAIM_TICKET_SECONDS),
   };
   const attestation = await signTypedMessage(oracle, "TagClaim", domain, claim);
   const relayed = await deps.relay.relayTagClaim({ ...claim, oracle: oracle.address, attestation });

@@ -8,6 +8,7 @@ import { tagUidCommitment } from "../../../server/tags/tag-binding.js";
 import { importTagKeystore, TagMasterKey, TagOracleKey } from "../../../server/tags/tag-keystore.js";
 import { hardhatDevAccount, writeKeystore } from "../../../server/issuer/keystore.js";
 import { id } from "ethers";
+import { networkHelpers } from "../../contracts/fixtures.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { buildStack, getJson, postJson, SALT_A, serialHashOf } from "./stack.js";
 import type { Stack } from "./stack.js";
@@ -276,6 +277,19 @@ describe("NTAG 424 DNA taps (GET /v1/taps/:tokenId, GET /t/:tokenId)", function 
       const badRecipient = await postJson(claimUrl(first.tokenId), { ticket, recipient: "0x1234" });
       expect(badRecipient.status).to.equal(400);
       expect(await stack.certificate.ownerOf(first.tokenId)).to.equal(stack.vaultA.address);
+    });
+
+    it("sets the attestation's deadline on the chain's clock: a chain a day ahead of this server still takes the claim", async function () {
+      // The test chain is shared and other suites move its clock; a host's clock may be skewed too.
+      await networkHelpers.time.increase(24 * 3600);
+      const { tag, tokenId } = await taggedPiece("TAP-CLAIM-CLOCK", { owner: stack.vaultA.address });
+      const tap = await tapApi(sunUrl(stack.url, tokenId, tag.tap()));
+      const claimed = await postJson(`${stack.url}/v1/taps/${tokenId.toString()}/claims`, {
+        ticket: tap.body.claim!.ticket,
+        recipient: stack.bob.address,
+      });
+      expect(claimed.status).to.equal(202);
+      expect(await stack.certificate.ownerOf(tokenId)).to.equal(stack.bob.address);
     });
 
     it("claims from the tap page's form and answers a page naming the new owner", async function () {
