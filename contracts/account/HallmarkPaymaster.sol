@@ -33,14 +33,11 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
     address private immutable _garments;
     bytes32 private immutable _accountCodeHash;
 
-    struct DayCount {
-        uint32 day;
-        uint32 ops;
-    }
-
     Limits private _limits;
-    mapping(address account => DayCount) private _accountOps;
-    mapping(uint32 brandId => DayCount) private _brandOps;
+    /// @dev A day's count in one word, `day << 32 | ops`, overwritten whole: a new day rewrites a nonzero slot
+    /// (2,900 gas) instead of filling a fresh one (20,000), and one SSTORE replaces a write per field.
+    mapping(address account => uint256 dayCount) private _accountOps;
+    mapping(uint32 brandId => uint256 dayCount) private _brandOps;
 
     constructor(
         IEntryPoint entryPoint_,
@@ -89,12 +86,12 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
 
     /// @inheritdoc IHallmarkPaymaster
     function accountOpsToday(address account) external view returns (uint32) {
-        return _today(_accountOps[account]);
+        return _opsOn(_accountOps[account], _today());
     }
 
     /// @inheritdoc IHallmarkPaymaster
     function brandOpsToday(uint32 brandId) external view returns (uint32) {
-        return _today(_brandOps[brandId]);
+        return _opsOn(_brandOps[brandId], _today());
     }
 
     /// @dev Refuses (reverts) anything outside the rules; counts what it accepts. No context: no postOp.
@@ -110,11 +107,11 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
             revert HallmarkOperationTooCostly(requiredPreFund, limits_.maxCostPerOp);
         }
         uint32 brandId = _sponsoredBrand(account, userOp.callData);
-        uint32 day = uint32(block.timestamp / 1 days);
-        if (!_count(_accountOps[account], day, limits_.opsPerAccountPerDay)) {
+        uint32 day = _today();
+        if (!_count(_accountOps, account, day, limits_.opsPerAccountPerDay)) {
             revert HallmarkAccountDailyLimit(account, limits_.opsPerAccountPerDay);
         }
-        if (!_count(_brandOps[brandId], day, limits_.opsPerBrandPerDay)) {
+        if (!_count(_brandOps, brandId, day, limits_.opsPerBrandPerDay)) {
             revert HallmarkBrandDailyLimit(brandId, limits_.opsPerBrandPerDay);
         }
         // No log of our own: the EntryPoint's UserOperationEvent already names the account and this paymaster,
@@ -193,16 +190,37 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
     }
 
     /// @dev Counts one operation for today; false when the day's limit is reached.
-    function _count(DayCount storage counter, uint32 day, uint32 limit) private returns (bool) {
-        uint32 ops = counter.day == day ? counter.ops : 0;
+    function _count(
+        mapping(address => uint256) storage counts,
+        address key,
+        uint32 day,
+        uint32 limit
+    ) private returns (bool) {
+        uint256 ops = _opsOn(counts[key], day);
         if (ops >= limit) return false;
-        counter.day = day;
-        counter.ops = ops + 1;
+        counts[key] = (uint256(day) << 32) | (ops + 1);
         return true;
     }
 
-    function _today(DayCount storage counter) private view returns (uint32) {
-        return counter.day == uint32(block.timestamp / 1 days) ? counter.ops : 0;
+    function _count(
+        mapping(uint32 => uint256) storage counts,
+        uint32 key,
+        uint32 day,
+        uint32 limit
+    ) private returns (bool) {
+        uint256 ops = _opsOn(counts[key], day);
+        if (ops >= limit) return false;
+        counts[key] = (uint256(day) << 32) | (ops + 1);
+        return true;
+    }
+
+    /// @dev The operations a `day << 32 | ops` word counts on `day` (0 if it is another day's count).
+    function _opsOn(uint256 dayCount, uint32 day) private pure returns (uint32) {
+        return dayCount >> 32 == day ? uint32(dayCount) : 0;
+    }
+
+    function _today() private view returns (uint32) {
+        return uint32(block.timestamp / 1 days);
     }
 
     function _setLimits(Limits memory limits_) private {

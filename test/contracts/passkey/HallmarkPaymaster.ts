@@ -192,6 +192,26 @@ describe("HallmarkPaymaster", function () {
       expect(spent).to.be.lessThanOrEqual(3n * LIMITS.maxCostPerOp);
     });
 
+    it("sponsors a brand again the next day: the day's count replaces the last day's", async function () {
+      const fx = await loadFixture(stack);
+      await fx.paymaster
+        .connect(fx.groupAdmin)
+        .setLimits({ ...LIMITS, opsPerBrandPerDay: 1n, opsPerAccountPerDay: 100n });
+      await time.increaseTo((BigInt(await time.latest()) / 86_400n + 1n) * 86_400n + 60n);
+      const first = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { deploy: true });
+      await handleOps(fx, fx.relayer, [first.op]);
+      const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()]);
+      await expect(handleOps(fx, fx.relayer, [op]))
+        .to.be.revertedWithCustomError(fx.entryPoint, "FailedOpWithRevert")
+        .withArgs(0n, "AA33 reverted", fx.refused("HallmarkBrandDailyLimit", [fx.brandA, 1n]));
+      await time.increase(86_400n);
+      expect(await fx.paymaster.brandOpsToday(fx.brandA)).to.equal(0n);
+      expect(await fx.paymaster.accountOpsToday(fx.sellerAccount)).to.equal(0n);
+      await handleOps(fx, fx.relayer, [op]);
+      expect(await fx.paymaster.brandOpsToday(fx.brandA)).to.equal(1n);
+      expect(await fx.paymaster.accountOpsToday(fx.sellerAccount)).to.equal(1n);
+    });
+
     it("counts account upkeep (cancelling a recovery, adding a passkey) under brand 0", async function () {
       const fx = await loadFixture(stack);
       const second = new SoftPasskey("second");
