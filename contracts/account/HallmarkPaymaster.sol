@@ -34,10 +34,16 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
     bytes32 private immutable _accountCodeHash;
 
     Limits private _limits;
-    /// @dev A day's count in one word, `day << 32 | ops`, overwritten whole: a new day rewrites a nonzero slot
-    /// (2,900 gas) instead of filling a fresh one (20,000), and one SSTORE replaces a write per field.
-    mapping(address account => uint256 dayCount) private _accountOps;
+    /// @dev Per account, `day << 64 | sequence`: the account's EntryPoint nonce sequence (key 0) at its first
+    /// sponsored operation of `day`. The nonce counts every validated operation, failed ones too, so the
+    /// operations of the day are the sequence now minus this one, and the slot is written once a day only.
+    mapping(address account => uint256 dayStart) private _accountDayStart;
+    /// @dev Per brand, a day's count in one word, `day << 32 | ops`, overwritten whole: a new day rewrites a
+    /// nonzero slot (2,900 gas) instead of filling a fresh one (20,000), in one SSTORE.
     mapping(uint32 brandId => uint256 dayCount) private _brandOps;
+
+    /// @notice The operation's nonce key is not 0: the daily count of an account reads the key-0 sequence.
+    error HallmarkNonceKeyNotSponsored(uint192 key);
 
     constructor(
         IEntryPoint entryPoint_,
@@ -86,7 +92,9 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
 
     /// @inheritdoc IHallmarkPaymaster
     function accountOpsToday(address account) external view returns (uint32) {
-        return _opsOn(_accountOps[account], _today());
+        uint256 start = _accountDayStart[account];
+        if (start >> 64 != _today()) return 0;
+        return uint32(uint64(_entryPoint.getNonce(account, 0)) - uint64(start));
     }
 
     /// @inheritdoc IHallmarkPaymaster
@@ -108,7 +116,7 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
         }
         uint32 brandId = _sponsoredBrand(account, userOp.callData);
         uint32 day = _today();
-        if (!_count(_accountOps, account, day, limits_.opsPerAccountPerDay)) {
+        if (!_countAccount(account, userOp.nonce, day, limits_.opsPerAccountPerDay)) {
             revert HallmarkAccountDailyLimit(account, limits_.opsPerAccountPerDay);
         }
         if (!_count(_brandOps, brandId, day, limits_.opsPerBrandPerDay)) {
@@ -189,19 +197,19 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
         return uint256(bytes32(data[at:at + 32]));
     }
 
-    /// @dev Counts one operation for today; false when the day's limit is reached.
-    function _count(
-        mapping(address => uint256) storage counts,
-        address key,
-        uint32 day,
-        uint32 limit
-    ) private returns (bool) {
-        uint256 ops = _opsOn(counts[key], day);
-        if (ops >= limit) return false;
-        counts[key] = (uint256(day) << 32) | (ops + 1);
+    /// @dev Whether the account may have one more operation today (its nonce `nonce`); records the day's first.
+    function _countAccount(address account, uint256 nonce, uint32 day, uint32 limit) private returns (bool) {
+        uint192 key = uint192(nonce >> 64);
+        if (key != 0) revert HallmarkNonceKeyNotSponsored(key);
+        uint64 sequence = uint64(nonce);
+        uint256 start = _accountDayStart[account];
+        if (start >> 64 == day) return sequence - uint64(start) < limit;
+        if (limit == 0) return false;
+        _accountDayStart[account] = (uint256(day) << 64) | sequence;
         return true;
     }
 
+    /// @dev Counts one operation for today; false when the day's limit is reached.
     function _count(
         mapping(uint32 => uint256) storage counts,
         uint32 key,
