@@ -33,14 +33,17 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
     address private immutable _garments;
     bytes32 private immutable _accountCodeHash;
 
-    struct DayCount {
-        uint32 day;
-        uint32 ops;
-    }
-
     Limits private _limits;
-    mapping(address account => DayCount) private _accountOps;
-    mapping(uint32 brandId => DayCount) private _brandOps;
+    /// @dev Per account, `day << 64 | sequence`: the account's EntryPoint nonce sequence (key 0) at its first
+    /// sponsored operation of `day`. The nonce counts every validated operation, failed ones too, so the
+    /// operations of the day are the sequence now minus this one, and the slot is written once a day only.
+    mapping(address account => uint256 dayStart) private _accountDayStart;
+    /// @dev Per brand, a day's count in one word, `day << 32 | ops`, overwritten whole: a new day rewrites a
+    /// nonzero slot (2,900 gas) instead of filling a fresh one (20,000), in one SSTORE.
+    mapping(uint32 brandId => uint256 dayCount) private _brandOps;
+
+    /// @notice The operation's nonce key is not 0: the daily count of an account reads the key-0 sequence.
+    error HallmarkNonceKeyNotSponsored(uint192 key);
 
     constructor(
         IEntryPoint entryPoint_,
@@ -89,12 +92,14 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
 
     /// @inheritdoc IHallmarkPaymaster
     function accountOpsToday(address account) external view returns (uint32) {
-        return _today(_accountOps[account]);
+        uint256 start = _accountDayStart[account];
+        if (start >> 64 != _today()) return 0;
+        return uint32(uint64(_entryPoint.getNonce(account, 0)) - uint64(start));
     }
 
     /// @inheritdoc IHallmarkPaymaster
     function brandOpsToday(uint32 brandId) external view returns (uint32) {
-        return _today(_brandOps[brandId]);
+        return _opsOn(_brandOps[brandId], _today());
     }
 
     /// @dev Refuses (reverts) anything outside the rules; counts what it accepts. No context: no postOp.
@@ -110,11 +115,11 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
             revert HallmarkOperationTooCostly(requiredPreFund, limits_.maxCostPerOp);
         }
         uint32 brandId = _sponsoredBrand(account, userOp.callData);
-        uint32 day = uint32(block.timestamp / 1 days);
-        if (!_count(_accountOps[account], day, limits_.opsPerAccountPerDay)) {
+        uint32 day = _today();
+        if (!_countAccount(account, userOp.nonce, day, limits_.opsPerAccountPerDay)) {
             revert HallmarkAccountDailyLimit(account, limits_.opsPerAccountPerDay);
         }
-        if (!_count(_brandOps[brandId], day, limits_.opsPerBrandPerDay)) {
+        if (!_count(_brandOps, brandId, day, limits_.opsPerBrandPerDay)) {
             revert HallmarkBrandDailyLimit(brandId, limits_.opsPerBrandPerDay);
         }
         // No log of our own: the EntryPoint's UserOperationEvent already names the account and this paymaster,
@@ -192,17 +197,38 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
         return uint256(bytes32(data[at:at + 32]));
     }
 
-    /// @dev Counts one operation for today; false when the day's limit is reached.
-    function _count(DayCount storage counter, uint32 day, uint32 limit) private returns (bool) {
-        uint32 ops = counter.day == day ? counter.ops : 0;
-        if (ops >= limit) return false;
-        counter.day = day;
-        counter.ops = ops + 1;
+    /// @dev Whether the account may have one more operation today (its nonce `nonce`); records the day's first.
+    function _countAccount(address account, uint256 nonce, uint32 day, uint32 limit) private returns (bool) {
+        uint192 key = uint192(nonce >> 64);
+        if (key != 0) revert HallmarkNonceKeyNotSponsored(key);
+        uint64 sequence = uint64(nonce);
+        uint256 start = _accountDayStart[account];
+        if (start >> 64 == day) return sequence - uint64(start) < limit;
+        if (limit == 0) return false;
+        _accountDayStart[account] = (uint256(day) << 64) | sequence;
         return true;
     }
 
-    function _today(DayCount storage counter) private view returns (uint32) {
-        return counter.day == uint32(block.timestamp / 1 days) ? counter.ops : 0;
+    /// @dev Counts one operation for today; false when the day's limit is reached.
+    function _count(
+        mapping(uint32 => uint256) storage counts,
+        uint32 key,
+        uint32 day,
+        uint32 limit
+    ) private returns (bool) {
+        uint256 ops = _opsOn(counts[key], day);
+        if (ops >= limit) return false;
+        counts[key] = (uint256(day) << 32) | (ops + 1);
+        return true;
+    }
+
+    /// @dev The operations a `day << 32 | ops` word counts on `day` (0 if it is another day's count).
+    function _opsOn(uint256 dayCount, uint32 day) private pure returns (uint32) {
+        return dayCount >> 32 == day ? uint32(dayCount) : 0;
+    }
+
+    function _today() private view returns (uint32) {
+        return uint32(block.timestamp / 1 days);
     }
 
     function _setLimits(Limits memory limits_) private {

@@ -165,6 +165,23 @@ describe("HallmarkPaymaster", function () {
       expect(await fx.paymaster.accountOpsToday(fx.sellerAccount)).to.equal(1n);
     });
 
+    it("counts an account's operations by its EntryPoint nonce, so it refuses any nonce key but 0", async function () {
+      const fx = await loadFixture(stack);
+      const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { deploy: true, nonceKey: 1n });
+      await expect(handleOps(fx, fx.relayer, [op]))
+        .to.be.revertedWithCustomError(fx.entryPoint, "FailedOpWithRevert")
+        .withArgs(0n, "AA33 reverted", fx.refused("HallmarkNonceKeyNotSponsored", [1n]));
+    });
+
+    it("sponsors no account at all under a daily limit of 0", async function () {
+      const fx = await loadFixture(stack);
+      await fx.paymaster.connect(fx.groupAdmin).setLimits({ ...LIMITS, opsPerAccountPerDay: 0n });
+      const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { deploy: true });
+      await expect(handleOps(fx, fx.relayer, [op]))
+        .to.be.revertedWithCustomError(fx.entryPoint, "FailedOpWithRevert")
+        .withArgs(0n, "AA33 reverted", fx.refused("HallmarkAccountDailyLimit", [fx.sellerAccount, 0n]));
+    });
+
     it("stops a brand at its daily limit: many accounts in a loop cannot drain the deposit", async function () {
       const fx = await loadFixture(stack);
       await fx.paymaster
@@ -190,6 +207,26 @@ describe("HallmarkPaymaster", function () {
       expect(await fx.paymaster.brandOpsToday(fx.brandA)).to.equal(3n);
       const spent = deposit - (await fx.entryPoint.balanceOf(await fx.paymaster.getAddress()));
       expect(spent).to.be.lessThanOrEqual(3n * LIMITS.maxCostPerOp);
+    });
+
+    it("sponsors a brand again the next day: the day's count replaces the last day's", async function () {
+      const fx = await loadFixture(stack);
+      await fx.paymaster
+        .connect(fx.groupAdmin)
+        .setLimits({ ...LIMITS, opsPerBrandPerDay: 1n, opsPerAccountPerDay: 100n });
+      await time.increaseTo((BigInt(await time.latest()) / 86_400n + 1n) * 86_400n + 60n);
+      const first = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { deploy: true });
+      await handleOps(fx, fx.relayer, [first.op]);
+      const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()]);
+      await expect(handleOps(fx, fx.relayer, [op]))
+        .to.be.revertedWithCustomError(fx.entryPoint, "FailedOpWithRevert")
+        .withArgs(0n, "AA33 reverted", fx.refused("HallmarkBrandDailyLimit", [fx.brandA, 1n]));
+      await time.increase(86_400n);
+      expect(await fx.paymaster.brandOpsToday(fx.brandA)).to.equal(0n);
+      expect(await fx.paymaster.accountOpsToday(fx.sellerAccount)).to.equal(0n);
+      await handleOps(fx, fx.relayer, [op]);
+      expect(await fx.paymaster.brandOpsToday(fx.brandA)).to.equal(1n);
+      expect(await fx.paymaster.accountOpsToday(fx.sellerAccount)).to.equal(1n);
     });
 
     it("counts account upkeep (cancelling a recovery, adding a passkey) under brand 0", async function () {
@@ -235,10 +272,12 @@ describe("HallmarkPaymaster", function () {
       const { op } = await signedOperation(fx, fx.seller, [transfer], { deploy: true });
       await handleOps(fx, fx.relayer, [op]);
       expect(await fx.garments.balanceOf(fx.buyerAccount, 1n)).to.equal(1n);
-      // The twin claim fails in execution (the design is not a twin), after validation counted it for brand A.
+      // The twin claim fails in execution (the design is not a twin), after validation counted it for brand A
+      // and, by the nonce the EntryPoint used up, for the account.
       const twin = await signedOperation(fx, fx.seller, [claimTwin]);
       await expect(handleOps(fx, fx.relayer, [twin.op])).to.emit(fx.entryPoint, "UserOperationRevertReason");
       expect(await fx.paymaster.brandOpsToday(fx.brandA)).to.equal(2n);
+      expect(await fx.paymaster.accountOpsToday(fx.sellerAccount)).to.equal(2n);
     });
 
     it("can only be called by the EntryPoint", async function () {
