@@ -14,6 +14,13 @@ export interface LoadTarget {
    * mix of representations), otherwise the request asks for application/json.
    */
   paths: readonly (string | { path: string; accept: string })[];
+  /**
+   * Instead of drawing from `paths` at random: the next request's path, in order, shared by the
+   * warm-up and the measured run (the tap route's pool of fresh links, each to be used once).
+   */
+  next?: () => string;
+  /** Sorts each answer's body into a named count (the tap route: fresh taps, copied links). */
+  classify?: (status: number, body: string) => string;
 }
 
 export interface LoadOptions {
@@ -40,6 +47,8 @@ export interface LoadResult {
   redirects: number;
   bytesPerRequest: number;
   durationSeconds: number;
+  /** With `classify`: the measured run's answers by class. */
+  answers?: Record<string, number>;
 }
 
 function picker<T>(paths: readonly T[], seed: number): () => T {
@@ -57,8 +66,10 @@ function run(
   connections: number,
   seconds: number,
   seed: number,
+  answers?: Record<string, number>,
 ): Promise<autocannon.Result> {
-  const next = picker(target.paths, seed);
+  const next = target.next ?? picker(target.paths, seed);
+  const classify = target.classify;
   return autocannon({
     url: target.url,
     connections,
@@ -74,6 +85,14 @@ function run(
           if (typeof drawn === "string") return { ...request, path: drawn };
           return { ...request, path: drawn.path, headers: { ...request.headers, accept: drawn.accept } };
         },
+        ...(classify === undefined || answers === undefined
+          ? {}
+          : {
+              onResponse: (status: number, body: string) => {
+                const name = classify(status, body);
+                answers[name] = (answers[name] ?? 0) + 1;
+              },
+            }),
       },
     ],
   });
@@ -82,7 +101,8 @@ function run(
 export async function measure(target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
   if (options.warmupSeconds > 0)
     await run(target, options.connections, options.warmupSeconds, (options.seed ?? 1) + 7);
-  const result = await run(target, options.connections, options.durationSeconds, options.seed ?? 1);
+  const answers: Record<string, number> = {};
+  const result = await run(target, options.connections, options.durationSeconds, options.seed ?? 1, answers);
   const requests = result.requests.total;
   const seconds = result.duration;
   return {
@@ -99,5 +119,6 @@ export async function measure(target: LoadTarget, options: LoadOptions): Promise
     redirects: (result as unknown as Record<string, number>)["3xx"] ?? 0,
     bytesPerRequest: requests === 0 ? 0 : result.throughput.total / requests,
     durationSeconds: seconds,
+    ...(target.classify === undefined ? {} : { answers }),
   };
 }
