@@ -9,7 +9,10 @@
  * 3. Serve: the real verifier (server/main.ts) in a child process against the index built over HTTP and
  *    the IPFS blocks, and a raw `node:http` baseline in another child answering a precomputed body of the
  *    size of a typical certificate answer; 50 keep-alive connections per target (autocannon), a warm-up,
- *    then a measured run, over random existing token ids.
+ *    then a measured run, over random existing token ids. The tap route (issue #18): one piece in ten is
+ *    bound at issuance to a simulated NTAG 424 DNA, the verifier holds the brand's tag keystore, and the
+ *    run fires SUN links made in advance, each a first-time tap; its answers are counted (any copied-link
+ *    answer fails it).
  * 4. Writes docs/benchmarks/api.md and prints the headline figures.
  *
  * Bounded: every child is killed and the temp dir removed on every exit path. Loopback only.
@@ -31,14 +34,14 @@ import { HttpJsonRpcProvider } from "../server/chain/http.js";
 import { Indexer } from "../server/indexer/Indexer.js";
 import { SqliteIndexStore } from "../server/store/sqlite/SqliteIndexStore.js";
 import { SimulatedTag } from "../server/tags/simulated-tag.js";
-import { sunUrl } from "../server/tags/sun-url.js";
 import { importTagKeystore, TagMasterKey } from "../server/tags/tag-keystore.js";
 import { parseTagUid } from "../server/tags/uid.js";
 import { DEMO_TAG_BRAND, DEMO_TAG_MASTER_KEY } from "../scripts/demo/tags.js";
 import { startJsonRpcBridge } from "../scripts/local/json-rpc-bridge.js";
 import { spawnServer, stopAllServers } from "./api/children.js";
 import { measure } from "./api/load.js";
-import type { LoadResult } from "./api/load.js";
+import { TapFeed, tapPath } from "./api/tap-feed.js";
+import type { LoadResult, LoadTarget } from "./api/load.js";
 import { BENCH_SALT, deployPopulation, serialOf } from "./api/population.js";
 import { CACHE_OFF, RESOLVER, TAPS, renderApiReport } from "./api/report.js";
 import type { CatchUp, Machine } from "./api/report.js";
@@ -363,7 +366,7 @@ try {
       Array.from({ length: CONNECTIONS }, async () => {
         while (next < tags.length) {
           const { tokenId, tag } = tags[next++];
-          const response = await fetch(sunUrl(`${url}/v1/taps`, tokenId, tag.tap()), {
+          const response = await fetch(`${url}${tapPath(tokenId, tag)}`, {
             headers: { accept: "application/json" },
           });
           const name = classifyTap(response.status, await response.text());
@@ -376,33 +379,45 @@ try {
     return (performance.now() - started) / 1000;
   };
   log(`tap cold pass: ${tags.length} tags tapped once in ${(await tapCold(verifier.url)).toFixed(1)} s`);
-  /**
-   * The pool, made before its run so the load generator only sends: `size` taps, round robin over the
-   * tags, so a tag's next counter comes one round of all the tags (1,000 requests at the full size) after
-   * its last, far more than the 50 in flight: no two taps of one tag race. A link is never sent twice; a pool used up starts over, and its links
-   * are then answered as copied, which the run's count of answers shows and fails.
-   */
-  const tapPool = (size: number): { size: number; next: () => string; used: () => number } => {
-    const links: string[] = new Array<string>(size);
-    for (let i = 0; i < size; i++) {
-      const { tokenId, tag } = tags[i % tags.length];
-      links[i] = sunUrl("/v1/taps", tokenId, tag.tap());
-    }
-    let sent = 0;
-    return { size, next: () => links[sent++ % size], used: () => sent };
-  };
-  let taps: ReturnType<typeof tapPool> | undefined;
-  const withTapPool = (): Promise<string> => {
-    // Sized on the fastest route measured so far: a tap does all a certificate answer does and more
-    // (two AES-CMAC checks, a counter written to the store), so it cannot go faster; a margin on top.
-    const fastest = Math.max(...results.map((r) => r.requestsPerSecond));
-    const size = Math.ceil(fastest * (WARMUP_S + DURATION_S) * 1.25);
-    const started = performance.now();
-    taps = tapPool(size);
-    log(
-      `tap pool: ${size} fresh links over ${tags.length} tags in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  // The run's links, made before it (bench/api/tap-feed.ts) so that the load generator only sends them.
+  let taps: TapFeed | undefined;
+  const tapFeedTarget = (name: string, feed: () => TapFeed | undefined): LoadTarget => ({
+    name,
+    url: verifier.url,
+    paths: [],
+    feed: {
+      reset: () => feed()?.reset(),
+      next: (context) => feed()?.next(context) ?? "/",
+      answered: (context) => feed()?.answered(context),
+    },
+    classify: classifyTap,
+  });
+  const withTapPool = async (): Promise<string> => {
+    // Sized on the route's own rate: a one-second probe (fresh taps too, from a small pool of their own),
+    // then twice what the warm-up and the measured run would take at that rate. Making a link costs
+    // about as much as checking it, so a pool sized on the faster read routes would take longer to make
+    // than the run lasts.
+    const probe = new TapFeed(tags, tags.length * 5);
+    const probed = await measure(
+      tapFeedTarget("tap probe", () => probe),
+      {
+        connections: CONNECTIONS,
+        durationSeconds: 1,
+        warmupSeconds: 0,
+      },
     );
-    return Promise.resolve(verifier.url);
+    const rate =
+      probe.reused > 0
+        ? Math.max(...results.map((r) => r.requestsPerSecond))
+        : Math.max(probed.requestsPerSecond, 100);
+    const size = Math.ceil(rate * (WARMUP_S + DURATION_S) * 2);
+    const started = performance.now();
+    taps = new TapFeed(tags, size);
+    log(
+      `tap pool: probe ${probed.requestsPerSecond.toFixed(0)} req/s (${JSON.stringify(probed.answers)}); ` +
+        `${size} fresh links over ${tags.length} tags made in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return verifier.url;
   };
 
   const load = { connections: CONNECTIONS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S };
@@ -423,7 +438,7 @@ try {
     name: string;
     url: string | (() => Promise<string>);
     paths: (string | { path: string; accept: string })[];
-    next?: () => string;
+    feed?: LoadTarget["feed"];
     classify?: (status: number, body: string) => string;
   }[] = [
     { name: "raw node:http baseline (before)", url: raw.url, paths: ["/"] },
@@ -434,7 +449,7 @@ try {
       name: `${TAPS}: GET /v1/taps/:id (fresh SUN links)`,
       url: withTapPool,
       paths: [],
-      next: () => taps?.next() ?? "/",
+      feed: tapFeedTarget("", () => taps).feed,
       classify: classifyTap,
     },
     { name: `GET /v1/certificates/:id ${CACHE_OFF}`, url: withoutAnswerCache, paths: certificatePaths },
@@ -462,9 +477,12 @@ try {
       log(
         `  answers: ${Object.entries(result.answers)
           .map(([name, n]) => `${n} ${name}`)
-          .join(", ")} (${taps?.used() ?? 0} links sent, warm-up included)` +
+          .join(", ")} (${taps?.sent ?? 0} of ${taps?.size ?? 0} links sent, warm-up included)` +
           (copied > 0
-            ? `: FAILED, ${copied} copied-link answers: the pool of fresh links was used up and reused`
+            ? `: FAILED, ${copied} copied-link answers` +
+              ((taps?.reused ?? 0) > 0
+                ? `: the pool of fresh links was used up and ${taps?.reused} links were sent again`
+                : ": no link was sent twice (a verifier bug?)")
             : counted === (result.answers.fresh ?? 0)
               ? ": every answer a fresh tap"
               : ": FAILED, not every answer a fresh tap"),

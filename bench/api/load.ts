@@ -15,10 +15,14 @@ export interface LoadTarget {
    */
   paths: readonly (string | { path: string; accept: string })[];
   /**
-   * Instead of drawing from `paths` at random: the next request's path, in order, shared by the
-   * warm-up and the measured run (the tap route's pool of fresh links, each to be used once).
+   * Instead of drawing from `paths` at random: a feed shared by the warm-up and the measured run (the
+   * tap route's fresh links, each to be used once), told of each connection's answer.
    */
-  next?: () => string;
+  feed?: {
+    reset(): void;
+    next(context: { tag?: number }): string;
+    answered(context: { tag?: number }): void;
+  };
   /** Sorts each answer's body into a named count (the tap route: fresh taps, copied links). */
   classify?: (status: number, body: string) => string;
 }
@@ -68,8 +72,9 @@ function run(
   seed: number,
   answers?: Record<string, number>,
 ): Promise<autocannon.Result> {
-  const next = target.next ?? picker(target.paths, seed);
-  const classify = target.classify;
+  const next = picker(target.paths, seed);
+  const { classify, feed } = target;
+  feed?.reset();
   return autocannon({
     url: target.url,
     connections,
@@ -80,15 +85,18 @@ function run(
     requests: [
       {
         method: "GET",
-        setupRequest: (request) => {
+        setupRequest: (request, context) => {
+          if (feed !== undefined) return { ...request, path: feed.next(context) };
           const drawn = next();
           if (typeof drawn === "string") return { ...request, path: drawn };
           return { ...request, path: drawn.path, headers: { ...request.headers, accept: drawn.accept } };
         },
-        ...(classify === undefined || answers === undefined
+        ...(classify === undefined && feed === undefined
           ? {}
           : {
-              onResponse: (status: number, body: string) => {
+              onResponse: (status: number, body: string, context: object) => {
+                feed?.answered(context);
+                if (classify === undefined || answers === undefined) return;
                 const name = classify(status, body);
                 answers[name] = (answers[name] ?? 0) + 1;
               },
