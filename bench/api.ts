@@ -397,7 +397,7 @@ try {
     // then twice what the warm-up and the measured run would take at that rate. Making a link costs
     // about as much as checking it, so a pool sized on the faster read routes would take longer to make
     // than the run lasts.
-    const probe = new TapFeed(tags, tags.length * 5);
+    const probe = new TapFeed(tags, 8_000);
     const probed = await measure(
       tapFeedTarget("tap probe", () => probe),
       {
@@ -406,10 +406,8 @@ try {
         warmupSeconds: 0,
       },
     );
-    const rate =
-      probe.reused > 0
-        ? Math.max(...results.map((r) => r.requestsPerSecond))
-        : Math.max(probed.requestsPerSecond, 100);
+    // A probe that used its pool up in its one second went at least that fast: twice that, to be safe.
+    const rate = probe.reused > 0 ? 2 * probe.size : Math.max(probed.requestsPerSecond, 100);
     const size = Math.ceil(rate * (WARMUP_S + DURATION_S) * 2);
     const started = performance.now();
     taps = new TapFeed(tags, size);

@@ -232,8 +232,9 @@ ${load.warmupSeconds} s warm-up (not counted), then ${load.durationSeconds} s me
 - \`${TAPS}\` (issue #18): ${int(input.taps.tagged)} of the pieces carry a simulated NTAG 424 DNA, bound at issuance
   as the demo binds its tags (the UID's salted commitment in the document), and the verifier holds the brand's tag
   keystore (\`HALLMARK_TAG_KEYSTORES\`, the demo master key). Each tag is tapped once first (all fresh authentic
-  taps); then ${int(input.taps.pool)} SUN links are made in advance (\`SimulatedTag\`), each a new counter of its
-  tag, round robin over the tags, and sent in order, each once: every request is a first-time tap that the verifier
+  taps); then, sized on a one-second probe of the route, ${int(input.taps.pool)} SUN links are made in advance
+  (\`SimulatedTag\`), each a new counter of its tag, and sent each once, round robin over the tags, a tag's next tap
+  only once its last one is answered (as one phone taps one tag): every request is a first-time tap that the verifier
   decrypts, MACs, records in its tap counters (sqlite) and answers with the piece's verdict. Every answer is read:
   a copied-link answer would mean a link was sent twice (the pool used up), and fails the goal below.
 - The baseline runs before and after the API targets; the ratio divides by their mean.
