@@ -9,7 +9,10 @@
  * 3. Serve: the real verifier (server/main.ts) in a child process against the index built over HTTP and
  *    the IPFS blocks, and a raw `node:http` baseline in another child answering a precomputed body of the
  *    size of a typical certificate answer; 50 keep-alive connections per target (autocannon), a warm-up,
- *    then a measured run, over random existing token ids.
+ *    then a measured run, over random existing token ids. The tap route (issue #18): one piece in ten is
+ *    bound at issuance to a simulated NTAG 424 DNA, the verifier holds the brand's tag keystore, and the
+ *    run fires SUN links made in advance, each a first-time tap; its answers are counted (any copied-link
+ *    answer fails it).
  * 4. Writes docs/benchmarks/api.md and prints the headline figures.
  *
  * Bounded: every child is killed and the temp dir removed on every exit path. Loopback only.
@@ -19,6 +22,7 @@
  * temp dir with the index and IPFS blocks, for profiling by hand).
  */
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -29,12 +33,17 @@ import type { Eip1193 } from "../server/chain/eip1193.js";
 import { HttpJsonRpcProvider } from "../server/chain/http.js";
 import { Indexer } from "../server/indexer/Indexer.js";
 import { SqliteIndexStore } from "../server/store/sqlite/SqliteIndexStore.js";
+import { SimulatedTag } from "../server/tags/simulated-tag.js";
+import { importTagKeystore, TagMasterKey } from "../server/tags/tag-keystore.js";
+import { parseTagUid } from "../server/tags/uid.js";
+import { DEMO_TAG_BRAND, DEMO_TAG_MASTER_KEY } from "../scripts/demo/tags.js";
 import { startJsonRpcBridge } from "../scripts/local/json-rpc-bridge.js";
 import { spawnServer, stopAllServers } from "./api/children.js";
 import { measure } from "./api/load.js";
-import type { LoadResult } from "./api/load.js";
+import { TapFeed, tapPath } from "./api/tap-feed.js";
+import type { LoadResult, LoadTarget } from "./api/load.js";
 import { BENCH_SALT, deployPopulation, serialOf } from "./api/population.js";
-import { CACHE_OFF, RESOLVER, renderApiReport } from "./api/report.js";
+import { CACHE_OFF, RESOLVER, TAPS, renderApiReport } from "./api/report.js";
 import type { CatchUp, Machine } from "./api/report.js";
 
 const ROOT = hre.config.paths.root;
@@ -45,6 +54,8 @@ const DURATION_S = Number(process.env.BENCH_API_DURATION ?? 10);
 const WARMUP_S = 3;
 const CONNECTIONS = 50;
 const BATCH = 500;
+/** One piece in ten carries a simulated NTAG 424 DNA (issue #18): 1,000 tags at 10,000 certificates. */
+const TAG_EVERY = 10;
 
 const log = (line: string): void => console.log(`[bench:api] ${line}`);
 
@@ -151,6 +162,7 @@ try {
   const population = await deployPopulation(connection, path.join(temp, "ipfs"), {
     certificates: CERTIFICATES,
     batchSize: BATCH,
+    tagEvery: TAG_EVERY,
     log,
   });
   const { deployments } = population;
@@ -183,6 +195,18 @@ try {
   await writeFile(path.join(temp, "deployments.json"), JSON.stringify(deployments, null, 2));
 
   // 3. Serve.
+  // The brand's tag keystore, as `npm start` gives the demo's: the demo master key (public), sealed under
+  // a password made for this run and handed to the verifier child through the environment.
+  const tagPassword = randomBytes(18).toString("base64url");
+  const tagKeystore = path.join(temp, "tag-keys", `brand-${DEMO_TAG_BRAND}-tags.json`);
+  await mkdir(path.dirname(tagKeystore), { recursive: true });
+  await importTagKeystore(
+    tagKeystore,
+    DEMO_TAG_BRAND,
+    [new TagMasterKey(1, DEMO_TAG_MASTER_KEY, "2026-01-01T00:00:00.000Z")],
+    tagPassword,
+    { scryptN: 1 << 12 },
+  );
   const profileDir = process.env.BENCH_API_CPU_PROF;
   if (profileDir !== undefined && profileDir !== "")
     await mkdir(path.resolve(profileDir), { recursive: true });
@@ -204,6 +228,10 @@ try {
         // The per-client limit (default 600/min) would answer 429 to a load generator on one address.
         HALLMARK_RATE_LIMIT_PER_MINUTE: "1000000000",
         HALLMARK_LOG_LEVEL: "warn",
+        HALLMARK_TAG_KEYSTORES: JSON.stringify({
+          [DEMO_TAG_BRAND]: { keystore: tagKeystore, passwordEnv: "BENCH_TAG_PASSWORD" },
+        }),
+        BENCH_TAG_PASSWORD: tagPassword,
         BENCH_START_INDEXER: "1",
       },
       execArgv: profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [],
@@ -311,6 +339,85 @@ try {
     return { path: `${linkOf(i)}${variant.query}`, accept: variant.accept };
   });
 
+  // The tap route (issue #18): every tagged piece tapped once first (its first tap, counter 1), each
+  // answer an authentic, fresh tap of a bound tag; the measured run then fires links from a pool of
+  // taps made in advance, each a new counter of its tag and each used once (see tapPool).
+  const tags = population.taggedPieces.map((piece) => ({
+    tokenId: piece.tokenId.toString(),
+    tag: new SimulatedTag(DEMO_TAG_MASTER_KEY, parseTagUid(piece.uid)),
+  }));
+  const classifyTap = (status: number, text: string): string => {
+    if (status !== 200) return `HTTP ${status}`;
+    const answer = JSON.parse(text) as {
+      copied?: boolean;
+      tap?: { result?: string };
+      presence?: { fresh?: boolean };
+    };
+    if (answer.copied === true) return "copied";
+    return answer.tap?.result === "authentic" && answer.presence?.fresh === true
+      ? "fresh"
+      : `tap ${answer.tap?.result ?? "?"}`;
+  };
+  const tapCold = async (url: string): Promise<number> => {
+    const started = performance.now();
+    let next = 0;
+    const classes = new Map<string, number>();
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (next < tags.length) {
+          const { tokenId, tag } = tags[next++];
+          const response = await fetch(`${url}${tapPath(tokenId, tag)}`, {
+            headers: { accept: "application/json" },
+          });
+          const name = classifyTap(response.status, await response.text());
+          classes.set(name, (classes.get(name) ?? 0) + 1);
+        }
+      }),
+    );
+    if (classes.size !== 1 || !classes.has("fresh"))
+      throw new Error(`first taps were not all fresh authentic taps: ${JSON.stringify([...classes])}`);
+    return (performance.now() - started) / 1000;
+  };
+  log(`tap cold pass: ${tags.length} tags tapped once in ${(await tapCold(verifier.url)).toFixed(1)} s`);
+  // The run's links, made before it (bench/api/tap-feed.ts) so that the load generator only sends them.
+  let taps: TapFeed | undefined;
+  const tapFeedTarget = (name: string, feed: () => TapFeed | undefined): LoadTarget => ({
+    name,
+    url: verifier.url,
+    paths: [],
+    feed: {
+      reset: () => feed()?.reset(),
+      next: (context) => feed()?.next(context) ?? "/",
+      answered: (context) => feed()?.answered(context),
+    },
+    classify: classifyTap,
+  });
+  const withTapPool = async (): Promise<string> => {
+    // Sized on the route's own rate: a one-second probe (fresh taps too, from a small pool of their own),
+    // then twice what the warm-up and the measured run would take at that rate. Making a link costs
+    // about as much as checking it, so a pool sized on the faster read routes would take longer to make
+    // than the run lasts.
+    const probe = new TapFeed(tags, 8_000);
+    const probed = await measure(
+      tapFeedTarget("tap probe", () => probe),
+      {
+        connections: CONNECTIONS,
+        durationSeconds: 1,
+        warmupSeconds: 0,
+      },
+    );
+    // A probe that used its pool up in its one second went at least that fast: twice that, to be safe.
+    const rate = probe.reused > 0 ? 2 * probe.size : Math.max(probed.requestsPerSecond, 100);
+    const size = Math.ceil(rate * (WARMUP_S + DURATION_S) * 2);
+    const started = performance.now();
+    taps = new TapFeed(tags, size);
+    log(
+      `tap pool: probe ${probed.requestsPerSecond.toFixed(0)} req/s (${JSON.stringify(probed.answers)}); ` +
+        `${size} fresh links over ${tags.length} tags made in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return verifier.url;
+  };
+
   const load = { connections: CONNECTIONS, durationSeconds: DURATION_S, warmupSeconds: WARMUP_S };
   const results: LoadResult[] = [];
   const certificatePaths = certificateIds.map((id) => `/v1/certificates/${id}`);
@@ -329,11 +436,20 @@ try {
     name: string;
     url: string | (() => Promise<string>);
     paths: (string | { path: string; accept: string })[];
+    feed?: LoadTarget["feed"];
+    classify?: (status: number, body: string) => string;
   }[] = [
     { name: "raw node:http baseline (before)", url: raw.url, paths: ["/"] },
     { name: "GET /v1/certificates/:id", url: verifier.url, paths: certificatePaths },
     { name: "GET /v1/certificates/:id/provenance", url: verifier.url, paths: provenancePaths },
     { name: `${RESOLVER}: GET /01/{gtin}/21/{serial} (mixed)`, url: verifier.url, paths: resolverPaths },
+    {
+      name: `${TAPS}: GET /v1/taps/:id (fresh SUN links)`,
+      url: withTapPool,
+      paths: [],
+      feed: tapFeedTarget("", () => taps).feed,
+      classify: classifyTap,
+    },
     { name: `GET /v1/certificates/:id ${CACHE_OFF}`, url: withoutAnswerCache, paths: certificatePaths },
     {
       name: `GET /v1/certificates/:id/provenance ${CACHE_OFF}`,
@@ -347,10 +463,30 @@ try {
     log(`load: ${target.name} (${WARMUP_S} s warm-up, ${DURATION_S} s measured, ${CONNECTIONS} connections)`);
     const result = await measure(target, { ...load, seed: results.length + 1 });
     results.push(result);
+    const baseline = results[0].requestsPerSecond;
     log(
       `  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-        `errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}, ${result.bytesPerRequest.toFixed(0)} B/answer`,
+        `errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}, ${result.bytesPerRequest.toFixed(0)} B/answer` +
+        (results.length > 1 ? `, ${(result.requestsPerSecond / baseline).toFixed(2)} × baseline` : ""),
     );
+    if (result.answers !== undefined) {
+      const copied = result.answers.copied ?? 0;
+      const counted = Object.values(result.answers).reduce((a, b) => a + b, 0);
+      log(
+        `  answers: ${Object.entries(result.answers)
+          .map(([name, n]) => `${n} ${name}`)
+          .join(", ")} (${taps?.sent ?? 0} of ${taps?.size ?? 0} links sent, warm-up included)` +
+          (copied > 0
+            ? `: FAILED, ${copied} copied-link answers` +
+              ((taps?.reused ?? 0) > 0
+                ? `: the pool of fresh links was used up and ${taps?.reused} links were sent again`
+                : ": no link was sent twice (a verifier bug?)")
+            : counted === (result.answers.fresh ?? 0)
+              ? ": every answer a fresh tap"
+              : ": FAILED, not every answer a fresh tap"),
+      );
+      if (copied > 0 || counted !== (result.answers.fresh ?? 0)) exitCode = 1;
+    }
   }
   await verifier.stop();
   await raw.stop();
@@ -378,6 +514,7 @@ try {
     baselineBytes: Buffer.byteLength(body),
     provenanceBytes: provenanceSizes.reduce((a, b) => a + b, 0) / provenanceSizes.length,
     provenanceItems: provenanceItems / provenanceSizes.length,
+    taps: { tagged: tags.length, pool: taps?.size ?? 0 },
   });
   if (process.env.BENCH_API_NO_REPORT === "1") {
     console.log(report);

@@ -14,6 +14,17 @@ export interface LoadTarget {
    * mix of representations), otherwise the request asks for application/json.
    */
   paths: readonly (string | { path: string; accept: string })[];
+  /**
+   * Instead of drawing from `paths` at random: a feed shared by the warm-up and the measured run (the
+   * tap route's fresh links, each to be used once), told of each connection's answer.
+   */
+  feed?: {
+    reset(): void;
+    next(context: { tag?: number }): string;
+    answered(context: { tag?: number }): void;
+  };
+  /** Sorts each answer's body into a named count (the tap route: fresh taps, copied links). */
+  classify?: (status: number, body: string) => string;
 }
 
 export interface LoadOptions {
@@ -40,6 +51,8 @@ export interface LoadResult {
   redirects: number;
   bytesPerRequest: number;
   durationSeconds: number;
+  /** With `classify`: the measured run's answers by class. */
+  answers?: Record<string, number>;
 }
 
 function picker<T>(paths: readonly T[], seed: number): () => T {
@@ -57,8 +70,11 @@ function run(
   connections: number,
   seconds: number,
   seed: number,
+  answers?: Record<string, number>,
 ): Promise<autocannon.Result> {
   const next = picker(target.paths, seed);
+  const { classify, feed } = target;
+  feed?.reset();
   return autocannon({
     url: target.url,
     connections,
@@ -69,11 +85,22 @@ function run(
     requests: [
       {
         method: "GET",
-        setupRequest: (request) => {
+        setupRequest: (request, context) => {
+          if (feed !== undefined) return { ...request, path: feed.next(context) };
           const drawn = next();
           if (typeof drawn === "string") return { ...request, path: drawn };
           return { ...request, path: drawn.path, headers: { ...request.headers, accept: drawn.accept } };
         },
+        ...(classify === undefined && feed === undefined
+          ? {}
+          : {
+              onResponse: (status: number, body: string, context: object) => {
+                feed?.answered(context);
+                if (classify === undefined || answers === undefined) return;
+                const name = classify(status, body);
+                answers[name] = (answers[name] ?? 0) + 1;
+              },
+            }),
       },
     ],
   });
@@ -82,7 +109,8 @@ function run(
 export async function measure(target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
   if (options.warmupSeconds > 0)
     await run(target, options.connections, options.warmupSeconds, (options.seed ?? 1) + 7);
-  const result = await run(target, options.connections, options.durationSeconds, options.seed ?? 1);
+  const answers: Record<string, number> = {};
+  const result = await run(target, options.connections, options.durationSeconds, options.seed ?? 1, answers);
   const requests = result.requests.total;
   const seconds = result.duration;
   return {
@@ -99,5 +127,6 @@ export async function measure(target: LoadTarget, options: LoadOptions): Promise
     redirects: (result as unknown as Record<string, number>)["3xx"] ?? 0,
     bytesPerRequest: requests === 0 ? 0 : result.throughput.total / requests,
     durationSeconds: seconds,
+    ...(target.classify === undefined ? {} : { answers }),
   };
 }

@@ -13,6 +13,7 @@ import { EmbeddedMetadataStore } from "../../server/ipfs/embedded-store.js";
 import type { MetadataStore } from "../../server/ipfs/metadata-store.js";
 import { loadExample } from "../../server/metadata/examples.js";
 import { encodeDocument } from "../../server/metadata/metadata-document.js";
+import { TAG_KIND_NTAG424, tagUidCommitment } from "../../server/tags/tag-binding.js";
 
 export const BENCH_SALT = ethersLib.id("hallmark-bench-api-salt");
 const BRAND_ID = 1n;
@@ -32,7 +33,19 @@ export interface PopulationOptions {
   repaired: number;
   /** Of the sold ones, how many were resold through the partner (authenticated resale). */
   resold: number;
+  /**
+   * One piece in `tagEvery` carries a simulated NTAG 424 DNA, bound at issuance as the demo binds
+   * its tags (the UID's salted commitment in the document); absent: no piece is tagged.
+   */
+  tagEvery?: number;
   log: (line: string) => void;
+}
+
+/** A piece bound to a simulated NTAG 424 DNA at issuance. */
+export interface TaggedPiece {
+  tokenId: bigint;
+  /** The tag's UID, 14 hex digits (NXP's manufacturer byte 04, then the piece's index). */
+  uid: string;
 }
 
 export interface Population {
@@ -40,6 +53,8 @@ export interface Population {
   tokenIds: bigint[];
   /** Token ids with a history beyond issuance (sold, some repaired and resold). */
   livedTokenIds: bigint[];
+  /** The pieces bound to a tag (none unless `tagEvery` was given). */
+  taggedPieces: TaggedPiece[];
   documentsPublished: number;
   publishMs: number;
   mintMs: number;
@@ -50,6 +65,11 @@ export interface Population {
 
 export function serialOf(i: number): string {
   return `HB-${String(i).padStart(6, "0")}`;
+}
+
+/** The bench's tag UIDs: distinct from the demo's (04D3E0…), one per piece index. */
+export function benchTagUid(i: number): string {
+  return `04BE0C${i.toString(16).toUpperCase().padStart(8, "0")}`;
 }
 
 function serialHashOf(serial: string): string {
@@ -111,6 +131,8 @@ export async function populate(
   };
   const inputs: { serialHash: string; metadataDigest: string; chip: string; claimKey: string }[] = [];
   const indices = Array.from({ length: options.certificates }, (_, i) => i);
+  const tagEvery = options.tagEvery;
+  const isTagged = (i: number): boolean => tagEvery !== undefined && i % tagEvery === 0;
   const publishStarted = performance.now();
   const encoded = indices.map((i) => {
     const serial = serialOf(i);
@@ -119,7 +141,13 @@ export async function populate(
       ...base,
       name: `Maison Bench — Selleria Tote ${serial}`,
       external_url: `https://verify.maison-bench.example/c/${i}`,
-      passport: { ...base.passport, serial: { kind: "salted-hash", serialHash } },
+      passport: {
+        ...base.passport,
+        serial: { kind: "salted-hash", serialHash },
+        ...(isTagged(i)
+          ? { tag: { kind: TAG_KIND_NTAG424, uidCommitment: tagUidCommitment(BENCH_SALT, benchTagUid(i)) } }
+          : {}),
+      },
     };
     const { bytes, digest } = encodeDocument("certificate-metadata", document);
     inputs.push({
@@ -199,6 +227,7 @@ export async function populate(
     },
     tokenIds,
     livedTokenIds: lived,
+    taggedPieces: indices.filter(isTagged).map((i) => ({ tokenId: tokenIds[i], uid: benchTagUid(i) })),
     documentsPublished: published,
     publishMs,
     mintMs,
@@ -217,7 +246,7 @@ export async function populate(
 export async function deployPopulation(
   connection: NetworkConnection,
   ipfsDirectory: string,
-  options: { certificates: number; batchSize: number; log: (line: string) => void },
+  options: { certificates: number; batchSize: number; tagEvery?: number; log: (line: string) => void },
 ): Promise<Population> {
   const { ethers, ignition } = connection;
   const [deployer] = await ethers.getSigners();

@@ -54,12 +54,20 @@ export interface ApiReportInput {
   baselineBytes: number;
   provenanceBytes: number;
   provenanceItems: number;
+  /** The tap route's data: pieces bound to a simulated tag, fresh links made for its run. */
+  taps: { tagged: number; pool: number };
 }
 
 const GOALS = { throughputRatio: 0.5, p99Ms: 20, eventsPerSecond: 5_000 };
 /** Issue #19: the GS1 resolver, held to p99 ≤ 10 ms; its redirects (307) are answers, not failures. */
 export const RESOLVER = "GS1 resolver";
 const RESOLVER_P99_MS = 10;
+
+/**
+ * Issue #18: the NTAG 424 DNA tap route, every request a first-time tap. Not held to issue #5's read
+ * goals (each answer writes the tag's counter); held to every answer being a fresh, authentic tap.
+ */
+export const TAPS = "NFC tap";
 
 /** Marks the comparison targets: the same routes with the answer cache turned off (not held to the goals). */
 export const CACHE_OFF = "(answer cache off)";
@@ -108,7 +116,9 @@ export function renderApiReport(input: ApiReportInput): string {
     const ratio = r.name.startsWith("raw node:http") ? "—" : (r.requestsPerSecond / baselineRps).toFixed(2);
     return `| ${r.name} | ${int(r.requestsPerSecond)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors + r.timeouts} / ${r.non2xx} | ${int(r.bytesPerRequest)} | ${ratio} |`;
   });
-  const api = results.filter((r) => !r.name.startsWith("raw node:http") && !r.name.includes(CACHE_OFF));
+  const api = results.filter(
+    (r) => !r.name.startsWith("raw node:http") && !r.name.includes(CACHE_OFF) && !r.name.startsWith(TAPS),
+  );
   const goalRows = api.flatMap((r) => {
     const resolver = r.name.startsWith(RESOLVER);
     const unexpected = resolver ? r.non2xx - r.redirects : r.non2xx;
@@ -122,6 +132,17 @@ export function renderApiReport(input: ApiReportInput): string {
         : `| ${r.name}: no errors, no non-2xx | ${r.errors + r.timeouts} errors, ${r.non2xx} non-2xx | ${r.errors + r.timeouts + r.non2xx === 0 ? "met" : "**missed**"} |`,
     ];
   });
+  for (const r of results.filter((t) => t.name.startsWith(TAPS))) {
+    const answers = r.answers ?? {};
+    const counted = Object.values(answers).reduce((a, b) => a + b, 0);
+    const fresh = answers.fresh ?? 0;
+    const copied = answers.copied ?? 0;
+    const others = counted - fresh - copied;
+    goalRows.push(
+      `| ${r.name}: every answer a fresh, authentic tap (none copied: the pool is never reused) | ${int(fresh)} fresh, ${int(copied)} copied, ${int(others)} other | ${counted > 0 && fresh === counted ? "met" : "**missed**"} |`,
+      `| ${r.name}: no errors, no non-2xx | ${r.errors + r.timeouts} errors, ${r.non2xx} non-2xx | ${r.errors + r.timeouts + r.non2xx === 0 ? "met" : "**missed**"} |`,
+    );
+  }
   const catchRows = catchUps.map(
     (c) =>
       `| ${c.name} | ${int(c.events)} | ${int(c.blocks)} | ${int(c.ranges)} | ${(c.wallMs / 1000).toFixed(2)} | **${int(c.eventsPerSecond)}** |`,
@@ -208,6 +229,14 @@ ${load.warmupSeconds} s warm-up (not counted), then ${load.durationSeconds} s me
   and \`?linkType=linkset\` (the linkset), \`?linkType=gs1:certificationInfo\` and \`?linkType=gs1:sustainabilityInfo\`
   (307 to the certificate and passport JSON; the redirect is measured, not followed). A cold pass asks for every link once
   first, as for the certificates. The 307s are counted in "non-2xx" and are expected.
+- \`${TAPS}\` (issue #18): ${int(input.taps.tagged)} of the pieces carry a simulated NTAG 424 DNA, bound at issuance
+  as the demo binds its tags (the UID's salted commitment in the document), and the verifier holds the brand's tag
+  keystore (\`HALLMARK_TAG_KEYSTORES\`, the demo master key). Each tag is tapped once first (all fresh authentic
+  taps); then, sized on a one-second probe of the route, ${int(input.taps.pool)} SUN links are made in advance
+  (\`SimulatedTag\`), each a new counter of its tag, and sent each once, round robin over the tags, a tag's next tap
+  only once its last one is answered (as one phone taps one tag): every request is a first-time tap that the verifier
+  decrypts, MACs, records in its tap counters (sqlite) and answers with the piece's verdict. Every answer is read:
+  a copied-link answer would mean a link was sent twice (the pool used up), and fails the goal below.
 - The baseline runs before and after the API targets; the ratio divides by their mean.
 
 | Target | Req/s | p50 (ms) | p90 (ms) | p99 (ms) | Max (ms) | Errors / non-2xx | Bytes / answer | Ratio to baseline |
