@@ -312,7 +312,8 @@ NFC tag (NTAG 424 DNA, simulated) on ${demo.tags[0].serial}: open this tap link 
     .join(", ")})
   ${demo.tags[3].serial} waits in the brand vault with a tag: npx hallmark tags tap ${demo.tags[3].serial}, open the link, and claim it with the tag (the verifier's tag oracle attests the tap, the brand pays the gas)
 Unclaimed pieces wait in the brand vault with one-time claim codes and their claim links: ${claimCodesFile}
-  (open a claim link; without a wallet, paste an address: the brand's key relays the claim)
+  (open a claim link; "Claim with this phone" makes a passkey account, which needs the page at localhost:
+   replace 127.0.0.1 by localhost in the link; or paste an address; the brand's key relays the claim)
 Ctrl-C stops everything (the chain is kept for the next npm start).`);
 }
 
