@@ -15,11 +15,13 @@
  *    applied block, over BENCH_FLEET_KILLS (default 10) kills.
  * Writes docs/benchmarks/fleet.md (BENCH_FLEET_NO_REPORT=1: print only). PostgreSQL from
  * HALLMARK_TEST_DATABASE_URL (npm run test:services); a database of its own, dropped at the end.
+ * BENCH_FLEET_PROFILE=<dir>: the verifiers write V8 CPU profiles there when they stop (--cpu-prof).
  */
 import { randomBytes } from "node:crypto";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
 import hre, { network } from "hardhat";
 import pg from "pg";
 import { prepareFleetDatabase } from "../scripts/fleet/database.js";
@@ -32,6 +34,8 @@ import { spawnServer, stopAllServers } from "./api/children.js";
 import { measure } from "./api/load.js";
 import type { LoadResult } from "./api/load.js";
 import { BENCH_SALT, deployPopulation } from "./api/population.js";
+import { runFlipProcess } from "./fleet/flip-process.js";
+import type { Stage } from "./fleet/flip-process.js";
 import { startLoadProcess } from "./fleet/load-process.js";
 
 const ROOT = hre.config.paths.root;
@@ -73,8 +77,6 @@ async function healthOf(url: string): Promise<Health | null> {
   }
 }
 
-/** A flip's stages, each timed from the block's mining. */
-type Stage = "head" | "primary" | "standby" | "first" | "all";
 const STAGES: readonly Stage[] = ["head", "primary", "standby", "first", "all"];
 const STAGE_NAMES: Record<Stage, string> = {
   head: "the indexer has seen the block (head on the primary)",
@@ -98,6 +100,33 @@ const databaseUrl = (() => {
   url.pathname = `/${databaseName}`;
   return url.toString();
 })();
+/**
+ * Asks `verifier` for every path once, `concurrency` at a time, so that its answer cache holds them:
+ * every answer must be a 200. Answers the seconds it took.
+ */
+async function coldPass(
+  verifier: NodeProcess,
+  paths: readonly string[],
+  concurrency: number,
+): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < paths.length) {
+        const requestPath = paths[next++];
+        const response = await fetch(`${verifier.url}${requestPath}`, {
+          headers: { accept: "application/json" },
+        });
+        if (response.status !== 200)
+          throw new Error(`cold pass: ${response.status} from ${verifier.name} for ${requestPath}`);
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
 const processes: NodeProcess[] = [];
 let standby: HotStandby | null = null;
 let exitCode = 0;
@@ -204,6 +233,9 @@ try {
         HALLMARK_DATA_DIR: dataDir,
         HALLMARK_DATABASE_URL: databaseUrl,
         HALLMARK_DATABASE_READ_URL: standby.url,
+        ...(process.env.BENCH_FLEET_PROFILE
+          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_FLEET_PROFILE}` }
+          : {}),
       },
     });
     processes.push(verifier);
@@ -219,103 +251,65 @@ try {
     `/v1/certificates?brand=${BRAND_ID}&limit=20`,
   ];
   const [, admin] = await ethers.getSigners();
-  const certificate = await ethers.getContractAt(
-    "HallmarkCertificate",
-    deployments.contracts.HallmarkCertificate,
-  );
   const freshness: number[] = [];
   const stageTimes: Record<Stage, number[]> = { head: [], primary: [], standby: [], first: [], all: [] };
   let load = { perSecond: 0, non2xx: 0, skipped: 0, p99: 0 };
+  let chainLoop = { delayP99: 0, delayMax: 0, gcPauses: 0, gcOver20: 0, gcLongest: 0 };
   loadAverages.push(os.loadavg()[0]);
   if (PARTS.has("freshness")) {
+    // The steady state is measured, not a cold start: each verifier first answers every path of the
+    // load once (and the flipped certificates), as a verifier that has been serving for a while has.
+    // A cold verifier spends its first thousands of requests on the standby and the documents, and a
+    // flip measured then waits behind those misses.
+    const flipPaths = lived.slice(0, 50).map((id) => `/v1/certificates/${id}`);
+    const warmStarted = performance.now();
+    await Promise.all(verifiers.map((verifier) => coldPass(verifier, [...paths, ...flipPaths], 8)));
+    log(
+      `cold pass: ${paths.length + flipPaths.length} paths on each of ${verifiers.length} verifiers in ${((performance.now() - warmStarted) / 1000).toFixed(1)} s`,
+    );
     const background = await startLoadProcess({
       targets: verifiers.map((verifier) => ({ url: verifier.url, ratePerSecond: RATE / VERIFIERS })),
       paths,
     });
     const flipTokens = lived.slice(0, 50);
-    const stolen = new Set<string>();
-    const statusOf = async (url: string, id: string): Promise<string | null> => {
-      try {
-        const response = await fetch(`${url}/v1/certificates/${id}`, {
-          headers: { accept: "application/json" },
-        });
-        if (response.status !== 200) return null;
-        return ((await response.json()) as { status?: string }).status ?? null;
-      } catch {
-        return null;
-      }
-    };
-    // Where the time goes: the index's meta on the primary (the head the indexer saw, the range it
-    // committed) and on the standby (the commit replayed), read every 5 ms during a flip.
-    const primaryProbe = new pg.Client({ connectionString: databaseUrl });
-    const standbyProbe = new pg.Client({ connectionString: standby.url });
-    await primaryProbe.connect();
-    await standbyProbe.connect();
-    const metaOf = async (client: pg.Client): Promise<{ head: number; checkpoint: number }> => {
-      const { rows } = await client.query<{ key: string; value: string }>(
-        "SELECT key, value FROM hallmark_index.meta WHERE key IN ('head_block', 'checkpoint')",
-      );
-      const value = (key: string) => rows.find((row) => row.key === key)?.value;
-      const checkpoint = value("checkpoint");
-      return {
-        head: Number(value("head_block") ?? -1),
-        checkpoint:
-          checkpoint === undefined ? -1 : (JSON.parse(checkpoint) as { blockNumber: number }).blockNumber,
-      };
-    };
     await sleep(2_000); // The load reaches its rate.
-    for (let flip = 0; flip < FLIPS; flip++) {
-      const id = flipTokens[flip % flipTokens.length];
-      const toStolen = !stolen.has(id);
-      const tx = toStolen
-        ? await certificate.connect(admin).reportStolen(id, "bench")
-        : await certificate.connect(admin).restore(id, "bench");
-      // The chain mines on send (automine): the block exists when the send returns.
-      const mined = performance.now();
-      const receipt = await tx.wait();
-      const block = receipt!.blockNumber;
-      if (toStolen) stolen.add(id);
-      else stolen.delete(id);
-      const expected = toStolen ? "stolen" : "active";
-      const since = () => performance.now() - mined;
-      let done = false;
-      const watch = async (client: pg.Client, stages: { head?: Stage; checkpoint: Stage }) => {
-        let headAt: number | null = null;
-        while (!done) {
-          const meta = await metaOf(client);
-          if (stages.head !== undefined && headAt === null && meta.head >= block) headAt = since();
-          if (meta.checkpoint >= block) {
-            const at = since();
-            if (stages.head !== undefined) stageTimes[stages.head].push(headAt ?? at);
-            stageTimes[stages.checkpoint].push(at);
-            return;
-          }
-          await sleep(5);
-        }
-      };
-      const probes = [
-        watch(primaryProbe, { head: "head", checkpoint: "primary" }),
-        watch(standbyProbe, { checkpoint: "standby" }),
-      ];
-      const answered: number[] = [];
-      await Promise.all(
-        verifiers.map(async (verifier) => {
-          while ((await statusOf(verifier.url, id)) !== expected) {
-            if (since() > 30_000) throw new Error(`${verifier.name} never answered ${expected} for ${id}`);
-            await sleep(5);
-          }
-          answered.push(since());
-        }),
-      );
-      done = true;
-      await Promise.all(probes);
-      stageTimes.first.push(Math.min(...answered));
-      stageTimes.all.push(Math.max(...answered));
-      freshness.push(since());
-    }
+    // This process serves the chain (every indexer poll goes through its bridge): its event loop's
+    // delays and its pauses for garbage collection delay the indexers as a slow RPC node would, and
+    // are reported. The flips and the probes run in a process of their own (bench/fleet/flip-process.ts).
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
+    const gcPauses: number[] = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+    });
+    gcObserver.observe({ entryTypes: ["gc"] });
+    const flips = await runFlipProcess({
+      rpcUrl: bridge.url,
+      certificate: deployments.contracts.HallmarkCertificate,
+      admin: admin.address,
+      tokens: flipTokens,
+      flips: FLIPS,
+      verifiers: verifiers.map((verifier) => ({ name: verifier.name, url: verifier.url })),
+      primaryUrl: databaseUrl,
+      standbyUrl: standby.url,
+      probeMs: 5,
+    });
+    freshness.push(...flips.freshness);
+    for (const stage of STAGES) stageTimes[stage].push(...flips.stages[stage]);
+    loopDelay.disable();
+    gcObserver.disconnect();
+    chainLoop = {
+      delayP99: loopDelay.percentile(99) / 1e6,
+      delayMax: loopDelay.max / 1e6,
+      gcPauses: gcPauses.length,
+      gcOver20: gcPauses.filter((ms) => ms > 20).length,
+      gcLongest: Math.max(0, ...gcPauses),
+    };
+    log(
+      `the chain's process during the flips: event loop delay p99 ${chainLoop.delayP99.toFixed(0)} ms, max ${chainLoop.delayMax.toFixed(0)} ms; ` +
+        `${chainLoop.gcPauses} GC pauses, ${chainLoop.gcOver20} over 20 ms, longest ${chainLoop.gcLongest.toFixed(0)} ms`,
+    );
     const totals = await background.stop();
-    await primaryProbe.end();
-    await standbyProbe.end();
     load = {
       perSecond: totals.requests / totals.seconds,
       non2xx: totals.non2xx + totals.errors,
@@ -351,22 +345,8 @@ try {
     const certificatePaths = ids.map((id) => `/v1/certificates/${id}`);
     // As bench:api: a cold pass asks for every certificate once (50 in flight), then the warm steady
     // state is measured; the baseline runs before and after, and the ratio divides by their mean.
-    let next = 0;
-    const coldStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        while (next < certificatePaths.length) {
-          const response = await fetch(`${verifiers[0].url}${certificatePaths[next++]}`, {
-            headers: { accept: "application/json" },
-          });
-          if (response.status !== 200) throw new Error(`cold pass: ${response.status} from verifier 1`);
-          await response.arrayBuffer();
-        }
-      }),
-    );
-    log(
-      `cold pass: ${certificatePaths.length} answers in ${((performance.now() - coldStarted) / 1000).toFixed(1)} s`,
-    );
+    const coldSeconds = await coldPass(verifiers[0], certificatePaths, 50);
+    log(`cold pass: ${certificatePaths.length} answers in ${coldSeconds.toFixed(1)} s`);
     for (const target of [
       { name: "raw node:http (before)", url: raw.url, paths: ["/"] },
       { name: "verifier on PostgreSQL", url: verifiers[0].url, paths: certificatePaths },
@@ -387,6 +367,10 @@ try {
   const failovers: number[] = [];
   loadAverages.push(os.loadavg()[0]);
   if (PARTS.has("failover")) {
+    const certificate = await ethers.getContractAt(
+      "HallmarkCertificate",
+      deployments.contracts.HallmarkCertificate,
+    );
     let producing = true;
     const producer = (async () => {
       const id = lived[lived.length - 1];
@@ -441,6 +425,7 @@ try {
         freshness,
         stages: stageTimes,
         load,
+        chainLoop,
         loadAverages,
         throughput,
         failovers,
@@ -484,6 +469,7 @@ function renderReport(input: {
   freshness: number[];
   stages: Record<Stage, number[]>;
   load: { perSecond: number; non2xx: number; skipped: number; p99: number };
+  chainLoop: { delayP99: number; delayMax: number; gcPauses: number; gcOver20: number; gcLongest: number };
   loadAverages: number[];
   throughput: LoadResult[];
   failovers: number[];
@@ -536,14 +522,18 @@ ${stageRows}
   moment its \`/healthz\` names the head block. Events are the deployment's contract logs in that range.
   \`npm run bench:catch-up\` measures this alone, with medians of alternating runs ([catch-up.md](catch-up.md)).
 - **Freshness**: 4 \`api\` verifiers read a \`pg_basebackup\` hot standby; one indexer leads, one stands by;
-  the indexers poll the chain every ${process.env.BENCH_FLEET_POLL_MS ?? "25"} ms (HALLMARK_POLL_INTERVAL_MS). A process of its
-  own sends each verifier a steady ${RATE / VERIFIERS} requests/s (evenly paced every 5 ms, open loop, over up to 20
-  keep-alive connections each: certificate answers, provenance pages, a brand's list; bench/fleet/steady-load.ts). A brand admin alternately reports a certificate
-  stolen and restores it; for each flip the clock starts when the transaction's send returns (the chain
-  mines on send) and stops when all 4 verifiers answer the new status, each asked every 5 ms. The stages are
-  read every 5 ms from the index's status row on the primary (the head the indexer saw, the checkpoint it
-  committed) and on the standby (the checkpoint replayed). Background requests answered non-2xx or failed:
-  ${input.load.non2xx}.
+  the indexers poll the chain every ${process.env.BENCH_FLEET_POLL_MS ?? "25"} ms (HALLMARK_POLL_INTERVAL_MS). The steady state is
+  measured: each verifier first answers every path of the load once (its answer cache holds them, as a verifier's that
+  has served for a while does). A process of its own then sends each verifier a steady ${RATE / VERIFIERS} requests/s (evenly paced
+  every 5 ms, open loop, over up to 20 keep-alive connections each: certificate answers, provenance pages, a brand's
+  list; bench/fleet/steady-load.ts). In another process (bench/fleet/flip-process.ts), a brand admin alternately
+  reports a certificate stolen and restores it over the chain's JSON-RPC endpoint; for each flip the clock starts when
+  the transaction's send returns (the chain mines on send) and stops when all 4 verifiers answer the new status, each
+  asked every 5 ms. The stages are read every 5 ms from the index's status row on the primary (the head the indexer
+  saw, the checkpoint it committed) and on the standby (the checkpoint replayed). The chain's process (the
+  benchmark's own, with the population's 300 MiB heap) during the flips: event loop delay p99
+  ${input.chainLoop.delayP99.toFixed(0)} ms, max ${input.chainLoop.delayMax.toFixed(0)} ms; ${input.chainLoop.gcPauses} pauses for garbage collection, the longest
+  ${input.chainLoop.gcLongest.toFixed(0)} ms. Background requests answered non-2xx or failed: ${input.load.non2xx}.
 - **Throughput**: bench:api's harness: a cold pass asks for every certificate once, then autocannon (50
   keep-alive connections, 3 s warm-up, 10 s measured) on one verifier of the fleet, random certificate ids,
   against a raw \`node:http\` server answering a real certificate answer's bytes, measured before and after

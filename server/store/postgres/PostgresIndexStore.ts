@@ -64,6 +64,7 @@ import {
   pruneBlocksStatement,
   RangeRun,
   storeBlocks,
+  storeBlocksStatement,
   WorkingSet,
   WorkingSetMiss,
   wipe,
@@ -607,27 +608,37 @@ export class PostgresIndexStore implements IndexStore {
     // The range that brings the index to the head commits synchronously: it is the one readers wait
     // for, and a standby would receive an asynchronous commit only when the WAL writer flushes it (up
     // to wal_writer_delay, 200 ms by default).
-    await this.conn.transactionEndingWith(
-      async (db) => {
-        await run.flush(db, schema, this.writeStats.flushMs);
-        await storeBlocks(db, schema, [...range.blocks, range.toBlockHeader]);
-        const entries: Record<string, string> = { checkpoint };
-        if (!range.reversible) entries.final_block = String(range.toBlock);
-        // Rows written into a rebuild are not served yet: its version moves at the swap.
-        if (run.rowsChanged && served) {
-          const version = contentVersionOf(meta) + 1;
-          entries.content_version = String(version);
-          const tokens = run.touchedTokens;
-          entries.content_changes = JSON.stringify({
-            version,
-            tokens: tokens === null || tokens.size > MAX_CHANGED_TOKENS ? null : [...tokens],
-          } satisfies ContentChanges);
-        }
-        // With the COMMIT, in one round trip.
-        return setMetaStatement(schema, entries) + (served ? `;${notifyRange(range.toBlock)}` : "");
-      },
-      reachesHead ? "BEGIN" : "BEGIN;SET LOCAL synchronous_commit = off",
-    );
+    const entries: Record<string, string> = { checkpoint };
+    if (!range.reversible) entries.final_block = String(range.toBlock);
+    // Rows written into a rebuild are not served yet: its version moves at the swap.
+    if (run.rowsChanged && served) {
+      const version = contentVersionOf(meta) + 1;
+      entries.content_version = String(version);
+      const tokens = run.touchedTokens;
+      entries.content_changes = JSON.stringify({
+        version,
+        tokens: tokens === null || tokens.size > MAX_CHANGED_TOKENS ? null : [...tokens],
+      } satisfies ContentChanges);
+    }
+    const blocks = [...range.blocks, range.toBlockHeader];
+    const ending = [setMetaStatement(schema, entries), ...(served ? [notifyRange(range.toBlock)] : [])];
+    const statements = run.flushStatements(schema);
+    if (statements !== null) {
+      // The whole range in one message: its rows, headers, status and notification, and the COMMIT.
+      await this.conn.script([...statements, storeBlocksStatement(schema, blocks), ...ending], {
+        asynchronous: !reachesHead,
+      });
+    } else {
+      await this.conn.transactionEndingWith(
+        async (db) => {
+          await run.flush(db, schema, this.writeStats.flushMs);
+          await storeBlocks(db, schema, blocks);
+          // With the COMMIT, in one round trip.
+          return ending.join(";");
+        },
+        reachesHead ? "BEGIN" : "BEGIN;SET LOCAL synchronous_commit = off",
+      );
+    }
     this.knownCheckpoint = { schema, checkpoint: JSON.parse(checkpoint) as Checkpoint };
     run.adopt();
     if (set.size() <= WORKING_SET_ROWS) this.workingSet = { set, checkpoint };

@@ -41,9 +41,18 @@ export async function setMeta(
  * writer's hot path). Values are quoted as SQL string literals (standard_conforming_strings, on
  * since PostgreSQL 9.1, so only the quote needs doubling).
  */
+/**
+ * `value` as an SQL string literal, for statements sent without parameters (several in one
+ * message). An escape string (E'...') with its backslashes and quotes doubled: it means the same
+ * whatever the session's standard_conforming_strings, which a SET in the same message could not
+ * fix (PostgreSQL parses a whole message before it runs any of it).
+ */
+export function sqlText(value: string): string {
+  return `E'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+}
+
 export function setMetaStatement(schema: string, entries: Record<string, string>): string {
-  const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
-  const rows = Object.entries(entries).map(([key, value]) => `(${literal(key)}, ${literal(value)})`);
+  const rows = Object.entries(entries).map(([key, value]) => `(${sqlText(key)}, ${sqlText(value)})`);
   return `INSERT INTO ${schema}.meta (key, value) VALUES ${rows.join(", ")} ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
 }
 

@@ -25,7 +25,7 @@ import {
   provenanceToRow,
 } from "./rows.js";
 import { DATA_TABLES, TABLES } from "./schema.js";
-import { INDEXED_META_KEYS, setMeta } from "./status.js";
+import { INDEXED_META_KEYS, setMeta, sqlText } from "./status.js";
 
 /** A handler read a row the working set does not hold: load it and run the range again. */
 export class WorkingSetMiss extends Error {
@@ -324,21 +324,11 @@ export class RangeRun {
     );
   }
 
-  /**
-   * Writes the run's rows in `schema` (inside the caller's transaction): deletes of the rows that
-   * changed or went, inserts of the rows as they are now, one statement per table and kind, the
-   * journal in one statement, the sequences moved past the ids assigned.
-   */
-  async flush(db: Queryable, schema: string, timings?: Map<string, number>): Promise<void> {
-    let mark = performance.now();
-    const lap = (what: string): void => {
-      const now = performance.now();
-      timings?.set(what, (timings.get(what) ?? 0) + now - mark);
-      mark = now;
-    };
+  /** Per table, the primary keys of the rows to delete (changed or gone) and the rows to insert. */
+  private changes(): { table: string; gone: unknown[][]; now: Row[]; deferIndexes: boolean }[] {
+    const out: { table: string; gone: unknown[][]; now: Row[]; deferIndexes: boolean }[] = [];
     for (const [table, rows] of this.working) {
       if (rows.size === 0) continue;
-      const spec = TABLES[table];
       const base = this.set.base.get(table)!;
       const gone: unknown[][] = [];
       const now: Row[] = [];
@@ -347,6 +337,89 @@ export class RangeRun {
         if (before !== null) gone.push(pkOf(table, before));
         if (row !== null) now.push(row);
       }
+      // Filling an empty table with many rows (a first catch-up): its secondary indexes are built
+      // once after the insert, cheaper than maintained row by row (certificates have five).
+      const deferIndexes =
+        now.length >= DEFER_INDEXES_FROM_ROWS &&
+        gone.length === 0 &&
+        base.size === 0 &&
+        this.set.complete.has(table) &&
+        !INSERT_ONLY_TABLES.has(table);
+      out.push({ table, gone, now, deferIndexes });
+    }
+    return out;
+  }
+
+  /** The ids the run assigned beyond the sequences' values, as one statement (null when none moved). */
+  private sequencesStatement(schema: string): string | null {
+    const moved = [...this.lastIds].filter(([table, id]) => id !== this.set.lastIds.get(table));
+    if (moved.length === 0) return null;
+    return `SELECT ${moved.map(([table, id]) => `setval('${schema}.${table}_id_seq', ${Math.trunc(id)}, true)`).join(", ")}`;
+  }
+
+  /**
+   * The run's writes as statements without parameters, to send with the range's other statements
+   * and its COMMIT in one message: a range at the head then costs one round trip to the database
+   * instead of one per table, which is what a reader waiting for it waits for (the fleet's
+   * freshness). The rows go as JSON text (sqlText), as the parameters of flush() do. Null when a
+   * table is to be filled with its secondary indexes dropped (a first catch-up's large insert),
+   * which needs the answers of queries of its own: then flush().
+   */
+  flushStatements(schema: string): string[] | null {
+    const changes = this.changes();
+    if (changes.some((change) => change.deferIndexes)) return null;
+    // A catch-up's ranges carry thousands of rows: as parameters, their JSON goes to the server as
+    // it is; inlined, the server's parser scans it character by character. Those keep flush().
+    const rows = changes.reduce((sum, change) => sum + change.gone.length + change.now.length, 0);
+    if (rows + this.journal.length > ONE_MESSAGE_MAX_ROWS) return null;
+    const statements: string[] = [];
+    for (const { table, gone, now } of changes) {
+      const spec = TABLES[table];
+      if (gone.length > 0) {
+        const cols = spec.primaryKey;
+        const keys = gone.map((pk) => Object.fromEntries(cols.map((c, i) => [c, pk[i]])));
+        statements.push(
+          `DELETE FROM ${schema}.${table} WHERE (${cols.join(", ")}) IN (SELECT ${cols.join(", ")} FROM json_populate_recordset(NULL::${schema}.${table}, ${sqlText(JSON.stringify(keys))}::json))`,
+        );
+      }
+      if (now.length > 0) {
+        const cols = Object.keys(spec.columns).join(", ");
+        statements.push(
+          `INSERT INTO ${schema}.${table} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${schema}.${table}, ${sqlText(JSON.stringify(now))}::json)`,
+        );
+      }
+    }
+    if (this.journal.length > 0) {
+      const entries = this.journal.map((e) => ({
+        block_number: e.block,
+        tbl: e.table,
+        pk: JSON.stringify(e.pk),
+        before: e.before === null ? null : JSON.stringify(e.before),
+      }));
+      statements.push(
+        `INSERT INTO ${schema}.undo_log (block_number, tbl, pk, before) SELECT block_number, tbl, pk, before FROM json_to_recordset(${sqlText(JSON.stringify(entries))}::json) AS e(block_number bigint, tbl text, pk text, before text)`,
+      );
+    }
+    const sequences = this.sequencesStatement(schema);
+    if (sequences !== null) statements.push(sequences);
+    return statements;
+  }
+
+  /**
+   * Writes the run's rows in `schema` (inside the caller's transaction): deletes of the rows that
+   * changed or went, inserts of the rows as they are now, one statement per table and kind, the
+   * journal in one statement, the sequences moved past the ids assigned. A query each; a range
+   * whose tables need no index rebuilt goes as one message instead (flushStatements).
+   */
+  async flush(db: Queryable, schema: string, timings?: Map<string, number>): Promise<void> {
+    let mark = performance.now();
+    const lap = (what: string): void => {
+      const now = performance.now();
+      timings?.set(what, (timings.get(what) ?? 0) + now - mark);
+      mark = now;
+    };
+    for (const { table, gone, now, deferIndexes } of this.changes()) {
+      const spec = TABLES[table];
       if (gone.length > 0) {
         const cols = spec.primaryKey;
         await db.query(
@@ -354,16 +427,7 @@ export class RangeRun {
           cols.map((_, i) => gone.map((pk) => pk[i])),
         );
       }
-      // Filling an empty table with many rows (a first catch-up): its secondary indexes are built
-      // once after the insert, cheaper than maintained row by row (certificates have five).
-      const rebuilt =
-        now.length >= DEFER_INDEXES_FROM_ROWS &&
-        gone.length === 0 &&
-        base.size === 0 &&
-        this.set.complete.has(table) &&
-        !INSERT_ONLY_TABLES.has(table)
-          ? await dropSecondaryIndexes(db, schema, table)
-          : [];
+      const rebuilt = deferIndexes ? await dropSecondaryIndexes(db, schema, table) : [];
       if (now.length > 0) {
         const cols = Object.keys(spec.columns).join(", ");
         // The rows as one JSON document, not one array per column: JSON.stringify is native, where
@@ -389,11 +453,8 @@ export class RangeRun {
       );
       lap("undo_log");
     }
-    const moved = [...this.lastIds].filter(([table, id]) => id !== this.set.lastIds.get(table));
-    if (moved.length > 0)
-      await db.query(
-        `SELECT ${moved.map(([table, id]) => `setval('${schema}.${table}_id_seq', ${id}, true)`).join(", ")}`,
-      );
+    const sequences = this.sequencesStatement(schema);
+    if (sequences !== null) await db.query(sequences);
   }
 
   /** After a committed flush: the loaded rows become what the run left (the next range starts from them). */
@@ -405,6 +466,9 @@ export class RangeRun {
     for (const [table, id] of this.lastIds) this.set.lastIds.set(table, id);
   }
 }
+
+/** The most rows (and before-images) a range sends inlined in one message (flushStatements). */
+const ONE_MESSAGE_MAX_ROWS = 256;
 
 /** Rows inserted into an empty table from which its secondary indexes are built after the insert. */
 const DEFER_INDEXES_FROM_ROWS = 2_000;
@@ -614,6 +678,18 @@ export function createWriteTx(run: RangeRun): IndexWriteTx {
       });
     },
   };
+}
+
+/** storeBlocks as one statement without parameters (sent with the range's others in one message). */
+export function storeBlocksStatement(schema: string, blocks: readonly BlockRef[]): string {
+  const unique = new Map(blocks.map((b) => [b.number, b]));
+  const rows = [...unique.values()].map((b) => ({
+    number: b.number,
+    hash: b.hash.toLowerCase(),
+    parent_hash: b.parentHash.toLowerCase(),
+    timestamp: b.timestamp,
+  }));
+  return `INSERT INTO ${schema}.blocks (number, hash, parent_hash, timestamp) SELECT number, hash, parent_hash, timestamp FROM json_to_recordset(${sqlText(JSON.stringify(rows))}::json) AS b(number bigint, hash text, parent_hash text, timestamp bigint) ON CONFLICT (number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash, timestamp = excluded.timestamp`;
 }
 
 /** Keeps the headers of an applied range (for reorg detection). */

@@ -184,6 +184,31 @@ export function shouldBehaveLikeIndexStore(
         expect(await store.getCertificate("99")).to.equal(null);
       });
     });
+    describe("when chain data holds quotes, backslashes and dollar quotes", function () {
+      // Reasons are free text from the chain (anyone with the role writes them); PostgreSQL sends a
+      // range at the head as one message with its rows inlined as SQL text.
+      const tricky = [
+        "it's O'Brien's",
+        "back\\slash \\' and \\\\",
+        "$$dollar$$ $tag$ E'x'",
+        "'); DROP TABLE hallmark_index.certificates; --",
+        'Ünïcödé ✓ \u2028 line\nbreak "quoted"',
+      ].join(" | ");
+      it("keeps the text as written, and its before-image through a rollback", async function () {
+        await seed(1);
+        await store.applyBlockRange(range(3, 3), (tx) => {
+          tx.beginBlock(3);
+          tx.updateCertificate("1", { status: "stolen", statusReason: tricky, updatedAtBlock: 3 });
+        });
+        await store.applyBlockRange(range(4, 4), (tx) => {
+          tx.beginBlock(4);
+          tx.updateCertificate("1", { statusReason: `${tricky} (again)`, updatedAtBlock: 4 });
+        });
+        expect((await store.getCertificate("1"))?.statusReason).to.equal(`${tricky} (again)`);
+        await store.rollbackTo(3);
+        expect((await store.getCertificate("1"))?.statusReason).to.equal(tricky);
+      });
+    });
     describe("when the range does not follow the checkpoint", function () {
       it("throws and stores nothing", async function () {
         await seed();
