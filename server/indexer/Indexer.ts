@@ -286,9 +286,23 @@ export class Indexer {
       if (latest === null) throw new Error("the RPC endpoint has no latest block");
       const head = latest.number;
       this.latest = latest;
-      await this.store.setHead(head, this.confirmations);
       const target = head - this.confirmations;
-      const firstBlock = await this.nextBlock();
+      const ahead: { next: ReadAhead | null } = { next: null };
+      // The head's write and the first range's reads go out together: a new block waits for one
+      // round trip, not one to the database and then one to the chain.
+      const headWritten = this.store.setHead(head, this.confirmations);
+      headWritten.catch(() => undefined); // Awaited just below; a failure there fails the run.
+      const firstBlock = await this.nextBlock().catch(async (error: unknown) => {
+        await headWritten.catch(() => undefined);
+        throw error;
+      });
+      if (firstBlock <= target) {
+        const to = Math.min(target, firstBlock + this.rangeSize - 1);
+        const reads = this.readRange(firstBlock, to);
+        reads.catch(() => undefined); // Awaited (and its failure handled) by the range that uses it.
+        ahead.next = { from: firstBlock, to, reads };
+      }
+      await headWritten;
       if (firstBlock > target) {
         // Nothing new to index: a reorg is the only change left to look for. A range to index checks
         // its own descent from the checkpoint (its first block's parent hash) and rolls back first
@@ -296,7 +310,6 @@ export class Indexer {
         await this.checkIdleChain(latest);
       }
       let chainMoves = 0;
-      const ahead: { next: ReadAhead | null } = { next: null };
       while (!this.stopping) {
         const from = await this.nextBlock();
         if (from > target) break;
