@@ -1,11 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback } from "node:crypto";
-import type { ScryptOptions } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 import { z } from "zod";
-import { ConflictError, InvalidInputError } from "../errors.js";
-import { SignerError } from "../issuer/errors.js";
+import { InvalidInputError } from "../errors.js";
+import { openSealedKeystore, sealKeystore, writeSealedKeystore } from "../issuer/sealed-keystore.js";
+import type { KeystoreKind, SealOptions } from "../issuer/sealed-keystore.js";
 import { RESTRICTED_TIERS } from "../metadata/textile-passport.js";
 import type { RestrictedTier } from "../metadata/textile-passport.js";
 
@@ -20,22 +18,11 @@ import type { RestrictedTier } from "../metadata/textile-passport.js";
 export const PASSPORT_KEYSTORE_FORMAT = "hallmark-passport-keystore";
 const KEY_BYTES = 32;
 
-const Hex = z.string().regex(/^(?:[0-9a-f]{2})+$/);
-const KeystoreFile = z.strictObject({
-  format: z.literal(PASSPORT_KEYSTORE_FORMAT),
-  version: z.literal(1),
-  brandId: z.number().int().min(1).max(0xffffffff),
-  kdf: z.strictObject({
-    name: z.literal("scrypt"),
-    N: z.number().int().min(2),
-    r: z.number().int().min(1),
-    p: z.number().int().min(1),
-    salt: Hex,
-  }),
-  cipher: z.strictObject({ name: z.literal("aes-256-gcm"), iv: Hex, tag: Hex }),
-  ciphertext: Hex,
-});
-type KeystoreFile = z.infer<typeof KeystoreFile>;
+const KIND: KeystoreKind = {
+  format: PASSPORT_KEYSTORE_FORMAT,
+  name: "passport keystore",
+  holds: "passport content keys",
+};
 
 const KeyList = z.object({
   keys: z
@@ -93,21 +80,7 @@ export function currentKey(keys: BrandPassportKeys, tier: RestrictedTier): Passp
   return keys.keys.filter((key) => key.tier === tier).sort((a, b) => b.id - a.id)[0];
 }
 
-function scrypt(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  const options: ScryptOptions = { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 };
-  return new Promise((resolve, reject) =>
-    scryptCallback(password, salt, 32, options, (error, key) => (error ? reject(error) : resolve(key))),
-  );
-}
-
-function associatedData(brandId: number): Buffer {
-  return Buffer.from(`${PASSPORT_KEYSTORE_FORMAT}/1/brand/${brandId}`, "utf8");
-}
-
-export interface PassportKeystoreWriteOptions {
-  /** scrypt cost (default 2^17, as the issuer keystore). Demo keystores use 2^12. */
-  scryptN?: number;
-}
+export type PassportKeystoreWriteOptions = SealOptions;
 
 /** Writes a keystore holding `keys`; refuses to overwrite a file (a lost key is lost data). */
 export async function writePassportKeystore(
@@ -117,42 +90,16 @@ export async function writePassportKeystore(
   password: string,
   options: PassportKeystoreWriteOptions = {},
 ): Promise<void> {
-  if (password.length < 8) throw new InvalidInputError("A keystore password needs at least 8 characters");
   if (keys.length === 0) throw new InvalidInputError("A passport keystore holds at least one key");
-  const n = options.scryptN ?? 1 << 17;
-  const salt = randomBytes(32);
-  const iv = randomBytes(12);
-  const secret = await scrypt(password, salt, n, 8, 1);
-  const cipher = createCipheriv("aes-256-gcm", secret, iv).setAAD(associatedData(brandId));
-  const plain = Buffer.from(
-    JSON.stringify({
-      keys: keys.map((key) => ({
-        tier: key.tier,
-        id: key.id,
-        key: key.bytes().toString("hex"),
-        createdAt: key.createdAt,
-      })),
-    }),
-    "utf8",
-  );
-  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
-  plain.fill(0);
-  const sealed: KeystoreFile = {
-    format: PASSPORT_KEYSTORE_FORMAT,
-    version: 1,
-    brandId,
-    kdf: { name: "scrypt", N: n, r: 8, p: 1, salt: salt.toString("hex") },
-    cipher: { name: "aes-256-gcm", iv: iv.toString("hex"), tag: cipher.getAuthTag().toString("hex") },
-    ciphertext: ciphertext.toString("hex"),
+  const content = {
+    keys: keys.map((key) => ({
+      tier: key.tier,
+      id: key.id,
+      key: key.bytes().toString("hex"),
+      createdAt: key.createdAt,
+    })),
   };
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  try {
-    await writeFile(file, JSON.stringify(sealed, null, 2) + "\n", { mode: 0o600, flag: "wx" });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST")
-      throw new ConflictError(`${file} exists already; refusing to overwrite a key`);
-    throw error;
-  }
+  await writeSealedKeystore(file, await sealKeystore(KIND, brandId, content, password, options));
 }
 
 /** A new keystore for `brandId` with one random key per restricted tier (ids 1). */
@@ -174,37 +121,10 @@ export async function createPassportKeystore(
  * message names the file, never anything of its content.
  */
 export async function decryptPassportKeystore(file: string, password: string): Promise<BrandPassportKeys> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, "utf8"));
-  } catch (cause) {
-    throw new SignerError(`Cannot read the passport keystore ${file}`, { cause });
-  }
-  const result = KeystoreFile.safeParse(parsed);
-  if (!result.success) throw new SignerError(`${file} is not a Hallmark passport keystore`);
-  const sealed = result.data;
-  const secret = await scrypt(
-    password,
-    Buffer.from(sealed.kdf.salt, "hex"),
-    sealed.kdf.N,
-    sealed.kdf.r,
-    sealed.kdf.p,
-  );
-  let plain: Buffer;
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", secret, Buffer.from(sealed.cipher.iv, "hex"))
-      .setAAD(associatedData(sealed.brandId))
-      .setAuthTag(Buffer.from(sealed.cipher.tag, "hex"));
-    plain = Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, "hex")), decipher.final()]);
-  } catch {
-    throw new SignerError(`Wrong password for the passport keystore ${file} (or the file was altered)`);
-  }
-  const list = KeyList.safeParse(JSON.parse(plain.toString("utf8")));
-  plain.fill(0);
-  if (!list.success) throw new SignerError(`${file} holds no valid passport content keys`);
+  const { brandId, content } = await openSealedKeystore(KIND, file, password, KeyList);
   return {
-    brandId: sealed.brandId,
-    keys: list.data.keys.map(
+    brandId,
+    keys: content.keys.map(
       (entry) => new PassportContentKey(entry.tier, entry.id, Buffer.from(entry.key, "hex"), entry.createdAt),
     ),
   };

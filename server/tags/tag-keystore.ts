@@ -1,18 +1,16 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  hkdfSync,
-  randomBytes,
-  scrypt as scryptCallback,
-} from "node:crypto";
-import type { ScryptOptions } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { hkdfSync, randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 import { Wallet, getBytes, hexlify } from "ethers";
 import { z } from "zod";
-import { ConflictError, InvalidInputError } from "../errors.js";
+import { InvalidInputError } from "../errors.js";
 import { SignerError } from "../issuer/errors.js";
+import {
+  openSealedKeystore,
+  readSealedKeystore,
+  sealKeystore,
+  writeSealedKeystore,
+} from "../issuer/sealed-keystore.js";
+import type { KeystoreKind, SealOptions, SealedKeystore } from "../issuer/sealed-keystore.js";
 
 /**
  * A brand's NTAG 424 tag master keys at rest: one file per brand, encrypted under a password as
@@ -29,24 +27,7 @@ import { SignerError } from "../issuer/errors.js";
 export const TAG_KEYSTORE_FORMAT = "hallmark-tag-keystore";
 const KEY_BYTES = 16;
 
-const Hex = z.string().regex(/^(?:[0-9a-f]{2})+$/);
-const KeystoreFile = z
-  .object({
-    format: z.literal(TAG_KEYSTORE_FORMAT),
-    version: z.literal(1),
-    brandId: z.number().int().min(1).max(0xffffffff),
-    kdf: z.object({
-      name: z.literal("scrypt"),
-      N: z.number().int().min(2),
-      r: z.number().int().min(1),
-      p: z.number().int().min(1),
-      salt: Hex,
-    }),
-    cipher: z.object({ name: z.literal("aes-256-gcm"), iv: Hex, tag: Hex }),
-    ciphertext: Hex,
-  })
-  .strict();
-type KeystoreFile = z.infer<typeof KeystoreFile>;
+const KIND: KeystoreKind = { format: TAG_KEYSTORE_FORMAT, name: "tag keystore", holds: "tag master keys" };
 
 const KeyList = z.object({
   current: z.number().int().min(1),
@@ -143,72 +124,22 @@ export interface BrandTagKeys {
   oracle?: TagOracleKey | null;
 }
 
-export interface TagKeystoreWriteOptions {
-  /** scrypt cost (default 2^17, as the issuer keystore). Demo keystores use 2^12. */
-  scryptN?: number;
-}
+export type TagKeystoreWriteOptions = SealOptions;
 
-function scrypt(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  const options: ScryptOptions = { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 };
-  return new Promise((resolve, reject) =>
-    scryptCallback(password, salt, 32, options, (error, key) => (error ? reject(error) : resolve(key))),
-  );
-}
-
-function associatedData(brandId: number): Buffer {
-  return Buffer.from(`${TAG_KEYSTORE_FORMAT}/1/brand/${brandId}`, "utf8");
-}
-
-async function seal(
+/** The sealed file of `keys` (current first) and the oracle key. */
+function seal(
   brandId: number,
   keys: readonly TagMasterKey[],
   oracle: TagOracleKey | null,
   password: string,
   options: TagKeystoreWriteOptions,
-): Promise<KeystoreFile> {
-  if (password.length < 8) throw new InvalidInputError("A keystore password needs at least 8 characters");
-  const n = options.scryptN ?? 1 << 17;
-  const salt = randomBytes(32);
-  const iv = randomBytes(12);
-  const secret = await scrypt(password, salt, n, 8, 1);
-  const cipher = createCipheriv("aes-256-gcm", secret, iv).setAAD(associatedData(brandId));
-  const plain = Buffer.from(
-    JSON.stringify({
-      current: keys[0].id,
-      ...(oracle === null ? {} : { oracle: oracle.bytes().toString("hex") }),
-      keys: keys.map((key) => ({ id: key.id, key: key.bytes().toString("hex"), createdAt: key.createdAt })),
-    }),
-    "utf8",
-  );
-  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
-  plain.fill(0);
-  return {
-    format: TAG_KEYSTORE_FORMAT,
-    version: 1,
-    brandId,
-    kdf: { name: "scrypt", N: n, r: 8, p: 1, salt: salt.toString("hex") },
-    cipher: { name: "aes-256-gcm", iv: iv.toString("hex"), tag: cipher.getAuthTag().toString("hex") },
-    ciphertext: ciphertext.toString("hex"),
+): Promise<SealedKeystore> {
+  const content = {
+    current: keys[0].id,
+    ...(oracle === null ? {} : { oracle: oracle.bytes().toString("hex") }),
+    keys: keys.map((key) => ({ id: key.id, key: key.bytes().toString("hex"), createdAt: key.createdAt })),
   };
-}
-
-async function writeSealed(file: string, sealed: KeystoreFile, overwrite: boolean): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const text = JSON.stringify(sealed, null, 2) + "\n";
-  if (!overwrite) {
-    try {
-      await writeFile(file, text, { mode: 0o600, flag: "wx" });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EEXIST")
-        throw new ConflictError(`${file} exists already; refusing to overwrite a key`);
-      throw error;
-    }
-    return;
-  }
-  // A rotation replaces the file whole: a crash mid-write must not leave half a keystore.
-  const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(temporary, text, { mode: 0o600, flag: "wx" });
-  await rename(temporary, file);
+  return sealKeystore(KIND, brandId, content, password, options);
 }
 
 /** A new keystore for `brandId` holding one random tag master key (id 1). */
@@ -220,30 +151,12 @@ export async function createTagKeystore(
 ): Promise<void> {
   const key = new TagMasterKey(1, randomBytes(KEY_BYTES), new Date().toISOString());
   const oracle = new TagOracleKey(randomBytes(32));
-  await writeSealed(file, await seal(brandId, [key], oracle, password, options), false);
+  await writeSealedKeystore(file, await seal(brandId, [key], oracle, password, options));
 }
 
 /** Reads a keystore's brand without decrypting it (to name it in messages). */
 export async function readTagKeystoreBrand(file: string): Promise<number> {
-  return (await readSealed(file)).brandId;
-}
-
-async function readSealed(file: string): Promise<KeystoreFile> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (cause) {
-    throw new SignerError(`Cannot read the tag keystore ${file}`, { cause });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new SignerError(`${file} is not a Hallmark tag keystore (not JSON)`);
-  }
-  const result = KeystoreFile.safeParse(parsed);
-  if (!result.success) throw new SignerError(`${file} is not a Hallmark tag keystore`);
-  return result.data;
+  return (await readSealedKeystore(KIND, file)).brandId;
 }
 
 /**
@@ -251,35 +164,14 @@ async function readSealed(file: string): Promise<KeystoreFile> {
  * the message says which file, never anything of its content.
  */
 export async function decryptTagKeystore(file: string, password: string): Promise<BrandTagKeys> {
-  const sealed = await readSealed(file);
-  const secret = await scrypt(
-    password,
-    Buffer.from(sealed.kdf.salt, "hex"),
-    sealed.kdf.N,
-    sealed.kdf.r,
-    sealed.kdf.p,
-  );
-  let plain: Buffer;
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", secret, Buffer.from(sealed.cipher.iv, "hex"))
-      .setAAD(associatedData(sealed.brandId))
-      .setAuthTag(Buffer.from(sealed.cipher.tag, "hex"));
-    plain = Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, "hex")), decipher.final()]);
-  } catch {
-    // No cause: OpenSSL's message is harmless, but nothing from inside the file leaves this function.
-    throw new SignerError(`Wrong password for the tag keystore ${file} (or the file was altered)`);
-  }
-  const list = KeyList.safeParse(JSON.parse(plain.toString("utf8")));
-  plain.fill(0);
-  if (!list.success) throw new SignerError(`${file} holds no valid tag master keys`);
-  const keys = list.data.keys
+  const { brandId, content } = await openSealedKeystore(KIND, file, password, KeyList);
+  const keys = content.keys
     .map((entry) => new TagMasterKey(entry.id, Buffer.from(entry.key, "hex"), entry.createdAt))
-    .sort((a, b) => (a.id === list.data.current ? -1 : b.id === list.data.current ? 1 : b.id - a.id));
-  if (keys.length === 0 || keys[0].id !== list.data.current)
+    .sort((a, b) => (a.id === content.current ? -1 : b.id === content.current ? 1 : b.id - a.id));
+  if (keys.length === 0 || keys[0].id !== content.current)
     throw new SignerError(`${file} names a current key it does not hold`);
-  const oracle =
-    list.data.oracle === undefined ? null : new TagOracleKey(Buffer.from(list.data.oracle, "hex"));
-  return { brandId: sealed.brandId, keys, oracle };
+  const oracle = content.oracle === undefined ? null : new TagOracleKey(Buffer.from(content.oracle, "hex"));
+  return { brandId, keys, oracle };
 }
 
 /**
@@ -298,7 +190,7 @@ export async function rotateTagKeystore(
   const kept = keys.filter((key) => !(options.retire ?? []).includes(key.id));
   const next = [new TagMasterKey(id, randomBytes(KEY_BYTES), new Date().toISOString()), ...kept];
   const nextOracle = options.newOracle || !oracle ? new TagOracleKey(randomBytes(32)) : oracle;
-  await writeSealed(file, await seal(brandId, next, nextOracle, password, options), true);
+  await writeSealedKeystore(file, await seal(brandId, next, nextOracle, password, options), true);
   return id;
 }
 
@@ -310,7 +202,7 @@ export async function rotateTagOracle(
 ): Promise<string> {
   const { brandId, keys } = await decryptTagKeystore(file, password);
   const oracle = new TagOracleKey(randomBytes(32));
-  await writeSealed(file, await seal(brandId, keys, oracle, password, options), true);
+  await writeSealedKeystore(file, await seal(brandId, keys, oracle, password, options), true);
   return oracle.address;
 }
 
@@ -323,5 +215,5 @@ export async function importTagKeystore(
   options: TagKeystoreWriteOptions & { oracle?: TagOracleKey } = {},
 ): Promise<void> {
   if (keys.length === 0) throw new InvalidInputError("A tag keystore holds at least one key");
-  await writeSealed(file, await seal(brandId, keys, options.oracle ?? null, password, options), false);
+  await writeSealedKeystore(file, await seal(brandId, keys, options.oracle ?? null, password, options));
 }
