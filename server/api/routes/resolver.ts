@@ -1,7 +1,6 @@
 import { Router } from "express";
 import type { NextFunction, Request, Response } from "express";
-import { InvalidInputError, NotFoundError, UnprocessableError } from "../../errors.js";
-import { PROBLEM_TYPE_BASE, sendProblem } from "../../http/problem.js";
+import { InvalidInputError, NotAcceptableError, NotFoundError, UnprocessableError } from "../../errors.js";
 import { resolveCertificate } from "../../verification/certificate.js";
 import type { CertificateView } from "../../verification/certificate.js";
 import { tokenIdOfDigitalLink, withGtinCheck } from "../../verification/digital-link.js";
@@ -127,7 +126,10 @@ export function resolverRouters(
       const item = parse();
       const query = parseInput(ResolverQuery, request.query, "query");
       const linkType = query.linkType === undefined ? undefined : parseLinkType(query.linkType);
-      if (wanted === false) return sendNotAcceptable(request, response);
+      if (wanted === false)
+        throw new NotAcceptableError(
+          `No representation of this resource matches Accept: ${request.get("accept") ?? ""}; this resolver answers ${REPRESENTATIONS.join(", ")}`,
+        );
       if (item.serial === undefined)
         throw new NotFoundError(
           `This resolver answers serialised pieces: /01/${item.gtin} names a product, add /21/{serial}`,
@@ -224,18 +226,6 @@ export function resolverRouters(
     const read = view ?? (await resolveCertificate(verifier.index, verifier.documents, tokenId));
     const body = withGtinCheck(read, gtin);
     return read.metadata.verified ? answers.set(key, body, version) : uncachedAnswer(body);
-  }
-
-  function sendNotAcceptable(request: Request, response: Response): void {
-    const detail = `No representation of this resource matches Accept: ${request.get("accept") ?? ""}; this resolver answers ${REPRESENTATIONS.join(", ")}`;
-    sendProblem(response, {
-      type: `${PROBLEM_TYPE_BASE}not-acceptable`,
-      title: "Not acceptable",
-      status: 406,
-      detail,
-      instance: request.originalUrl,
-      index: deps.freshness(),
-    });
   }
 
   return { resolver: router, compressed };
