@@ -97,7 +97,7 @@ async function measure(ethers: HardhatEthers, hardfork: string): Promise<Passkey
       ]),
       accountGasLimits: packUint128Pair(deploy ? 700_000n : 500_000n, 80_000n),
       preVerificationGas: 60_000n,
-      gasFees: packUint128Pair(1_000_000_000n, 2_000_000_000n),
+      gasFees: packUint128Pair(0n, 0n),
       paymasterAndData: paymasterAndData(await paymaster.getAddress(), 100_000n, 0n),
       signature: "0x",
     };
