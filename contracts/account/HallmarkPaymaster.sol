@@ -232,7 +232,10 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
 
     /// @dev A brand's limits, packed (bits 64 to 223): its own, or the default.
     function _limitsOf(uint256 budget) private view returns (uint256) {
-        return budget & _OWN_LIMITS != 0 ? budget & (((1 << 224) - 1) ^ ((1 << _COUNT_BITS) - 1)) : _defaultLimits;
+        return
+            budget & _OWN_LIMITS != 0
+                ? budget & (((1 << 224) - 1) ^ ((1 << _COUNT_BITS) - 1))
+                : _defaultLimits;
     }
 
     function _packLimits(Limits memory limits_) private pure returns (uint256) {
@@ -249,5 +252,4 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
     function _today() private view returns (uint32) {
         return uint32(block.timestamp / 1 days);
     }
-
 }

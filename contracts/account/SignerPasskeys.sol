@@ -2,15 +2,16 @@
 pragma solidity ^0.8.28;
 
 import {AbstractSigner} from "@openzeppelin/contracts/utils/cryptography/signers/AbstractSigner.sol";
-import {WebAuthn} from "@openzeppelin/contracts/utils/cryptography/WebAuthn.sol";
 import {P256} from "@openzeppelin/contracts/utils/cryptography/P256.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {IHallmarkPasskeyAccount} from "../interfaces/IHallmarkPasskeyAccount.sol";
+import {PackedWebAuthn} from "./PackedWebAuthn.sol";
 
 /// @title SignerPasskeys
 /// @notice A signer made of several WebAuthn passkeys (P-256), any one of which signs for the account.
 /// @dev OpenZeppelin's SignerWebAuthn holds a single key; a customer's second device needs a set. The check
-/// is the same (OpenZeppelin's WebAuthn library, user verification required, high-s refused by P256). A
+/// is OpenZeppelin's WebAuthn.verify step for step (user verification required, high-s refused by P256), read in
+/// place from calldata by PackedWebAuthn. A
 /// signature names its key, so validation reads one storage slot (is the key one of ours?) instead of the two a
 /// stored key costs, and packs the assertion rather than ABI-encoding it (fewer calldata bytes, most of the
 /// ABI form's being zeros): `qx ‖ qy ‖ r ‖ s ‖ uint16 challengeIndex ‖ uint16 typeIndex ‖
@@ -21,9 +22,6 @@ abstract contract SignerPasskeys is AbstractSigner {
     /// @notice Most passkeys an account holds: recovery removes them all in one transaction.
     uint256 public constant MAX_PASSKEYS = 8;
 
-    /// @dev Where a packed signature's authenticator data starts (after the key, r, s and three uint16).
-    uint256 private constant _AUTHENTICATOR_DATA = 134;
-
     /// @dev keccak256(qx ‖ qy) of each passkey.
     EnumerableSet.Bytes32Set private _passkeys;
 
@@ -33,21 +31,11 @@ abstract contract SignerPasskeys is AbstractSigner {
         bytes32 hash,
         bytes calldata signature
     ) internal view virtual override returns (bool) {
-        if (signature.length < _AUTHENTICATOR_DATA) return false;
+        if (signature.length < 64) return false;
         bytes32 qx = bytes32(signature[0:32]);
         bytes32 qy = bytes32(signature[32:64]);
         if (!_passkeys.contains(_keyHash(qx, qy))) return false;
-        uint256 clientData = _AUTHENTICATOR_DATA + uint16(bytes2(signature[132:134]));
-        if (signature.length < clientData) return false;
-        WebAuthn.WebAuthnAuth memory auth = WebAuthn.WebAuthnAuth({
-            r: bytes32(signature[64:96]),
-            s: bytes32(signature[96:128]),
-            challengeIndex: uint16(bytes2(signature[128:130])),
-            typeIndex: uint16(bytes2(signature[130:132])),
-            authenticatorData: signature[_AUTHENTICATOR_DATA:clientData],
-            clientDataJSON: string(signature[clientData:])
-        });
-        return WebAuthn.verify(abi.encodePacked(hash), auth, qx, qy, true);
+        return PackedWebAuthn.verify(hash, signature[64:], qx, qy);
     }
 
     /// @dev Adds a passkey after checking it is a point of the curve.

@@ -37,7 +37,12 @@ interface IHallmarkPaymaster {
     error HallmarkNotGroupAdmin(address caller);
 
     /// @notice A brand's limits changed.
-    event LimitsSet(uint32 indexed brandId, uint32 opsPerAccountPerDay, uint32 opsPerBrandPerDay, uint96 maxCostPerOp);
+    event LimitsSet(
+        uint32 indexed brandId,
+        uint32 opsPerAccountPerDay,
+        uint32 opsPerBrandPerDay,
+        uint96 maxCostPerOp
+    );
 
     /// @notice Sets a brand's daily limits (brand 0: account upkeep), in place of the default. Group admin only.
     function setLimits(uint32 brandId, Limits calldata limits) external;
