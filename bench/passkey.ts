@@ -3,7 +3,9 @@
  * the EntryPoint by an account already deployed, on a hardfork with the P-256 precompile (Osaka, EIP-7951 at
  * 0x100) and on one without (Prague: OpenZeppelin's Solidity fallback), and the first operation of a new
  * account (its deployment included). Each runs on its own in-process chain, apart from the shared table,
- * because the certificate benchmarks run on Prague.
+ * because the certificate benchmarks run on Prague. Operations are relayed as the verifier relays them by default
+ * (HALLMARK_RELAY_FEES=none: zero fees, no ether moved by the EntryPoint); the Osaka transfer is also measured
+ * with the relayer paid back from the paymaster's deposit (HALLMARK_RELAY_FEES=reimburse).
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { ethers as ethersLib } from "ethers";
@@ -22,6 +24,9 @@ export const PASSKEY_TRANSFER_GOAL_GAS = 150_000n;
 
 const ISSUER_ROLE = ethersLib.id("hallmark.role.ISSUER");
 
+/** Fee caps of the measured operations: zero (the verifier's default) or a fee-paying operation. */
+type Fees = "none" | "reimburse";
+
 export interface PasskeyGas {
   hardfork: string;
   /** handleOps of a transfer by a deployed account, sponsored. */
@@ -30,7 +35,7 @@ export interface PasskeyGas {
   firstOperation: bigint;
 }
 
-async function measure(ethers: HardhatEthers, hardfork: string): Promise<PasskeyGas> {
+async function measure(ethers: HardhatEthers, hardfork: string, fees: Fees): Promise<PasskeyGas> {
   const [groupAdmin, brandAdmin, issuer, relayer] = await ethers.getSigners();
   const registry = await ethers.deployContract("BrandRegistry", [3n * 24n * 3600n, groupAdmin.address]);
   const certificate = await ethers.deployContract("HallmarkCertificate", [await registry.getAddress()]);
@@ -97,7 +102,7 @@ async function measure(ethers: HardhatEthers, hardfork: string): Promise<Passkey
       ]),
       accountGasLimits: packUint128Pair(deploy ? 700_000n : 500_000n, 80_000n),
       preVerificationGas: 60_000n,
-      gasFees: packUint128Pair(1_000_000_000n, 2_000_000_000n),
+      gasFees: fees === "none" ? packUint128Pair(0n, 0n) : packUint128Pair(1_000_000_000n, 2_000_000_000n),
       paymasterAndData: paymasterAndData(await paymaster.getAddress(), 100_000n, 0n),
       signature: "0x",
     };
@@ -112,10 +117,10 @@ async function measure(ethers: HardhatEthers, hardfork: string): Promise<Passkey
   return { hardfork, transfer, firstOperation };
 }
 
-async function onHardfork(hardfork: string): Promise<PasskeyGas> {
+async function onHardfork(hardfork: string, fees: Fees = "none"): Promise<PasskeyGas> {
   const connection = await network.create({ override: { hardfork } });
   try {
-    return await measure(connection.ethers, hardfork);
+    return await measure(connection.ethers, hardfork, fees);
   } finally {
     await connection.close();
   }
@@ -125,11 +130,15 @@ async function onHardfork(hardfork: string): Promise<PasskeyGas> {
 export async function benchPasskey(): Promise<{ withPrecompile: PasskeyGas; withoutPrecompile: PasskeyGas }> {
   const withPrecompile = await onHardfork("osaka");
   const withoutPrecompile = await onHardfork("prague");
+  const reimbursed = await onHardfork("osaka", "reimburse");
   console.log(
     `passkey transfer: ${withPrecompile.transfer} gas (sponsored, account deployed, hardfork osaka: P-256 by the EIP-7951 precompile)`,
   );
   console.log(
     `passkey transfer: ${withoutPrecompile.transfer} gas (sponsored, account deployed, hardfork prague: no precompile, OpenZeppelin's Solidity P-256)`,
+  );
+  console.log(
+    `passkey transfer, relayer reimbursed: ${reimbursed.transfer} gas (osaka, HALLMARK_RELAY_FEES=reimburse: the EntryPoint pays the relayer back from the paymaster's deposit)`,
   );
   console.log(
     `passkey first operation: ${withPrecompile.firstOperation} gas (account deployed and a transfer, osaka; ${withoutPrecompile.firstOperation} on prague)`,

@@ -5,6 +5,7 @@ import { InvalidInputError } from "./errors.js";
 import { INDEXER_ENV } from "./indexer/config.js";
 import { IPFS_ENV, ipfsConfigOf, refineIpfsEnv } from "./ipfs/ipfs-config.js";
 import type { IpfsConfig } from "./ipfs/ipfs-config.js";
+import type { RelayFees } from "./passkeys/passkey-chain.js";
 import { BrandSaltSetting, saltOf, serialRuleOf } from "./verification/serial-rule.js";
 import type { SerialRule } from "./verification/serial-rule.js";
 
@@ -132,6 +133,9 @@ const Env = z
     HALLMARK_TAG_KEYSTORES: jsonObject("HALLMARK_TAG_KEYSTORES").pipe(TagKeystores),
     // Passkey accounts (#17): the key that sends handleOps for customers' sponsored operations.
     HALLMARK_RELAYER_KEYSTORE: jsonObject("HALLMARK_RELAYER_KEYSTORE").pipe(RelayerKeystore),
+    // Passkey accounts (#17): "none" relays at a zero fee (the relayer is the brand group's own wallet), "reimburse"
+    // has the EntryPoint pay the relayer back from the paymaster's deposit (docs/passkeys.md, "What the brand pays").
+    HALLMARK_RELAY_FEES: z.enum(["none", "reimburse"]).default("none"),
     HALLMARK_PASSPORT_KEYSTORES: jsonObject("HALLMARK_PASSPORT_KEYSTORES").pipe(PassportKeystores),
     HALLMARK_ISSUER_CONFIRMATIONS: z.coerce.number().int().min(0).max(1_000).default(1),
     HALLMARK_ISSUER_MAX_BODY_BYTES: z.coerce
@@ -213,6 +217,8 @@ export interface VerifierConfig {
   tagKeystores: ReadonlyMap<number, IssuerKeystoreSetting>;
   /** The key that relays passkey accounts' user operations (HALLMARK_RELAYER_KEYSTORE); undefined: none relayed. */
   relayerKeystore?: IssuerKeystoreSetting;
+  /** Passkey operations' fees (HALLMARK_RELAY_FEES): "none" (zero, the default) or "reimburse" (the network's). */
+  relayFees: RelayFees;
   /** Registered passkeys without a database: `<data dir>/passkeys.sqlite`. */
   passkeyCredentialsFile: string;
   /** Each brand's passport content keystore (HALLMARK_PASSPORT_KEYSTORES): restricted passport tiers. */
@@ -350,6 +356,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig
             password: () => env[(e.HALLMARK_RELAYER_KEYSTORE as { passwordEnv: string }).passwordEnv],
           }
         : undefined,
+    relayFees: e.HALLMARK_RELAY_FEES,
     passkeyCredentialsFile: path.join(dataDir, "passkeys.sqlite"),
     passportKeystores: new Map(
       Object.entries(e.HALLMARK_PASSPORT_KEYSTORES).map(([brand, setting]) => [

@@ -690,6 +690,7 @@ async function passkeyServices(
             garments: deployments.contracts.HallmarkGarments,
           },
           BigInt(deployments.chainId),
+          config.relayFees,
         );
   let relayer: OperationRelayer | null = null;
   const setting = config.relayerKeystore;

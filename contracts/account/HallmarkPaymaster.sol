@@ -20,7 +20,8 @@ import {BrandGated} from "../registry/BrandGated.sol";
 /// can claim, transfer and report stolen. Nothing else is sponsored: the sender must be a passkey account made by
 /// Hallmark's factory, its call an ERC-7821 batch whose every call is a listed function of the certificate or
 /// garments contract (or the account's own passkey and recovery upkeep), without value, under a cost cap and
-/// daily limits per account and per brand, so a loop of operations cannot drain the deposit.
+/// daily limits per account and per brand, so a loop of operations cannot drain the deposit (nor, at a zero fee,
+/// the relayer's balance: the verifier relays only operations that pass this validation in its simulation).
 /// @dev The limits are counted in validation, so an operation that fails in execution still counts. Validation
 /// reads the block time and shared counters, which ERC-7562 forbids to unstaked entities in a public mempool:
 /// the verifier, which simulates and submits every operation itself, is this paymaster's only bundler.
@@ -32,15 +33,22 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
     address private immutable _certificate;
     address private immutable _garments;
     bytes32 private immutable _accountCodeHash;
+    /// @dev The default limits, packed as in a brand's word (bits 64 to 223): immutable, so that a brand on
+    /// the default reads no slot for them. The group admin changes a brand's limits with `setLimits`.
+    uint256 private immutable _defaultLimits;
 
-    Limits private _limits;
     /// @dev Per account, `day << 64 | sequence`: the account's EntryPoint nonce sequence (key 0) at its first
     /// sponsored operation of `day`. The nonce counts every validated operation, failed ones too, so the
     /// operations of the day are the sequence now minus this one, and the slot is written once a day only.
     mapping(address account => uint256 dayStart) private _accountDayStart;
-    /// @dev Per brand, a day's count in one word, `day << 32 | ops`, overwritten whole: a new day rewrites a
-    /// nonzero slot (2,900 gas) instead of filling a fresh one (20,000), in one SSTORE.
-    mapping(uint32 brandId => uint256 dayCount) private _brandOps;
+    /// @dev Per brand, one word read and rewritten whole by each operation: the day's count and the brand's
+    /// limits, so that validation reads one slot for both (a new day rewrites a nonzero slot: 2,900 gas, not
+    /// 20,000). Bits 0-31 the count, 32-63 its day, 64-95 opsPerAccountPerDay, 96-127 opsPerBrandPerDay,
+    /// 128-223 maxCostPerOp, bit 224 set when the brand has limits of its own (otherwise the default's).
+    mapping(uint32 brandId => uint256 budget) private _brands;
+
+    uint256 private constant _COUNT_BITS = 64;
+    uint256 private constant _OWN_LIMITS = uint256(1) << 224;
 
     /// @notice The operation's nonce key is not 0: the daily count of an account reads the key-0 sequence.
     error HallmarkNonceKeyNotSponsored(uint192 key);
@@ -57,7 +65,7 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
         _certificate = certificate_;
         _garments = garments_;
         _accountCodeHash = factory_.accountCodeHash();
-        _setLimits(limits_);
+        _defaultLimits = _packLimits(limits_);
     }
 
     modifier onlyGroupAdmin() {
@@ -71,8 +79,9 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
     }
 
     /// @inheritdoc IHallmarkPaymaster
-    function setLimits(Limits calldata limits_) external onlyGroupAdmin {
-        _setLimits(limits_);
+    function setLimits(uint32 brandId, Limits calldata limits_) external onlyGroupAdmin {
+        _brands[brandId] = (_brands[brandId] & ((1 << _COUNT_BITS) - 1)) | _packLimits(limits_) | _OWN_LIMITS;
+        emit LimitsSet(brandId, limits_.opsPerAccountPerDay, limits_.opsPerBrandPerDay, limits_.maxCostPerOp);
     }
 
     /// @inheritdoc IHallmarkPaymaster
@@ -86,8 +95,13 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
     }
 
     /// @inheritdoc IHallmarkPaymaster
-    function limits() external view returns (Limits memory) {
-        return _limits;
+    function limits(uint32 brandId) external view returns (Limits memory) {
+        return _unpackLimits(_limitsOf(_brands[brandId]));
+    }
+
+    /// @inheritdoc IHallmarkPaymaster
+    function defaultLimits() external view returns (Limits memory) {
+        return _unpackLimits(_defaultLimits);
     }
 
     /// @inheritdoc IHallmarkPaymaster
@@ -99,7 +113,7 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
 
     /// @inheritdoc IHallmarkPaymaster
     function brandOpsToday(uint32 brandId) external view returns (uint32) {
-        return _opsOn(_brandOps[brandId], _today());
+        return _opsOn(_brands[brandId], _today());
     }
 
     /// @dev Refuses (reverts) anything outside the rules; counts what it accepts. No context: no postOp.
@@ -110,18 +124,20 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
     ) internal override returns (bytes memory context, uint256 validationData) {
         address account = userOp.sender;
         if (account.codehash != _accountCodeHash) revert HallmarkNotPasskeyAccount(account);
-        Limits memory limits_ = _limits;
-        if (requiredPreFund > limits_.maxCostPerOp) {
-            revert HallmarkOperationTooCostly(requiredPreFund, limits_.maxCostPerOp);
-        }
         uint32 brandId = _sponsoredBrand(account, userOp.callData);
+        uint256 budget = _brands[brandId];
+        uint256 packed = _limitsOf(budget);
+        uint256 maxCostPerOp = uint96(packed >> 128);
+        if (requiredPreFund > maxCostPerOp) revert HallmarkOperationTooCostly(requiredPreFund, maxCostPerOp);
         uint32 day = _today();
-        if (!_countAccount(account, userOp.nonce, day, limits_.opsPerAccountPerDay)) {
-            revert HallmarkAccountDailyLimit(account, limits_.opsPerAccountPerDay);
+        uint32 accountLimit = uint32(packed >> 64);
+        if (!_countAccount(account, userOp.nonce, day, accountLimit)) {
+            revert HallmarkAccountDailyLimit(account, accountLimit);
         }
-        if (!_count(_brandOps, brandId, day, limits_.opsPerBrandPerDay)) {
-            revert HallmarkBrandDailyLimit(brandId, limits_.opsPerBrandPerDay);
-        }
+        uint32 ops = _opsOn(budget, day);
+        uint32 brandLimit = uint32(packed >> 96);
+        if (ops >= brandLimit) revert HallmarkBrandDailyLimit(brandId, brandLimit);
+        _brands[brandId] = (budget & ~uint256((1 << _COUNT_BITS) - 1)) | (uint256(day) << 32) | (ops + 1);
         // No log of our own: the EntryPoint's UserOperationEvent already names the account and this paymaster,
         // and the call names the piece (a log would cost about 1,900 gas of every sponsored operation).
         return ("", 0);
@@ -209,30 +225,31 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
         return true;
     }
 
-    /// @dev Counts one operation for today; false when the day's limit is reached.
-    function _count(
-        mapping(uint32 => uint256) storage counts,
-        uint32 key,
-        uint32 day,
-        uint32 limit
-    ) private returns (bool) {
-        uint256 ops = _opsOn(counts[key], day);
-        if (ops >= limit) return false;
-        counts[key] = (uint256(day) << 32) | (ops + 1);
-        return true;
+    /// @dev The operations a brand's word counts on `day` (0 if it is another day's count).
+    function _opsOn(uint256 budget, uint32 day) private pure returns (uint32) {
+        return uint32(budget >> 32) == day ? uint32(budget) : 0;
     }
 
-    /// @dev The operations a `day << 32 | ops` word counts on `day` (0 if it is another day's count).
-    function _opsOn(uint256 dayCount, uint32 day) private pure returns (uint32) {
-        return dayCount >> 32 == day ? uint32(dayCount) : 0;
+    /// @dev A brand's limits, packed (bits 64 to 223): its own, or the default.
+    function _limitsOf(uint256 budget) private view returns (uint256) {
+        return
+            budget & _OWN_LIMITS != 0
+                ? budget & (((1 << 224) - 1) ^ ((1 << _COUNT_BITS) - 1))
+                : _defaultLimits;
+    }
+
+    function _packLimits(Limits memory limits_) private pure returns (uint256) {
+        return
+            (uint256(limits_.opsPerAccountPerDay) << 64) |
+            (uint256(limits_.opsPerBrandPerDay) << 96) |
+            (uint256(limits_.maxCostPerOp) << 128);
+    }
+
+    function _unpackLimits(uint256 packed) private pure returns (Limits memory) {
+        return Limits(uint32(packed >> 64), uint32(packed >> 96), uint96(packed >> 128));
     }
 
     function _today() private view returns (uint32) {
         return uint32(block.timestamp / 1 days);
-    }
-
-    function _setLimits(Limits memory limits_) private {
-        _limits = limits_;
-        emit LimitsSet(limits_.opsPerAccountPerDay, limits_.opsPerBrandPerDay, limits_.maxCostPerOp);
     }
 }

@@ -2,17 +2,20 @@
 pragma solidity ^0.8.28;
 
 import {AbstractSigner} from "@openzeppelin/contracts/utils/cryptography/signers/AbstractSigner.sol";
-import {WebAuthn} from "@openzeppelin/contracts/utils/cryptography/WebAuthn.sol";
 import {P256} from "@openzeppelin/contracts/utils/cryptography/P256.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {IHallmarkPasskeyAccount} from "../interfaces/IHallmarkPasskeyAccount.sol";
+import {PackedWebAuthn} from "./PackedWebAuthn.sol";
 
 /// @title SignerPasskeys
 /// @notice A signer made of several WebAuthn passkeys (P-256), any one of which signs for the account.
 /// @dev OpenZeppelin's SignerWebAuthn holds a single key; a customer's second device needs a set. The check
-/// is the same (OpenZeppelin's WebAuthn library, user verification required, high-s refused by P256). A
-/// signature names its key: `qx ‖ qy ‖ abi.encode(WebAuthn.WebAuthnAuth)`, so validation reads one storage
-/// slot (is the key one of ours?) instead of the two a stored key costs.
+/// is OpenZeppelin's WebAuthn.verify step for step (user verification required, high-s refused by P256), read in
+/// place from calldata by PackedWebAuthn. A
+/// signature names its key, so validation reads one storage slot (is the key one of ours?) instead of the two a
+/// stored key costs, and packs the assertion rather than ABI-encoding it (fewer calldata bytes, most of the
+/// ABI form's being zeros): `qx ‖ qy ‖ r ‖ s ‖ uint16 challengeIndex ‖ uint16 typeIndex ‖
+/// uint16 authenticatorData.length ‖ authenticatorData ‖ clientDataJSON`.
 abstract contract SignerPasskeys is AbstractSigner {
     using EnumerableSet for EnumerableSet.Bytes32Set;
 
@@ -32,8 +35,7 @@ abstract contract SignerPasskeys is AbstractSigner {
         bytes32 qx = bytes32(signature[0:32]);
         bytes32 qy = bytes32(signature[32:64]);
         if (!_passkeys.contains(_keyHash(qx, qy))) return false;
-        (bool decoded, WebAuthn.WebAuthnAuth calldata auth) = WebAuthn.tryDecodeAuth(signature[64:]);
-        return decoded && WebAuthn.verify(abi.encodePacked(hash), auth, qx, qy, true);
+        return PackedWebAuthn.verify(hash, signature[64:], qx, qy);
     }
 
     /// @dev Adds a passkey after checking it is a point of the curve.

@@ -5,14 +5,16 @@ pragma solidity ^0.8.28;
 /// @notice Pays the gas of passkey accounts' user operations that call Hallmark's own contracts (transfer,
 /// report stolen, claim) or manage the account itself, within daily limits per account and per brand.
 interface IHallmarkPaymaster {
-    /// @notice Daily limits. A day is block.timestamp / 1 days.
-    /// @param opsPerAccountPerDay Operations one account may have sponsored per day.
-    /// @param opsPerBrandPerDay Operations sponsored per day for one brand's pieces (brand 0: account upkeep).
-    /// @param maxCostPerOp Most wei one operation may cost at its gas limits and fee caps.
+    /// @notice A brand's daily limits (brand 0: account upkeep). A day is block.timestamp / 1 days.
+    /// @param opsPerAccountPerDay Operations one account may have sponsored per day, checked against the limit
+    /// of the brand an operation concerns (the account's count is one, whatever the brands).
+    /// @param opsPerBrandPerDay Operations sponsored per day for the brand's pieces.
+    /// @param maxCostPerOp Most wei one operation may cost at its gas limits and fee caps (a zero-fee
+    /// operation costs nothing: its relayer is not paid back).
     struct Limits {
         uint32 opsPerAccountPerDay;
         uint32 opsPerBrandPerDay;
-        uint128 maxCostPerOp;
+        uint96 maxCostPerOp;
     }
 
     /// @notice The sender is not a passkey account made by Hallmark's factory.
@@ -34,11 +36,16 @@ interface IHallmarkPaymaster {
     /// @notice The caller is not the registry's group admin.
     error HallmarkNotGroupAdmin(address caller);
 
-    /// @notice The limits changed.
-    event LimitsSet(uint32 opsPerAccountPerDay, uint32 opsPerBrandPerDay, uint128 maxCostPerOp);
+    /// @notice A brand's limits changed.
+    event LimitsSet(
+        uint32 indexed brandId,
+        uint32 opsPerAccountPerDay,
+        uint32 opsPerBrandPerDay,
+        uint96 maxCostPerOp
+    );
 
-    /// @notice Sets the daily limits. Group admin only.
-    function setLimits(Limits calldata limits) external;
+    /// @notice Sets a brand's daily limits (brand 0: account upkeep), in place of the default. Group admin only.
+    function setLimits(uint32 brandId, Limits calldata limits) external;
 
     /// @notice Adds to the paymaster's deposit at the EntryPoint. Anyone.
     function deposit() external payable;
@@ -46,8 +53,11 @@ interface IHallmarkPaymaster {
     /// @notice Withdraws from the paymaster's deposit. Group admin only.
     function withdraw(address payable to, uint256 amount) external;
 
-    /// @notice The current limits.
-    function limits() external view returns (Limits memory);
+    /// @notice A brand's limits: its own once set, the default (set at deployment) before.
+    function limits(uint32 brandId) external view returns (Limits memory);
+
+    /// @notice The limits of a brand that has none of its own.
+    function defaultLimits() external view returns (Limits memory);
 
     /// @notice Operations sponsored today for `account`.
     function accountOpsToday(address account) external view returns (uint32);

@@ -28,8 +28,8 @@ const UPKEEP_GAS: Record<string, bigint> = {
 };
 /** The part of handleOps no operation is metered for (its loop, the beneficiary's payment), per operation. */
 const BUNDLE_OVERHEAD_GAS = 12_000n;
-/** A passkey signature's usual length (two words of key, six of WebAuthnAuth, the data and client JSON). */
-const SIGNATURE_BYTES_GUESS = 700;
+/** A passkey signature's usual length (key, r, s, three uint16, authenticator data and client JSON, packed). */
+const SIGNATURE_BYTES_GUESS = 450;
 
 export interface OperationGas {
   verificationGasLimit: bigint;

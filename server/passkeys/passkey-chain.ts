@@ -80,6 +80,13 @@ export function decodeOperationError(data: string): ErrorDescription | null {
   }
 }
 
+/**
+ * Who pays a sponsored operation's gas (HALLMARK_RELAY_FEES). "none": the operation's fees are zero, so the
+ * EntryPoint moves no ether and the relayer key (the brand group's own wallet) pays the transaction's gas;
+ * "reimburse": the network's fees, and the EntryPoint pays the relayer back from the paymaster's deposit.
+ */
+export type RelayFees = "none" | "reimburse";
+
 /** EIP-7951's P256VERIFY precompile address. */
 const P256_PRECOMPILE = "0x0000000000000000000000000000000000000100";
 
@@ -94,6 +101,8 @@ export class PasskeyChain {
     readonly provider: Provider,
     readonly addresses: PasskeyAddresses,
     readonly chainId: bigint,
+    /** Zero fees by default: the verifier is the only bundler and its key is the brand group's. */
+    readonly relayFees: RelayFees = "none",
   ) {
     this.entryPoint = EntryPoint__factory.connect(addresses.entryPoint, provider);
     this.factory = HallmarkPasskeyAccountFactory__factory.connect(addresses.factory, provider);
@@ -149,9 +158,10 @@ export class PasskeyChain {
     );
   }
 
-  limits(): Promise<PaymasterLimits> {
+  /** A brand's limits (brand 0: account upkeep): its own, or the paymaster's default. */
+  limits(brandId: number): Promise<PaymasterLimits> {
     return this.read("limits", async () => {
-      const limits = await this.paymaster.limits();
+      const limits = await this.paymaster.limits(brandId);
       return {
         opsPerAccountPerDay: Number(limits.opsPerAccountPerDay),
         opsPerBrandPerDay: Number(limits.opsPerBrandPerDay),
@@ -181,8 +191,12 @@ export class PasskeyChain {
     );
   }
 
-  /** maxFeePerGas and maxPriorityFeePerGas for an operation sent now. */
+  /**
+   * maxFeePerGas and maxPriorityFeePerGas for an operation sent now: zero unless the relayer is reimbursed
+   * (the paymaster still validates a zero-fee operation, its rules and daily limits included).
+   */
   fees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+    if (this.relayFees === "none") return Promise.resolve({ maxFeePerGas: 0n, maxPriorityFeePerGas: 0n });
     return this.read("fee data", async () => {
       const fee = await this.provider.getFeeData();
       const priority = fee.maxPriorityFeePerGas ?? 0n;

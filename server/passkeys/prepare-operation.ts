@@ -58,7 +58,8 @@ export async function prepareOperation(
     initCode = passkeyInitCode(chain.addresses.factory, request.publicKey.qx, request.publicKey.qy);
   }
   await checkAction(chain, request.action, account, deployed, request.publicKey);
-  await requireSponsorship(chain, account, brandOfAction(request.action));
+  const brandId = brandOfAction(request.action);
+  await requireSponsorship(chain, account, brandId);
 
   const calls = callsOf(request.action, account, chain.addresses.certificate);
   const callData = batchCallData(calls);
@@ -69,7 +70,7 @@ export async function prepareOperation(
     throw refusalOfCall(error);
   }
   const fees = await chain.fees();
-  const { maxCostPerOp } = await chain.limits();
+  const { maxCostPerOp } = await chain.limits(brandId);
   const maxCost = gasCeiling(gas) * fees.maxFeePerGas;
   if (maxCost > maxCostPerOp)
     throw new OperationNotSponsoredError(
@@ -101,8 +102,8 @@ export async function prepareOperation(
 }
 
 /**
- * The paymaster's daily limits, read before anything is signed: an account or brand at its limit gets a
- * 429 with the time until the paymaster's day (block time / 86,400) turns.
+ * The paymaster's daily limits (the brand's, which bound the account too), read before anything is signed:
+ * an account or brand at its limit gets a 429 with the time until the paymaster's day (block time / 86,400) turns.
  */
 export async function requireSponsorship(
   chain: PasskeyChain,
@@ -110,7 +111,7 @@ export async function requireSponsorship(
   brandId: number,
 ): Promise<void> {
   const [limits, accountOps, brandOps] = await Promise.all([
-    chain.limits(),
+    chain.limits(brandId),
     chain.accountOpsToday(account),
     chain.brandOpsToday(brandId),
   ]);

@@ -1,8 +1,9 @@
-import { AbiCoder, concat, getBytes, hexlify, toBeHex, zeroPadValue } from "ethers";
+import { concat, getBytes, hexlify, toBeHex, zeroPadValue } from "ethers";
 
 /**
- * The signature a Hallmark passkey account checks: `qx ‖ qy ‖ abi.encode(WebAuthnAuth)`, where WebAuthnAuth is
- * OpenZeppelin's (r, s, challengeIndex, typeIndex, authenticatorData, clientDataJSON). Built from what
+ * The signature a Hallmark passkey account checks, OpenZeppelin's WebAuthnAuth packed after the key:
+ * `qx ‖ qy ‖ r ‖ s ‖ uint16 challengeIndex ‖ uint16 typeIndex ‖ uint16 authenticatorData.length ‖
+ * authenticatorData ‖ clientDataJSON` (contracts/account/SignerPasskeys.sol). Built from what
  * navigator.credentials.get() returns; the same module runs in the browser page (bundled as is) and the server.
  */
 
@@ -55,20 +56,24 @@ export function encodePasskeyAuth(key: PasskeyPublicKey, assertion: WebAuthnAsse
   const challengeIndex = clientData.indexOf('"challenge":"');
   const typeIndex = clientData.indexOf('"type":"');
   if (challengeIndex < 0 || typeIndex < 0) throw new Error("clientDataJSON has no type or challenge");
-  // OpenZeppelin's WebAuthn.tryDecodeAuth reads the struct's fields in place (no leading offset word), which
-  // is the encoding of its six fields as parameters.
-  const auth = AbiCoder.defaultAbiCoder().encode(
-    ["bytes32", "bytes32", "uint256", "uint256", "bytes", "string"],
-    [
-      toBeHex(assertion.r, 32),
-      toBeHex(assertion.s, 32),
-      challengeIndex,
-      typeIndex,
-      assertion.authenticatorData,
-      clientData,
-    ],
-  );
-  return concat([zeroPadValue(key.qx, 32), zeroPadValue(key.qy, 32), auth]);
+  // The indexes are byte offsets; the account reads each of the three lengths as a uint16.
+  const uint16 = (value: number, what: string) => {
+    if (value > 0xffff) throw new Error(`${what} beyond 65,535 bytes`);
+    return toBeHex(value, 2);
+  };
+  const challengeAt = new TextEncoder().encode(clientData.slice(0, challengeIndex)).length;
+  const typeAt = new TextEncoder().encode(clientData.slice(0, typeIndex)).length;
+  return concat([
+    zeroPadValue(key.qx, 32),
+    zeroPadValue(key.qy, 32),
+    toBeHex(assertion.r, 32),
+    toBeHex(assertion.s, 32),
+    uint16(challengeAt, "challenge index"),
+    uint16(typeAt, "type index"),
+    uint16(assertion.authenticatorData.length, "authenticator data"),
+    assertion.authenticatorData,
+    assertion.clientDataJSON,
+  ]);
 }
 
 /** WebAuthn's challenge encoding (base64url without padding) of the 32-byte hash the passkey signs. */

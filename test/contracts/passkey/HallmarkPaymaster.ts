@@ -39,6 +39,60 @@ describe("HallmarkPaymaster", function () {
       expect(await ethers.provider.getBalance(fx.sellerAccount)).to.equal(0n);
     });
 
+    it("sponsors a zero-fee operation (the verifier's default): the deposit does not move, the relayer is paid nothing, the operation still counts", async function () {
+      const fx = await loadFixture(stack);
+      const paymaster = await fx.paymaster.getAddress();
+      const deposit = await fx.entryPoint.balanceOf(paymaster);
+      const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { deploy: true, fees: "none" });
+      const relayerBefore = await ethers.provider.getBalance(fx.relayer.address);
+      const receipt = await (await handleOps(fx, fx.relayer, [op])).wait();
+      await expect(receipt)
+        .to.emit(fx.entryPoint, "UserOperationEvent")
+        .withArgs(anyValue, fx.sellerAccount, paymaster, 0n, true, 0n, anyValue);
+      expect(await fx.entryPoint.balanceOf(paymaster)).to.equal(deposit);
+      // The relayer spent the transaction's gas and got nothing back: what a zero-fee loop would cost it.
+      const spent = receipt!.gasUsed * receipt!.gasPrice;
+      expect(await ethers.provider.getBalance(fx.relayer.address)).to.equal(relayerBefore - spent);
+      expect(await fx.paymaster.accountOpsToday(fx.sellerAccount)).to.equal(1n);
+      expect(await fx.paymaster.brandOpsToday(fx.brandA)).to.equal(1n);
+    });
+
+    it("stops a loop of zero-fee operations at the account's daily limit: the relayer's balance is not drained either", async function () {
+      const fx = await loadFixture(stack);
+      await time.increaseTo((BigInt(await time.latest()) / 86_400n + 1n) * 86_400n + 60n);
+      for (let i = 0; i < Number(LIMITS.opsPerAccountPerDay); i++) {
+        const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()], {
+          deploy: i === 0,
+          fees: "none",
+        });
+        await handleOps(fx, fx.relayer, [op]);
+      }
+      const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { fees: "none" });
+      await expect(handleOps(fx, fx.relayer, [op]))
+        .to.be.revertedWithCustomError(fx.entryPoint, "FailedOpWithRevert")
+        .withArgs(
+          0n,
+          "AA33 reverted",
+          fx.refused("HallmarkAccountDailyLimit", [fx.sellerAccount, LIMITS.opsPerAccountPerDay]),
+        );
+    });
+
+    it("applies each brand's own limits once set, the default to the others, and keeps the day's count across a change", async function () {
+      const fx = await loadFixture(stack);
+      expect(await fx.paymaster.defaultLimits()).to.deep.equal(Object.values(LIMITS));
+      const first = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { deploy: true, fees: "none" });
+      await handleOps(fx, fx.relayer, [first.op]);
+      await fx.paymaster.connect(fx.groupAdmin).setLimits(fx.brandA, { ...LIMITS, opsPerBrandPerDay: 1n });
+      expect(await fx.paymaster.brandOpsToday(fx.brandA)).to.equal(1n);
+      expect((await fx.paymaster.limits(fx.brandA)).opsPerBrandPerDay).to.equal(1n);
+      expect(await fx.paymaster.limits(fx.brandB)).to.deep.equal(Object.values(LIMITS));
+      expect(await fx.paymaster.limits(0n)).to.deep.equal(Object.values(LIMITS));
+      const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { fees: "none" });
+      await expect(handleOps(fx, fx.relayer, [op]))
+        .to.be.revertedWithCustomError(fx.entryPoint, "FailedOpWithRevert")
+        .withArgs(0n, "AA33 reverted", fx.refused("HallmarkBrandDailyLimit", [fx.brandA, 1n]));
+    });
+
     it("refuses a call to a contract other than Hallmark's", async function () {
       const fx = await loadFixture(stack);
       const registry = await fx.registry.getAddress();
@@ -122,7 +176,7 @@ describe("HallmarkPaymaster", function () {
 
     it("refuses an operation whose gas limits could cost more than the cap", async function () {
       const fx = await loadFixture(stack);
-      await fx.paymaster.connect(fx.groupAdmin).setLimits({ ...LIMITS, maxCostPerOp: 1000n });
+      await fx.paymaster.connect(fx.groupAdmin).setLimits(fx.brandA, { ...LIMITS, maxCostPerOp: 1000n });
       const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { deploy: true });
       const maxCost =
         (GAS.verification + GAS.call + GAS.paymasterVerification + GAS.preVerification) * GAS.maxFee;
@@ -175,7 +229,7 @@ describe("HallmarkPaymaster", function () {
 
     it("sponsors no account at all under a daily limit of 0", async function () {
       const fx = await loadFixture(stack);
-      await fx.paymaster.connect(fx.groupAdmin).setLimits({ ...LIMITS, opsPerAccountPerDay: 0n });
+      await fx.paymaster.connect(fx.groupAdmin).setLimits(fx.brandA, { ...LIMITS, opsPerAccountPerDay: 0n });
       const { op } = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { deploy: true });
       await expect(handleOps(fx, fx.relayer, [op]))
         .to.be.revertedWithCustomError(fx.entryPoint, "FailedOpWithRevert")
@@ -186,7 +240,7 @@ describe("HallmarkPaymaster", function () {
       const fx = await loadFixture(stack);
       await fx.paymaster
         .connect(fx.groupAdmin)
-        .setLimits({ ...LIMITS, opsPerBrandPerDay: 3n, opsPerAccountPerDay: 100n });
+        .setLimits(fx.brandA, { ...LIMITS, opsPerBrandPerDay: 3n, opsPerAccountPerDay: 100n });
       await time.increaseTo((BigInt(await time.latest()) / 86_400n + 1n) * 86_400n + 60n);
       const deposit = await fx.entryPoint.balanceOf(await fx.paymaster.getAddress());
       let refusedAt = -1;
@@ -213,7 +267,7 @@ describe("HallmarkPaymaster", function () {
       const fx = await loadFixture(stack);
       await fx.paymaster
         .connect(fx.groupAdmin)
-        .setLimits({ ...LIMITS, opsPerBrandPerDay: 1n, opsPerAccountPerDay: 100n });
+        .setLimits(fx.brandA, { ...LIMITS, opsPerBrandPerDay: 1n, opsPerAccountPerDay: 100n });
       await time.increaseTo((BigInt(await time.latest()) / 86_400n + 1n) * 86_400n + 60n);
       const first = await signedOperation(fx, fx.seller, [fx.setClaimKey()], { deploy: true });
       await handleOps(fx, fx.relayer, [first.op]);
@@ -292,16 +346,18 @@ describe("HallmarkPaymaster", function () {
   describe("setLimits, withdraw", function () {
     it("belong to the group admin", async function () {
       const fx = await loadFixture(stack);
-      await expect(fx.paymaster.connect(fx.adminA).setLimits(LIMITS))
+      await expect(fx.paymaster.connect(fx.adminA).setLimits(fx.brandA, LIMITS))
         .to.be.revertedWithCustomError(fx.paymaster, "HallmarkNotGroupAdmin")
         .withArgs(fx.adminA.address);
       await expect(fx.paymaster.connect(fx.adminA).withdraw(fx.adminA.address, 1n))
         .to.be.revertedWithCustomError(fx.paymaster, "HallmarkNotGroupAdmin")
         .withArgs(fx.adminA.address);
-      await expect(fx.paymaster.connect(fx.groupAdmin).setLimits({ ...LIMITS, opsPerBrandPerDay: 7n }))
+      await expect(
+        fx.paymaster.connect(fx.groupAdmin).setLimits(fx.brandA, { ...LIMITS, opsPerBrandPerDay: 7n }),
+      )
         .to.emit(fx.paymaster, "LimitsSet")
-        .withArgs(LIMITS.opsPerAccountPerDay, 7n, LIMITS.maxCostPerOp);
-      expect((await fx.paymaster.limits()).opsPerBrandPerDay).to.equal(7n);
+        .withArgs(fx.brandA, LIMITS.opsPerAccountPerDay, 7n, LIMITS.maxCostPerOp);
+      expect((await fx.paymaster.limits(fx.brandA)).opsPerBrandPerDay).to.equal(7n);
       const amount = ethersLib.parseEther("1");
       await expect(
         fx.paymaster.connect(fx.groupAdmin).withdraw(fx.carol.address, amount),

@@ -72,6 +72,8 @@ export interface OperationOptions {
   /** Sign this hash instead of the operation's own (replays). */
   signHash?: string;
   callData?: string;
+  /** Fee-paying (the default: the relayer is paid back from the deposit), or zero fees (the verifier's default). */
+  fees?: "reimburse" | "none";
 }
 
 /** A user operation of `key`'s account running `calls`, signed by `key` for the given EntryPoint. */
@@ -90,7 +92,8 @@ export async function signedOperation(
     callData: options.callData ?? batchCallData(calls),
     accountGasLimits: packUint128Pair(GAS.verification, GAS.call),
     preVerificationGas: GAS.preVerification,
-    gasFees: packUint128Pair(GAS.maxPriorityFee, GAS.maxFee),
+    gasFees:
+      options.fees === "none" ? packUint128Pair(0n, 0n) : packUint128Pair(GAS.maxPriorityFee, GAS.maxFee),
     paymasterAndData: paymaster === null ? "0x" : paymasterAndData(paymaster, GAS.paymasterVerification, 0n),
     signature: "0x",
   };

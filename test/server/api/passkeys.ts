@@ -137,6 +137,31 @@ describe("Passkey accounts over the verifier API (#17)", function () {
       expect(await stack.certificate.statusOf(tokenId)).to.equal(1n);
     });
 
+    it("relays at a zero fee by default (HALLMARK_RELAY_FEES=none): the paymaster's deposit does not move, the relayer pays the transaction's gas", async function () {
+      const seller = await stack.register();
+      const buyer = await stack.register();
+      const tokenId = await issueTo(seller.account);
+      const provider = stack.entryPoint.runner!.provider!;
+      const paymaster = await stack.paymaster.getAddress();
+      const deposit = await stack.entryPoint.balanceOf(paymaster);
+      const relayerBefore = await provider.getBalance(stack.relayer);
+      const prepared = await stack.prepare({
+        account: seller.account,
+        publicKey: seller.publicKey,
+        action: { type: "transfer", certificateId: tokenId.toString(), to: buyer.account },
+      });
+      expect(prepared.status).to.equal(200);
+      expect(BigInt(prepared.body.operation.gasFees)).to.equal(0n);
+      const relayed = await stack.relay(prepared.body, seller.authenticator.assert(prepared.body.challenge));
+      expect(relayed.status, JSON.stringify(relayed.body)).to.equal(200);
+      expect(await stack.certificate.ownerOf(tokenId)).to.equal(buyer.account);
+      expect(await stack.entryPoint.balanceOf(paymaster)).to.equal(deposit);
+      const receipt = await provider.getTransactionReceipt(relayed.body.transactionHash);
+      expect(await provider.getBalance(stack.relayer)).to.equal(
+        relayerBefore - receipt!.gasUsed * receipt!.gasPrice,
+      );
+    });
+
     it("transfers from an account already deployed, without its public key", async function () {
       const seller = await stack.register();
       const first = await issueTo(seller.account);
@@ -314,7 +339,7 @@ describe("Passkey accounts over the verifier API (#17)", function () {
       expect(prepared.status).to.equal(200);
       const [groupAdmin] = await ethersSigners();
       await (
-        await stack.paymaster.connect(groupAdmin).setLimits({ ...LIMITS, opsPerAccountPerDay: 1n })
+        await stack.paymaster.connect(groupAdmin).setLimits(1n, { ...LIMITS, opsPerAccountPerDay: 1n })
       ).wait();
       try {
         // Signed before the limit was lowered: the EntryPoint's simulation meets the paymaster's refusal.
@@ -329,7 +354,7 @@ describe("Passkey accounts over the verifier API (#17)", function () {
         expect(again.status).to.equal(429);
         expect(Number(again.headers.get("retry-after"))).to.be.within(1, 86_400);
       } finally {
-        await (await stack.paymaster.connect(groupAdmin).setLimits(LIMITS)).wait();
+        await (await stack.paymaster.connect(groupAdmin).setLimits(1n, LIMITS)).wait();
       }
       expect(await stack.certificate.statusOf(second)).to.equal(0n);
     });
