@@ -2,14 +2,15 @@
 pragma solidity ^0.8.28;
 
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+import {ERC1155Utils} from "@openzeppelin/contracts/token/ERC1155/utils/ERC1155Utils.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
@@ -60,15 +61,36 @@ contract HallmarkGarments is
     /// @notice The certificate contract whose owners may claim digital twins.
     IHallmarkCertificate public immutable certificates;
 
+    /// @dev A design as stored: the fields of `Design` in another order and narrower, with the design's
+    /// voucher proceeds. Everything a mint reads or writes (brand, cap, minted count, closing time, lock) and
+    /// the proceeds a paid voucher adds share the first slot, which every mint reads and updates anyway: a
+    /// voucher's payment costs no slot of its own. `closesAt` fits 40 bits (a Unix time past the year 36,000),
+    /// `royaltyBps` 16 (at most 10,000), and `proceeds` 104 bits: a design's proceeds are ether this contract
+    /// holds, which never reaches 2^104 wei (2 * 10^13 ether). The burned count, written only by
+    /// burn-to-redeem, moved to the second slot with the royalty.
+    struct DesignRecord {
+        uint32 brandId;
+        uint32 maxSupply;
+        uint32 minted;
+        uint40 closesAt;
+        bool locked;
+        bool redeemable;
+        uint104 proceeds;
+        address royaltyReceiver;
+        uint16 royaltyBps;
+        uint32 burned;
+        bytes32 metadataDigest;
+        bytes32 twinCollectionRoot;
+    }
+
     uint256 private _designCount;
-    mapping(uint256 designId => Design) private _designs;
+    mapping(uint256 designId => DesignRecord) private _designs;
     mapping(uint256 designId => mapping(uint256 certificateId => bool)) private _twinClaimed;
     /// @dev Used voucher nonces, 256 to a slot, as Uniswap's Permit2 keeps unordered nonces: a brand that numbers
     /// its vouchers pays a fresh slot once per 256 vouchers and an update of a used slot for the others, instead
     /// of a fresh slot per voucher. Per brand, so every issuer of a brand draws from one nonce space and two
     /// signatures over one voucher still redeem once.
     mapping(uint32 brandId => mapping(uint256 wordPos => uint256 bits)) private _voucherNonces;
-    mapping(uint32 brandId => uint256) private _proceeds;
     mapping(uint256 designId => mapping(address holder => uint256)) private _redeemed;
     mapping(uint32 brandId => string) private _uriBase;
 
@@ -86,20 +108,22 @@ contract HallmarkGarments is
             input.metadataDigest == bytes32(0) ||
             (input.maxSupply == 0 && input.closesAt == 0) ||
             (input.closesAt != 0 && input.closesAt <= block.timestamp) ||
+            input.closesAt > type(uint40).max ||
             input.royaltyBps > 10_000 ||
             (input.royaltyBps != 0 && input.royaltyReceiver == address(0))
         ) revert HallmarkInvalidDesign();
         designId = ++_designCount;
-        _designs[designId] = Design({
+        _designs[designId] = DesignRecord({
             brandId: brandId,
             maxSupply: input.maxSupply,
             minted: 0,
-            burned: 0,
-            closesAt: input.closesAt,
+            closesAt: uint40(input.closesAt),
             locked: input.locked,
             redeemable: input.redeemable,
+            proceeds: 0,
             royaltyReceiver: input.royaltyReceiver,
-            royaltyBps: input.royaltyBps,
+            royaltyBps: uint16(input.royaltyBps),
+            burned: 0,
             metadataDigest: input.metadataDigest,
             twinCollectionRoot: input.twinCollectionRoot
         });
@@ -124,7 +148,7 @@ contract HallmarkGarments is
         address[] calldata recipients,
         uint256[] calldata amounts
     ) external nonReentrant {
-        Design storage d = _design(designId);
+        DesignRecord storage d = _design(designId);
         _checkBrandRole(d.brandId, BrandRoles.ISSUER, _msgSender());
         uint256 n = recipients.length;
         if (n == 0 || n != amounts.length) revert HallmarkInvalidAmount();
@@ -135,7 +159,7 @@ contract HallmarkGarments is
             if (amount == 0 || amount > type(uint32).max) revert HallmarkInvalidAmount();
             total += amount;
         }
-        _reserve(designId, d, total);
+        _reserve(designId, d, total, 0);
         for (uint256 i; i < n; ++i) {
             emit EditionsMinted(designId, recipients[i], amounts[i], _msgSender());
             _mint(recipients[i], designId, amounts[i], "");
@@ -153,24 +177,21 @@ contract HallmarkGarments is
             revert HallmarkVoucherNotForCaller(voucher.buyer, _msgSender());
         }
         if (voucher.amount == 0) revert HallmarkInvalidAmount();
-        Design storage d = _design(voucher.designId);
+        DesignRecord storage d = _design(voucher.designId);
         uint32 brandId = d.brandId;
         bytes32 voucherHash = hashVoucher(voucher);
-        uint256 wordPos = uint256(voucher.nonce) >> 8;
-        uint256 bit = 1 << (uint256(voucher.nonce) & 0xff);
-        uint256 used = _voucherNonces[brandId][wordPos];
-        if (used & bit != 0) revert HallmarkVoucherUsed(voucherHash);
+        _useVoucherNonce(brandId, voucher.nonce, voucherHash);
         // The role is checked at redemption: vouchers of a revoked or compromised issuer key die with its role.
-        if (
-            !_hasBrandRole(brandId, BrandRoles.ISSUER, signer) ||
-            !_isIssuerSignature(signer, _hashTypedDataV4(voucherHash), signature)
-        ) revert HallmarkInvalidVoucherSignature(signer);
+        // The same registry call reads the pause flag, which the mint below then does not read again.
+        (bool isIssuer, bool paused) = registry.roleAndPaused(brandId, BrandRoles.ISSUER, signer);
+        if (!isIssuer || !_isIssuerSignature(signer, _hashTypedDataV4(voucherHash), signature)) {
+            revert HallmarkInvalidVoucherSignature(signer);
+        }
         if (msg.value != voucher.price) revert HallmarkWrongPayment(voucher.price, msg.value);
+        if (paused) revert IBrandRegistry.HallmarkBrandPaused(brandId);
 
-        // A paused brand's vouchers are refused by the pause check of _update, which the mint below passes.
-        _voucherNonces[brandId][wordPos] = used | bit;
-        _proceeds[brandId] += msg.value;
-        _reserve(voucher.designId, d, voucher.amount);
+        // The payment is the design's proceeds, kept beside the minted count that _reserve updates anyway.
+        _reserve(voucher.designId, d, voucher.amount, msg.value);
         emit VoucherRedeemed(
             voucher.designId,
             _msgSender(),
@@ -179,7 +200,7 @@ contract HallmarkGarments is
             voucher.amount,
             voucher.price
         );
-        _mint(_msgSender(), voucher.designId, voucher.amount, "");
+        _mintChecked(_msgSender(), voucher.designId, voucher.amount);
     }
 
     /// @inheritdoc IHallmarkGarments
@@ -188,7 +209,7 @@ contract HallmarkGarments is
         uint256 certificateId,
         bytes32[] calldata proof
     ) external nonReentrant {
-        Design storage d = _design(designId);
+        DesignRecord storage d = _design(designId);
         if (d.twinCollectionRoot == bytes32(0)) revert HallmarkNotATwin(designId);
         if (_twinClaimed[designId][certificateId]) revert HallmarkTwinAlreadyClaimed(designId, certificateId);
         if (
@@ -205,7 +226,7 @@ contract HallmarkGarments is
             revert HallmarkCertificateNotActive(certificateId);
         }
         _twinClaimed[designId][certificateId] = true;
-        _reserve(designId, d, 1);
+        _reserve(designId, d, 1, 0);
         emit TwinClaimed(designId, certificateId, owner);
         // The link both ways: the certificate counts its claimed twins as an ERC-7496 trait a marketplace
         // re-reads at the moment of sale.
@@ -219,7 +240,7 @@ contract HallmarkGarments is
         uint256 amount,
         bytes32 requestDigest
     ) external nonReentrant {
-        Design storage d = _design(designId);
+        DesignRecord storage d = _design(designId);
         if (!d.redeemable) revert HallmarkNotRedeemable(designId);
         if (amount == 0) revert HallmarkInvalidAmount();
         _burn(_msgSender(), designId, amount);
@@ -230,13 +251,24 @@ contract HallmarkGarments is
     }
 
     /// @inheritdoc IHallmarkGarments
-    function withdrawProceeds(uint32 brandId, address payable to) external nonReentrant {
+    function withdrawProceeds(
+        uint32 brandId,
+        uint256[] calldata designIds,
+        address payable to
+    ) external nonReentrant {
         if (!_hasBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender())) {
             revert IBrandRegistry.HallmarkMissingBrandRole(brandId, BrandRoles.BRAND_ADMIN, _msgSender());
         }
-        uint256 amount = _proceeds[brandId];
+        uint256 amount;
+        for (uint256 i; i < designIds.length; ++i) {
+            DesignRecord storage d = _design(designIds[i]);
+            // A brand's admin withdraws its own designs' proceeds only. A design named twice pays once: its
+            // proceeds are zero the second time.
+            if (d.brandId != brandId) revert HallmarkDesignOfAnotherBrand(designIds[i], brandId);
+            amount += d.proceeds;
+            d.proceeds = 0;
+        }
         if (amount == 0 || to == address(0)) revert HallmarkWithdrawalFailed(brandId, amount);
-        _proceeds[brandId] = 0;
         emit ProceedsWithdrawn(brandId, to, amount);
         (bool ok, ) = to.call{value: amount}("");
         if (!ok) revert HallmarkWithdrawalFailed(brandId, amount);
@@ -255,7 +287,21 @@ contract HallmarkGarments is
 
     /// @inheritdoc IHallmarkGarments
     function design(uint256 designId) external view returns (Design memory) {
-        return _design(designId);
+        DesignRecord storage d = _design(designId);
+        return
+            Design({
+                brandId: d.brandId,
+                maxSupply: d.maxSupply,
+                minted: d.minted,
+                burned: d.burned,
+                closesAt: d.closesAt,
+                locked: d.locked,
+                redeemable: d.redeemable,
+                royaltyReceiver: d.royaltyReceiver,
+                royaltyBps: d.royaltyBps,
+                metadataDigest: d.metadataDigest,
+                twinCollectionRoot: d.twinCollectionRoot
+            });
     }
 
     /// @inheritdoc IHallmarkGarments
@@ -294,8 +340,8 @@ contract HallmarkGarments is
     }
 
     /// @inheritdoc IHallmarkGarments
-    function proceedsOf(uint32 brandId) external view returns (uint256) {
-        return _proceeds[brandId];
+    function proceedsOf(uint256 designId) external view returns (uint256) {
+        return _design(designId).proceeds;
     }
 
     /// @inheritdoc IHallmarkGarments
@@ -320,7 +366,7 @@ contract HallmarkGarments is
         uint256 designId,
         uint256 salePrice
     ) external view returns (address receiver, uint256 royaltyAmount) {
-        Design storage d = _design(designId);
+        DesignRecord storage d = _design(designId);
         uint96 bps;
         if (d.royaltyReceiver != address(0)) {
             (receiver, bps) = (d.royaltyReceiver, d.royaltyBps);
@@ -332,7 +378,7 @@ contract HallmarkGarments is
 
     /// @inheritdoc IERC7496
     function getTraitValue(uint256 designId, bytes32 traitKey) public view returns (bytes32) {
-        Design storage d = _design(designId);
+        DesignRecord storage d = _design(designId);
         if (traitKey == TRAIT_MINTED) return bytes32(uint256(d.minted));
         if (traitKey == TRAIT_REDEEMED) return bytes32(uint256(d.burned));
         if (traitKey == TRAIT_LOCKED) return d.locked ? bytes32(uint256(1)) : bytes32(0);
@@ -381,7 +427,7 @@ contract HallmarkGarments is
         uint256[] memory values
     ) internal override {
         for (uint256 i; i < ids.length; ++i) {
-            Design storage d = _designs[ids[i]];
+            DesignRecord storage d = _designs[ids[i]];
             // One read of the design's first slot for both fields (see _reserve).
             (uint32 brandId, bool isLocked) = (d.brandId, d.locked);
             if (brandId == 0) revert HallmarkUnknownDesign(ids[i]);
@@ -389,6 +435,15 @@ contract HallmarkGarments is
             if (isLocked && from != address(0) && to != address(0)) revert HallmarkGarmentLocked(ids[i]);
         }
         super._update(from, to, ids, values);
+    }
+
+    /// @dev Marks the brand's voucher nonce used, or reverts if it was (one bit of a Permit2-style bitmap word).
+    function _useVoucherNonce(uint32 brandId, bytes32 nonce, bytes32 voucherHash) private {
+        uint256 wordPos = uint256(nonce) >> 8;
+        uint256 bit = 1 << (uint256(nonce) & 0xff);
+        uint256 used = _voucherNonces[brandId][wordPos];
+        if (used & bit != 0) revert HallmarkVoucherUsed(voucherHash);
+        _voucherNonces[brandId][wordPos] = used | bit;
     }
 
     /// @dev The signer's ECDSA signature, or failing that its ERC-1271 approval. ECDSA is tried first because a
@@ -401,17 +456,41 @@ contract HallmarkGarments is
         bytes32 digest,
         bytes calldata signature
     ) private view returns (bool) {
-        (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        // ECDSA.tryRecoverCalldata's checks, without its error plumbing: 65 bytes, and s in the lower half order
+        // (no malleable twin of a signature). A failed recovery leaves the zero address, which the comparison
+        // refuses.
+        address recovered;
+        if (signature.length == 65) {
+            assembly ("memory-safe") {
+                let s := calldataload(add(signature.offset, 0x20))
+                if iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0)) {
+                    let m := mload(0x40)
+                    mstore(m, digest)
+                    mstore(add(m, 0x20), byte(0, calldataload(add(signature.offset, 0x40))))
+                    mstore(add(m, 0x40), calldataload(signature.offset))
+                    mstore(add(m, 0x60), s)
+                    mstore(0x00, 0)
+                    pop(staticcall(gas(), 1, m, 0x80, 0x00, 0x20))
+                    recovered := mload(0x00)
+                }
+            }
+        }
         return
-            (err == ECDSA.RecoverError.NoError && recovered == signer) ||
+            (recovered != address(0) && recovered == signer) ||
             SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature);
     }
 
-    /// @dev Counts `amount` against the cap and the closing time before anything is minted.
-    function _reserve(uint256 designId, Design storage d, uint256 amount) private {
-        // Read together, with no branch between them, the three fields cost one read of the design's first
-        // slot (the optimizer merges the loads of one basic block).
-        (uint64 closesAt, uint256 minted, uint32 maxSupply) = (d.closesAt, d.minted, d.maxSupply);
+    /// @dev Counts `amount` against the cap and the closing time before anything is minted, and adds `paid` to
+    /// the design's proceeds: one write of the design's first slot.
+    function _reserve(uint256 designId, DesignRecord storage d, uint256 amount, uint256 paid) private {
+        // Read together, with no branch between them, the fields cost one read of the design's first slot (the
+        // optimizer merges the loads of one basic block).
+        (uint40 closesAt, uint256 minted, uint32 maxSupply, uint256 proceeds) = (
+            d.closesAt,
+            d.minted,
+            d.maxSupply,
+            d.proceeds
+        );
         if (closesAt != 0 && block.timestamp > closesAt) revert HallmarkEditionClosed(designId, closesAt);
         if (
             amount == 0 ||
@@ -420,11 +499,24 @@ contract HallmarkGarments is
         ) {
             revert HallmarkEditionSoldOut(designId, minted, amount, maxSupply);
         }
-        d.minted = uint32(minted + amount);
+        // Proceeds are ether this contract holds, far below 2^104 wei; SafeCast keeps the cast exact anyway.
+        (d.minted, d.proceeds) = (uint32(minted + amount), SafeCast.toUint104(proceeds + paid));
         emit TraitUpdated(TRAIT_MINTED, designId, bytes32(minted + amount));
     }
 
-    function _design(uint256 designId) private view returns (Design storage d) {
+    /// @dev Mints `amount` editions of `id` to `to` past this contract's `_update` hook: for a caller that has
+    /// checked the brand's pause flag itself (the hook's other checks concern designs that exist, which the
+    /// caller's have, and moves between holders, which a mint is not). OpenZeppelin's own `_update` and the
+    /// ERC-1155 acceptance check run as `_mint` runs them.
+    function _mintChecked(address to, uint256 id, uint256 amount) private {
+        uint256[] memory ids = new uint256[](1);
+        uint256[] memory values = new uint256[](1);
+        (ids[0], values[0]) = (id, amount);
+        ERC1155._update(address(0), to, ids, values);
+        ERC1155Utils.checkOnERC1155Received(_msgSender(), address(0), to, id, amount, "");
+    }
+
+    function _design(uint256 designId) private view returns (DesignRecord storage d) {
         d = _designs[designId];
         if (d.brandId == 0) revert HallmarkUnknownDesign(designId);
     }

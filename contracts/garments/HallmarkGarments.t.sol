@@ -156,7 +156,7 @@ contract HallmarkGarmentsTest is GarmentsFixture {
         garments.redeemVoucher{value: price}(v, issuerA, signature);
 
         vm.assertEq(garments.design(designId).minted, amount, "minted once");
-        vm.assertEq(garments.proceedsOf(BRAND_A), price, "paid once");
+        vm.assertEq(garments.proceedsOf(designId), price, "paid once");
         vm.assertTrue(garments.voucherUsed(BRAND_A, nonce), "marked used");
     }
 
@@ -331,9 +331,9 @@ contract HallmarkGarmentsTest is GarmentsFixture {
         else if (kind == 1) garments.createDesign(target, input);
         else if (kind == 2) garments.setURIBase(target, "ipfs://hijacked/");
         else if (kind == 3) garments.redeemVoucher(v, actor, signature);
-        else garments.withdrawProceeds(target, payable(actor));
+        else garments.withdrawProceeds(target, _one(designId), payable(actor));
 
-        vm.assertEq(garments.proceedsOf(target), 1 ether, "proceeds untouched");
+        vm.assertEq(garments.proceedsOf(designId), 1 ether, "proceeds untouched");
         vm.assertEq(garments.design(designId).minted, 1, "nothing minted");
     }
 

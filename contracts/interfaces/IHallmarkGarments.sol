@@ -7,7 +7,7 @@ pragma solidity ^0.8.28;
 interface IHallmarkGarments {
     /// @notice What an issuer sets when creating a design.
     /// @param maxSupply Edition cap; 0 for an open edition, which then needs `closesAt`.
-    /// @param closesAt Unix time after which nothing more is minted (0: no closing time).
+    /// @param closesAt Unix time after which nothing more is minted (0: no closing time); at most 2^40 - 1.
     /// @param metadataDigest sha256 of the wearable's metadata document (its CIDv1 raw derives from it).
     /// @param royaltyReceiver EIP-2981 receiver; zero means the brand's default royalty.
     /// @param locked Editions never move between holders (EIP-5192 semantics).
@@ -87,6 +87,8 @@ interface IHallmarkGarments {
     error HallmarkNotRedeemable(uint256 designId);
     /// @notice Zero amount, empty or mismatched arrays.
     error HallmarkInvalidAmount();
+    /// @notice A withdrawal of `brandId`'s proceeds named a design of another brand.
+    error HallmarkDesignOfAnotherBrand(uint256 designId, uint32 brandId);
     /// @notice Nothing to withdraw, or the transfer of proceeds failed.
     error HallmarkWithdrawalFailed(uint32 brandId, uint256 amount);
 
@@ -130,7 +132,7 @@ interface IHallmarkGarments {
         uint256 amount,
         bytes32 requestDigest
     );
-    /// @notice Proceeds of a brand's drops were withdrawn.
+    /// @notice Proceeds of a brand's drops (the designs named in the withdrawal) were withdrawn.
     event ProceedsWithdrawn(uint32 indexed brandId, address indexed to, uint256 amount);
     /// @notice The URI base of a brand's designs changed.
     event URIBaseChanged(uint32 indexed brandId, string base);
@@ -158,8 +160,9 @@ interface IHallmarkGarments {
     /// @notice Burns editions of a redeemable design to request the physical piece.
     function redeemForPhysical(uint256 designId, uint256 amount, bytes32 requestDigest) external;
 
-    /// @notice Sends a brand's accumulated drop proceeds to `to`. Brand admin only.
-    function withdrawProceeds(uint32 brandId, address payable to) external;
+    /// @notice Sends the drop proceeds of the brand's designs `designIds` to `to`, in one transfer of their sum.
+    /// Brand admin only; every design must be the brand's (a design named twice pays once).
+    function withdrawProceeds(uint32 brandId, uint256[] calldata designIds, address payable to) external;
 
     /// @notice Sets the metadata URI base of a brand's designs. Brand admin only.
     function setURIBase(uint32 brandId, string calldata base) external;
@@ -184,8 +187,8 @@ interface IHallmarkGarments {
     /// @notice The EIP-712 struct hash of a voucher.
     function hashVoucher(Voucher calldata voucher) external view returns (bytes32);
 
-    /// @notice A brand's proceeds not yet withdrawn.
-    function proceedsOf(uint32 brandId) external view returns (uint256);
+    /// @notice A design's voucher proceeds not yet withdrawn (a brand's proceeds are kept per design).
+    function proceedsOf(uint256 designId) external view returns (uint256);
 
     /// @notice Editions a holder burned for physical redemption, per design.
     function redeemedBy(uint256 designId, address holder) external view returns (uint256);

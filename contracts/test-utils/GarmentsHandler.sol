@@ -319,7 +319,9 @@ contract GarmentsHandler {
                 succeeded = true;
             } catch {}
         } else if (kind == 3) {
-            try garments.withdrawProceeds(designBrand, payable(actor)) {
+            uint256[] memory named = new uint256[](1);
+            named[0] = designId;
+            try garments.withdrawProceeds(designBrand, named, payable(actor)) {
                 succeeded = true;
             } catch {}
         } else {
