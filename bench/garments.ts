@@ -216,7 +216,11 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
   row(
     TWIN_OPERATION,
     1,
-    await gasOf(garments.connect(twinOwner).claimTwin(twinId, certificateId, proof)),
+    await gasOf(
+      garments
+        .connect(twinOwner)
+        .claimTwin(twinId, certificateId, collection.positionOf(certificateId), proof),
+    ),
     GARMENT_BASELINE.mint,
     `proof of ${proof.length} hashes (collection of ${TWIN_COLLECTION_SIZE.toLocaleString("en-US")}); certificate issued straight to its owner`,
   );
@@ -224,7 +228,11 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
   row(
     TWIN_AFTER_CODE_OPERATION,
     1,
-    await gasOf(garments.connect(codeClaimer).claimTwin(twinId, claimedId, claimedProof)),
+    await gasOf(
+      garments
+        .connect(codeClaimer)
+        .claimTwin(twinId, claimedId, collection.positionOf(claimedId), claimedProof),
+    ),
     GARMENT_BASELINE.mint,
     `proof of ${claimedProof.length} hashes`,
   );

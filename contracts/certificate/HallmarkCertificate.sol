@@ -16,6 +16,7 @@ import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
 import {IHallmarkCertificate} from "../interfaces/IHallmarkCertificate.sol";
+import {IHallmarkGarments} from "../interfaces/IHallmarkGarments.sol";
 import {IERC7496} from "../interfaces/IERC7496.sol";
 import {BrandGated} from "../registry/BrandGated.sol";
 import {BrandRoles} from "../registry/BrandRoles.sol";
@@ -220,11 +221,19 @@ contract HallmarkCertificate is
     }
 
     /// @inheritdoc IHallmarkCertificate
-    function recordTwinClaim(uint256 tokenId) external {
+    function recordTwinClaim(uint256 tokenId, address claimant) external returns (uint256) {
         if (_msgSender() != _twinContract) revert HallmarkNotTwinContract(_msgSender());
-        _requireOwned(tokenId);
-        uint16 twinsClaimed = ++_pieces[tokenId].twinsClaimed;
+        // The twin claim's checks of the certificate, in the call that records it: one call instead of a
+        // call per read.
+        if (_requireOwned(tokenId) != claimant)
+            revert IHallmarkGarments.HallmarkNotCertificateOwner(tokenId, claimant);
+        PieceState storage piece = _pieces[tokenId];
+        // One read of the slot for both fields (the optimizer merges the loads of one basic block).
+        (Status status, uint16 twinsClaimed) = (piece.status, piece.twinsClaimed);
+        if (status != Status.Active) revert IHallmarkGarments.HallmarkCertificateNotActive(tokenId);
+        piece.twinsClaimed = ++twinsClaimed;
         emit TraitUpdated(TRAIT_TWINS_CLAIMED, tokenId, bytes32(uint256(twinsClaimed)));
+        return twinsClaimed;
     }
 
     // -------------------------------------------------------------------------------------------- claims

@@ -5,9 +5,7 @@ import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
 import {ERC1155Utils} from "@openzeppelin/contracts/token/ERC1155/utils/ERC1155Utils.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -85,7 +83,10 @@ contract HallmarkGarments is
 
     uint256 private _designCount;
     mapping(uint256 designId => DesignRecord) private _designs;
-    mapping(uint256 designId => mapping(uint256 certificateId => bool)) private _twinClaimed;
+    /// @dev Claimed twins, one bit per certificate by its position in the design's twin collection (the leaf
+    /// `(position, certificateId)` binds the two), 256 to a slot: a claim updates a word its neighbours have
+    /// already written instead of paying a fresh slot per certificate.
+    mapping(uint256 designId => mapping(uint256 wordPos => uint256 bits)) private _twinClaims;
     /// @dev Used voucher nonces, 256 to a slot, as Uniswap's Permit2 keeps unordered nonces: a brand that numbers
     /// its vouchers pays a fresh slot once per 256 vouchers and an update of a used slot for the others, instead
     /// of a fresh slot per voucher. Per brand, so every issuer of a brand draws from one nonce space and two
@@ -177,13 +178,12 @@ contract HallmarkGarments is
             revert HallmarkVoucherNotForCaller(voucher.buyer, _msgSender());
         }
         if (voucher.amount == 0) revert HallmarkInvalidAmount();
-        DesignRecord storage d = _design(voucher.designId);
-        uint32 brandId = d.brandId;
+        (DesignRecord storage d, uint32 brandId) = _designAndBrand(voucher.designId);
         bytes32 voucherHash = hashVoucher(voucher);
         _useVoucherNonce(brandId, voucher.nonce, voucherHash);
         // The role is checked at redemption: vouchers of a revoked or compromised issuer key die with its role.
         // The same registry call reads the pause flag, which the mint below then does not read again.
-        (bool isIssuer, bool paused) = registry.roleAndPaused(brandId, BrandRoles.ISSUER, signer);
+        (bool isIssuer, bool paused) = _issuerAndPaused(brandId, signer);
         if (!isIssuer || !_isIssuerSignature(signer, _hashTypedDataV4(voucherHash), signature)) {
             revert HallmarkInvalidVoucherSignature(signer);
         }
@@ -207,31 +207,31 @@ contract HallmarkGarments is
     function claimTwin(
         uint256 designId,
         uint256 certificateId,
+        uint256 position,
         bytes32[] calldata proof
     ) external nonReentrant {
-        DesignRecord storage d = _design(designId);
-        if (d.twinCollectionRoot == bytes32(0)) revert HallmarkNotATwin(designId);
-        if (_twinClaimed[designId][certificateId]) revert HallmarkTwinAlreadyClaimed(designId, certificateId);
+        (DesignRecord storage d, uint32 brandId) = _designAndBrand(designId);
+        bytes32 root = d.twinCollectionRoot;
+        if (root == bytes32(0)) revert HallmarkNotATwin(designId);
+        uint256 wordPos = position >> 8;
+        uint256 bit = 1 << (position & 0xff);
+        uint256 claimed = _twinClaims[designId][wordPos];
+        if (claimed & bit != 0) revert HallmarkTwinAlreadyClaimed(designId, certificateId);
+        // A certificate's brand is its id's top 32 bits (HallmarkCertificate.tokenIdOf): a brand's collection
+        // names its own certificates only, whatever root its issuer committed.
         if (
-            certificates.brandOf(certificateId) != d.brandId ||
-            !MerkleProof.verifyCalldata(
-                proof,
-                d.twinCollectionRoot,
-                keccak256(bytes.concat(keccak256(abi.encode(certificateId))))
-            )
+            uint32(certificateId >> 224) != brandId ||
+            !_inTwinCollection(proof, root, position, certificateId)
         ) revert HallmarkNotInTwinCollection(designId, certificateId);
-        address owner = IERC721(address(certificates)).ownerOf(certificateId);
-        if (owner != _msgSender()) revert HallmarkNotCertificateOwner(certificateId, _msgSender());
-        if (certificates.statusOf(certificateId) != IHallmarkCertificate.Status.Active) {
-            revert HallmarkCertificateNotActive(certificateId);
-        }
-        _twinClaimed[designId][certificateId] = true;
+        _twinClaims[designId][wordPos] = claimed | bit;
+        // One call to the certificate contract: it checks that the caller owns the certificate and that it is
+        // Active (a stolen or revoked piece gets no twin), and counts the twin as an ERC-7496 trait a
+        // marketplace re-reads at the moment of sale.
+        _recordTwinClaim(certificateId);
         _reserve(designId, d, 1, 0);
-        emit TwinClaimed(designId, certificateId, owner);
-        // The link both ways: the certificate counts its claimed twins as an ERC-7496 trait a marketplace
-        // re-reads at the moment of sale.
-        certificates.recordTwinClaim(certificateId);
-        _mint(owner, designId, 1, "");
+        emit TwinClaimed(designId, certificateId, _msgSender());
+        if (_brandPaused(brandId)) revert IBrandRegistry.HallmarkBrandPaused(brandId);
+        _mintChecked(_msgSender(), designId, 1);
     }
 
     /// @inheritdoc IHallmarkGarments
@@ -310,8 +310,13 @@ contract HallmarkGarments is
     }
 
     /// @inheritdoc IHallmarkGarments
-    function twinClaimed(uint256 designId, uint256 certificateId) external view returns (bool) {
-        return _twinClaimed[designId][certificateId];
+    function twinClaimedAt(uint256 designId, uint256 position) external view returns (bool) {
+        return _twinClaims[designId][position >> 8] & (1 << (position & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IHallmarkGarments
+    function twinClaimBitmap(uint256 designId, uint256 wordPos) external view returns (uint256) {
+        return _twinClaims[designId][wordPos];
     }
 
     /// @inheritdoc IHallmarkGarments
@@ -437,6 +442,103 @@ contract HallmarkGarments is
         super._update(from, to, ids, values);
     }
 
+    /// @dev registry.roleAndPaused(brandId, ISSUER, signer), encoded and decoded by hand: the registry is this
+    /// contract's own immutable link, and a call without Solidity's ABI coder costs a few hundred gas less on every
+    /// voucher. A registry that reverts makes the redemption revert with its data.
+    function _issuerAndPaused(
+        uint32 brandId,
+        address signer
+    ) private view returns (bool isIssuer, bool paused) {
+        (address target, bytes4 selector, bytes32 role) = (
+            address(registry),
+            IBrandRegistry.roleAndPaused.selector,
+            BrandRoles.ISSUER
+        );
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), brandId)
+            mstore(add(m, 0x24), role)
+            mstore(add(m, 0x44), signer)
+            // Yul evaluates the arguments right to left: the call runs before returndatasize() is read.
+            if iszero(and(gt(returndatasize(), 0x3f), staticcall(gas(), target, m, 0x64, m, 0x40))) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+            isIssuer := iszero(iszero(mload(m)))
+            paused := iszero(iszero(mload(add(m, 0x20))))
+        }
+    }
+
+    /// @dev registry.isBrandPaused(brandId), encoded and decoded by hand (see _issuerAndPaused).
+    function _brandPaused(uint32 brandId) private view returns (bool paused) {
+        (address target, bytes4 selector) = (address(registry), IBrandRegistry.isBrandPaused.selector);
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), brandId)
+            if iszero(and(gt(returndatasize(), 0x1f), staticcall(gas(), target, m, 0x24, m, 0x20))) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+            paused := iszero(iszero(mload(m)))
+        }
+    }
+
+    /// @dev certificates.recordTwinClaim(certificateId, caller), encoded and decoded by hand (see
+    /// _issuerAndPaused). The call must return the certificate's twin count: a word back proves code answered,
+    /// so no code-size check of the certificate contract is needed.
+    function _recordTwinClaim(uint256 certificateId) private {
+        (address target, bytes4 selector, address claimant) = (
+            address(certificates),
+            IHallmarkCertificate.recordTwinClaim.selector,
+            _msgSender()
+        );
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), certificateId)
+            mstore(add(m, 0x24), claimant)
+            if iszero(and(gt(returndatasize(), 0x1f), call(gas(), target, 0, m, 0x44, m, 0x20))) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+        }
+    }
+
+    /// @dev Whether `proof` proves the leaf of (`position`, `certificateId`) under `root`: OpenZeppelin's
+    /// MerkleProof.verifyCalldata (sorted pairs, the leaf keccak256(keccak256(abi.encode(position,
+    /// certificateId))), double-hashed so that no inner node of 64 bytes can pass for a leaf), as one loop over the
+    /// proof's calldata without its per-level function calls and bounds checks. The proof's words are read
+    /// within `proof.length`, which the ABI decoder has checked against the calldata.
+    function _inTwinCollection(
+        bytes32[] calldata proof,
+        bytes32 root,
+        uint256 position,
+        uint256 certificateId
+    ) private pure returns (bool valid) {
+        assembly ("memory-safe") {
+            mstore(0x00, position)
+            mstore(0x20, certificateId)
+            mstore(0x00, keccak256(0x00, 0x40))
+            let node := keccak256(0x00, 0x20)
+            let end := add(proof.offset, shl(5, proof.length))
+            for {
+                let p := proof.offset
+            } lt(p, end) {
+                p := add(p, 0x20)
+            } {
+                let sibling := calldataload(p)
+                // Sorted pair: the smaller word first (Hashes.commutativeKeccak256).
+                let smaller := lt(sibling, node)
+                mstore(mul(smaller, 0x20), node)
+                mstore(mul(iszero(smaller), 0x20), sibling)
+                node := keccak256(0x00, 0x40)
+            }
+            valid := eq(node, root)
+        }
+    }
+
     /// @dev Marks the brand's voucher nonce used, or reverts if it was (one bit of a Permit2-style bitmap word).
     function _useVoucherNonce(uint32 brandId, bytes32 nonce, bytes32 voucherHash) private {
         uint256 wordPos = uint256(nonce) >> 8;
@@ -514,6 +616,13 @@ contract HallmarkGarments is
         (ids[0], values[0]) = (id, amount);
         ERC1155._update(address(0), to, ids, values);
         ERC1155Utils.checkOnERC1155Received(_msgSender(), address(0), to, id, amount, "");
+    }
+
+    /// @dev The design and its brand, from one read of its first slot.
+    function _designAndBrand(uint256 designId) private view returns (DesignRecord storage d, uint32 brandId) {
+        d = _designs[designId];
+        brandId = d.brandId;
+        if (brandId == 0) revert HallmarkUnknownDesign(designId);
     }
 
     function _design(uint256 designId) private view returns (DesignRecord storage d) {

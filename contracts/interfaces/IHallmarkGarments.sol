@@ -12,8 +12,9 @@ interface IHallmarkGarments {
     /// @param royaltyReceiver EIP-2981 receiver; zero means the brand's default royalty.
     /// @param locked Editions never move between holders (EIP-5192 semantics).
     /// @param redeemable Holders may burn editions to request the physical piece.
-    /// @param twinCollectionRoot Merkle root of the certificate token ids whose owners may claim a twin; zero if
-    /// the design is not a digital twin.
+    /// @param twinCollectionRoot Merkle root of the certificates whose owners may claim a twin, each leaf
+    /// `keccak256(keccak256(abi.encode(position, certificateId)))` with `position` the certificate's place in the
+    /// collection (0, 1, 2, ...; each certificate once); zero if the design is not a digital twin.
     struct DesignInput {
         uint32 maxSupply;
         uint64 closesAt;
@@ -154,8 +155,14 @@ interface IHallmarkGarments {
         bytes calldata signature
     ) external payable;
 
-    /// @notice The owner of an Active certificate in the design's twin collection claims one twin.
-    function claimTwin(uint256 designId, uint256 certificateId, bytes32[] calldata proof) external;
+    /// @notice The owner of an Active certificate in the design's twin collection claims one twin: `position` is
+    /// the certificate's place in the collection, `proof` the Merkle proof of the leaf (position, certificateId).
+    function claimTwin(
+        uint256 designId,
+        uint256 certificateId,
+        uint256 position,
+        bytes32[] calldata proof
+    ) external;
 
     /// @notice Burns editions of a redeemable design to request the physical piece.
     function redeemForPhysical(uint256 designId, uint256 amount, bytes32 requestDigest) external;
@@ -173,8 +180,12 @@ interface IHallmarkGarments {
     /// @notice The number of designs created.
     function designCount() external view returns (uint256);
 
-    /// @notice Whether the twin of `certificateId` in `designId` was claimed.
-    function twinClaimed(uint256 designId, uint256 certificateId) external view returns (bool);
+    /// @notice Whether the twin of the certificate at `position` in the design's twin collection was claimed.
+    function twinClaimedAt(uint256 designId, uint256 position) external view returns (bool);
+
+    /// @notice The design's claimed twins at positions `wordPos * 256` to `wordPos * 256 + 255`, one bit each (bit
+    /// `i` for position `wordPos * 256 + i`).
+    function twinClaimBitmap(uint256 designId, uint256 wordPos) external view returns (uint256);
 
     /// @notice Whether a voucher with this nonce was redeemed for the brand: each nonce redeems one voucher of
     /// a brand, whoever signed it.

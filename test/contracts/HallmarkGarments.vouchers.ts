@@ -964,18 +964,16 @@ describe("HallmarkGarments", function () {
     it("keeps a design's proceeds beside its minted count without touching the design's other fields", async function () {
       const { garments, issuerA, brandA, alice, bob } = await load();
       const closesAt = 2n ** 40n - 1n;
-      await garments
-        .connect(issuerA)
-        .createDesign(
-          brandA,
-          designInput({
-            maxSupply: 7n,
-            closesAt,
-            royaltyReceiver: bob.address,
-            royaltyBps: 10_000n,
-            redeemable: true,
-          }),
-        );
+      await garments.connect(issuerA).createDesign(
+        brandA,
+        designInput({
+          maxSupply: 7n,
+          closesAt,
+          royaltyReceiver: bob.address,
+          royaltyBps: 10_000n,
+          redeemable: true,
+        }),
+      );
       const designId = await garments.designCount();
       const voucher = voucherFor(designId, { buyer: alice.address, amount: 3n, price: PRICE });
       await redeem(
