@@ -228,10 +228,20 @@ contract HallmarkCertificate is
         if (_requireOwned(tokenId) != claimant)
             revert IHallmarkGarments.HallmarkNotCertificateOwner(tokenId, claimant);
         PieceState storage piece = _pieces[tokenId];
-        // One read of the slot for both fields (the optimizer merges the loads of one basic block).
-        (Status status, uint16 twinsClaimed) = (piece.status, piece.twinsClaimed);
-        if (status != Status.Active) revert IHallmarkGarments.HallmarkCertificateNotActive(tokenId);
-        piece.twinsClaimed = ++twinsClaimed;
+        // The slot read once and written once: status (bits 208-215) and twin count (bits 240-255) of PieceState,
+        // whose layout the layout tests pin. Solidity's field write would read the slot a second time.
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(piece.slot)
+        }
+        if (uint8(word >> 208) != uint8(Status.Active)) {
+            revert IHallmarkGarments.HallmarkCertificateNotActive(tokenId);
+        }
+        // Checked: the 65,536th twin of one certificate reverts, as the uint16 field's increment did.
+        uint16 twinsClaimed = uint16(word >> 240) + 1;
+        assembly ("memory-safe") {
+            sstore(piece.slot, or(and(word, not(shl(240, 0xffff))), shl(240, twinsClaimed)))
+        }
         emit TraitUpdated(TRAIT_TWINS_CLAIMED, tokenId, bytes32(uint256(twinsClaimed)));
         return twinsClaimed;
     }

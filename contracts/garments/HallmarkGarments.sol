@@ -215,7 +215,8 @@ contract HallmarkGarments is
         if (root == bytes32(0)) revert HallmarkNotATwin(designId);
         uint256 wordPos = position >> 8;
         uint256 bit = 1 << (position & 0xff);
-        uint256 claimed = _twinClaims[designId][wordPos];
+        uint256 wordSlot = _wordSlot(_twinClaims[designId], wordPos);
+        uint256 claimed = _loadWord(wordSlot);
         if (claimed & bit != 0) revert HallmarkTwinAlreadyClaimed(designId, certificateId);
         // A certificate's brand is its id's top 32 bits (HallmarkCertificate.tokenIdOf): a brand's collection
         // names its own certificates only, whatever root its issuer committed.
@@ -223,7 +224,7 @@ contract HallmarkGarments is
             uint32(certificateId >> 224) != brandId ||
             !_inTwinCollection(proof, root, position, certificateId)
         ) revert HallmarkNotInTwinCollection(designId, certificateId);
-        _twinClaims[designId][wordPos] = claimed | bit;
+        _storeWord(wordSlot, claimed | bit);
         // One call to the certificate contract: it checks that the caller owns the certificate and that it is
         // Active (a stolen or revoked piece gets no twin), and counts the twin as an ERC-7496 trait a
         // marketplace re-reads at the moment of sale.
@@ -528,11 +529,11 @@ contract HallmarkGarments is
             } lt(p, end) {
                 p := add(p, 0x20)
             } {
+                // Sorted pair: the smaller word first (Hashes.commutativeKeccak256); `at` is where the node goes.
                 let sibling := calldataload(p)
-                // Sorted pair: the smaller word first (Hashes.commutativeKeccak256).
-                let smaller := lt(sibling, node)
-                mstore(mul(smaller, 0x20), node)
-                mstore(mul(iszero(smaller), 0x20), sibling)
+                let at := shl(5, gt(node, sibling))
+                mstore(at, node)
+                mstore(xor(at, 0x20), sibling)
                 node := keccak256(0x00, 0x40)
             }
             valid := eq(node, root)
@@ -543,9 +544,35 @@ contract HallmarkGarments is
     function _useVoucherNonce(uint32 brandId, bytes32 nonce, bytes32 voucherHash) private {
         uint256 wordPos = uint256(nonce) >> 8;
         uint256 bit = 1 << (uint256(nonce) & 0xff);
-        uint256 used = _voucherNonces[brandId][wordPos];
+        uint256 wordSlot = _wordSlot(_voucherNonces[brandId], wordPos);
+        uint256 used = _loadWord(wordSlot);
         if (used & bit != 0) revert HallmarkVoucherUsed(voucherHash);
-        _voucherNonces[brandId][wordPos] = used | bit;
+        _storeWord(wordSlot, used | bit);
+    }
+
+    /// @dev The storage slot of `words[wordPos]` (Solidity's mapping layout: keccak256(key . mapping's slot)),
+    /// computed once for both the read and the write of a bitmap word, which Solidity would hash twice.
+    function _wordSlot(
+        mapping(uint256 => uint256) storage words,
+        uint256 wordPos
+    ) private pure returns (uint256 wordSlot) {
+        assembly ("memory-safe") {
+            mstore(0x00, wordPos)
+            mstore(0x20, words.slot)
+            wordSlot := keccak256(0x00, 0x40)
+        }
+    }
+
+    function _loadWord(uint256 wordSlot) private view returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := sload(wordSlot)
+        }
+    }
+
+    function _storeWord(uint256 wordSlot, uint256 word) private {
+        assembly ("memory-safe") {
+            sstore(wordSlot, word)
+        }
     }
 
     /// @dev The signer's ECDSA signature, or failing that its ERC-1271 approval. ECDSA is tried first because a
@@ -611,9 +638,18 @@ contract HallmarkGarments is
     /// caller's have, and moves between holders, which a mint is not). OpenZeppelin's own `_update` and the
     /// ERC-1155 acceptance check run as `_mint` runs them.
     function _mintChecked(address to, uint256 id, uint256 amount) private {
-        uint256[] memory ids = new uint256[](1);
-        uint256[] memory values = new uint256[](1);
-        (ids[0], values[0]) = (id, amount);
+        uint256[] memory ids;
+        uint256[] memory values;
+        // Two one-element arrays in one allocation, as ERC1155's _asSingletonArrays makes them.
+        assembly ("memory-safe") {
+            ids := mload(0x40)
+            mstore(ids, 1)
+            mstore(add(ids, 0x20), id)
+            values := add(ids, 0x40)
+            mstore(values, 1)
+            mstore(add(values, 0x20), amount)
+            mstore(0x40, add(values, 0x40))
+        }
         ERC1155._update(address(0), to, ids, values);
         ERC1155Utils.checkOnERC1155Received(_msgSender(), address(0), to, id, amount, "");
     }
