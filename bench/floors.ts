@@ -292,6 +292,11 @@ const CHANGES: { change: string; figures: [string, string, string, string, strin
       "Garments: the registry calls (`roleAndPaused`, `isBrandPaused`) and `recordTwinClaim` encoded by hand, the latter returning the twin count (a word back proves code answered: no code-size check); the design's brand read with its existence check",
     figures: ["80,996", "—", "—", "93,588", "—", "—"],
   },
+  {
+    change:
+      "Garments: the Merkle loop placing each pair as Solady does, the mint's two arrays in one allocation, a bitmap word's slot hashed once for its read and write; `recordTwinClaim` reading and writing the token's slot once (full run)",
+    figures: ["80,630", "79,890", "—", "92,972", "—", "—"],
+  },
 ];
 
 function changesTable(): string {
@@ -311,7 +316,10 @@ the guarantees need them and the first floors left them out: the EIP-712 hashing
 chip claim's BLOCKHASH. Not priced: the re-entrancy guard (transient storage, about 500 gas with its code), which
 the tests require of every path that calls a receiver, and ABI decoding and dispatch, which any contract pays.
 
-Issue #16's third session built the two layouts: proceeds per design (a withdrawal names the brand's designs and
+Issue #16's third session measured its steps but the last with the garments section alone (the same
+deployments and transactions on a chain of its own; the full run differs by a few gas); its last row is the
+full run's, where the chip claim moved by a dozen gas with the certificate contract's dispatch. It built the two
+layouts: proceeds per design (a withdrawal names the brand's designs and
 sends their sum in one transfer) and claimed twins as bits by position (the collection's leaves became
 \`(position, certificateId)\`, \`claimTwin\` takes the position, and \`twinClaimedAt\` and \`twinClaimBitmap\` replaced
 \`twinClaimed\`). The twin claim's floor gained a line the earlier floors left out: the collection's Merkle root is
