@@ -216,7 +216,11 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
   row(
     TWIN_OPERATION,
     1,
-    await gasOf(garments.connect(twinOwner).claimTwin(twinId, certificateId, proof)),
+    await gasOf(
+      garments
+        .connect(twinOwner)
+        .claimTwin(twinId, certificateId, collection.positionOf(certificateId), proof),
+    ),
     GARMENT_BASELINE.mint,
     `proof of ${proof.length} hashes (collection of ${TWIN_COLLECTION_SIZE.toLocaleString("en-US")}); certificate issued straight to its owner`,
   );
@@ -224,7 +228,11 @@ export async function benchGarments({ ethers, table }: BenchContext): Promise<st
   row(
     TWIN_AFTER_CODE_OPERATION,
     1,
-    await gasOf(garments.connect(codeClaimer).claimTwin(twinId, claimedId, claimedProof)),
+    await gasOf(
+      garments
+        .connect(codeClaimer)
+        .claimTwin(twinId, claimedId, collection.positionOf(claimedId), claimedProof),
+    ),
     GARMENT_BASELINE.mint,
     `proof of ${claimedProof.length} hashes`,
   );
@@ -247,12 +255,12 @@ function garmentsNotes(table: BenchContext["table"]): string {
 A voucher redemption of one edition costs **${fmt(one.gas)} gas**, against ${fmt(baseOne)} for OpenZeppelin's
 ERC1155Supply minting the same edition with nothing else; ${fmt(ten.gas)} for ten editions (baseline
 ${fmt(baseTen)}). The editions of one id share one balance slot per holder, so ten cost about what one does. What
-the redemption adds to a bare mint: the EIP-712 digest and \`ecrecover\` (3,000) of the issuer's signature,
-three calls to the registry (the issuer's role, the pause flag, and the pause flag again in the \`_update\` hook
-every mint and transfer passes; the first call cold), the voucher's used flag (a fresh slot, 22,100: what makes
-the voucher work once), the brand's proceeds (a warm update), the reentrancy guard (transient storage) and the
-\`VoucherRedeemed\` and \`TraitUpdated\` logs. The design's minted count shares the design's first storage slot with
-its brand id and cap, so the cap check reads and writes a slot the mint touches anyway.
+the redemption adds to a bare mint: the EIP-712 digest and \`ecrecover\` (3,000) of the issuer's signature, one
+call to the registry that reads the signer's issuer role and the brand's pause flag (cold), the voucher's nonce
+(a bit of the brand's used-nonce bitmap word: what makes the voucher work once), the reentrancy guard (transient
+storage) and the \`VoucherRedeemed\` and \`TraitUpdated\` logs. The design's minted count and its proceeds share the
+design's first storage slot with its brand id, cap and closing time, so the cap check and the payment read and
+write one slot the mint touches anyway.
 
 A direct batch mint to 100 new holders costs ${fmt(many.perItem)} gas per holder: one role check per
 transaction, then per recipient the fresh balance slot, \`TransferSingle\` and \`EditionsMinted\`, and the
@@ -260,10 +268,12 @@ transaction, then per recipient the fresh balance slot, \`TransferSingle\` and \
 warm after the first).
 
 A twin claim costs ${fmt(twinWarm)} gas for a certificate that was claimed with a one-time code (the usual path of a
-piece sold from the brand vault), ${fmt(twinFresh)} for one issued straight to its owner. Besides the Merkle proof,
-the three reads of the certificate contract (brand, owner, status), the claimed flag (a fresh slot, 22,100: what
-makes the twin claimable once) and the mint, it records the claim on the certificate (\`recordTwinClaim\`: the
-certificate's \`twinsClaimed\` trait and its \`TraitUpdated\` log). That count shares the certificate's claim-state
-slot, which a claim code has already written: there it is a warm update; on a certificate whose slot was never
-written it is a fresh slot, the ${fmt(twinFresh - twinWarm)} gas between the two rows.`;
+piece sold from the brand vault), ${fmt(twinFresh)} for one issued straight to its owner, the first of its
+collection's bitmap word. Besides the Merkle proof of the leaf \`(position, certificateId)\`, the collection's root
+and the mint, it sets the certificate's bit in the design's claimed-twins bitmap (by its position: what makes the
+twin claimable once) and makes one call to the certificate contract (\`recordTwinClaim\`), which checks that the
+caller owns the certificate and that it is Active, and counts the twin (the certificate's \`twinsClaimed\` trait and
+its \`TraitUpdated\` log). That count shares the certificate's claim-state slot, which a claim code has already
+written: there it is an update; on a certificate whose slot was never written it is a fresh slot, and the first
+claim of a bitmap word writes a fresh word: the ${fmt(twinFresh - twinWarm)} gas between the two rows.`;
 }

@@ -16,6 +16,7 @@ import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IBrandRegistry} from "../interfaces/IBrandRegistry.sol";
 import {IHallmarkCertificate} from "../interfaces/IHallmarkCertificate.sol";
+import {IHallmarkGarments} from "../interfaces/IHallmarkGarments.sol";
 import {IERC7496} from "../interfaces/IERC7496.sol";
 import {BrandGated} from "../registry/BrandGated.sol";
 import {BrandRoles} from "../registry/BrandRoles.sol";
@@ -220,11 +221,29 @@ contract HallmarkCertificate is
     }
 
     /// @inheritdoc IHallmarkCertificate
-    function recordTwinClaim(uint256 tokenId) external {
+    function recordTwinClaim(uint256 tokenId, address claimant) external returns (uint256) {
         if (_msgSender() != _twinContract) revert HallmarkNotTwinContract(_msgSender());
-        _requireOwned(tokenId);
-        uint16 twinsClaimed = ++_pieces[tokenId].twinsClaimed;
+        // The twin claim's checks of the certificate, in the call that records it: one call instead of a
+        // call per read.
+        if (_requireOwned(tokenId) != claimant)
+            revert IHallmarkGarments.HallmarkNotCertificateOwner(tokenId, claimant);
+        PieceState storage piece = _pieces[tokenId];
+        // The slot read once and written once: status (bits 208-215) and twin count (bits 240-255) of PieceState,
+        // whose layout the layout tests pin. Solidity's field write would read the slot a second time.
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(piece.slot)
+        }
+        if (uint8(word >> 208) != uint8(Status.Active)) {
+            revert IHallmarkGarments.HallmarkCertificateNotActive(tokenId);
+        }
+        // Checked: the 65,536th twin of one certificate reverts, as the uint16 field's increment did.
+        uint16 twinsClaimed = uint16(word >> 240) + 1;
+        assembly ("memory-safe") {
+            sstore(piece.slot, or(and(word, not(shl(240, 0xffff))), shl(240, twinsClaimed)))
+        }
         emit TraitUpdated(TRAIT_TWINS_CLAIMED, tokenId, bytes32(uint256(twinsClaimed)));
+        return twinsClaimed;
     }
 
     // -------------------------------------------------------------------------------------------- claims

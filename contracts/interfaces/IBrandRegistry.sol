@@ -113,6 +113,15 @@ interface IBrandRegistry {
     /// @notice Whether `account` holds `role` for `brandId`.
     function hasBrandRole(uint32 brandId, bytes32 role, address account) external view returns (bool);
 
+    /// @notice Whether `account` holds `role` for `brandId`, and whether the brand is paused, in one call: a
+    /// voucher redemption checks its signer's role and mints, which the pause flag forbids, and one call costs
+    /// less than two.
+    function roleAndPaused(
+        uint32 brandId,
+        bytes32 role,
+        address account
+    ) external view returns (bool hasRole, bool paused);
+
     /// @notice Reverts unless the brand exists, is not paused and `account` holds `role` for it.
     function checkBrandRole(uint32 brandId, bytes32 role, address account) external view;
 

@@ -185,9 +185,12 @@ interface IHallmarkCertificate {
     /// group admin, or once, while none is linked, the account that deployed this contract.
     function setTwinContract(address twinContract) external;
 
-    /// @notice Counts a digital twin claimed with the certificate (trait `twinsClaimed`, with TraitUpdated).
-    /// The linked twin contract only, which checks the claim; which design the twin is of is in its own events.
-    function recordTwinClaim(uint256 tokenId) external;
+    /// @notice Counts a digital twin claimed with the certificate (trait `twinsClaimed`, with TraitUpdated) by
+    /// `claimant`, after checking that `claimant` owns the certificate (else `HallmarkNotCertificateOwner`) and
+    /// that it is Active (else `HallmarkCertificateNotActive`), both errors of IHallmarkGarments. The linked twin
+    /// contract only, which checks the rest of the claim; which design the twin is of is in its own events.
+    /// Returns the certificate's twin count after this one.
+    function recordTwinClaim(uint256 tokenId, address claimant) external returns (uint256 twinsClaimed);
 
     /// @notice Whether `signature` is the current owner's EIP-712 signature of OwnershipProof(tokenId, owner,
     /// challenge); EIP-1271 wallets are accepted, and ERC-6492 wrapped signatures of deployed ones (a

@@ -7,13 +7,14 @@ pragma solidity ^0.8.28;
 interface IHallmarkGarments {
     /// @notice What an issuer sets when creating a design.
     /// @param maxSupply Edition cap; 0 for an open edition, which then needs `closesAt`.
-    /// @param closesAt Unix time after which nothing more is minted (0: no closing time).
+    /// @param closesAt Unix time after which nothing more is minted (0: no closing time); at most 2^40 - 1.
     /// @param metadataDigest sha256 of the wearable's metadata document (its CIDv1 raw derives from it).
     /// @param royaltyReceiver EIP-2981 receiver; zero means the brand's default royalty.
     /// @param locked Editions never move between holders (EIP-5192 semantics).
     /// @param redeemable Holders may burn editions to request the physical piece.
-    /// @param twinCollectionRoot Merkle root of the certificate token ids whose owners may claim a twin; zero if
-    /// the design is not a digital twin.
+    /// @param twinCollectionRoot Merkle root of the certificates whose owners may claim a twin, each leaf
+    /// `keccak256(keccak256(abi.encode(position, certificateId)))` with `position` the certificate's place in the
+    /// collection (0, 1, 2, ...; each certificate once); zero if the design is not a digital twin.
     struct DesignInput {
         uint32 maxSupply;
         uint64 closesAt;
@@ -87,6 +88,8 @@ interface IHallmarkGarments {
     error HallmarkNotRedeemable(uint256 designId);
     /// @notice Zero amount, empty or mismatched arrays.
     error HallmarkInvalidAmount();
+    /// @notice A withdrawal of `brandId`'s proceeds named a design of another brand.
+    error HallmarkDesignOfAnotherBrand(uint256 designId, uint32 brandId);
     /// @notice Nothing to withdraw, or the transfer of proceeds failed.
     error HallmarkWithdrawalFailed(uint32 brandId, uint256 amount);
 
@@ -130,7 +133,7 @@ interface IHallmarkGarments {
         uint256 amount,
         bytes32 requestDigest
     );
-    /// @notice Proceeds of a brand's drops were withdrawn.
+    /// @notice Proceeds of a brand's drops (the designs named in the withdrawal) were withdrawn.
     event ProceedsWithdrawn(uint32 indexed brandId, address indexed to, uint256 amount);
     /// @notice The URI base of a brand's designs changed.
     event URIBaseChanged(uint32 indexed brandId, string base);
@@ -152,14 +155,21 @@ interface IHallmarkGarments {
         bytes calldata signature
     ) external payable;
 
-    /// @notice The owner of an Active certificate in the design's twin collection claims one twin.
-    function claimTwin(uint256 designId, uint256 certificateId, bytes32[] calldata proof) external;
+    /// @notice The owner of an Active certificate in the design's twin collection claims one twin: `position` is
+    /// the certificate's place in the collection, `proof` the Merkle proof of the leaf (position, certificateId).
+    function claimTwin(
+        uint256 designId,
+        uint256 certificateId,
+        uint256 position,
+        bytes32[] calldata proof
+    ) external;
 
     /// @notice Burns editions of a redeemable design to request the physical piece.
     function redeemForPhysical(uint256 designId, uint256 amount, bytes32 requestDigest) external;
 
-    /// @notice Sends a brand's accumulated drop proceeds to `to`. Brand admin only.
-    function withdrawProceeds(uint32 brandId, address payable to) external;
+    /// @notice Sends the drop proceeds of the brand's designs `designIds` to `to`, in one transfer of their sum.
+    /// Brand admin only; every design must be the brand's (a design named twice pays once).
+    function withdrawProceeds(uint32 brandId, uint256[] calldata designIds, address payable to) external;
 
     /// @notice Sets the metadata URI base of a brand's designs. Brand admin only.
     function setURIBase(uint32 brandId, string calldata base) external;
@@ -170,8 +180,12 @@ interface IHallmarkGarments {
     /// @notice The number of designs created.
     function designCount() external view returns (uint256);
 
-    /// @notice Whether the twin of `certificateId` in `designId` was claimed.
-    function twinClaimed(uint256 designId, uint256 certificateId) external view returns (bool);
+    /// @notice Whether the twin of the certificate at `position` in the design's twin collection was claimed.
+    function twinClaimedAt(uint256 designId, uint256 position) external view returns (bool);
+
+    /// @notice The design's claimed twins at positions `wordPos * 256` to `wordPos * 256 + 255`, one bit each (bit
+    /// `i` for position `wordPos * 256 + i`).
+    function twinClaimBitmap(uint256 designId, uint256 wordPos) external view returns (uint256);
 
     /// @notice Whether a voucher with this nonce was redeemed for the brand: each nonce redeems one voucher of
     /// a brand, whoever signed it.
@@ -184,8 +198,8 @@ interface IHallmarkGarments {
     /// @notice The EIP-712 struct hash of a voucher.
     function hashVoucher(Voucher calldata voucher) external view returns (bytes32);
 
-    /// @notice A brand's proceeds not yet withdrawn.
-    function proceedsOf(uint32 brandId) external view returns (uint256);
+    /// @notice A design's voucher proceeds not yet withdrawn (a brand's proceeds are kept per design).
+    function proceedsOf(uint256 designId) external view returns (uint256);
 
     /// @notice Editions a holder burned for physical redemption, per design.
     function redeemedBy(uint256 designId, address holder) external view returns (uint256);

@@ -180,6 +180,15 @@ contract BrandRegistry is IBrandRegistry, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IBrandRegistry
+    function roleAndPaused(
+        uint32 brandId,
+        bytes32 role,
+        address account
+    ) external view returns (bool hasRole, bool paused) {
+        return (_brandRoles[brandId][role][account], _brands[brandId].paused);
+    }
+
+    /// @inheritdoc IBrandRegistry
     function checkBrandRole(uint32 brandId, bytes32 role, address account) external view {
         _requireBrand(brandId);
         if (_brands[brandId].paused) revert HallmarkBrandPaused(brandId);

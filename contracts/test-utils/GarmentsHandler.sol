@@ -10,8 +10,9 @@ import {Vm, VM} from "./Vm.sol";
 /// @notice Test-only Merkle tree of exactly four certificate ids, built the way OpenZeppelin's MerkleProof checks
 /// it (double-hashed leaves, sorted pairs) but without any of the contract's code.
 library GarmentTwinTree {
-    function leaf(uint256 certificateId) internal pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(certificateId))));
+    /// @dev The leaf of the certificate at `position` in the collection (HallmarkGarments._twinLeaf).
+    function leaf(uint256 position, uint256 certificateId) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(position, certificateId))));
     }
 
     function hashPair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
@@ -19,13 +20,17 @@ library GarmentTwinTree {
     }
 
     function root(uint256[4] memory ids) internal pure returns (bytes32) {
-        return hashPair(hashPair(leaf(ids[0]), leaf(ids[1])), hashPair(leaf(ids[2]), leaf(ids[3])));
+        return
+            hashPair(hashPair(leaf(0, ids[0]), leaf(1, ids[1])), hashPair(leaf(2, ids[2]), leaf(3, ids[3])));
     }
 
     function proof(uint256[4] memory ids, uint256 index) internal pure returns (bytes32[] memory p) {
         p = new bytes32[](2);
-        p[0] = leaf(ids[index ^ 1]);
-        p[1] = index < 2 ? hashPair(leaf(ids[2]), leaf(ids[3])) : hashPair(leaf(ids[0]), leaf(ids[1]));
+        p[0] = leaf(index ^ 1, ids[index ^ 1]);
+        p[1] =
+            index < 2
+                ? hashPair(leaf(2, ids[2]), leaf(3, ids[3]))
+                : hashPair(leaf(0, ids[0]), leaf(1, ids[1]));
     }
 }
 
@@ -210,7 +215,7 @@ contract GarmentsHandler {
         bytes32[] memory proof = GarmentTwinTree.proof(_twinCerts, index);
 
         vm.prank(owner);
-        try garments.claimTwin(_designs.twinA, certificateId, proof) {
+        try garments.claimTwin(_designs.twinA, certificateId, index, proof) {
             ++twinsClaimed;
             if (ghostTwinClaimed[certificateId]) ++ghostDoubleTwins;
             else ++ghostDistinctTwins;
@@ -319,7 +324,9 @@ contract GarmentsHandler {
                 succeeded = true;
             } catch {}
         } else if (kind == 3) {
-            try garments.withdrawProceeds(designBrand, payable(actor)) {
+            uint256[] memory named = new uint256[](1);
+            named[0] = designId;
+            try garments.withdrawProceeds(designBrand, named, payable(actor)) {
                 succeeded = true;
             } catch {}
         } else {

@@ -319,7 +319,9 @@ export async function seedDemo(
     }),
   );
   const twinDesign = await garments.designCount();
-  await send(garments.connect(bob).claimTwin(twinDesign, resold, twins.proofOf(resold)));
+  await send(
+    garments.connect(bob).claimTwin(twinDesign, resold, twins.positionOf(resold), twins.proofOf(resold)),
+  );
   highlights.push(
     `garment design ${twinDesign}: digital twin of the first 12 bags; token ${resold}'s twin claimed`,
   );

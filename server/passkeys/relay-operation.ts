@@ -64,9 +64,10 @@ const certificateSelectors = new Set(
   ].map(selectorOf),
 );
 const garmentsSelectors = new Set(
-  ["safeTransferFrom(address,address,uint256,uint256,bytes)", "claimTwin(uint256,uint256,bytes32[])"].map(
-    selectorOf,
-  ),
+  [
+    "safeTransferFrom(address,address,uint256,uint256,bytes)",
+    "claimTwin(uint256,uint256,uint256,bytes32[])",
+  ].map(selectorOf),
 );
 const upkeepSelectors = new Set(
   ["addPasskey", "removePasskey", "setRecovery", "cancelRecovery"].map(

@@ -10,7 +10,7 @@ const UNKNOWN_ROLE = ethers.id("hallmark.role.JANITOR");
 const BRAND_ROLES = ["BRAND_ADMIN", "ISSUER", "RESALE_PARTNER", "REPAIRER"] as const;
 const OPERATIONAL_ROLES = ["ISSUER", "RESALE_PARTNER", "REPAIRER"] as const;
 /** type(IBrandRegistry).interfaceId; changes whenever a function of the interface does (docs/contracts.md cites it). */
-const IBRAND_REGISTRY_ID = "0xcebf952f";
+const IBRAND_REGISTRY_ID = "0xe0dff746";
 
 /** ERC-165 id of an interface: the XOR of its function selectors. */
 function interfaceIdOf(iface: Interface): string {
@@ -1024,6 +1024,7 @@ describe("BrandRegistry", function () {
       expect(await registry.royaltyOf(3n)).to.deep.equal([ethers.ZeroAddress, 0n]);
       expect(await registry.isBrandPaused(3n)).to.equal(false);
       expect(await registry.vaultAndPaused(3n)).to.deep.equal([ethers.ZeroAddress, false]);
+      expect(await registry.roleAndPaused(3n, ROLE.ISSUER, ethers.ZeroAddress)).to.deep.equal([false, false]);
       expect(await registry.hasBrandRole(3n, ROLE.ISSUER, ethers.ZeroAddress)).to.equal(false);
     });
 
@@ -1035,6 +1036,20 @@ describe("BrandRegistry", function () {
       expect(await registry.vaultAndPaused(brandA)).to.deep.equal([carol.address, true]);
       expect(await registry.vaultOf(brandA)).to.equal(carol.address);
       expect(await registry.isBrandPaused(brandA)).to.equal(true);
+    });
+
+    it("roleAndPaused reads a role and the pause flag together, each as hasBrandRole and isBrandPaused do", async function () {
+      const { registry, adminA, issuerA, brandA, brandB } = await loadFixture(deployHallmark);
+      expect(await registry.roleAndPaused(brandA, ROLE.ISSUER, issuerA.address)).to.deep.equal([true, false]);
+      expect(await registry.roleAndPaused(brandB, ROLE.ISSUER, issuerA.address)).to.deep.equal([
+        false,
+        false,
+      ]);
+      await registry.connect(adminA).pauseBrand(brandA, "incident");
+      expect(await registry.roleAndPaused(brandA, ROLE.ISSUER, issuerA.address)).to.deep.equal([true, true]);
+      await registry.connect(adminA).revokeBrandRole(brandA, ROLE.ISSUER, issuerA.address);
+      expect(await registry.roleAndPaused(brandA, ROLE.ISSUER, issuerA.address)).to.deep.equal([false, true]);
+      expect(await registry.hasBrandRole(brandA, ROLE.ISSUER, issuerA.address)).to.equal(false);
     });
 
     it("compromisedSince is 0 for an issuer never declared compromised", async function () {

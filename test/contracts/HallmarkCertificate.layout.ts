@@ -251,7 +251,7 @@ describe("HallmarkCertificate", function () {
         expect(await fx.pieceOf(tokenId)).to.deep.include({ key: chip.address, chipClaimsEnabled: true });
         // The group admin may link any account as the twin contract; here an account stands in for it.
         await fx.certificate.connect(fx.groupAdmin).setTwinContract(fx.mallory.address);
-        await fx.certificate.connect(fx.mallory).recordTwinClaim(tokenId);
+        await fx.certificate.connect(fx.mallory).recordTwinClaim(tokenId, fx.vaultA.address);
         await fx.certificate.connect(fx.vaultA).reportStolen(tokenId, "lost in transit");
 
         expect(await fx.pieceOf(tokenId)).to.deep.equal({

@@ -68,10 +68,10 @@ describe("HallmarkCertificate", function () {
       });
 
       it("unlinks it with the zero address, after which twin claims are refused", async function () {
-        const { certificate, groupAdmin, bob, tokenId } = await loadFixture(deployWithTwinRecorder);
+        const { certificate, groupAdmin, alice, bob, tokenId } = await loadFixture(deployWithTwinRecorder);
         await certificate.connect(groupAdmin).setTwinContract(ethers.ZeroAddress);
         expect(await certificate.twinContract()).to.equal(ethers.ZeroAddress);
-        await expect(certificate.connect(bob).recordTwinClaim(tokenId))
+        await expect(certificate.connect(bob).recordTwinClaim(tokenId, alice.address))
           .to.be.revertedWithCustomError(certificate, "HallmarkNotTwinContract")
           .withArgs(bob.address);
       });
@@ -96,14 +96,17 @@ describe("HallmarkCertificate", function () {
   });
 
   describe("recordTwinClaim", function () {
-    describe("when the twin contract records a claim", function () {
-      it("counts it in the twinsClaimed trait and emits TraitUpdated", async function () {
-        const { certificate, bob, tokenId } = await loadFixture(deployWithTwinRecorder);
+    describe("when the twin contract records a claim by the certificate's owner", function () {
+      it("counts it in the twinsClaimed trait, emits TraitUpdated and returns the new count", async function () {
+        const { certificate, alice, bob, tokenId } = await loadFixture(deployWithTwinRecorder);
         expect(await certificate.getTraitValue(tokenId, TWINS_CLAIMED)).to.equal(word(0n));
-        await expect(certificate.connect(bob).recordTwinClaim(tokenId))
+        expect(await certificate.connect(bob).recordTwinClaim.staticCall(tokenId, alice.address)).to.equal(
+          1n,
+        );
+        await expect(certificate.connect(bob).recordTwinClaim(tokenId, alice.address))
           .to.emit(certificate, "TraitUpdated")
           .withArgs(TWINS_CLAIMED, tokenId, word(1n));
-        await expect(certificate.connect(bob).recordTwinClaim(tokenId))
+        await expect(certificate.connect(bob).recordTwinClaim(tokenId, alice.address))
           .to.emit(certificate, "TraitUpdated")
           .withArgs(TWINS_CLAIMED, tokenId, word(2n));
         expect(await certificate.getTraitValue(tokenId, TWINS_CLAIMED)).to.equal(word(2n));
@@ -113,22 +116,51 @@ describe("HallmarkCertificate", function () {
         const { certificate, alice, bob, carol, tokenId } = await loadFixture(deployWithTwinRecorder);
         await certificate.connect(alice).setClaimKey(tokenId, carol.address);
         const before = await certificate.claimStateOf(tokenId);
-        await certificate.connect(bob).recordTwinClaim(tokenId);
+        await certificate.connect(bob).recordTwinClaim(tokenId, alice.address);
         expect(await certificate.claimStateOf(tokenId)).to.deep.equal(before);
+        expect(await certificate.statusOf(tokenId)).to.equal(0n);
+      });
+    });
+
+    describe("when the claimant does not own the certificate", function () {
+      it("reverts with HallmarkNotCertificateOwner and counts nothing", async function () {
+        const { certificate, bob, carol, tokenId } = await loadFixture(deployWithTwinRecorder);
+        await expect(certificate.connect(bob).recordTwinClaim(tokenId, carol.address))
+          .to.be.revertedWithCustomError(certificate, "HallmarkNotCertificateOwner")
+          .withArgs(tokenId, carol.address);
+        expect(await certificate.getTraitValue(tokenId, TWINS_CLAIMED)).to.equal(word(0n));
+      });
+    });
+
+    describe("when the certificate is not Active", function () {
+      it("reverts with HallmarkCertificateNotActive for a certificate reported stolen", async function () {
+        const { certificate, alice, bob, tokenId } = await loadFixture(deployWithTwinRecorder);
+        await certificate.connect(alice).reportStolen(tokenId, "taken");
+        await expect(certificate.connect(bob).recordTwinClaim(tokenId, alice.address))
+          .to.be.revertedWithCustomError(certificate, "HallmarkCertificateNotActive")
+          .withArgs(tokenId);
+      });
+
+      it("reverts with HallmarkCertificateNotActive for a revoked certificate", async function () {
+        const { certificate, adminA, alice, bob, tokenId } = await loadFixture(deployWithTwinRecorder);
+        await certificate.connect(adminA).revoke(tokenId, "counterfeit");
+        await expect(certificate.connect(bob).recordTwinClaim(tokenId, alice.address))
+          .to.be.revertedWithCustomError(certificate, "HallmarkCertificateNotActive")
+          .withArgs(tokenId);
       });
     });
 
     describe("when the caller is not the twin contract", function () {
       it("reverts with HallmarkNotTwinContract, even for the group admin", async function () {
-        const { certificate, groupAdmin, tokenId } = await loadFixture(deployWithTwinRecorder);
-        await expect(certificate.connect(groupAdmin).recordTwinClaim(tokenId))
+        const { certificate, groupAdmin, alice, tokenId } = await loadFixture(deployWithTwinRecorder);
+        await expect(certificate.connect(groupAdmin).recordTwinClaim(tokenId, alice.address))
           .to.be.revertedWithCustomError(certificate, "HallmarkNotTwinContract")
           .withArgs(groupAdmin.address);
       });
 
       it("reverts with HallmarkNotTwinContract while no twin contract is linked", async function () {
         const { certificate, alice, tokenId } = await loadFixture(deployWithCertificate);
-        await expect(certificate.connect(alice).recordTwinClaim(tokenId))
+        await expect(certificate.connect(alice).recordTwinClaim(tokenId, alice.address))
           .to.be.revertedWithCustomError(certificate, "HallmarkNotTwinContract")
           .withArgs(alice.address);
       });
@@ -136,9 +168,9 @@ describe("HallmarkCertificate", function () {
 
     describe("when the certificate does not exist", function () {
       it("reverts with ERC721NonexistentToken", async function () {
-        const { certificate, bob, brandA } = await loadFixture(deployWithTwinRecorder);
+        const { certificate, alice, bob, brandA } = await loadFixture(deployWithTwinRecorder);
         const missing = tokenIdOf(brandA, serialHash("missing"));
-        await expect(certificate.connect(bob).recordTwinClaim(missing))
+        await expect(certificate.connect(bob).recordTwinClaim(missing, alice.address))
           .to.be.revertedWithCustomError(certificate, "ERC721NonexistentToken")
           .withArgs(missing);
       });

@@ -74,7 +74,7 @@ async function erc1155Fixture(): Promise<ERC1155Fixture> {
     garments,
     issuerA,
     brandA,
-    designInput({ maxSupply: 0n, closesAt: 2n ** 40n }),
+    designInput({ maxSupply: 0n, closesAt: 2n ** 40n - 1n }),
   );
   await garments.connect(issuerA).mintEditions(tokenId, [alice.address], [5n]);
   await garments.connect(issuerA).mintEditions(secondTokenId, [alice.address], [3n]);
@@ -243,6 +243,8 @@ describe("HallmarkGarments", function () {
       ["an open edition has no closing time", () => ({ maxSupply: 0n, closesAt: 0n })],
       ["the closing time is in the past", (now) => ({ closesAt: now - 1n })],
       ["the closing time is the current block's", (now) => ({ closesAt: now + 1n })],
+      // A design's closing time is stored in 40 bits, beside its minted count and proceeds.
+      ["the closing time does not fit 40 bits", () => ({ closesAt: 2n ** 40n })],
       [
         "the royalty exceeds 10,000 bps",
         (_now, receiver) => ({ royaltyReceiver: receiver, royaltyBps: 10_001n }),

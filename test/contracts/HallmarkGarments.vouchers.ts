@@ -58,7 +58,7 @@ describe("HallmarkGarments", function () {
           .withArgs(TRAIT_MINTED, designId, word(3n));
         await expect(tx).to.changeEtherBalances(ethers, [alice, garments], [-PRICE, PRICE]);
         expect(await garments.balanceOf(alice.address, designId)).to.equal(3n);
-        expect(await garments.proceedsOf(brandA)).to.equal(PRICE);
+        expect(await garments.proceedsOf(designId)).to.equal(PRICE);
         expect(await garments.voucherUsed(brandA, voucher.nonce)).to.equal(true);
         expect((await garments.design(designId)).minted).to.equal(3n);
       });
@@ -78,7 +78,7 @@ describe("HallmarkGarments", function () {
 
     describe("when the voucher is free", function () {
       it("mints without payment and adds nothing to the proceeds", async function () {
-        const { garments, issuerA, brandA, designId, bob } = await load();
+        const { garments, issuerA, designId, bob } = await load();
         const voucher = voucherFor(designId);
         await redeem(
           garments.connect(bob),
@@ -87,7 +87,7 @@ describe("HallmarkGarments", function () {
           await signVoucher(issuerA, garments, voucher),
         );
         expect(await garments.balanceOf(bob.address, designId)).to.equal(1n);
-        expect(await garments.proceedsOf(brandA)).to.equal(0n);
+        expect(await garments.proceedsOf(designId)).to.equal(0n);
       });
     });
 
@@ -711,13 +711,19 @@ describe("HallmarkGarments", function () {
   });
 
   describe("withdrawProceeds", function () {
-    /** Brand A sold 2 vouchers (2 × PRICE), brand B one (PRICE). */
+    /**
+     * Brand A sold 2 vouchers of its first design (2 × PRICE) and one of a second design, `designA2` (PRICE);
+     * brand B one of its design (PRICE). Proceeds are kept per design.
+     */
     async function deployWithProceeds() {
       const fx = await deployDrop();
       const { garments, issuerA, issuerB, designId, designB, alice, bob } = fx;
+      await garments.connect(issuerA).createDesign(fx.brandA, designInput({ maxSupply: 10n }));
+      const designA2 = 3n;
       for (const [issuer, design, buyer] of [
         [issuerA, designId, alice],
         [issuerA, designId, bob],
+        [issuerA, designA2, bob],
         [issuerB, designB, alice],
       ] as const) {
         const voucher = voucherFor(design, { buyer: buyer.address, price: PRICE });
@@ -728,35 +734,87 @@ describe("HallmarkGarments", function () {
           await signVoucher(issuer, garments, voucher),
         );
       }
-      return fx;
+      return { ...fx, designA2 };
     }
     const loadProceeds = () => networkHelpers.loadFixture(deployWithProceeds);
 
     describe("when called by the brand admin", function () {
-      it("sends the brand's proceeds, zeroes them and emits ProceedsWithdrawn", async function () {
-        const { garments, adminA, brandA, brandB, carol } = await loadProceeds();
-        const tx = garments.connect(adminA).withdrawProceeds(brandA, carol.address);
+      it("keeps each design's proceeds apart until withdrawn", async function () {
+        const { garments, designId, designA2, designB } = await loadProceeds();
+        expect(await garments.proceedsOf(designId)).to.equal(2n * PRICE);
+        expect(await garments.proceedsOf(designA2)).to.equal(PRICE);
+        expect(await garments.proceedsOf(designB)).to.equal(PRICE);
+      });
+
+      it("sends the named designs' proceeds in one transfer, zeroes them and emits ProceedsWithdrawn", async function () {
+        const { garments, adminA, brandA, designId, designA2, designB, carol } = await loadProceeds();
+        const tx = garments.connect(adminA).withdrawProceeds(brandA, [designId, designA2], carol.address);
+        await expect(tx)
+          .to.emit(garments, "ProceedsWithdrawn")
+          .withArgs(brandA, carol.address, 3n * PRICE);
+        await expect(tx).to.changeEtherBalances(ethers, [garments, carol], [-3n * PRICE, 3n * PRICE]);
+        expect(await garments.proceedsOf(designId)).to.equal(0n);
+        expect(await garments.proceedsOf(designA2)).to.equal(0n);
+        expect(await garments.proceedsOf(designB)).to.equal(PRICE);
+      });
+
+      it("leaves the designs it does not name untouched", async function () {
+        const { garments, adminA, brandA, designId, designA2, carol } = await loadProceeds();
+        await expect(garments.connect(adminA).withdrawProceeds(brandA, [designA2], carol.address))
+          .to.emit(garments, "ProceedsWithdrawn")
+          .withArgs(brandA, carol.address, PRICE);
+        expect(await garments.proceedsOf(designId)).to.equal(2n * PRICE);
+      });
+
+      it("pays a design named twice once", async function () {
+        const { garments, adminA, brandA, designId, carol } = await loadProceeds();
+        const tx = garments.connect(adminA).withdrawProceeds(brandA, [designId, designId], carol.address);
         await expect(tx)
           .to.emit(garments, "ProceedsWithdrawn")
           .withArgs(brandA, carol.address, 2n * PRICE);
         await expect(tx).to.changeEtherBalances(ethers, [garments, carol], [-2n * PRICE, 2n * PRICE]);
-        expect(await garments.proceedsOf(brandA)).to.equal(0n);
-        expect(await garments.proceedsOf(brandB)).to.equal(PRICE);
       });
 
       it("pays out while the brand is paused (containment does not freeze funds)", async function () {
-        const { garments, registry, adminA, brandA } = await loadProceeds();
+        const { garments, registry, adminA, brandA, designId } = await loadProceeds();
         await registry.connect(adminA).pauseBrand(brandA, "key compromise");
-        await expect(garments.connect(adminA).withdrawProceeds(brandA, adminA.address))
+        await expect(garments.connect(adminA).withdrawProceeds(brandA, [designId], adminA.address))
           .to.emit(garments, "ProceedsWithdrawn")
           .withArgs(brandA, adminA.address, 2n * PRICE);
       });
     });
 
+    describe("when a named design is another brand's", function () {
+      it("reverts with HallmarkDesignOfAnotherBrand and moves nothing", async function () {
+        const { garments, adminA, brandA, designId, designB } = await loadProceeds();
+        await expect(garments.connect(adminA).withdrawProceeds(brandA, [designId, designB], adminA.address))
+          .to.be.revertedWithCustomError(garments, "HallmarkDesignOfAnotherBrand")
+          .withArgs(designB, brandA);
+        expect(await garments.proceedsOf(designId)).to.equal(2n * PRICE);
+        expect(await garments.proceedsOf(designB)).to.equal(PRICE);
+      });
+
+      it("reverts with HallmarkDesignOfAnotherBrand for the other brand's own admin too", async function () {
+        const { garments, adminB, brandB, designId } = await loadProceeds();
+        await expect(garments.connect(adminB).withdrawProceeds(brandB, [designId], adminB.address))
+          .to.be.revertedWithCustomError(garments, "HallmarkDesignOfAnotherBrand")
+          .withArgs(designId, brandB);
+      });
+    });
+
+    describe("when a named design does not exist", function () {
+      it("reverts with HallmarkUnknownDesign", async function () {
+        const { garments, adminA, brandA } = await loadProceeds();
+        await expect(garments.connect(adminA).withdrawProceeds(brandA, [99n], adminA.address))
+          .to.be.revertedWithCustomError(garments, "HallmarkUnknownDesign")
+          .withArgs(99n);
+      });
+    });
+
     describe("when called by an issuer of the brand", function () {
       it("reverts with HallmarkMissingBrandRole", async function () {
-        const { garments, issuerA, brandA } = await loadProceeds();
-        await expect(garments.connect(issuerA).withdrawProceeds(brandA, issuerA.address))
+        const { garments, issuerA, brandA, designId } = await loadProceeds();
+        await expect(garments.connect(issuerA).withdrawProceeds(brandA, [designId], issuerA.address))
           .to.be.revertedWithCustomError(garments, "HallmarkMissingBrandRole")
           .withArgs(brandA, ROLE.BRAND_ADMIN, issuerA.address);
       });
@@ -764,8 +822,8 @@ describe("HallmarkGarments", function () {
 
     describe("when called by the admin of another brand", function () {
       it("reverts with HallmarkMissingBrandRole", async function () {
-        const { garments, adminB, brandA } = await loadProceeds();
-        await expect(garments.connect(adminB).withdrawProceeds(brandA, adminB.address))
+        const { garments, adminB, brandA, designId } = await loadProceeds();
+        await expect(garments.connect(adminB).withdrawProceeds(brandA, [designId], adminB.address))
           .to.be.revertedWithCustomError(garments, "HallmarkMissingBrandRole")
           .withArgs(brandA, ROLE.BRAND_ADMIN, adminB.address);
       });
@@ -773,8 +831,8 @@ describe("HallmarkGarments", function () {
 
     describe("when called by the group admin", function () {
       it("reverts with HallmarkMissingBrandRole", async function () {
-        const { garments, groupAdmin, brandA } = await loadProceeds();
-        await expect(garments.connect(groupAdmin).withdrawProceeds(brandA, groupAdmin.address))
+        const { garments, groupAdmin, brandA, designId } = await loadProceeds();
+        await expect(garments.connect(groupAdmin).withdrawProceeds(brandA, [designId], groupAdmin.address))
           .to.be.revertedWithCustomError(garments, "HallmarkMissingBrandRole")
           .withArgs(brandA, ROLE.BRAND_ADMIN, groupAdmin.address);
       });
@@ -782,16 +840,23 @@ describe("HallmarkGarments", function () {
 
     describe("when there is nothing to withdraw", function () {
       it("reverts with HallmarkWithdrawalFailed(brandId, 0)", async function () {
-        const { garments, adminA, brandA } = await load();
-        await expect(garments.connect(adminA).withdrawProceeds(brandA, adminA.address))
+        const { garments, adminA, brandA, designId } = await load();
+        await expect(garments.connect(adminA).withdrawProceeds(brandA, [designId], adminA.address))
+          .to.be.revertedWithCustomError(garments, "HallmarkWithdrawalFailed")
+          .withArgs(brandA, 0n);
+      });
+
+      it("reverts with HallmarkWithdrawalFailed(brandId, 0) for an empty list of designs", async function () {
+        const { garments, adminA, brandA } = await loadProceeds();
+        await expect(garments.connect(adminA).withdrawProceeds(brandA, [], adminA.address))
           .to.be.revertedWithCustomError(garments, "HallmarkWithdrawalFailed")
           .withArgs(brandA, 0n);
       });
 
       it("reverts with HallmarkWithdrawalFailed(brandId, 0) on a second withdrawal", async function () {
-        const { garments, adminA, brandA } = await loadProceeds();
-        await garments.connect(adminA).withdrawProceeds(brandA, adminA.address);
-        await expect(garments.connect(adminA).withdrawProceeds(brandA, adminA.address))
+        const { garments, adminA, brandA, designId } = await loadProceeds();
+        await garments.connect(adminA).withdrawProceeds(brandA, [designId], adminA.address);
+        await expect(garments.connect(adminA).withdrawProceeds(brandA, [designId], adminA.address))
           .to.be.revertedWithCustomError(garments, "HallmarkWithdrawalFailed")
           .withArgs(brandA, 0n);
       });
@@ -799,28 +864,32 @@ describe("HallmarkGarments", function () {
 
     describe("when the recipient is the zero address", function () {
       it("reverts with HallmarkWithdrawalFailed and keeps the proceeds", async function () {
-        const { garments, adminA, brandA } = await loadProceeds();
-        await expect(garments.connect(adminA).withdrawProceeds(brandA, ethers.ZeroAddress))
+        const { garments, adminA, brandA, designId } = await loadProceeds();
+        await expect(garments.connect(adminA).withdrawProceeds(brandA, [designId], ethers.ZeroAddress))
           .to.be.revertedWithCustomError(garments, "HallmarkWithdrawalFailed")
           .withArgs(brandA, 2n * PRICE);
-        expect(await garments.proceedsOf(brandA)).to.equal(2n * PRICE);
+        expect(await garments.proceedsOf(designId)).to.equal(2n * PRICE);
       });
     });
 
     describe("when the recipient refuses ether", function () {
       it("reverts with HallmarkWithdrawalFailed and keeps the proceeds", async function () {
-        const { garments, adminA, brandA } = await loadProceeds();
+        const { garments, adminA, brandA, designId } = await loadProceeds();
         const receiver = await ethers.deployContract("ERC1155ReceiverMock");
         await receiver.setRefuseEther(true);
-        await expect(garments.connect(adminA).withdrawProceeds(brandA, await receiver.getAddress()))
+        await expect(
+          garments.connect(adminA).withdrawProceeds(brandA, [designId], await receiver.getAddress()),
+        )
           .to.be.revertedWithCustomError(garments, "HallmarkWithdrawalFailed")
           .withArgs(brandA, 2n * PRICE);
-        expect(await garments.proceedsOf(brandA)).to.equal(2n * PRICE);
+        expect(await garments.proceedsOf(designId)).to.equal(2n * PRICE);
       });
 
       it("reverts with HallmarkWithdrawalFailed for a contract without receive()", async function () {
-        const { garments, adminA, brandA, registry } = await loadProceeds();
-        await expect(garments.connect(adminA).withdrawProceeds(brandA, await registry.getAddress()))
+        const { garments, adminA, brandA, registry, designId } = await loadProceeds();
+        await expect(
+          garments.connect(adminA).withdrawProceeds(brandA, [designId], await registry.getAddress()),
+        )
           .to.be.revertedWithCustomError(garments, "HallmarkWithdrawalFailed")
           .withArgs(brandA, 2n * PRICE);
       });
@@ -837,9 +906,13 @@ describe("HallmarkGarments", function () {
       }
 
       it("refuses the nested withdrawal with ReentrancyGuardReentrantCall and pays once", async function () {
-        const { garments, brandA, admin } = await networkHelpers.loadFixture(deployHostileAdmin);
+        const { garments, brandA, designId, admin } = await networkHelpers.loadFixture(deployHostileAdmin);
         const adminAddress = await admin.getAddress();
-        const call = garments.interface.encodeFunctionData("withdrawProceeds", [brandA, adminAddress]);
+        const call = garments.interface.encodeFunctionData("withdrawProceeds", [
+          brandA,
+          [designId],
+          adminAddress,
+        ]);
         await admin.arm(await garments.getAddress(), call);
         const tx = admin.execute(await garments.getAddress(), call);
         await expect(tx)
@@ -851,42 +924,92 @@ describe("HallmarkGarments", function () {
         expect(await admin.reentryRevertData()).to.equal(
           garments.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []),
         );
-        expect(await garments.proceedsOf(brandA)).to.equal(0n);
+        expect(await garments.proceedsOf(designId)).to.equal(0n);
       });
 
       it("has zeroed the proceeds before sending them (checks-effects-interactions)", async function () {
-        const { garments, brandA, admin } = await networkHelpers.loadFixture(deployHostileAdmin);
+        const { garments, brandA, designId, admin } = await networkHelpers.loadFixture(deployHostileAdmin);
         const adminAddress = await admin.getAddress();
         await admin.arm(
           await garments.getAddress(),
-          garments.interface.encodeFunctionData("proceedsOf", [brandA]),
+          garments.interface.encodeFunctionData("proceedsOf", [designId]),
         );
         await admin.execute(
           await garments.getAddress(),
-          garments.interface.encodeFunctionData("withdrawProceeds", [brandA, adminAddress]),
+          garments.interface.encodeFunctionData("withdrawProceeds", [brandA, [designId], adminAddress]),
         );
         expect(await admin.reentrySucceeded()).to.equal(true);
         expect(await admin.reentryRevertData()).to.equal(word(0n));
       });
 
       it("reverts the whole withdrawal with HallmarkWithdrawalFailed when the receiver bubbles the refusal", async function () {
-        const { garments, brandA, admin } = await networkHelpers.loadFixture(deployHostileAdmin);
+        const { garments, brandA, designId, admin } = await networkHelpers.loadFixture(deployHostileAdmin);
         const adminAddress = await admin.getAddress();
-        const call = garments.interface.encodeFunctionData("withdrawProceeds", [brandA, adminAddress]);
+        const call = garments.interface.encodeFunctionData("withdrawProceeds", [
+          brandA,
+          [designId],
+          adminAddress,
+        ]);
         await admin.arm(await garments.getAddress(), call);
         await admin.setBubbleReentryFailure(true);
         await expect(admin.execute(await garments.getAddress(), call))
           .to.be.revertedWithCustomError(garments, "HallmarkWithdrawalFailed")
           .withArgs(brandA, 2n * PRICE);
-        expect(await garments.proceedsOf(brandA)).to.equal(2n * PRICE);
+        expect(await garments.proceedsOf(designId)).to.equal(2n * PRICE);
       });
     });
   });
 
   describe("proceedsOf", function () {
-    it("is zero for a brand without sales", async function () {
-      const { garments, brandB } = await load();
-      expect(await garments.proceedsOf(brandB)).to.equal(0n);
+    it("keeps a design's proceeds beside its minted count without touching the design's other fields", async function () {
+      const { garments, issuerA, brandA, alice, bob } = await load();
+      const closesAt = 2n ** 40n - 1n;
+      await garments.connect(issuerA).createDesign(
+        brandA,
+        designInput({
+          maxSupply: 7n,
+          closesAt,
+          royaltyReceiver: bob.address,
+          royaltyBps: 10_000n,
+          redeemable: true,
+        }),
+      );
+      const designId = await garments.designCount();
+      const voucher = voucherFor(designId, { buyer: alice.address, amount: 3n, price: PRICE });
+      await redeem(
+        garments.connect(alice),
+        voucher,
+        issuerA.address,
+        await signVoucher(issuerA, garments, voucher),
+      );
+      await garments.connect(alice).redeemForPhysical(designId, 2n, id("request"));
+      const d = await garments.design(designId);
+      expect([d.brandId, d.maxSupply, d.minted, d.burned, d.closesAt]).to.deep.equal([
+        brandA,
+        7n,
+        3n,
+        2n,
+        closesAt,
+      ]);
+      expect([d.locked, d.redeemable, d.royaltyReceiver, d.royaltyBps]).to.deep.equal([
+        false,
+        true,
+        bob.address,
+        10_000n,
+      ]);
+      expect(await garments.proceedsOf(designId)).to.equal(PRICE);
+    });
+
+    it("is zero for a design without sales", async function () {
+      const { garments, designB } = await load();
+      expect(await garments.proceedsOf(designB)).to.equal(0n);
+    });
+
+    it("reverts with HallmarkUnknownDesign for a design that does not exist", async function () {
+      const { garments } = await load();
+      await expect(garments.proceedsOf(99n))
+        .to.be.revertedWithCustomError(garments, "HallmarkUnknownDesign")
+        .withArgs(99n);
     });
   });
 });

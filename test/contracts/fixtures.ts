@@ -236,23 +236,30 @@ export async function deployGarments() {
   return { ...fx, garments };
 }
 
-/** OpenZeppelin's standard leaf: keccak256(bytes.concat(keccak256(abi.encode(tokenId)))). */
-export function twinLeaf(certificateId: bigint): string {
+/** A twin collection's leaf: keccak256(bytes.concat(keccak256(abi.encode(position, certificateId)))). */
+export function twinLeaf(position: bigint, certificateId: bigint): string {
   return ethersLib.keccak256(
-    ethersLib.keccak256(ethersLib.AbiCoder.defaultAbiCoder().encode(["uint256"], [certificateId])),
+    ethersLib.keccak256(
+      ethersLib.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [position, certificateId]),
+    ),
   );
 }
 
 /**
- * A twin collection's Merkle tree built here, independently of the issuer's code: sorted-pair hashing as
- * OpenZeppelin's MerkleProof expects, an odd node carried up unchanged.
+ * A twin collection's Merkle tree built here, independently of the issuer's code: each certificate at its
+ * index in the list (its position), sorted-pair hashing as OpenZeppelin's MerkleProof expects, an odd node
+ * carried up unchanged.
  */
-export function twinTree(certificateIds: readonly bigint[]): { root: string; proof(id: bigint): string[] } {
+export function twinTree(certificateIds: readonly bigint[]): {
+  root: string;
+  position(id: bigint): bigint;
+  proof(id: bigint): string[];
+} {
   const hashPair = (a: string, b: string): string =>
     BigInt(a) < BigInt(b)
       ? ethersLib.keccak256(ethersLib.concat([a, b]))
       : ethersLib.keccak256(ethersLib.concat([b, a]));
-  const levels: string[][] = [certificateIds.map(twinLeaf)];
+  const levels: string[][] = [certificateIds.map((id, i) => twinLeaf(BigInt(i), id))];
   while (levels[levels.length - 1].length > 1) {
     const level = levels[levels.length - 1];
     const next: string[] = [];
@@ -262,6 +269,11 @@ export function twinTree(certificateIds: readonly bigint[]): { root: string; pro
   }
   return {
     root: levels[levels.length - 1][0],
+    position(id: bigint): bigint {
+      const index = certificateIds.indexOf(id);
+      if (index < 0) throw new RangeError(`certificate ${id} is not in the tree`);
+      return BigInt(index);
+    },
     proof(id: bigint): string[] {
       let index = certificateIds.indexOf(id);
       if (index < 0) throw new RangeError(`certificate ${id} is not in the tree`);

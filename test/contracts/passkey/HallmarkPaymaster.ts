@@ -321,7 +321,7 @@ describe("HallmarkPaymaster", function () {
       const claimTwin = {
         target: garments,
         value: 0n,
-        data: fx.garments.interface.encodeFunctionData("claimTwin", [1n, fx.tokenId, []]),
+        data: fx.garments.interface.encodeFunctionData("claimTwin", [1n, fx.tokenId, 0n, []]),
       };
       const { op } = await signedOperation(fx, fx.seller, [transfer], { deploy: true });
       await handleOps(fx, fx.relayer, [op]);

@@ -360,7 +360,9 @@ describe("Verifier API (real stack: EDR chain, Helia, sqlite, indexer)", functio
       ).wait();
       const designId = 2n;
       await (
-        await stack.garments.connect(stack.alice).claimTwin(designId, sold, collection.proofOf(sold))
+        await stack.garments
+          .connect(stack.alice)
+          .claimTwin(designId, sold, collection.positionOf(sold), collection.proofOf(sold))
       ).wait();
       await stack.sync();
       const design = await getJson<Body>(`${stack.url}/v1/garments/${designId.toString()}`);

@@ -208,9 +208,9 @@ export async function scriptHistory(s: Stack) {
   );
   await step(18, () => garments.connect(s.carol).redeemForPhysical(design1, 1n, digest("shipping request")));
 
-  // Twin: a collection of one certificate: the root is the leaf itself.
+  // Twin: a collection of one certificate (A-2, at position 0): the root is the leaf itself.
   const leaf = ethersLib.keccak256(
-    ethersLib.keccak256(ethersLib.AbiCoder.defaultAbiCoder().encode(["uint256"], [t2])),
+    ethersLib.keccak256(ethersLib.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [0n, t2])),
   );
   await step(19, () =>
     garments.connect(s.issuerA).createDesign(1n, {
@@ -226,7 +226,7 @@ export async function scriptHistory(s: Stack) {
     }),
   );
   const design2 = 2n;
-  await step(20, () => garments.connect(s.bob).claimTwin(design2, t2, []));
+  await step(20, () => garments.connect(s.bob).claimTwin(design2, t2, 0n, []));
 
   // The issuer key of brand A is declared compromised from the successor's block on.
   const compromiseFrom = BigInt(await ethers.provider.getBlockNumber()) - 3n;
