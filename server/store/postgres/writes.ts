@@ -8,7 +8,10 @@
  * statements inside the range's one transaction. Also the store's bookkeeping writes (kept
  * headers, the reorg feed entry, wiping), as sqlite's writes.ts.
  */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { checksumAddress as getAddress } from "../address.js";
 import type { BlockRef, IndexWriteTx, RangeKeys } from "../IndexStore.js";
 import type { RoleName } from "../model.js";
@@ -411,7 +414,7 @@ export class RangeRun {
    * journal in one statement, the sequences moved past the ids assigned. A query each; a range
    * whose tables need no index rebuilt goes as one message instead (flushStatements).
    */
-  async flush(db: Queryable, schema: string, timings?: Map<string, number>): Promise<void> {
+  async flush(db: pg.ClientBase, schema: string, timings?: Map<string, number>): Promise<void> {
     let mark = performance.now();
     const lap = (what: string): void => {
       const now = performance.now();
@@ -428,11 +431,18 @@ export class RangeRun {
         );
       }
       const rebuilt = deferIndexes ? await dropSecondaryIndexes(db, schema, table) : [];
-      if (now.length > 0) {
+      if (now.length >= COPY_FROM_ROWS) {
+        // COPY: a catch-up's thousands of 22-column certificate rows are its flush's largest cost.
+        // As one JSON document, PostgreSQL parsed them twice (json_in at bind, then
+        // json_populate_recordset): COPY's text format takes them about 2.5 times faster.
+        const cols = Object.keys(spec.columns);
+        await pipeline(
+          Readable.from([copyText(now, cols)]),
+          db.query(copyFrom(`COPY ${schema}.${table} (${cols.join(", ")}) FROM STDIN`)),
+        );
+      } else if (now.length > 0) {
+        // A few rows: one statement, cheaper than a COPY's exchange.
         const cols = Object.keys(spec.columns).join(", ");
-        // The rows as one JSON document, not one array per column: JSON.stringify is native, where
-        // the driver escapes each column's array element by element in JavaScript (the flush's
-        // largest cost on a catch-up's thousands of 22-column certificate rows).
         await db.query(
           `INSERT INTO ${schema}.${table} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${schema}.${table}, $1::json)`,
           [JSON.stringify(now)],
@@ -466,6 +476,33 @@ export class RangeRun {
     for (const [table, id] of this.lastIds) this.set.lastIds.set(table, id);
   }
 }
+
+/**
+ * `rows` in COPY's text format, `columns` in order: what json_populate_recordset made of the same
+ * rows as JSON. Absent and null are NULL (\N); strings have their backslashes, tabs and line breaks
+ * escaped; objects go as their JSON text; numbers and booleans as written.
+ */
+export function copyText(rows: readonly Row[], columns: readonly string[]): Buffer {
+  const lines = rows.map((row) => columns.map((column) => copyValue(row[column])).join("\t"));
+  return Buffer.from(lines.join("\n") + "\n", "utf8");
+}
+
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return "\\N";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "\\N";
+  const text =
+    typeof value === "string"
+      ? value
+      : typeof value === "boolean" || typeof value === "bigint"
+        ? value.toString()
+        : JSON.stringify(value);
+  return text.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]);
+}
+
+/** From how many rows a table's inserts go by COPY (flush). */
+const COPY_FROM_ROWS = 100;
 
 /** The most rows (and before-images) a range sends inlined in one message (flushStatements). */
 const ONE_MESSAGE_MAX_ROWS = 256;
