@@ -253,7 +253,7 @@ try {
   const [, admin] = await ethers.getSigners();
   const freshness: number[] = [];
   const stageTimes: Record<Stage, number[]> = { head: [], primary: [], standby: [], first: [], all: [] };
-  let load = { perSecond: 0, non2xx: 0, skipped: 0, p99: 0 };
+  let load = { perSecond: 0, non2xx: 0, failures: "", skipped: 0, p99: 0 };
   let chainLoop = { delayP99: 0, delayMax: 0, gcPauses: 0, gcOver20: 0, gcLongest: 0 };
   loadAverages.push(os.loadavg()[0]);
   if (PARTS.has("freshness")) {
@@ -316,6 +316,9 @@ try {
     load = {
       perSecond: totals.requests / totals.seconds,
       non2xx: totals.non2xx + totals.errors,
+      failures: Object.entries(totals.failures)
+        .map(([what, count]) => `${count} × ${what}`)
+        .join(", "),
       skipped: totals.skipped,
       p99: totals.p99,
     };
@@ -326,7 +329,7 @@ try {
     log(
       `freshness p50 ${percentile(freshness, 50).toFixed(0)} ms, max ${Math.max(...freshness).toFixed(0)} ms; ` +
         `background load ${load.perSecond.toFixed(0)} requests/s of ${RATE} asked (p99 ${load.p99.toFixed(0)} ms), ` +
-        `${load.non2xx} non-2xx or errors, ${load.skipped} skipped`,
+        `${load.non2xx} non-2xx or errors${load.failures === "" ? "" : ` (${load.failures})`}, ${load.skipped} skipped`,
     );
     for (const stage of STAGES)
       log(
@@ -471,7 +474,7 @@ function renderReport(input: {
   events: number;
   freshness: number[];
   stages: Record<Stage, number[]>;
-  load: { perSecond: number; non2xx: number; skipped: number; p99: number };
+  load: { perSecond: number; non2xx: number; failures: string; skipped: number; p99: number };
   chainLoop: { delayP99: number; delayMax: number; gcPauses: number; gcOver20: number; gcLongest: number };
   loadAverages: number[];
   throughput: LoadResult[];
@@ -536,7 +539,7 @@ ${stageRows}
   saw, the checkpoint it committed) and on the standby (the checkpoint replayed). The chain's process (the
   benchmark's own, with the population's 300 MiB heap) during the flips: event loop delay p99
   ${input.chainLoop.delayP99.toFixed(0)} ms, max ${input.chainLoop.delayMax.toFixed(0)} ms; ${input.chainLoop.gcPauses} pauses for garbage collection, the longest
-  ${input.chainLoop.gcLongest.toFixed(0)} ms. Background requests answered non-2xx or failed: ${input.load.non2xx}.
+  ${input.chainLoop.gcLongest.toFixed(0)} ms. Background requests answered non-2xx or failed: ${input.load.non2xx}${input.load.failures === "" ? "" : ` (${input.load.failures})`}.
 - **Throughput**: bench:api's harness: a cold pass asks for every certificate once, then autocannon (50
   keep-alive connections, 3 s warm-up, 10 s measured) on one verifier of the fleet, random certificate ids,
   against a raw \`node:http\` server answering a real certificate answer's bytes, measured before and after

@@ -16,6 +16,8 @@ export interface LoadTotals {
   errors: number;
   /** Requests due but not sent (every connection busy and the queue full). */
   skipped: number;
+  /** The non-2xx answers by status and the failed requests by error code, over every target. */
+  failures: Record<string, number>;
   seconds: number;
   /** The worst target's latency percentiles (ms, from each request's due time). */
   p50: number;
@@ -73,6 +75,10 @@ if (process.send !== undefined && process.argv[1] === fileURLToPath(import.meta.
         non2xx: totals.reduce((sum, t) => sum + t.non2xx, 0),
         errors: totals.reduce((sum, t) => sum + t.errors, 0),
         skipped: totals.reduce((sum, t) => sum + t.skipped, 0),
+        failures: totals.reduce<Record<string, number>>((sum, t) => {
+          for (const [what, count] of Object.entries(t.failures)) sum[what] = (sum[what] ?? 0) + count;
+          return sum;
+        }, {}),
         seconds: Math.max(...totals.map((t) => t.seconds)),
         p50: Math.max(...totals.map((t) => t.p50)),
         p99: Math.max(...totals.map((t) => t.p99)),

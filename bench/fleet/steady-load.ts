@@ -23,6 +23,8 @@ export interface SteadyLoadTotals {
   errors: number;
   /** Requests due but not sent: every connection busy and `maxInFlight` requests already waiting. */
   skipped: number;
+  /** The non-2xx answers by status and the failed requests by error code ("503", "ECONNRESET"). */
+  failures: Record<string, number>;
   seconds: number;
   /** Latency percentiles of the answered requests, from their due time (ms). */
   p50: number;
@@ -58,6 +60,8 @@ export function startSteadyLoad(
     return paths[(state >>> 0) % paths.length];
   };
   const totals = { requests: 0, non2xx: 0, errors: 0, skipped: 0 };
+  const failures: Record<string, number> = {};
+  const fail = (what: string) => (failures[what] = (failures[what] ?? 0) + 1);
   const latencies: number[] = [];
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -78,22 +82,26 @@ export function startSteadyLoad(
         timeout: 10_000,
       },
       (response) => {
-        if (response.statusCode === undefined || response.statusCode < 200 || response.statusCode >= 300)
+        if (response.statusCode === undefined || response.statusCode < 200 || response.statusCode >= 300) {
           totals.non2xx += 1;
+          fail(String(response.statusCode));
+        }
         response.resume();
         response.on("end", () => {
           totals.requests += 1;
           settle(due);
         });
-        response.on("error", () => {
+        response.on("error", (error: NodeJS.ErrnoException) => {
           totals.errors += 1;
+          fail(error.code ?? error.message);
           settle(due);
         });
       },
     );
     request.on("timeout", () => request.destroy(new Error("timeout")));
-    request.on("error", () => {
+    request.on("error", (error: NodeJS.ErrnoException) => {
       totals.errors += 1;
+      fail(error.code ?? error.message);
       settle(due);
     });
   };
@@ -117,7 +125,7 @@ export function startSteadyLoad(
       agent.destroy();
       const sorted = latencies.sort((a, b) => a - b);
       const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
-      return { ...totals, seconds, p50: at(0.5), p99: at(0.99) };
+      return { ...totals, failures, seconds, p50: at(0.5), p99: at(0.99) };
     },
   };
 }

@@ -191,7 +191,8 @@ contract HallmarkPaymaster is IHallmarkPaymaster, Paymaster, BrandGated {
             if (selector == IERC1155.safeTransferFrom.selector) {
                 return IHallmarkGarments(_garments).design(_word(data, 68)).brandId;
             }
-            // claimTwin(designId, certificateId, proof): the certificate's brand, which the design must share.
+            // claimTwin(designId, certificateId, position, proof): the certificate's brand (its id, the second
+            // argument), which the design must share.
             if (selector == IHallmarkGarments.claimTwin.selector) return _brandOfToken(data, 36);
         } else if (target == account) {
             if (
