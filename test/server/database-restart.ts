@@ -144,7 +144,7 @@ describe("PostgreSQL restarted under load", function () {
     const crashedAt = Date.now();
     await database.crash();
     await until("a read of the database answers 503", async () => !(await listOk()), 5_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the load runs on against the dead database
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // the load runs on against the dead database
     await database.start();
     const restartedAt = Date.now();
     const recoveredIn = await until("reads of the database answer 200 again", listOk, 10_000);
@@ -161,9 +161,11 @@ describe("PostgreSQL restarted under load", function () {
       expect(Number(refusal.retryAfter), "Retry-After").to.be.at.least(1);
       expect(refusal.index?.block, "the problem names the block the index holds").to.be.a("number");
     }
-    // What the answer cache still holds is served, marked stale once the indexer's polls fail (one poll interval).
+    // What the answer cache still holds is served, marked stale once the indexer's polls fail. An idle
+    // indexer's poll reaches the database when it writes the head again (once a second, unchanged), so
+    // the failure shows within that second and a poll interval (100 ms here), with room for a busy machine.
     const servedFromCache = seen.filter(
-      (s) => s.status === 200 && s.at > crashedAt + 1_000 && s.at < restartedAt,
+      (s) => s.status === 200 && s.at > crashedAt + 1_600 && s.at < restartedAt,
     );
     expect(servedFromCache.length, "cached certificates are still answered").to.be.above(0);
     expect(servedFromCache.map((s) => s.index?.stale)).to.satisfy((flags: unknown[]) =>
