@@ -11,7 +11,8 @@ import {VM} from "../test-utils/Vm.sol";
 
 /// @notice PackedWebAuthn: its base64url is OpenZeppelin's, a valid assertion passes, and each of WebAuthn's
 /// checks refuses on its own (false, never a revert). The signatures were made with the noble-curves library over the
-/// assertions this test builds (authenticator data with the flags named, the client data of `_clientData`).
+/// assertions this test builds (authenticator data with the flags named, the client data of `_clientData`); the
+/// packed assertion carries only the client data's `_SUFFIX`, the library rebuilding the type and challenge.
 contract PackedWebAuthnTest {
     PackedWebAuthnHarness private harness = new PackedWebAuthnHarness();
 
@@ -19,6 +20,8 @@ contract PackedWebAuthnTest {
     bytes1 private constant UP_UV = 0x05;
     bytes1 private constant UP_UV_BE_BS = 0x1d;
     bytes1 private constant UP_UV_BS = 0x15;
+    /// What follows the type and challenge in the client data the signatures were made over.
+    bytes private constant _SUFFIX = ',"origin":"https://hallmark.example"}';
 
     /// The challenge's encoding equals OpenZeppelin's Base64.encodeURL, for any 32 bytes.
     function testFuzz_base64Url_matchesOpenZeppelin(bytes32 challenge) public pure {
@@ -60,57 +63,61 @@ contract PackedWebAuthnTest {
     function test_verify_refusesTruncatedAssertions() public view {
         VM.assertFalse(harness.verify(CHALLENGE, hex"00"), "shorter than its header");
         bytes memory header = new bytes(PackedWebAuthn.HEADER);
-        header[69] = 0x40; // 64 bytes of authenticator data announced, none there
+        header[65] = 0x40; // 64 bytes of authenticator data announced, none there
         VM.assertFalse(harness.verify(CHALLENGE, header), "authenticator data beyond the end");
     }
 
     function test_verify_refusesShortAuthenticatorData() public view {
-        VM.assertTrue(
-            !harness.verify(CHALLENGE, _assertion(0, 0, new bytes(36), _clientData(CHALLENGE))),
-            "36 bytes"
-        );
+        VM.assertTrue(!harness.verify(CHALLENGE, _assertion(0, 0, new bytes(36), _SUFFIX)), "36 bytes");
     }
 
     function test_verify_refusesAnotherType() public view {
-        bytes memory create = abi.encodePacked(
-            '{"type":"webauthn.create","challenge":"',
-            _encoded(CHALLENGE),
-            '"}'
+        // Signed over `{"type":"webauthn.create","challenge":"<CHALLENGE>"` ‖ _SUFFIX with UP and UV: a valid
+        // registration's signature, but the library rebuilds a webauthn.get.
+        bytes memory create = _assertion(
+            bytes32(0xf40287eff4a30f868b2b2ef5a9ffcbc868f6e4f48a2d3bd7731152c520203266),
+            bytes32(0x5aa2bd000b0e5b21233413158c2f996b49d90d8275827412c7f7cd57e32a5082),
+            _authenticatorData(UP_UV),
+            _SUFFIX
         );
-        VM.assertFalse(
-            harness.verify(CHALLENGE, _assertion(0, 0, _authenticatorData(UP_UV), create)),
-            "create"
-        );
-        VM.assertTrue(
-            !harness.verify(CHALLENGE, _assertion(0, 0, _authenticatorData(UP_UV), '{"type":"w')),
-            "too short"
-        );
+        VM.assertFalse(harness.verify(CHALLENGE, create), "create");
     }
 
-    function test_verify_refusesAClientDataCutShort() public view {
-        bytes memory cut = abi.encodePacked('{"type":"webauthn.get","challenge":"', _encoded(CHALLENGE));
-        VM.assertTrue(
-            !harness.verify(CHALLENGE, _assertion(0, 0, _authenticatorData(UP_UV), cut)),
-            "no closing quote"
+    function test_verify_refusesAClientDataOtherThanSigned() public view {
+        (bytes32 r, bytes32 s) = _signature(UP_UV);
+        bytes memory authenticatorData = _authenticatorData(UP_UV);
+        VM.assertFalse(
+            harness.verify(
+                CHALLENGE,
+                _assertion(r, s, authenticatorData, ',"origin":"https://hallmark.evil"}')
+            ),
+            "another origin in the suffix"
+        );
+        VM.assertFalse(harness.verify(CHALLENGE, _assertion(r, s, authenticatorData, "")), "no suffix");
+        // The whole client data sent: its type and challenge would be there twice.
+        VM.assertFalse(
+            harness.verify(CHALLENGE, _assertion(r, s, authenticatorData, _clientData(CHALLENGE))),
+            "type and challenge not cut"
         );
     }
 
     function test_verify_refusesWithoutUserPresenceOrVerification() public view {
         for (uint8 flags = 0; flags < 8; ++flags) {
             if (flags & 0x05 == 0x05) continue;
-            bytes memory assertion = _assertion(
-                0,
-                0,
-                _authenticatorData(bytes1(flags)),
-                _clientData(CHALLENGE)
-            );
+            bytes memory assertion = _assertion(0, 0, _authenticatorData(bytes1(flags)), _SUFFIX);
             VM.assertFalse(harness.verify(CHALLENGE, assertion), "UP and UV required");
         }
     }
 
     /// @dev The assertion signed by the test key over CHALLENGE with authenticator data of these flags.
     function _signed(bytes1 flags) private pure returns (bytes memory) {
-        (bytes32 r, bytes32 s) = flags == UP_UV
+        (bytes32 r, bytes32 s) = _signature(flags);
+        return _assertion(r, s, _authenticatorData(flags), _SUFFIX);
+    }
+
+    /// @dev The test key's signature over CHALLENGE's client data and authenticator data of these flags.
+    function _signature(bytes1 flags) private pure returns (bytes32 r, bytes32 s) {
+        (r, s) = flags == UP_UV
             ? (
                 bytes32(0xed3d95f139f2fac04e07aa3c9136c14aaa925176689cccc22401e44a75c958ff),
                 bytes32(0x2a09beedd9727455be63c3235f4fe1a4df71237109831f207f2cccc8cf7cfe22)
@@ -124,26 +131,15 @@ contract PackedWebAuthnTest {
                     bytes32(0x94b492a90195e30203d1787c16858632d2bd4480daee1096ae696d11a0c559c0),
                     bytes32(0x54aac0bb93aa951e0e88f3d90392eb96cf9fd2cfe7ae0a876942ac8621535807)
                 );
-        return _assertion(r, s, _authenticatorData(flags), _clientData(CHALLENGE));
     }
 
     function _assertion(
         bytes32 r,
         bytes32 s,
         bytes memory authenticatorData,
-        bytes memory clientData
+        bytes memory clientDataSuffix
     ) private pure returns (bytes memory) {
-        // challengeIndex 23 (after `{"type":"webauthn.get",`), typeIndex 1, the data's length.
-        return
-            abi.encodePacked(
-                r,
-                s,
-                uint16(23),
-                uint16(1),
-                uint16(authenticatorData.length),
-                authenticatorData,
-                clientData
-            );
+        return abi.encodePacked(r, s, uint16(authenticatorData.length), authenticatorData, clientDataSuffix);
     }
 
     function _authenticatorData(bytes1 flags) private pure returns (bytes memory) {
@@ -151,12 +147,7 @@ contract PackedWebAuthnTest {
     }
 
     function _clientData(bytes32 challenge) private pure returns (bytes memory) {
-        return
-            abi.encodePacked(
-                '{"type":"webauthn.get","challenge":"',
-                _encoded(challenge),
-                '","origin":"https://hallmark.example"}'
-            );
+        return abi.encodePacked('{"type":"webauthn.get","challenge":"', _encoded(challenge), '"', _SUFFIX);
     }
 
     function _encoded(bytes32 challenge) private pure returns (string memory) {

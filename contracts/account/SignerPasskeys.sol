@@ -14,8 +14,9 @@ import {PackedWebAuthn} from "./PackedWebAuthn.sol";
 /// place from calldata by PackedWebAuthn. A
 /// signature names its key, so validation reads one storage slot (is the key one of ours?) instead of the two a
 /// stored key costs, and packs the assertion rather than ABI-encoding it (fewer calldata bytes, most of the
-/// ABI form's being zeros): `qx ‖ qy ‖ r ‖ s ‖ uint16 challengeIndex ‖ uint16 typeIndex ‖
-/// uint16 authenticatorData.length ‖ authenticatorData ‖ clientDataJSON`.
+/// ABI form's being zeros): `qx ‖ qy ‖ r ‖ s ‖ uint16 authenticatorData.length ‖ authenticatorData ‖
+/// clientDataSuffix`, the client data JSON without the `{"type":"webauthn.get","challenge":"…"` the library
+/// rebuilds from the hash.
 abstract contract SignerPasskeys is AbstractSigner {
     using EnumerableSet for EnumerableSet.Bytes32Set;
 

@@ -28,8 +28,12 @@ const UPKEEP_GAS: Record<string, bigint> = {
 };
 /** The part of handleOps no operation is metered for (its loop, the beneficiary's payment), per operation. */
 const BUNDLE_OVERHEAD_GAS = 12_000n;
-/** A passkey signature's usual length (key, r, s, three uint16, authenticator data and client JSON, packed). */
-const SIGNATURE_BYTES_GUESS = 450;
+/**
+ * A passkey signature's usual length, packed: key, r and s (128), a uint16, authenticator data (37) and the
+ * client data JSON after its challenge (about 55 bytes for a short origin, 180 with a long one and the member
+ * Chrome sometimes adds).
+ */
+const SIGNATURE_BYTES_GUESS = 370;
 
 export interface OperationGas {
   verificationGasLimit: bigint;

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { getBytes, toBeHex } from "ethers";
-import { challengeOf, derSignatureToRS } from "../chain/passkey/webauthn-signature.js";
+import { challengeOf, clientDataPrefix, derSignatureToRS } from "../chain/passkey/webauthn-signature.js";
 import type { PasskeyPublicKey, WebAuthnAssertion } from "../chain/passkey/webauthn-signature.js";
 import { PasskeyAssertionError } from "./errors.js";
 import type { RelyingParty } from "./relying-party.js";
@@ -10,8 +10,10 @@ import type { RelyingParty } from "./relying-party.js";
  * account signature from it: the page that asked was this verifier's own (clientDataJSON's origin), the
  * passkey is scoped to this verifier's RP id (authenticatorData's rpIdHash), the phone verified its user
  * (UV flag), it is a `webauthn.get` (not a registration) over exactly the expected 32-byte hash, and the
- * P-256 signature verifies with the passkey's key. The account contract checks the type, challenge,
- * flags and signature again; origin and RP id are the verifier's to check (the contract cannot).
+ * P-256 signature verifies with the passkey's key, and the client data starts with its type and challenge
+ * in WebAuthn's order (the account rebuilds those bytes rather than reading them). The account contract
+ * checks the type, challenge (by construction), flags and signature again; origin and RP id are the
+ * verifier's to check (the contract cannot).
  */
 
 /** An assertion as @simplewebauthn/browser's startAuthentication returns it (base64url fields). */
@@ -69,6 +71,13 @@ export function checkAssertion(
     throw new PasskeyAssertionError("The passkey answered a cross-origin frame");
   if (clientData.challenge !== challengeOf(expected.hash))
     throw new PasskeyAssertionError("The passkey signed another challenge than this operation's or proof's");
+  // The account rebuilds these first bytes from the hash rather than reading them (PackedWebAuthn.sol): a
+  // client data JSON written in another order or spacing, valid as JSON, could not verify on chain.
+  const prefix = clientDataPrefix(expected.hash);
+  if (Buffer.from(clientDataJSON.subarray(0, prefix.length)).toString("latin1") !== prefix)
+    throw new PasskeyAssertionError(
+      `clientDataJSON does not start with ${prefix} (type, then challenge, as WebAuthn serialises them)`,
+    );
   if (authenticatorData.length < 37) throw new PasskeyAssertionError("authenticatorData is too short");
   if (!sha256(expected.party.rpId).equals(authenticatorData.subarray(0, 32)))
     throw new PasskeyAssertionError(

@@ -5,6 +5,7 @@ import {
   encodePasskeyAuth,
   encodePasskeySignature,
   P256_N,
+  packPasskeyAuth,
   type PasskeyPublicKey,
 } from "../../../server/chain/passkey/webauthn-signature.js";
 
@@ -50,6 +51,14 @@ export class SoftPasskey implements PasskeyPublicKey {
     const digest = sha256(concat([authenticatorData, sha256(clientDataJSON)]));
     const signature = p256.sign(getBytes(digest), this.privateKey, { prehash: false, lowS: true });
     const assertion = { authenticatorData, clientDataJSON, r: signature.r, s: signature.s };
+    if (type !== "webauthn.get") {
+      // The encoder takes only a webauthn.get: cut this one after its challenge as a relay would have to.
+      const cut = clientDataJSON.indexOf(
+        0x22,
+        new TextDecoder().decode(clientDataJSON).indexOf(challengeOf(hash)),
+      );
+      return packPasskeyAuth(this, { ...assertion, clientDataSuffix: clientDataJSON.slice(cut + 1) });
+    }
     return options.highS
       ? encodePasskeyAuth(this, { ...assertion, s: P256_N - signature.s })
       : encodePasskeySignature(this, assertion);

@@ -214,6 +214,8 @@ describe("Passkey accounts over the verifier API (#17)", function () {
       ["a page of another origin", { origin: "https://evil.example" }, /evil\.example/],
       ["no user verification (UV flag unset)", { flags: 0x01 }, /UV flag/],
       ["a registration ceremony (webauthn.create)", { type: "webauthn.create" }, /webauthn\.get/],
+      // The account rebuilds the client data's first bytes from the hash: another order could not verify.
+      ["a browser writing the challenge before the type", { challengeFirst: true }, /does not start with/],
     ] as const) {
       it(`refuses an assertion from ${what}, and sends nothing`, async function () {
         const owner = await stack.register();
@@ -431,10 +433,15 @@ describe("Passkey accounts over the verifier API (#17)", function () {
       expect(proof.body).to.include({ owner: false, address: seller.account });
     });
 
-    it("refuses a passkey answer from another site or without user verification, and the challenge stays open", async function () {
+    it("refuses a passkey answer from another site, without user verification or out of WebAuthn's order, and the challenge stays open", async function () {
       const seller = await stack.register();
       const tokenId = await issueTo(seller.account);
-      for (const bend of [{ rpId: "evil.example" }, { origin: "https://evil.example" }, { flags: 0x01 }]) {
+      for (const bend of [
+        { rpId: "evil.example" },
+        { origin: "https://evil.example" },
+        { flags: 0x01 },
+        { challengeFirst: true },
+      ]) {
         const { proof, watched } = await prove(seller, tokenId, { bend });
         expect(proof.status).to.equal(422);
         expect((proof.body as { type?: string }).type).to.match(/passkey-assertion-refused$/);

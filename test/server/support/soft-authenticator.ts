@@ -19,6 +19,8 @@ export interface CeremonyOptions {
   type?: string;
   /** Answer with the high-s twin of the signature (a malleated one). */
   highS?: boolean;
+  /** Write the challenge before the type: valid JSON, but not WebAuthn's serialization order. */
+  challengeFirst?: boolean;
 }
 
 const UP = 0x01;
@@ -129,10 +131,10 @@ export class SoftAuthenticator {
       Buffer.from(toBeHex(this.counter, 4).slice(2), "hex"),
     ]);
     // Chromium's key order, and the extra member it sometimes adds so nobody compares against a template.
+    const type = bend.type ?? "webauthn.get";
     const clientDataJSON = Buffer.from(
       JSON.stringify({
-        type: bend.type ?? "webauthn.get",
-        challenge,
+        ...(bend.challengeFirst ? { challenge, type } : { type, challenge }),
         origin: bend.origin ?? this.site.origin,
         crossOrigin: false,
         other_keys_can_be_added_here:
