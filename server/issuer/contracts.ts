@@ -1,4 +1,5 @@
-import { id, Interface } from "ethers";
+import { id } from "ethers";
+import { customErrorsOf, decodeCustomError } from "../chain/contract-errors.js";
 import type { ContractRunner, ErrorDescription } from "ethers";
 import type { Deployments } from "../chain/deployments.js";
 import type {
@@ -84,25 +85,12 @@ export function brandRoleOf(name: string): string {
 }
 
 /** Every custom error of the three contracts: a revert bubbling up from the registry decodes too. */
-const allErrors = new Interface(
-  [
-    ...BrandRegistry__factory.abi,
-    ...HallmarkCertificate__factory.abi,
-    ...HallmarkGarments__factory.abi,
-  ].filter(
-    (fragment, index, all) =>
-      fragment.type === "error" &&
-      all.findIndex(
-        (other) =>
-          other.type === "error" && "name" in other && "name" in fragment && other.name === fragment.name,
-      ) === index,
-  ),
+const allErrors = customErrorsOf(
+  BrandRegistry__factory.abi,
+  HallmarkCertificate__factory.abi,
+  HallmarkGarments__factory.abi,
 );
 
 export function decodeHallmarkError(data: string): ErrorDescription | null {
-  try {
-    return allErrors.parseError(data);
-  } catch {
-    return null;
-  }
+  return decodeCustomError(allErrors, data);
 }

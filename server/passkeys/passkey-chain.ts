@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
-import { concat, getAddress, Interface, toBeHex, ZeroAddress } from "ethers";
+import { concat, getAddress, toBeHex, ZeroAddress } from "ethers";
 import type { ErrorDescription, Provider, TransactionRequest } from "ethers";
+import { customErrorsOf, decodeCustomError } from "../chain/contract-errors.js";
 import { revertOf } from "../chain/contracts.js";
 import type { CertificateStatusCode } from "../chain/contracts.js";
 import { DependencyUnavailableError } from "../errors.js";
@@ -53,31 +54,18 @@ export class ChainRefusal extends Error {
 const STATUS_BY_CODE: readonly CertificateStatusCode[] = ["active", "stolen", "revoked"];
 
 /** Every custom error an operation can meet: the EntryPoint's, the paymaster's, the account's, Hallmark's. */
-export const operationErrors = new Interface(
-  [
-    ...EntryPoint__factory.abi,
-    ...HallmarkPaymaster__factory.abi,
-    ...HallmarkPasskeyAccount__factory.abi,
-    ...HallmarkPasskeyAccountFactory__factory.abi,
-    ...HallmarkCertificate__factory.abi,
-    ...HallmarkGarments__factory.abi,
-    ...BrandRegistry__factory.abi,
-  ].filter(
-    (fragment, index, all) =>
-      fragment.type === "error" &&
-      all.findIndex(
-        (other) =>
-          other.type === "error" && "name" in other && "name" in fragment && other.name === fragment.name,
-      ) === index,
-  ),
+export const operationErrors = customErrorsOf(
+  EntryPoint__factory.abi,
+  HallmarkPaymaster__factory.abi,
+  HallmarkPasskeyAccount__factory.abi,
+  HallmarkPasskeyAccountFactory__factory.abi,
+  HallmarkCertificate__factory.abi,
+  HallmarkGarments__factory.abi,
+  BrandRegistry__factory.abi,
 );
 
 export function decodeOperationError(data: string): ErrorDescription | null {
-  try {
-    return operationErrors.parseError(data);
-  } catch {
-    return null;
-  }
+  return decodeCustomError(operationErrors, data);
 }
 
 /**
